@@ -1,0 +1,154 @@
+package dev.natagent.nl;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Builds netlink messages (struct nlmsghdr + struct nfgenmsg + attributes) into one growable,
+ * direct, native-order buffer, so a whole batch goes to the kernel in a single sendto. Headers and
+ * attribute headers are host order; the {@code *Be} methods write nf_tables integers big-endian.
+ */
+public final class MessageWriter {
+    public static final int NLMSG_HDRLEN = 16;
+    public static final int NFGENMSG_LEN = 4;
+    private static final int NLA_HDRLEN = 4;
+    /** libnftnl sets it on every nest it sends; the kernel accepts nests with or without it. */
+    public static final int NLA_F_NESTED = 0x8000;
+    /** nf_tables strings, NUL included; longer ones are refused with ERANGE. */
+    public static final int MAX_STRING_BYTES = 256;
+
+    private ByteBuffer buf;
+    private int messageStart = -1;
+
+    public MessageWriter() {
+        this(4096);
+    }
+
+    public MessageWriter(int initialCapacity) {
+        buf = ByteBuffer.allocateDirect(initialCapacity).order(ByteOrder.nativeOrder());
+    }
+
+    /** Starts a message: nlmsghdr (pid 0) then nfgenmsg {family, version 0, be16 resId}. */
+    public MessageWriter beginMessage(int type, int flags, int seq, int family, int resId) {
+        if (messageStart >= 0) {
+            throw new IllegalStateException("message at " + messageStart + " not ended");
+        }
+        ensure(NLMSG_HDRLEN + NFGENMSG_LEN);
+        messageStart = buf.position();
+        buf.putInt(0).putShort((short) type).putShort((short) flags).putInt(seq).putInt(0);
+        buf.put((byte) family).put((byte) 0).put((byte) (resId >>> 8)).put((byte) resId);
+        return this;
+    }
+
+    /** Writes nlmsg_len of the current message. Messages are 4-aligned already. */
+    public MessageWriter endMessage() {
+        if (messageStart < 0) {
+            throw new IllegalStateException("no message begun");
+        }
+        buf.putInt(messageStart, buf.position() - messageStart);
+        messageStart = -1;
+        return this;
+    }
+
+    public MessageWriter string(int type, String value) {
+        byte[] text = value.getBytes(StandardCharsets.UTF_8);
+        if (text.length + 1 > MAX_STRING_BYTES) {
+            throw new IllegalArgumentException("string attribute longer than " + (MAX_STRING_BYTES - 1) + " bytes");
+        }
+        int len = NLA_HDRLEN + text.length + 1;
+        header(type, len);
+        buf.put(text).put((byte) 0);
+        pad(len);
+        return this;
+    }
+
+    public MessageWriter u8(int type, int value) {
+        header(type, NLA_HDRLEN + 1);
+        buf.put((byte) value);
+        pad(NLA_HDRLEN + 1);
+        return this;
+    }
+
+    public MessageWriter u32Be(int type, int value) {
+        header(type, NLA_HDRLEN + 4);
+        buf.order(ByteOrder.BIG_ENDIAN).putInt(value).order(ByteOrder.nativeOrder());
+        return this;
+    }
+
+    public MessageWriter u64Be(int type, long value) {
+        header(type, NLA_HDRLEN + 8);
+        buf.order(ByteOrder.BIG_ENDIAN).putLong(value).order(ByteOrder.nativeOrder());
+        return this;
+    }
+
+    public MessageWriter bytes(int type, byte[] value) {
+        int len = NLA_HDRLEN + value.length;
+        header(type, len);
+        buf.put(value);
+        pad(len);
+        return this;
+    }
+
+    /** Opens a nest flagged NLA_F_NESTED; returns the token to pass to {@link #endNest}. */
+    public int beginNest(int type) {
+        int start = buf.position();
+        header(type | NLA_F_NESTED, 0);
+        return start;
+    }
+
+    public MessageWriter endNest(int token) {
+        buf.putShort(token, (short) (buf.position() - token));
+        return this;
+    }
+
+    /** Bytes written so far. */
+    public int size() {
+        return buf.position();
+    }
+
+    /** The written bytes, ready to send: position 0, limit at the end. Valid until the next write. */
+    public ByteBuffer flip() {
+        if (messageStart >= 0) {
+            throw new IllegalStateException("message at " + messageStart + " not ended");
+        }
+        ByteBuffer out = buf.duplicate().order(ByteOrder.nativeOrder());
+        out.flip();
+        return out;
+    }
+
+    /** A heap copy of the written bytes (tests, golden comparisons). */
+    public byte[] toByteArray() {
+        ByteBuffer out = flip();
+        byte[] copy = new byte[out.remaining()];
+        out.get(copy);
+        return copy;
+    }
+
+    public void reset() {
+        buf.clear();
+        messageStart = -1;
+    }
+
+    private void header(int type, int len) {
+        ensure(Attrs.align4(Math.max(len, NLA_HDRLEN)));
+        buf.putShort((short) len).putShort((short) type);
+    }
+
+    private void pad(int len) {
+        for (int i = len; i < Attrs.align4(len); i++) {
+            buf.put((byte) 0);
+        }
+    }
+
+    private void ensure(int extra) {
+        if (buf.remaining() >= extra) {
+            return;
+        }
+        int capacity = Math.max(buf.capacity() * 2, buf.position() + extra);
+        ByteBuffer grown = ByteBuffer.allocateDirect(capacity).order(ByteOrder.nativeOrder());
+        buf.flip();
+        grown.put(buf);
+        buf = grown;
+    }
+}
