@@ -57,6 +57,20 @@ public record Attr(int type, ByteBuffer buf, int offset, int length) {
         return new String(text, StandardCharsets.UTF_8);
     }
 
+    /**
+     * A string that may lack its NUL: libnftnl sends some names (objref) with mnl_attr_put_str,
+     * which omits it, while the kernel always adds one. Text stops at the first NUL.
+     */
+    public String text() {
+        int end = offset;
+        while (end < offset + length && buf.get(end) != 0) {
+            end++;
+        }
+        byte[] text = new byte[end - offset];
+        buf.get(offset, text);
+        return new String(text, StandardCharsets.UTF_8);
+    }
+
     public byte[] bytes() {
         byte[] copy = new byte[length];
         buf.get(offset, copy);
