@@ -129,12 +129,17 @@ public final class NetlinkSocket implements NetlinkTransport {
 
     @Override
     public void send(ByteBuffer datagram) throws IOException {
+        send(datagram, KERNEL);
+    }
+
+    /** Sends to any port: the kernel (0) or, for tests, another socket. */
+    void send(ByteBuffer datagram, StructSockaddrNl dest) throws IOException {
         checkOpen();
         int length = datagram.remaining();
         if (length + SEND_OVERHEAD > sendBufferBytes) {
             sendBufferBytes = setBuffer(SocketOption.SO_SNDBUFFORCE, SocketOption.SO_SNDBUF, length + SEND_OVERHEAD);
         }
-        long sent = Syscalls.sendto(fd, datagram, 0, KERNEL);
+        long sent = Syscalls.sendto(fd, datagram, 0, dest);
         if (sent != length) {
             throw new IOException("sendto sent " + sent + " of " + length + " bytes");
         }
