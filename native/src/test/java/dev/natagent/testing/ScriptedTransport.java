@@ -8,17 +8,19 @@ import dev.natagent.nl.NlFlags;
 import dev.natagent.nl.NlMessage;
 import dev.natagent.nl.SyscallException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -31,7 +33,8 @@ import java.util.function.Predicate;
  * commands (EPERM, EBUSY, ...), a refused batch (ERESTART on the BEGIN seq), lost replies, an
  * overflowing receive queue (ENOBUFS), interrupted or truncated dumps.
  *
- * <p>{@link #receive} never waits: an empty queue is an immediate timeout.
+ * <p>{@link #receive} waits up to its timeout for a datagram, so the fake also serves a monitor's
+ * reader thread; {@link #inject} may be called from any thread, everything else from the owner's.
  */
 public final class ScriptedTransport implements NetlinkTransport {
     public static final int DEFAULT_PORT_ID = 0x4e41;
@@ -41,7 +44,7 @@ public final class ScriptedTransport implements NetlinkTransport {
     private static final Map<Integer, Integer> HANDLE_ATTR = Map.of(0, 4, 3, 2, 6, 3, 9, 16, 18, 6);
 
     private final int portId;
-    private final Deque<ByteBuffer> inbox = new ArrayDeque<>();
+    private final BlockingQueue<ByteBuffer> inbox = new LinkedBlockingQueue<>();
     private final List<ByteBuffer> sent = new ArrayList<>();
     private final List<List<NlMessage>> committed = new ArrayList<>();
     private final List<Fault> faults = new ArrayList<>();
@@ -56,7 +59,7 @@ public final class ScriptedTransport implements NetlinkTransport {
     private int nextSeq = 1;
     private long nextHandle = 1;
     private int receiveBufferBytes;
-    private boolean closed;
+    private volatile boolean closed;
 
     public ScriptedTransport() {
         this(DEFAULT_PORT_ID);
@@ -205,7 +208,12 @@ public final class ScriptedTransport implements NetlinkTransport {
         if (overflowAfter > 0) {
             overflowAfter--;
         }
-        return Optional.ofNullable(inbox.poll());
+        try {
+            return Optional.ofNullable(inbox.poll(timeoutMillis, TimeUnit.MILLISECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for a reply");
+        }
     }
 
     @Override
@@ -216,6 +224,11 @@ public final class ScriptedTransport implements NetlinkTransport {
     @Override
     public void close() {
         closed = true;
+    }
+
+    /** Replies not yet received. */
+    public int pendingDatagrams() {
+        return inbox.size();
     }
 
     // ---- the fake kernel ------------------------------------------------------------------------
