@@ -23,7 +23,7 @@ import net.jqwik.api.constraints.IntRange;
  * buffer; never another exception. Loops over attributes always advance by at least 4 bytes, so
  * decoding cannot hang. Tries are bounded to keep the suite fast.
  */
-class DecoderRobustnessProperties {
+class DecoderRobustnessTest {
     private static final int TRIES = 2000;
     private static final List<byte[]> CORPUS = corpus();
 
