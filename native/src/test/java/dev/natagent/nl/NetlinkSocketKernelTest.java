@@ -69,7 +69,7 @@ class NetlinkSocketKernelTest {
                 NetlinkSocket sender = netns.call(NetlinkSocket::openRequestSocket)) {
             ByteBuffer oversized = ByteBuffer.allocateDirect(NetlinkSocket.DATAGRAM_BUFFER_BYTES + 100)
                     .order(ByteOrder.nativeOrder());
-            sender.send(oversized, new StructSockaddrNl(receiver.portId(), 0));
+            sender.send(oversized, new StructSockaddrNl(receiver.portId(), 0).toBuffer());
 
             DatagramTruncatedException e =
                     assertThrows(DatagramTruncatedException.class, () -> receiver.receive(1_000));
@@ -86,7 +86,7 @@ class NetlinkSocketKernelTest {
                     .beginMessage(NlMessage.NLMSG_ERROR, 0, 1, 0, 0)
                     .endMessage()
                     .flip();
-            sender.send(forged, new StructSockaddrNl(receiver.portId(), 0));
+            sender.send(forged, new StructSockaddrNl(receiver.portId(), 0).toBuffer());
 
             assertEquals(Optional.empty(), receiver.receive(200));
         }
