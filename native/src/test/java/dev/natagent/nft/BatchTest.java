@@ -100,6 +100,19 @@ class BatchTest {
     }
 
     @Test
+    void encodedBytesAreTheBatchAloneAfterEarlierMessages() throws Exception {
+        MessageWriter w = new MessageWriter();
+        NftRequests.getGeneration(w, 1);
+        EncodedBatch batch = Batch.ipv4().add(Table.of(T)).encode(w, 2);
+        byte[] bytes = new byte[batch.bytes().remaining()];
+        batch.bytes().get(bytes);
+        List<NlMessage> m = Wire.messages(bytes);
+        assertEquals(
+                List.of(NftMsg.BATCH_BEGIN, NftMsg.type(NftMsg.NEWTABLE), NftMsg.BATCH_END),
+                m.stream().map(NlMessage::type).toList());
+    }
+
+    @Test
     void generationGoesOnBegin() throws Exception {
         MessageWriter w = new MessageWriter();
         Batch.ipv4().expectGeneration(30).add(Table.of(T)).encode(w, 0);
