@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.natagent.nft.expr.Counter;
 import dev.natagent.nl.Attr;
 import dev.natagent.nl.MessageWriter;
 import dev.natagent.nl.NlFlags;
@@ -161,11 +162,7 @@ class BatchTest {
                 "seen",
                 OptionalInt.empty(),
                 List.of(new SetElement(
-                        u32Be(1),
-                        Optional.empty(),
-                        Optional.empty(),
-                        0,
-                        Optional.of(new dev.natagent.nft.expr.Counter(100, 2)))));
+                        u32Be(1), Optional.empty(), Optional.empty(), 0, Optional.of(new Counter(100, 2)))));
         assertEquals(counted, Wire.roundTrip(counted));
     }
 }
