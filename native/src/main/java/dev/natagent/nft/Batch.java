@@ -115,7 +115,8 @@ public final class Batch {
                         + NftMsg.familyName(family) + " " + flush.table()
                         + flush.chain().map(c -> " " + c).orElse(""));
             } else if (command.target() instanceof SetElements elements) {
-                seq = encodeElements(w, seq, command.verb(), elements, descriptions);
+                SetElements sent = isDelete(command.verb()) ? elements.identities() : elements;
+                seq = encodeElements(w, seq, command.verb(), sent, descriptions);
             } else {
                 NftObject object = (NftObject) command.target();
                 w.beginMessage(type(command.verb(), object), flags(command.verb(), object), seq++, family, 0);

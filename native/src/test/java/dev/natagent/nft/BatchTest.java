@@ -91,6 +91,17 @@ class BatchTest {
     }
 
     @Test
+    void deletingElementsSendsKeysOnly() throws Exception {
+        SetElement mapping = SetElement.mapping(u16Be(6381), concat(u32Be(0x0a0001e8), u16Be(6379)));
+        MessageWriter w = new MessageWriter();
+        Batch.ipv4().delete(SetElements.of(T, "forwards", List.of(mapping))).encode(w, 0);
+        NlMessage del = Wire.messages(w.toByteArray()).get(1);
+        assertEquals(
+                SetElements.of(T, "forwards", List.of(SetElement.key(u16Be(6381)))),
+                NftMessage.decode(del).body());
+    }
+
+    @Test
     void ackEachFlagsCommandsButNotMarkers() throws Exception {
         MessageWriter w = new MessageWriter();
         Batch.ipv4().ackEach(true).add(Table.of(T)).delete(Table.of(T)).encode(w, 0);
