@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.natagent.nft.expr.Counter;
 import dev.natagent.nl.Attr;
 import dev.natagent.nl.MessageWriter;
 import dev.natagent.nl.NlFlags;
@@ -90,6 +91,17 @@ class BatchTest {
     }
 
     @Test
+    void deletingElementsSendsKeysOnly() throws Exception {
+        SetElement mapping = SetElement.mapping(u16Be(6381), concat(u32Be(0x0a0001e8), u16Be(6379)));
+        MessageWriter w = new MessageWriter();
+        Batch.ipv4().delete(SetElements.of(T, "forwards", List.of(mapping))).encode(w, 0);
+        NlMessage del = Wire.messages(w.toByteArray()).get(1);
+        assertEquals(
+                SetElements.of(T, "forwards", List.of(SetElement.key(u16Be(6381)))),
+                NftMessage.decode(del).body());
+    }
+
+    @Test
     void ackEachFlagsCommandsButNotMarkers() throws Exception {
         MessageWriter w = new MessageWriter();
         Batch.ipv4().ackEach(true).add(Table.of(T)).delete(Table.of(T)).encode(w, 0);
@@ -97,6 +109,19 @@ class BatchTest {
         assertEquals(
                 List.of(NlFlags.REQUEST, NlFlags.REQUEST | NlFlags.ACK, NlFlags.REQUEST | NlFlags.ACK, NlFlags.REQUEST),
                 m.stream().map(NlMessage::flags).toList());
+    }
+
+    @Test
+    void encodedBytesAreTheBatchAloneAfterEarlierMessages() throws Exception {
+        MessageWriter w = new MessageWriter();
+        NftRequests.getGeneration(w, 1);
+        EncodedBatch batch = Batch.ipv4().add(Table.of(T)).encode(w, 2);
+        byte[] bytes = new byte[batch.bytes().remaining()];
+        batch.bytes().get(bytes);
+        List<NlMessage> m = Wire.messages(bytes);
+        assertEquals(
+                List.of(NftMsg.BATCH_BEGIN, NftMsg.type(NftMsg.NEWTABLE), NftMsg.BATCH_END),
+                m.stream().map(NlMessage::type).toList());
     }
 
     @Test
@@ -148,11 +173,7 @@ class BatchTest {
                 "seen",
                 OptionalInt.empty(),
                 List.of(new SetElement(
-                        u32Be(1),
-                        Optional.empty(),
-                        Optional.empty(),
-                        0,
-                        Optional.of(new dev.natagent.nft.expr.Counter(100, 2)))));
+                        u32Be(1), Optional.empty(), Optional.empty(), 0, Optional.of(new Counter(100, 2)))));
         assertEquals(counted, Wire.roundTrip(counted));
     }
 }

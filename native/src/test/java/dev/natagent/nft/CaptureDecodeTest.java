@@ -80,6 +80,18 @@ class CaptureDecodeTest {
     }
 
     @Test
+    void perElementCounterValues() throws Exception {
+        NftSet set = bodies("list-set-counter-elements", NftSet.class).get(0);
+        assertTrue(set.counter(), "set declares per-element counters");
+        SetElement element = bodies("list-set-counter-elements", SetElements.class)
+                .get(0)
+                .elements()
+                .get(0);
+        assertEquals(ipv4("127.0.0.1"), element.key());
+        assertEquals(Optional.of(new Counter(200, 4)), element.counter());
+    }
+
+    @Test
     void counterReset() throws Exception {
         CounterObject counter = bodies("reset-counter", CounterObject.class).get(0);
         assertEquals(new CounterObject("nat_agent", "fwd_6380", 4, 240, 4), counter);

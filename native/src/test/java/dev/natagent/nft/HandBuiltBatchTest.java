@@ -37,7 +37,7 @@ class HandBuiltBatchTest {
     private static final String T = "nat_agent";
     private static final int TCP = Matches.IPPROTO_TCP;
     private static final Bytes MAP_USERDATA = Bytes.ofHex("000402000000010400000000040800040d0000000100060400000000");
-    private static final Bytes INTERVAL_USERDATA = Bytes.ofHex("000402000000");
+    private static final Bytes IPV4_KEY_USERDATA = Bytes.ofHex("000402000000");
 
     @Test
     void tables() {
@@ -88,6 +88,22 @@ class HandBuiltBatchTest {
                         .add(NftSet.map(T, "dport_vmap", NftSet.TYPE_INET_SERVICE, 2, NftSet.TYPE_VERDICT, 0, 1)
                                 .withUserdata(Bytes.ofHex("000402000000010400000000060400000000"))));
         assertBatch("error-delete-set-ebusy", Batch.ipv4().delete(allowedSet(0)));
+    }
+
+    /** {@code counter} in a set body: an NFTA_SET_EXPR nest with a counter; elements send keys only. */
+    @Test
+    void setWithPerElementCounters() {
+        assertBatch(
+                "add-set-counter",
+                Batch.ipv4()
+                        .add(NftSet.set(T, "hits", 0, NftSet.TYPE_IPV4_ADDR, 4, 1)
+                                .withUserdata(IPV4_KEY_USERDATA)
+                                .withCounter()));
+        assertBatch(
+                "add-element-counter-set",
+                Batch.ipv4()
+                        .add(new SetElements(
+                                T, "hits", OptionalInt.of(1), List.of(SetElement.key(ipv4("127.0.0.1"))))));
     }
 
     @Test
@@ -320,7 +336,7 @@ class HandBuiltBatchTest {
 
     private static NftSet allowedSet(int id) {
         return NftSet.set(T, "allowed", NftSet.F_INTERVAL, NftSet.TYPE_IPV4_ADDR, 4, id)
-                .withUserdata(INTERVAL_USERDATA);
+                .withUserdata(IPV4_KEY_USERDATA);
     }
 
     private static SetElement forward(int port, String target) {
@@ -382,7 +398,7 @@ class HandBuiltBatchTest {
     private static void assertBatch(String captureName, Batch batch) {
         Capture capture = Capture.named(captureName);
         Capture.Block sent = capture.sends().stream()
-                .filter(b -> b.bytes().length > 16 && b.bytes()[4] == NftMsg.BATCH_BEGIN)
+                .filter(b -> b.bytes().length > 16 && b.bytes()[4] == NftMsg.BATCH_BEGIN && b.bytes()[5] == 0)
                 .findFirst()
                 .orElseThrow();
         MessageWriter w = new MessageWriter();
