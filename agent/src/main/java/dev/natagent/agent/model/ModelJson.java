@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -74,6 +75,15 @@ public final class ModelJson {
     public static String write(Object value) {
         try {
             return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("model value could not be written as JSON", e);
+        }
+    }
+
+    /** Writes with a declared type, so that a list of polymorphic values keeps its type ids. */
+    public static <T> String write(T value, TypeReference<T> type) {
+        try {
+            return MAPPER.writerFor(type).writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("model value could not be written as JSON", e);
         }
