@@ -102,6 +102,13 @@ public final class ModelJson {
         if (failure instanceof JsonMappingException mapping) {
             String path = path(mapping.getPath());
             for (Throwable cause = mapping.getCause(); cause != null; cause = cause.getCause()) {
+                if (cause instanceof StreamReadException read) {
+                    // A syntax error met while binding a nested value: still malformed JSON.
+                    return new ValidationException(
+                            path,
+                            ErrorCode.MALFORMED_JSON,
+                            "malformed JSON" + at(read.getLocation()) + ": " + read.getOriginalMessage());
+                }
                 if (cause instanceof ValidationException model) {
                     String where = at(mapping.getLocation());
                     return new ValidationException(model.under(path).errors().stream()
