@@ -142,7 +142,7 @@ public final class ModelJson {
         if (e instanceof InvalidNullException) {
             return ErrorCode.MISSING_FIELD;
         }
-        if (e instanceof MismatchedInputException mismatch && isEmptyInput(mismatch)) {
+        if (e instanceof MismatchedInputException mismatch && (isEmptyInput(mismatch) || isTrailingInput(mismatch))) {
             return ErrorCode.MALFORMED_JSON;
         }
         return ErrorCode.INVALID_TYPE;
@@ -165,14 +165,22 @@ public final class ModelJson {
             if (isEmptyInput(mismatch)) {
                 return "empty document";
             }
+            if (isTrailingInput(mismatch)) {
+                return "unexpected content after the JSON value";
+            }
             String expected = mismatch.getTargetType() == null ? "another type" : describe(mismatch.getTargetType());
             return "wrong type: expected " + expected;
         }
         return "invalid value: " + e.getOriginalMessage();
     }
 
+    // Jackson has no subtypes for these two; its messages are the only signal.
     private static boolean isEmptyInput(MismatchedInputException e) {
         return e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("No content to map");
+    }
+
+    private static boolean isTrailingInput(MismatchedInputException e) {
+        return e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Trailing token");
     }
 
     private static String describe(Class<?> type) {
