@@ -175,6 +175,8 @@ public final class StateStore implements Closeable {
             journal.force(false);
         } catch (IOException e) {
             cutBack(start, e);
+            // The last successful append is no longer the latest write; never undo it by mistake.
+            undo = null;
             throw new IOException(
                     "could not record the change in " + dir.resolve(JOURNAL) + ": " + e.getMessage()
                             + "; the change was not saved and the previous state is intact",
@@ -335,7 +337,7 @@ public final class StateStore implements Closeable {
         NatState state = snapshot.state();
         long revision = snapshot.revision();
         for (JournalRecord record : records) {
-            if (record.revision() <= snapshot.revision()) {
+            if (record.revision() <= snapshot.revision() && revision == snapshot.revision()) {
                 // Left over from a compaction interrupted before the journal was emptied.
                 continue;
             }
@@ -344,7 +346,7 @@ public final class StateStore implements Closeable {
                         dir,
                         journalPath,
                         journalPath + " jumps from revision " + revision + " to " + record.revision()
-                                + "; records are missing",
+                                + "; records are missing or out of order",
                         null);
             }
             state = StateChange.applyAll(state, record.changes());

@@ -174,6 +174,18 @@ class StateStoreTest {
         assertTrue(e.getMessage().contains("jumps from revision 1 to 3"), e.getMessage());
     }
 
+    @Test
+    void recordsOutOfOrderAreCorruption() throws Exception {
+        try (StateStore store = StateStore.open(dir)) {
+            store.append(put(1));
+            store.append(put(2));
+        }
+        Files.write(dir.resolve("journal.ndjson"), new JournalRecord(1, put(9)).toLine(), StandardOpenOption.APPEND);
+        Files.write(dir.resolve("journal.ndjson"), new JournalRecord(3, put(3)).toLine(), StandardOpenOption.APPEND);
+        StateCorruptException e = assertThrows(StateCorruptException.class, () -> StateStore.open(dir));
+        assertTrue(e.getMessage().contains("jumps from revision 2 to 1"), e.getMessage());
+    }
+
     @ParameterizedTest
     @ValueSource(
             strings = {
