@@ -58,12 +58,12 @@ record Snapshot(int schemaVersion, long revision, NatState state) {
                 || revision.longValue() < 0) {
             throw new IOException("revision is missing or not a non-negative integer");
         }
+        if (tree.get("state") == null || tree.size() != 3) {
+            throw new IOException("expected exactly the keys schema_version, revision and state");
+        }
         try {
-            NatState state = ModelJson.fromTree(tree.get("state"), NatState.class);
-            if (state == null || tree.size() != 3) {
-                throw new IOException("expected exactly schema_version, revision and state");
-            }
-            return new Snapshot(SCHEMA_VERSION, revision.longValue(), state);
+            return new Snapshot(
+                    SCHEMA_VERSION, revision.longValue(), ModelJson.fromTree(tree.get("state"), NatState.class));
         } catch (ValidationException e) {
             throw new IOException("the state inside is invalid: " + e.getMessage(), e);
         }

@@ -157,6 +157,10 @@ public final class StateStore implements Closeable {
      */
     public synchronized Committed append(List<StateChange> changes) throws IOException {
         ensureOpen();
+        if (changes.isEmpty()) {
+            // An empty revision would make undoLast ambiguous; callers skip empty diffs.
+            throw new IllegalArgumentException("no changes to record");
+        }
         NatState next = StateChange.applyAll(state, changes);
         long nextRevision = revision + 1;
         byte[] line = new JournalRecord(nextRevision, changes).toLine();

@@ -300,6 +300,7 @@ class StateStoreTest {
             assertEquals(1, store.revision());
             assertEquals(bytes, Files.size(dir.resolve("journal.ndjson")));
             assertThrows(IllegalStateException.class, store::undoLast);
+            assertThrows(IllegalArgumentException.class, () -> store.append(List.of()));
             store.append(put(3));
             store.compact();
             assertThrows(IllegalStateException.class, store::undoLast);
