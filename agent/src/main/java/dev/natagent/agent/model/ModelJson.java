@@ -237,7 +237,7 @@ public final class ModelJson {
         if (location == null || location.getLineNr() < 0) {
             return "";
         }
-        return " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+        return " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
     }
 
     private static ObjectMapper newMapper() {
