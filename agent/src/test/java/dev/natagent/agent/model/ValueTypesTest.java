@@ -318,6 +318,13 @@ class ValueTypesTest {
 
     @Test
     void settingsDefaultsAndLimits() {
+        assertEquals(
+                ErrorCode.INVALID_TYPE,
+                assertThrows(
+                                ValidationException.class,
+                                () -> ModelJson.read("{\"resolve_interval_seconds\":30.5}", Settings.class))
+                        .first()
+                        .code());
         Settings defaults = ModelJson.read("{}", Settings.class);
         assertEquals(Settings.DEFAULTS, defaults);
         assertTrue(defaults.manageIpForward());
