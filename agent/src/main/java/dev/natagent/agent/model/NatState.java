@@ -1,0 +1,171 @@
+package dev.natagent.agent.model;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.function.Function;
+
+/**
+ * The desired NAT configuration: settings plus forwards and outbounds keyed and ordered by name.
+ * Immutable; the {@code with...}/{@code without...} helpers return new states.
+ *
+ * <p>JSON: {@code {"schema_version":1,"settings":{...},"forwards":[...],"outbounds":[...]}}, lists
+ * ordered by name; every key is optional on input.
+ */
+public final class NatState {
+    public static final int SCHEMA_VERSION = 1;
+    private static final NatState EMPTY =
+            new NatState(Settings.DEFAULTS, PersistentSortedMap.empty(), PersistentSortedMap.empty());
+
+    private final Settings settings;
+    // Persistent maps: with/without cost O(log N) and share structure with the state they came from.
+    private final PersistentSortedMap<Forward> forwards;
+    private final PersistentSortedMap<Outbound> outbounds;
+
+    private NatState(
+            Settings settings, PersistentSortedMap<Forward> forwards, PersistentSortedMap<Outbound> outbounds) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.forwards = forwards;
+        this.outbounds = outbounds;
+    }
+
+    public static NatState empty() {
+        return EMPTY;
+    }
+
+    /** Builds a state; two forwards (or two outbounds) with one name are a NAME_TAKEN error. */
+    public static NatState of(Settings settings, Collection<Forward> forwards, Collection<Outbound> outbounds) {
+        List<FieldError> errors = new ArrayList<>();
+        PersistentSortedMap<Forward> forwardMap = byName("forwards", forwards, Forward::name, errors);
+        PersistentSortedMap<Outbound> outboundMap = byName("outbounds", outbounds, Outbound::name, errors);
+        ValidationException.throwIfAny(errors);
+        return new NatState(settings, forwardMap, outboundMap);
+    }
+
+    public int schemaVersion() {
+        return SCHEMA_VERSION;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** Forwards by name, iterated in name order; unmodifiable. */
+    public SortedMap<String, Forward> forwards() {
+        return forwards;
+    }
+
+    /** Outbounds by name, iterated in name order; unmodifiable. */
+    public SortedMap<String, Outbound> outbounds() {
+        return outbounds;
+    }
+
+    public Optional<Forward> forward(String name) {
+        return Optional.ofNullable(forwards.get(name));
+    }
+
+    public Optional<Outbound> outbound(String name) {
+        return Optional.ofNullable(outbounds.get(name));
+    }
+
+    /** Adds {@code forward}, or replaces the forward of the same name. */
+    public NatState withForward(Forward forward) {
+        return new NatState(settings, forwards.plus(forward.name(), forward), outbounds);
+    }
+
+    /** Removes the forward called {@code name}; unchanged when there is none. */
+    public NatState withoutForward(String name) {
+        PersistentSortedMap<Forward> fewer = forwards.minus(name);
+        return fewer == forwards ? this : new NatState(settings, fewer, outbounds);
+    }
+
+    /** Adds {@code outbound}, or replaces the outbound of the same name. */
+    public NatState withOutbound(Outbound outbound) {
+        return new NatState(settings, forwards, outbounds.plus(outbound.name(), outbound));
+    }
+
+    /** Removes the outbound called {@code name}; unchanged when there is none. */
+    public NatState withoutOutbound(String name) {
+        PersistentSortedMap<Outbound> fewer = outbounds.minus(name);
+        return fewer == outbounds ? this : new NatState(settings, forwards, fewer);
+    }
+
+    public NatState withSettings(Settings newSettings) {
+        return new NatState(newSettings, forwards, outbounds);
+    }
+
+    @JsonValue
+    Document toDocument() {
+        return new Document(SCHEMA_VERSION, settings, List.copyOf(forwards.values()), List.copyOf(outbounds.values()));
+    }
+
+    @JsonCreator
+    static NatState fromDocument(Document document) {
+        return of(document.schemaVersion(), document.settings(), document.forwards(), document.outbounds());
+    }
+
+    /**
+     * Builds a state from its JSON parts, as read from a file or request: null parts take their
+     * defaults, and a schema version other than {@link #SCHEMA_VERSION} is UNSUPPORTED_SCHEMA.
+     */
+    public static NatState of(
+            Integer schemaVersion, Settings settings, List<Forward> forwards, List<Outbound> outbounds) {
+        if (schemaVersion != null && schemaVersion != SCHEMA_VERSION) {
+            throw new ValidationException(
+                    "schema_version",
+                    ErrorCode.UNSUPPORTED_SCHEMA,
+                    "schema_version " + schemaVersion + " is not supported (this agent reads " + SCHEMA_VERSION + ")");
+        }
+        return of(
+                settings == null ? Settings.DEFAULTS : settings,
+                forwards == null ? List.of() : forwards,
+                outbounds == null ? List.of() : outbounds);
+    }
+
+    /** The JSON shape of a state. */
+    record Document(Integer schemaVersion, Settings settings, List<Forward> forwards, List<Outbound> outbounds) {}
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof NatState that
+                && settings.equals(that.settings)
+                && forwards.equals(that.forwards)
+                && outbounds.equals(that.outbounds);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(settings, forwards, outbounds);
+    }
+
+    @Override
+    public String toString() {
+        return "NatState[" + settings + ", " + forwards.size() + " forwards, " + outbounds.size() + " outbounds]";
+    }
+
+    private static <T> PersistentSortedMap<T> byName(
+            String field, Collection<T> items, Function<T, String> name, List<FieldError> errors) {
+        PersistentSortedMap<T> map = PersistentSortedMap.empty();
+        int index = 0;
+        for (T item : items) {
+            if (item == null) {
+                errors.add(new FieldError(
+                        field + "[" + index + "]", ErrorCode.MISSING_FIELD, "null is not a valid entry"));
+            } else if (map.containsKey(name.apply(item))) {
+                errors.add(new FieldError(
+                        field + "[" + index + "].name",
+                        ErrorCode.NAME_TAKEN,
+                        "name '" + name.apply(item) + "' is used twice"));
+            } else {
+                map = map.plus(name.apply(item), item);
+            }
+            index++;
+        }
+        return map;
+    }
+}
