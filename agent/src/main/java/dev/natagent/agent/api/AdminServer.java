@@ -4,6 +4,7 @@ import com.codahale.metrics.Timer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.natagent.agent.metrics.AgentMetrics;
+import dev.natagent.agent.model.ModelJson;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -48,7 +49,7 @@ public final class AdminServer implements AutoCloseable {
     /** jnr copies the whole remaining buffer on every write; slicing keeps a big response O(n). */
     private static final int WRITE_CHUNK = 64 * 1024;
     /** Pipelined input kept while a request is in flight; beyond it reading pauses. */
-    private static final int MAX_BUFFERED = Protocol.MAX_REQUEST_BYTES + READ_CHUNK;
+    private static final int MAX_BUFFERED = AdminProtocol.MAX_REQUEST_BYTES + READ_CHUNK;
 
     private final AdminServerConfig config;
     private final RequestHandler handler;
@@ -75,7 +76,7 @@ public final class AdminServer implements AutoCloseable {
         this.handler = handler;
         this.policy = policy;
         this.metrics = metrics;
-        ObjectMapper mapper = Protocol.newMapper();
+        ObjectMapper mapper = ModelJson.mapper();
         this.decoder = new RequestDecoder(mapper);
         this.encoder = new ResponseEncoder(mapper);
         this.readers = boundedPool("nat-agent-admin-reader", config.readerThreads(), config.queueCapacity());
@@ -282,7 +283,7 @@ public final class AdminServer implements AutoCloseable {
         }
         int newline;
         while ((newline = connection.input.newlineIndex()) >= 0) {
-            if (newline > Protocol.MAX_REQUEST_BYTES) {
+            if (newline > AdminProtocol.MAX_REQUEST_BYTES) {
                 rejectTooLarge(connection);
                 return;
             }
@@ -293,7 +294,7 @@ public final class AdminServer implements AutoCloseable {
                 return;
             }
         }
-        if (connection.input.length() > Protocol.MAX_REQUEST_BYTES) {
+        if (connection.input.length() > AdminProtocol.MAX_REQUEST_BYTES) {
             rejectTooLarge(connection);
             return;
         }
@@ -314,7 +315,8 @@ public final class AdminServer implements AutoCloseable {
                         null,
                         new AdminException(
                                 ErrorCode.REQUEST_TOO_LARGE,
-                                "request line exceeds " + Protocol.MAX_REQUEST_BYTES + " bytes; closing connection")));
+                                "request line exceeds " + AdminProtocol.MAX_REQUEST_BYTES
+                                        + " bytes; closing connection")));
     }
 
     private static boolean isBlank(byte[] line) {

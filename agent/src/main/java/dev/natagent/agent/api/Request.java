@@ -1,5 +1,6 @@
 package dev.natagent.agent.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** A decoded, well-formed request line: version checked, op known, args an object (maybe empty). */
@@ -8,7 +9,8 @@ public record Request(String id, Op op, ObjectNode args) {
     /** True when the request may change state (an apply with dry_run only computes a diff). */
     public boolean mutating() {
         if (op == Op.APPLY) {
-            return !args.path("dry_run").asBoolean(false);
+            JsonNode dryRun = args.get("dry_run");
+            return dryRun == null || !dryRun.isBoolean() || !dryRun.booleanValue();
         }
         return op.mutating();
     }

@@ -82,17 +82,17 @@ public final class RequestDecoder {
             throw failure(
                     id,
                     ErrorCode.BAD_REQUEST,
-                    "missing protocol version v (this agent speaks v=" + Protocol.VERSION + ")",
+                    "missing protocol version v (this agent speaks v=" + AdminProtocol.VERSION + ")",
                     "v");
         }
         if (!v.isIntegralNumber()) {
             throw failure(id, ErrorCode.BAD_REQUEST, "v must be an integer", "v");
         }
-        if (!v.canConvertToInt() || v.intValue() != Protocol.VERSION) {
+        if (!v.canConvertToInt() || v.intValue() != AdminProtocol.VERSION) {
             throw failure(
                     id,
                     ErrorCode.UNSUPPORTED_VERSION,
-                    "protocol version " + v.asText() + " is not supported (this agent speaks v=" + Protocol.VERSION
+                    "protocol version " + v.asText() + " is not supported (this agent speaks v=" + AdminProtocol.VERSION
                             + ")",
                     "v");
         }

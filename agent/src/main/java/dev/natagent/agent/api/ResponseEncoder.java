@@ -35,7 +35,7 @@ public final class ResponseEncoder {
 
     private ObjectNode envelope(String id, boolean ok) {
         ObjectNode response = mapper.createObjectNode();
-        response.put("v", Protocol.VERSION);
+        response.put("v", AdminProtocol.VERSION);
         response.put("id", id);
         response.put("ok", ok);
         return response;
