@@ -437,17 +437,15 @@ public final class AdminServer implements AutoCloseable {
             complete(connection, encoder.failure(failure.id(), failure.error()), false);
             return;
         }
-        Role role = connection.role(policy);
-        if (!role.permits(request)) {
-            boolean refuseAll = role == Role.NONE;
+        if (!connection.permitted(policy)) {
             LOG.log(
                     System.Logger.Level.WARNING,
-                    "admin refused op={0} id={1} {2}: role {3}",
+                    "admin refused op={0} id={1} {2}: not root or in group {3}",
                     request.op().wireName(),
                     request.id(),
                     connection.peer,
-                    role);
-            complete(connection, encoder.failure(request.id(), permissionDenied(connection.peer, role)), refuseAll);
+                    policy.adminGroup());
+            complete(connection, encoder.failure(request.id(), permissionDenied(connection.peer)), true);
             return;
         }
         if (!request.mutating()) {
@@ -461,13 +459,11 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
-    private AdminException permissionDenied(Peer peer, Role role) {
-        String message = role == Role.READER
-                ? "uid " + peer.uid() + " may only read; changes need root or membership of group '"
-                        + policy.adminGroup() + "'"
-                : "uid " + peer.uid() + " is not allowed to use the nat-agent admin socket; it needs root or"
-                        + " membership of group '" + policy.adminGroup() + "'";
-        return new AdminException(ErrorCode.PERMISSION_DENIED, message);
+    private AdminException permissionDenied(Peer peer) {
+        return new AdminException(
+                ErrorCode.PERMISSION_DENIED,
+                "uid " + peer.uid() + " may not use the nat-agent admin socket: run as root or as a member of group '"
+                        + policy.adminGroup() + "'");
     }
 
     private byte[] execute(Peer peer, Request request) {
