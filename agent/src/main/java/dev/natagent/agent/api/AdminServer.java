@@ -114,7 +114,7 @@ public final class AdminServer implements AutoCloseable {
     public static AdminServer start(AdminServerConfig config, RequestHandler handler, AgentMetrics metrics)
             throws IOException {
         int ownUid = SocketPathGuard.currentUid();
-        AccessPolicy policy = new AccessPolicy(ownUid, config.adminGroup(), config.readGroup(), GroupDatabase.system());
+        AccessPolicy policy = new AccessPolicy(ownUid, config.adminGroup(), GroupDatabase.system());
         return start(config, handler, policy, metrics);
     }
 

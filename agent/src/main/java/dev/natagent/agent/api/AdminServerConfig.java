@@ -28,12 +28,6 @@ public record AdminServerConfig(
     }
 
     public AdminServerConfig withIdleTimeout(Duration timeout) {
-        return new AdminServerConfig(
-                socket, adminGroup, readGroup, timeout, maxConnections, readerThreads, queueCapacity);
-    }
-
-    public AdminServerConfig withReadGroup(String group) {
-        return new AdminServerConfig(
-                socket, adminGroup, group, idleTimeout, maxConnections, readerThreads, queueCapacity);
+        return new AdminServerConfig(socket, adminGroup, timeout, maxConnections, readerThreads, queueCapacity);
     }
 }
