@@ -49,6 +49,9 @@ public final class AdminServer implements AutoCloseable {
     /** jnr copies the whole remaining buffer on every write; slicing keeps a big response O(n). */
     private static final int WRITE_CHUNK = 64 * 1024;
     /** Pipelined input kept while a request is in flight; beyond it reading pauses. */
+    /** Pending connections the kernel queues before connect() blocks; bursts of scripts are common. */
+    private static final int BACKLOG = 1024;
+
     private static final int MAX_BUFFERED = AdminProtocol.MAX_REQUEST_BYTES + READ_CHUNK;
 
     private final AdminServerConfig config;
@@ -91,7 +94,7 @@ public final class AdminServer implements AutoCloseable {
         this.selector = NativeSelectorProvider.getInstance().openSelector();
         this.server = UnixServerSocketChannel.open();
         try {
-            server.socket().bind(new UnixSocketAddress(socket.toFile()));
+            server.socket().bind(new UnixSocketAddress(socket.toFile()), BACKLOG);
             // The directory (0750, our group) keeps others out until the mode is narrowed here.
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
             Files.getFileAttributeView(socket, PosixFileAttributeView.class).setGroup(group);
