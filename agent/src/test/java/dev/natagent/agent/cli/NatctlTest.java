@@ -228,13 +228,7 @@ class NatctlTest {
     void metricsAndStatus() {
         CliResult prometheus = natctl("metrics", "--format", "prometheus");
         assertEquals("# TYPE nat_agent_forwards gauge\nnat_agent_forwards 0\n", prometheus.out());
-        assertEquals(
-                "{ }",
-                natctl("metrics")
-                        .out()
-                        .replaceAll("\\s+", " ")
-                        .replace("{ \"gauges\" : { } }", "{ }")
-                        .trim());
+        assertTrue(parse(natctl("metrics").out()).has("gauges"), "JSON metrics printed as an object");
         CliResult status = natctl("status");
         assertEquals(0, status.exitCode());
         assertTrue(status.out().contains("health             ok"), status.out());
