@@ -7,14 +7,10 @@ import dev.natagent.agent.api.AdminProtocol;
 import dev.natagent.agent.api.Op;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.SocketException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -76,20 +72,11 @@ final class AdminClient {
     }
 
     private byte[] exchange(byte[] request) {
-        if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
-            throw NatctlException.unreachable("cannot reach nat-agent at " + socket
-                    + ": no such socket (is nat-agent running? try: systemctl status nat-agent)");
-        }
         SocketChannel channel;
         try {
             channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
-        } catch (ConnectException e) {
-            throw NatctlException.unreachable("cannot reach nat-agent at " + socket
-                    + ": connection refused (the socket exists but nat-agent is not running)");
-        } catch (SocketException e) {
-            throw NatctlException.unreachable("cannot reach nat-agent at " + socket + ": " + explain(e));
         } catch (IOException e) {
-            throw NatctlException.unreachable("cannot reach nat-agent at " + socket + ": " + e.getMessage());
+            throw NatctlException.unreachable("cannot reach nat-agent at " + socket + ": " + explain(e));
         }
         Thread watchdog = watchdog(channel);
         try (channel) {
@@ -126,8 +113,15 @@ final class AdminClient {
         throw NatctlException.unreachable("nat-agent at " + socket + " closed the connection without an answer");
     }
 
-    private static String explain(SocketException e) {
+    /** The JDK reports connect errors by their strerror text; say what each means for an operator. */
+    private static String explain(IOException e) {
         String message = String.valueOf(e.getMessage());
+        if (message.contains("No such file")) {
+            return "no such socket (is nat-agent running? try: systemctl status nat-agent)";
+        }
+        if (message.contains("Connection refused")) {
+            return "connection refused (the socket exists but nat-agent is not running)";
+        }
         if (message.contains("Permission denied")) {
             return "permission denied (run natctl as root or as a member of the nat-agent admin group, natadmin"
                     + " by default)";
