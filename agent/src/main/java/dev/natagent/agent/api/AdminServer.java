@@ -228,7 +228,7 @@ public final class AdminServer implements AutoCloseable {
                 LOG.log(
                         System.Logger.Level.WARNING,
                         "admin socket: {0} connections open, refusing one more",
-                        connections.size());
+                        Integer.toString(connections.size()));
                 closeQuietly(channel);
                 continue;
             }
@@ -494,8 +494,8 @@ public final class AdminServer implements AutoCloseable {
                         "admin change op={0} id={1} uid={2} pid={3} result={4}",
                         request.op().wireName(),
                         request.id(),
-                        peer.uid(),
-                        peer.pid(),
+                        Integer.toString(peer.uid()), // MessageFormat would print 18,507
+                        Integer.toString(peer.pid()),
                         outcome);
             }
         }

@@ -1,7 +1,6 @@
 package dev.natagent.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.natagent.agent.api.AdminProtocol;
 import dev.natagent.agent.api.Op;
@@ -22,18 +21,16 @@ import java.time.Duration;
 final class AdminClient {
     private final Path socket;
     private final Duration timeout;
-    private final ObjectMapper mapper;
 
-    AdminClient(Path socket, Duration timeout, ObjectMapper mapper) {
+    AdminClient(Path socket, Duration timeout) {
         this.socket = socket;
         this.timeout = timeout;
-        this.mapper = mapper;
     }
 
     /** Sends op with args and returns the result object, or throws a {@link NatctlException}. */
     JsonNode call(Op op, ObjectNode args) {
         String id = "natctl-" + ProcessHandle.current().pid();
-        ObjectNode request = mapper.createObjectNode();
+        ObjectNode request = CliJson.object();
         request.put("v", AdminProtocol.VERSION);
         request.put("id", id);
         request.put("op", op.wireName());
@@ -48,21 +45,17 @@ final class AdminClient {
         throw NatctlException.refused(response.path("error"));
     }
 
-    private byte[] encode(ObjectNode request) {
-        try {
-            byte[] json = mapper.writeValueAsBytes(request);
-            byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
-            line[json.length] = '\n';
-            return line;
-        } catch (IOException e) {
-            throw new IllegalStateException("request not serialisable", e);
-        }
+    private static byte[] encode(ObjectNode request) {
+        byte[] json = CliJson.compactBytes(request);
+        byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
+        line[json.length] = '\n';
+        return line;
     }
 
     private JsonNode parse(byte[] line) {
         try {
-            JsonNode response = mapper.readTree(line);
-            if (response == null || !response.isObject()) {
+            JsonNode response = CliJson.read(line);
+            if (!response.isObject()) {
                 throw NatctlException.unreachable("agent at " + socket + " sent a response that is not a JSON object");
             }
             return response;

@@ -1,11 +1,8 @@
 package dev.natagent.agent.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.natagent.agent.api.Op;
-import dev.natagent.agent.model.ModelJson;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -14,8 +11,6 @@ import picocli.CommandLine.Spec;
 
 /** Base of every subcommand that talks to the agent: global options, the request, JSON output. */
 abstract class AgentCommand implements Callable<Integer> {
-    static final ObjectMapper MAPPER = ModelJson.mapper();
-
     @Spec
     CommandSpec spec;
 
@@ -32,20 +27,16 @@ abstract class AgentCommand implements Callable<Integer> {
     }
 
     ObjectNode args() {
-        return MAPPER.createObjectNode();
+        return CliJson.object();
     }
 
     JsonNode call(Op op, ObjectNode args) {
         Natctl root = root();
-        return new AdminClient(root.socket, Duration.ofSeconds(root.timeoutSeconds), MAPPER).call(op, args);
+        return new AdminClient(root.socket, Duration.ofSeconds(root.timeoutSeconds)).call(op, args);
     }
 
     void printJson(JsonNode node) {
-        try {
-            out().println(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("result not printable", e);
-        }
+        out().println(CliJson.pretty(node));
     }
 
     /** Prints an export/metrics document's content as it is: JSON pretty-printed, text verbatim. */

@@ -32,8 +32,8 @@ final class ApplyCommand extends AgentCommand {
 
     private JsonNode readState() {
         try (InputStream in = "-".equals(file) ? System.in : Files.newInputStream(Path.of(file))) {
-            JsonNode state = MAPPER.readTree(in);
-            if (state == null || !state.isObject()) {
+            JsonNode state = CliJson.read(in);
+            if (!state.isObject()) {
                 throw new ParameterException(spec.commandLine(), file + " does not hold a JSON object");
             }
             return state;

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.natagent.agent.api.Op;
 import dev.natagent.agent.model.Cidr;
 import dev.natagent.agent.model.Forward;
-import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.PortRange;
 import dev.natagent.agent.model.Protocol;
 import dev.natagent.agent.model.ReturnPath;
@@ -75,11 +74,23 @@ final class ForwardAddCommand extends AgentCommand {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "invalid forward: " + e.getMessage());
         }
         ObjectNode args = args();
-        args.set("forward", ModelJson.toTree(forward));
+        args.set("forward", json(forward));
         if (force) {
             args.put("force", true);
         }
         return callAndPrint(Op.FORWARD_ADD, args);
+    }
+
+    /** The model's JSON shape of a forward (see {@link Forward}), built without an ObjectMapper. */
+    private static ObjectNode json(Forward forward) {
+        ObjectNode json = CliJson.object();
+        json.put("name", forward.name());
+        json.put("proto", forward.proto().toString());
+        json.put("listen", forward.listen().toString());
+        json.set("to", CliJson.array(forward.targets()));
+        json.set("allow", CliJson.array(forward.allow()));
+        json.put("snat", forward.returnPath().toString());
+        return json;
     }
 
     @Override

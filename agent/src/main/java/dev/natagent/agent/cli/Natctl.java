@@ -78,7 +78,7 @@ public final class Natctl {
             if (exception instanceof NatctlException failure) {
                 Natctl root = command.getCommandSpec().root().commandLine().getCommand();
                 if (root.json && failure.agentError() != null) {
-                    command.getOut().println(failure.agentError().toString());
+                    command.getOut().println(CliJson.compact(failure.agentError()));
                 }
                 command.getErr().println("natctl: " + failure.getMessage());
                 return failure.exitCode();

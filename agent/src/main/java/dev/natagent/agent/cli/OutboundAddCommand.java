@@ -1,9 +1,9 @@
 package dev.natagent.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.natagent.agent.api.Op;
 import dev.natagent.agent.model.Cidr;
-import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.Outbound;
 import dev.natagent.agent.model.ValidationException;
 import java.util.List;
@@ -40,7 +40,11 @@ final class OutboundAddCommand extends AgentCommand {
         } catch (ValidationException e) {
             throw new ParameterException(spec.commandLine(), "invalid outbound: " + e.getMessage());
         }
-        return callAndPrint(Op.OUTBOUND_ADD, args().set("outbound", ModelJson.toTree(outbound)));
+        ObjectNode json = CliJson.object();
+        json.put("name", outbound.name());
+        json.set("source", CliJson.array(outbound.sources()));
+        json.put("out", outbound.outInterface());
+        return callAndPrint(Op.OUTBOUND_ADD, args().set("outbound", json));
     }
 
     @Override
