@@ -118,13 +118,7 @@ public final class AdminServer implements AutoCloseable {
             throws IOException {
         int ownUid = SocketPathGuard.currentUid();
         AccessPolicy policy = new AccessPolicy(ownUid, config.adminGroup(), GroupDatabase.system());
-        return start(config, handler, policy, metrics);
-    }
-
-    public static AdminServer start(
-            AdminServerConfig config, RequestHandler handler, AccessPolicy policy, AgentMetrics metrics)
-            throws IOException {
-        AdminServer adminServer = new AdminServer(config, handler, policy, metrics, SocketPathGuard.currentUid());
+        AdminServer adminServer = new AdminServer(config, handler, policy, metrics, ownUid);
         adminServer.selectorThread.start();
         LOG.log(
                 System.Logger.Level.INFO,
@@ -433,6 +427,16 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private void decodeAndRoute(Connection connection, byte[] line) {
+        try {
+            route(connection, line);
+        } catch (RuntimeException | Error e) {
+            // Never leave a connection waiting for an answer that will not come.
+            LOG.log(System.Logger.Level.ERROR, "admin request failed unexpectedly", e);
+            complete(connection, encoder.failure(null, new AdminException(ErrorCode.INTERNAL, "internal error")), true);
+        }
+    }
+
+    private void route(Connection connection, byte[] line) {
         Request request;
         try {
             request = decoder.decode(line, 0, line.length);
@@ -517,6 +521,14 @@ public final class AdminServer implements AutoCloseable {
         selector.wakeup();
         try {
             selectorThread.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // A change in flight finishes (it is already half in the kernel or on disk); new ones never start.
+        readers.shutdown();
+        writer.shutdown();
+        try {
+            writer.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
