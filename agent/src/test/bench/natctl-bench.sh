@@ -5,7 +5,7 @@
 # AppCDS archive for natctl, compares JVM flag sets with hyperfine, times `nft --version` and
 # `nft add element` in a scratch network namespace (removed on exit), and measures API round trips.
 set -euo pipefail
-repo=$(cd "$(dirname "$0")/../../.." && pwd)
+repo=$(cd "$(dirname "$0")/../../../.." && pwd)
 target=$repo/agent/target
 work=$(mktemp -d)
 netns=natctl-bench-$$
@@ -45,6 +45,7 @@ hyperfine -N --warmup 3 --runs "${RUNS:-30}" \
     "java -XX:SharedArchiveFile=natctl-dyn.jsa -XX:TieredStopAtLevel=1 -cp cli/* $cli" \
     "java -XX:SharedArchiveFile=natctl.jsa -cp cli/* $cli" \
     "java -XX:SharedArchiveFile=natctl.jsa -XX:TieredStopAtLevel=1 -cp cli/* $cli" \
+    "java -XX:TieredStopAtLevel=1 -version" \
     "nft --version" \
     "ip netns exec $netns nft add element ip bench s { 7000 }"
 python3 "$repo/agent/src/test/bench/api_latency.py" "$socket" 3000
