@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,29 +42,38 @@ public final class ModelJson {
         return MAPPER;
     }
 
+    /** Reads one value; never returns null (a JSON {@code null} is an INVALID_TYPE error). */
     public static <T> T read(String json, Class<T> type) {
         try {
-            return MAPPER.readValue(json, type);
+            return nonNull(MAPPER.readValue(json, type));
         } catch (JsonProcessingException e) {
             throw toValidation(e);
         }
     }
 
+    /** Reads one value; never returns null (a JSON {@code null} is an INVALID_TYPE error). */
     public static <T> T read(byte[] json, Class<T> type) {
         try {
-            return MAPPER.readValue(json, type);
+            return nonNull(MAPPER.readValue(json, type));
         } catch (IOException e) {
             throw toValidation(e);
         }
     }
 
-    /** Converts an already parsed tree (e.g. the {@code args} of an API request). */
+    /** Converts an already parsed tree (e.g. the {@code args} of an API request); never returns null. */
     public static <T> T fromTree(JsonNode node, Class<T> type) {
         try {
-            return MAPPER.treeToValue(node, type);
+            return nonNull(MAPPER.treeToValue(node, type));
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw toValidation(e);
         }
+    }
+
+    private static <T> T nonNull(T value) {
+        if (value == null) {
+            throw new ValidationException("", ErrorCode.INVALID_TYPE, "expected a JSON object, found null or nothing");
+        }
+        return value;
     }
 
     public static JsonNode toTree(Object value) {
@@ -74,6 +84,15 @@ public final class ModelJson {
     public static String write(Object value) {
         try {
             return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("model value could not be written as JSON", e);
+        }
+    }
+
+    /** Writes with a declared type, so that a list of polymorphic values keeps its type ids. */
+    public static <T> String write(T value, TypeReference<T> type) {
+        try {
+            return MAPPER.writerFor(type).writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("model value could not be written as JSON", e);
         }
@@ -92,8 +111,18 @@ public final class ModelJson {
         if (failure instanceof JsonMappingException mapping) {
             String path = path(mapping.getPath());
             for (Throwable cause = mapping.getCause(); cause != null; cause = cause.getCause()) {
+                if (cause instanceof StreamReadException read) {
+                    // A syntax error met while binding a nested value: still malformed JSON.
+                    return new ValidationException(
+                            path,
+                            ErrorCode.MALFORMED_JSON,
+                            "malformed JSON" + at(read.getLocation()) + ": " + read.getOriginalMessage());
+                }
                 if (cause instanceof ValidationException model) {
-                    return model.under(path);
+                    String where = at(mapping.getLocation());
+                    return new ValidationException(model.under(path).errors().stream()
+                            .map(e -> new FieldError(e.field(), e.code(), e.message() + where))
+                            .toList());
                 }
             }
             return new ValidationException(path, codeOf(mapping), messageOf(mapping) + at(mapping.getLocation()));
@@ -122,7 +151,7 @@ public final class ModelJson {
         if (e instanceof InvalidNullException) {
             return ErrorCode.MISSING_FIELD;
         }
-        if (e instanceof MismatchedInputException mismatch && isEmptyInput(mismatch)) {
+        if (e instanceof MismatchedInputException mismatch && (isEmptyInput(mismatch) || isTrailingInput(mismatch))) {
             return ErrorCode.MALFORMED_JSON;
         }
         return ErrorCode.INVALID_TYPE;
@@ -145,14 +174,22 @@ public final class ModelJson {
             if (isEmptyInput(mismatch)) {
                 return "empty document";
             }
+            if (isTrailingInput(mismatch)) {
+                return "unexpected content after the JSON value";
+            }
             String expected = mismatch.getTargetType() == null ? "another type" : describe(mismatch.getTargetType());
             return "wrong type: expected " + expected;
         }
         return "invalid value: " + e.getOriginalMessage();
     }
 
+    // Jackson has no subtypes for these two; its messages are the only signal.
     private static boolean isEmptyInput(MismatchedInputException e) {
         return e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("No content to map");
+    }
+
+    private static boolean isTrailingInput(MismatchedInputException e) {
+        return e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Trailing token");
     }
 
     private static String describe(Class<?> type) {
@@ -200,7 +237,7 @@ public final class ModelJson {
         if (location == null || location.getLineNr() < 0) {
             return "";
         }
-        return " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+        return " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
     }
 
     private static ObjectMapper newMapper() {
