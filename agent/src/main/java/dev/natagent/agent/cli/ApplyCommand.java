@@ -46,17 +46,13 @@ final class ApplyCommand extends AgentCommand {
 
     @Override
     Integer render(JsonNode result) {
-        JsonNode changes = result.path("changes");
+        JsonNode diff = result.path("diff");
         List<String> lines = new ArrayList<>();
-        describe(lines, "+", "forward", changes.path("forwards_added"));
-        describe(lines, "~", "forward", changes.path("forwards_changed"));
-        describe(lines, "-", "forward", changes.path("forwards_removed"));
-        describe(lines, "+", "outbound", changes.path("outbounds_added"));
-        describe(lines, "~", "outbound", changes.path("outbounds_changed"));
-        describe(lines, "-", "outbound", changes.path("outbounds_removed"));
-        if (changes.path("settings_changed").asBoolean()) {
+        if (diff.has("settings")) {
             lines.add("~ settings");
         }
+        describe(lines, "forward", diff.path("forwards"));
+        describe(lines, "outbound", diff.path("outbounds"));
         lines.forEach(out()::println);
         if (lines.isEmpty()) {
             out().println("no changes");
@@ -68,7 +64,16 @@ final class ApplyCommand extends AgentCommand {
         return ExitCode.OK;
     }
 
-    private static void describe(List<String> lines, String mark, String kind, JsonNode names) {
-        names.forEach(name -> lines.add(mark + " " + kind + " " + name.asText()));
+    /** One line per entry of a StateDiff section: + added, ~ changed, - removed. */
+    private static void describe(List<String> lines, String kind, JsonNode section) {
+        section.path("added")
+                .forEach(entry ->
+                        lines.add("+ " + kind + " " + entry.path("name").asText()));
+        section.path("changed")
+                .forEach(entry ->
+                        lines.add("~ " + kind + " " + entry.at("/after/name").asText()));
+        section.path("removed")
+                .forEach(entry ->
+                        lines.add("- " + kind + " " + entry.path("name").asText()));
     }
 }

@@ -5,12 +5,10 @@ import dev.natagent.agent.model.Ipv4;
 import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.Outbound;
+import dev.natagent.agent.model.StateDiff;
 import dev.natagent.agent.model.Target;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.SortedMap;
 
 /** An in-memory AdminOperations: the state and generation the socket tests compare against. */
 public class FakeOperations implements AdminOperations {
@@ -104,19 +102,12 @@ public class FakeOperations implements AdminOperations {
 
     @Override
     public synchronized ApplyResult apply(NatState newState, boolean dryRun) {
-        StateChanges changes = new StateChanges(
-                added(state.forwards(), newState.forwards()),
-                added(newState.forwards(), state.forwards()),
-                changed(state.forwards(), newState.forwards()),
-                added(state.outbounds(), newState.outbounds()),
-                added(newState.outbounds(), state.outbounds()),
-                changed(state.outbounds(), newState.outbounds()),
-                !state.settings().equals(newState.settings()));
-        if (dryRun || changes.isEmpty()) {
-            return new ApplyResult(false, generation, changes);
+        StateDiff diff = StateDiff.between(state, newState);
+        if (dryRun || diff.isEmpty()) {
+            return new ApplyResult(false, generation, diff);
         }
         state = newState;
-        return new ApplyResult(true, ++generation, changes);
+        return new ApplyResult(true, ++generation, diff);
     }
 
     @Override
@@ -172,16 +163,5 @@ public class FakeOperations implements AdminOperations {
                 outbound.name(),
                 outbound.sources().stream().map(Object::toString).toList(),
                 outbound.outInterface());
-    }
-
-    private static <T> List<String> added(SortedMap<String, T> before, SortedMap<String, T> after) {
-        return after.keySet().stream().filter(name -> !before.containsKey(name)).toList();
-    }
-
-    private static <T> List<String> changed(SortedMap<String, T> before, SortedMap<String, T> after) {
-        return after.entrySet().stream()
-                .filter(e -> before.containsKey(e.getKey()) && !Objects.equals(before.get(e.getKey()), e.getValue()))
-                .map(Map.Entry::getKey)
-                .toList();
     }
 }
