@@ -240,6 +240,23 @@ class AdminServerTest {
     }
 
     @Test
+    void connectionsBeyondTheLimitAreClosedAtOnce() throws Exception {
+        AdminServerConfig config = new AdminServerConfig(socket(), "root", Duration.ofSeconds(60), 2, 4, 1_024);
+        try (AdminServer server = TestSockets.start(config, operations);
+                SocketChannel first = connect(server.socketPath());
+                SocketChannel second = connect(server.socketPath())) {
+            waitFor(() -> server.openConnections() == 2);
+            try (SocketChannel third = connect(server.socketPath())) {
+                assertTimeoutPreemptively(Duration.ofSeconds(5), () -> assertNull(readLine(third)));
+            }
+            for (SocketChannel open : List.of(first, second)) {
+                send(open, request("1", "status", "{}") + "\n");
+                assertTrue(json(readLine(open)).get("ok").booleanValue(), "existing connections still served");
+            }
+        }
+    }
+
+    @Test
     void aClientThatHalfClosesStillGetsItsAnswer() throws Exception {
         try (AdminServer server = TestSockets.start(dir, operations);
                 SocketChannel channel = connect(server.socketPath())) {
