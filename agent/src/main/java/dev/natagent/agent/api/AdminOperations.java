@@ -1,0 +1,65 @@
+package dev.natagent.agent.api;
+
+import dev.natagent.agent.model.Forward;
+import dev.natagent.agent.model.NatState;
+import dev.natagent.agent.model.Outbound;
+import java.util.List;
+
+/**
+ * Everything the admin socket offers, implemented by the daemon's service. The socket calls
+ * mutating methods one at a time (never concurrently with each other) and read-only ones from
+ * several threads, possibly while a mutation runs; an implementation must keep reads consistent.
+ *
+ * <p>Every method reports refusals and failures as {@link AdminException} with a stable code (or a
+ * model {@code ValidationException}, which the socket maps to VALIDATION / PORT_IN_USE /
+ * NAME_TAKEN / SSH_PORT_FORWARD / NOT_FOUND). A mutating method returns only after the change is
+ * in the kernel and on disk, and its result carries the state generation right after the change;
+ * when it throws, nothing was changed.
+ */
+public interface AdminOperations {
+
+    /** Health of the agent, its state and the kernel table. */
+    StatusView status();
+
+    /**
+     * Adds a forward (op {@code forward.add}). Refused with NAME_TAKEN, PORT_IN_USE, VALIDATION,
+     * SSH_PORT_FORWARD (unless {@code force}), STATE_CORRUPT or KERNEL_ERROR.
+     */
+    ForwardChange addForward(Forward forward, boolean force);
+
+    /** Removes a forward (op {@code forward.remove}); NOT_FOUND if there is none of that name. */
+    ForwardChange removeForward(String name);
+
+    /** All forwards, in name order, with resolved addresses, counters and health. */
+    List<ForwardView> listForwards();
+
+    /** One forward; NOT_FOUND if there is none of that name. */
+    ForwardView getForward(String name);
+
+    /** Adds an outbound PAT rule (op {@code outbound.add}); NAME_TAKEN, VALIDATION, ... */
+    OutboundChange addOutbound(Outbound outbound);
+
+    /** Removes an outbound; NOT_FOUND if there is none of that name. */
+    OutboundChange removeOutbound(String name);
+
+    /** All outbounds, in name order. */
+    List<OutboundView> listOutbounds();
+
+    /**
+     * Replaces the whole desired state atomically (op {@code apply}). With {@code dryRun} only the
+     * difference is computed and nothing changes (the socket then lets readers call it too).
+     */
+    ApplyResult apply(NatState state, boolean dryRun);
+
+    /** The desired state as JSON, the nft ruleset text, or iptables-restore text. */
+    TextDocument export(ExportFormat format);
+
+    /** The agent's metrics as JSON or Prometheus text exposition. */
+    TextDocument metrics(MetricsFormat format);
+
+    /** Checks for what silently breaks a NAT instance; each finding says what to do. */
+    List<Finding> doctor();
+
+    /** Re-reads the config file and applies it like {@link #apply}; NOT_FOUND if there is no file. */
+    ApplyResult reload();
+}

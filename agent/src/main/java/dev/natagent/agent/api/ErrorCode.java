@@ -1,0 +1,33 @@
+package dev.natagent.agent.api;
+
+/** Stable error codes of the admin protocol; scripts match on these names, so never rename one. */
+public enum ErrorCode {
+    /** Another forward already claims this protocol and listen port. */
+    PORT_IN_USE,
+    /** A forward or outbound with this name already exists. */
+    NAME_TAKEN,
+    /** No forward or outbound with this name. */
+    NOT_FOUND,
+    /** The request is well-formed but its content is invalid (field says which). */
+    VALIDATION,
+    /** The forward would capture the port this host's sshd listens on; repeat with force. */
+    SSH_PORT_FORWARD,
+    /** The persisted state could not be read; changes are refused until it is fixed. */
+    STATE_CORRUPT,
+    /** The kernel refused or failed the change; nothing was changed. */
+    KERNEL_ERROR,
+    /** The caller's uid/group may not perform this operation. */
+    PERMISSION_DENIED,
+    /** The line is not a valid request: malformed JSON, wrong types, missing fields. */
+    BAD_REQUEST,
+    /** The op is not one this agent knows. */
+    UNKNOWN_OP,
+    /** The request line exceeds the size limit; the connection is closed. */
+    REQUEST_TOO_LARGE,
+    /** The protocol version "v" is not supported. */
+    UNSUPPORTED_VERSION,
+    /** The agent has too many requests queued; retry later. */
+    BUSY,
+    /** An unexpected failure inside the agent; see its log. */
+    INTERNAL
+}

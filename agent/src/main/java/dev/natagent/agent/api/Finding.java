@@ -1,0 +1,25 @@
+package dev.natagent.agent.api;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
+/**
+ * One doctor check result.
+ *
+ * @param check short id of the check, e.g. {@code ip_forward}, {@code rp_filter}, {@code target_reachable}
+ * @param message what was found
+ * @param fix what to do about it (empty when severity is OK)
+ */
+public record Finding(Severity severity, String check, String message, String fix) {
+
+    public enum Severity {
+        OK,
+        WARNING,
+        ERROR;
+
+        @JsonValue
+        public String wireName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+}

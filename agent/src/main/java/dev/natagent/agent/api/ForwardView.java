@@ -1,0 +1,29 @@
+package dev.natagent.agent.api;
+
+import java.util.List;
+
+/**
+ * A forward with its live figures (wire form of forward.get / forward.list entries).
+ *
+ * @param listen port or FIRST-LAST
+ * @param allow source CIDRs; empty admits every source
+ * @param snat masquerade, none, or the SNAT address
+ * @param packets packets matched by the forward's kernel counter
+ * @param bytes bytes matched by the forward's kernel counter
+ */
+public record ForwardView(
+        String name,
+        String proto,
+        String listen,
+        List<TargetView> targets,
+        List<String> allow,
+        String snat,
+        long packets,
+        long bytes,
+        Health health) {
+
+    public ForwardView {
+        targets = List.copyOf(targets);
+        allow = List.copyOf(allow);
+    }
+}

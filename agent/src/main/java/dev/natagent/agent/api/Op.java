@@ -1,0 +1,48 @@
+package dev.natagent.agent.api;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** Every operation of the admin protocol, with its wire name and whether it changes state. */
+public enum Op {
+    STATUS("status", false),
+    FORWARD_ADD("forward.add", true),
+    FORWARD_REMOVE("forward.remove", true),
+    FORWARD_LIST("forward.list", false),
+    FORWARD_GET("forward.get", false),
+    OUTBOUND_ADD("outbound.add", true),
+    OUTBOUND_REMOVE("outbound.remove", true),
+    OUTBOUND_LIST("outbound.list", false),
+    APPLY("apply", true),
+    EXPORT("export", false),
+    METRICS("metrics", false),
+    DOCTOR("doctor", false),
+    RELOAD("reload", true);
+
+    private static final Map<String, Op> BY_WIRE_NAME =
+            Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(Op::wireName, Function.identity()));
+
+    private final String wireName;
+    private final boolean mutating;
+
+    Op(String wireName, boolean mutating) {
+        this.wireName = wireName;
+        this.mutating = mutating;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+
+    /** Mutating ops need the admin role and run one at a time. */
+    public boolean mutating() {
+        return mutating;
+    }
+
+    public static Optional<Op> fromWireName(String name) {
+        return Optional.ofNullable(BY_WIRE_NAME.get(name));
+    }
+}

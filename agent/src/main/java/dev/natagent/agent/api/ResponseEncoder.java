@@ -1,0 +1,55 @@
+package dev.natagent.agent.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** Builds response lines: {@code {"v":1,"id":..,"ok":true,"result":..}} or the error form. */
+public final class ResponseEncoder {
+    private final ObjectMapper mapper;
+
+    public ResponseEncoder(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    public byte[] success(String id, JsonNode result) {
+        ObjectNode response = envelope(id, true);
+        response.set("result", result == null ? mapper.createObjectNode() : result);
+        return toLine(response);
+    }
+
+    public byte[] failure(String id, AdminException error) {
+        ObjectNode response = envelope(id, false);
+        ObjectNode body = response.putObject("error");
+        body.put("code", error.code().name());
+        body.put("message", error.getMessage());
+        if (error.field() != null) {
+            body.put("field", error.field());
+        }
+        if (!error.details().isEmpty()) {
+            body.set("details", mapper.valueToTree(error.details()));
+        }
+        return toLine(response);
+    }
+
+    private ObjectNode envelope(String id, boolean ok) {
+        ObjectNode response = mapper.createObjectNode();
+        response.put("v", AdminProtocol.VERSION);
+        response.put("id", id);
+        response.put("ok", ok);
+        return response;
+    }
+
+    private byte[] toLine(ObjectNode response) {
+        try {
+            // Jackson escapes control characters, so the only raw newline is the terminator.
+            byte[] json = mapper.writeValueAsBytes(response);
+            byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
+            line[json.length] = '\n';
+            return line;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("response not serialisable", e);
+        }
+    }
+}

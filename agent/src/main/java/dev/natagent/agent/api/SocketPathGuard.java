@@ -1,0 +1,94 @@
+package dev.natagent.agent.api;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * Makes the socket path safe to bind: the parent directory is ours and not a link, and whatever is
+ * at the path is removed only if it is a stale socket of ours (nobody answers on it). Anything else
+ * there (a file, a symlink, a foreign socket, a live agent) is refused, never deleted.
+ */
+final class SocketPathGuard {
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFSOCK = 0140000;
+    private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
+
+    private final int ownUid;
+
+    SocketPathGuard(int ownUid) {
+        this.ownUid = ownUid;
+    }
+
+    /** The effective uid of this process (the owner the kernel gives /proc/self). */
+    static int currentUid() throws IOException {
+        return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    }
+
+    void prepareDirectory(Path dir, GroupPrincipal group) throws IOException {
+        if (Files.isSymbolicLink(dir)) {
+            throw new IOException("refusing socket directory " + dir + ": it is a symbolic link");
+        }
+        if (!Files.exists(dir, NOFOLLOW)) {
+            Files.createDirectories(dir);
+            restrictToGroup(dir, group);
+            return;
+        }
+        if (!Files.isDirectory(dir, NOFOLLOW)) {
+            throw new IOException("refusing socket directory " + dir + ": it is not a directory");
+        }
+        int owner = (Integer) Files.getAttribute(dir, "unix:uid", NOFOLLOW);
+        if (owner != ownUid && owner != 0) {
+            throw new IOException("refusing socket directory " + dir + ": owned by uid " + owner
+                    + ", not by this agent (uid " + ownUid + ") or root");
+        }
+        if (owner == ownUid && ownUid != 0) {
+            // systemd's RuntimeDirectory= gives the service user's own group; admins must get in too.
+            restrictToGroup(dir, group);
+        }
+    }
+
+    /** Mode 0750 with the admin group: members may reach the socket, others may not even list it. */
+    private static void restrictToGroup(Path dir, GroupPrincipal group) throws IOException {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-x---"));
+        Files.getFileAttributeView(dir, PosixFileAttributeView.class, NOFOLLOW).setGroup(group);
+    }
+
+    /** Removes a stale socket of ours at path; refuses anything else that is there. */
+    void clearStaleSocket(Path path) throws IOException {
+        if (Files.isSymbolicLink(path)) {
+            throw new IOException("refusing socket path " + path + ": it is a symbolic link");
+        }
+        if (!Files.exists(path, NOFOLLOW)) {
+            return;
+        }
+        int mode = (Integer) Files.getAttribute(path, "unix:mode", NOFOLLOW);
+        if ((mode & S_IFMT) != S_IFSOCK) {
+            throw new IOException("refusing socket path " + path + ": it exists and is not a socket");
+        }
+        int owner = (Integer) Files.getAttribute(path, "unix:uid", NOFOLLOW);
+        if (owner != ownUid) {
+            throw new IOException("refusing socket path " + path + ": a socket owned by uid " + owner + " is there");
+        }
+        if (somebodyListens(path)) {
+            throw new FileAlreadyExistsException(path.toString(), null, "another agent is already listening there");
+        }
+        Files.delete(path);
+    }
+
+    private static boolean somebodyListens(Path path) throws IOException {
+        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+            return probe.isConnected();
+        } catch (ConnectException e) {
+            return false;
+        }
+    }
+}

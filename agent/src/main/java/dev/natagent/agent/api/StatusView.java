@@ -1,0 +1,25 @@
+package dev.natagent.agent.api;
+
+/**
+ * Answer of the status op.
+ *
+ * @param health ok, degraded (working but something needs attention) or failed (changes refused)
+ * @param message one line saying why when not ok, else empty
+ * @param generation current state generation
+ * @param ipForward on, off or unknown
+ * @param ipForwardManaged whether the agent manages net.ipv4.ip_forward
+ * @param kernelTable in_sync, drifted, missing or unknown
+ * @param driftCorrections foreign changes undone since start
+ */
+public record StatusView(
+        String health,
+        String message,
+        String version,
+        long uptimeSeconds,
+        long generation,
+        int forwards,
+        int outbounds,
+        String ipForward,
+        boolean ipForwardManaged,
+        String kernelTable,
+        long driftCorrections) {}

@@ -1,0 +1,39 @@
+package dev.natagent.agent.metrics;
+
+import java.util.Map;
+import java.util.Optional;
+
+/** Where gauges read their values; the daemon implements it from its state, kernel counters and probes. */
+public interface MetricSources {
+    /** net.ipv4.ip_forward as last read, empty when unknown. */
+    Optional<Boolean> ipForward();
+
+    int forwardCount();
+
+    int outboundCount();
+
+    /** Per forward name, its counters and health; called on each metrics render. */
+    Map<String, ForwardStats> forwardStats();
+
+    MetricSources NONE = new MetricSources() {
+        @Override
+        public Optional<Boolean> ipForward() {
+            return Optional.empty();
+        }
+
+        @Override
+        public int forwardCount() {
+            return 0;
+        }
+
+        @Override
+        public int outboundCount() {
+            return 0;
+        }
+
+        @Override
+        public Map<String, ForwardStats> forwardStats() {
+            return Map.of();
+        }
+    };
+}

@@ -1,0 +1,174 @@
+package dev.natagent.agent.metrics;
+
+import com.codahale.metrics.Counter;
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.Histogram;
+import com.codahale.metrics.Metered;
+import com.codahale.metrics.Metric;
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Sampling;
+import com.codahale.metrics.Snapshot;
+import com.codahale.metrics.Timer;
+import dev.natagent.agent.metrics.MetricFamily.Type;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Writes a registry in the Prometheus text exposition format (version 0.0.4): HELP and TYPE once per
+ * family, counters with {@code _total}, timers as summaries in seconds with quantiles and a count.
+ * Metrics without a {@link MetricFamily} are still written, under a sanitised name.
+ */
+public final class PrometheusWriter {
+    private static final double[] QUANTILES = {0.5, 0.75, 0.95, 0.99, 0.999};
+    private static final double NANOS_PER_SECOND = TimeUnit.SECONDS.toNanos(1);
+
+    private final List<MetricFamily> families;
+
+    public PrometheusWriter(List<MetricFamily> families) {
+        this.families = families;
+    }
+
+    public String write(MetricRegistry registry) {
+        SortedMap<String, Metric> metrics = new java.util.TreeMap<>(registry.getMetrics());
+        StringBuilder out = new StringBuilder(4096);
+        for (MetricFamily family : families) {
+            Map<String, Metric> members = new LinkedHashMap<>();
+            for (var it = metrics.entrySet().iterator(); it.hasNext(); ) {
+                var entry = it.next();
+                String labelValue = family.labelValueOf(entry.getKey());
+                if (labelValue != null) {
+                    members.put(labelValue, entry.getValue());
+                    it.remove();
+                }
+            }
+            writeFamily(out, family, members);
+        }
+        for (var entry : metrics.entrySet()) {
+            MetricFamily fallback = new MetricFamily(
+                    entry.getKey(),
+                    sanitise(entry.getKey()),
+                    "Metric " + entry.getKey() + ".",
+                    typeOf(entry.getValue()),
+                    null);
+            writeFamily(out, fallback, Map.of("", entry.getValue()));
+        }
+        return out.toString();
+    }
+
+    private static Type typeOf(Metric metric) {
+        if (metric instanceof Sampling) {
+            return Type.SUMMARY;
+        }
+        return metric instanceof Counter || metric instanceof Metered ? Type.COUNTER : Type.GAUGE;
+    }
+
+    private static void writeFamily(StringBuilder out, MetricFamily family, Map<String, Metric> members) {
+        String name = family.type() == Type.COUNTER && !family.exposedName().endsWith("_total")
+                ? family.exposedName() + "_total"
+                : family.exposedName();
+        List<String> samples = new ArrayList<>();
+        for (var member : members.entrySet()) {
+            String labels = family.label() == null ? "" : family.label() + "=\"" + escape(member.getKey()) + "\"";
+            writeSamples(samples, name, family.type(), labels, member.getValue());
+        }
+        if (samples.isEmpty()) {
+            return;
+        }
+        out.append("# HELP ")
+                .append(name)
+                .append(' ')
+                .append(escapeHelp(family.help()))
+                .append('\n');
+        out.append("# TYPE ")
+                .append(name)
+                .append(' ')
+                .append(family.type().exposition())
+                .append('\n');
+        samples.forEach(sample -> out.append(sample).append('\n'));
+    }
+
+    private static void writeSamples(List<String> samples, String name, Type type, String labels, Metric metric) {
+        if (type == Type.SUMMARY && metric instanceof Sampling sampling) {
+            Snapshot snapshot = sampling.getSnapshot();
+            double scale = metric instanceof Timer ? NANOS_PER_SECOND : 1.0;
+            for (double quantile : QUANTILES) {
+                String quantileLabel = "quantile=\"" + quantile + "\"";
+                String all = labels.isEmpty() ? quantileLabel : labels + "," + quantileLabel;
+                samples.add(sample(name, all, snapshot.getValue(quantile) / scale));
+            }
+            samples.add(sample(name + "_count", labels, ((com.codahale.metrics.Counting) metric).getCount()));
+            return;
+        }
+        Double value = scalar(metric);
+        if (value != null) {
+            samples.add(sample(name, labels, value));
+        }
+    }
+
+    /** The single value of a counter-like or gauge metric, or null if it has none we can write. */
+    private static Double scalar(Metric metric) {
+        if (metric instanceof Counter counter) {
+            return (double) counter.getCount();
+        }
+        if (metric instanceof Metered metered) {
+            return (double) metered.getCount();
+        }
+        if (metric instanceof Histogram histogram) {
+            return (double) histogram.getCount();
+        }
+        if (metric instanceof Gauge<?> gauge) {
+            Object value = gauge.getValue();
+            if (value instanceof Number number) {
+                return number.doubleValue();
+            }
+            if (value instanceof Boolean bool) {
+                return bool ? 1.0 : 0.0;
+            }
+        }
+        return null;
+    }
+
+    private static String sample(String name, String labels, double value) {
+        return labels.isEmpty() ? name + " " + format(value) : name + "{" + labels + "} " + format(value);
+    }
+
+    static String format(double value) {
+        if (Double.isNaN(value)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(value)) {
+            return value > 0 ? "+Inf" : "-Inf";
+        }
+        if (value == Math.rint(value) && Math.abs(value) < 1e15) {
+            return Long.toString((long) value);
+        }
+        return Double.toString(value);
+    }
+
+    /** A valid Prometheus metric name: [a-zA-Z_:][a-zA-Z0-9_:]*; other characters become underscores. */
+    static String sanitise(String name) {
+        StringBuilder out = new StringBuilder(name.length() + 1);
+        if (name.isEmpty() || (name.charAt(0) >= '0' && name.charAt(0) <= '9')) {
+            out.append('_');
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean valid =
+                    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == ':';
+            out.append(valid ? c : '_');
+        }
+        return out.toString();
+    }
+
+    static String escape(String labelValue) {
+        return labelValue.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    }
+
+    private static String escapeHelp(String help) {
+        return help.replace("\\", "\\\\").replace("\n", "\\n");
+    }
+}
