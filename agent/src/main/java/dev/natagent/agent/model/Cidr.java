@@ -1,0 +1,100 @@
+package dev.natagent.agent.model;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An IPv4 network. The constructor clears host bits, so {@code 10.0.1.5/24} and {@code 10.0.1.0/24}
+ * are the same value; a bare address means {@code /32}.
+ */
+public record Cidr(Ipv4 network, int prefix) {
+    public Cidr {
+        Objects.requireNonNull(network, "network");
+        if (prefix < 0 || prefix > 32) {
+            throw new ValidationException("", ErrorCode.INVALID_CIDR, "prefix length " + prefix + " is outside 0-32");
+        }
+        network = new Ipv4(network.bits() & mask(prefix));
+    }
+
+    public static Cidr host(Ipv4 address) {
+        return new Cidr(address, 32);
+    }
+
+    /** Parses {@code 198.51.100.0/24} or a bare address ({@code /32}). */
+    @JsonCreator
+    public static Cidr parse(String text) {
+        String trimmed = text.trim();
+        int slash = trimmed.indexOf('/');
+        try {
+            if (slash < 0) {
+                return host(Ipv4.parse(trimmed));
+            }
+            String length = trimmed.substring(slash + 1);
+            if (length.isEmpty() || length.length() > 2 || !length.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                throw invalid(text);
+            }
+            return new Cidr(Ipv4.parse(trimmed.substring(0, slash)), Integer.parseInt(length));
+        } catch (ValidationException e) {
+            throw invalid(text);
+        }
+    }
+
+    /** The fewest CIDR blocks covering exactly the union of {@code cidrs}, in address order. */
+    public static List<Cidr> merge(Collection<Cidr> cidrs) {
+        List<Cidr> merged = new ArrayList<>();
+        for (Ipv4Range range : toRanges(cidrs)) {
+            merged.addAll(range.toCidrs());
+        }
+        return List.copyOf(merged);
+    }
+
+    /** The union of {@code cidrs} as disjoint, non-adjacent ranges (nftables interval elements). */
+    public static List<Ipv4Range> toRanges(Collection<Cidr> cidrs) {
+        return Ipv4Range.union(cidrs.stream().map(Cidr::toRange).toList());
+    }
+
+    public Ipv4 first() {
+        return network;
+    }
+
+    public Ipv4 last() {
+        return new Ipv4(network.bits() | ~mask(prefix));
+    }
+
+    public Ipv4Range toRange() {
+        return new Ipv4Range(first(), last());
+    }
+
+    public boolean contains(Ipv4 address) {
+        return (address.bits() & mask(prefix)) == network.bits();
+    }
+
+    public boolean contains(Cidr other) {
+        return other.prefix >= prefix && contains(other.network);
+    }
+
+    public boolean overlaps(Cidr other) {
+        return contains(other) || other.contains(this);
+    }
+
+    @JsonValue
+    @Override
+    public String toString() {
+        return network + "/" + prefix;
+    }
+
+    private static int mask(int prefix) {
+        return prefix == 0 ? 0 : -1 << (32 - prefix);
+    }
+
+    private static ValidationException invalid(String text) {
+        return new ValidationException(
+                "",
+                ErrorCode.INVALID_CIDR,
+                "'" + text + "' is not an IPv4 CIDR (e.g. 198.51.100.0/24 or 198.51.100.27)");
+    }
+}

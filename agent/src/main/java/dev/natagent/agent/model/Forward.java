@@ -1,0 +1,64 @@
+package dev.natagent.agent.model;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One port forward: {@code listen} port (or range) on the NAT instance, DNATed to {@code targets}.
+ * A range maps to the targets in order, so {@code 11211-11213} has exactly three targets and port
+ * 11212 goes to the second. An empty {@code allow} list admits every source.
+ *
+ * <p>JSON: {@code {"name":"redis","proto":"tcp","listen":"6379-6381","to":["10.0.1.230:6379",...],
+ * "allow":["198.51.100.27/32"],"snat":"masquerade"}}; {@code proto} defaults to tcp, {@code allow}
+ * to empty, {@code snat} to masquerade.
+ */
+public record Forward(
+        String name,
+        Protocol proto,
+        PortRange listen,
+        @JsonProperty("to") List<Target> targets,
+        List<Cidr> allow,
+        @JsonProperty("snat") ReturnPath returnPath) {
+
+    public Forward {
+        List<FieldError> errors = new ArrayList<>();
+        Names.checkName("name", name, errors);
+        proto = proto == null ? Protocol.TCP : proto;
+        allow = allow == null ? List.of() : List.copyOf(allow);
+        returnPath = returnPath == null ? ReturnPath.MASQUERADE : returnPath;
+        if (listen == null) {
+            errors.add(new FieldError("listen", ErrorCode.MISSING_FIELD, "listen port or range is required"));
+        }
+        if (targets == null || targets.isEmpty()) {
+            errors.add(new FieldError("to", ErrorCode.MISSING_FIELD, "at least one target HOST:PORT is required"));
+        } else {
+            targets = List.copyOf(targets);
+            if (listen != null && listen.size() != targets.size()) {
+                errors.add(new FieldError(
+                        "to",
+                        ErrorCode.TARGET_COUNT_MISMATCH,
+                        "listen " + listen + " has " + listen.size() + " port(s) but " + targets.size()
+                                + " target(s) are given; a range maps to its targets in order"));
+            }
+        }
+        ValidationException.throwIfAny(errors);
+    }
+
+    /** A forward of a single port to a single target. */
+    public static Forward single(String name, Protocol proto, int port, Target target) {
+        return new Forward(name, proto, PortRange.single(port), List.of(target), List.of(), ReturnPath.MASQUERADE);
+    }
+
+    /** The target that listen port {@code port} maps to. */
+    public Target targetFor(int port) {
+        if (!listen.contains(port)) {
+            throw new IllegalArgumentException("port " + port + " is not in " + listen);
+        }
+        return targets.get(port - listen.first());
+    }
+
+    public Forward withTargets(List<Target> newTargets) {
+        return new Forward(name, proto, listen, newTargets, allow, returnPath);
+    }
+}

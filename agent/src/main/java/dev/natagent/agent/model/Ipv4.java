@@ -1,0 +1,77 @@
+package dev.natagent.agent.model;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/** An IPv4 address held as its 32 bits (network order read as an int). */
+public record Ipv4(int bits) implements Comparable<Ipv4> {
+
+    /** Parses dotted-quad text strictly: four decimal octets 0..255 without leading zeros. */
+    @JsonCreator
+    public static Ipv4 parse(String text) {
+        String[] parts = text.trim().split("\\.", -1);
+        if (parts.length != 4) {
+            throw invalid(text);
+        }
+        int bits = 0;
+        for (String part : parts) {
+            bits = (bits << 8) | parseOctet(part, text);
+        }
+        return new Ipv4(bits);
+    }
+
+    /** True when {@code text} is a dotted quad (it may still be out of range). */
+    public static boolean looksLikeAddress(String text) {
+        return text.matches("[0-9]+(\\.[0-9]+){3}");
+    }
+
+    public static Ipv4 of(byte[] address) {
+        if (address.length != 4) {
+            throw new IllegalArgumentException("IPv4 address needs 4 bytes, got " + address.length);
+        }
+        return new Ipv4(((address[0] & 0xff) << 24)
+                | ((address[1] & 0xff) << 16)
+                | ((address[2] & 0xff) << 8)
+                | (address[3] & 0xff));
+    }
+
+    public byte[] toBytes() {
+        return new byte[] {(byte) (bits >>> 24), (byte) (bits >>> 16), (byte) (bits >>> 8), (byte) bits};
+    }
+
+    /** The address as an unsigned value, 0..2^32-1. */
+    public long unsigned() {
+        return Integer.toUnsignedLong(bits);
+    }
+
+    @Override
+    public int compareTo(Ipv4 other) {
+        return Integer.compareUnsigned(bits, other.bits);
+    }
+
+    @JsonValue
+    @Override
+    public String toString() {
+        return (bits >>> 24) + "." + ((bits >>> 16) & 0xff) + "." + ((bits >>> 8) & 0xff) + "." + (bits & 0xff);
+    }
+
+    private static int parseOctet(String part, String whole) {
+        if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw invalid(whole);
+        }
+        if (part.length() > 1 && part.charAt(0) == '0') {
+            // inet_aton reads a leading zero as octal; refuse rather than guess.
+            throw invalid(whole);
+        }
+        int value = Integer.parseInt(part);
+        if (value > 255) {
+            throw invalid(whole);
+        }
+        return value;
+    }
+
+    private static ValidationException invalid(String text) {
+        return new ValidationException(
+                "", ErrorCode.INVALID_ADDRESS, "'" + text + "' is not an IPv4 address (e.g. 10.0.1.230)");
+    }
+}

@@ -1,0 +1,173 @@
+package dev.natagent.agent.model;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * The desired NAT configuration: settings plus forwards and outbounds keyed and ordered by name.
+ * Immutable; the {@code with...}/{@code without...} helpers return new states.
+ *
+ * <p>JSON: {@code {"schema_version":1,"settings":{...},"forwards":[...],"outbounds":[...]}}, lists
+ * ordered by name; every key is optional on input.
+ */
+public final class NatState {
+    public static final int SCHEMA_VERSION = 1;
+    private static final NatState EMPTY =
+            new NatState(Settings.DEFAULTS, Collections.emptySortedMap(), Collections.emptySortedMap());
+
+    private final Settings settings;
+    private final SortedMap<String, Forward> forwards;
+    private final SortedMap<String, Outbound> outbounds;
+
+    private NatState(Settings settings, SortedMap<String, Forward> forwards, SortedMap<String, Outbound> outbounds) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.forwards = Collections.unmodifiableSortedMap(forwards);
+        this.outbounds = Collections.unmodifiableSortedMap(outbounds);
+    }
+
+    public static NatState empty() {
+        return EMPTY;
+    }
+
+    /** Builds a state; two forwards (or two outbounds) with one name are a NAME_TAKEN error. */
+    public static NatState of(Settings settings, Collection<Forward> forwards, Collection<Outbound> outbounds) {
+        List<FieldError> errors = new ArrayList<>();
+        SortedMap<String, Forward> forwardMap = byName("forwards", forwards, Forward::name, errors);
+        SortedMap<String, Outbound> outboundMap = byName("outbounds", outbounds, Outbound::name, errors);
+        ValidationException.throwIfAny(errors);
+        return new NatState(settings, forwardMap, outboundMap);
+    }
+
+    public int schemaVersion() {
+        return SCHEMA_VERSION;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** Forwards by name, iterated in name order; unmodifiable. */
+    public SortedMap<String, Forward> forwards() {
+        return forwards;
+    }
+
+    /** Outbounds by name, iterated in name order; unmodifiable. */
+    public SortedMap<String, Outbound> outbounds() {
+        return outbounds;
+    }
+
+    public Optional<Forward> forward(String name) {
+        return Optional.ofNullable(forwards.get(name));
+    }
+
+    public Optional<Outbound> outbound(String name) {
+        return Optional.ofNullable(outbounds.get(name));
+    }
+
+    /** Adds {@code forward}, or replaces the forward of the same name. */
+    public NatState withForward(Forward forward) {
+        TreeMap<String, Forward> copy = new TreeMap<>(forwards);
+        copy.put(forward.name(), forward);
+        return new NatState(settings, copy, outbounds);
+    }
+
+    /** Removes the forward called {@code name}; unchanged when there is none. */
+    public NatState withoutForward(String name) {
+        if (!forwards.containsKey(name)) {
+            return this;
+        }
+        TreeMap<String, Forward> copy = new TreeMap<>(forwards);
+        copy.remove(name);
+        return new NatState(settings, copy, outbounds);
+    }
+
+    /** Adds {@code outbound}, or replaces the outbound of the same name. */
+    public NatState withOutbound(Outbound outbound) {
+        TreeMap<String, Outbound> copy = new TreeMap<>(outbounds);
+        copy.put(outbound.name(), outbound);
+        return new NatState(settings, forwards, copy);
+    }
+
+    /** Removes the outbound called {@code name}; unchanged when there is none. */
+    public NatState withoutOutbound(String name) {
+        if (!outbounds.containsKey(name)) {
+            return this;
+        }
+        TreeMap<String, Outbound> copy = new TreeMap<>(outbounds);
+        copy.remove(name);
+        return new NatState(settings, forwards, copy);
+    }
+
+    public NatState withSettings(Settings newSettings) {
+        return new NatState(newSettings, forwards, outbounds);
+    }
+
+    @JsonValue
+    Document toDocument() {
+        return new Document(SCHEMA_VERSION, settings, List.copyOf(forwards.values()), List.copyOf(outbounds.values()));
+    }
+
+    @JsonCreator
+    static NatState fromDocument(Document document) {
+        if (document.schemaVersion() != null && document.schemaVersion() != SCHEMA_VERSION) {
+            throw new ValidationException(
+                    "schema_version",
+                    ErrorCode.UNSUPPORTED_SCHEMA,
+                    "schema_version " + document.schemaVersion() + " is not supported (this agent reads "
+                            + SCHEMA_VERSION + ")");
+        }
+        return of(
+                document.settings() == null ? Settings.DEFAULTS : document.settings(),
+                document.forwards() == null ? List.of() : document.forwards(),
+                document.outbounds() == null ? List.of() : document.outbounds());
+    }
+
+    /** The JSON shape of a state. */
+    record Document(Integer schemaVersion, Settings settings, List<Forward> forwards, List<Outbound> outbounds) {}
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof NatState that
+                && settings.equals(that.settings)
+                && forwards.equals(that.forwards)
+                && outbounds.equals(that.outbounds);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(settings, forwards, outbounds);
+    }
+
+    @Override
+    public String toString() {
+        return "NatState[" + settings + ", " + forwards.size() + " forwards, " + outbounds.size() + " outbounds]";
+    }
+
+    private static <T> SortedMap<String, T> byName(
+            String field, Collection<T> items, Function<T, String> name, List<FieldError> errors) {
+        SortedMap<String, T> map = new TreeMap<>();
+        int index = 0;
+        for (T item : items) {
+            if (item == null) {
+                errors.add(new FieldError(
+                        field + "[" + index + "]", ErrorCode.MISSING_FIELD, "null is not a valid entry"));
+            } else if (map.putIfAbsent(name.apply(item), item) != null) {
+                errors.add(new FieldError(
+                        field + "[" + index + "].name",
+                        ErrorCode.NAME_TAKEN,
+                        "name '" + name.apply(item) + "' is used twice"));
+            }
+            index++;
+        }
+        return map;
+    }
+}

@@ -1,0 +1,35 @@
+package dev.natagent.agent.model;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Outbound PAT: traffic from {@code sources} leaving through {@code outInterface} is masqueraded.
+ *
+ * <p>JSON: {@code {"name":"private","source":["10.0.0.0/16"],"out":"ens5"}} (the keys mirror natctl's
+ * {@code --source} and {@code --out}).
+ */
+public record Outbound(
+        String name, @JsonProperty("source") List<Cidr> sources, @JsonProperty("out") String outInterface) {
+
+    public Outbound {
+        List<FieldError> errors = new ArrayList<>();
+        Names.checkName("name", name, errors);
+        if (sources == null || sources.isEmpty()) {
+            errors.add(new FieldError("source", ErrorCode.MISSING_FIELD, "at least one source CIDR is required"));
+        } else {
+            sources = List.copyOf(sources);
+        }
+        if (outInterface == null) {
+            errors.add(new FieldError("out", ErrorCode.MISSING_FIELD, "egress interface is required"));
+        } else if (!Names.isValidInterface(outInterface)) {
+            errors.add(new FieldError(
+                    "out",
+                    ErrorCode.INVALID_INTERFACE,
+                    "'" + outInterface
+                            + "' is not a valid interface name (1-15 characters, no '/', ':' or whitespace)"));
+        }
+        ValidationException.throwIfAny(errors);
+    }
+}

@@ -1,0 +1,82 @@
+package dev.natagent.agent.model;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/** A single port ({@code first == last}) or an inclusive range {@code first-last}, 1..65535. */
+public record PortRange(int first, int last) {
+    public static final int MIN = 1;
+    public static final int MAX = 65535;
+
+    public PortRange {
+        if (first < MIN || first > MAX || last < MIN || last > MAX) {
+            throw new ValidationException(
+                    "", ErrorCode.INVALID_PORT, "ports must be between 1 and 65535, got " + text(first, last));
+        }
+        if (first > last) {
+            throw new ValidationException(
+                    "", ErrorCode.INVALID_PORT, "port range " + text(first, last) + " ends before it starts");
+        }
+    }
+
+    public static PortRange single(int port) {
+        return new PortRange(port, port);
+    }
+
+    /** Parses {@code 6379} or {@code 6379-6381}. */
+    @JsonCreator
+    public static PortRange parse(String text) {
+        String trimmed = text.trim();
+        int dash = trimmed.indexOf('-');
+        if (dash < 0) {
+            return single(parsePort(trimmed, text));
+        }
+        return new PortRange(parsePort(trimmed.substring(0, dash), text), parsePort(trimmed.substring(dash + 1), text));
+    }
+
+    /** JSON may give a single port as a number. */
+    @JsonCreator
+    public static PortRange ofNumber(int port) {
+        return single(port);
+    }
+
+    /** Parses one decimal port number, 1..65535. */
+    public static int parsePort(String digits, String whole) {
+        String trimmed = digits.trim();
+        if (trimmed.isEmpty() || trimmed.length() > 5 || !trimmed.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new ValidationException(
+                    "", ErrorCode.INVALID_PORT, "'" + whole + "' is not a port or port range (e.g. 6379 or 6379-6381)");
+        }
+        int port = Integer.parseInt(trimmed);
+        if (port < MIN || port > MAX) {
+            throw new ValidationException("", ErrorCode.INVALID_PORT, "port " + port + " is outside 1-65535");
+        }
+        return port;
+    }
+
+    public int size() {
+        return last - first + 1;
+    }
+
+    public boolean isSingle() {
+        return first == last;
+    }
+
+    public boolean contains(int port) {
+        return port >= first && port <= last;
+    }
+
+    public boolean overlaps(PortRange other) {
+        return first <= other.last && other.first <= last;
+    }
+
+    @JsonValue
+    @Override
+    public String toString() {
+        return text(first, last);
+    }
+
+    private static String text(int first, int last) {
+        return first == last ? Integer.toString(first) : first + "-" + last;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.natagent.agent.model;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * Agent-wide settings. JSON keys: {@code manage_ip_forward} (default true), {@code
+ * resolve_interval_seconds} (30), {@code full_check_interval_seconds} (60), {@code ssh_port}
+ * (optional; overrides what sshd_config says when the guard against forwarding sshd's port runs).
+ */
+public record Settings(
+        boolean manageIpForward,
+        int resolveIntervalSeconds,
+        int fullCheckIntervalSeconds,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer sshPort) {
+    public static final Settings DEFAULTS = new Settings(true, 30, 60, null);
+    private static final int MAX_INTERVAL_SECONDS = 86_400;
+
+    public Settings {
+        List<FieldError> errors = new ArrayList<>();
+        checkInterval("resolve_interval_seconds", resolveIntervalSeconds, errors);
+        checkInterval("full_check_interval_seconds", fullCheckIntervalSeconds, errors);
+        if (sshPort != null && (sshPort < PortRange.MIN || sshPort > PortRange.MAX)) {
+            errors.add(
+                    new FieldError("ssh_port", ErrorCode.INVALID_PORT, "ssh_port " + sshPort + " is outside 1-65535"));
+        }
+        ValidationException.throwIfAny(errors);
+    }
+
+    /** JSON creator: a missing key takes its default. */
+    @JsonCreator
+    static Settings fromJson(
+            @JsonProperty("manage_ip_forward") Boolean manageIpForward,
+            @JsonProperty("resolve_interval_seconds") Integer resolveIntervalSeconds,
+            @JsonProperty("full_check_interval_seconds") Integer fullCheckIntervalSeconds,
+            @JsonProperty("ssh_port") Integer sshPort) {
+        return new Settings(
+                manageIpForward == null ? DEFAULTS.manageIpForward : manageIpForward,
+                resolveIntervalSeconds == null ? DEFAULTS.resolveIntervalSeconds : resolveIntervalSeconds,
+                fullCheckIntervalSeconds == null ? DEFAULTS.fullCheckIntervalSeconds : fullCheckIntervalSeconds,
+                sshPort);
+    }
+
+    public OptionalInt sshPortOverride() {
+        return sshPort == null ? OptionalInt.empty() : OptionalInt.of(sshPort);
+    }
+
+    private static void checkInterval(String field, int seconds, List<FieldError> errors) {
+        if (seconds < 1 || seconds > MAX_INTERVAL_SECONDS) {
+            errors.add(new FieldError(
+                    field,
+                    ErrorCode.INVALID_VALUE,
+                    field + " must be between 1 and " + MAX_INTERVAL_SECONDS + ", got " + seconds));
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.natagent.agent.model;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Where a forward sends traffic: an IPv4 literal or a DNS name (e.g. an ElastiCache node endpoint),
+ * and a port. DNS names are stored lower-case, since DNS compares names case-insensitively.
+ */
+public record Target(String host, int port) {
+    private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+
+    public Target {
+        Objects.requireNonNull(host, "host");
+        host = checkHost(host);
+        if (port < PortRange.MIN || port > PortRange.MAX) {
+            throw new ValidationException("", ErrorCode.INVALID_PORT, "target port " + port + " is outside 1-65535");
+        }
+    }
+
+    public static Target of(Ipv4 address, int port) {
+        return new Target(address.toString(), port);
+    }
+
+    /** Parses {@code HOST:PORT}, e.g. {@code 10.0.1.230:6379} or {@code node-1.cache.amazonaws.com:6379}. */
+    @JsonCreator
+    public static Target parse(String text) {
+        String trimmed = text.trim();
+        int colon = trimmed.lastIndexOf(':');
+        if (colon <= 0 || colon == trimmed.length() - 1) {
+            throw new ValidationException(
+                    "", ErrorCode.INVALID_TARGET, "'" + text + "' is not HOST:PORT (e.g. 10.0.1.230:6379)");
+        }
+        return new Target(trimmed.substring(0, colon), PortRange.parsePort(trimmed.substring(colon + 1), text));
+    }
+
+    /** The address when the host is an IPv4 literal; empty for a DNS name. */
+    public Optional<Ipv4> literal() {
+        return Ipv4.looksLikeAddress(host) ? Optional.of(Ipv4.parse(host)) : Optional.empty();
+    }
+
+    public boolean isDnsName() {
+        return !Ipv4.looksLikeAddress(host);
+    }
+
+    @JsonValue
+    @Override
+    public String toString() {
+        return host + ":" + port;
+    }
+
+    private static String checkHost(String raw) {
+        String host = raw.trim();
+        if (Ipv4.looksLikeAddress(host)) {
+            return Ipv4.parse(host).toString();
+        }
+        String name = host.toLowerCase(Locale.ROOT);
+        if (name.endsWith(".")) {
+            name = name.substring(0, name.length() - 1);
+        }
+        String[] labels = name.split("\\.", -1);
+        boolean valid = !name.isEmpty() && name.length() <= 253;
+        for (String label : labels) {
+            valid &= LABEL.matcher(label).matches();
+        }
+        // An all-numeric last label is a mistyped address, never a real top-level domain.
+        valid &= !labels[labels.length - 1].chars().allMatch(c -> c >= '0' && c <= '9');
+        if (!valid) {
+            throw new ValidationException(
+                    "", ErrorCode.INVALID_TARGET, "'" + raw + "' is neither an IPv4 address nor a DNS name");
+        }
+        return name;
+    }
+}

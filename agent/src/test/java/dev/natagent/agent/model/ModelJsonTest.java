@@ -1,0 +1,66 @@
+package dev.natagent.agent.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ModelJsonTest {
+    static final String ELASTICACHE =
+            """
+            {"settings": {"manage_ip_forward": true, "resolve_interval_seconds": 30},
+             "forwards": [
+              {"name":"redis","proto":"tcp","listen":"6379-6381",
+               "to":["10.0.1.230:6379","10.0.1.231:6379","10.0.1.232:6379"],
+               "allow":["198.51.100.27/32"],"snat":"masquerade"},
+              {"name":"memcached","listen":"11211-11213",
+               "to":["node-1.abc.cfg.use1.cache.amazonaws.com:11211","node-2.abc.cfg.use1.cache.amazonaws.com:11211","node-3.abc.cfg.use1.cache.amazonaws.com:11211"],
+               "allow":["198.51.100.27/32"],"snat":"10.0.0.55"}
+             ],
+             "outbounds": [{"name":"private","source":["10.0.0.0/16"],"out":"ens5"}]}
+            """;
+
+    @Test
+    void elastiCacheExampleParsesAndRoundTrips() {
+        NatState state = ModelJson.read(ELASTICACHE, NatState.class);
+        assertEquals(List.of("memcached", "redis"), List.copyOf(state.forwards().keySet()));
+        Forward redis = state.forward("redis").orElseThrow();
+        assertEquals(new PortRange(6379, 6381), redis.listen());
+        assertEquals(Target.parse("10.0.1.231:6379"), redis.targetFor(6380));
+        Forward memcached = state.forward("memcached").orElseThrow();
+        assertEquals(Protocol.TCP, memcached.proto());
+        assertEquals(ReturnPath.snatTo(Ipv4.parse("10.0.0.55")), memcached.returnPath());
+        String json = ModelJson.write(state);
+        assertEquals(state, ModelJson.read(json, NatState.class));
+        assertTrue(json.contains("\"schema_version\":1"), json);
+        assertTrue(json.contains("\"snat\":\"masquerade\""), json);
+        assertTrue(json.contains("\"manage_ip_forward\":true"), json);
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"name\":\"a\",\"listen\":\"6379\",\"to\":[\"10.0.1.230:6379\"],\"colour\":1} | colour | UNKNOWN_FIELD",
+                "{\"name\":\"a\",\"listen\":\"70000\",\"to\":[\"10.0.1.230:6379\"]} | listen | INVALID_PORT",
+                "{\"name\":\"a\",\"listen\":[1],\"to\":[\"10.0.1.230:6379\"]} | listen | INVALID_TYPE",
+                "{\"name\":\"a\",\"listen\":\"6379\",\"to\":[\"10.0.1.300:6379\"]} | to[0] | INVALID_ADDRESS",
+                "{\"name\":\"a\",\"listen\":\"6379\",\"to\":[null]} | to[0] | MISSING_FIELD",
+                "{\"name\":\"a\",\"listen\":\"6379-6380\",\"to\":[\"10.0.1.230:6379\"]} | to | TARGET_COUNT_MISMATCH",
+                "{\"name\":12,\"listen\":\"6379\",\"to\":[\"10.0.1.230:6379\"]} | name | INVALID_TYPE",
+                "{\"name\":\"A\",\"listen\":\"6379\",\"to\":[\"10.0.1.230:6379\"]} | name | INVALID_NAME",
+                "{\"name\":\"a\",\"listen\":6379,\"to\":\"10.0.1.230:6379\",\"allow\":\"1.2.3.4/40\"} | allow[0] | INVALID_CIDR",
+                "{\"name\":\"a\",\"name\":\"b\"} | '' | MALFORMED_JSON",
+                "{\"name\":\"a\" | '' | MALFORMED_JSON",
+                "'' | '' | MALFORMED_JSON",
+            })
+    void badForwardJsonGivesFieldError(String json, String field, ErrorCode code) {
+        ValidationException e = assertThrows(ValidationException.class, () -> ModelJson.read(json, Forward.class));
+        assertEquals(field, e.first().field(), e.getMessage());
+        assertEquals(code, e.first().code(), e.getMessage());
+    }
+}
