@@ -1,6 +1,7 @@
 package dev.natagent.nl;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -25,6 +26,12 @@ public record Attr(int type, ByteBuffer buf, int offset, int length) {
     public int u32Be() throws NetlinkDecodeException {
         expectLength(4);
         return (byteAt(0) << 24) | (byteAt(1) << 16) | (byteAt(2) << 8) | byteAt(3);
+    }
+
+    /** A host-order u32, as in netlink's own attributes (e.g. the extended-ACK offset). */
+    public int u32() throws NetlinkDecodeException {
+        expectLength(4);
+        return buf.duplicate().order(ByteOrder.nativeOrder()).getInt(offset);
     }
 
     public long u64Be() throws NetlinkDecodeException {
