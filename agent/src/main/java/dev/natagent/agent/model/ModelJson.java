@@ -93,7 +93,10 @@ public final class ModelJson {
             String path = path(mapping.getPath());
             for (Throwable cause = mapping.getCause(); cause != null; cause = cause.getCause()) {
                 if (cause instanceof ValidationException model) {
-                    return model.under(path);
+                    String where = at(mapping.getLocation());
+                    return new ValidationException(model.under(path).errors().stream()
+                            .map(e -> new FieldError(e.field(), e.code(), e.message() + where))
+                            .toList());
                 }
             }
             return new ValidationException(path, codeOf(mapping), messageOf(mapping) + at(mapping.getLocation()));

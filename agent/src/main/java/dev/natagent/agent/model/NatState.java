@@ -118,17 +118,25 @@ public final class NatState {
 
     @JsonCreator
     static NatState fromDocument(Document document) {
-        if (document.schemaVersion() != null && document.schemaVersion() != SCHEMA_VERSION) {
+        return of(document.schemaVersion(), document.settings(), document.forwards(), document.outbounds());
+    }
+
+    /**
+     * Builds a state from its JSON parts, as read from a file or request: null parts take their
+     * defaults, and a schema version other than {@link #SCHEMA_VERSION} is UNSUPPORTED_SCHEMA.
+     */
+    public static NatState of(
+            Integer schemaVersion, Settings settings, List<Forward> forwards, List<Outbound> outbounds) {
+        if (schemaVersion != null && schemaVersion != SCHEMA_VERSION) {
             throw new ValidationException(
                     "schema_version",
                     ErrorCode.UNSUPPORTED_SCHEMA,
-                    "schema_version " + document.schemaVersion() + " is not supported (this agent reads "
-                            + SCHEMA_VERSION + ")");
+                    "schema_version " + schemaVersion + " is not supported (this agent reads " + SCHEMA_VERSION + ")");
         }
         return of(
-                document.settings() == null ? Settings.DEFAULTS : document.settings(),
-                document.forwards() == null ? List.of() : document.forwards(),
-                document.outbounds() == null ? List.of() : document.outbounds());
+                settings == null ? Settings.DEFAULTS : settings,
+                forwards == null ? List.of() : forwards,
+                outbounds == null ? List.of() : outbounds);
     }
 
     /** The JSON shape of a state. */
