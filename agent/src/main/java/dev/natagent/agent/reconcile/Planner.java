@@ -131,7 +131,7 @@ final class Planner {
         desired.chains().forEach(batch::add);
         desired.sets().forEach(batch::add);
         for (NftSet set : desired.sets()) {
-            Set<SetElement> elements = desired.elementsOf(set.name());
+            List<SetElement> elements = desired.elementsOf(set.name());
             if (!elements.isEmpty()) {
                 batch.add(SetElements.of(TABLE, set.name(), List.copyOf(elements)));
             }

@@ -32,14 +32,15 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Turns a {@link Desired} state into the objects of table {@code ip nat_agent} (layout in {@link
@@ -60,13 +61,16 @@ public final class Renderer {
 
     /** Everything the table should hold for {@code desired}. */
     public static Ruleset render(Desired desired) {
-        Map<String, Set<SetElement>> elements = new LinkedHashMap<>();
+        // Lists, not hash sets: elements hash poorly (record hashes of similar byte strings), and
+        // every key is unique by construction (listen ports are unique, return keys deduplicated).
+        Map<String, List<SetElement>> elements = new LinkedHashMap<>();
         for (NftSet set : KernelLayout.sets()) {
-            elements.put(set.name(), new LinkedHashSet<>());
+            elements.put(set.name(), new ArrayList<>());
         }
         Set<Bytes> returnKeys = new HashSet<>();
+        Function<Target, Optional<Ipv4>> addresses = memoised(desired);
         for (Forward forward : desired.state().forwards().values()) {
-            for (SetMember member : forwardElements(forward, desired)) {
+            for (SetMember member : forwardElements(forward, addresses)) {
                 // Two forwards to one target share its return-path entry: the first (by name) wins.
                 if (member.isReturnPath() && !returnKeys.add(member.element().key())) {
                     continue;
@@ -99,8 +103,12 @@ public final class Renderer {
      * to the same target.
      */
     public static List<SetMember> forwardElements(Forward forward, Desired desired) {
+        return forwardElements(forward, desired::addressOf);
+    }
+
+    private static List<SetMember> forwardElements(Forward forward, Function<Target, Optional<Ipv4>> addresses) {
         List<SetMember> members = new ArrayList<>();
-        List<Ipv4Range> allowed = Cidr.toRanges(forward.allow());
+        List<Ipv4Range> allowed = forward.allow().isEmpty() ? List.of() : Cidr.toRanges(forward.allow());
         for (int port = forward.listen().first(); port <= forward.listen().last(); port++) {
             Bytes listenKey = KernelLayout.protoPort(forward.proto(), port);
             if (!allowed.isEmpty()) {
@@ -114,7 +122,7 @@ public final class Renderer {
                 }
             }
             Target target = forward.targetFor(port);
-            Optional<Ipv4> address = desired.addressOf(target);
+            Optional<Ipv4> address = addresses.apply(target);
             if (address.isEmpty()) {
                 continue;
             }
@@ -135,6 +143,12 @@ public final class Renderer {
             }
         }
         return members;
+    }
+
+    /** Target addresses looked up once per host: parsing a literal is the costliest step at 50,000 forwards. */
+    private static Function<Target, Optional<Ipv4>> memoised(Desired desired) {
+        Map<String, Optional<Ipv4>> byHost = new HashMap<>();
+        return target -> byHost.computeIfAbsent(target.host(), host -> desired.addressOf(target));
     }
 
     /** {@code fib daddr type local meta l4proto . th dport @guarded ip saddr . meta l4proto . th dport != @allowed drop}. */

@@ -80,14 +80,22 @@ public final class SessionNftPort implements NftPort {
             }
             throw e;
         }
-        List<Chain> chains = dump(w -> NftRequests.dumpChains(w, 0, FAMILY, name), "list chains", Chain.class);
-        List<NftSet> sets = dump(w -> NftRequests.dumpSets(w, 0, FAMILY, name), "list sets", NftSet.class);
+        // The kernel does not filter every dump by table: keep only this table's objects.
+        List<Chain> chains = dump(w -> NftRequests.dumpChains(w, 0, FAMILY, name), "list chains", Chain.class).stream()
+                .filter(c -> c.table().equals(name))
+                .toList();
+        List<NftSet> sets = dump(w -> NftRequests.dumpSets(w, 0, FAMILY, name), "list sets", NftSet.class).stream()
+                .filter(s -> s.table().equals(name))
+                .toList();
         Map<String, List<SetElement>> elements = new LinkedHashMap<>();
         for (NftSet set : sets) {
             elements.put(set.name(), listElements(name, set.name()));
         }
         List<Rule> rules =
-                dump(w -> NftRequests.dumpRules(w, 0, FAMILY, name, Optional.empty()), "list rules", Rule.class);
+                dump(w -> NftRequests.dumpRules(w, 0, FAMILY, name, Optional.empty()), "list rules", Rule.class)
+                        .stream()
+                        .filter(r -> r.table().equals(name))
+                        .toList();
         return Optional.of(new TableListing(generation, table, chains, sets, elements, rules));
     }
 
