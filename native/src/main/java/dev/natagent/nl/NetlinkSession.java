@@ -73,8 +73,9 @@ public final class NetlinkSession implements Closeable {
      */
     public List<NlMessage> commit(ByteBuffer batch, IntFunction<String> describe) throws IOException {
         BatchLayout layout = BatchLayout.of(batch);
-        transport.ensureReceiveBuffer(
-                layout.acked().size() * RECEIVE_BYTES_PER_ACK + NetlinkSocket.DATAGRAM_BUFFER_BYTES);
+        long queue = (long) layout.acked().size() * RECEIVE_BYTES_PER_ACK + NetlinkSocket.DATAGRAM_BUFFER_BYTES;
+        // The kernel doubles what it is asked for and caps it at INT_MAX.
+        transport.ensureReceiveBuffer((int) Math.min(queue, Integer.MAX_VALUE / 2));
         transport.send(batch.duplicate());
 
         Set<Integer> awaited = new HashSet<>(layout.acked());
