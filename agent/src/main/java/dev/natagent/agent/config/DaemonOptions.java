@@ -3,6 +3,8 @@ package dev.natagent.agent.config;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import dev.natagent.agent.model.ErrorCode;
 import dev.natagent.agent.model.ValidationException;
 import java.nio.file.InvalidPathException;
@@ -15,10 +17,11 @@ import java.util.Optional;
  * (/var/lib/nat-agent), {@code metrics_textfile} (optional node_exporter textfile path).
  */
 public record DaemonOptions(
-        Path adminSocket,
+        @JsonSerialize(using = ToStringSerializer.class) Path adminSocket,
         String adminGroup,
-        Path stateDir,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Path metricsTextfile) {
+        @JsonSerialize(using = ToStringSerializer.class) Path stateDir,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonSerialize(using = ToStringSerializer.class)
+                Path metricsTextfile) {
     public static final DaemonOptions DEFAULTS =
             new DaemonOptions(Path.of("/run/nat-agent/admin.sock"), "natadmin", Path.of("/var/lib/nat-agent"), null);
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -79,6 +80,15 @@ public final class ModelJson {
         }
     }
 
+    /** Writes with a declared type, so that a list of polymorphic values keeps its type ids. */
+    public static <T> String write(T value, TypeReference<T> type) {
+        try {
+            return MAPPER.writerFor(type).writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("model value could not be written as JSON", e);
+        }
+    }
+
     public static byte[] writeBytes(Object value) {
         try {
             return MAPPER.writeValueAsBytes(value);
@@ -92,6 +102,13 @@ public final class ModelJson {
         if (failure instanceof JsonMappingException mapping) {
             String path = path(mapping.getPath());
             for (Throwable cause = mapping.getCause(); cause != null; cause = cause.getCause()) {
+                if (cause instanceof StreamReadException read) {
+                    // A syntax error met while binding a nested value: still malformed JSON.
+                    return new ValidationException(
+                            path,
+                            ErrorCode.MALFORMED_JSON,
+                            "malformed JSON" + at(read.getLocation()) + ": " + read.getOriginalMessage());
+                }
                 if (cause instanceof ValidationException model) {
                     String where = at(mapping.getLocation());
                     return new ValidationException(model.under(path).errors().stream()
@@ -125,7 +142,7 @@ public final class ModelJson {
         if (e instanceof InvalidNullException) {
             return ErrorCode.MISSING_FIELD;
         }
-        if (e instanceof MismatchedInputException mismatch && isEmptyInput(mismatch)) {
+        if (e instanceof MismatchedInputException mismatch && (isEmptyInput(mismatch) || isTrailingInput(mismatch))) {
             return ErrorCode.MALFORMED_JSON;
         }
         return ErrorCode.INVALID_TYPE;
@@ -148,14 +165,22 @@ public final class ModelJson {
             if (isEmptyInput(mismatch)) {
                 return "empty document";
             }
+            if (isTrailingInput(mismatch)) {
+                return "unexpected content after the JSON value";
+            }
             String expected = mismatch.getTargetType() == null ? "another type" : describe(mismatch.getTargetType());
             return "wrong type: expected " + expected;
         }
         return "invalid value: " + e.getOriginalMessage();
     }
 
+    // Jackson has no subtypes for these two; its messages are the only signal.
     private static boolean isEmptyInput(MismatchedInputException e) {
         return e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("No content to map");
+    }
+
+    private static boolean isTrailingInput(MismatchedInputException e) {
+        return e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Trailing token");
     }
 
     private static String describe(Class<?> type) {

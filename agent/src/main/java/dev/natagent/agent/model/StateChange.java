@@ -2,6 +2,7 @@ package dev.natagent.agent.model;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.core.type.TypeReference;
 import java.util.List;
 import java.util.Objects;
 
@@ -19,6 +20,8 @@ import java.util.Objects;
     @JsonSubTypes.Type(value = StateChange.PutSettings.class, name = "put_settings")
 })
 public sealed interface StateChange {
+    /** The declared type to write lists of changes with (see {@link ModelJson#write(Object, TypeReference)}). */
+    TypeReference<List<StateChange>> LIST = new TypeReference<>() {};
 
     /** The state after this change. */
     NatState applyTo(NatState state);

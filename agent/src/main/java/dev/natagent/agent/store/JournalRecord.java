@@ -32,7 +32,7 @@ record JournalRecord(long revision, List<StateChange> changes) {
 
     /** The record as one line including its terminating newline. */
     byte[] toLine() {
-        byte[] prefix = ("{\"revision\":" + revision + ",\"changes\":" + ModelJson.write(changes))
+        byte[] prefix = ("{\"revision\":" + revision + ",\"changes\":" + ModelJson.write(changes, StateChange.LIST))
                 .getBytes(StandardCharsets.UTF_8);
         String suffix = ",\"crc32c\":\"" + hex(crc(prefix, prefix.length)) + "\"}\n";
         byte[] tail = suffix.getBytes(StandardCharsets.US_ASCII);
