@@ -12,12 +12,10 @@ import dev.natagent.nft.Batch;
 import dev.natagent.nft.Rule;
 import dev.natagent.nft.SetElement;
 import dev.natagent.nft.SetElements;
-import dev.natagent.nl.NetlinkSession;
-import dev.natagent.nl.NetlinkSocket;
+import dev.natagent.nft.client.NftClient;
 import dev.natagent.testing.KernelTests;
 import dev.natagent.testing.Netns;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,23 +26,23 @@ import org.junit.jupiter.api.Test;
 @Tag(KernelTests.TAG)
 class ReconcilerKernelTest {
     private Netns netns;
-    private NetlinkSession session;
-    private SessionNftPort port;
+    private NftClient client;
+    private ClientNftPort port;
     private Reconciler reconciler;
 
     @BeforeEach
     void openNamespace() throws Exception {
         KernelTests.requireKernel();
         netns = Netns.create();
-        session = netns.call(() -> new NetlinkSession(NetlinkSocket.openRequestSocket(), Duration.ofSeconds(10)));
-        port = new SessionNftPort(session);
+        client = netns.call(NftClient::openIpv4);
+        port = new ClientNftPort(client);
         reconciler = new Reconciler(port);
     }
 
     @AfterEach
     void closeNamespace() throws IOException {
-        if (session != null) {
-            session.close();
+        if (client != null) {
+            client.close();
         }
         if (netns != null) {
             netns.close();
