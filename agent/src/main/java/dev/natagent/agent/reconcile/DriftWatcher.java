@@ -134,9 +134,13 @@ public final class DriftWatcher implements NftMonitor.Listener {
                     KernelLayout.TABLE, plan.get().steps()
                 });
             }
-        } catch (ReconcileException | RuntimeException e) {
+        } catch (ReconcileException e) {
             lastError = Optional.of(e.getMessage());
-            LOG.log(Level.SEVERE, "drift check failed: " + e.getMessage(), e);
+            LOG.log(Level.SEVERE, "drift check failed: {0}", e.getMessage());
+        } catch (RuntimeException e) {
+            // A bug must not kill the executor's schedule: report it and keep checking.
+            lastError = Optional.of(e.toString());
+            LOG.log(Level.SEVERE, "drift check failed", e);
         }
     }
 
