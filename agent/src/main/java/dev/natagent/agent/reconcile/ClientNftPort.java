@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
  * {@link NftPort} over the netlink {@link NftClient}. A listing is taken between two reads of the
@@ -27,11 +26,6 @@ public final class ClientNftPort implements NftPort {
 
     public ClientNftPort(NftClient client) {
         this.client = client;
-    }
-
-    @Override
-    public OptionalInt portId() {
-        return OptionalInt.of(client.portId());
     }
 
     /** The current ruleset generation. */

@@ -169,13 +169,28 @@ public final class Reconciler {
         return plan;
     }
 
-    /** Packets and bytes per listen key of the forwards map (per-element counters), read now. */
-    public Map<Bytes, Counter> forwardCounters() throws IOException {
-        Map<Bytes, Counter> counters = new LinkedHashMap<>();
-        synchronized (this) {
-            for (SetElement element : port.listElements(TABLE, KernelLayout.SET_FORWARDS)) {
-                counters.put(element.key(), element.counter().orElse(Counter.zero()));
+    /**
+     * Packets and bytes per forward of the current state, summed over its listen ports, from the
+     * per-element counters of the forwards map (read now; a retargeted port restarts at zero).
+     */
+    public synchronized Map<String, Counter> forwardCounters() throws IOException {
+        Map<String, Counter> counters = new LinkedHashMap<>();
+        if (current == null) {
+            return counters;
+        }
+        Map<Bytes, Counter> byKey = new HashMap<>();
+        for (SetElement element : port.listElements(TABLE, KernelLayout.SET_FORWARDS)) {
+            element.counter().ifPresent(c -> byKey.put(element.key(), c));
+        }
+        for (Forward forward : current.state().forwards().values()) {
+            long packets = 0;
+            long bytes = 0;
+            for (int p = forward.listen().first(); p <= forward.listen().last(); p++) {
+                Counter c = byKey.getOrDefault(KernelLayout.protoPort(forward.proto(), p), Counter.zero());
+                packets += c.packets();
+                bytes += c.bytes();
             }
+            counters.put(forward.name(), new Counter(bytes, packets));
         }
         return counters;
     }

@@ -2,8 +2,10 @@ package dev.natagent.agent.reconcile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.natagent.nft.client.NftClient;
+import dev.natagent.nft.expr.Counter;
 import dev.natagent.testing.KernelTests;
 import dev.natagent.testing.Netns;
 import java.io.BufferedReader;
@@ -42,6 +44,7 @@ class DataPathKernelTest {
     private Netns client;
     private Netns nat;
     private Netns node;
+    private Reconciler reconciler;
 
     @BeforeEach
     void network() throws Exception {
@@ -59,7 +62,8 @@ class DataPathKernelTest {
         node.execOk("ip", "addr", "add", "10.0.1.232/24", "dev", "e0");
         node.execOk("ip", "route", "add", "default", "via", "10.0.1.1");
         NftClient nft = track(nat.call(NftClient::openIpv4));
-        new Reconciler(new ClientNftPort(nft)).reconcileFull(Desired.of(Examples.aws()));
+        reconciler = new Reconciler(new ClientNftPort(nft));
+        reconciler.reconcileFull(Desired.of(Examples.aws()));
     }
 
     @AfterEach
@@ -76,6 +80,9 @@ class DataPathKernelTest {
         assertEquals("10.0.1.230:6379 saw 10.0.1.1", connect("198.51.100.27", "203.0.113.73", 6379));
         assertEquals("10.0.1.231:6379 saw 10.0.1.1", connect("198.51.100.27", "203.0.113.73", 6380));
         assertEquals("10.0.1.232:6379 saw 10.0.1.1", connect("198.51.100.27", "203.0.113.73", 6381));
+        Counter redis = reconciler.forwardCounters().get("redis");
+        assertTrue(redis.packets() >= 3 && redis.bytes() > 0, "per-forward counters: " + redis);
+        assertEquals(0, reconciler.forwardCounters().get("memcached").packets());
     }
 
     @Test

@@ -107,11 +107,6 @@ final class FakeKernel implements NftPort {
     }
 
     @Override
-    public OptionalInt portId() {
-        return OptionalInt.of(4242);
-    }
-
-    @Override
     public synchronized Optional<TableListing> list(String name) {
         listings++;
         FakeTable t = tables.get(name);
