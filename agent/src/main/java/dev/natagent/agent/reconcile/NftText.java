@@ -297,6 +297,7 @@ public final class NftText {
                         case Ct.NFT_CT_STATE -> "state";
                         case Ct.NFT_CT_STATUS -> "status";
                         case Ct.NFT_CT_MARK -> "mark";
+                        case Ct.NFT_CT_DIRECTION -> "direction";
                         default -> "key" + c.key();
                     };
             return "ct load " + key + " => reg " + c.dreg();

@@ -52,6 +52,8 @@ public final class Renderer {
     private static final int REG_1 = Registers.NFT_REG_1;
     private static final int REG_9 = Registers.NFT_REG32_01;
     private static final int REG_10 = Registers.NFT_REG32_02;
+    /** ct direction of packets sent by the connection's initiator (one byte in the register). */
+    private static final int IP_CT_DIR_ORIGINAL = 0;
     /** ct status bit IPS_DST_NAT (host order in the register). */
     private static final int IPS_DST_NAT = 0x20;
     /** Interface names are compared as IFNAMSIZ bytes, NUL-padded. */
@@ -151,9 +153,17 @@ public final class Renderer {
         return target -> byHost.computeIfAbsent(target.host(), host -> desired.addressOf(target));
     }
 
-    /** {@code fib daddr type local meta l4proto . th dport @guarded ip saddr . meta l4proto . th dport != @allowed drop}. */
+    /**
+     * {@code ct direction original fib daddr type local meta l4proto . th dport @guarded ip saddr .
+     * meta l4proto . th dport != @allowed drop}. The direction test spares replies: a reply to a
+     * masqueraded connection whose client used a guarded port as its source port comes back to the
+     * NAT's own address on that port from a target that is not on the allow-list.
+     */
     static Rule allowlistRule() {
-        List<Expr> exprs = new ArrayList<>(destinationIsLocal());
+        List<Expr> exprs = new ArrayList<>();
+        exprs.add(new Ct(Ct.NFT_CT_DIRECTION, REG_1, OptionalInt.empty()));
+        exprs.add(Cmp.eq(REG_1, Bytes.of((byte) IP_CT_DIR_ORIGINAL)));
+        exprs.addAll(destinationIsLocal());
         exprs.addAll(loadProtoPort());
         exprs.add(Lookup.member(REG_1, KernelLayout.SET_GUARDED));
         exprs.add(Payload.ipSaddr(REG_1));

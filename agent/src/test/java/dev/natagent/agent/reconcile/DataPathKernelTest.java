@@ -86,6 +86,13 @@ class DataPathKernelTest {
     }
 
     @Test
+    void repliesReachAClientWhoseSourcePortIsAGuardedPort() throws Exception {
+        server(node, "0.0.0.0", 6379);
+
+        assertEquals("10.0.1.231:6379 saw 10.0.1.1", connectFrom(client, "198.51.100.27", 6381, "203.0.113.73", 6380));
+    }
+
+    @Test
     void anUntrustedClientIsDropped() throws Exception {
         server(node, "0.0.0.0", 6379);
 
@@ -132,9 +139,14 @@ class DataPathKernelTest {
     }
 
     private static String connectFrom(Netns netns, String source, String destination, int port) throws Exception {
+        return connectFrom(netns, source, 0, destination, port);
+    }
+
+    private static String connectFrom(Netns netns, String source, int sourcePort, String destination, int port)
+            throws Exception {
         return netns.call(() -> {
             try (Socket socket = new Socket()) {
-                socket.bind(new InetSocketAddress(InetAddress.getByName(source), 0));
+                socket.bind(new InetSocketAddress(InetAddress.getByName(source), sourcePort));
                 socket.connect(new InetSocketAddress(InetAddress.getByName(destination), port), TIMEOUT_MILLIS);
                 socket.setSoTimeout(TIMEOUT_MILLIS);
                 BufferedReader in =
