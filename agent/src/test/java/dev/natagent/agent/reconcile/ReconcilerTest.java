@@ -11,9 +11,13 @@ import dev.natagent.agent.model.Protocol;
 import dev.natagent.agent.model.ReturnPath;
 import dev.natagent.agent.model.Target;
 import dev.natagent.nft.Batch;
+import dev.natagent.nft.Chain;
 import dev.natagent.nft.NftData;
+import dev.natagent.nft.NftSet;
 import dev.natagent.nft.Rule;
 import dev.natagent.nft.expr.Immediate;
+import dev.natagent.nft.expr.Lookup;
+import dev.natagent.nft.expr.Payload;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -130,6 +134,42 @@ class ReconcilerTest {
                 plan.steps().get(0).startsWith("delete rule prerouting handle "),
                 plan.steps().toString());
         assertEquals(ours, kernel.ruleHandles(KernelLayout.TABLE, KernelLayout.CHAIN_PREROUTING));
+    }
+
+    @Test
+    void foreignChainsSetsAndTheRulesUsingThemAreRemovedFromOurTable() throws IOException {
+        reconciler.reconcileFull(aws);
+        NftSet foreignSet = NftSet.set(KernelLayout.TABLE, "blocked", 0, NftSet.TYPE_IPV4_ADDR, 4, 9);
+        kernel.commit(Batch.ipv4()
+                .add(Chain.regular(KernelLayout.TABLE, "extra"))
+                .add(foreignSet)
+                .add(Rule.of(
+                        KernelLayout.TABLE,
+                        KernelLayout.CHAIN_ALLOWLIST,
+                        List.of(
+                                Payload.ipSaddr(1),
+                                Lookup.member(1, "blocked"),
+                                Immediate.verdict(NftData.Verdict.jump("extra"))),
+                        Optional.empty())));
+
+        Plan plan = reconciler.reconcileFull(aws);
+
+        assertEquals(3, plan.steps().size(), plan.steps().toString());
+        assertEquals(RendererTest.fixture("aws-masquerade.txt"), kernel.dump(KernelLayout.TABLE));
+    }
+
+    @Test
+    void aChainOfOursWithTheWrongHookMakesTheTableBeRebuiltInOneBatch() throws IOException {
+        reconciler.reconcileFull(aws);
+        kernel.commit(Batch.ipv4()
+                .delete(Chain.regular(KernelLayout.TABLE, KernelLayout.CHAIN_ALLOWLIST))
+                .add(Chain.base(KernelLayout.TABLE, KernelLayout.CHAIN_ALLOWLIST, "filter", Chain.Hook.INPUT, 0)));
+        int commits = kernel.commits();
+
+        reconciler.reconcileFull(aws);
+
+        assertEquals(commits + 1, kernel.commits());
+        assertEquals(RendererTest.fixture("aws-masquerade.txt"), kernel.dump(KernelLayout.TABLE));
     }
 
     @Test
