@@ -119,6 +119,15 @@ class NetlinkSessionTest {
     }
 
     @Test
+    void aGarbledReplyMakesTheOutcomeUnknown() {
+        kernel.inject(Hex.buffer("ff000000 0200 0000 01000000 00000000")); // nlmsg_len beyond the datagram
+
+        OutcomeUnknownException e = assertThrows(OutcomeUnknownException.class, () -> commit(batch().table("a", 0)));
+
+        assertInstanceOf(NetlinkDecodeException.class, e.getCause());
+    }
+
+    @Test
     void lateRepliesToAnEarlierRequestAreSkipped() throws Exception {
         TestMessages abandoned = batch().table("a", 0);
         NlMessage stale = NlMessage.parseAll(abandoned.end(), 20 + 36).get(1);

@@ -71,7 +71,9 @@ public final class Netns implements AutoCloseable {
 
     /**
      * Runs {@code task} on this namespace's own thread and returns its result; the task's
-     * exception is rethrown as is. Tasks run one at a time, in order.
+     * exception is rethrown as is. Tasks run one at a time, in order. A socket belongs to the
+     * namespace its descriptor was created in, and the JDK creates a {@code java.net.Socket}'s
+     * only at connect or bind: connect inside the task, not after it.
      */
     public <T> T call(Callable<T> task) throws Exception {
         try {
