@@ -36,6 +36,12 @@ public final class FullDiskProbe {
             check(full != null, "the disk never filled up");
             check(full.getMessage().contains("No space left on device"), "unclear error: " + full.getMessage());
             check(full.getMessage().contains("previous state is intact"), "unclear error: " + full.getMessage());
+            try {
+                store.undoLast();
+                check(false, "undo after a failed append took back an acknowledged change");
+            } catch (IllegalStateException expected) {
+                // nothing to undo: the failed append left no trace
+            }
             acknowledged = store.state();
             revision = store.revision();
             System.out.println("OK append failed cleanly after revision " + revision + ": " + full.getMessage());
