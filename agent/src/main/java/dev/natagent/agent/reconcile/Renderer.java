@@ -269,7 +269,14 @@ public final class Renderer {
                 .array());
     }
 
+    /**
+     * The cmp data for {@code oifname NAME}: the name NUL-padded to IFNAMSIZ, or for {@code "ens*"}
+     * just the prefix bytes, which nft uses for a wildcard match.
+     */
     private static Bytes interfaceName(String name) {
+        if (name.endsWith("*")) {
+            return Bytes.of(name.substring(0, name.length() - 1).getBytes(StandardCharsets.UTF_8));
+        }
         byte[] padded = new byte[IFNAMSIZ];
         byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
         System.arraycopy(utf8, 0, padded, 0, utf8.length);

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.natagent.agent.model.Cidr;
 import dev.natagent.agent.model.Forward;
 import dev.natagent.agent.model.NatState;
+import dev.natagent.agent.model.Outbound;
 import dev.natagent.agent.model.Protocol;
 import dev.natagent.agent.model.Settings;
 import dev.natagent.agent.model.Target;
@@ -66,6 +68,26 @@ class ReconcilerKernelTest {
         reconciler.reconcileFull(Desired.of(Examples.awsSnat()));
 
         assertEquals(RendererTest.fixture("kernel-aws-snat.nft"), nftList());
+    }
+
+    @Test
+    void outboundInterfacesMayBeWildcardsAndSourcesAreMerged() throws Exception {
+        Outbound outbound = new Outbound(
+                "private",
+                List.of(Cidr.parse("10.0.0.0/24"), Cidr.parse("10.0.1.0/24"), Cidr.parse("192.168.7.7")),
+                "ens*");
+
+        reconciler.reconcileFull(Desired.of(NatState.empty().withOutbound(outbound)));
+
+        String listed = nftList();
+        assertTrue(
+                listed.contains(
+                        "ip saddr 10.0.0.0/23 oifname \"ens*\" masquerade comment \"nat-agent:outbound:private\""),
+                listed);
+        assertTrue(listed.contains("ip saddr 192.168.7.7 oifname \"ens*\" masquerade"), listed);
+        assertTrue(new Reconciler(port)
+                .reconcileFull(Desired.of(NatState.empty().withOutbound(outbound)))
+                .isEmpty());
     }
 
     @Test
