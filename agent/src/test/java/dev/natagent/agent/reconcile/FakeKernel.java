@@ -52,7 +52,23 @@ final class FakeKernel implements NftPort {
     private int generation = 1;
     private int commits;
     private int listings;
-    private final List<IOException> injectedFaults = new ArrayList<>();
+    private final List<Fault> injectedFaults = new ArrayList<>();
+
+    /** An injected failure of one commit: refused with an errno, applied but unanswered, or lost. */
+    private record Fault(Kind kind, int errno) {
+        enum Kind {
+            REFUSE,
+            APPLY_THEN_LOSE_REPLIES,
+            DROP
+        }
+
+        IOException exception() {
+            return kind == Kind.REFUSE
+                    ? new NetlinkException(errno, 1, 0, "injected", null, -1)
+                    : new OutcomeUnknownException("injected", new SocketTimeoutException("no reply"));
+        }
+    }
+
     private final List<Consumer<String>> changeListeners = new ArrayList<>();
 
     /** Objects of one table; records are immutable, so a shallow copy is a snapshot. */
@@ -81,12 +97,17 @@ final class FakeKernel implements NftPort {
 
     /** The next commit fails with {@code errno} on its first command (the batch is not applied). */
     void failNextCommit(int errno) {
-        injectedFaults.add(new NetlinkException(errno, 1, 0, "injected", null, -1));
+        injectedFaults.add(new Fault(Fault.Kind.REFUSE, errno));
     }
 
     /** The next commit is applied, but its replies are lost (as after ENOBUFS). */
     void loseNextReplies() {
-        injectedFaults.add(new OutcomeUnknownException("injected", new SocketTimeoutException("no reply")));
+        injectedFaults.add(new Fault(Fault.Kind.APPLY_THEN_LOSE_REPLIES, 0));
+    }
+
+    /** The next commit is lost before the kernel sees it, and no reply comes (outcome unknown to the caller). */
+    void dropNextCommit() {
+        injectedFaults.add(new Fault(Fault.Kind.DROP, 0));
     }
 
     /** Called with the table name after every commit that changed it (a stand-in for monitor events). */
@@ -164,9 +185,9 @@ final class FakeKernel implements NftPort {
         EncodedBatch encoded = batch.encode(w, 1);
         List<NlMessage> messages =
                 NlMessage.parseAll(encoded.bytes(), encoded.bytes().limit());
-        IOException fault = injectedFaults.isEmpty() ? null : injectedFaults.remove(0);
-        if (fault instanceof NetlinkException) {
-            throw fault;
+        Fault fault = injectedFaults.isEmpty() ? null : injectedFaults.remove(0);
+        if (fault != null && fault.kind() != Fault.Kind.APPLY_THEN_LOSE_REPLIES) {
+            throw fault.exception();
         }
         NlMessage begin = messages.get(0);
         OptionalInt genId = begin.attrs().u32BeOpt(NftMsg.NFNL_BATCH_GENID);
@@ -186,7 +207,7 @@ final class FakeKernel implements NftPort {
         commits++;
         touched.stream().distinct().forEach(t -> changeListeners.forEach(l -> l.accept(t)));
         if (fault != null) {
-            throw fault;
+            throw fault.exception();
         }
     }
 

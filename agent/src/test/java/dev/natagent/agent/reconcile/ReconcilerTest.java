@@ -232,6 +232,34 @@ class ReconcilerTest {
     }
 
     @Test
+    void aLostElementBatchIsFoundMissingAndAppliedByTheFallback() throws IOException {
+        reconciler.reconcileFull(aws);
+        Desired withoutMemcached = Desired.of(Examples.aws().withoutForward("memcached"));
+        kernel.dropNextCommit();
+
+        reconciler.applyChange(aws, withoutMemcached);
+
+        assertEquals(RendererTest.rendered(withoutMemcached), kernel.dump(KernelLayout.TABLE));
+        assertEquals(Optional.of(withoutMemcached), reconciler.current());
+    }
+
+    @Test
+    void aKernelThatKeepsRefusingIsReportedAfterTheLastAttemptAndNothingChanged() throws IOException {
+        reconciler.reconcileFull(aws);
+        String before = kernel.dump(KernelLayout.TABLE);
+        for (int i = 0; i < Reconciler.MAX_ATTEMPTS; i++) {
+            kernel.failNextCommit(85);
+        }
+
+        ReconcileException e =
+                assertThrows(ReconcileException.class, () -> reconciler.reconcileFull(Desired.of(Examples.awsSnat())));
+
+        assertTrue(e.netlinkError().orElseThrow().isStaleGeneration(), e.getMessage());
+        assertEquals(before, kernel.dump(KernelLayout.TABLE));
+        assertEquals(Optional.of(aws), reconciler.current());
+    }
+
+    @Test
     void anOutboundChangeIsAFullReconcileOfTheRules() throws IOException {
         reconciler.reconcileFull(aws);
         Desired noOutbound = Desired.of(Examples.aws().withoutOutbound("private"));
