@@ -86,6 +86,17 @@ class DataPathKernelTest {
     }
 
     @Test
+    void snatReturnPathRewritesTheSourceToTheGivenAddress() throws Exception {
+        nat.execOk("ip", "addr", "add", "10.0.1.2/24", "dev", "n1");
+        Desired snat = Desired.of(
+                Examples.aws().withForward(Examples.redis(dev.natagent.agent.model.ReturnPath.parse("10.0.1.2"))));
+        reconciler.applyChange(Desired.of(Examples.aws()), snat);
+        server(node, "0.0.0.0", 6379);
+
+        assertEquals("10.0.1.231:6379 saw 10.0.1.2", connect("198.51.100.27", "203.0.113.73", 6380));
+    }
+
+    @Test
     void repliesReachAClientWhoseSourcePortIsAGuardedPort() throws Exception {
         server(node, "0.0.0.0", 6379);
 
