@@ -8,7 +8,20 @@ import dev.natagent.nl.MessageWriter;
  * we do not model decode to {@link UnknownExpr}, so foreign rules never make a listing fail.
  */
 public sealed interface Expr
-        permits Meta, Payload, Cmp, Bitwise, Immediate, Lookup, Nat, Masq, Counter, Objref, Ct, UnknownExpr {
+        permits Meta,
+                Payload,
+                Cmp,
+                Bitwise,
+                Immediate,
+                Lookup,
+                Nat,
+                Masq,
+                Counter,
+                Objref,
+                Ct,
+                Fib,
+                Byteorder,
+                UnknownExpr {
     /** The kernel's expression name (NFTA_EXPR_NAME). */
     String name();
 

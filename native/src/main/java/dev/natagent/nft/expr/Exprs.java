@@ -54,6 +54,8 @@ public final class Exprs {
                     case Counter.NAME -> Counter.decode(data);
                     case Objref.NAME -> Objref.decode(data);
                     case Ct.NAME -> Ct.decode(data);
+                    case Fib.NAME -> Fib.decode(data);
+                    case Byteorder.NAME -> Byteorder.decode(data);
                     default -> Optional.empty();
                 };
         // A known name in a shape we do not model (meta set, bitwise shift, ...) stays opaque too.
