@@ -1,5 +1,6 @@
 #!/bin/bash
-# Builds packaging/build/nat-agent-<version>-1.noarch.rpm from the Maven build output.
+# Builds packaging/build/nat-agent-<version>-1.noarch.rpm from the Maven build output and prints
+# its path. Exit status 3 means the Maven build output (or the natctl CLI in it) is missing.
 # Run `mvn -B -ntp package` first (this script never runs Maven: the packaging module calls it
 # from its tests). Needs rpmbuild and a JDK (to generate the bash completion with picocli).
 # Works on an RPM-based host (real systemd-rpm-macros) and on Debian/Ubuntu (fallback macros).
@@ -15,17 +16,24 @@ fail() {
     exit 1
 }
 
+# Exit status 3: the build output is not there yet (as opposed to a broken packaging build).
+missing() {
+    echo "build-rpm.sh: $*" >&2
+    exit 3
+}
+
 command -v rpmbuild >/dev/null || fail "rpmbuild not found (Debian: apt-get install rpm)"
 command -v java >/dev/null || fail "java not found"
+command -v unzip >/dev/null || fail "unzip not found"
 
 version=$(sed -n 's/^Version: *//p' "$packaging/nat-agent.spec")
 agent_jar=$target/nat-agent-$version.jar
-[ -f "$agent_jar" ] || fail "$agent_jar not found: run 'mvn -B -ntp package' first (version $version from the spec must match the pom)"
-[ -d "$target/lib" ] || fail "$target/lib not found: run 'mvn -B -ntp package' first"
+[ -f "$agent_jar" ] || missing "$agent_jar not found: run 'mvn -B -ntp package' first (version $version from the spec must match the pom)"
+[ -d "$target/lib" ] || missing "$target/lib not found: run 'mvn -B -ntp package' first"
 
 # The bash completion is generated from natctl's own picocli definitions, so the CLI must exist.
 if ! unzip -l "$agent_jar" 2>/dev/null | grep -q 'dev/natagent/agent/cli/Natctl.class'; then
-    fail "the natctl CLI (dev.natagent.agent.cli.Natctl) is not in $agent_jar yet: its bash completion cannot be generated, so no RPM is built"
+    missing "the natctl CLI (dev.natagent.agent.cli.Natctl) is not in $agent_jar yet: its bash completion cannot be generated, so no RPM is built"
 fi
 
 work=$(mktemp -d)
@@ -57,6 +65,7 @@ rpmbuild_args=(
     --define "_rpmdir $work/RPMS"
     --define "_build_name_fmt %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm"
     --define "dist %{nil}"
+    --define "_docdir_fmt %%{NAME}"
     --define "packager ${NAT_AGENT_PACKAGER:-nat-agent maintainers}"
 )
 if [ -z "$(rpm --eval '%{?systemd_post:yes}')" ]; then
