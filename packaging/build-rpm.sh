@@ -32,7 +32,8 @@ agent_jar=$target/nat-agent-$version.jar
 [ -d "$target/lib" ] || missing "$target/lib not found: run 'mvn -B -ntp package' first"
 
 # The bash completion is generated from natctl's own picocli definitions, so the CLI must exist.
-if ! unzip -l "$agent_jar" 2>/dev/null | grep -q 'dev/natagent/agent/cli/Natctl.class'; then
+entries=$(unzip -Z1 "$agent_jar") || fail "cannot list $agent_jar"
+if ! grep -qx 'dev/natagent/agent/cli/Natctl.class' <<<"$entries"; then
     missing "the natctl CLI (dev.natagent.agent.cli.Natctl) is not in $agent_jar yet: its bash completion cannot be generated, so no RPM is built"
 fi
 
