@@ -1,0 +1,267 @@
+#!/bin/bash
+# The ElastiCache-behind-a-NAT-instance scenario, end to end, in private network namespaces:
+#
+#   trusted client 198.51.100.27 ─┐                         ┌─ node0 10.0.1.230:6379
+#                                 ├─ br-pub │ NAT │ br-priv ┼─ node1 10.0.1.231:6379
+#   untrusted      198.51.100.99 ─┘  203.0.113.73   10.0.1.1 └─ node2 10.0.1.232:6379
+#
+# nat-agent runs in the NAT namespace; natctl forwards 203.0.113.73:6379-6381 to the three
+# nodes for the trusted client only. The demo shows `natctl forward list`, proves that the
+# trusted client reaches each node on its own port (different run_id per node) and that the
+# untrusted one cannot, then removes everything it created.
+#
+# Usage: sudo demo/run.sh        (builds with Maven first if the jars are missing)
+# Nodes run redis-server when it is installed, else demo/RespEcho.java (answers PING and INFO);
+# DEMO_BUILTIN=1 forces the latter. DEMO_TIMEOUT (default 3 s) bounds every client attempt.
+# Safe on any Linux box with root: every address, route, rule and sysctl lives in namespaces
+# this script creates; the host's own ruleset, sysctls and interfaces are never touched.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+natctl_bin=$root/packaging/bin/natctl
+agent_bin=$root/packaging/bin/nat-agent
+timeout_s=${DEMO_TIMEOUT:-3}
+
+prefix=natdemo$$
+ns_trusted=$prefix-trusted
+ns_untrusted=$prefix-untrusted
+ns_nat=$prefix-nat
+nodes=(10.0.1.230 10.0.1.231 10.0.1.232)
+ports=(6379 6380 6381)
+public=203.0.113.73
+
+tmp=
+pids=()
+namespaces=()
+failures=0
+
+say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+pass() { printf '    ok    %s\n' "$*"; }
+fail() {
+    printf '    FAIL  %s\n' "$*"
+    failures=$((failures + 1))
+}
+die() {
+    printf 'demo: %s\n' "$*" >&2
+    exit 1
+}
+
+cleanup() {
+    local status=$?
+    set +e
+    say "Cleaning up"
+    for pid in "${pids[@]}"; do
+        kill -TERM "$pid" 2>/dev/null
+    done
+    for pid in "${pids[@]}"; do
+        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+    done
+    for ns in "${namespaces[@]}"; do
+        ip netns delete "$ns" 2>/dev/null
+    done
+    if [ $status -ne 0 ] && [ -n "$tmp" ] && [ -s "$tmp/agent.log" ]; then
+        printf -- '--- last lines of the agent log ---\n'
+        tail -n 30 "$tmp/agent.log"
+    fi
+    [ -n "$tmp" ] && rm -rf "$tmp"
+    echo "    removed namespaces ${namespaces[*]:-none} and stopped ${#pids[@]} processes"
+    exit $status
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- prerequisites and build -----------------------------------------------------------------
+[ "$(id -u)" = 0 ] || die "run it as root: sudo demo/run.sh"
+for tool in ip java timeout; do
+    command -v "$tool" >/dev/null || die "$tool is required"
+done
+
+built() {
+    local jar entries
+    for jar in "$root"/agent/target/nat-agent-[0-9]*.jar; do
+        [ -f "$jar" ] || continue
+        entries=$(unzip -Z1 "$jar" 2>/dev/null) || continue
+        grep -qx 'dev/natagent/agent/daemon/Main.class' <<<"$entries" || continue
+        grep -qx 'dev/natagent/agent/cli/Natctl.class' <<<"$entries" || continue
+        return 0
+    done
+    return 1
+}
+command -v unzip >/dev/null || die "unzip is required"
+if ! built; then
+    say "Building nat-agent (mvn -B -ntp -DskipTests package)"
+    command -v mvn >/dev/null || die "Maven is required to build: apt-get install maven (or dnf install maven)"
+    build=(mvn -B -ntp -q -DskipTests -f "$root/pom.xml" package)
+    if [ -n "${SUDO_USER:-}" ] && [ "$SUDO_USER" != root ]; then
+        # Build as the user who ran sudo, so target/ stays theirs and their ~/.m2 is used.
+        runuser -u "$SUDO_USER" -- "${build[@]}"
+    else
+        "${build[@]}"
+    fi
+    built || die "the build has no daemon (dev.natagent.agent.daemon.Main) or CLI (dev.natagent.agent.cli.Natctl) yet"
+fi
+
+tmp=$(mktemp -d /tmp/natdemo.XXXXXX)
+socket=$tmp/admin.sock
+
+# DEMO_BUILTIN=1 uses RespEcho and a bash /dev/tcp client even where redis is installed.
+use_redis_server=no
+use_redis_cli=no
+if [ "${DEMO_BUILTIN:-0}" != 1 ]; then
+    command -v redis-server >/dev/null && use_redis_server=yes
+    command -v redis-cli >/dev/null && use_redis_cli=yes
+fi
+if [ $use_redis_server = yes ]; then
+    server_kind="redis-server $(redis-server --version | sed -n 's/.*v=\([0-9.]*\).*/\1/p')"
+else
+    server_kind="demo/RespEcho.java (built-in stand-in for redis-server)"
+fi
+
+# Foreground only: a backgrounded shell function would be a subshell whose PID is not the
+# process's; background processes call `ip netns exec` directly, which execs in place.
+in_ns() { # namespace, command...
+    local ns=$1; shift
+    ip netns exec "$ns" "$@"
+}
+
+# ask NAMESPACE HOST PORT COMMAND...: one Redis command with a bounded wait; prints the reply.
+ask() {
+    local ns=$1 host=$2 port=$3; shift 3
+    if [ $use_redis_cli = yes ]; then
+        in_ns "$ns" timeout "$timeout_s" redis-cli -h "$host" -p "$port" "$@"
+    else
+        # Inline command over bash's /dev/tcp, read until the reply has gone quiet for 1 s;
+        # the Redis type markers are dropped so the output reads like redis-cli's.
+        in_ns "$ns" timeout "$timeout_s" bash -c '
+            exec 3<>"/dev/tcp/$0/$1" || exit 1
+            shift
+            printf "%s\r\n" "$*" >&3
+            while IFS= read -r -t 1 line <&3; do printf "%s\n" "$line"; done' "$host" "$port" "$@" \
+            | tr -d '\r' | sed -e '/^\$[0-9]*$/d' -e 's/^+//'
+    fi
+}
+run_id() { # namespace host port
+    ask "$@" INFO server 2>/dev/null | tr -d '\r' | sed -n 's/^run_id://p'
+}
+
+# --- namespaces and links --------------------------------------------------------------------
+say "Creating namespaces: trusted client, untrusted client, NAT instance, three cache nodes"
+add_ns() {
+    ip netns add "$1"
+    namespaces+=("$1")
+    ip -n "$1" link set lo up
+}
+add_ns "$ns_nat"
+# Bridges for the public and the private side, inside the NAT namespace.
+ip -n "$ns_nat" link add br-pub type bridge
+ip -n "$ns_nat" link add br-priv type bridge
+ip -n "$ns_nat" addr add 198.51.100.1/24 dev br-pub
+ip -n "$ns_nat" addr add "$public/24" dev br-pub
+ip -n "$ns_nat" addr add 10.0.1.1/24 dev br-priv
+ip -n "$ns_nat" link set br-pub up
+ip -n "$ns_nat" link set br-priv up
+
+# attach NAMESPACE NAT_SIDE_NAME BRIDGE ADDRESS/PREFIX GATEWAY: a veth from the NAT bridge.
+attach() {
+    local ns=$1 port=$2 bridge=$3 address=$4 gateway=$5
+    add_ns "$ns"
+    ip -n "$ns_nat" link add "$port" type veth peer name eth0 netns "$ns"
+    ip -n "$ns_nat" link set "$port" master "$bridge" up
+    ip -n "$ns" addr add "$address" dev eth0
+    ip -n "$ns" link set eth0 up
+    ip -n "$ns" route add default via "$gateway"
+}
+attach "$ns_trusted" pub-trusted br-pub 198.51.100.27/24 198.51.100.1
+attach "$ns_untrusted" pub-untrusted br-pub 198.51.100.99/24 198.51.100.1
+for i in "${!nodes[@]}"; do
+    attach "$prefix-node$i" "priv-node$i" br-priv "${nodes[i]}/24" 10.0.1.1
+done
+pass "namespaces: ${namespaces[*]}"
+
+# --- cache nodes -----------------------------------------------------------------------------
+say "Starting one cache node per namespace: $server_kind"
+for i in "${!nodes[@]}"; do
+    mkdir -p "$tmp/node$i"
+    if [ $use_redis_server = yes ]; then
+        ip netns exec "$prefix-node$i" redis-server --bind "${nodes[i]}" --port 6379 --protected-mode no \
+            --save "" --appendonly no --daemonize no --dir "$tmp/node$i" >"$tmp/node$i.log" 2>&1 &
+    else
+        ip netns exec "$prefix-node$i" java "$root/demo/RespEcho.java" "${nodes[i]}" 6379 "node$i" \
+            >"$tmp/node$i.log" 2>&1 &
+    fi
+    pids+=($!)
+done
+declare -A node_run_id
+for i in "${!nodes[@]}"; do
+    for _ in $(seq 100); do
+        node_run_id[$i]=$(run_id "$ns_nat" "${nodes[i]}" 6379 || true)
+        [ -n "${node_run_id[$i]}" ] && break
+        sleep 0.1
+    done
+    [ -n "${node_run_id[$i]}" ] || die "cache node ${nodes[i]} did not start: $(tail -n 5 "$tmp/node$i.log")"
+    pass "node$i ${nodes[i]}:6379 run_id ${node_run_id[$i]}"
+done
+
+# --- the agent -------------------------------------------------------------------------------
+say "Starting nat-agent in the NAT namespace"
+mkdir -p "$tmp/state"
+ip netns exec "$ns_nat" "$agent_bin" --config "$root/packaging/config/config.json" --state-dir "$tmp/state" \
+    --socket "$socket" --admin-group root >"$tmp/agent.log" 2>&1 &
+agent_pid=$!
+pids+=("$agent_pid")
+natctl() { in_ns "$ns_nat" "$natctl_bin" --socket "$socket" "$@"; }
+for _ in $(seq 300); do
+    kill -0 "$agent_pid" 2>/dev/null || die "nat-agent exited during start-up"
+    natctl status >/dev/null 2>&1 && break
+    sleep 0.2
+done
+natctl status >/dev/null 2>&1 || die "nat-agent did not answer on $socket within 60 s"
+pass "agent pid $agent_pid, admin socket $socket"
+printf '\n    $ natctl status\n'
+natctl status | sed 's/^/    /'
+
+say "Forwarding $public:6379-6381 to the three nodes, for 198.51.100.27 only"
+printf '    $ natctl forward add redis --listen 6379-6381 --to %s --allow 198.51.100.27/32\n' \
+    "${nodes[0]}:6379,${nodes[1]}:6379,${nodes[2]}:6379"
+natctl forward add redis --listen 6379-6381 \
+    --to "${nodes[0]}:6379,${nodes[1]}:6379,${nodes[2]}:6379" --allow 198.51.100.27/32 | sed 's/^/    /'
+printf '\n    $ natctl forward list\n'
+natctl forward list | sed 's/^/    /'
+
+# --- proof -----------------------------------------------------------------------------------
+say "Trusted client 198.51.100.27: each port reaches its own node"
+for i in "${!ports[@]}"; do
+    port=${ports[i]}
+    pong=$(ask "$ns_trusted" "$public" "$port" PING 2>/dev/null | tr -d '\r' || true)
+    seen=$(run_id "$ns_trusted" "$public" "$port" || true)
+    if [ "$pong" = PONG ] && [ "$seen" = "${node_run_id[$i]}" ]; then
+        pass "$public:$port -> PONG, run_id $seen = node$i (${nodes[i]})"
+    else
+        fail "$public:$port -> '${pong:-no reply}', run_id '${seen:-none}', want node$i ${node_run_id[$i]}"
+    fi
+done
+
+say "Untrusted client 198.51.100.99: dropped (each attempt gives up after $timeout_s s)"
+for port in "${ports[@]}"; do
+    if reply=$(ask "$ns_untrusted" "$public" "$port" PING 2>/dev/null) && [ -n "$reply" ]; then
+        fail "$public:$port answered the untrusted client: $reply"
+    else
+        pass "$public:$port no answer"
+    fi
+done
+
+say "Live counters after the traffic"
+printf '    $ natctl forward list\n'
+natctl forward list | sed 's/^/    /'
+if command -v nft >/dev/null; then
+    printf '\n    $ nft list table ip nat_agent    (inside the NAT namespace)\n'
+    in_ns "$ns_nat" nft list table ip nat_agent | sed 's/^/    /'
+fi
+
+if [ $failures -ne 0 ]; then
+    say "$failures check(s) failed"
+    exit 1
+fi
+say "All checks passed: trusted client reached node0-2 on 6379-6381, untrusted client dropped"

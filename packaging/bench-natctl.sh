@@ -1,0 +1,55 @@
+#!/bin/bash
+# Wall time of `natctl --help` (or the arguments given): plain JVM with the full class path, the
+# launcher without an AppCDS archive, and the launcher with one. Median and max of RUNS runs each.
+# Usage: packaging/bench-natctl.sh [natctl args...]   (after `mvn -B -ntp package`; RUNS=20)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+natctl=$here/bin/natctl
+runs=${RUNS:-20}
+args=("$@")
+[ ${#args[@]} -gt 0 ] || args=(--help)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# shellcheck source=bin/nat-agent-env.sh
+. "$here/bin/nat-agent-env.sh"
+nat_agent_locate "$natctl"
+nat_agent_java
+
+set -f # the class path wildcard below is for java, not for the shell
+# The variants run interleaved (round robin), so load from other processes hits them alike.
+labels=()
+commands=()
+variant() { # label, command words (one string, no spaces inside words)
+    labels+=("$1")
+    commands+=("$2")
+}
+
+NATCTL_CDS_DUMP=$work/natctl.jsa "$natctl" "${args[@]}" >/dev/null 2>&1 || true
+[ -s "$work/natctl.jsa" ] || { echo "AppCDS archive was not written" >&2; exit 1; }
+variant "java -cp <all jars> (no flags)" \
+    "$NAT_AGENT_JAVA -cp $NAT_AGENT_MAIN_JAR:$NAT_AGENT_LIB/* dev.natagent.agent.cli.Natctl"
+variant "natctl launcher, no AppCDS archive" "env NATCTL_CDS_ARCHIVE=/nonexistent $natctl"
+variant "natctl launcher, AppCDS archive" "env NATCTL_CDS_ARCHIVE=$work/natctl.jsa $natctl"
+if command -v nft >/dev/null; then
+    variant "for scale: nft --version" "nft --version"
+fi
+
+for ((v = 0; v < ${#labels[@]}; v++)); do
+    ${commands[v]} "${args[@]}" >/dev/null 2>&1 || true # warm the page cache
+    : >"$work/$v"
+done
+for ((i = 0; i < runs; i++)); do
+    for ((v = 0; v < ${#labels[@]}; v++)); do
+        t0=$(date +%s%N)
+        ${commands[v]} "${args[@]}" >/dev/null 2>&1 || true
+        t1=$(date +%s%N)
+        echo $(((t1 - t0) / 1000)) >>"$work/$v"
+    done
+done
+echo "natctl ${args[*]}: wall time, $runs runs each"
+for ((v = 0; v < ${#labels[@]}; v++)); do
+    sort -n "$work/$v" | awk -v label="${labels[v]}" '{ t[NR] = $1 }
+        END { printf "%-40s median %6.1f ms   min %6.1f ms   max %6.1f ms\n", label,
+              t[int((NR + 1) / 2)] / 1000, t[1] / 1000, t[NR] / 1000 }'
+done

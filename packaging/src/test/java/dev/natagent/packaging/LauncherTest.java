@@ -1,0 +1,205 @@
+package dev.natagent.packaging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs packaging/bin/nat-agent and packaging/bin/natctl against stand-in main classes that
+ * print the class path, JVM flags and arguments they were started with, in both the installed
+ * layout (NAT_AGENT_HOME) and a build-tree layout.
+ */
+@Tag("packaging")
+class LauncherTest {
+    private static final String PROBE =
+            """
+            package %s;
+            public final class %s {
+                public static void main(String[] args) {
+                    System.out.println("classpath=" + System.getProperty("java.class.path"));
+                    System.out.println("jvm=" + java.lang.management.ManagementFactory.getRuntimeMXBean()
+                            .getInputArguments());
+                    System.out.println("args=" + java.util.Arrays.asList(args));
+                }
+            }
+            """;
+    private static final List<String> DEPENDENCIES = List.of(
+            "picocli-4.7.7.jar",
+            "jackson-core-2.21.3.jar",
+            "jackson-databind-2.21.3.jar",
+            "jackson-annotations-2.21.jar",
+            "jnr-ffi-2.2.17.jar",
+            "metrics-core-4.2.40.jar",
+            "nat-agent-native-0.1.0.jar");
+
+    @TempDir
+    Path tmp;
+
+    /** The installed layout: every jar flat in one directory, the agent's own as nat-agent.jar. */
+    private Path installedHome() throws IOException {
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        writeProbeJar(home.resolve("nat-agent.jar"));
+        for (String dependency : DEPENDENCIES) {
+            writeEmptyJar(home.resolve(dependency));
+        }
+        return home;
+    }
+
+    private void writeProbeJar(Path jar) throws IOException {
+        Path sources = Files.createDirectories(tmp.resolve("src"));
+        Path classes = Files.createDirectories(tmp.resolve("classes"));
+        Path natctl = sources.resolve("Natctl.java");
+        Path daemon = sources.resolve("Main.java");
+        Files.writeString(natctl, PROBE.formatted("dev.natagent.agent.cli", "Natctl"));
+        Files.writeString(daemon, PROBE.formatted("dev.natagent.agent.daemon", "Main"));
+        int status = ToolProvider.getSystemJavaCompiler()
+                .run(null, null, null, "-d", classes.toString(), natctl.toString(), daemon.toString());
+        assertEquals(0, status, "compiling the probe classes");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+                Stream<Path> files = Files.walk(classes)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                out.putNextEntry(new JarEntry(classes.relativize(file).toString()));
+                Files.copy(file, out);
+                out.closeEntry();
+            }
+        }
+    }
+
+    private static void writeEmptyJar(Path jar) throws IOException {
+        try (OutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            out.flush();
+        }
+    }
+
+    private static Project.Result launch(String launcher, Map<String, String> env, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(launcher));
+        command.addAll(List.of(args));
+        Project.Result result = Project.run(env, command);
+        assertEquals(0, result.exitCode(), result::describe);
+        return result;
+    }
+
+    /** The value printed by the probe for KEY ("classpath", "jvm" or "args"). */
+    private static String line(Project.Result result, String key) {
+        return result.stdout()
+                .lines()
+                .filter(line -> line.startsWith(key + "="))
+                .findFirst()
+                .map(line -> line.substring(key.length() + 1))
+                .orElseThrow(() -> new AssertionError(key + " missing in " + result.describe()));
+    }
+
+    private static String launcher(String name) {
+        return Project.path("packaging/bin/" + name).toString();
+    }
+
+    @Test
+    void natctlRunsWithASmallClassPathAndFastStartFlags() throws Exception {
+        Path home = installedHome();
+        Project.Result result = launch(
+                launcher("natctl"),
+                Map.of("NAT_AGENT_HOME", home.toString()),
+                "--json",
+                "forward",
+                "add",
+                "name with space");
+        String classpath = line(result, "classpath");
+        assertTrue(classpath.contains(home.resolve("nat-agent.jar").toString()), classpath);
+        assertTrue(classpath.contains("picocli-4.7.7.jar"), classpath);
+        assertTrue(classpath.contains("jackson-databind-2.21.3.jar"), classpath);
+        assertFalse(classpath.contains("jnr-ffi"), "JNR stays off the CLI class path: " + classpath);
+        assertFalse(classpath.contains("metrics-core"), classpath);
+        String jvm = line(result, "jvm");
+        assertTrue(jvm.contains("-XX:TieredStopAtLevel=1"), jvm);
+        assertTrue(jvm.contains("-XX:+UseSerialGC"), jvm);
+        assertEquals("[--json, forward, add, name with space]", line(result, "args"));
+    }
+
+    @Test
+    void natctlWritesAndUsesAnAppCdsArchiveAndIgnoresAStaleOneSilently() throws Exception {
+        Path home = installedHome();
+        Path archive = tmp.resolve("natctl.jsa");
+        launch(launcher("natctl"), Map.of("NAT_AGENT_HOME", home.toString(), "NATCTL_CDS_DUMP", archive.toString()));
+        assertTrue(Files.size(archive) > 0, "archive written");
+
+        Project.Result used = launch(
+                launcher("natctl"),
+                Map.of("NAT_AGENT_HOME", home.toString(), "NATCTL_CDS_ARCHIVE", archive.toString()));
+        assertTrue(line(used, "jvm").contains("-XX:SharedArchiveFile=" + archive), used::describe);
+
+        Files.writeString(archive, "not an archive");
+        Project.Result stale = launch(
+                launcher("natctl"),
+                Map.of("NAT_AGENT_HOME", home.toString(), "NATCTL_CDS_ARCHIVE", archive.toString()),
+                "status");
+        assertEquals("", stale.stderr(), "a stale archive must not add noise");
+        assertEquals(3, stale.stdout().lines().count(), stale::describe);
+    }
+
+    @Test
+    void daemonGetsTheFullClassPathAndBoundedMemoryFlags() throws Exception {
+        Path home = installedHome();
+        Project.Result result = launch(
+                launcher("nat-agent"),
+                Map.of("NAT_AGENT_HOME", home.toString(), "NAT_AGENT_JAVA_OPTS", "-Xmx200m"),
+                "--config",
+                "/etc/nat-agent/config.json");
+        assertTrue(line(result, "classpath").contains("jnr-ffi-2.2.17.jar"), result::describe);
+        String jvm = line(result, "jvm");
+        for (String flag :
+                List.of("-XX:+UseSerialGC", "-Xmx128m", "-XX:MaxMetaspaceSize=64m", "-XX:+ExitOnOutOfMemoryError")) {
+            assertTrue(jvm.contains(flag), flag + " in " + jvm);
+        }
+        assertTrue(
+                jvm.indexOf("-Xmx200m") > jvm.indexOf("-Xmx128m"), "NAT_AGENT_JAVA_OPTS comes last and wins: " + jvm);
+        assertEquals("[--config, /etc/nat-agent/config.json]", line(result, "args"));
+    }
+
+    @Test
+    void launchersFindTheJarsOfAMavenBuildTree() throws Exception {
+        Path tree = tmp.resolve("tree");
+        Path bin = Files.createDirectories(tree.resolve("packaging/bin"));
+        for (String file : List.of("natctl", "nat-agent", "nat-agent-env.sh")) {
+            Files.copy(Project.path("packaging/bin/" + file), bin.resolve(file));
+            bin.resolve(file).toFile().setExecutable(true);
+        }
+        Path target = Files.createDirectories(tree.resolve("agent/target/lib")).getParent();
+        Files.writeString(tree.resolve("agent/pom.xml"), "<project/>");
+        writeProbeJar(target.resolve("nat-agent-0.1.0.jar"));
+        writeEmptyJar(target.resolve("nat-agent-0.1.0-sources.jar"));
+        for (String dependency : DEPENDENCIES) {
+            writeEmptyJar(target.resolve("lib").resolve(dependency));
+        }
+
+        Project.Result natctl = launch(bin.resolve("natctl").toString(), Map.of(), "status");
+        String classpath = line(natctl, "classpath");
+        assertTrue(classpath.startsWith(target.resolve("nat-agent-0.1.0.jar").toString()), classpath);
+        assertFalse(classpath.contains("sources"), classpath);
+        Project.Result daemon = launch(bin.resolve("nat-agent").toString(), Map.of());
+        assertTrue(line(daemon, "classpath").contains("metrics-core-4.2.40.jar"), daemon::describe);
+    }
+
+    @Test
+    void missingBuildOutputIsAClearError() throws Exception {
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        Project.Result result =
+                Project.run(Map.of("NAT_AGENT_HOME", empty.toString()), List.of(launcher("natctl"), "status"));
+        assertEquals(1, result.exitCode(), result::describe);
+        assertTrue(result.stderr().contains("nat-agent jar not found"), result::describe);
+    }
+}

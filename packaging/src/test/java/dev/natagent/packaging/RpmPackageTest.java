@@ -1,0 +1,176 @@
+package dev.natagent.packaging;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Builds the RPM with packaging/build-rpm.sh, then inspects it the way an operator would. */
+@Tag("packaging")
+class RpmPackageTest {
+    private static final String RPM_NAME = "nat-agent-0.1.0-1.noarch.rpm";
+
+    @TempDir
+    static Path out;
+
+    private static Path rpm;
+
+    @BeforeAll
+    static void buildRpm() throws Exception {
+        Project.requireTools("rpmbuild", "rpm", "rpm2cpio", "cpio", "rpmlint", "unzip", "java");
+        Project.Result build = Project.run(
+                Map.of("NAT_AGENT_RPM_OUT", out.toString()),
+                List.of(Project.path("packaging/build-rpm.sh").toString()));
+        if (build.exitCode() == 3) {
+            Project.missing(
+                    "build-rpm.sh: build output missing: " + build.stderr().strip());
+        }
+        assertEquals(0, build.exitCode(), build::describe);
+        rpm = out.resolve(RPM_NAME);
+        assertEquals(rpm.toString(), build.stdout().strip());
+        assertTrue(Files.isRegularFile(rpm), RPM_NAME + " was not written");
+    }
+
+    /** One payload entry: "perms user group flags" keyed by path. */
+    private static Map<String, String> payload() throws Exception {
+        Project.Result query = Project.run(List.of(
+                "rpm",
+                "-qp",
+                "--qf",
+                "[%{FILEMODES:perms} %{FILEUSERNAME} %{FILEGROUPNAME} %{FILEFLAGS:fflags}|%{FILENAMES}\\n]",
+                rpm.toString()));
+        assertEquals(0, query.exitCode(), query::describe);
+        Map<String, String> entries = new HashMap<>();
+        for (String line : query.stdout().split("\n")) {
+            int bar = line.lastIndexOf('|');
+            entries.put(line.substring(bar + 1), line.substring(0, bar).strip());
+        }
+        return entries;
+    }
+
+    @Test
+    void installsTheDocumentedLayout() throws Exception {
+        Map<String, String> files = payload();
+        assertAll(
+                () -> assertEquals("-rwxr-xr-x root root", files.get("/usr/sbin/nat-agent")),
+                () -> assertEquals("-rwxr-xr-x root root", files.get("/usr/bin/natctl")),
+                () -> assertEquals("-rw-r--r-- root root", files.get("/usr/share/nat-agent/nat-agent.jar")),
+                () -> assertEquals("-rw-r--r-- root root", files.get("/usr/share/nat-agent/nat-agent-env.sh")),
+                () -> assertEquals("-rw-r--r-- root root", files.get("/usr/lib/systemd/system/nat-agent.service")),
+                () -> assertEquals("-rw-r--r-- root root", files.get("/usr/lib/sysusers.d/nat-agent.conf")),
+                () -> assertEquals("-rw-r--r-- root root", files.get("/usr/share/bash-completion/completions/natctl")),
+                () -> assertEquals("-rw-r--r-- root root d", files.get("/usr/share/doc/nat-agent/config.example.json")),
+                () -> assertEquals("-rw-r--r-- root root g", files.get("/usr/share/nat-agent/natctl.jsa")),
+                () -> assertEquals("drwx------ nat-agent natadmin", files.get("/var/lib/nat-agent")));
+        assertTrue(
+                files.keySet().stream()
+                        .filter(path -> path.endsWith(".jar"))
+                        .allMatch(path -> path.startsWith("/usr/share/nat-agent/")),
+                "every jar lives in /usr/share/nat-agent: " + files.keySet());
+        assertTrue(
+                files.keySet().stream().anyMatch(path -> path.matches("/usr/share/nat-agent/picocli-[0-9.]+\\.jar")),
+                "runtime dependencies are packaged");
+        assertTrue(files.keySet().stream().noneMatch(path -> path.startsWith("/run")), "/run is systemd's to create");
+    }
+
+    @Test
+    void configurationSurvivesUpgradesAndIsValidJson() throws Exception {
+        assertEquals("-rw-r--r-- root root cn", payload().get("/etc/nat-agent/config.json"), "%config(noreplace)");
+        String config = extract("/etc/nat-agent/config.json");
+        assertTrue(config.strip().startsWith("{") && config.strip().endsWith("}"), config);
+    }
+
+    @Test
+    void scriptletsCreateTheUserAndDriveTheUnit() throws Exception {
+        Project.Result query = Project.run(List.of("rpm", "-qp", "--scripts", rpm.toString()));
+        assertEquals(0, query.exitCode(), query::describe);
+        Map<String, String> scriptlets = scriptlets(query.stdout());
+        assertAll(
+                () -> assertTrue(scriptlets.get("preinstall").contains("systemd-sysusers"), scriptlets::toString),
+                () -> assertTrue(scriptlets.get("preinstall").contains("u nat-agent"), scriptlets::toString),
+                () -> assertTrue(scriptlets.get("preinstall").contains("g natadmin"), scriptlets::toString),
+                () -> assertTrue(
+                        scriptlets.get("postinstall").contains("install-system-units nat-agent.service"),
+                        scriptlets::toString),
+                () -> assertTrue(
+                        scriptlets.get("preuninstall").contains("remove-system-units nat-agent.service"),
+                        scriptlets::toString),
+                () -> assertTrue(
+                        scriptlets.get("postuninstall").contains("mark-restart-system-units nat-agent.service"),
+                        "an upgrade restarts the agent: " + scriptlets));
+    }
+
+    private static Map<String, String> scriptlets(String text) {
+        Map<String, String> sections = new HashMap<>();
+        Matcher header = Pattern.compile("(?m)^(\\w+) scriptlet.*:$").matcher(text);
+        String name = null;
+        int start = 0;
+        while (header.find()) {
+            if (name != null) {
+                sections.put(name, text.substring(start, header.start()));
+            }
+            name = header.group(1);
+            start = header.end();
+        }
+        if (name != null) {
+            sections.put(name, text.substring(start));
+        }
+        return sections;
+    }
+
+    @Test
+    void requiresAJava17RuntimeThatCorrettoProvides() throws Exception {
+        Project.Result query = Project.run(List.of("rpm", "-qp", "--requires", rpm.toString()));
+        assertEquals(0, query.exitCode(), query::describe);
+        List<String> requires = query.stdout().lines().map(String::strip).toList();
+        assertTrue(requires.contains("java-headless >= 1:17"), requires::toString);
+        assertTrue(requires.contains("systemd"), requires::toString);
+    }
+
+    @Test
+    void rpmlintReportsNoErrors() throws Exception {
+        Project.Result lint = Project.run(List.of(
+                "rpmlint", "-r", Project.path("packaging/nat-agent.rpmlintrc").toString(), rpm.toString()));
+        Matcher summary = Pattern.compile("(\\d+) errors?, (\\d+) warnings?").matcher(lint.stdout());
+        assertTrue(summary.find(), lint::describe);
+        assertEquals("0", summary.group(1), lint::describe);
+    }
+
+    @Test
+    void shipsTheUnitAndLaunchersFromTheTree() throws Exception {
+        assertEquals(
+                Files.readString(Project.path("systemd/nat-agent.service")),
+                extract("/usr/lib/systemd/system/nat-agent.service"));
+        assertEquals(Files.readString(Project.path("packaging/bin/natctl")), extract("/usr/bin/natctl"));
+        assertEquals(Files.readString(Project.path("packaging/bin/nat-agent")), extract("/usr/sbin/nat-agent"));
+    }
+
+    @Test
+    void bashCompletionIsGeneratedForNatctl() throws Exception {
+        String completion = extract("/usr/share/bash-completion/completions/natctl");
+        assertTrue(completion.contains("complete -F"), "registers a completion function");
+        assertTrue(completion.contains("natctl"), completion);
+        Path script = out.resolve("natctl.bash");
+        Files.writeString(script, completion);
+        Project.Result syntax = Project.run(List.of("bash", "-n", script.toString()));
+        assertEquals(0, syntax.exitCode(), syntax::describe);
+    }
+
+    private static String extract(String path) throws Exception {
+        Project.Result cpio = Project.run(List.of(
+                "sh", "-c", "rpm2cpio \"$0\" | cpio -i --quiet --to-stdout \"$1\"", rpm.toString(), "." + path));
+        assertEquals(0, cpio.exitCode(), cpio::describe);
+        return cpio.stdout();
+    }
+}

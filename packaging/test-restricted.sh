@@ -1,0 +1,268 @@
+#!/bin/bash
+# Restricted-privilege test: the daemon, run the way systemd/nat-agent.service runs it (its own
+# unprivileged user, primary group = admin group, only CAP_NET_ADMIN as an ambient capability,
+# no new privileges, umask 0077), inside a fresh network namespace, must
+#   1. signal readiness with sd_notify READY=1 (when python3 is there to receive it),
+#   2. hold exactly CAP_NET_ADMIN and nothing else,
+#   3. set net.ipv4.ip_forward=1 and net.ipv4.conf.all.send_redirects=0 inside the namespace,
+#   4. serve its socket 0660 to the admin group in a 0750 directory: a member can run
+#      `natctl status`, a non-member gets exit code 3,
+#   5. program NAT: after `natctl forward add`, `nft list table ip nat_agent` in the namespace
+#      shows the forward,
+#   6. leave the table in place and exit cleanly (0 or 143) on SIGTERM.
+# Run as root after `mvn -B -ntp package`: sudo packaging/test-restricted.sh
+# It creates (and removes again) a network namespace and three system users/one group, all with
+# a "natrt" prefix; nothing in the host's network namespace is touched.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+agent=$root/packaging/bin/nat-agent
+natctl=$root/packaging/bin/natctl
+ready_timeout=${READY_TIMEOUT:-60}
+
+ns=natrt-$$
+admin_group=natrt-admin
+service_user=natrt-agent
+member_user=natrt-member
+outsider_user=natrt-outsider
+
+tmp=
+agent_pid=
+listener_pid=
+created_users=()
+created_group=
+failures=0
+
+log() { printf '%s\n' "$*"; }
+pass() { printf 'ok   %s\n' "$*"; }
+fail() {
+    printf 'FAIL %s\n' "$*" >&2
+    failures=$((failures + 1))
+}
+die() {
+    printf 'test-restricted.sh: %s\n' "$*" >&2
+    exit 2
+}
+
+cleanup() {
+    local status=$?
+    set +e
+    for pid in $agent_pid $listener_pid; do
+        if kill -0 "$pid" 2>/dev/null; then
+            kill -TERM "$pid"
+            for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+            kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+            wait "$pid" 2>/dev/null
+        fi
+    done
+    ip netns list 2>/dev/null | grep -qw "$ns" && ip netns delete "$ns"
+    for user in "${created_users[@]}"; do userdel "$user" 2>/dev/null; done
+    [ -n "$created_group" ] && groupdel "$created_group" 2>/dev/null
+    if [ -n "$tmp" ]; then
+        if [ $status -ne 0 ] && [ -s "$tmp/agent.log" ]; then
+            printf -- '--- agent log ---\n' >&2
+            tail -n 50 "$tmp/agent.log" >&2
+        fi
+        rm -rf "$tmp"
+    fi
+    exit $status
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- prerequisites ---------------------------------------------------------------------------
+[ "$(id -u)" = 0 ] || die "must run as root (it creates a network namespace and test users)"
+for tool in ip nft setpriv useradd groupadd userdel groupdel stat timeout java; do
+    command -v "$tool" >/dev/null || die "$tool not found"
+done
+ls "$root"/agent/target/nat-agent-*.jar >/dev/null 2>&1 || die "run 'mvn -B -ntp package' first"
+
+host_forward=$(cat /proc/sys/net/ipv4/ip_forward)
+tmp=$(mktemp -d /tmp/natrt.XXXXXX)
+chmod 0755 "$tmp"
+
+if ! getent group "$admin_group" >/dev/null; then
+    groupadd --system "$admin_group"
+    created_group=$admin_group
+fi
+add_user() { # name, extra useradd options...
+    local name=$1; shift
+    getent passwd "$name" >/dev/null && return
+    useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$@" "$name"
+    created_users+=("$name")
+}
+# Like the unit: User=nat-agent, Group=natadmin (primary group), no supplementary groups.
+add_user "$service_user" --gid "$admin_group"
+add_user "$member_user" --user-group --groups "$admin_group"
+add_user "$outsider_user" --user-group
+
+# What systemd prepares from StateDirectory= / RuntimeDirectory= (owner, modes).
+install -d -m 0700 -o "$service_user" -g "$admin_group" "$tmp/state"
+install -d -m 0750 -o "$service_user" -g "$admin_group" "$tmp/run"
+config=$tmp/config.json
+install -m 0644 "$root/packaging/config/config.json" "$config"
+socket=$tmp/run/admin.sock
+
+# --- namespace -------------------------------------------------------------------------------
+ip netns add "$ns"
+ip -n "$ns" link set lo up
+# Start from the opposite of what the agent must set, so the check proves it wrote them.
+ip netns exec "$ns" sh -c 'echo 0 > /proc/sys/net/ipv4/ip_forward; echo 1 > /proc/sys/net/ipv4/conf/all/send_redirects'
+
+# --- readiness listener (the NOTIFY_SOCKET systemd would give a Type=notify service) ----------
+notify_env=()
+if command -v python3 >/dev/null; then
+    notify_socket=$tmp/notify.sock
+    python3 - "$notify_socket" "$ready_timeout" "$service_user" >"$tmp/notify.log" 2>&1 <<'PY' &
+import os, pwd, socket, sys
+path, timeout, user = sys.argv[1], float(sys.argv[2]), sys.argv[3]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(path)
+os.chown(path, pwd.getpwnam(user).pw_uid, -1)
+os.chmod(path, 0o600)
+s.settimeout(timeout)
+try:
+    while True:
+        message = s.recv(4096).decode(errors="replace")
+        print(message.replace("\n", " "), flush=True)
+        if "READY=1" in message.split("\n"):
+            break
+except socket.timeout:
+    sys.exit(1)
+PY
+    listener_pid=$!
+    for _ in $(seq 50); do [ -S "$notify_socket" ] && break; sleep 0.1; done
+    [ -S "$notify_socket" ] || die "notify listener did not start"
+    notify_env=(NOTIFY_SOCKET="$notify_socket")
+else
+    log "skip sd_notify check: python3 not installed"
+fi
+
+# --- the daemon, as the unit runs it ---------------------------------------------------------
+uid=$(id -u "$service_user")
+gid=$(getent group "$admin_group" | cut -d: -f3)
+(
+    umask 0077
+    exec ip netns exec "$ns" env "${notify_env[@]}" \
+        setpriv --reuid="$uid" --regid="$gid" --init-groups \
+        --inh-caps=-all,+net_admin --ambient-caps=-all,+net_admin --bounding-set=-all,+net_admin \
+        --no-new-privs \
+        "$agent" --config "$config" --state-dir "$tmp/state" --socket "$socket" \
+        --admin-group "$admin_group"
+) >"$tmp/agent.log" 2>&1 &
+agent_pid=$!
+
+# Ready = READY=1 received (or, without python3, the socket answering natctl status).
+deadline=$((SECONDS + ready_timeout))
+ready=no
+while [ $SECONDS -lt $deadline ]; do
+    kill -0 "$agent_pid" 2>/dev/null || { fail "agent exited during start-up"; exit 1; }
+    if [ -n "$listener_pid" ]; then
+        if ! kill -0 "$listener_pid" 2>/dev/null; then
+            wait "$listener_pid" && ready=yes
+            listener_pid=
+            break
+        fi
+    elif "$natctl" --socket "$socket" status >/dev/null 2>&1; then
+        ready=yes
+        break
+    fi
+    sleep 0.2
+done
+if [ "$ready" = yes ]; then
+    pass "agent ready within $ready_timeout s ($(tr '\n' ' ' <"$tmp/notify.log" 2>/dev/null || true))"
+else
+    fail "agent not ready within $ready_timeout s (sd_notify: $(cat "$tmp/notify.log" 2>/dev/null))"
+    exit 1
+fi
+
+# --- 2. privileges ---------------------------------------------------------------------------
+status_of() { sed -n "s/^$1:[[:space:]]*//p" "/proc/$agent_pid/status"; }
+cap_eff=$(status_of CapEff)
+cap_bnd=$(status_of CapBnd)
+real_uid=$(status_of Uid | cut -f1)
+if [ "$cap_eff" = 0000000000001000 ] && [ "$cap_bnd" = 0000000000001000 ] && [ "$real_uid" = "$uid" ]; then
+    pass "runs as $service_user with CAP_NET_ADMIN only (CapEff=$cap_eff CapBnd=$cap_bnd)"
+else
+    fail "privileges: uid=$real_uid CapEff=$cap_eff CapBnd=$cap_bnd (want uid $uid, 0000000000001000)"
+fi
+
+# --- 3. sysctls inside the namespace ---------------------------------------------------------
+forward=$(ip netns exec "$ns" cat /proc/sys/net/ipv4/ip_forward)
+redirects=$(ip netns exec "$ns" cat /proc/sys/net/ipv4/conf/all/send_redirects)
+if [ "$forward" = 1 ] && [ "$redirects" = 0 ]; then
+    pass "ip_forward=1 and send_redirects=0 written inside the namespace"
+else
+    fail "sysctls in the namespace: ip_forward=$forward send_redirects=$redirects"
+fi
+if [ "$(cat /proc/sys/net/ipv4/ip_forward)" = "$host_forward" ]; then
+    pass "host ip_forward untouched ($host_forward)"
+else
+    fail "host ip_forward changed from $host_forward"
+fi
+
+# --- 4. socket served to the admin group -----------------------------------------------------
+sock_stat=$(stat -c '%F %a %U %G' "$socket" 2>/dev/null || echo missing)
+dir_stat=$(stat -c '%a %G' "$tmp/run")
+if [ "$sock_stat" = "socket 660 $service_user $admin_group" ] && [ "$dir_stat" = "750 $admin_group" ]; then
+    pass "socket 0660 $service_user:$admin_group in a 0750 directory"
+else
+    fail "socket: '$sock_stat' (want 'socket 660 $service_user $admin_group'), directory: '$dir_stat'"
+fi
+as_user() { # user, natctl args...
+    local user=$1; shift
+    setpriv --reuid="$(id -u "$user")" --regid="$(id -g "$user")" --init-groups \
+        --inh-caps=-all --bounding-set=-all --no-new-privs -- "$natctl" --socket "$socket" "$@"
+}
+if as_user "$member_user" status >"$tmp/member.out" 2>&1; then
+    pass "$admin_group member can run natctl status"
+else
+    fail "$admin_group member: natctl status failed: $(cat "$tmp/member.out")"
+fi
+set +e
+as_user "$outsider_user" status >"$tmp/outsider.out" 2>&1
+outsider_status=$?
+set -e
+if [ $outsider_status = 3 ]; then
+    pass "non-member refused (exit 3: $(head -n1 "$tmp/outsider.out"))"
+else
+    fail "non-member: natctl status exited $outsider_status, want 3: $(cat "$tmp/outsider.out")"
+fi
+
+# --- 5. NAT programmed -----------------------------------------------------------------------
+if "$natctl" --socket "$socket" forward add restricted-web --listen 8080 --to 10.0.1.230:80 \
+    --allow 198.51.100.27/32 >"$tmp/add.out" 2>&1; then
+    pass "natctl forward add acknowledged"
+else
+    fail "natctl forward add: $(cat "$tmp/add.out")"
+fi
+table=$(ip netns exec "$ns" nft list table ip nat_agent 2>&1 || true)
+if grep -q 8080 <<<"$table" && grep -q 10.0.1.230 <<<"$table"; then
+    pass "nft list table ip nat_agent (in the namespace) shows the forward"
+else
+    fail "nat_agent table in the namespace lacks the forward:"$'\n'"$table"
+fi
+
+# --- 6. SIGTERM leaves the rules -------------------------------------------------------------
+kill -TERM "$agent_pid"
+exit_status=timeout
+for _ in $(seq 150); do
+    if ! kill -0 "$agent_pid" 2>/dev/null; then
+        set +e; wait "$agent_pid"; exit_status=$?; set -e
+        break
+    fi
+    sleep 0.1
+done
+agent_pid=
+# 143 = 128 + SIGTERM: how the JVM exits after its shutdown hooks (the unit's SuccessExitStatus).
+if { [ "$exit_status" = 0 ] || [ "$exit_status" = 143 ]; } && ip netns exec "$ns" nft list table ip nat_agent 2>/dev/null | grep -q 8080; then
+    pass "SIGTERM: clean exit, table left in place"
+else
+    fail "SIGTERM: exit status $exit_status; table after exit:"$'\n'"$(ip netns exec "$ns" nft list table ip nat_agent 2>&1)"
+fi
+
+if [ $failures -gt 0 ]; then
+    log "$failures check(s) failed"
+    exit 1
+fi
+log "all restricted-privilege checks passed"
