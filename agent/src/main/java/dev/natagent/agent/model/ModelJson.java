@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -79,6 +80,15 @@ public final class ModelJson {
         }
     }
 
+    /** Writes with a declared type, so that a list of polymorphic values keeps its type ids. */
+    public static <T> String write(T value, TypeReference<T> type) {
+        try {
+            return MAPPER.writerFor(type).writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("model value could not be written as JSON", e);
+        }
+    }
+
     public static byte[] writeBytes(Object value) {
         try {
             return MAPPER.writeValueAsBytes(value);
@@ -92,8 +102,18 @@ public final class ModelJson {
         if (failure instanceof JsonMappingException mapping) {
             String path = path(mapping.getPath());
             for (Throwable cause = mapping.getCause(); cause != null; cause = cause.getCause()) {
+                if (cause instanceof StreamReadException read) {
+                    // A syntax error met while binding a nested value: still malformed JSON.
+                    return new ValidationException(
+                            path,
+                            ErrorCode.MALFORMED_JSON,
+                            "malformed JSON" + at(read.getLocation()) + ": " + read.getOriginalMessage());
+                }
                 if (cause instanceof ValidationException model) {
-                    return model.under(path);
+                    String where = at(mapping.getLocation());
+                    return new ValidationException(model.under(path).errors().stream()
+                            .map(e -> new FieldError(e.field(), e.code(), e.message() + where))
+                            .toList());
                 }
             }
             return new ValidationException(path, codeOf(mapping), messageOf(mapping) + at(mapping.getLocation()));

@@ -4,12 +4,10 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
-import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -22,16 +20,18 @@ import java.util.function.Function;
 public final class NatState {
     public static final int SCHEMA_VERSION = 1;
     private static final NatState EMPTY =
-            new NatState(Settings.DEFAULTS, Collections.emptySortedMap(), Collections.emptySortedMap());
+            new NatState(Settings.DEFAULTS, PersistentSortedMap.empty(), PersistentSortedMap.empty());
 
     private final Settings settings;
-    private final SortedMap<String, Forward> forwards;
-    private final SortedMap<String, Outbound> outbounds;
+    // Persistent maps: with/without cost O(log N) and share structure with the state they came from.
+    private final PersistentSortedMap<Forward> forwards;
+    private final PersistentSortedMap<Outbound> outbounds;
 
-    private NatState(Settings settings, SortedMap<String, Forward> forwards, SortedMap<String, Outbound> outbounds) {
+    private NatState(
+            Settings settings, PersistentSortedMap<Forward> forwards, PersistentSortedMap<Outbound> outbounds) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.forwards = Collections.unmodifiableSortedMap(forwards);
-        this.outbounds = Collections.unmodifiableSortedMap(outbounds);
+        this.forwards = forwards;
+        this.outbounds = outbounds;
     }
 
     public static NatState empty() {
@@ -41,8 +41,8 @@ public final class NatState {
     /** Builds a state; two forwards (or two outbounds) with one name are a NAME_TAKEN error. */
     public static NatState of(Settings settings, Collection<Forward> forwards, Collection<Outbound> outbounds) {
         List<FieldError> errors = new ArrayList<>();
-        SortedMap<String, Forward> forwardMap = byName("forwards", forwards, Forward::name, errors);
-        SortedMap<String, Outbound> outboundMap = byName("outbounds", outbounds, Outbound::name, errors);
+        PersistentSortedMap<Forward> forwardMap = byName("forwards", forwards, Forward::name, errors);
+        PersistentSortedMap<Outbound> outboundMap = byName("outbounds", outbounds, Outbound::name, errors);
         ValidationException.throwIfAny(errors);
         return new NatState(settings, forwardMap, outboundMap);
     }
@@ -75,36 +75,24 @@ public final class NatState {
 
     /** Adds {@code forward}, or replaces the forward of the same name. */
     public NatState withForward(Forward forward) {
-        TreeMap<String, Forward> copy = new TreeMap<>(forwards);
-        copy.put(forward.name(), forward);
-        return new NatState(settings, copy, outbounds);
+        return new NatState(settings, forwards.plus(forward.name(), forward), outbounds);
     }
 
     /** Removes the forward called {@code name}; unchanged when there is none. */
     public NatState withoutForward(String name) {
-        if (!forwards.containsKey(name)) {
-            return this;
-        }
-        TreeMap<String, Forward> copy = new TreeMap<>(forwards);
-        copy.remove(name);
-        return new NatState(settings, copy, outbounds);
+        PersistentSortedMap<Forward> fewer = forwards.minus(name);
+        return fewer == forwards ? this : new NatState(settings, fewer, outbounds);
     }
 
     /** Adds {@code outbound}, or replaces the outbound of the same name. */
     public NatState withOutbound(Outbound outbound) {
-        TreeMap<String, Outbound> copy = new TreeMap<>(outbounds);
-        copy.put(outbound.name(), outbound);
-        return new NatState(settings, forwards, copy);
+        return new NatState(settings, forwards, outbounds.plus(outbound.name(), outbound));
     }
 
     /** Removes the outbound called {@code name}; unchanged when there is none. */
     public NatState withoutOutbound(String name) {
-        if (!outbounds.containsKey(name)) {
-            return this;
-        }
-        TreeMap<String, Outbound> copy = new TreeMap<>(outbounds);
-        copy.remove(name);
-        return new NatState(settings, forwards, copy);
+        PersistentSortedMap<Outbound> fewer = outbounds.minus(name);
+        return fewer == outbounds ? this : new NatState(settings, forwards, fewer);
     }
 
     public NatState withSettings(Settings newSettings) {
@@ -118,17 +106,25 @@ public final class NatState {
 
     @JsonCreator
     static NatState fromDocument(Document document) {
-        if (document.schemaVersion() != null && document.schemaVersion() != SCHEMA_VERSION) {
+        return of(document.schemaVersion(), document.settings(), document.forwards(), document.outbounds());
+    }
+
+    /**
+     * Builds a state from its JSON parts, as read from a file or request: null parts take their
+     * defaults, and a schema version other than {@link #SCHEMA_VERSION} is UNSUPPORTED_SCHEMA.
+     */
+    public static NatState of(
+            Integer schemaVersion, Settings settings, List<Forward> forwards, List<Outbound> outbounds) {
+        if (schemaVersion != null && schemaVersion != SCHEMA_VERSION) {
             throw new ValidationException(
                     "schema_version",
                     ErrorCode.UNSUPPORTED_SCHEMA,
-                    "schema_version " + document.schemaVersion() + " is not supported (this agent reads "
-                            + SCHEMA_VERSION + ")");
+                    "schema_version " + schemaVersion + " is not supported (this agent reads " + SCHEMA_VERSION + ")");
         }
         return of(
-                document.settings() == null ? Settings.DEFAULTS : document.settings(),
-                document.forwards() == null ? List.of() : document.forwards(),
-                document.outbounds() == null ? List.of() : document.outbounds());
+                settings == null ? Settings.DEFAULTS : settings,
+                forwards == null ? List.of() : forwards,
+                outbounds == null ? List.of() : outbounds);
     }
 
     /** The JSON shape of a state. */
@@ -152,19 +148,21 @@ public final class NatState {
         return "NatState[" + settings + ", " + forwards.size() + " forwards, " + outbounds.size() + " outbounds]";
     }
 
-    private static <T> SortedMap<String, T> byName(
+    private static <T> PersistentSortedMap<T> byName(
             String field, Collection<T> items, Function<T, String> name, List<FieldError> errors) {
-        SortedMap<String, T> map = new TreeMap<>();
+        PersistentSortedMap<T> map = PersistentSortedMap.empty();
         int index = 0;
         for (T item : items) {
             if (item == null) {
                 errors.add(new FieldError(
                         field + "[" + index + "]", ErrorCode.MISSING_FIELD, "null is not a valid entry"));
-            } else if (map.putIfAbsent(name.apply(item), item) != null) {
+            } else if (map.containsKey(name.apply(item))) {
                 errors.add(new FieldError(
                         field + "[" + index + "].name",
                         ErrorCode.NAME_TAKEN,
                         "name '" + name.apply(item) + "' is used twice"));
+            } else {
+                map = map.plus(name.apply(item), item);
             }
             index++;
         }

@@ -1,0 +1,268 @@
+package dev.natagent.agent.model;
+
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * An immutable map from names to values, ordered by name, where {@link #plus} and {@link #minus}
+ * return a new map in O(log N) by copying only one path of an AVL tree and sharing the rest. This
+ * keeps a single forward added to a 50,000-forward state as cheap as it is in the kernel and on
+ * disk. The views from subMap/headMap/tailMap are copies (O(N)); nothing on a hot path uses them.
+ */
+final class PersistentSortedMap<V> extends AbstractMap<String, V> implements SortedMap<String, V> {
+    private static final PersistentSortedMap<Object> EMPTY = new PersistentSortedMap<>(null);
+
+    private final Node<V> root;
+
+    private record Node<V>(String key, V value, Node<V> left, Node<V> right, int height, int size) {}
+
+    private PersistentSortedMap(Node<V> root) {
+        this.root = root;
+    }
+
+    @SuppressWarnings("unchecked")
+    static <V> PersistentSortedMap<V> empty() {
+        return (PersistentSortedMap<V>) EMPTY;
+    }
+
+    /** This map with {@code key} mapped to {@code value}. */
+    PersistentSortedMap<V> plus(String key, V value) {
+        Node<V> updated = put(root, key, value);
+        return updated == root ? this : new PersistentSortedMap<>(updated);
+    }
+
+    /** This map without {@code key}; this very map when the key is absent. */
+    PersistentSortedMap<V> minus(String key) {
+        Node<V> updated = remove(root, key);
+        return updated == root ? this : new PersistentSortedMap<>(updated);
+    }
+
+    @Override
+    public V get(Object key) {
+        if (!(key instanceof String name)) {
+            return null;
+        }
+        Node<V> node = root;
+        while (node != null) {
+            int order = name.compareTo(node.key);
+            if (order == 0) {
+                return node.value;
+            }
+            node = order < 0 ? node.left : node.right;
+        }
+        return null;
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+        return get(key) != null;
+    }
+
+    @Override
+    public int size() {
+        return size(root);
+    }
+
+    /** Depth of the tree (for tests of the balance). */
+    int height() {
+        return height(root);
+    }
+
+    @Override
+    public Set<Entry<String, V>> entrySet() {
+        return new AbstractSet<>() {
+            @Override
+            public Iterator<Entry<String, V>> iterator() {
+                return new InOrder<>(root);
+            }
+
+            @Override
+            public int size() {
+                return PersistentSortedMap.this.size();
+            }
+        };
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof PersistentSortedMap<?> that && that.root == root || super.equals(other);
+    }
+
+    @Override
+    public int hashCode() {
+        return super.hashCode();
+    }
+
+    @Override
+    public Comparator<? super String> comparator() {
+        return null;
+    }
+
+    @Override
+    public String firstKey() {
+        Node<V> node = nonEmptyRoot();
+        while (node.left != null) {
+            node = node.left;
+        }
+        return node.key;
+    }
+
+    @Override
+    public String lastKey() {
+        Node<V> node = nonEmptyRoot();
+        while (node.right != null) {
+            node = node.right;
+        }
+        return node.key;
+    }
+
+    @Override
+    public SortedMap<String, V> subMap(String fromKey, String toKey) {
+        return Collections.unmodifiableSortedMap(new TreeMap<>(this).subMap(fromKey, toKey));
+    }
+
+    @Override
+    public SortedMap<String, V> headMap(String toKey) {
+        return Collections.unmodifiableSortedMap(new TreeMap<>(this).headMap(toKey));
+    }
+
+    @Override
+    public SortedMap<String, V> tailMap(String fromKey) {
+        return Collections.unmodifiableSortedMap(new TreeMap<>(this).tailMap(fromKey));
+    }
+
+    private Node<V> nonEmptyRoot() {
+        if (root == null) {
+            throw new NoSuchElementException("the map is empty");
+        }
+        return root;
+    }
+
+    private static <V> Node<V> put(Node<V> node, String key, V value) {
+        if (node == null) {
+            return node(key, value, null, null);
+        }
+        int order = key.compareTo(node.key);
+        if (order < 0) {
+            return balance(node.key, node.value, put(node.left, key, value), node.right);
+        }
+        if (order > 0) {
+            return balance(node.key, node.value, node.left, put(node.right, key, value));
+        }
+        return node.value == value ? node : node(key, value, node.left, node.right);
+    }
+
+    private static <V> Node<V> remove(Node<V> node, String key) {
+        if (node == null) {
+            return null;
+        }
+        int order = key.compareTo(node.key);
+        if (order < 0) {
+            Node<V> left = remove(node.left, key);
+            return left == node.left ? node : balance(node.key, node.value, left, node.right);
+        }
+        if (order > 0) {
+            Node<V> right = remove(node.right, key);
+            return right == node.right ? node : balance(node.key, node.value, node.left, right);
+        }
+        if (node.left == null) {
+            return node.right;
+        }
+        if (node.right == null) {
+            return node.left;
+        }
+        Node<V> successor = node.right;
+        while (successor.left != null) {
+            successor = successor.left;
+        }
+        return balance(successor.key, successor.value, node.left, removeFirst(node.right));
+    }
+
+    private static <V> Node<V> removeFirst(Node<V> node) {
+        if (node.left == null) {
+            return node.right;
+        }
+        return balance(node.key, node.value, removeFirst(node.left), node.right);
+    }
+
+    /** Rebuilds a node whose subtrees differ in height by at most 2, restoring the AVL invariant. */
+    private static <V> Node<V> balance(String key, V value, Node<V> left, Node<V> right) {
+        int leftHeight = height(left);
+        int rightHeight = height(right);
+        if (leftHeight > rightHeight + 1) {
+            if (height(left.left) >= height(left.right)) {
+                return node(left.key, left.value, left.left, node(key, value, left.right, right));
+            }
+            Node<V> pivot = left.right;
+            return node(
+                    pivot.key,
+                    pivot.value,
+                    node(left.key, left.value, left.left, pivot.left),
+                    node(key, value, pivot.right, right));
+        }
+        if (rightHeight > leftHeight + 1) {
+            if (height(right.right) >= height(right.left)) {
+                return node(right.key, right.value, node(key, value, left, right.left), right.right);
+            }
+            Node<V> pivot = right.left;
+            return node(
+                    pivot.key,
+                    pivot.value,
+                    node(key, value, left, pivot.left),
+                    node(right.key, right.value, pivot.right, right.right));
+        }
+        return node(key, value, left, right);
+    }
+
+    private static <V> Node<V> node(String key, V value, Node<V> left, Node<V> right) {
+        return new Node<>(
+                key, value, left, right, Math.max(height(left), height(right)) + 1, size(left) + size(right) + 1);
+    }
+
+    private static int height(Node<?> node) {
+        return node == null ? 0 : node.height;
+    }
+
+    private static int size(Node<?> node) {
+        return node == null ? 0 : node.size;
+    }
+
+    /** In-order traversal with an explicit stack (depth is O(log N)). */
+    private static final class InOrder<V> implements Iterator<Entry<String, V>> {
+        private final Deque<Node<V>> stack = new ArrayDeque<>();
+
+        InOrder(Node<V> root) {
+            pushLeft(root);
+        }
+
+        @Override
+        public boolean hasNext() {
+            return !stack.isEmpty();
+        }
+
+        @Override
+        public Entry<String, V> next() {
+            if (stack.isEmpty()) {
+                throw new NoSuchElementException();
+            }
+            Node<V> node = stack.pop();
+            pushLeft(node.right);
+            return new SimpleImmutableEntry<>(node.key, node.value);
+        }
+
+        private void pushLeft(Node<V> node) {
+            for (Node<V> n = node; n != null; n = n.left) {
+                stack.push(n);
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.natagent.agent.model;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.core.type.TypeReference;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One element-level change to a {@link NatState}; what the journal records and what a diff is made
+ * of. JSON: {@code {"op":"put_forward","forward":{...}}}, {@code {"op":"remove_forward","name":"x"}},
+ * {@code put_outbound}, {@code remove_outbound}, {@code {"op":"put_settings","settings":{...}}}.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "op")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = StateChange.PutForward.class, name = "put_forward"),
+    @JsonSubTypes.Type(value = StateChange.RemoveForward.class, name = "remove_forward"),
+    @JsonSubTypes.Type(value = StateChange.PutOutbound.class, name = "put_outbound"),
+    @JsonSubTypes.Type(value = StateChange.RemoveOutbound.class, name = "remove_outbound"),
+    @JsonSubTypes.Type(value = StateChange.PutSettings.class, name = "put_settings")
+})
+public sealed interface StateChange {
+    /** The declared type to write lists of changes with (see {@link ModelJson#write(Object, TypeReference)}). */
+    TypeReference<List<StateChange>> LIST = new TypeReference<>() {};
+
+    /** The state after this change. */
+    NatState applyTo(NatState state);
+
+    /** Applies {@code changes} in order. */
+    static NatState applyAll(NatState state, List<StateChange> changes) {
+        NatState result = state;
+        for (StateChange change : changes) {
+            result = change.applyTo(result);
+        }
+        return result;
+    }
+
+    /** Adds the forward or replaces the one of the same name. */
+    record PutForward(Forward forward) implements StateChange {
+        public PutForward {
+            Objects.requireNonNull(forward, "forward");
+        }
+
+        @Override
+        public NatState applyTo(NatState state) {
+            return state.withForward(forward);
+        }
+    }
+
+    record RemoveForward(String name) implements StateChange {
+        public RemoveForward {
+            Objects.requireNonNull(name, "name");
+        }
+
+        @Override
+        public NatState applyTo(NatState state) {
+            return state.withoutForward(name);
+        }
+    }
+
+    /** Adds the outbound or replaces the one of the same name. */
+    record PutOutbound(Outbound outbound) implements StateChange {
+        public PutOutbound {
+            Objects.requireNonNull(outbound, "outbound");
+        }
+
+        @Override
+        public NatState applyTo(NatState state) {
+            return state.withOutbound(outbound);
+        }
+    }
+
+    record RemoveOutbound(String name) implements StateChange {
+        public RemoveOutbound {
+            Objects.requireNonNull(name, "name");
+        }
+
+        @Override
+        public NatState applyTo(NatState state) {
+            return state.withoutOutbound(name);
+        }
+    }
+
+    record PutSettings(Settings settings) implements StateChange {
+        public PutSettings {
+            Objects.requireNonNull(settings, "settings");
+        }
+
+        @Override
+        public NatState applyTo(NatState state) {
+            return state.withSettings(settings);
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package dev.natagent.agent.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * What changes between two states, by name. Printable ({@link #toString}) and JSON-able (the
+ * {@code dry_run} answer of apply):
+ *
+ * <pre>{"forwards":{"added":[...],"removed":[...],"changed":[{"before":{...},"after":{...}}]},
+ *  "outbounds":{...same...},"settings":{"before":{...},"after":{...}},"empty":false}</pre>
+ *
+ * {@code settings} is omitted when unchanged.
+ */
+public record StateDiff(
+        Section<Forward> forwards,
+        Section<Outbound> outbounds,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Changed<Settings> settings) {
+
+    /** Entries added, removed and changed under one kind, each list in name order. */
+    public record Section<T>(List<T> added, List<T> removed, List<Changed<T>> changed) {
+        public Section {
+            added = List.copyOf(added);
+            removed = List.copyOf(removed);
+            changed = List.copyOf(changed);
+        }
+
+        public boolean isEmpty() {
+            return added.isEmpty() && removed.isEmpty() && changed.isEmpty();
+        }
+    }
+
+    public record Changed<T>(T before, T after) {
+        public Changed {
+            Objects.requireNonNull(before, "before");
+            Objects.requireNonNull(after, "after");
+        }
+    }
+
+    public static StateDiff between(NatState before, NatState after) {
+        return new StateDiff(
+                section(before.forwards(), after.forwards()),
+                section(before.outbounds(), after.outbounds()),
+                before.settings().equals(after.settings()) ? null : new Changed<>(before.settings(), after.settings()));
+    }
+
+    @JsonProperty("empty")
+    public boolean isEmpty() {
+        return forwards.isEmpty() && outbounds.isEmpty() && settings == null;
+    }
+
+    /** The element-level changes that turn {@code before} into {@code after}: settings, removals, puts. */
+    public List<StateChange> changes() {
+        List<StateChange> changes = new ArrayList<>();
+        if (settings != null) {
+            changes.add(new StateChange.PutSettings(settings.after()));
+        }
+        forwards.removed().forEach(f -> changes.add(new StateChange.RemoveForward(f.name())));
+        outbounds.removed().forEach(o -> changes.add(new StateChange.RemoveOutbound(o.name())));
+        forwards.added().forEach(f -> changes.add(new StateChange.PutForward(f)));
+        forwards.changed().forEach(c -> changes.add(new StateChange.PutForward(c.after())));
+        outbounds.added().forEach(o -> changes.add(new StateChange.PutOutbound(o)));
+        outbounds.changed().forEach(c -> changes.add(new StateChange.PutOutbound(c.after())));
+        return List.copyOf(changes);
+    }
+
+    /** One line per change, e.g. {@code + forward redis tcp 6379-6381 -> ...}; "no changes" if empty. */
+    @Override
+    public String toString() {
+        if (isEmpty()) {
+            return "no changes";
+        }
+        List<String> lines = new ArrayList<>();
+        if (settings != null) {
+            lines.add("~ settings: " + settingsChanges(settings.before(), settings.after()));
+        }
+        print(lines, "forward", forwards, StateDiff::describe, StateDiff::forwardChanges);
+        print(lines, "outbound", outbounds, StateDiff::describe, StateDiff::outboundChanges);
+        return String.join("\n", lines);
+    }
+
+    private static <T> Section<T> section(SortedMap<String, T> before, SortedMap<String, T> after) {
+        List<T> added = new ArrayList<>();
+        List<T> removed = new ArrayList<>();
+        List<Changed<T>> changed = new ArrayList<>();
+        // Both maps iterate in name order: one merge pass.
+        Iterator<Map.Entry<String, T>> old = before.entrySet().iterator();
+        Iterator<Map.Entry<String, T>> now = after.entrySet().iterator();
+        Map.Entry<String, T> a = next(old);
+        Map.Entry<String, T> b = next(now);
+        while (a != null || b != null) {
+            int order = a == null ? 1 : b == null ? -1 : a.getKey().compareTo(b.getKey());
+            if (order < 0) {
+                removed.add(a.getValue());
+                a = next(old);
+            } else if (order > 0) {
+                added.add(b.getValue());
+                b = next(now);
+            } else {
+                if (!a.getValue().equals(b.getValue())) {
+                    changed.add(new Changed<>(a.getValue(), b.getValue()));
+                }
+                a = next(old);
+                b = next(now);
+            }
+        }
+        return new Section<>(added, removed, changed);
+    }
+
+    private static <E> E next(Iterator<E> iterator) {
+        return iterator.hasNext() ? iterator.next() : null;
+    }
+
+    private static <T> void print(
+            List<String> lines,
+            String kind,
+            Section<T> section,
+            Function<T, String> describe,
+            Function<Changed<T>, String> changes) {
+        section.added().forEach(x -> lines.add("+ " + kind + " " + describe.apply(x)));
+        section.removed().forEach(x -> lines.add("- " + kind + " " + describe.apply(x)));
+        section.changed().forEach(c -> lines.add("~ " + kind + " " + changes.apply(c)));
+    }
+
+    private static String describe(Forward f) {
+        return f.name() + " " + f.proto() + " " + f.listen() + " -> " + join(f.targets()) + " allow " + allow(f.allow())
+                + " snat " + f.returnPath();
+    }
+
+    private static String describe(Outbound o) {
+        return o.name() + " source " + join(o.sources()) + " out " + o.outInterface();
+    }
+
+    private static String forwardChanges(Changed<Forward> c) {
+        Forward a = c.before();
+        Forward b = c.after();
+        List<String> parts = new ArrayList<>();
+        field(parts, "proto", a.proto(), b.proto());
+        field(parts, "listen", a.listen(), b.listen());
+        field(parts, "to", join(a.targets()), join(b.targets()));
+        field(parts, "allow", allow(a.allow()), allow(b.allow()));
+        field(parts, "snat", a.returnPath(), b.returnPath());
+        return a.name() + ": " + String.join("; ", parts);
+    }
+
+    private static String outboundChanges(Changed<Outbound> c) {
+        Outbound a = c.before();
+        Outbound b = c.after();
+        List<String> parts = new ArrayList<>();
+        field(parts, "source", join(a.sources()), join(b.sources()));
+        field(parts, "out", a.outInterface(), b.outInterface());
+        return a.name() + ": " + String.join("; ", parts);
+    }
+
+    private static String settingsChanges(Settings a, Settings b) {
+        List<String> parts = new ArrayList<>();
+        field(parts, "manage_ip_forward", a.manageIpForward(), b.manageIpForward());
+        field(parts, "resolve_interval_seconds", a.resolveIntervalSeconds(), b.resolveIntervalSeconds());
+        field(parts, "full_check_interval_seconds", a.fullCheckIntervalSeconds(), b.fullCheckIntervalSeconds());
+        field(parts, "ssh_port", a.sshPort(), b.sshPort());
+        return String.join("; ", parts);
+    }
+
+    private static void field(List<String> parts, String name, Object before, Object after) {
+        if (!Objects.equals(before, after)) {
+            parts.add(name + " " + before + " -> " + after);
+        }
+    }
+
+    private static String join(List<?> values) {
+        return values.stream().map(Object::toString).collect(Collectors.joining(","));
+    }
+
+    private static String allow(List<Cidr> allow) {
+        return allow.isEmpty() ? "any" : join(allow);
+    }
+}

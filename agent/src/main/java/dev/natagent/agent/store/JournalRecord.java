@@ -1,0 +1,89 @@
+package dev.natagent.agent.store;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.model.StateChange;
+import dev.natagent.agent.model.ValidationException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * One journal line: the changes of one acknowledged revision, with a checksum so that a record
+ * torn by a crash is recognised. Layout (one line, '\n'-terminated):
+ *
+ * <pre>{"revision":43,"changes":[{"op":"put_forward","forward":{...}}],"crc32c":"1a2b3c4d"}</pre>
+ *
+ * The CRC32C covers every byte before {@code ,"crc32c":}, so it is checked on the raw bytes and
+ * does not depend on how JSON is re-serialised.
+ */
+record JournalRecord(long revision, List<StateChange> changes) {
+    private static final byte[] CRC_KEY = ",\"crc32c\":\"".getBytes(StandardCharsets.US_ASCII);
+    /** {@code ,"crc32c":"} + 8 hex digits + {@code "}} */
+    private static final int SUFFIX_LENGTH = CRC_KEY.length + 8 + 2;
+
+    JournalRecord {
+        changes = List.copyOf(changes);
+    }
+
+    /** The record as one line including its terminating newline. */
+    byte[] toLine() {
+        byte[] prefix = ("{\"revision\":" + revision + ",\"changes\":" + ModelJson.write(changes, StateChange.LIST))
+                .getBytes(StandardCharsets.UTF_8);
+        String suffix = ",\"crc32c\":\"" + hex(crc(prefix, prefix.length)) + "\"}\n";
+        byte[] tail = suffix.getBytes(StandardCharsets.US_ASCII);
+        byte[] line = Arrays.copyOf(prefix, prefix.length + tail.length);
+        System.arraycopy(tail, 0, line, prefix.length, tail.length);
+        return line;
+    }
+
+    /** Decodes one line (without its newline); throws with the reason when it is damaged. */
+    static JournalRecord parse(byte[] line) throws IOException {
+        int prefixLength = line.length - SUFFIX_LENGTH;
+        if (prefixLength <= 0
+                || !Arrays.equals(line, prefixLength, prefixLength + CRC_KEY.length, CRC_KEY, 0, CRC_KEY.length)
+                || line[line.length - 2] != '"'
+                || line[line.length - 1] != '}') {
+            throw new IOException("record does not end with its checksum");
+        }
+        String stored = new String(line, prefixLength + CRC_KEY.length, 8, StandardCharsets.US_ASCII);
+        if (!stored.equals(hex(crc(line, prefixLength)))) {
+            throw new IOException("checksum mismatch");
+        }
+        try {
+            Raw raw = ModelJson.read(line, Raw.class);
+            return new JournalRecord(raw.revision, raw.changes);
+        } catch (ValidationException e) {
+            throw new IOException("record content is invalid: " + e.getMessage(), e);
+        }
+    }
+
+    private static int crc(byte[] bytes, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, 0, length);
+        return (int) crc.getValue();
+    }
+
+    private static String hex(int value) {
+        return HexFormat.of().toHexDigits(value);
+    }
+
+    /** Field-by-field JSON view used only for decoding (the checksum was already verified). */
+    private static final class Raw {
+        final long revision;
+        final List<StateChange> changes;
+
+        @JsonCreator
+        Raw(
+                @JsonProperty(value = "revision", required = true) long revision,
+                @JsonProperty(value = "changes", required = true) List<StateChange> changes,
+                @JsonProperty(value = "crc32c", required = true) String crc32c) {
+            this.revision = revision;
+            this.changes = changes;
+        }
+    }
+}

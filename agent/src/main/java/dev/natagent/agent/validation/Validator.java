@@ -1,0 +1,166 @@
+package dev.natagent.agent.validation;
+
+import dev.natagent.agent.model.ErrorCode;
+import dev.natagent.agent.model.FieldError;
+import dev.natagent.agent.model.Forward;
+import dev.natagent.agent.model.NatState;
+import dev.natagent.agent.model.Protocol;
+import dev.natagent.agent.model.ValidationException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The rules that span objects or look at the machine: a protocol+port claimed by two forwards
+ * (PORT_IN_USE), names taken (NAME_TAKEN), removing what is not there (NOT_FOUND), forwarding the
+ * port sshd listens on (SSH_PORT_FORWARD, allowed only with force). Rules about one object alone
+ * (name syntax, ports, addresses, target count, interface names) are enforced by the model's
+ * constructors, so an invalid Forward or Outbound never exists. Validation changes nothing.
+ *
+ * <p>Errors about an entry of a state name it by key: {@code forwards[name=redis].listen}; errors
+ * about a single forward or outbound given as API arguments are relative to it: {@code listen}.
+ */
+public final class Validator {
+    private final Supplier<Set<Integer>> sshdPorts;
+
+    /** @param sshdPorts the TCP ports sshd listens on, asked on every check (the file may change) */
+    public Validator(Supplier<Set<Integer>> sshdPorts) {
+        this.sshdPorts = Objects.requireNonNull(sshdPorts, "sshdPorts");
+    }
+
+    public static Validator forSshdConfig(Path sshdConfig) {
+        return new Validator(() -> SshdConfig.ports(sshdConfig));
+    }
+
+    public static Validator systemDefault() {
+        return forSshdConfig(SshdConfig.DEFAULT_PATH);
+    }
+
+    /** Every error that keeps {@code proposed} from replacing {@code current}; empty when it may. */
+    public List<FieldError> errors(NatState current, NatState proposed, boolean force) {
+        List<FieldError> errors = new ArrayList<>();
+        portConflicts(proposed, errors);
+        if (!force) {
+            Set<Integer> ssh = sshPorts(proposed);
+            for (Forward forward : proposed.forwards().values()) {
+                Forward before = current.forwards().get(forward.name());
+                sshPortError(forward, before, ssh).ifPresent(e -> errors.add(e.under(key(forward.name()))));
+            }
+        }
+        return errors;
+    }
+
+    /** Throws when {@code proposed} may not replace {@code current} (see {@link #errors}). */
+    public void check(NatState current, NatState proposed, boolean force) {
+        ValidationException.throwIfAny(errors(current, proposed, force));
+    }
+
+    /** For {@code forward.add}: name free, ports free, not sshd's port unless forced. */
+    public void checkAddForward(NatState current, Forward forward, boolean force) {
+        if (current.forwards().containsKey(forward.name())) {
+            throw new ValidationException(
+                    "name", ErrorCode.NAME_TAKEN, "a forward named '" + forward.name() + "' already exists");
+        }
+        checkPutForward(current, forward, force);
+    }
+
+    /** For adding or replacing one forward: ports free of other forwards, not sshd's port unless forced. */
+    public void checkPutForward(NatState current, Forward forward, boolean force) {
+        for (Forward other : current.forwards().values()) {
+            if (!other.name().equals(forward.name()) && clash(forward, other)) {
+                throw new ValidationException("listen", ErrorCode.PORT_IN_USE, portInUse(forward, other));
+            }
+        }
+        if (!force) {
+            Optional<FieldError> ssh = sshPortError(forward, current.forwards().get(forward.name()), sshPorts(current));
+            if (ssh.isPresent()) {
+                throw new ValidationException(List.of(ssh.get()));
+            }
+        }
+    }
+
+    public void checkAddOutbound(NatState current, String name) {
+        if (current.outbounds().containsKey(name)) {
+            throw new ValidationException(
+                    "name", ErrorCode.NAME_TAKEN, "an outbound named '" + name + "' already exists");
+        }
+    }
+
+    public void checkRemoveForward(NatState current, String name) {
+        if (!current.forwards().containsKey(name)) {
+            throw new ValidationException("name", ErrorCode.NOT_FOUND, "there is no forward named '" + name + "'");
+        }
+    }
+
+    public void checkRemoveOutbound(NatState current, String name) {
+        if (!current.outbounds().containsKey(name)) {
+            throw new ValidationException("name", ErrorCode.NOT_FOUND, "there is no outbound named '" + name + "'");
+        }
+    }
+
+    /** One sweep per protocol over forwards sorted by first port: O(N log N), not pairwise. */
+    private static void portConflicts(NatState state, List<FieldError> errors) {
+        List<Forward> sorted = new ArrayList<>(state.forwards().values());
+        sorted.sort(Comparator.comparing(Forward::proto)
+                .thenComparingInt(f -> f.listen().first()));
+        Forward widest = null;
+        for (Forward forward : sorted) {
+            if (widest != null && clash(forward, widest)) {
+                errors.add(new FieldError(
+                        key(forward.name()) + ".listen", ErrorCode.PORT_IN_USE, portInUse(forward, widest)));
+            }
+            if (widest == null
+                    || widest.proto() != forward.proto()
+                    || forward.listen().last() > widest.listen().last()) {
+                widest = forward;
+            }
+        }
+    }
+
+    private static boolean clash(Forward a, Forward b) {
+        return a.proto() == b.proto() && a.listen().overlaps(b.listen());
+    }
+
+    private static String portInUse(Forward forward, Forward holder) {
+        return forward.proto() + " port(s) " + forward.listen() + " overlap " + holder.listen() + " of forward '"
+                + holder.name() + "'";
+    }
+
+    private Set<Integer> sshPorts(NatState state) {
+        return state.settings().sshPortOverride().isPresent()
+                ? Set.of(state.settings().sshPortOverride().getAsInt())
+                : sshdPorts.get();
+    }
+
+    /** An already accepted (earlier forced) claim of the same port is not asked about again. */
+    private static Optional<FieldError> sshPortError(Forward forward, Forward before, Set<Integer> ssh) {
+        if (forward.proto() != Protocol.TCP) {
+            return Optional.empty();
+        }
+        for (int port : ssh) {
+            if (forward.listen().contains(port) && !alreadyClaimed(before, port)) {
+                return Optional.of(new FieldError(
+                        "listen",
+                        ErrorCode.SSH_PORT_FORWARD,
+                        "tcp port " + port + " is where this instance's sshd listens; forwarding it would lock you out"
+                                + " of SSH. Use force to do it anyway"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean alreadyClaimed(Forward before, int port) {
+        return before != null
+                && before.proto() == Protocol.TCP
+                && before.listen().contains(port);
+    }
+
+    private static String key(String name) {
+        return "forwards[name=" + name + "]";
+    }
+}
