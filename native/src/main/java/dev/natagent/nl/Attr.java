@@ -1,6 +1,7 @@
 package dev.natagent.nl;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -27,6 +28,12 @@ public record Attr(int type, ByteBuffer buf, int offset, int length) {
         return (byteAt(0) << 24) | (byteAt(1) << 16) | (byteAt(2) << 8) | byteAt(3);
     }
 
+    /** A host-order u32, as in netlink's own attributes (e.g. the extended-ACK offset). */
+    public int u32() throws NetlinkDecodeException {
+        expectLength(4);
+        return buf.duplicate().order(ByteOrder.nativeOrder()).getInt(offset);
+    }
+
     public long u64Be() throws NetlinkDecodeException {
         expectLength(8);
         long value = 0;
@@ -43,6 +50,20 @@ public record Attr(int type, ByteBuffer buf, int offset, int length) {
         }
         int end = offset;
         while (buf.get(end) != 0) {
+            end++;
+        }
+        byte[] text = new byte[end - offset];
+        buf.get(offset, text);
+        return new String(text, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A string that may lack its NUL: libnftnl sends some names (objref) with mnl_attr_put_str,
+     * which omits it, while the kernel always adds one. Text stops at the first NUL.
+     */
+    public String text() {
+        int end = offset;
+        while (end < offset + length && buf.get(end) != 0) {
             end++;
         }
         byte[] text = new byte[end - offset];

@@ -5,6 +5,8 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The attributes of one nest level, in wire order. Unknown types are kept (callers skip them);
@@ -46,6 +48,11 @@ public final class Attrs {
             pos += align4(len);
         }
         return new Attrs(Collections.unmodifiableList(attrs), start);
+    }
+
+    /** No attributes (an absent optional nest). */
+    public static Attrs empty() {
+        return new Attrs(List.of(), 0);
     }
 
     public static int align4(int len) {
@@ -94,6 +101,16 @@ public final class Attrs {
     public int u32BeOr(int type, int absent) throws NetlinkDecodeException {
         Attr attr = find(type);
         return attr == null ? absent : attr.u32Be();
+    }
+
+    public OptionalInt u32BeOpt(int type) throws NetlinkDecodeException {
+        Attr attr = find(type);
+        return attr == null ? OptionalInt.empty() : OptionalInt.of(attr.u32Be());
+    }
+
+    public Optional<String> stringOpt(int type) throws NetlinkDecodeException {
+        Attr attr = find(type);
+        return attr == null ? Optional.empty() : Optional.of(attr.string());
     }
 
     public long u64BeOr(int type, long absent) throws NetlinkDecodeException {

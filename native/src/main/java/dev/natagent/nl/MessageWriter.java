@@ -90,6 +90,28 @@ public final class MessageWriter {
         return this;
     }
 
+    /** A string attribute without the NUL, as libnftnl's mnl_attr_put_str writes objref names. */
+    public MessageWriter stringNoNul(int type, String value) {
+        return bytes(type, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Appends already-encoded attributes (an opaque nest body kept from a dump), padded to 4. */
+    public MessageWriter raw(byte[] attributes) {
+        ensure(Attrs.align4(attributes.length));
+        buf.put(attributes);
+        pad(attributes.length);
+        return this;
+    }
+
+    /** Drops everything written after {@code size} (a value of {@link #size()}), e.g. an element that did not fit. */
+    public MessageWriter truncate(int size) {
+        if (size < 0 || size > buf.position()) {
+            throw new IllegalArgumentException("cannot truncate to " + size);
+        }
+        buf.position(size);
+        return this;
+    }
+
     /** Opens a nest flagged NLA_F_NESTED; returns the token to pass to {@link #endNest}. */
     public int beginNest(int type) {
         int start = buf.position();

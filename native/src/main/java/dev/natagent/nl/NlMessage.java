@@ -44,6 +44,13 @@ public record NlMessage(int type, int flags, int seq, int pid, ByteBuffer buf, i
         return messages;
     }
 
+    /** This message in a buffer of its own (offset 0), valid after the datagram buffer is reused. */
+    public NlMessage copy() {
+        ByteBuffer own = ByteBuffer.allocate(length).order(ByteOrder.nativeOrder());
+        own.put(0, buf, offset, length);
+        return new NlMessage(type, flags, seq, pid, own, 0, length);
+    }
+
     public int bodyOffset() {
         return offset + MessageWriter.NLMSG_HDRLEN;
     }

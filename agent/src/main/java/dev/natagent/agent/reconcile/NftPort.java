@@ -1,0 +1,33 @@
+package dev.natagent.agent.reconcile;
+
+import dev.natagent.nft.Batch;
+import dev.natagent.nft.SetElement;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * What the reconciler needs from nf_tables: list one table, list one set's elements, commit one
+ * atomic batch. {@link SessionNftPort} is the netlink implementation; tests use an in-memory fake
+ * that follows the kernel's rules. Implementations need not be thread-safe (the reconciler
+ * serialises its calls).
+ */
+public interface NftPort {
+    /** The table of family ip called {@code table}, or empty when it does not exist. */
+    Optional<TableListing> list(String table) throws IOException;
+
+    /** The elements of one set or map (with per-element counters); {@code NetlinkException} ENOENT if missing. */
+    List<SetElement> listElements(String table, String set) throws IOException;
+
+    /**
+     * Commits {@code batch} atomically: all of it or, on any error, none of it.
+     *
+     * @throws dev.natagent.nl.NetlinkException the kernel refused it (errno), nothing changed
+     * @throws dev.natagent.nl.OutcomeUnknownException replies were lost: re-read before deciding
+     */
+    void commit(Batch batch) throws IOException;
+
+    /** The netlink port id our changes carry in kernel events, when there is a socket. */
+    OptionalInt portId();
+}

@@ -1,0 +1,288 @@
+package dev.natagent.agent.reconcile;
+
+import static dev.natagent.agent.reconcile.KernelLayout.TABLE;
+
+import dev.natagent.agent.model.Forward;
+import dev.natagent.agent.model.StateDiff;
+import dev.natagent.agent.model.Target;
+import dev.natagent.nft.Batch;
+import dev.natagent.nft.Bytes;
+import dev.natagent.nft.SetElement;
+import dev.natagent.nft.SetElements;
+import dev.natagent.nft.expr.Counter;
+import dev.natagent.nl.NetlinkException;
+import dev.natagent.nl.OutcomeUnknownException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Keeps table {@code ip nat_agent} equal to the desired state. Two ways in:
+ *
+ * <ul>
+ *   <li>{@link #reconcileFull}: list the table, diff it against the rendered state, commit one atomic
+ *       batch of the difference (none when equal: a matching table is adopted untouched). For
+ *       start-up, drift and the periodic check.
+ *   <li>{@link #applyChange} / {@link #applyForwards}: the element changes of the forwards that
+ *       changed, computed without listing the kernel (O(changed forwards)). Outbound or settings
+ *       changes, a first call, or a kernel that refuses the element batch (someone else changed
+ *       the table) fall back to a full reconcile.
+ * </ul>
+ *
+ * A change that returns normally is in the kernel; one that throws is not (the batch is atomic).
+ * Stale generations (ERESTART), lost replies (ENOBUFS, timeouts) and conflicting foreign edits are
+ * retried by listing again and recomputing, at most {@value #MAX_ATTEMPTS} times. Thread-safe: calls
+ * are serialised.
+ */
+public final class Reconciler {
+    static final int MAX_ATTEMPTS = 3;
+    private static final Logger LOG = Logger.getLogger(Reconciler.class.getName());
+
+    private final NftPort port;
+    /** What the kernel holds, as far as we know: the last desired state committed or adopted. */
+    private Desired current;
+    /** Return-path entries are shared by forwards to one target: how many forwards use each key. */
+    private final Map<Bytes, ReturnUse> returnUses = new HashMap<>();
+
+    public Reconciler(NftPort port) {
+        this.port = Objects.requireNonNull(port, "port");
+    }
+
+    /** What the last successful call left in the kernel; empty before the first. */
+    public synchronized Optional<Desired> current() {
+        return Optional.ofNullable(current);
+    }
+
+    /**
+     * Brings the kernel table to {@code desired}: lists it, commits the difference in one batch.
+     *
+     * @return what was done; an empty plan when the kernel already matched
+     */
+    public synchronized Plan reconcileFull(Desired desired) throws ReconcileException {
+        Ruleset wanted = Renderer.render(desired);
+        IOException last = null;
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            try {
+                Optional<TableListing> listing = port.list(TABLE);
+                Plan plan = Planner.plan(listing, wanted);
+                if (!plan.isEmpty()) {
+                    listing.ifPresent(l -> plan.batch().expectGeneration(l.generation()));
+                    port.commit(plan.batch());
+                    LOG.log(Level.FINE, "reconciled table {0}: {1}", new Object[] {TABLE, plan.steps()});
+                }
+                remember(desired);
+                return plan;
+            } catch (NetlinkException e) {
+                if (!e.isStaleGeneration()) {
+                    throw new ReconcileException("kernel refused the reconcile batch", e);
+                }
+                last = e;
+            } catch (OutcomeUnknownException e) {
+                last = e;
+            } catch (IOException e) {
+                throw new ReconcileException("could not read or write table " + TABLE, e);
+            }
+            LOG.log(Level.INFO, "reconcile attempt {0} of {1} must be repeated: {2}", new Object[] {
+                attempt, MAX_ATTEMPTS, last.getMessage()
+            });
+        }
+        throw new ReconcileException("reconcile gave up after " + MAX_ATTEMPTS + " attempts", last);
+    }
+
+    /** Reconciles to the last desired state again (drift, periodic check); no-op before the first call. */
+    public synchronized Optional<Plan> reconcileCurrent() throws ReconcileException {
+        return current == null ? Optional.empty() : Optional.of(reconcileFull(current));
+    }
+
+    /**
+     * Applies the difference between two desired states: element-level for forwards (those whose
+     * definition changed, plus those using a DNS name whose address changed), a full reconcile for
+     * anything else. Costs O(N) to compare the states but lists nothing from the kernel.
+     */
+    public synchronized Plan applyChange(Desired before, Desired after) throws ReconcileException {
+        StateDiff diff = StateDiff.between(before.state(), after.state());
+        if (!diff.outbounds().isEmpty() || diff.settings() != null) {
+            return reconcileFull(after);
+        }
+        Set<String> names = new TreeSet<>();
+        diff.forwards().added().forEach(f -> names.add(f.name()));
+        diff.forwards().removed().forEach(f -> names.add(f.name()));
+        diff.forwards().changed().forEach(c -> names.add(c.after().name()));
+        if (!before.resolved().equals(after.resolved())) {
+            for (Forward forward : after.state().forwards().values()) {
+                if (forward.targets().stream().anyMatch(t -> addressChanged(t, before, after))) {
+                    names.add(forward.name());
+                }
+            }
+        }
+        return applyForwards(before, after, names);
+    }
+
+    /**
+     * The element batch for the named forwards only (added, removed or changed between {@code
+     * before} and {@code after}): O(size of those forwards), no kernel listing. When {@code before}
+     * is not what this reconciler last put in the kernel, or the kernel refuses the batch (its
+     * table was changed behind our back), this becomes a full reconcile to {@code after}.
+     */
+    public synchronized Plan applyForwards(Desired before, Desired after, Collection<String> forwardNames)
+            throws ReconcileException {
+        if (current == null || (current != before && !current.equals(before))) {
+            return reconcileFull(after);
+        }
+        Map<Bytes, ReturnUse> uses = new HashMap<>(returnUses);
+        ElementBatch elements = new ElementBatch();
+        for (String name : forwardNames) {
+            before.state().forward(name).ifPresent(f -> elements.remove(Renderer.forwardElements(f, before), uses));
+            after.state().forward(name).ifPresent(f -> elements.add(Renderer.forwardElements(f, after), uses));
+        }
+        Plan plan = elements.plan();
+        if (plan.isEmpty()) {
+            current = after;
+            return plan;
+        }
+        try {
+            port.commit(plan.batch());
+        } catch (NetlinkException e) {
+            if (e.isPermission()) {
+                throw new ReconcileException("kernel refused the change", e);
+            }
+            LOG.log(Level.WARNING, "element change refused ({0}); reconciling the whole table", e.getMessage());
+            return reconcileFull(after);
+        } catch (OutcomeUnknownException e) {
+            return reconcileFull(after);
+        } catch (IOException e) {
+            throw new ReconcileException("could not commit the change", e);
+        }
+        current = after;
+        returnUses.clear();
+        returnUses.putAll(uses);
+        return plan;
+    }
+
+    /** Packets and bytes per listen key of the forwards map (per-element counters), read now. */
+    public Map<Bytes, Counter> forwardCounters() throws IOException {
+        Map<Bytes, Counter> counters = new LinkedHashMap<>();
+        synchronized (this) {
+            for (SetElement element : port.listElements(TABLE, KernelLayout.SET_FORWARDS)) {
+                counters.put(element.key(), element.counter().orElse(Counter.zero()));
+            }
+        }
+        return counters;
+    }
+
+    private static boolean addressChanged(Target target, Desired before, Desired after) {
+        return target.isDnsName() && !before.addressOf(target).equals(after.addressOf(target));
+    }
+
+    private void remember(Desired desired) {
+        current = desired;
+        returnUses.clear();
+        for (Forward forward : desired.state().forwards().values()) {
+            for (Renderer.SetMember member : Renderer.forwardElements(forward, desired)) {
+                if (member.isReturnPath()) {
+                    returnUses.merge(
+                            member.element().key(), new ReturnUse(member, 1), (a, b) -> a.count(a.count() + 1));
+                }
+            }
+        }
+    }
+
+    /**
+     * A return-path entry (the first user's, as the renderer keeps the first forward's by name) and
+     * how many forwards send to its target.
+     */
+    private record ReturnUse(Renderer.SetMember member, int count) {
+        ReturnUse count(int newCount) {
+            return new ReturnUse(member, newCount);
+        }
+    }
+
+    /**
+     * Element deletes and adds per set, netted: an element removed and added back unchanged is no
+     * change at all, a key removed and added with other data is a delete then an add (the kernel
+     * refuses to overwrite a key).
+     */
+    private static final class ElementBatch {
+        private final Map<String, Map<Bytes, SetElement>> deletes = new LinkedHashMap<>();
+        private final Map<String, Map<Bytes, SetElement>> adds = new LinkedHashMap<>();
+
+        void remove(List<Renderer.SetMember> members, Map<Bytes, ReturnUse> uses) {
+            for (Renderer.SetMember member : members) {
+                if (member.isReturnPath()) {
+                    ReturnUse use = uses.get(member.element().key());
+                    if (use == null) {
+                        continue;
+                    }
+                    if (use.count() > 1) {
+                        uses.put(member.element().key(), use.count(use.count() - 1));
+                        continue;
+                    }
+                    uses.remove(member.element().key());
+                    member = use.member();
+                }
+                SetElement element = member.element();
+                if (pending(adds, member.set()).remove(element.key()) == null) {
+                    pending(deletes, member.set()).put(element.key(), element);
+                }
+            }
+        }
+
+        void add(List<Renderer.SetMember> members, Map<Bytes, ReturnUse> uses) {
+            for (Renderer.SetMember member : members) {
+                if (member.isReturnPath()) {
+                    ReturnUse use = uses.get(member.element().key());
+                    if (use != null) {
+                        uses.put(member.element().key(), use.count(use.count() + 1));
+                        continue;
+                    }
+                    uses.put(member.element().key(), new ReturnUse(member, 1));
+                }
+                SetElement element = member.element();
+                Map<Bytes, SetElement> setDeletes = pending(deletes, member.set());
+                if (element.equals(setDeletes.get(element.key()))) {
+                    setDeletes.remove(element.key());
+                } else {
+                    pending(adds, member.set()).put(element.key(), element);
+                }
+            }
+        }
+
+        private static Map<Bytes, SetElement> pending(Map<String, Map<Bytes, SetElement>> bySet, String set) {
+            return bySet.computeIfAbsent(set, s -> new LinkedHashMap<>());
+        }
+
+        Plan plan() {
+            Batch batch = Batch.ipv4();
+            List<String> steps = new ArrayList<>();
+            deletes.forEach((set, elements) -> {
+                if (!elements.isEmpty()) {
+                    batch.delete(SetElements.of(TABLE, set, List.copyOf(keysOnly(elements.values()))));
+                    steps.add("delete " + elements.size() + " element(s) of " + set);
+                }
+            });
+            adds.forEach((set, elements) -> {
+                if (!elements.isEmpty()) {
+                    batch.add(SetElements.of(TABLE, set, List.copyOf(elements.values())));
+                    steps.add("add " + elements.size() + " element(s) to " + set);
+                }
+            });
+            return new Plan(batch, steps);
+        }
+
+        private static List<SetElement> keysOnly(Collection<SetElement> elements) {
+            return elements.stream()
+                    .map(e -> new SetElement(e.key(), e.keyEnd(), Optional.empty(), e.flags(), Optional.empty()))
+                    .toList();
+        }
+    }
+}

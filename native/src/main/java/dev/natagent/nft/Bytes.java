@@ -1,0 +1,128 @@
+package dev.natagent.nft;
+
+import dev.natagent.nl.Attr;
+import dev.natagent.nl.MessageWriter;
+import java.util.Arrays;
+import java.util.HexFormat;
+
+/**
+ * An immutable byte string compared by value: register contents, set keys and data. Packet fields
+ * are in network order, so {@link #u16Be} and {@link #ipv4} build keys the way the kernel sees them.
+ */
+public final class Bytes {
+    private static final HexFormat HEX = HexFormat.of();
+    public static final Bytes EMPTY = new Bytes(new byte[0]);
+
+    private final byte[] value;
+
+    private Bytes(byte[] value) {
+        this.value = value;
+    }
+
+    public static Bytes of(byte... value) {
+        return new Bytes(value.clone());
+    }
+
+    public static Bytes ofHex(String hex) {
+        return new Bytes(HEX.parseHex(hex));
+    }
+
+    public static Bytes u16Be(int value) {
+        if ((value & ~0xffff) != 0) {
+            throw new IllegalArgumentException("not a 16-bit value: " + value);
+        }
+        return new Bytes(new byte[] {(byte) (value >>> 8), (byte) value});
+    }
+
+    public static Bytes u32Be(int value) {
+        return new Bytes(new byte[] {(byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value});
+    }
+
+    /** A dotted-quad IPv4 address in network order; rejects anything else (no DNS lookups). */
+    public static Bytes ipv4(String dotted) {
+        String[] parts = dotted.split("\\.", -1);
+        if (parts.length != 4) {
+            throw new IllegalArgumentException("not an IPv4 address: " + dotted);
+        }
+        byte[] out = new byte[4];
+        for (int i = 0; i < 4; i++) {
+            int octet;
+            try {
+                octet = Integer.parseInt(parts[i]);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("not an IPv4 address: " + dotted, e);
+            }
+            if (octet < 0
+                    || octet > 255
+                    || parts[i].length() > 3
+                    || !parts[i].chars().allMatch(Character::isDigit)) {
+                throw new IllegalArgumentException("not an IPv4 address: " + dotted);
+            }
+            out[i] = (byte) octet;
+        }
+        return new Bytes(out);
+    }
+
+    /**
+     * A concatenation as nft lays it out in registers and set keys: each field zero-padded to a
+     * multiple of 4 bytes ({@code 10.0.1.232 . 6379} = {@code 0a0001e8 18eb0000}).
+     */
+    public static Bytes concat(Bytes... fields) {
+        int total = 0;
+        for (Bytes field : fields) {
+            total += paddedLength(field.length());
+        }
+        byte[] out = new byte[total];
+        int pos = 0;
+        for (Bytes field : fields) {
+            System.arraycopy(field.value, 0, out, pos, field.length());
+            pos += paddedLength(field.length());
+        }
+        return new Bytes(out);
+    }
+
+    private static int paddedLength(int length) {
+        return (length + 3) & ~3;
+    }
+
+    /** The payload of a received attribute. */
+    public static Bytes of(Attr attr) {
+        return new Bytes(attr.bytes());
+    }
+
+    public int length() {
+        return value.length;
+    }
+
+    public byte get(int index) {
+        return value[index];
+    }
+
+    public byte[] toArray() {
+        return value.clone();
+    }
+
+    /** Writes these bytes as the payload of attribute {@code type}. */
+    public void write(MessageWriter w, int type) {
+        w.bytes(type, value);
+    }
+
+    public String hex() {
+        return HEX.formatHex(value);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Bytes that && Arrays.equals(value, that.value);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(value);
+    }
+
+    @Override
+    public String toString() {
+        return hex();
+    }
+}

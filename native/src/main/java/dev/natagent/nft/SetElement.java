@@ -1,0 +1,106 @@
+package dev.natagent.nft;
+
+import dev.natagent.nft.expr.Counter;
+import dev.natagent.nft.expr.Exprs;
+import dev.natagent.nl.Attr;
+import dev.natagent.nl.Attrs;
+import dev.natagent.nl.MessageWriter;
+import dev.natagent.nl.NetlinkDecodeException;
+import java.util.Optional;
+
+/**
+ * One set element. Plain interval sets send a start element and an {@link #F_INTERVAL_END} element
+ * whose key is the first value after the range; concatenated interval sets send {@code keyEnd}
+ * (inclusive) instead. {@code counter} holds per-element counter values (sets with a counter).
+ *
+ * <pre>
+ * NFTA_LIST_ELEM(n) nest {
+ *   [NFTA_SET_ELEM_FLAGS(3) be32], NFTA_SET_ELEM_KEY(1) nest { NFTA_DATA_VALUE },
+ *   [NFTA_SET_ELEM_KEY_END(10) nest { NFTA_DATA_VALUE }],
+ *   [NFTA_SET_ELEM_DATA(2) nest { NFTA_DATA_VALUE | NFTA_DATA_VERDICT }],
+ *   [NFTA_SET_ELEM_EXPR(7) nest { NFTA_EXPR_NAME "counter", NFTA_EXPR_DATA { BYTES, PACKETS } }]
+ * }
+ * </pre>
+ */
+public record SetElement(
+        Bytes key, Optional<Bytes> keyEnd, Optional<NftData> data, int flags, Optional<Counter> counter) {
+    public static final int NFTA_SET_ELEM_KEY = 1;
+    public static final int NFTA_SET_ELEM_DATA = 2;
+    public static final int NFTA_SET_ELEM_FLAGS = 3;
+    public static final int NFTA_SET_ELEM_EXPR = 7;
+    public static final int NFTA_SET_ELEM_KEY_END = 10;
+    public static final int NFTA_SET_ELEM_EXPRESSIONS = 11;
+    public static final int F_INTERVAL_END = 1;
+
+    /** A set member (or, for deletes, the key of a map entry). */
+    public static SetElement key(Bytes key) {
+        return new SetElement(key, Optional.empty(), Optional.empty(), 0, Optional.empty());
+    }
+
+    /** The end marker of a plain interval: {@code firstAfter} is the first value past the range. */
+    public static SetElement intervalEnd(Bytes firstAfter) {
+        return new SetElement(firstAfter, Optional.empty(), Optional.empty(), F_INTERVAL_END, Optional.empty());
+    }
+
+    /** A range of a concatenated interval set, both ends inclusive. */
+    public static SetElement range(Bytes start, Bytes endInclusive) {
+        return new SetElement(start, Optional.of(endInclusive), Optional.empty(), 0, Optional.empty());
+    }
+
+    public static SetElement mapping(Bytes key, Bytes value) {
+        return new SetElement(key, Optional.empty(), Optional.of(new NftData.Value(value)), 0, Optional.empty());
+    }
+
+    public static SetElement mapping(Bytes key, NftData.Verdict verdict) {
+        return new SetElement(key, Optional.empty(), Optional.of(verdict), 0, Optional.empty());
+    }
+
+    public boolean isIntervalEnd() {
+        return (flags & F_INTERVAL_END) != 0;
+    }
+
+    /** Writes the element as list entry {@code index} (libnftnl numbers entries 1, 2, ...; the kernel ignores it). */
+    public void encode(MessageWriter w, int index) {
+        int elem = w.beginNest(index);
+        if (flags != 0) {
+            w.u32Be(NFTA_SET_ELEM_FLAGS, flags);
+        }
+        new NftData.Value(key).encode(w, NFTA_SET_ELEM_KEY);
+        keyEnd.ifPresent(end -> new NftData.Value(end).encode(w, NFTA_SET_ELEM_KEY_END));
+        data.ifPresent(d -> d.encode(w, NFTA_SET_ELEM_DATA));
+        counter.ifPresent(c -> {
+            int expr = w.beginNest(NFTA_SET_ELEM_EXPR);
+            Exprs.encodeBody(w, c);
+            w.endNest(expr);
+        });
+        w.endNest(elem);
+    }
+
+    public static SetElement decode(Attrs a) throws NetlinkDecodeException {
+        Attr keyEnd = a.find(NFTA_SET_ELEM_KEY_END);
+        Attr data = a.find(NFTA_SET_ELEM_DATA);
+        return new SetElement(
+                NftData.decodeValue(a.require(NFTA_SET_ELEM_KEY, "NFTA_SET_ELEM_KEY")),
+                keyEnd == null ? Optional.empty() : Optional.of(NftData.decodeValue(keyEnd)),
+                data == null ? Optional.empty() : Optional.of(NftData.decode(data)),
+                a.u32BeOr(NFTA_SET_ELEM_FLAGS, 0),
+                counter(a));
+    }
+
+    /** The counter among the element's expressions (one: ELEM_EXPR; several: ELEM_EXPRESSIONS list). */
+    private static Optional<Counter> counter(Attrs a) throws NetlinkDecodeException {
+        Attr single = a.find(NFTA_SET_ELEM_EXPR);
+        if (single != null && Exprs.decode(single.nested()) instanceof Counter c) {
+            return Optional.of(c);
+        }
+        Attr list = a.find(NFTA_SET_ELEM_EXPRESSIONS);
+        if (list != null) {
+            for (Attr elem : list.nested().all()) {
+                if (Exprs.decode(elem.nested()) instanceof Counter c) {
+                    return Optional.of(c);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+}
