@@ -2,6 +2,8 @@ package dev.natagent.nft;
 
 import dev.natagent.nl.MessageWriter;
 import dev.natagent.nl.NlFlags;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
@@ -92,8 +94,12 @@ public final class Batch {
         return this;
     }
 
-    /** Appends the batch to {@code w}, numbering messages from {@code firstSeq} (BEGIN). */
+    /**
+     * Appends the batch to {@code w}, numbering messages from {@code firstSeq} (BEGIN); the result's
+     * bytes are the batch alone, even if {@code w} held other messages before.
+     */
     public EncodedBatch encode(MessageWriter w, int firstSeq) {
+        int start = w.size();
         int seq = firstSeq;
         marker(w, NftMsg.BATCH_BEGIN, seq++);
         genId.ifPresent(gen -> w.u32Be(NftMsg.NFNL_BATCH_GENID, gen));
@@ -109,7 +115,8 @@ public final class Batch {
                         + NftMsg.familyName(family) + " " + flush.table()
                         + flush.chain().map(c -> " " + c).orElse(""));
             } else if (command.target() instanceof SetElements elements) {
-                seq = encodeElements(w, seq, command.verb(), elements, descriptions);
+                SetElements sent = isDelete(command.verb()) ? elements.identities() : elements;
+                seq = encodeElements(w, seq, command.verb(), sent, descriptions);
             } else {
                 NftObject object = (NftObject) command.target();
                 w.beginMessage(type(command.verb(), object), flags(command.verb(), object), seq++, family, 0);
@@ -125,7 +132,8 @@ public final class Batch {
         int endSeq = seq;
         marker(w, NftMsg.BATCH_END, endSeq);
         w.endMessage();
-        return new EncodedBatch(w.flip(), firstSeq, endSeq, descriptions);
+        ByteBuffer bytes = w.flip().position(start).slice().order(ByteOrder.nativeOrder());
+        return new EncodedBatch(bytes, firstSeq, endSeq, descriptions);
     }
 
     /** One message per nest-full of elements; every message gets its own seq and description. */

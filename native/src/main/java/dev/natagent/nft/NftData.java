@@ -108,10 +108,6 @@ public sealed interface NftData {
         }
     }
 
-    static Value value(Bytes bytes) {
-        return new Value(bytes);
-    }
-
     /** Decodes an NFTA_DATA-style nest. */
     static NftData decode(Attr nest) throws NetlinkDecodeException {
         Attrs a = nest.nested();

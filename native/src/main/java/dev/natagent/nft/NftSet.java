@@ -12,7 +12,7 @@ import java.util.OptionalInt;
 /**
  * A set or map. Lengths are bytes; a concatenated key lists its field lengths (each padded to 4 in
  * the key) and needs {@link #F_CONCAT}. {@code counter} gives every element its own counter, sent as
- * nft does for {@code counter} in a set body (verified with nft --debug=mnl on 1.0.6): an
+ * nft does for {@code counter} in a set body (golden capture add-set-counter, nft 1.0.6): an
  * NFTA_SET_EXPR nest holding a "counter" expression, without the EXPR flag. {@code id} names the set
  * inside one batch (0 = not sent); {@code userdata} is nft's display metadata, kept opaque.
  *

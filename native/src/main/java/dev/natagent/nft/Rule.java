@@ -38,14 +38,11 @@ public record Rule(String table, String chain, List<Expr> exprs, Optional<String
 
     public Rule {
         exprs = List.copyOf(exprs);
-        comment.ifPresent(text -> {
-            if (text.getBytes(StandardCharsets.UTF_8).length > MAX_COMMENT_BYTES || text.indexOf('\0') >= 0) {
-                throw new IllegalArgumentException("comment longer than " + MAX_COMMENT_BYTES + " bytes or with NUL");
-            }
-        });
     }
 
+    /** A rule to add; the comment is checked here (decoded foreign comments are kept as they are). */
     public static Rule of(String table, String chain, List<Expr> exprs, Optional<String> comment) {
+        comment.ifPresent(Rule::commentTlv);
         return new Rule(table, chain, exprs, comment, 0, 0);
     }
 
@@ -85,6 +82,9 @@ public record Rule(String table, String chain, List<Expr> exprs, Optional<String
 
     private static byte[] commentTlv(String text) {
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length > MAX_COMMENT_BYTES || text.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("comment longer than " + MAX_COMMENT_BYTES + " bytes or with NUL");
+        }
         byte[] tlv = new byte[utf8.length + 3];
         tlv[0] = UDATA_COMMENT;
         tlv[1] = (byte) (utf8.length + 1);

@@ -55,6 +55,11 @@ public record SetElement(
         return new SetElement(key, Optional.empty(), Optional.of(verdict), 0, Optional.empty());
     }
 
+    /** What identifies the element in a delete, as nft sends it: key, key end and flags, no data. */
+    public SetElement identity() {
+        return new SetElement(key, keyEnd, Optional.empty(), flags, Optional.empty());
+    }
+
     public boolean isIntervalEnd() {
         return (flags & F_INTERVAL_END) != 0;
     }

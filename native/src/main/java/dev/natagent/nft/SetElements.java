@@ -48,10 +48,16 @@ public record SetElements(String table, String set, OptionalInt setId, List<SetE
         w.endNest(list);
     }
 
-    /** Deleting elements sends the same element list (keys, flags and key ends identify them). */
+    /** Deleting sends only what identifies each element (keys, key ends, flags), as nft does. */
     @Override
     public void encodeDelete(MessageWriter w) {
-        encode(w);
+        identities().encode(w);
+    }
+
+    /** The same list with data and counters stripped, for deletes. */
+    public SetElements identities() {
+        return new SetElements(
+                table, set, setId, elements.stream().map(SetElement::identity).toList());
     }
 
     void encodeHeader(MessageWriter w) {

@@ -120,6 +120,7 @@ public final class MessageWriter {
     }
 
     public MessageWriter endNest(int token) {
+        checkAttrLength(buf.position() - token);
         buf.putShort(token, (short) (buf.position() - token));
         return this;
     }
@@ -153,8 +154,16 @@ public final class MessageWriter {
     }
 
     private void header(int type, int len) {
+        checkAttrLength(len);
         ensure(Attrs.align4(Math.max(len, NLA_HDRLEN)));
         buf.putShort((short) len).putShort((short) type);
+    }
+
+    /** nla_len is 16 bits: a longer attribute or nest would silently wrap. */
+    private static void checkAttrLength(int len) {
+        if (len > 0xffff) {
+            throw new IllegalArgumentException("attribute of " + len + " bytes exceeds nla_len (65535)");
+        }
     }
 
     private void pad(int len) {

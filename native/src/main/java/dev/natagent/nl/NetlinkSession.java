@@ -73,8 +73,9 @@ public final class NetlinkSession implements Closeable {
      */
     public List<NlMessage> commit(ByteBuffer batch, IntFunction<String> describe) throws IOException {
         BatchLayout layout = BatchLayout.of(batch);
-        transport.ensureReceiveBuffer(
-                layout.acked().size() * RECEIVE_BYTES_PER_ACK + NetlinkSocket.DATAGRAM_BUFFER_BYTES);
+        long queue = (long) layout.acked().size() * RECEIVE_BYTES_PER_ACK + NetlinkSocket.DATAGRAM_BUFFER_BYTES;
+        // The kernel doubles what it is asked for and caps it at INT_MAX.
+        transport.ensureReceiveBuffer((int) Math.min(queue, Integer.MAX_VALUE / 2));
         transport.send(batch.duplicate());
 
         Set<Integer> awaited = new HashSet<>(layout.acked());
@@ -82,22 +83,19 @@ public final class NetlinkSession implements Closeable {
         NetlinkException firstError = null;
         long deadline = deadline();
         while (!awaited.isEmpty()) {
-            Optional<ByteBuffer> datagram;
+            List<NlMessage> replies;
             try {
-                datagram = transport.receive(millisLeft(deadline));
-            } catch (MessagesLostException e) {
-                throw errorOr(firstError, new OutcomeUnknownException("batch replies were dropped (ENOBUFS)", e));
-            }
-            if (datagram.isEmpty()) {
+                replies = nextDatagram(deadline, "batch");
+            } catch (IOException e) {
+                // Dropped (ENOBUFS), late, truncated or garbled replies: a known error still stands.
                 throw errorOr(
                         firstError,
                         new OutcomeUnknownException(
-                                awaited.size() + " of " + layout.acked().size() + " ACKs missing after " + timeoutMillis
-                                        + " ms",
-                                new SocketTimeoutException("no reply")));
+                                awaited.size() + " of " + layout.acked().size() + " batch replies missing: "
+                                        + e.getMessage(),
+                                e));
             }
-            ByteBuffer bytes = datagram.get();
-            for (NlMessage reply : NlMessage.parseAll(bytes, bytes.limit())) {
+            for (NlMessage reply : replies) {
                 if (!layout.contains(reply.seq())) {
                     continue;
                 }
@@ -105,15 +103,23 @@ public final class NetlinkSession implements Closeable {
                     echoes.add(reply.copy());
                     continue;
                 }
-                StructNlmsgerr answer = StructNlmsgerr.parse(reply);
+                StructNlmsgerr answer;
+                try {
+                    answer = StructNlmsgerr.parse(reply);
+                } catch (NetlinkDecodeException e) {
+                    throw errorOr(firstError, new OutcomeUnknownException("undecodable batch reply", e));
+                }
                 awaited.remove(reply.seq());
-                if (!answer.isAck() && firstError == null) {
+                if (answer.isAck()) {
+                    continue;
+                }
+                if (firstError == null) {
                     String what = reply.seq() == layout.beginSeq()
                             ? "batch of " + layout.commandCount() + " commands (generation check or commit)"
                             : describe.apply(reply.seq());
                     firstError = NetlinkException.of(answer, what);
                 }
-                if (!answer.isAck() && reply.seq() == layout.beginSeq()) {
+                if (reply.seq() == layout.beginSeq()) {
                     // Refused as a whole (e.g. stale genid): the kernel may answer no command at all.
                     throw firstError;
                 }

@@ -45,7 +45,11 @@ public final class NetlinkSocket implements NetlinkTransport {
     private final int portId;
     private final ByteBuffer datagram =
             ByteBuffer.allocateDirect(DATAGRAM_BUFFER_BYTES).order(ByteOrder.nativeOrder());
+    // Preallocated for the hot path: a send or receive allocates nothing native.
+    private final ByteBuffer kernelAddr = KERNEL.toBuffer();
     private final ByteBuffer from = StructSockaddrNl.allocate();
+    private final ByteBuffer fromLen = ByteBuffer.allocateDirect(Integer.BYTES).order(ByteOrder.nativeOrder());
+    private final ByteBuffer pollfd;
     private int fd;
     private int sendBufferBytes;
     private int receiveBufferBytes;
@@ -53,6 +57,7 @@ public final class NetlinkSocket implements NetlinkTransport {
 
     private NetlinkSocket(int fd, int sendQueue, int receiveQueue, int group) throws IOException {
         this.fd = fd;
+        this.pollfd = new StructPollfd(fd, StructPollfd.POLLIN, (short) 0).toBuffer();
         try {
             setInt(SOL_NETLINK, NETLINK_EXT_ACK, 1, "NETLINK_EXT_ACK");
             setInt(SOL_NETLINK, NETLINK_CAP_ACK, 1, "NETLINK_CAP_ACK");
@@ -129,12 +134,17 @@ public final class NetlinkSocket implements NetlinkTransport {
 
     @Override
     public void send(ByteBuffer datagram) throws IOException {
+        send(datagram, kernelAddr);
+    }
+
+    /** Sends to any port: the kernel (0) or, for tests, another socket. */
+    void send(ByteBuffer datagram, ByteBuffer dest) throws IOException {
         checkOpen();
         int length = datagram.remaining();
         if (length + SEND_OVERHEAD > sendBufferBytes) {
             sendBufferBytes = setBuffer(SocketOption.SO_SNDBUFFORCE, SocketOption.SO_SNDBUF, length + SEND_OVERHEAD);
         }
-        long sent = Syscalls.sendto(fd, datagram, 0, KERNEL);
+        long sent = Syscalls.sendto(fd, datagram, 0, dest);
         if (sent != length) {
             throw new IOException("sendto sent " + sent + " of " + length + " bytes");
         }
@@ -146,7 +156,7 @@ public final class NetlinkSocket implements NetlinkTransport {
         long deadline = System.nanoTime() + Math.max(0, timeoutMillis) * 1_000_000;
         while (true) {
             long leftMillis = Math.max(0, (deadline - System.nanoTime() + 999_999) / 1_000_000);
-            if (Syscalls.poll(fd, StructPollfd.POLLIN, (int) Math.min(leftMillis, Integer.MAX_VALUE)) == 0) {
+            if (Syscalls.poll(pollfd, (int) Math.min(leftMillis, Integer.MAX_VALUE)) == 0) {
                 return Optional.empty();
             }
             long length = receiveNow();
@@ -163,7 +173,11 @@ public final class NetlinkSocket implements NetlinkTransport {
         long length;
         try {
             length = Syscalls.recvfrom(
-                    fd, datagram, SocketMessage.MSG_TRUNC.intValue() | SocketMessage.MSG_DONTWAIT.intValue(), from);
+                    fd,
+                    datagram,
+                    SocketMessage.MSG_TRUNC.intValue() | SocketMessage.MSG_DONTWAIT.intValue(),
+                    from,
+                    fromLen);
         } catch (SyscallException e) {
             if (e.errno() == Errno.EAGAIN.intValue()) {
                 return -1;

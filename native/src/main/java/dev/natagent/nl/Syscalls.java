@@ -58,7 +58,7 @@ final class Syscalls {
                 @size_t long len,
                 int flags,
                 @Out ByteBuffer srcAddr,
-                IntByReference addrLen);
+                @In @Out ByteBuffer addrLen); // socklen_t *
 
         /** {@code nfds} is an nfds_t (unsigned long). */
         @SaveError
@@ -115,12 +115,11 @@ final class Syscalls {
         return buf.getInt(0);
     }
 
-    /** Sends {@code buf}'s remaining bytes as one datagram to {@code dest}; returns the bytes sent. */
-    static long sendto(int fd, ByteBuffer buf, int flags, StructSockaddrNl dest) throws SyscallException {
+    /** Sends {@code buf}'s remaining bytes as one datagram to {@code dest} (a sockaddr_nl). */
+    static long sendto(int fd, ByteBuffer buf, int flags, ByteBuffer dest) throws SyscallException {
         ByteBuffer data = buf.slice();
-        ByteBuffer addr = dest.toBuffer();
         while (true) {
-            long sent = LIBC.sendto(fd, data, data.remaining(), flags, addr, StructSockaddrNl.SIZE);
+            long sent = LIBC.sendto(fd, data, data.remaining(), flags, dest, StructSockaddrNl.SIZE);
             if (sent >= 0) {
                 return sent;
             }
@@ -130,12 +129,14 @@ final class Syscalls {
 
     /**
      * Receives one datagram into {@code buf} (from position 0, up to its capacity) and the sender's
-     * address into {@code from}. With MSG_TRUNC in {@code flags} the result is the datagram's real
-     * length, which exceeds the capacity when the datagram did not fit.
+     * sockaddr_nl into {@code from}; {@code fromLen} is the socklen_t buffer the call needs. With
+     * MSG_TRUNC in {@code flags} the result is the datagram's real length, which exceeds the
+     * capacity when the datagram did not fit.
      */
-    static long recvfrom(int fd, ByteBuffer buf, int flags, ByteBuffer from) throws SyscallException {
-        IntByReference fromLen = new IntByReference(from.capacity());
+    static long recvfrom(int fd, ByteBuffer buf, int flags, ByteBuffer from, ByteBuffer fromLen)
+            throws SyscallException {
         while (true) {
+            fromLen.putInt(0, from.capacity());
             long received = LIBC.recvfrom(fd, buf, buf.capacity(), flags, from, fromLen);
             if (received >= 0) {
                 return received;
@@ -144,14 +145,16 @@ final class Syscalls {
         }
     }
 
-    /** Waits for {@code events} on {@code fd}; returns revents, 0 when the timeout expired. */
-    static int poll(int fd, short events, int timeoutMs) throws SyscallException {
-        ByteBuffer pollfd = ByteBuffer.allocateDirect(StructPollfd.SIZE).order(ByteOrder.nativeOrder());
-        pollfd.putInt(0, fd).putShort(4, events).putShort(6, (short) 0);
+    /**
+     * Waits for the events of one struct pollfd (fd and events set by the caller); returns its
+     * revents, 0 when the timeout expired.
+     */
+    static int poll(ByteBuffer pollfd, int timeoutMs) throws SyscallException {
         while (true) {
+            pollfd.putShort(StructPollfd.REVENTS_OFFSET, (short) 0);
             int ready = LIBC.poll(pollfd, 1, timeoutMs);
             if (ready >= 0) {
-                return ready == 0 ? 0 : Short.toUnsignedInt(pollfd.getShort(6));
+                return ready == 0 ? 0 : Short.toUnsignedInt(pollfd.getShort(StructPollfd.REVENTS_OFFSET));
             }
             retryOrThrow("poll");
         }

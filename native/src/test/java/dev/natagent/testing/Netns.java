@@ -27,6 +27,7 @@ public final class Netns implements AutoCloseable {
     private static final Set<Netns> LIVE = ConcurrentHashMap.newKeySet();
 
     static {
+        deleteLeftoversOfDeadRuns();
         Runtime.getRuntime().addShutdownHook(new Thread(Netns::closeAll, "netns-cleanup"));
     }
 
@@ -70,7 +71,9 @@ public final class Netns implements AutoCloseable {
 
     /**
      * Runs {@code task} on this namespace's own thread and returns its result; the task's
-     * exception is rethrown as is. Tasks run one at a time, in order.
+     * exception is rethrown as is. Tasks run one at a time, in order. A socket belongs to the
+     * namespace its descriptor was created in, and the JDK creates a {@code java.net.Socket}'s
+     * only at connect or bind: connect inside the task, not after it.
      */
     public <T> T call(Callable<T> task) throws Exception {
         try {
@@ -124,6 +127,33 @@ public final class Netns implements AutoCloseable {
             } catch (IOException | AssertionError e) {
                 System.err.println("could not delete network namespace " + netns.name + ": " + e.getMessage());
             }
+        }
+    }
+
+    /** Deletes namespaces of earlier test JVMs that were killed before their shutdown hook ran. */
+    static void deleteLeftoversOfDeadRuns() {
+        try {
+            for (String line :
+                    Processes.run(List.of("ip", "netns", "list")).stdout().split("\n")) {
+                String name = line.split(" ")[0];
+                if (ownerIsDead(name)) {
+                    Processes.run(List.of("ip", "netns", "delete", name));
+                }
+            }
+        } catch (IOException e) {
+            System.err.println("could not look for leftover network namespaces: " + e.getMessage());
+        }
+    }
+
+    private static boolean ownerIsDead(String name) {
+        if (!name.startsWith(PREFIX) || name.indexOf('-', PREFIX.length()) < 0) {
+            return false;
+        }
+        try {
+            long pid = Long.parseLong(name.substring(PREFIX.length(), name.indexOf('-', PREFIX.length())));
+            return ProcessHandle.of(pid).isEmpty();
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 

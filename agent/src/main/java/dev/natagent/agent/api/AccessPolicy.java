@@ -1,47 +1,34 @@
 package dev.natagent.agent.api;
 
 /**
- * Decides a peer's {@link Role} from its SO_PEERCRED identity: uid 0 and the agent's own uid are
- * admins; so is a member (primary gid at connect time, or listed in the group database) of the
- * admin group; members of the read group may read; everyone else gets nothing.
+ * Decides from a peer's SO_PEERCRED identity whether it may use the admin socket: uid 0, the
+ * agent's own uid, and members of the admin group (primary gid at connect time, or listed in the
+ * group database) may run every op; everyone else is refused. This backs up the socket's file mode
+ * (0660, admin group), which already keeps others from connecting at all.
  */
 public final class AccessPolicy {
     private final int agentUid;
     private final String adminGroup;
-    private final String readGroup;
     private final GroupDatabase groups;
 
-    /**
-     * @param readGroup group whose members may use read-only ops; the admin group's members always
-     *     may, so pass the admin group again when there is no separate read group
-     */
-    public AccessPolicy(int agentUid, String adminGroup, String readGroup, GroupDatabase groups) {
+    public AccessPolicy(int agentUid, String adminGroup, GroupDatabase groups) {
         this.agentUid = agentUid;
         this.adminGroup = adminGroup;
-        this.readGroup = readGroup;
         this.groups = groups;
     }
 
-    public Role roleOf(Peer peer) {
+    public boolean permits(Peer peer) {
         if (peer.uid() < 0) {
-            return Role.NONE;
+            return false;
         }
-        if (peer.uid() == 0 || peer.uid() == agentUid || inGroup(peer, adminGroup)) {
-            return Role.ADMIN;
+        if (peer.uid() == 0 || peer.uid() == agentUid) {
+            return true;
         }
-        return inGroup(peer, readGroup) ? Role.READER : Role.NONE;
+        boolean primary = groups.gidOf(adminGroup).map(gid -> gid == peer.gid()).orElse(false);
+        return primary || groups.isMember(peer.uid(), adminGroup);
     }
 
     public String adminGroup() {
         return adminGroup;
-    }
-
-    public String readGroup() {
-        return readGroup;
-    }
-
-    private boolean inGroup(Peer peer, String group) {
-        boolean primary = groups.gidOf(group).map(gid -> gid == peer.gid()).orElse(false);
-        return primary || groups.isMember(peer.uid(), group);
     }
 }

@@ -49,6 +49,9 @@ public final class AdminServer implements AutoCloseable {
     /** jnr copies the whole remaining buffer on every write; slicing keeps a big response O(n). */
     private static final int WRITE_CHUNK = 64 * 1024;
     /** Pipelined input kept while a request is in flight; beyond it reading pauses. */
+    /** Pending connections the kernel queues before connect() blocks; bursts of scripts are common. */
+    private static final int BACKLOG = 1024;
+
     private static final int MAX_BUFFERED = AdminProtocol.MAX_REQUEST_BYTES + READ_CHUNK;
 
     private final AdminServerConfig config;
@@ -91,7 +94,7 @@ public final class AdminServer implements AutoCloseable {
         this.selector = NativeSelectorProvider.getInstance().openSelector();
         this.server = UnixServerSocketChannel.open();
         try {
-            server.socket().bind(new UnixSocketAddress(socket.toFile()));
+            server.socket().bind(new UnixSocketAddress(socket.toFile()), BACKLOG);
             // The directory (0750, our group) keeps others out until the mode is narrowed here.
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
             Files.getFileAttributeView(socket, PosixFileAttributeView.class).setGroup(group);
@@ -114,14 +117,8 @@ public final class AdminServer implements AutoCloseable {
     public static AdminServer start(AdminServerConfig config, RequestHandler handler, AgentMetrics metrics)
             throws IOException {
         int ownUid = SocketPathGuard.currentUid();
-        AccessPolicy policy = new AccessPolicy(ownUid, config.adminGroup(), config.readGroup(), GroupDatabase.system());
-        return start(config, handler, policy, metrics);
-    }
-
-    public static AdminServer start(
-            AdminServerConfig config, RequestHandler handler, AccessPolicy policy, AgentMetrics metrics)
-            throws IOException {
-        AdminServer adminServer = new AdminServer(config, handler, policy, metrics, SocketPathGuard.currentUid());
+        AccessPolicy policy = new AccessPolicy(ownUid, config.adminGroup(), GroupDatabase.system());
+        AdminServer adminServer = new AdminServer(config, handler, policy, metrics, ownUid);
         adminServer.selectorThread.start();
         LOG.log(
                 System.Logger.Level.INFO,
@@ -225,7 +222,7 @@ public final class AdminServer implements AutoCloseable {
                 LOG.log(
                         System.Logger.Level.WARNING,
                         "admin socket: {0} connections open, refusing one more",
-                        connections.size());
+                        Integer.toString(connections.size()));
                 closeQuietly(channel);
                 continue;
             }
@@ -430,6 +427,16 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private void decodeAndRoute(Connection connection, byte[] line) {
+        try {
+            route(connection, line);
+        } catch (RuntimeException | Error e) {
+            // Never leave a connection waiting for an answer that will not come.
+            LOG.log(System.Logger.Level.ERROR, "admin request failed unexpectedly", e);
+            complete(connection, encoder.failure(null, new AdminException(ErrorCode.INTERNAL, "internal error")), true);
+        }
+    }
+
+    private void route(Connection connection, byte[] line) {
         Request request;
         try {
             request = decoder.decode(line, 0, line.length);
@@ -437,17 +444,15 @@ public final class AdminServer implements AutoCloseable {
             complete(connection, encoder.failure(failure.id(), failure.error()), false);
             return;
         }
-        Role role = connection.role(policy);
-        if (!role.permits(request)) {
-            boolean refuseAll = role == Role.NONE;
+        if (!connection.permitted(policy)) {
             LOG.log(
                     System.Logger.Level.WARNING,
-                    "admin refused op={0} id={1} {2}: role {3}",
+                    "admin refused op={0} id={1} {2}: not root or in group {3}",
                     request.op().wireName(),
                     request.id(),
                     connection.peer,
-                    role);
-            complete(connection, encoder.failure(request.id(), permissionDenied(connection.peer, role)), refuseAll);
+                    policy.adminGroup());
+            complete(connection, encoder.failure(request.id(), permissionDenied(connection.peer)), true);
             return;
         }
         if (!request.mutating()) {
@@ -461,13 +466,11 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
-    private AdminException permissionDenied(Peer peer, Role role) {
-        String message = role == Role.READER
-                ? "uid " + peer.uid() + " may only read; changes need root or membership of group '"
-                        + policy.adminGroup() + "'"
-                : "uid " + peer.uid() + " is not allowed to use the nat-agent admin socket; it needs root or"
-                        + " membership of group '" + policy.adminGroup() + "'";
-        return new AdminException(ErrorCode.PERMISSION_DENIED, message);
+    private AdminException permissionDenied(Peer peer) {
+        return new AdminException(
+                ErrorCode.PERMISSION_DENIED,
+                "uid " + peer.uid() + " may not use the nat-agent admin socket: run as root or as a member of group '"
+                        + policy.adminGroup() + "'");
     }
 
     private byte[] execute(Peer peer, Request request) {
@@ -495,8 +498,8 @@ public final class AdminServer implements AutoCloseable {
                         "admin change op={0} id={1} uid={2} pid={3} result={4}",
                         request.op().wireName(),
                         request.id(),
-                        peer.uid(),
-                        peer.pid(),
+                        Integer.toString(peer.uid()), // MessageFormat would print 18,507
+                        Integer.toString(peer.pid()),
                         outcome);
             }
         }
@@ -518,6 +521,14 @@ public final class AdminServer implements AutoCloseable {
         selector.wakeup();
         try {
             selectorThread.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // A change in flight finishes (it is already half in the kernel or on disk); new ones never start.
+        readers.shutdown();
+        writer.shutdown();
+        try {
+            writer.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

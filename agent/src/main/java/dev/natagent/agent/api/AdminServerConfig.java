@@ -8,7 +8,6 @@ import java.time.Duration;
  *
  * @param socket path of the socket (parent directory created with mode 0750 if missing)
  * @param adminGroup group that owns the socket (mode 0660) and whose members may change state
- * @param readGroup group whose members may run read-only ops (the admin group if none separate)
  * @param idleTimeout a connection with no complete request for this long is closed
  * @param maxConnections connections beyond this are closed at once
  * @param readerThreads threads running read-only requests (mutations run on one writer thread)
@@ -17,7 +16,6 @@ import java.time.Duration;
 public record AdminServerConfig(
         Path socket,
         String adminGroup,
-        String readGroup,
         Duration idleTimeout,
         int maxConnections,
         int readerThreads,
@@ -26,16 +24,10 @@ public record AdminServerConfig(
     public static final String DEFAULT_GROUP = "natadmin";
 
     public static AdminServerConfig defaults(Path socket, String adminGroup) {
-        return new AdminServerConfig(socket, adminGroup, adminGroup, Duration.ofSeconds(60), 16_384, 4, 1_024);
+        return new AdminServerConfig(socket, adminGroup, Duration.ofSeconds(60), 16_384, 4, 1_024);
     }
 
     public AdminServerConfig withIdleTimeout(Duration timeout) {
-        return new AdminServerConfig(
-                socket, adminGroup, readGroup, timeout, maxConnections, readerThreads, queueCapacity);
-    }
-
-    public AdminServerConfig withReadGroup(String group) {
-        return new AdminServerConfig(
-                socket, adminGroup, group, idleTimeout, maxConnections, readerThreads, queueCapacity);
+        return new AdminServerConfig(socket, adminGroup, timeout, maxConnections, readerThreads, queueCapacity);
     }
 }

@@ -5,7 +5,7 @@ import java.nio.channels.SelectionKey;
 import jnr.unixsocket.UnixSocketChannel;
 
 /**
- * State of one client connection, touched only by the selector thread except {@link #role}, which a
+ * State of one client connection, touched only by the selector thread except {@link #permitted}, which a
  * worker computes once. One request is in flight at a time, so a connection holds at most one
  * response and about one request line of memory.
  */
@@ -25,7 +25,7 @@ final class Connection {
     /** Monotonic time (nanos) after which an idle connection is closed. */
     long idleDeadline;
 
-    private volatile Role role;
+    private volatile Boolean permitted;
 
     Connection(UnixSocketChannel channel, SelectionKey key, Peer peer, long idleDeadline) {
         this.channel = channel;
@@ -34,11 +34,12 @@ final class Connection {
         this.idleDeadline = idleDeadline;
     }
 
-    Role role(AccessPolicy policy) {
-        Role known = role;
+    /** Asks the policy once per connection (it reads the group database, so not on the selector). */
+    boolean permitted(AccessPolicy policy) {
+        Boolean known = permitted;
         if (known == null) {
-            known = policy.roleOf(peer);
-            role = known;
+            known = policy.permits(peer);
+            permitted = known;
         }
         return known;
     }

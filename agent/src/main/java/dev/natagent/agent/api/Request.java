@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /** A decoded, well-formed request line: version checked, op known, args an object (maybe empty). */
 public record Request(String id, Op op, ObjectNode args) {
 
-    /** True when the request may change state (an apply with dry_run only computes a diff). */
+    /** True when the request may change state; those run one at a time (an apply dry run only reads). */
     public boolean mutating() {
         if (op == Op.APPLY) {
             JsonNode dryRun = args.get("dry_run");

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
@@ -38,9 +39,7 @@ final class SocketPathGuard {
         }
         if (!Files.exists(dir, NOFOLLOW)) {
             Files.createDirectories(dir);
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-x---"));
-            Files.getFileAttributeView(dir, java.nio.file.attribute.PosixFileAttributeView.class, NOFOLLOW)
-                    .setGroup(group);
+            restrictToGroup(dir, group);
             return;
         }
         if (!Files.isDirectory(dir, NOFOLLOW)) {
@@ -51,6 +50,16 @@ final class SocketPathGuard {
             throw new IOException("refusing socket directory " + dir + ": owned by uid " + owner
                     + ", not by this agent (uid " + ownUid + ") or root");
         }
+        if (owner == ownUid && ownUid != 0) {
+            // systemd's RuntimeDirectory= gives the service user's own group; admins must get in too.
+            restrictToGroup(dir, group);
+        }
+    }
+
+    /** Mode 0750 with the admin group: members may reach the socket, others may not even list it. */
+    private static void restrictToGroup(Path dir, GroupPrincipal group) throws IOException {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-x---"));
+        Files.getFileAttributeView(dir, PosixFileAttributeView.class, NOFOLLOW).setGroup(group);
     }
 
     /** Removes a stale socket of ours at path; refuses anything else that is there. */

@@ -1,6 +1,5 @@
 package dev.natagent.agent.config;
 
-import dev.natagent.agent.model.ErrorCode;
 import dev.natagent.agent.model.FieldError;
 import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.ValidationException;
@@ -51,11 +50,7 @@ public final class ConfigFile {
     /** Parses config text; {@code file} only names the source in messages. */
     public static AgentConfig parse(Path file, byte[] json) throws ConfigException {
         try {
-            AgentConfig config = ModelJson.read(json, AgentConfig.class);
-            if (config == null) {
-                throw new ValidationException("", ErrorCode.MALFORMED_JSON, "the document is null");
-            }
-            return config;
+            return ModelJson.read(json, AgentConfig.class);
         } catch (ValidationException e) {
             String details = e.errors().stream().map(FieldError::toString).collect(Collectors.joining("\n  "));
             throw new ConfigException(file, file + ": invalid configuration:\n  " + details, e.errors(), e);

@@ -149,19 +149,19 @@ public final class PrometheusWriter {
         return Double.toString(value);
     }
 
-    /** A valid Prometheus metric name: [a-zA-Z_:][a-zA-Z0-9_:]*, dots and dashes become underscores. */
+    /** A valid Prometheus metric name: [a-zA-Z_:][a-zA-Z0-9_:]*; other characters become underscores. */
     static String sanitise(String name) {
-        StringBuilder out = new StringBuilder(name.length());
+        StringBuilder out = new StringBuilder(name.length() + 1);
+        if (name.isEmpty() || (name.charAt(0) >= '0' && name.charAt(0) <= '9')) {
+            out.append('_');
+        }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            boolean valid = (c >= 'a' && c <= 'z')
-                    || (c >= 'A' && c <= 'Z')
-                    || c == '_'
-                    || c == ':'
-                    || (i > 0 && c >= '0' && c <= '9');
+            boolean valid =
+                    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == ':';
             out.append(valid ? c : '_');
         }
-        return out.length() == 0 ? "_" : out.toString();
+        return out.toString();
     }
 
     static String escape(String labelValue) {

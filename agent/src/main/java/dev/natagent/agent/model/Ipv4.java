@@ -56,6 +56,26 @@ public record Ipv4(int bits) implements Comparable<Ipv4> {
         return new byte[] {(byte) (bits >>> 24), (byte) (bits >>> 16), (byte) (bits >>> 8), (byte) bits};
     }
 
+    /**
+     * True for an address a host can have: not 0.0.0.0, not the limited broadcast 255.255.255.255
+     * and not multicast (224.0.0.0/4). DNAT or SNAT to anything else never works.
+     */
+    public boolean isUnicast() {
+        return bits != 0 && bits != -1 && (bits >>> 28) != 0xe;
+    }
+
+    /** Parses an address that must be unicast (a target or an SNAT address). */
+    public static Ipv4 parseUnicast(String text) {
+        Ipv4 address = parse(text);
+        if (!address.isUnicast()) {
+            throw new ValidationException(
+                    "",
+                    ErrorCode.INVALID_ADDRESS,
+                    text.trim() + " is not a unicast address (0.0.0.0, broadcast and multicast cannot be NAT targets)");
+        }
+        return address;
+    }
+
     /** The address as an unsigned value, 0..2^32-1. */
     public long unsigned() {
         return Integer.toUnsignedLong(bits);

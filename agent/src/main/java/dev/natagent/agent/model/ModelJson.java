@@ -42,29 +42,38 @@ public final class ModelJson {
         return MAPPER;
     }
 
+    /** Reads one value; never returns null (a JSON {@code null} is an INVALID_TYPE error). */
     public static <T> T read(String json, Class<T> type) {
         try {
-            return MAPPER.readValue(json, type);
+            return nonNull(MAPPER.readValue(json, type));
         } catch (JsonProcessingException e) {
             throw toValidation(e);
         }
     }
 
+    /** Reads one value; never returns null (a JSON {@code null} is an INVALID_TYPE error). */
     public static <T> T read(byte[] json, Class<T> type) {
         try {
-            return MAPPER.readValue(json, type);
+            return nonNull(MAPPER.readValue(json, type));
         } catch (IOException e) {
             throw toValidation(e);
         }
     }
 
-    /** Converts an already parsed tree (e.g. the {@code args} of an API request). */
+    /** Converts an already parsed tree (e.g. the {@code args} of an API request); never returns null. */
     public static <T> T fromTree(JsonNode node, Class<T> type) {
         try {
-            return MAPPER.treeToValue(node, type);
+            return nonNull(MAPPER.treeToValue(node, type));
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw toValidation(e);
         }
+    }
+
+    private static <T> T nonNull(T value) {
+        if (value == null) {
+            throw new ValidationException("", ErrorCode.INVALID_TYPE, "expected a JSON object, found null or nothing");
+        }
+        return value;
     }
 
     public static JsonNode toTree(Object value) {
@@ -142,7 +151,7 @@ public final class ModelJson {
         if (e instanceof InvalidNullException) {
             return ErrorCode.MISSING_FIELD;
         }
-        if (e instanceof MismatchedInputException mismatch && isEmptyInput(mismatch)) {
+        if (e instanceof MismatchedInputException mismatch && (isEmptyInput(mismatch) || isTrailingInput(mismatch))) {
             return ErrorCode.MALFORMED_JSON;
         }
         return ErrorCode.INVALID_TYPE;
@@ -165,14 +174,22 @@ public final class ModelJson {
             if (isEmptyInput(mismatch)) {
                 return "empty document";
             }
+            if (isTrailingInput(mismatch)) {
+                return "unexpected content after the JSON value";
+            }
             String expected = mismatch.getTargetType() == null ? "another type" : describe(mismatch.getTargetType());
             return "wrong type: expected " + expected;
         }
         return "invalid value: " + e.getOriginalMessage();
     }
 
+    // Jackson has no subtypes for these two; its messages are the only signal.
     private static boolean isEmptyInput(MismatchedInputException e) {
         return e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("No content to map");
+    }
+
+    private static boolean isTrailingInput(MismatchedInputException e) {
+        return e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Trailing token");
     }
 
     private static String describe(Class<?> type) {
@@ -220,7 +237,7 @@ public final class ModelJson {
         if (location == null || location.getLineNr() < 0) {
             return "";
         }
-        return " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+        return " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
     }
 
     private static ObjectMapper newMapper() {
@@ -230,6 +247,7 @@ public final class ModelJson {
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)

@@ -45,7 +45,7 @@ public record ReturnPath(Kind kind, Ipv4 snatAddress) {
                     ErrorCode.INVALID_RETURN_PATH,
                     "snat must be masquerade, none or an IPv4 address, not '" + text + "'");
         }
-        return snatTo(Ipv4.parse(trimmed));
+        return snatTo(Ipv4.parseUnicast(trimmed));
     }
 
     public Optional<Ipv4> address() {

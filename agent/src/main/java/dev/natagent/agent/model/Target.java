@@ -56,7 +56,7 @@ public record Target(String host, int port) {
     private static String checkHost(String raw) {
         String host = raw.trim();
         if (Ipv4.looksLikeAddress(host)) {
-            return Ipv4.parse(host).toString();
+            return Ipv4.parseUnicast(host).toString();
         }
         String name = host.toLowerCase(Locale.ROOT);
         if (name.endsWith(".")) {

@@ -31,41 +31,58 @@ record Snapshot(int schemaVersion, long revision, NatState state) {
         if (bytes.length == 0) {
             throw new IOException("the file is empty");
         }
+        ValidationException bindingError = null;
+        try {
+            // One pass straight into the model: this is on the start-up path of large states.
+            Stored stored = ModelJson.read(bytes, Stored.class);
+            if (Integer.valueOf(SCHEMA_VERSION).equals(stored.schemaVersion)
+                    && stored.revision != null
+                    && stored.revision >= 0
+                    && stored.state != null) {
+                return new Snapshot(SCHEMA_VERSION, stored.revision, stored.state);
+            }
+        } catch (ValidationException e) {
+            bindingError = e;
+        }
+        throw diagnose(bytes, bindingError);
+    }
+
+    /** The file's JSON shape, every key nullable so that a missing one is told apart. */
+    private record Stored(Integer schemaVersion, Long revision, NatState state) {}
+
+    /** Says what is wrong, most basic problem first (a binding error is the least specific). */
+    private static IOException diagnose(byte[] bytes, ValidationException bindingError) {
         JsonNode tree;
         try {
             tree = ModelJson.mapper().readTree(bytes);
         } catch (IOException e) {
-            throw new IOException(
+            return new IOException(
                     "not valid JSON (truncated?): "
                             + ModelJson.toValidation(e).first().message(),
                     e);
         }
         if (tree == null || !tree.isObject()) {
-            throw new IOException("not a JSON object");
+            return new IOException("not a JSON object");
         }
         JsonNode schema = tree.get("schema_version");
         if (schema == null || !schema.isInt()) {
-            throw new IOException("schema_version is missing");
+            return new IOException("schema_version is missing");
         }
         if (schema.intValue() != SCHEMA_VERSION) {
-            throw new IOException("schema_version " + schema.intValue() + " is unknown to this nat-agent (it reads "
+            return new IOException("schema_version " + schema.intValue() + " is unknown to this nat-agent (it reads "
                     + SCHEMA_VERSION + "); was it written by a newer version?");
         }
         JsonNode revision = tree.get("revision");
         if (revision == null
-                || !revision.canConvertToLong()
                 || !revision.isIntegralNumber()
+                || !revision.canConvertToLong()
                 || revision.longValue() < 0) {
-            throw new IOException("revision is missing or not a non-negative integer");
+            return new IOException("revision is missing or not a non-negative integer");
         }
-        try {
-            NatState state = ModelJson.fromTree(tree.get("state"), NatState.class);
-            if (state == null || tree.size() != 3) {
-                throw new IOException("expected exactly schema_version, revision and state");
-            }
-            return new Snapshot(SCHEMA_VERSION, revision.longValue(), state);
-        } catch (ValidationException e) {
-            throw new IOException("the state inside is invalid: " + e.getMessage(), e);
+        if (tree.get("state") == null || tree.size() != 3) {
+            return new IOException("expected exactly the keys schema_version, revision and state");
         }
+        String detail = bindingError == null ? "unreadable" : bindingError.getMessage();
+        return new IOException("the state inside is invalid: " + detail, bindingError);
     }
 }

@@ -157,6 +157,10 @@ public final class StateStore implements Closeable {
      */
     public synchronized Committed append(List<StateChange> changes) throws IOException {
         ensureOpen();
+        if (changes.isEmpty()) {
+            // An empty revision would make undoLast ambiguous; callers skip empty diffs.
+            throw new IllegalArgumentException("no changes to record");
+        }
         NatState next = StateChange.applyAll(state, changes);
         long nextRevision = revision + 1;
         byte[] line = new JournalRecord(nextRevision, changes).toLine();
@@ -175,6 +179,8 @@ public final class StateStore implements Closeable {
             journal.force(false);
         } catch (IOException e) {
             cutBack(start, e);
+            // The last successful append is no longer the latest write; never undo it by mistake.
+            undo = null;
             throw new IOException(
                     "could not record the change in " + dir.resolve(JOURNAL) + ": " + e.getMessage()
                             + "; the change was not saved and the previous state is intact",
@@ -335,7 +341,7 @@ public final class StateStore implements Closeable {
         NatState state = snapshot.state();
         long revision = snapshot.revision();
         for (JournalRecord record : records) {
-            if (record.revision() <= snapshot.revision()) {
+            if (record.revision() <= snapshot.revision() && revision == snapshot.revision()) {
                 // Left over from a compaction interrupted before the journal was emptied.
                 continue;
             }
@@ -344,7 +350,7 @@ public final class StateStore implements Closeable {
                         dir,
                         journalPath,
                         journalPath + " jumps from revision " + revision + " to " + record.revision()
-                                + "; records are missing",
+                                + "; records are missing or out of order",
                         null);
             }
             state = StateChange.applyAll(state, record.changes());

@@ -102,7 +102,7 @@ class ConfigFileTest {
         assertEquals(ErrorCode.UNSUPPORTED_SCHEMA, schema.errors().get(0).code());
         ConfigException nullDocument =
                 assertThrows(ConfigException.class, () -> ConfigFile.parse(Path.of("c.json"), "null".getBytes()));
-        assertEquals(ErrorCode.MALFORMED_JSON, nullDocument.errors().get(0).code());
+        assertEquals(ErrorCode.INVALID_TYPE, nullDocument.errors().get(0).code());
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,6 +42,19 @@ class ModelJsonTest {
         assertTrue(json.contains("\"manage_ip_forward\":true"), json);
     }
 
+    @Test
+    void apiArgumentsFromATreeGiveFieldErrorsToo() throws Exception {
+        JsonNode args = ModelJson.mapper()
+                .readTree("{\"name\":\"redis\",\"listen\":\"6379\",\"to\":[\"10.0.1.230:6379\"],\"allow\":[7]}");
+        ValidationException e = assertThrows(ValidationException.class, () -> ModelJson.fromTree(args, Forward.class));
+        assertEquals("allow[0]", e.first().field());
+        assertEquals(ErrorCode.INVALID_TYPE, e.first().code());
+        assertEquals(
+                "{\"field\":\"allow[0]\",\"code\":\"INVALID_TYPE\",\"message\":\""
+                        + e.first().message() + "\"}",
+                ModelJson.write(e.first()));
+    }
+
     @ParameterizedTest
     @CsvSource(
             delimiter = '|',
@@ -57,6 +71,12 @@ class ModelJsonTest {
                 "{\"name\":\"a\",\"name\":\"b\"} | '' | MALFORMED_JSON",
                 "{\"name\":\"a\" | '' | MALFORMED_JSON",
                 "'' | '' | MALFORMED_JSON",
+                "{\"name\":\"a\",\"listen\":99999999999,\"to\":[\"10.0.1.230:6379\"]} | listen | INVALID_TYPE",
+                "{\"name\":\"a\",\"listen\":6379.5,\"to\":[\"10.0.1.230:6379\"]} | listen | INVALID_TYPE",
+                "{\"name\":\"a\",\"listen\":\"6379\",\"to\":[\"10.0.1.230:6379\"],\"snat\":true} | snat | INVALID_TYPE",
+                "{\"name\":\"a\",\"listen\":\"6379\",\"to\":[\"10.0.1.230:6379\"],\"proto\":\"icmp\"} | proto | INVALID_PROTOCOL",
+                "[1] | '' | INVALID_TYPE",
+                "{\"name\":\"a\",\"listen\":\"6379\",\"to\":[\"10.0.1.230:6379\"]} {} | '' | MALFORMED_JSON",
             })
     void badForwardJsonGivesFieldError(String json, String field, ErrorCode code) {
         ValidationException e = assertThrows(ValidationException.class, () -> ModelJson.read(json, Forward.class));

@@ -175,6 +175,9 @@ class ValueTypesTest {
         "10.0.1.230:0,INVALID_PORT",
         "10.0.1.230:65536,INVALID_PORT",
         "10.0.1.256:6379,INVALID_ADDRESS",
+        "0.0.0.0:6379,INVALID_ADDRESS",
+        "255.255.255.255:6379,INVALID_ADDRESS",
+        "239.1.2.3:6379,INVALID_ADDRESS",
         "bad_host:6379,INVALID_TARGET",
         "-x.example:6379,INVALID_TARGET",
         "host.123:6379,INVALID_TARGET",
@@ -204,6 +207,11 @@ class ValueTypesTest {
         assertEquals(
                 ErrorCode.INVALID_ADDRESS,
                 assertThrows(ValidationException.class, () -> ReturnPath.parse("10.0.0.256"))
+                        .first()
+                        .code());
+        assertEquals(
+                ErrorCode.INVALID_ADDRESS,
+                assertThrows(ValidationException.class, () -> ReturnPath.parse("224.0.0.1"))
                         .first()
                         .code());
     }
@@ -310,6 +318,13 @@ class ValueTypesTest {
 
     @Test
     void settingsDefaultsAndLimits() {
+        assertEquals(
+                ErrorCode.INVALID_TYPE,
+                assertThrows(
+                                ValidationException.class,
+                                () -> ModelJson.read("{\"resolve_interval_seconds\":30.5}", Settings.class))
+                        .first()
+                        .code());
         Settings defaults = ModelJson.read("{}", Settings.class);
         assertEquals(Settings.DEFAULTS, defaults);
         assertTrue(defaults.manageIpForward());

@@ -174,6 +174,18 @@ class StateStoreTest {
         assertTrue(e.getMessage().contains("jumps from revision 1 to 3"), e.getMessage());
     }
 
+    @Test
+    void recordsOutOfOrderAreCorruption() throws Exception {
+        try (StateStore store = StateStore.open(dir)) {
+            store.append(put(1));
+            store.append(put(2));
+        }
+        Files.write(dir.resolve("journal.ndjson"), new JournalRecord(1, put(9)).toLine(), StandardOpenOption.APPEND);
+        Files.write(dir.resolve("journal.ndjson"), new JournalRecord(3, put(3)).toLine(), StandardOpenOption.APPEND);
+        StateCorruptException e = assertThrows(StateCorruptException.class, () -> StateStore.open(dir));
+        assertTrue(e.getMessage().contains("jumps from revision 2 to 1"), e.getMessage());
+    }
+
     @ParameterizedTest
     @ValueSource(
             strings = {
@@ -183,6 +195,9 @@ class StateStoreTest {
                 "{\"revision\":3,\"state\":{}}",
                 "{\"schema_version\":1,\"state\":{}}",
                 "{\"schema_version\":1,\"revision\":-1,\"state\":{}}",
+                "{\"schema_version\":1,\"revision\":1.5,\"state\":{}}",
+                "{\"schema_version\":\"1\",\"revision\":1,\"state\":{}}",
+                "{\"schema_version\":1,\"revision\":1,\"state\":null}",
                 "{\"schema_version\":1,\"revision\":3}",
                 "{\"schema_version\":1,\"revision\":3,\"state\":{},\"extra\":1}",
                 "{\"schema_version\":1,\"revision\":3,\"state\":{\"forwards\":[{\"name\":\"x\"}]}}",
@@ -288,6 +303,7 @@ class StateStoreTest {
             assertEquals(1, store.revision());
             assertEquals(bytes, Files.size(dir.resolve("journal.ndjson")));
             assertThrows(IllegalStateException.class, store::undoLast);
+            assertThrows(IllegalArgumentException.class, () -> store.append(List.of()));
             store.append(put(3));
             store.compact();
             assertThrows(IllegalStateException.class, store::undoLast);

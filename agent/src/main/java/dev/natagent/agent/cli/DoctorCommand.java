@@ -1,0 +1,34 @@
+package dev.natagent.agent.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.natagent.agent.api.Op;
+import picocli.CommandLine.Command;
+
+@Command(
+        name = "doctor",
+        mixinStandardHelpOptions = true,
+        description = "Check what silently breaks NAT instances; exits 1 when a check finds an error.")
+final class DoctorCommand extends AgentCommand {
+    @Override
+    public Integer call() {
+        JsonNode result = call(Op.DOCTOR, args());
+        if (jsonOutput()) {
+            printJson(result);
+        } else {
+            Table table = new Table("SEVERITY", "CHECK", "FINDING", "FIX");
+            result.path("findings")
+                    .forEach(finding -> table.row(
+                            finding.path("severity").asText(),
+                            finding.path("check").asText(),
+                            finding.path("message").asText(),
+                            finding.path("fix").asText("")));
+            table.print(out());
+        }
+        for (JsonNode finding : result.path("findings")) {
+            if ("error".equals(finding.path("severity").asText())) {
+                return ExitCode.REFUSED;
+            }
+        }
+        return ExitCode.OK;
+    }
+}

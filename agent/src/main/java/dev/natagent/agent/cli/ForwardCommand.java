@@ -1,0 +1,15 @@
+package dev.natagent.agent.cli;
+
+import picocli.CommandLine.Command;
+
+@Command(
+        name = "forward",
+        mixinStandardHelpOptions = true,
+        description = "Add, remove and show port forwards.",
+        subcommands = {
+            ForwardAddCommand.class,
+            ForwardRemoveCommand.class,
+            ForwardListCommand.class,
+            ForwardGetCommand.class
+        })
+final class ForwardCommand {}

@@ -1,0 +1,24 @@
+package dev.natagent.agent.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.natagent.agent.api.Op;
+import picocli.CommandLine.Command;
+
+@Command(
+        name = "list",
+        mixinStandardHelpOptions = true,
+        description = "List forwards with resolved targets, allow-lists, counters and health.")
+final class ForwardListCommand extends AgentCommand {
+    @Override
+    public Integer call() {
+        return callAndPrint(Op.FORWARD_LIST, args());
+    }
+
+    @Override
+    Integer render(JsonNode result) {
+        Table table = ForwardRows.table();
+        result.path("forwards").forEach(forward -> ForwardRows.add(table, forward));
+        table.print(out());
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,25 @@
+package dev.natagent.agent.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.natagent.agent.api.Op;
+import picocli.CommandLine.Command;
+
+@Command(name = "list", mixinStandardHelpOptions = true, description = "List outbound PAT rules.")
+final class OutboundListCommand extends AgentCommand {
+    @Override
+    public Integer call() {
+        return callAndPrint(Op.OUTBOUND_LIST, args());
+    }
+
+    @Override
+    Integer render(JsonNode result) {
+        Table table = new Table("NAME", "SOURCE", "OUT");
+        result.path("outbounds")
+                .forEach(outbound -> table.row(
+                        outbound.path("name").asText(),
+                        ForwardRows.join(outbound.path("source")),
+                        outbound.path("out").asText()));
+        table.print(out());
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,37 @@
+package dev.natagent.agent.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.natagent.agent.api.Op;
+import picocli.CommandLine.Command;
+
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Show the agent's health and state.")
+final class StatusCommand extends AgentCommand {
+    @Override
+    public Integer call() {
+        return callAndPrint(Op.STATUS, args());
+    }
+
+    @Override
+    Integer render(JsonNode status) {
+        Table table = new Table("FIELD", "VALUE");
+        table.row(
+                "health",
+                status.path("health").asText()
+                        + (status.path("message").asText("").isEmpty()
+                                ? ""
+                                : " (" + status.path("message").asText() + ")"));
+        table.row("version", status.path("version").asText());
+        table.row("uptime", status.path("uptime_seconds").asText() + " s");
+        table.row("generation", status.path("generation").asText());
+        table.row("forwards", status.path("forwards").asText());
+        table.row("outbounds", status.path("outbounds").asText());
+        table.row(
+                "ip_forward",
+                status.path("ip_forward").asText()
+                        + (status.path("ip_forward_managed").asBoolean() ? " (managed)" : " (not managed)"));
+        table.row("kernel table", status.path("kernel_table").asText());
+        table.row("drift corrections", status.path("drift_corrections").asText());
+        table.print(out());
+        return "failed".equals(status.path("health").asText()) ? ExitCode.REFUSED : ExitCode.OK;
+    }
+}

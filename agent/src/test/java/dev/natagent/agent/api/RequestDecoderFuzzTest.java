@@ -1,0 +1,113 @@
+package dev.natagent.agent.api;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.natagent.agent.model.ModelJson;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tag;
+
+/**
+ * Random and mutated request lines through the decoder and the dispatcher: every line ends in a
+ * Request or a DecodeFailure, and a decoded request in a result or an AdminException, never any
+ * other exception. The 100k-case run is tagged "fuzz" (run with -Dgroups=fuzz).
+ */
+class RequestDecoderFuzzTest {
+    private static final List<String> VALID = List.of(
+            "{\"v\":1,\"id\":\"1\",\"op\":\"status\"}",
+            "{\"v\":1,\"id\":\"2\",\"op\":\"forward.add\",\"args\":{\"forward\":{\"name\":\"redis\",\"listen\":\"6379-6381\","
+                    + "\"to\":[\"10.0.1.230:6379\",\"10.0.1.231:6379\",\"10.0.1.232:6379\"],\"allow\":[\"198.51.100.27/32\"]},"
+                    + "\"force\":false}}",
+            "{\"v\":1,\"id\":\"3\",\"op\":\"forward.remove\",\"args\":{\"name\":\"redis\"}}",
+            "{\"v\":1,\"id\":\"4\",\"op\":\"outbound.add\",\"args\":{\"outbound\":{\"name\":\"p\",\"source\":[\"10.0.0.0/16\"],"
+                    + "\"out\":\"ens5\"}}}",
+            "{\"v\":1,\"id\":\"5\",\"op\":\"apply\",\"args\":{\"dry_run\":true,\"state\":{\"forwards\":[]}}}",
+            "{\"v\":1,\"id\":\"6\",\"op\":\"export\",\"args\":{\"format\":\"nft\"}}");
+
+    private final RequestDecoder decoder = new RequestDecoder(ModelJson.mapper());
+    private final AdminDispatcher dispatcher = new AdminDispatcher(new FakeOperations());
+    private final ResponseEncoder encoder = new ResponseEncoder(ModelJson.mapper());
+
+    @Property(tries = 2_000)
+    void randomAndMutatedLinesNeverEscape(@ForAll("lines") byte[] line) {
+        handle(line);
+    }
+
+    @Property(tries = 100_000)
+    @Tag("fuzz")
+    void hundredThousandLinesNeverEscape(@ForAll("lines") byte[] line) {
+        handle(line);
+    }
+
+    /** What the server does with a line, minus the socket; the response must be a valid line. */
+    private void handle(byte[] line) {
+        byte[] response;
+        try {
+            Request request = decoder.decode(line, 0, line.length);
+            try {
+                JsonNode result = dispatcher.handle(request, new Peer(0, 0, 1));
+                response = encoder.success(request.id(), result);
+            } catch (AdminException e) {
+                response = encoder.failure(request.id(), e);
+            }
+        } catch (RequestDecoder.DecodeFailure failure) {
+            assertNotNull(failure.error().code());
+            response = encoder.failure(failure.id(), failure.error());
+        }
+        String text = new String(response, StandardCharsets.UTF_8);
+        assertFalse(text.substring(0, text.length() - 1).contains("\n"), "one line per response");
+    }
+
+    @Provide
+    Arbitrary<byte[]> lines() {
+        Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(300);
+        Arbitrary<byte[]> printable = Arbitraries.strings()
+                .withChars("{}[]\":,0123456789.-truefalsnl vidopargsxyz\\")
+                .ofMaxLength(200)
+                .map(s -> s.getBytes(StandardCharsets.UTF_8));
+        Arbitrary<byte[]> mutated = Combinators.combine(
+                        Arbitraries.of(VALID),
+                        Arbitraries.integers().between(0, 400),
+                        Arbitraries.integers().between(0, 5),
+                        Arbitraries.bytes())
+                .as(RequestDecoderFuzzTest::mutate);
+        return Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(1, random),
+                net.jqwik.api.Tuple.of(2, printable),
+                net.jqwik.api.Tuple.of(5, mutated));
+    }
+
+    /** Deletes, duplicates, replaces or truncates around one position of a valid request. */
+    private static byte[] mutate(String valid, int position, int kind, byte value) {
+        byte[] bytes = valid.getBytes(StandardCharsets.UTF_8);
+        int at = position % bytes.length;
+        return switch (kind) {
+            case 0 -> java.util.Arrays.copyOf(bytes, at);
+            case 1 -> {
+                byte[] copy = bytes.clone();
+                copy[at] = value;
+                yield copy;
+            }
+            case 2 -> concat(
+                    java.util.Arrays.copyOf(bytes, at), java.util.Arrays.copyOfRange(bytes, at + 1, bytes.length));
+            case 3 -> concat(
+                    java.util.Arrays.copyOf(bytes, at + 1), java.util.Arrays.copyOfRange(bytes, at, bytes.length));
+            case 4 -> valid.replace("\"v\":1", "\"v\":" + value).getBytes(StandardCharsets.UTF_8);
+            default -> valid.replace("\"6379-6381\"", String.valueOf(value)).getBytes(StandardCharsets.UTF_8);
+        };
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] joined = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, joined, a.length, b.length);
+        return joined;
+    }
+}

@@ -1,0 +1,291 @@
+package dev.natagent.agent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.natagent.agent.api.AdminServer;
+import dev.natagent.agent.api.FakeOperations;
+import dev.natagent.agent.api.Finding;
+import dev.natagent.agent.api.TestSockets;
+import dev.natagent.agent.model.ModelJson;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** natctl through the real picocli parser against an in-process agent socket with a fake service. */
+class NatctlTest {
+    @TempDir
+    Path dir;
+
+    private final FakeOperations operations = new FakeOperations();
+    private AdminServer server;
+
+    record CliResult(int exitCode, String out, String err) {}
+
+    @BeforeEach
+    void startServer() throws Exception {
+        server = TestSockets.start(dir, operations);
+    }
+
+    @AfterEach
+    void stopServer() throws Exception {
+        server.close();
+    }
+
+    /** Runs natctl against the test socket (args after the global --socket option). */
+    private CliResult natctl(String... args) {
+        List<String> all =
+                new ArrayList<>(List.of("--socket", server.socketPath().toString()));
+        all.addAll(List.of(args));
+        return checkedRun(all.toArray(String[]::new));
+    }
+
+    static CliResult checkedRun(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Natctl.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new CliResult(code, out.toString(), err.toString());
+    }
+
+    private static final String[] REDIS = {
+        "forward",
+        "add",
+        "redis",
+        "--listen",
+        "6379-6381",
+        "--to",
+        "10.0.1.230:6379,10.0.1.231:6379,10.0.1.232:6379",
+        "--allow",
+        "198.51.100.27/32"
+    };
+
+    @Test
+    void forwardAddListGetRemove() {
+        CliResult added = natctl(REDIS);
+        assertEquals(0, added.exitCode(), added.err());
+        assertTrue(added.out().startsWith("added forward redis (generation 1)"), added.out());
+        assertEquals(1, operations.state().forwards().size());
+
+        CliResult list = natctl("forward", "list");
+        assertEquals(0, list.exitCode(), list.err());
+        String[] lines = list.out().split("\n");
+        assertTrue(lines[0].matches("NAME +PROTO +LISTEN +TARGETS +ALLOW +SNAT +PACKETS +BYTES +HEALTH"), lines[0]);
+        assertTrue(
+                lines[1].matches("redis +tcp +6379-6381 +10\\.0\\.1\\.230:6379 \\[unknown] +198\\.51\\.100\\.27/32 +"
+                        + "masquerade +0 +0 +unknown"),
+                lines[1]);
+        assertTrue(lines[2].trim().equals("10.0.1.231:6379 [unknown]"), lines[2]);
+        assertEquals(4, lines.length, list.out());
+
+        CliResult get = natctl("--json", "forward", "get", "redis");
+        assertEquals(0, get.exitCode(), get.err());
+        JsonNode forward = parse(get.out());
+        assertEquals("6379-6381", forward.get("listen").textValue());
+        assertEquals("10.0.1.231", forward.at("/targets/1/address").textValue());
+
+        CliResult removed = natctl("forward", "remove", "redis");
+        assertEquals(0, removed.exitCode(), removed.err());
+        assertEquals("removed forward redis (generation 2)\n", removed.out());
+        assertTrue(operations.state().forwards().isEmpty());
+    }
+
+    @Test
+    void aDnsTargetShowsItsResolvedAddress() {
+        CliResult added = natctl("forward", "add", "mc", "--listen", "11211", "--to", "node-1.cache.example.com:11211");
+        assertEquals(0, added.exitCode(), added.err());
+        assertTrue(added.out().contains("node-1.cache.example.com:11211 -> 10.0.1.99 [unknown]"), added.out());
+        assertTrue(added.out().contains(" any "), "empty allow-list shown as any: " + added.out());
+    }
+
+    @Test
+    void refusalsExitOneWithTheAgentsMessage() {
+        natctl(REDIS);
+        CliResult taken = natctl(REDIS);
+        assertEquals(ExitCode.REFUSED, taken.exitCode());
+        assertEquals("natctl: NAME_TAKEN: forward redis exists (field: name)\n", taken.err());
+        assertEquals("", taken.out());
+
+        CliResult json = natctl("--json", "forward", "remove", "nope");
+        assertEquals(ExitCode.REFUSED, json.exitCode());
+        assertEquals("NOT_FOUND", parse(json.out()).get("code").textValue());
+        assertTrue(json.err().contains("no forward named nope"), json.err());
+    }
+
+    @Test
+    void theSshPortNeedsForce() {
+        String[] ssh = {"forward", "add", "ssh", "--listen", "22", "--to", "10.0.1.5:22"};
+        assertEquals(ExitCode.REFUSED, natctl(ssh).exitCode());
+        List<String> forced = new ArrayList<>(List.of(ssh));
+        forced.add("--force");
+        assertEquals(0, natctl(forced.toArray(String[]::new)).exitCode());
+    }
+
+    @Test
+    void usageErrorsExitTwoWithoutContactingTheAgent() {
+        CliResult badPort = natctl("forward", "add", "x", "--listen", "70000", "--to", "10.0.1.1:1");
+        assertEquals(ExitCode.USAGE, badPort.exitCode());
+        assertTrue(badPort.err().contains("Invalid value for option '--listen'"), badPort.err());
+        assertTrue(badPort.err().contains("Try 'natctl forward add --help'"), badPort.err());
+
+        CliResult mismatch = natctl("forward", "add", "x", "--listen", "1-3", "--to", "10.0.1.1:1");
+        assertEquals(ExitCode.USAGE, mismatch.exitCode());
+        assertTrue(mismatch.err().contains("TARGET_COUNT_MISMATCH"), mismatch.err());
+
+        assertEquals(
+                ExitCode.USAGE, natctl("forward", "add", "x", "--listen", "1").exitCode(), "missing --to");
+        assertEquals(ExitCode.USAGE, natctl("frobnicate").exitCode());
+        assertEquals(ExitCode.USAGE, natctl("export", "--format", "xml").exitCode());
+        assertEquals(
+                ExitCode.USAGE,
+                natctl("outbound", "add", "p", "--source", "10.0.0.0/33", "--out", "ens5")
+                        .exitCode());
+        assertEquals(0, operations.generation(), "nothing reached the agent");
+    }
+
+    @Test
+    void helpOnEveryCommand() {
+        for (String[] command : List.of(
+                new String[] {"--help"},
+                new String[] {"status", "--help"},
+                new String[] {"forward", "add", "--help"},
+                new String[] {"forward", "list", "--help"},
+                new String[] {"outbound", "remove", "--help"},
+                new String[] {"apply", "--help"},
+                new String[] {"metrics", "--help"},
+                new String[] {"doctor", "--help"})) {
+            CliResult help = checkedRun(command);
+            assertEquals(0, help.exitCode(), String.join(" ", command));
+            assertTrue(help.out().startsWith("Usage: natctl"), help.out());
+        }
+    }
+
+    @Test
+    void outboundAddListRemove() {
+        assertEquals(
+                0,
+                natctl("outbound", "add", "private", "--source", "10.0.0.0/16,10.1.0.0/16", "--out", "ens5")
+                        .exitCode());
+        CliResult list = natctl("outbound", "list");
+        assertTrue(list.out().contains("private  10.0.0.0/16,10.1.0.0/16  ens5"), list.out());
+        assertEquals(0, natctl("outbound", "remove", "private").exitCode());
+        assertEquals(ExitCode.REFUSED, natctl("outbound", "remove", "private").exitCode());
+    }
+
+    @Test
+    void applyDryRunThenApplyAndExport() throws Exception {
+        Path file = Files.writeString(
+                dir.resolve("state.json"),
+                "{\"forwards\":[{\"name\":\"redis\",\"listen\":6379,\"to\":[\"10.0.1.230:6379\"]}],"
+                        + "\"outbounds\":[{\"name\":\"p\",\"source\":[\"10.0.0.0/16\"],\"out\":\"ens5\"}]}");
+        CliResult dry = natctl("apply", file.toString(), "--dry-run");
+        assertEquals(0, dry.exitCode(), dry.err());
+        assertEquals("+ forward redis\n+ outbound p\ndry run: nothing changed\n", dry.out());
+        assertTrue(operations.state().forwards().isEmpty());
+
+        CliResult applied = natctl("apply", file.toString());
+        assertEquals("+ forward redis\n+ outbound p\napplied (generation 1)\n", applied.out());
+
+        CliResult export = natctl("export");
+        assertEquals(0, export.exitCode());
+        assertEquals(operations.state(), ModelJson.read(export.out(), dev.natagent.agent.model.NatState.class));
+        assertEquals(
+                "table ip nat_agent {\n}\n", natctl("export", "--format", "nft").out());
+    }
+
+    @Test
+    void applyOfAFileThatIsNotJsonIsAUsageError() throws Exception {
+        Path file = Files.writeString(dir.resolve("bad.json"), "forwards: []");
+        CliResult result = natctl("apply", file.toString());
+        assertEquals(ExitCode.USAGE, result.exitCode());
+        assertTrue(result.err().contains("is not valid JSON"), result.err());
+        assertEquals(
+                ExitCode.USAGE,
+                natctl("apply", dir.resolve("missing.json").toString()).exitCode());
+    }
+
+    @Test
+    void invalidStateInAFileIsRefusedByTheAgent() throws Exception {
+        Path file = Files.writeString(
+                dir.resolve("s.json"),
+                "{\"forwards\":[{\"name\":\"Bad Name\",\"listen\":1," + "\"to\":[\"10.0.1.1:1\"]}]}");
+        CliResult result = natctl("apply", file.toString());
+        assertEquals(ExitCode.REFUSED, result.exitCode());
+        assertTrue(result.err().startsWith("natctl: VALIDATION: "), result.err());
+        assertTrue(result.err().contains("field: forwards[0].name"), result.err());
+    }
+
+    @Test
+    void metricsAndStatus() {
+        CliResult prometheus = natctl("metrics", "--format", "prometheus");
+        assertEquals("# TYPE nat_agent_forwards gauge\nnat_agent_forwards 0\n", prometheus.out());
+        assertTrue(parse(natctl("metrics").out()).has("gauges"), "JSON metrics printed as an object");
+        CliResult status = natctl("status");
+        assertEquals(0, status.exitCode());
+        assertTrue(status.out().contains("health             ok"), status.out());
+        assertEquals("ok", parse(natctl("--json", "status").out()).get("health").textValue());
+    }
+
+    @Test
+    void doctorExitsOneWhenAFindingIsAnError() {
+        assertEquals(0, natctl("doctor").exitCode());
+        operations.findings(List.of(new Finding(
+                Finding.Severity.ERROR, "ip_forward", "net.ipv4.ip_forward is 0", "sysctl -w net.ipv4.ip_forward=1")));
+        CliResult doctor = natctl("doctor");
+        assertEquals(ExitCode.REFUSED, doctor.exitCode());
+        assertTrue(doctor.out().contains("error     ip_forward  net.ipv4.ip_forward is 0"), doctor.out());
+    }
+
+    @Test
+    void unreachableAgentExitsThreeNamingTheSocketAndWhy() throws Exception {
+        Path missing = dir.resolve("nothing.sock");
+        CliResult notRunning = checkedRun("--socket", missing.toString(), "status");
+        assertEquals(ExitCode.UNREACHABLE, notRunning.exitCode());
+        assertTrue(
+                notRunning.err().contains("cannot reach nat-agent at " + missing + ": no such socket"),
+                notRunning.err());
+
+        Path stale = dir.resolve("stale.sock");
+        try (ServerSocketChannel dead = ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            dead.bind(UnixDomainSocketAddress.of(stale));
+        }
+        CliResult refused = checkedRun("--socket", stale.toString(), "forward", "list");
+        assertEquals(ExitCode.UNREACHABLE, refused.exitCode());
+        assertTrue(refused.err().contains("connection refused"), refused.err());
+    }
+
+    @Test
+    void socketFromTheEnvironmentVariableIsTheDefault() {
+        // picocli resolves ${env:NATCTL_SOCKET:-...}; without the variable the documented default applies.
+        CliResult help = checkedRun("status", "--help");
+        assertTrue(
+                help.out().contains(System.getenv().getOrDefault("NATCTL_SOCKET", "/run/nat-agent/admin.sock")),
+                help.out());
+    }
+
+    @Test
+    void completionScriptComesFromTheSameDefinitions() {
+        CliResult completion = checkedRun("completion");
+        assertEquals(0, completion.exitCode());
+        assertTrue(completion.out().contains("complete -F _complete_natctl"), "bash completion registered");
+        assertTrue(completion.out().contains("--listen"), "forward add options completed");
+        assertTrue(completion.out().contains("prometheus"), "metrics formats completed");
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return ModelJson.mapper().readTree(json);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("not JSON: " + json, e);
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package dev.natagent.agent.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.codahale.metrics.MetricRegistry;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.natagent.agent.model.ModelJson;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PrometheusWriterTest {
+    @TempDir
+    Path dir;
+
+    /** Sources whose forwards the test changes between renders. */
+    static final class Sources implements MetricSources {
+        final Map<String, ForwardStats> forwards = new HashMap<>();
+
+        @Override
+        public Optional<Boolean> ipForward() {
+            return Optional.of(true);
+        }
+
+        @Override
+        public int forwardCount() {
+            return forwards.size();
+        }
+
+        @Override
+        public int outboundCount() {
+            return 1;
+        }
+
+        @Override
+        public Map<String, ForwardStats> forwardStats() {
+            return Map.copyOf(forwards);
+        }
+    }
+
+    private final Sources sources = new Sources();
+    private final AgentMetrics metrics = new AgentMetrics(new MetricRegistry(), sources);
+
+    private void populate() {
+        sources.forwards.put("redis", new ForwardStats(1234, 567_890, 1.0));
+        sources.forwards.put("memcached.v2", new ForwardStats(0, 0, Double.NaN));
+        metrics.apiRequest("forward.add").update(3, TimeUnit.MILLISECONDS);
+        metrics.apiRequest("status").update(200, TimeUnit.MICROSECONDS);
+        metrics.reconcile().update(12, TimeUnit.MILLISECONDS);
+        metrics.driftCorrections().inc(2);
+        metrics.addressChanges("redis").inc();
+        metrics.registry().counter("some.other-component.events").inc(5);
+    }
+
+    @Test
+    void writesFamiliesWithHelpTypeLabelsAndUnits() {
+        populate();
+        String text = metrics.prometheusText();
+        assertTrue(
+                text.contains("# HELP nat_agent_api_request_duration_seconds Admin API request latency by operation.\n"
+                        + "# TYPE nat_agent_api_request_duration_seconds summary\n"),
+                text);
+        assertTrue(
+                text.contains("nat_agent_api_request_duration_seconds{op=\"forward.add\",quantile=\"0.5\"} 0.003\n"),
+                text);
+        assertTrue(text.contains("nat_agent_api_request_duration_seconds_count{op=\"status\"} 1\n"), text);
+        assertTrue(text.contains("# TYPE nat_agent_forward_packets_total counter\n"), text);
+        assertTrue(text.contains("nat_agent_forward_packets_total{forward=\"redis\"} 1234\n"), text);
+        assertTrue(text.contains("nat_agent_forward_bytes_total{forward=\"redis\"} 567890\n"), text);
+        assertTrue(text.contains("nat_agent_forward_healthy_ratio{forward=\"memcached.v2\"} NaN\n"), text);
+        assertTrue(text.contains("nat_agent_forward_address_changes_total{forward=\"redis\"} 1\n"), text);
+        assertTrue(text.contains("nat_agent_drift_corrections_total 2\n"), text);
+        assertTrue(text.contains("nat_agent_ip_forward 1\n"), text);
+        assertTrue(text.contains("nat_agent_forwards 2\n"), text);
+        assertTrue(
+                text.contains(
+                        "# TYPE some_other_component_events_total counter\nsome_other_component_events_total 5\n"),
+                "unknown metrics still exported, sanitised: " + text);
+        assertEquals(1, text.split("# TYPE nat_agent_forward_packets_total", -1).length - 1, "one TYPE per family");
+    }
+
+    @Test
+    void removedForwardsDisappear() {
+        populate();
+        assertTrue(metrics.prometheusText().contains("forward=\"memcached.v2\""));
+        sources.forwards.remove("memcached.v2");
+        String text = metrics.prometheusText();
+        assertFalse(text.contains("memcached.v2"), text);
+        assertTrue(text.contains("forward=\"redis\""));
+    }
+
+    @Test
+    void labelValuesAndNamesAreEscaped() {
+        assertEquals("a\\\"b\\\\c\\nd", PrometheusWriter.escape("a\"b\\c\nd"));
+        assertEquals("_9lives_x_y", PrometheusWriter.sanitise("9lives.x-y"));
+        assertEquals("+Inf", PrometheusWriter.format(Double.POSITIVE_INFINITY));
+        assertEquals("0.25", PrometheusWriter.format(0.25));
+        assertEquals("42", PrometheusWriter.format(42.0));
+    }
+
+    @Test
+    void promtoolAcceptsTheExposition() throws Exception {
+        populate();
+        Path file = Files.writeString(dir.resolve("metrics.prom"), metrics.prometheusText());
+        if (!promtoolAvailable()) {
+            assertFalse("true".equals(System.getenv("CI")), "promtool is required when CI=true (package prometheus)");
+            assumeTrue(false, "promtool not installed (package prometheus)");
+        }
+        Process check = new ProcessBuilder("promtool", "check", "metrics")
+                .redirectInput(file.toFile())
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(check.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, check.exitValue(), output);
+        assertEquals("", output.trim(), "no lint warnings");
+    }
+
+    private static boolean promtoolAvailable() {
+        try {
+            return new ProcessBuilder("promtool", "--version").start().waitFor() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void jsonGroupsMetricsByKind() {
+        populate();
+        ObjectNode json = MetricsJson.of(metrics, ModelJson.mapper());
+        assertEquals(
+                1234.0,
+                json.at("/gauges/" + AgentMetrics.FORWARD_PACKETS.replace("/", "~1") + ".redis")
+                        .doubleValue());
+        assertTrue(
+                json.at("/gauges/" + AgentMetrics.FORWARD_HEALTH + ".memcached.v2")
+                        .isNull(),
+                "NaN becomes null");
+        assertEquals(2, json.at("/counters/" + AgentMetrics.DRIFT_CORRECTIONS).longValue());
+        assertEquals(
+                12.0, json.at("/timers/" + AgentMetrics.RECONCILE + "/max_ms").doubleValue(), 0.001);
+    }
+
+    @Test
+    void textfileCollectorReplacesTheFileAtomically() throws Exception {
+        populate();
+        Path target = dir.resolve("nat_agent.prom");
+        try (TextfileCollector collector = new TextfileCollector(target, metrics::prometheusText)) {
+            collector.writeOnce();
+            assertEquals(metrics.prometheusText(), Files.readString(target));
+            try (var listing = Files.list(dir)) {
+                assertEquals(
+                        1,
+                        listing.filter(p -> p.getFileName().toString().contains("nat_agent"))
+                                .count(),
+                        "no temp file left next to the target");
+            }
+        }
+    }
+}

@@ -1,0 +1,317 @@
+package dev.natagent.nft.client;
+
+import static dev.natagent.nft.expr.Registers.NFT_REG32_01;
+import static dev.natagent.nft.expr.Registers.NFT_REG_1;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.natagent.nft.Batch;
+import dev.natagent.nft.Bytes;
+import dev.natagent.nft.Chain;
+import dev.natagent.nft.CounterObject;
+import dev.natagent.nft.NftMessage;
+import dev.natagent.nft.NftMsg;
+import dev.natagent.nft.NftSet;
+import dev.natagent.nft.Rule;
+import dev.natagent.nft.SetElement;
+import dev.natagent.nft.SetElements;
+import dev.natagent.nft.Table;
+import dev.natagent.nft.expr.Expr;
+import dev.natagent.nft.expr.Lookup;
+import dev.natagent.nft.expr.Masq;
+import dev.natagent.nft.expr.Matches;
+import dev.natagent.nft.expr.Nat;
+import dev.natagent.nft.expr.Objref;
+import dev.natagent.nft.expr.Payload;
+import dev.natagent.nl.NetlinkException;
+import dev.natagent.testing.ExecResult;
+import dev.natagent.testing.KernelTests;
+import dev.natagent.testing.Netns;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** NftClient and NftMonitor against the real kernel, each test in a namespace of its own. */
+@Tag(KernelTests.TAG)
+class NftClientKernelTest {
+    private static final String T = "nat_agent";
+    private static final int TCP = Matches.IPPROTO_TCP;
+    /** What nft must read back; applied with `nft -f` in a second namespace for the reference. */
+    private static final String RULESET =
+            """
+            table ip nat_agent {
+            	counter fwd_6380 {
+            	}
+            	map forwards {
+            		type inet_service : ipv4_addr . inet_service
+            		elements = { 6380 : 10.0.1.231 . 6379, 6381 : 10.0.1.232 . 6379 }
+            	}
+            	chain prerouting {
+            		type nat hook prerouting priority dstnat; policy accept;
+            		tcp dport 6380 counter name "fwd_6380"
+            		dnat ip to tcp dport map @forwards
+            	}
+            	chain postrouting {
+            		type nat hook postrouting priority srcnat; policy accept;
+            		oifname "eth0" masquerade
+            	}
+            }
+            """;
+
+    private Netns netns;
+    private NftClient client;
+
+    @BeforeEach
+    void open() throws Exception {
+        KernelTests.requireKernel();
+        netns = Netns.create();
+        client = netns.call(NftClient::openIpv4);
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        if (client != null) {
+            client.close();
+        }
+        if (netns != null) {
+            netns.close();
+        }
+    }
+
+    @Test
+    void aRulesetReadsBackAsNftPrintsTheHandWrittenOne(@TempDir Path dir) throws Exception {
+        client.commit(ruleset());
+
+        String ours = netns.execOk("nft", "list", "table", "ip", T);
+        try (Netns reference = Netns.create()) {
+            Path file = dir.resolve("ruleset.nft");
+            Files.writeString(file, RULESET);
+            reference.execOk("nft", "-f", file.toString());
+            assertEquals(reference.execOk("nft", "list", "table", "ip", T), ours);
+        }
+    }
+
+    @Test
+    void listingsDecodeWhatWasCommitted() throws Exception {
+        int before = client.generation().genId();
+
+        client.commit(ruleset());
+
+        assertEquals(before + 1, client.generation().genId(), "one transaction");
+        assertEquals(List.of(T), client.listTables().stream().map(Table::name).toList());
+        assertEquals(
+                List.of("prerouting", "postrouting"),
+                client.listChains(T).stream().map(Chain::name).toList());
+        assertEquals(
+                List.of("forwards"),
+                client.listSets(T).stream().map(NftSet::name).toList());
+        assertEquals(2, client.listElements(T, "forwards").size());
+        List<Rule> prerouting = client.listRules(T, "prerouting");
+        assertEquals(2, prerouting.size());
+        assertTrue(prerouting.get(1).handle() > 0, "handles come back");
+        assertEquals(3, client.listRules(T).size());
+        CounterObject counter = client.listObjects(T).get(0);
+        assertEquals("fwd_6380", counter.name());
+        assertEquals(0, client.resetCounter(T, "fwd_6380").packets());
+        assertEquals(1, client.resetCounters(T).size());
+    }
+
+    @Test
+    void fiftyThousandForwardsCommitInOneTransaction() throws Exception {
+        List<SetElement> elements = new ArrayList<>();
+        for (int port = 10_000; port < 60_000; port++) {
+            elements.add(forward(port, "10.0." + (port >> 8 & 0xff) + "." + (port & 0xff), 6379));
+        }
+        client.commit(Batch.ipv4().add(Table.of(T)).add(forwardsMap()));
+        int before = client.generation().genId();
+
+        client.commit(Batch.ipv4().add(SetElements.of(T, "forwards", elements)));
+
+        assertEquals(before + 1, client.generation().genId());
+        assertEquals(50_000, client.listElements(T, "forwards").size());
+    }
+
+    @Test
+    void errorsAreTypedAndNameTheCommand() throws Exception {
+        client.commit(ruleset());
+
+        NetlinkException exists = assertThrows(
+                NetlinkException.class, () -> client.commit(Batch.ipv4().create(Table.of(T))));
+        assertTrue(exists.isAlreadyExists());
+        assertEquals(Optional.of("create table ip nat_agent"), exists.description());
+
+        NetlinkException missing = assertThrows(
+                NetlinkException.class, () -> client.commit(Batch.ipv4().delete(Chain.regular(T, "nope"))));
+        assertTrue(missing.isNotFound());
+        assertEquals(Optional.of("delete chain ip nat_agent nope"), missing.description());
+
+        NetlinkException busy = assertThrows(
+                NetlinkException.class, () -> client.commit(Batch.ipv4().delete(forwardsMap())));
+        assertTrue(busy.isBusy(), busy.getMessage());
+
+        NetlinkException unsupported = assertThrows(
+                NetlinkException.class,
+                () -> client.commit(
+                        Batch.ipv4().add(Rule.of(T, "prerouting", List.of(Masq.plain()), Optional.empty()))));
+        assertTrue(unsupported.isNotSupported(), unsupported.getMessage());
+    }
+
+    @Test
+    void aBatchWithOneBadCommandCommitsNothing() throws Exception {
+        Batch batch =
+                Batch.ipv4().add(Table.of(T)).delete(Chain.regular(T, "nope")).add(Table.of("other"));
+
+        assertThrows(NetlinkException.class, () -> client.commit(batch));
+
+        assertEquals(List.of(), client.listTables());
+    }
+
+    @Test
+    void aStaleGenerationIsRefused() throws Exception {
+        int generation = client.generation().genId();
+        client.commit(Batch.ipv4().add(Table.of(T)));
+
+        NetlinkException e = assertThrows(
+                NetlinkException.class,
+                () -> client.commit(Batch.ipv4().expectGeneration(generation).add(Table.of("late"))));
+
+        assertTrue(e.isStaleGeneration());
+    }
+
+    @Test
+    void theMonitorTellsForeignChangesFromOurs() throws Exception {
+        client.commit(ruleset());
+        BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+        try (NftMonitor monitor = netns.call(() -> NftMonitor.open(client.portId(), new Collector(events)))) {
+            ExecResult flush = netns.exec("nft", "flush", "table", "ip", T);
+            flush.requireSuccess("nft flush table");
+
+            NftMonitor.Commit foreign = nextCommit(events, new ArrayList<>());
+            assertFalse(foreign.ours());
+            assertEquals(flush.pid(), foreign.procPid());
+            assertEquals("nft", foreign.procName());
+
+            client.commit(Batch.ipv4().add(Chain.regular(T, "svc_6382")));
+            List<Object> changes = new ArrayList<>();
+            NftMonitor.Commit own = nextCommit(events, changes);
+            assertTrue(own.ours());
+            assertEquals(client.portId(), own.portId());
+            assertEquals(List.of(new Change(NftMsg.NEWCHAIN, "svc_6382", true)), changes);
+
+            netns.execOk("nft", "delete", "table", "ip", T);
+            List<Object> deletions = new ArrayList<>();
+            assertFalse(nextCommit(events, deletions).ours());
+            assertTrue(deletions.contains(new Change(NftMsg.DELTABLE, T, false)), deletions.toString());
+            assertTrue(monitor.isRunning());
+        }
+    }
+
+    private static Batch ruleset() {
+        return Batch.ipv4()
+                .add(Table.of(T))
+                .add(Chain.base(T, "prerouting", "nat", Chain.Hook.PREROUTING, -100))
+                .add(Chain.base(T, "postrouting", "nat", Chain.Hook.POSTROUTING, 100))
+                .add(CounterObject.of(T, "fwd_6380"))
+                .add(forwardsMap())
+                .add(SetElements.of(
+                        T, "forwards", List.of(forward(6380, "10.0.1.231", 6379), forward(6381, "10.0.1.232", 6379))))
+                .add(rule("prerouting", Matches.dport(TCP, 6380), Objref.counter("fwd_6380")))
+                .add(rule(
+                        "prerouting",
+                        Matches.l4proto(TCP),
+                        Payload.thDport(NFT_REG_1),
+                        new Lookup(NFT_REG_1, OptionalInt.of(NFT_REG_1), "forwards", OptionalInt.of(1), false),
+                        new Nat(
+                                Nat.NFT_NAT_DNAT,
+                                NftMsg.NFPROTO_IPV4,
+                                OptionalInt.of(NFT_REG_1),
+                                OptionalInt.empty(),
+                                OptionalInt.of(NFT_REG32_01),
+                                OptionalInt.empty(),
+                                0)))
+                .add(rule("postrouting", Matches.oifname("eth0"), Masq.plain()));
+    }
+
+    private static NftSet forwardsMap() {
+        return NftSet.map(
+                T,
+                "forwards",
+                NftSet.TYPE_INET_SERVICE,
+                2,
+                NftSet.concatType(NftSet.TYPE_IPV4_ADDR, NftSet.TYPE_INET_SERVICE),
+                8,
+                1);
+    }
+
+    private static SetElement forward(int port, String address, int targetPort) {
+        return SetElement.mapping(Bytes.u16Be(port), Bytes.concat(Bytes.ipv4(address), Bytes.u16Be(targetPort)));
+    }
+
+    private static Rule rule(String chain, List<Expr> matches, Expr... rest) {
+        List<Expr> exprs = new ArrayList<>(matches);
+        exprs.addAll(List.of(rest));
+        return Rule.of(T, chain, exprs, Optional.empty());
+    }
+
+    /** Waits for the next commit, collecting the changes before it into {@code changes}. */
+    private static NftMonitor.Commit nextCommit(BlockingQueue<Object> events, List<Object> changes)
+            throws InterruptedException {
+        while (true) {
+            Object event = events.poll(5, TimeUnit.SECONDS);
+            if (event == null) {
+                throw new AssertionError("no commit event within 5 s; changes so far " + changes);
+            }
+            if (event instanceof NftMonitor.Commit commit) {
+                return commit;
+            }
+            if (event instanceof Throwable failure) {
+                throw new AssertionError("monitor reported", failure);
+            }
+            changes.add(event);
+        }
+    }
+
+    /** The part of a change event the assertions look at. */
+    private record Change(int msgType, String name, boolean ours) {}
+
+    private record Collector(BlockingQueue<Object> events) implements NftMonitor.Listener {
+        @Override
+        public void onChange(NftMessage change, boolean ours) {
+            String name = change.body() instanceof Table table
+                    ? table.name()
+                    : change.body() instanceof Chain chain
+                            ? chain.name()
+                            : change.body().toString();
+            events.add(new Change(change.msgType(), name, ours));
+        }
+
+        @Override
+        public void onCommit(NftMonitor.Commit commit) {
+            events.add(commit);
+        }
+
+        @Override
+        public void onEventsLost(IOException cause) {
+            events.add(cause);
+        }
+
+        @Override
+        public void onFailure(IOException cause) {
+            events.add(cause);
+        }
+    }
+}
