@@ -37,7 +37,7 @@ import java.util.List;
  *     }
  *     chain allowlist {                   # before DNAT: drop guarded ports from sources not allowed
  *         type filter hook prerouting priority mangle; policy accept;
- *         fib daddr type local meta l4proto . th dport @guarded ip saddr . meta l4proto . th dport != @allowed drop comment "nat-agent:allowlist"
+ *         ct direction original fib daddr type local meta l4proto . th dport @guarded ip saddr . meta l4proto . th dport != @allowed drop comment "nat-agent:allowlist"
  *     }
  *     chain prerouting {                  # one DNAT rule for every forward: O(1) per connection
  *         type nat hook prerouting priority dstnat; policy accept;

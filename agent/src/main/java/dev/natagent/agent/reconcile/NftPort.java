@@ -5,7 +5,6 @@ import dev.natagent.nft.SetElement;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
  * What the reconciler needs from nf_tables: list one table, list one set's elements, commit one
@@ -27,7 +26,4 @@ public interface NftPort {
      * @throws dev.natagent.nl.OutcomeUnknownException replies were lost: re-read before deciding
      */
     void commit(Batch batch) throws IOException;
-
-    /** The netlink port id our changes carry in kernel events, when there is a socket. */
-    OptionalInt portId();
 }

@@ -3,7 +3,6 @@ package dev.natagent.agent.reconcile;
 import dev.natagent.nft.Chain;
 import dev.natagent.nft.NftSet;
 import dev.natagent.nft.Rule;
-import dev.natagent.nft.SetElement;
 import dev.natagent.nft.expr.Counter;
 import dev.natagent.nft.expr.Expr;
 import dev.natagent.nft.expr.Lookup;
@@ -45,10 +44,6 @@ final class Normalize {
                 set.counter(),
                 Optional.empty(),
                 0);
-    }
-
-    static SetElement element(SetElement element) {
-        return new SetElement(element.key(), element.keyEnd(), element.data(), element.flags(), Optional.empty());
     }
 
     static Rule rule(Rule rule) {

@@ -131,7 +131,7 @@ final class Planner {
         desired.chains().forEach(batch::add);
         desired.sets().forEach(batch::add);
         for (NftSet set : desired.sets()) {
-            Set<SetElement> elements = desired.elementsOf(set.name());
+            List<SetElement> elements = desired.elementsOf(set.name());
             if (!elements.isEmpty()) {
                 batch.add(SetElements.of(TABLE, set.name(), List.copyOf(elements)));
             }
@@ -170,8 +170,8 @@ final class Planner {
     /** Element changes of one set, elements identified by key (and key end for ranges). */
     record ElementDiff(List<SetElement> deletes, List<SetElement> adds) {
         static ElementDiff between(Collection<SetElement> actual, Collection<SetElement> desired) {
-            Map<ElementId, SetElement> present =
-                    index(actual.stream().map(Normalize::element).toList());
+            // Element counters do not matter here, and only key, end and data are compared.
+            Map<ElementId, SetElement> present = index(actual);
             Map<ElementId, SetElement> wanted = index(desired);
             List<SetElement> deletes = new ArrayList<>();
             List<SetElement> adds = new ArrayList<>();

@@ -106,12 +106,13 @@ public final class Reconciler {
 
     /**
      * Applies the difference between two desired states: element-level for forwards (those whose
-     * definition changed, plus those using a DNS name whose address changed), a full reconcile for
-     * anything else. Costs O(N) to compare the states but lists nothing from the kernel.
+     * definition changed, plus those using a DNS name whose address changed), a full reconcile when
+     * outbounds changed (their rules need handles); settings never reach the kernel. Costs O(N) to
+     * compare the states but lists nothing from the kernel; {@link #applyForwards} is the O(1) way.
      */
     public synchronized Plan applyChange(Desired before, Desired after) throws ReconcileException {
         StateDiff diff = StateDiff.between(before.state(), after.state());
-        if (!diff.outbounds().isEmpty() || diff.settings() != null) {
+        if (!diff.outbounds().isEmpty()) {
             return reconcileFull(after);
         }
         Set<String> names = new TreeSet<>();
@@ -139,7 +140,7 @@ public final class Reconciler {
         if (current == null || (current != before && !current.equals(before))) {
             return reconcileFull(after);
         }
-        Map<Bytes, ReturnUse> uses = new HashMap<>(returnUses);
+        ReturnUses uses = new ReturnUses(returnUses);
         ElementBatch elements = new ElementBatch();
         for (String name : forwardNames) {
             before.state().forward(name).ifPresent(f -> elements.remove(Renderer.forwardElements(f, before), uses));
@@ -148,6 +149,7 @@ public final class Reconciler {
         Plan plan = elements.plan();
         if (plan.isEmpty()) {
             current = after;
+            uses.commit();
             return plan;
         }
         try {
@@ -164,18 +166,32 @@ public final class Reconciler {
             throw new ReconcileException("could not commit the change", e);
         }
         current = after;
-        returnUses.clear();
-        returnUses.putAll(uses);
+        uses.commit();
         return plan;
     }
 
-    /** Packets and bytes per listen key of the forwards map (per-element counters), read now. */
-    public Map<Bytes, Counter> forwardCounters() throws IOException {
-        Map<Bytes, Counter> counters = new LinkedHashMap<>();
-        synchronized (this) {
-            for (SetElement element : port.listElements(TABLE, KernelLayout.SET_FORWARDS)) {
-                counters.put(element.key(), element.counter().orElse(Counter.zero()));
+    /**
+     * Packets and bytes per forward of the current state, summed over its listen ports, from the
+     * per-element counters of the forwards map (read now; a retargeted port restarts at zero).
+     */
+    public synchronized Map<String, Counter> forwardCounters() throws IOException {
+        Map<String, Counter> counters = new LinkedHashMap<>();
+        if (current == null) {
+            return counters;
+        }
+        Map<Bytes, Counter> byKey = new HashMap<>();
+        for (SetElement element : port.listElements(TABLE, KernelLayout.SET_FORWARDS)) {
+            element.counter().ifPresent(c -> byKey.put(element.key(), c));
+        }
+        for (Forward forward : current.state().forwards().values()) {
+            long packets = 0;
+            long bytes = 0;
+            for (int p = forward.listen().first(); p <= forward.listen().last(); p++) {
+                Counter c = byKey.getOrDefault(KernelLayout.protoPort(forward.proto(), p), Counter.zero());
+                packets += c.packets();
+                bytes += c.bytes();
             }
+            counters.put(forward.name(), new Counter(bytes, packets));
         }
         return counters;
     }
@@ -208,6 +224,42 @@ public final class Reconciler {
     }
 
     /**
+     * Tentative changes to the return-path use counts: read through to the committed counts, kept
+     * aside until the batch is in the kernel, so a change costs O(its elements), not a copy of all.
+     */
+    private static final class ReturnUses {
+        private final Map<Bytes, ReturnUse> committed;
+        /** Changed keys; a null value means removed. */
+        private final Map<Bytes, ReturnUse> changes = new HashMap<>();
+
+        ReturnUses(Map<Bytes, ReturnUse> committed) {
+            this.committed = committed;
+        }
+
+        ReturnUse get(Bytes key) {
+            return changes.containsKey(key) ? changes.get(key) : committed.get(key);
+        }
+
+        void put(Bytes key, ReturnUse use) {
+            changes.put(key, use);
+        }
+
+        void remove(Bytes key) {
+            changes.put(key, null);
+        }
+
+        void commit() {
+            changes.forEach((key, use) -> {
+                if (use == null) {
+                    committed.remove(key);
+                } else {
+                    committed.put(key, use);
+                }
+            });
+        }
+    }
+
+    /**
      * Element deletes and adds per set, netted: an element removed and added back unchanged is no
      * change at all, a key removed and added with other data is a delete then an add (the kernel
      * refuses to overwrite a key).
@@ -216,7 +268,7 @@ public final class Reconciler {
         private final Map<String, Map<Bytes, SetElement>> deletes = new LinkedHashMap<>();
         private final Map<String, Map<Bytes, SetElement>> adds = new LinkedHashMap<>();
 
-        void remove(List<Renderer.SetMember> members, Map<Bytes, ReturnUse> uses) {
+        void remove(List<Renderer.SetMember> members, ReturnUses uses) {
             for (Renderer.SetMember member : members) {
                 if (member.isReturnPath()) {
                     ReturnUse use = uses.get(member.element().key());
@@ -237,7 +289,7 @@ public final class Reconciler {
             }
         }
 
-        void add(List<Renderer.SetMember> members, Map<Bytes, ReturnUse> uses) {
+        void add(List<Renderer.SetMember> members, ReturnUses uses) {
             for (Renderer.SetMember member : members) {
                 if (member.isReturnPath()) {
                     ReturnUse use = uses.get(member.element().key());

@@ -32,14 +32,15 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Turns a {@link Desired} state into the objects of table {@code ip nat_agent} (layout in {@link
@@ -51,6 +52,8 @@ public final class Renderer {
     private static final int REG_1 = Registers.NFT_REG_1;
     private static final int REG_9 = Registers.NFT_REG32_01;
     private static final int REG_10 = Registers.NFT_REG32_02;
+    /** ct direction of packets sent by the connection's initiator (one byte in the register). */
+    private static final int IP_CT_DIR_ORIGINAL = 0;
     /** ct status bit IPS_DST_NAT (host order in the register). */
     private static final int IPS_DST_NAT = 0x20;
     /** Interface names are compared as IFNAMSIZ bytes, NUL-padded. */
@@ -60,13 +63,16 @@ public final class Renderer {
 
     /** Everything the table should hold for {@code desired}. */
     public static Ruleset render(Desired desired) {
-        Map<String, Set<SetElement>> elements = new LinkedHashMap<>();
+        // Lists, not hash sets: elements hash poorly (record hashes of similar byte strings), and
+        // every key is unique by construction (listen ports are unique, return keys deduplicated).
+        Map<String, List<SetElement>> elements = new LinkedHashMap<>();
         for (NftSet set : KernelLayout.sets()) {
-            elements.put(set.name(), new LinkedHashSet<>());
+            elements.put(set.name(), new ArrayList<>());
         }
         Set<Bytes> returnKeys = new HashSet<>();
+        Function<Target, Optional<Ipv4>> addresses = memoised(desired);
         for (Forward forward : desired.state().forwards().values()) {
-            for (SetMember member : forwardElements(forward, desired)) {
+            for (SetMember member : forwardElements(forward, addresses)) {
                 // Two forwards to one target share its return-path entry: the first (by name) wins.
                 if (member.isReturnPath() && !returnKeys.add(member.element().key())) {
                     continue;
@@ -99,8 +105,12 @@ public final class Renderer {
      * to the same target.
      */
     public static List<SetMember> forwardElements(Forward forward, Desired desired) {
+        return forwardElements(forward, desired::addressOf);
+    }
+
+    private static List<SetMember> forwardElements(Forward forward, Function<Target, Optional<Ipv4>> addresses) {
         List<SetMember> members = new ArrayList<>();
-        List<Ipv4Range> allowed = Cidr.toRanges(forward.allow());
+        List<Ipv4Range> allowed = forward.allow().isEmpty() ? List.of() : Cidr.toRanges(forward.allow());
         for (int port = forward.listen().first(); port <= forward.listen().last(); port++) {
             Bytes listenKey = KernelLayout.protoPort(forward.proto(), port);
             if (!allowed.isEmpty()) {
@@ -114,7 +124,7 @@ public final class Renderer {
                 }
             }
             Target target = forward.targetFor(port);
-            Optional<Ipv4> address = desired.addressOf(target);
+            Optional<Ipv4> address = addresses.apply(target);
             if (address.isEmpty()) {
                 continue;
             }
@@ -137,9 +147,23 @@ public final class Renderer {
         return members;
     }
 
-    /** {@code fib daddr type local meta l4proto . th dport @guarded ip saddr . meta l4proto . th dport != @allowed drop}. */
+    /** Target addresses looked up once per host: parsing a literal is the costliest step at 50,000 forwards. */
+    private static Function<Target, Optional<Ipv4>> memoised(Desired desired) {
+        Map<String, Optional<Ipv4>> byHost = new HashMap<>();
+        return target -> byHost.computeIfAbsent(target.host(), host -> desired.addressOf(target));
+    }
+
+    /**
+     * {@code ct direction original fib daddr type local meta l4proto . th dport @guarded ip saddr .
+     * meta l4proto . th dport != @allowed drop}. The direction test spares replies: a reply to a
+     * masqueraded connection whose client used a guarded port as its source port comes back to the
+     * NAT's own address on that port from a target that is not on the allow-list.
+     */
     static Rule allowlistRule() {
-        List<Expr> exprs = new ArrayList<>(destinationIsLocal());
+        List<Expr> exprs = new ArrayList<>();
+        exprs.add(new Ct(Ct.NFT_CT_DIRECTION, REG_1, OptionalInt.empty()));
+        exprs.add(Cmp.eq(REG_1, Bytes.of((byte) IP_CT_DIR_ORIGINAL)));
+        exprs.addAll(destinationIsLocal());
         exprs.addAll(loadProtoPort());
         exprs.add(Lookup.member(REG_1, KernelLayout.SET_GUARDED));
         exprs.add(Payload.ipSaddr(REG_1));
@@ -245,7 +269,14 @@ public final class Renderer {
                 .array());
     }
 
+    /**
+     * The cmp data for {@code oifname NAME}: the name NUL-padded to IFNAMSIZ, or for {@code "ens*"}
+     * just the prefix bytes, which nft uses for a wildcard match.
+     */
     private static Bytes interfaceName(String name) {
+        if (name.endsWith("*")) {
+            return Bytes.of(name.substring(0, name.length() - 1).getBytes(StandardCharsets.UTF_8));
+        }
         byte[] padded = new byte[IFNAMSIZ];
         byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
         System.arraycopy(utf8, 0, padded, 0, utf8.length);

@@ -1,0 +1,81 @@
+package dev.natagent.agent.reconcile;
+
+import dev.natagent.nft.Batch;
+import dev.natagent.nft.Chain;
+import dev.natagent.nft.NftSet;
+import dev.natagent.nft.Rule;
+import dev.natagent.nft.SetElement;
+import dev.natagent.nft.Table;
+import dev.natagent.nft.client.NftClient;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@link NftPort} over the netlink {@link NftClient}. A listing is taken between two reads of the
+ * ruleset generation and repeated when they differ, so its parts (chains, sets, elements, rules)
+ * are one consistent snapshot, and its generation lets a batch computed from it be refused
+ * (ERESTART) should the ruleset change before the commit. Not thread-safe, like the client.
+ */
+public final class ClientNftPort implements NftPort {
+    private static final int MAX_LISTING_ATTEMPTS = 5;
+
+    private final NftClient client;
+
+    public ClientNftPort(NftClient client) {
+        this.client = client;
+    }
+
+    /** The current ruleset generation. */
+    public int generation() throws IOException {
+        return client.generation().genId();
+    }
+
+    @Override
+    public Optional<TableListing> list(String table) throws IOException {
+        for (int attempt = 1; attempt <= MAX_LISTING_ATTEMPTS; attempt++) {
+            int before = generation();
+            Optional<TableListing> listing = listOnce(table, before);
+            if (generation() == before) {
+                return listing;
+            }
+        }
+        throw new IOException(
+                "table " + table + " kept changing while being listed (" + MAX_LISTING_ATTEMPTS + " attempts)");
+    }
+
+    private Optional<TableListing> listOnce(String name, int generation) throws IOException {
+        Optional<Table> table =
+                client.listTables().stream().filter(t -> t.name().equals(name)).findFirst();
+        if (table.isEmpty()) {
+            return Optional.empty();
+        }
+        // The kernel does not filter every dump by table: keep only this table's objects.
+        List<Chain> chains = client.listChains(name).stream()
+                .filter(c -> c.table().equals(name))
+                .toList();
+        List<NftSet> sets = client.listSets(name).stream()
+                .filter(s -> s.table().equals(name))
+                .toList();
+        Map<String, List<SetElement>> elements = new LinkedHashMap<>();
+        for (NftSet set : sets) {
+            elements.put(set.name(), client.listElements(name, set.name()));
+        }
+        List<Rule> rules = client.listRules(name).stream()
+                .filter(r -> r.table().equals(name))
+                .toList();
+        return Optional.of(new TableListing(generation, table.get(), chains, sets, elements, rules));
+    }
+
+    @Override
+    public List<SetElement> listElements(String table, String set) throws IOException {
+        return client.listElements(table, set);
+    }
+
+    @Override
+    public void commit(Batch batch) throws IOException {
+        client.commit(batch);
+    }
+}

@@ -1,0 +1,173 @@
+package dev.natagent.agent.reconcile;
+
+import dev.natagent.nft.Chain;
+import dev.natagent.nft.NftBody;
+import dev.natagent.nft.NftMessage;
+import dev.natagent.nft.NftMsg;
+import dev.natagent.nft.NftSet;
+import dev.natagent.nft.Rule;
+import dev.natagent.nft.RuleFlush;
+import dev.natagent.nft.SetElements;
+import dev.natagent.nft.Table;
+import dev.natagent.nft.client.NftMonitor;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Heals drift: listens to nf_tables events ({@link NftMonitor.Listener}) and, when a transaction
+ * of another process touched table {@code ip nat_agent} (including a ruleset flush, which deletes
+ * every table), or events were lost, runs a full reconcile after a short debounce, so a burst of
+ * foreign transactions costs one repair. Our own transactions (NEWGEN from our request socket)
+ * are ignored. A periodic full check is the safety net for anything events cannot show. Repairs run
+ * on {@code executor}, never on the monitor's reader thread.
+ */
+public final class DriftWatcher implements NftMonitor.Listener {
+    public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(10);
+    public static final Duration DEFAULT_PERIOD = Duration.ofSeconds(60);
+    private static final Logger LOG = Logger.getLogger(DriftWatcher.class.getName());
+
+    private final Reconciler reconciler;
+    private final ScheduledExecutorService executor;
+    private final Duration debounce;
+    private final Clock clock;
+    /** Set by a foreign change to our table, cleared when its transaction ends (NEWGEN). */
+    private final AtomicBoolean foreignChangePending = new AtomicBoolean();
+
+    private final AtomicBoolean checkScheduled = new AtomicBoolean();
+    private final AtomicLong checks = new AtomicLong();
+    private final AtomicLong corrections = new AtomicLong();
+    private volatile Optional<Instant> lastCorrection = Optional.empty();
+    private volatile Optional<String> lastError = Optional.empty();
+
+    public DriftWatcher(Reconciler reconciler, ScheduledExecutorService executor, Duration debounce, Clock clock) {
+        this.reconciler = Objects.requireNonNull(reconciler, "reconciler");
+        this.executor = Objects.requireNonNull(executor, "executor");
+        this.debounce = Objects.requireNonNull(debounce, "debounce");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Starts the periodic full check every {@code period} (the settings' full_check_interval_seconds). */
+    public void startPeriodicCheck(Duration period) {
+        executor.scheduleWithFixedDelay(this::check, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void onChange(NftMessage change, boolean ours) {
+        if (!ours && touchesOurTable(change)) {
+            foreignChangePending.set(true);
+        }
+    }
+
+    @Override
+    public void onCommit(NftMonitor.Commit commit) {
+        if (foreignChangePending.getAndSet(false)) {
+            LOG.log(Level.INFO, "table {0} changed by {1} (pid {2}); restoring it", new Object[] {
+                KernelLayout.TABLE, commit.procName(), commit.procPid()
+            });
+            scheduleCheck();
+        }
+    }
+
+    @Override
+    public void onEventsLost(IOException cause) {
+        LOG.log(Level.WARNING, "nf_tables events were lost ({0}); checking the table", cause.getMessage());
+        scheduleCheck();
+    }
+
+    @Override
+    public void onFailure(IOException cause) {
+        lastError = Optional.of("monitor stopped: " + cause.getMessage());
+        LOG.log(Level.SEVERE, "nf_tables monitor failed; only the periodic check is left: {0}", cause.getMessage());
+    }
+
+    /** Full checks run so far (event-driven and periodic). */
+    public long checks() {
+        return checks.get();
+    }
+
+    /** Checks that found drift and repaired it. */
+    public long corrections() {
+        return corrections.get();
+    }
+
+    public Optional<Instant> lastCorrection() {
+        return lastCorrection;
+    }
+
+    /** The last failed check's error, cleared by the next check that succeeds. */
+    public Optional<String> lastError() {
+        return lastError;
+    }
+
+    private void scheduleCheck() {
+        if (checkScheduled.compareAndSet(false, true)) {
+            executor.schedule(
+                    () -> {
+                        checkScheduled.set(false);
+                        check();
+                    },
+                    debounce.toNanos(),
+                    TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** One full reconcile to the current desired state; counts and logs what it had to repair. */
+    void check() {
+        checks.incrementAndGet();
+        try {
+            Optional<Plan> plan = reconciler.reconcileCurrent();
+            lastError = Optional.empty();
+            if (plan.isPresent() && !plan.get().isEmpty()) {
+                corrections.incrementAndGet();
+                lastCorrection = Optional.of(clock.instant());
+                LOG.log(Level.WARNING, "drift in table {0} repaired: {1}", new Object[] {
+                    KernelLayout.TABLE, plan.get().steps()
+                });
+            }
+        } catch (ReconcileException e) {
+            lastError = Optional.of(e.getMessage());
+            LOG.log(Level.SEVERE, "drift check failed: {0}", e.getMessage());
+        } catch (RuntimeException e) {
+            // A bug must not kill the executor's schedule: report it and keep checking.
+            lastError = Optional.of(e.toString());
+            LOG.log(Level.SEVERE, "drift check failed", e);
+        }
+    }
+
+    /** Whether an event concerns table ip nat_agent (a DELTABLE from a ruleset flush included). */
+    static boolean touchesOurTable(NftMessage change) {
+        if (change.family() != NftMsg.NFPROTO_IPV4) {
+            return false;
+        }
+        NftBody body = change.body();
+        String table;
+        if (body instanceof Table t) {
+            table = t.name();
+        } else if (body instanceof Chain c) {
+            table = c.table();
+        } else if (body instanceof Rule r) {
+            table = r.table();
+        } else if (body instanceof RuleFlush f) {
+            table = f.table();
+        } else if (body instanceof NftSet s) {
+            table = s.table();
+        } else if (body instanceof SetElements e) {
+            table = e.table();
+        } else if (body instanceof dev.natagent.nft.CounterObject o) {
+            table = o.table();
+        } else {
+            return false;
+        }
+        return KernelLayout.TABLE.equals(table);
+    }
+}

@@ -1,0 +1,21 @@
+package dev.natagent.agent.sysctl;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What {@link Sysctls} last saw: each managed key's value as read (empty if unreadable), whether
+ * the agent manages them at all, how many writes it made, and the last write or read error.
+ */
+public record SysctlStatus(
+        boolean managed, Map<String, Optional<String>> values, long writes, Optional<String> lastError) {
+    public SysctlStatus {
+        values = Map.copyOf(values);
+    }
+
+    /** True when every managed key holds its wanted value. */
+    public boolean ok(Map<String, String> wanted) {
+        return wanted.entrySet().stream()
+                .allMatch(e -> values.getOrDefault(e.getKey(), Optional.empty()).equals(Optional.of(e.getValue())));
+    }
+}

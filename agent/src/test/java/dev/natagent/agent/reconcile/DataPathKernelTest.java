@@ -1,0 +1,174 @@
+package dev.natagent.agent.reconcile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.natagent.nft.client.NftClient;
+import dev.natagent.nft.expr.Counter;
+import dev.natagent.testing.KernelTests;
+import dev.natagent.testing.Netns;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Real packets through the rendered ruleset. Three namespaces joined by veth pairs:
+ *
+ * <pre>
+ * client 198.51.100.27 (+ .99, untrusted) --c0/n0-- nat 198.51.100.1, 203.0.113.73 | 10.0.1.1 --n1/e0-- node 10.0.1.230-232
+ * </pre>
+ *
+ * The NAT namespace holds the AWS example (redis 6379-6381 -> 10.0.1.230-232:6379, allowed from
+ * 198.51.100.27 only, masquerade). Servers are sockets of this JVM opened inside the namespaces; each
+ * answers with the addresses it saw, so the test sees where a connection landed and from where.
+ */
+@Tag(KernelTests.TAG)
+class DataPathKernelTest {
+    private static final int TIMEOUT_MILLIS = 1_000;
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private Netns client;
+    private Netns nat;
+    private Netns node;
+    private Reconciler reconciler;
+
+    @BeforeEach
+    void network() throws Exception {
+        KernelTests.requireKernel();
+        client = track(Netns.create());
+        nat = track(Netns.create());
+        node = track(Netns.create());
+        Netns.veth(client, "c0", "198.51.100.27/24", nat, "n0", "198.51.100.1/24");
+        Netns.veth(nat, "n1", "10.0.1.1/24", node, "e0", "10.0.1.230/24");
+        client.execOk("ip", "addr", "add", "198.51.100.99/24", "dev", "c0");
+        client.execOk("ip", "route", "add", "default", "via", "198.51.100.1");
+        nat.execOk("ip", "addr", "add", "203.0.113.73/32", "dev", "n0");
+        nat.execOk("sysctl", "-qw", "net.ipv4.ip_forward=1");
+        node.execOk("ip", "addr", "add", "10.0.1.231/24", "dev", "e0");
+        node.execOk("ip", "addr", "add", "10.0.1.232/24", "dev", "e0");
+        node.execOk("ip", "route", "add", "default", "via", "10.0.1.1");
+        NftClient nft = track(nat.call(NftClient::openIpv4));
+        reconciler = new Reconciler(new ClientNftPort(nft));
+        reconciler.reconcileFull(Desired.of(Examples.aws()));
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            resources.get(i).close();
+        }
+    }
+
+    @Test
+    void aTrustedClientReachesTheNodeOfEachPortAndRepliesComeBackMasqueraded() throws Exception {
+        server(node, "0.0.0.0", 6379);
+
+        assertEquals("10.0.1.230:6379 saw 10.0.1.1", connect("198.51.100.27", "203.0.113.73", 6379));
+        assertEquals("10.0.1.231:6379 saw 10.0.1.1", connect("198.51.100.27", "203.0.113.73", 6380));
+        assertEquals("10.0.1.232:6379 saw 10.0.1.1", connect("198.51.100.27", "203.0.113.73", 6381));
+        Counter redis = reconciler.forwardCounters().get("redis");
+        assertTrue(redis.packets() >= 3 && redis.bytes() > 0, "per-forward counters: " + redis);
+        assertEquals(0, reconciler.forwardCounters().get("memcached").packets());
+    }
+
+    @Test
+    void snatReturnPathRewritesTheSourceToTheGivenAddress() throws Exception {
+        nat.execOk("ip", "addr", "add", "10.0.1.2/24", "dev", "n1");
+        Desired snat = Desired.of(
+                Examples.aws().withForward(Examples.redis(dev.natagent.agent.model.ReturnPath.parse("10.0.1.2"))));
+        reconciler.applyChange(Desired.of(Examples.aws()), snat);
+        server(node, "0.0.0.0", 6379);
+
+        assertEquals("10.0.1.231:6379 saw 10.0.1.2", connect("198.51.100.27", "203.0.113.73", 6380));
+    }
+
+    @Test
+    void repliesReachAClientWhoseSourcePortIsAGuardedPort() throws Exception {
+        server(node, "0.0.0.0", 6379);
+
+        assertEquals("10.0.1.231:6379 saw 10.0.1.1", connectFrom(client, "198.51.100.27", 6381, "203.0.113.73", 6380));
+    }
+
+    @Test
+    void anUntrustedClientIsDropped() throws Exception {
+        server(node, "0.0.0.0", 6379);
+
+        assertThrows(SocketTimeoutException.class, () -> connect("198.51.100.99", "203.0.113.73", 6380));
+    }
+
+    @Test
+    void trafficRoutedThroughTheNatOnAForwardedPortIsNotHijacked() throws Exception {
+        server(client, "198.51.100.27", 6380);
+
+        assertEquals("198.51.100.27:6380 saw 10.0.1.230", connectFrom(node, "10.0.1.230", "198.51.100.27", 6380));
+    }
+
+    /** Opens a listener inside {@code netns} that answers each connection with "LOCAL saw PEER". */
+    private void server(Netns netns, String address, int port) throws Exception {
+        ServerSocket server = track(netns.call(() -> {
+            ServerSocket socket = new ServerSocket();
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(address), port));
+            return socket;
+        }));
+        Thread acceptor = new Thread(
+                () -> {
+                    while (!server.isClosed()) {
+                        try (Socket connection = server.accept();
+                                OutputStream out = connection.getOutputStream()) {
+                            InetSocketAddress local = (InetSocketAddress) connection.getLocalSocketAddress();
+                            InetSocketAddress peer = (InetSocketAddress) connection.getRemoteSocketAddress();
+                            String line = local.getAddress().getHostAddress() + ":" + local.getPort() + " saw "
+                                    + peer.getAddress().getHostAddress() + "\n";
+                            out.write(line.getBytes(StandardCharsets.US_ASCII));
+                        } catch (IOException e) {
+                            return;
+                        }
+                    }
+                },
+                "server-" + netns + "-" + port);
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    private String connect(String source, String destination, int port) throws Exception {
+        return connectFrom(client, source, destination, port);
+    }
+
+    private static String connectFrom(Netns netns, String source, String destination, int port) throws Exception {
+        return connectFrom(netns, source, 0, destination, port);
+    }
+
+    private static String connectFrom(Netns netns, String source, int sourcePort, String destination, int port)
+            throws Exception {
+        return netns.call(() -> {
+            try (Socket socket = new Socket()) {
+                socket.bind(new InetSocketAddress(InetAddress.getByName(source), sourcePort));
+                socket.connect(new InetSocketAddress(InetAddress.getByName(destination), port), TIMEOUT_MILLIS);
+                socket.setSoTimeout(TIMEOUT_MILLIS);
+                BufferedReader in =
+                        new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+                return in.readLine();
+            }
+        });
+    }
+
+    private <T extends AutoCloseable> T track(T resource) {
+        resources.add(resource);
+        return resource;
+    }
+}

@@ -1,0 +1,122 @@
+package dev.natagent.agent.reconcile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.natagent.agent.model.Protocol;
+import dev.natagent.nft.Batch;
+import dev.natagent.nft.NftBody;
+import dev.natagent.nft.NftMessage;
+import dev.natagent.nft.NftMsg;
+import dev.natagent.nft.SetElement;
+import dev.natagent.nft.SetElements;
+import dev.natagent.nft.Table;
+import dev.natagent.nft.client.NftMonitor;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The watcher's decisions, driven by hand-made events against the fake kernel. */
+class DriftWatcherTest {
+    private final FakeKernel kernel = new FakeKernel();
+    private final Reconciler reconciler = new Reconciler(kernel);
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+    private final DriftWatcher watcher =
+            new DriftWatcher(reconciler, executor, Duration.ofMillis(1), Clock.systemUTC());
+    private final Desired aws = Desired.of(Examples.aws());
+
+    @AfterEach
+    void stop() {
+        executor.shutdownNow();
+    }
+
+    @Test
+    void aForeignChangeToOurTableIsRepairedAndCounted() throws Exception {
+        reconciler.reconcileFull(aws);
+        Batch foreign = Batch.ipv4()
+                .delete(SetElements.of(
+                        KernelLayout.TABLE,
+                        KernelLayout.SET_FORWARDS,
+                        List.of(SetElement.key(KernelLayout.protoPort(Protocol.TCP, 6380)))));
+        kernel.commit(foreign);
+
+        watcher.onChange(
+                event(NftMsg.DELSETELEM, SetElements.of(KernelLayout.TABLE, KernelLayout.SET_FORWARDS, List.of())),
+                false);
+        watcher.onCommit(new NftMonitor.Commit(7, 99, 1234, "nft", false));
+        settle();
+
+        assertEquals(1, watcher.corrections());
+        assertTrue(watcher.lastCorrection().isPresent());
+        assertEquals(RendererTest.fixture("aws-masquerade.txt"), kernel.dump(KernelLayout.TABLE));
+    }
+
+    @Test
+    void ourOwnChangesAndOtherTablesAreIgnored() throws Exception {
+        reconciler.reconcileFull(aws);
+
+        watcher.onChange(event(NftMsg.DELTABLE, Table.of(KernelLayout.TABLE)), true);
+        watcher.onCommit(new NftMonitor.Commit(7, 4242, 1, "java", true));
+        watcher.onChange(event(NftMsg.DELTABLE, Table.of("other")), false);
+        watcher.onCommit(new NftMonitor.Commit(8, 99, 1234, "nft", false));
+        settle();
+
+        assertEquals(0, watcher.checks());
+    }
+
+    @Test
+    void aTableOfTheSameNameInAnotherFamilyIsNotOurs() {
+        NftMessage inet =
+                new NftMessage(NftMsg.DELTABLE, 0, 0, 99, NftMsg.NFPROTO_INET, 0, Table.of(KernelLayout.TABLE));
+
+        assertFalse(DriftWatcher.touchesOurTable(inet));
+        assertTrue(DriftWatcher.touchesOurTable(event(NftMsg.DELTABLE, Table.of(KernelLayout.TABLE))));
+    }
+
+    @Test
+    void lostEventsTriggerAFullCheck() throws Exception {
+        reconciler.reconcileFull(aws);
+        kernel.commit(Batch.ipv4().delete(Table.of(KernelLayout.TABLE)));
+
+        watcher.onEventsLost(new IOException("ENOBUFS"));
+        settle();
+
+        assertEquals(1, watcher.checks());
+        assertEquals(1, watcher.corrections());
+        assertEquals(RendererTest.fixture("aws-masquerade.txt"), kernel.dump(KernelLayout.TABLE));
+    }
+
+    @Test
+    void aFailedRepairIsReportedAndTheNextCheckClearsIt() throws Exception {
+        reconciler.reconcileFull(aws);
+        kernel.commit(Batch.ipv4().delete(Table.of(KernelLayout.TABLE)));
+        kernel.failNextCommit(1);
+
+        watcher.onEventsLost(new IOException("ENOBUFS"));
+        settle();
+        assertTrue(
+                watcher.lastError().orElseThrow().contains("EPERM"),
+                watcher.lastError().toString());
+
+        watcher.onEventsLost(new IOException("ENOBUFS"));
+        settle();
+        assertTrue(watcher.lastError().isEmpty());
+        assertEquals(1, watcher.corrections());
+    }
+
+    private static NftMessage event(int type, NftBody body) {
+        return new NftMessage(type, 0, 0, 99, NftMsg.NFPROTO_IPV4, 0, body);
+    }
+
+    /** Waits until the debounced check has run: the single thread runs tasks in trigger-time order. */
+    private void settle() throws Exception {
+        executor.schedule(() -> {}, 10, TimeUnit.MILLISECONDS).get(5, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,229 @@
+package dev.natagent.agent.reconcile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.natagent.agent.model.Cidr;
+import dev.natagent.agent.model.Forward;
+import dev.natagent.agent.model.NatState;
+import dev.natagent.agent.model.Outbound;
+import dev.natagent.agent.model.Protocol;
+import dev.natagent.agent.model.Settings;
+import dev.natagent.agent.model.Target;
+import dev.natagent.nft.Batch;
+import dev.natagent.nft.Rule;
+import dev.natagent.nft.SetElement;
+import dev.natagent.nft.SetElements;
+import dev.natagent.nft.client.NftClient;
+import dev.natagent.testing.KernelTests;
+import dev.natagent.testing.Netns;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** The reconciler against the real kernel, each test in a network namespace of its own. */
+@Tag(KernelTests.TAG)
+class ReconcilerKernelTest {
+    private Netns netns;
+    private NftClient client;
+    private ClientNftPort port;
+    private Reconciler reconciler;
+
+    @BeforeEach
+    void openNamespace() throws Exception {
+        KernelTests.requireKernel();
+        netns = Netns.create();
+        client = netns.call(NftClient::openIpv4);
+        port = new ClientNftPort(client);
+        reconciler = new Reconciler(port);
+    }
+
+    @AfterEach
+    void closeNamespace() throws IOException {
+        if (client != null) {
+            client.close();
+        }
+        if (netns != null) {
+            netns.close();
+        }
+    }
+
+    @Test
+    void nftListsTheTableExactlyAsDocumented() throws Exception {
+        reconciler.reconcileFull(Desired.of(Examples.aws()));
+
+        assertEquals(RendererTest.fixture("kernel-aws-masquerade.nft"), nftList());
+    }
+
+    @Test
+    void snatVariantListsAsDocumented() throws Exception {
+        reconciler.reconcileFull(Desired.of(Examples.awsSnat()));
+
+        assertEquals(RendererTest.fixture("kernel-aws-snat.nft"), nftList());
+    }
+
+    @Test
+    void outboundInterfacesMayBeWildcardsAndSourcesAreMerged() throws Exception {
+        Outbound outbound = new Outbound(
+                "private",
+                List.of(Cidr.parse("10.0.0.0/24"), Cidr.parse("10.0.1.0/24"), Cidr.parse("192.168.7.7")),
+                "ens*");
+
+        reconciler.reconcileFull(Desired.of(NatState.empty().withOutbound(outbound)));
+
+        String listed = nftList();
+        assertTrue(
+                listed.contains(
+                        "ip saddr 10.0.0.0/23 oifname \"ens*\" masquerade comment \"nat-agent:outbound:private\""),
+                listed);
+        assertTrue(listed.contains("ip saddr 192.168.7.7 oifname \"ens*\" masquerade"), listed);
+        assertTrue(new Reconciler(port)
+                .reconcileFull(Desired.of(NatState.empty().withOutbound(outbound)))
+                .isEmpty());
+    }
+
+    @Test
+    void aSecondReconcileAdoptsTheTableWithoutTouchingIt() throws Exception {
+        reconciler.reconcileFull(Desired.of(Examples.aws()));
+        List<Long> handles = ruleHandles();
+        int generation = port.generation();
+
+        Reconciler restarted = new Reconciler(port);
+        Plan plan = restarted.reconcileFull(Desired.of(Examples.aws()));
+
+        assertTrue(plan.isEmpty(), plan.steps().toString());
+        assertEquals(handles, ruleHandles());
+        assertEquals(generation, port.generation(), "no transaction at all");
+    }
+
+    @Test
+    void elementChangesAreAppliedWithoutTouchingRules() throws Exception {
+        Desired before = Desired.of(Examples.aws());
+        reconciler.reconcileFull(before);
+        List<Long> handles = ruleHandles();
+        Forward redis = Examples.aws().forward("redis").orElseThrow();
+        Forward moved = redis.withTargets(List.of(
+                Target.parse("10.0.1.230:6379"), Target.parse("10.0.1.233:6379"), Target.parse("10.0.1.232:6379")));
+        Desired after = Desired.of(Examples.aws().withForward(moved).withoutForward("memcached"));
+
+        reconciler.applyChange(before, after);
+
+        assertEquals(handles, ruleHandles());
+        String listed = nftList();
+        assertTrue(listed.contains("tcp . 6380 counter packets 0 bytes 0 : 10.0.1.233 . 6379"), listed);
+        assertTrue(!listed.contains("11211"), listed);
+        assertTrue(reconciler.reconcileFull(after).isEmpty(), "the incremental change left exactly the state");
+    }
+
+    @Test
+    void aRefusedBatchLeavesTheKernelUnchanged() throws Exception {
+        reconciler.reconcileFull(Desired.of(Examples.aws()));
+        String before = nftList();
+        Batch bad = Batch.ipv4()
+                .add(SetElements.of(
+                        KernelLayout.TABLE,
+                        KernelLayout.SET_GUARDED,
+                        List.of(SetElement.key(KernelLayout.protoPort(Protocol.TCP, 7000)))))
+                .delete(SetElements.of(
+                        KernelLayout.TABLE,
+                        KernelLayout.SET_GUARDED,
+                        List.of(SetElement.key(KernelLayout.protoPort(Protocol.TCP, 7001)))));
+
+        assertThrows(dev.natagent.nl.NetlinkException.class, () -> port.commit(bad));
+
+        assertEquals(before, nftList());
+    }
+
+    @Test
+    void driftIsRepairedElementByElementAndOtherTablesAreLeftAlone() throws Exception {
+        netns.execOk("nft", "add table ip other; add chain ip other c; add rule ip other c tcp dport 1 accept");
+        String other = netns.execOk("nft", "list", "table", "ip", "other");
+        Desired desired = Desired.of(Examples.aws());
+        reconciler.reconcileFull(desired);
+        String expected = nftList();
+        netns.execOk("nft", "delete element ip nat_agent forwards { tcp . 6380 }");
+        netns.execOk("nft", "add rule ip nat_agent prerouting tcp dport 22 accept");
+
+        Plan plan = reconciler.reconcileFull(desired);
+
+        assertEquals(
+                List.of(
+                        "delete rule prerouting handle " + foreignHandle(plan) + " (foreign)",
+                        "add 1 element(s) to forwards"),
+                plan.steps());
+        assertEquals(expected, nftList());
+        assertEquals(other, netns.execOk("nft", "list", "table", "ip", "other"));
+    }
+
+    @Test
+    void aDeletedTableIsCreatedAgain() throws Exception {
+        Desired desired = Desired.of(Examples.aws());
+        reconciler.reconcileFull(desired);
+        String expected = nftList();
+        netns.execOk("nft", "delete", "table", "ip", "nat_agent");
+
+        reconciler.reconcileFull(desired);
+
+        assertEquals(expected, nftList());
+    }
+
+    @Test
+    void fiftyThousandForwardsGoInOneBatchAreAdoptedAndChangeOneElementAtATime() throws Exception {
+        List<Forward> forwards = new ArrayList<>();
+        for (int i = 0; i < 50_000; i++) {
+            forwards.add(Forward.single(
+                    "f" + i,
+                    Protocol.TCP,
+                    10_000 + i,
+                    Target.parse("10.0." + (1 + i / 250) + "." + (1 + i % 250) + ":6379")));
+        }
+        Desired desired = Desired.of(NatState.of(Settings.DEFAULTS, forwards, List.of()));
+
+        long start = System.nanoTime();
+        reconciler.reconcileFull(desired);
+        long applied = System.nanoTime();
+        Plan again = new Reconciler(port).reconcileFull(desired);
+        long adopted = System.nanoTime();
+        assertTrue(again.isEmpty(), again.steps().toString());
+
+        Forward extra = Forward.single("extra", Protocol.UDP, 5353, Target.parse("10.0.1.53:53"));
+        Desired with = new Desired(desired.state().withForward(extra), Map.of());
+        List<Long> micros = new ArrayList<>();
+        Reconciler incremental = new Reconciler(port);
+        incremental.reconcileFull(desired);
+        for (int i = 0; i < 50; i++) {
+            long t0 = System.nanoTime();
+            incremental.applyForwards(desired, with, Set.of("extra"));
+            incremental.applyForwards(with, desired, Set.of("extra"));
+            micros.add((System.nanoTime() - t0) / 2_000);
+        }
+        Collections.sort(micros);
+        assertTrue(incremental.reconcileFull(desired).isEmpty());
+        System.out.printf(
+                "50k forwards: cold apply %d ms, adopt (list + compare) %d ms, one forward added or removed: median %d us%n",
+                (applied - start) / 1_000_000, (adopted - applied) / 1_000_000, micros.get(micros.size() / 2));
+    }
+
+    private long foreignHandle(Plan plan) {
+        String step = plan.steps().get(0);
+        return Long.parseLong(step.replaceAll(".*handle (\\d+).*", "$1"));
+    }
+
+    private List<Long> ruleHandles() throws IOException {
+        return port.list(KernelLayout.TABLE).orElseThrow().rules().stream()
+                .map(Rule::handle)
+                .toList();
+    }
+
+    private String nftList() throws IOException {
+        return netns.execOk("nft", "list", "table", "ip", "nat_agent");
+    }
+}

@@ -1,0 +1,282 @@
+package dev.natagent.agent.reconcile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.natagent.agent.model.Forward;
+import dev.natagent.agent.model.Ipv4;
+import dev.natagent.agent.model.NatState;
+import dev.natagent.agent.model.Protocol;
+import dev.natagent.agent.model.ReturnPath;
+import dev.natagent.agent.model.Target;
+import dev.natagent.nft.Batch;
+import dev.natagent.nft.Chain;
+import dev.natagent.nft.NftData;
+import dev.natagent.nft.NftSet;
+import dev.natagent.nft.Rule;
+import dev.natagent.nft.expr.Immediate;
+import dev.natagent.nft.expr.Lookup;
+import dev.natagent.nft.expr.Payload;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The reconciler against the in-memory kernel; states compared as text. */
+class ReconcilerTest {
+    private final FakeKernel kernel = new FakeKernel();
+    private final Reconciler reconciler = new Reconciler(kernel);
+    private final Desired aws = Desired.of(Examples.aws());
+
+    @Test
+    void anEmptyKernelGetsTheWholeTableInOneBatch() throws IOException {
+        reconciler.reconcileFull(aws);
+
+        assertEquals(1, kernel.commits());
+        assertEquals(RendererTest.fixture("aws-masquerade.txt"), kernel.dump(KernelLayout.TABLE));
+    }
+
+    @Test
+    void aMatchingTableIsAdoptedWithoutAnyChange() throws IOException {
+        reconciler.reconcileFull(aws);
+        List<Long> handles = kernel.ruleHandles(KernelLayout.TABLE, KernelLayout.CHAIN_POSTROUTING);
+
+        Plan plan = new Reconciler(kernel).reconcileFull(aws);
+
+        assertTrue(plan.isEmpty(), plan.steps().toString());
+        assertEquals(1, kernel.commits());
+        assertEquals(handles, kernel.ruleHandles(KernelLayout.TABLE, KernelLayout.CHAIN_POSTROUTING));
+    }
+
+    @Test
+    void aRetargetedForwardIsOneDeleteAndOneAddOfItsElement() throws IOException {
+        reconciler.reconcileFull(aws);
+        Desired moved = Desired.of(Examples.aws()
+                .withForward(Examples.redis(ReturnPath.MASQUERADE)
+                        .withTargets(List.of(
+                                Target.parse("10.0.1.230:6379"),
+                                Target.parse("10.0.1.239:6379"),
+                                Target.parse("10.0.1.232:6379")))));
+        int listings = kernel.listings();
+
+        Plan plan = reconciler.applyChange(aws, moved);
+
+        assertEquals(listings, kernel.listings(), "no kernel listing for an element change");
+        assertEquals(
+                List.of(
+                        "delete 1 element(s) of forwards",
+                        "delete 1 element(s) of masq_targets",
+                        "add 1 element(s) to forwards",
+                        "add 1 element(s) to masq_targets"),
+                plan.steps());
+        assertEquals(RendererTest.rendered(moved), kernel.dump(KernelLayout.TABLE));
+    }
+
+    @Test
+    void addingAndRemovingForwardsTouchesOnlyTheirElements() throws IOException {
+        reconciler.reconcileFull(aws);
+        Forward extra = Forward.single("extra", Protocol.UDP, 5353, Target.parse("10.0.1.53:53"));
+        Desired added = Desired.of(Examples.aws().withForward(extra));
+
+        Plan add = reconciler.applyChange(aws, added);
+        Plan remove = reconciler.applyChange(added, aws);
+
+        assertEquals(List.of("add 1 element(s) to forwards", "add 1 element(s) to masq_targets"), add.steps());
+        assertEquals(List.of("delete 1 element(s) of forwards", "delete 1 element(s) of masq_targets"), remove.steps());
+        assertEquals(RendererTest.fixture("aws-masquerade.txt"), kernel.dump(KernelLayout.TABLE));
+    }
+
+    @Test
+    void aSharedReturnPathEntryStaysWhileAnotherForwardStillUsesIt() throws IOException {
+        Forward a = Forward.single("a", Protocol.TCP, 7001, Target.parse("10.0.1.5:80"));
+        Forward b = Forward.single("b", Protocol.TCP, 7002, Target.parse("10.0.1.5:80"));
+        Desired both = Desired.of(NatState.empty().withForward(a).withForward(b));
+        Desired onlyB = Desired.of(NatState.empty().withForward(b));
+        reconciler.reconcileFull(both);
+
+        reconciler.applyChange(both, onlyB);
+        assertEquals(RendererTest.rendered(onlyB), kernel.dump(KernelLayout.TABLE));
+
+        reconciler.applyChange(onlyB, Desired.of(NatState.empty()));
+        assertEquals(RendererTest.rendered(Desired.of(NatState.empty())), kernel.dump(KernelLayout.TABLE));
+    }
+
+    @Test
+    void aChangedDnsAddressRetargetsTheForwardsUsingIt() throws IOException {
+        Forward node = Forward.single("node", Protocol.TCP, 6379, Target.parse("node-1.cache.example.com:6379"));
+        NatState state = NatState.empty().withForward(node);
+        Desired first = new Desired(state, Map.of("node-1.cache.example.com", Ipv4.parse("10.0.1.230")));
+        Desired second = new Desired(state, Map.of("node-1.cache.example.com", Ipv4.parse("10.0.1.231")));
+        reconciler.reconcileFull(first);
+
+        reconciler.applyChange(first, second);
+
+        assertEquals(RendererTest.rendered(second), kernel.dump(KernelLayout.TABLE));
+    }
+
+    @Test
+    void aForeignRuleInOurChainIsRemovedByHandleAndNothingElseChanges() throws IOException {
+        reconciler.reconcileFull(aws);
+        List<Long> ours = kernel.ruleHandles(KernelLayout.TABLE, KernelLayout.CHAIN_PREROUTING);
+        kernel.commit(Batch.ipv4()
+                .add(Rule.of(
+                        KernelLayout.TABLE,
+                        KernelLayout.CHAIN_PREROUTING,
+                        List.of(Immediate.verdict(NftData.Verdict.ACCEPT)),
+                        Optional.empty())));
+
+        Plan plan = reconciler.reconcileFull(aws);
+
+        assertEquals(1, plan.steps().size(), plan.steps().toString());
+        assertTrue(
+                plan.steps().get(0).startsWith("delete rule prerouting handle "),
+                plan.steps().toString());
+        assertEquals(ours, kernel.ruleHandles(KernelLayout.TABLE, KernelLayout.CHAIN_PREROUTING));
+    }
+
+    @Test
+    void foreignChainsSetsAndTheRulesUsingThemAreRemovedFromOurTable() throws IOException {
+        reconciler.reconcileFull(aws);
+        NftSet foreignSet = NftSet.set(KernelLayout.TABLE, "blocked", 0, NftSet.TYPE_IPV4_ADDR, 4, 9);
+        kernel.commit(Batch.ipv4()
+                .add(Chain.regular(KernelLayout.TABLE, "extra"))
+                .add(foreignSet)
+                .add(Rule.of(
+                        KernelLayout.TABLE,
+                        KernelLayout.CHAIN_ALLOWLIST,
+                        List.of(
+                                Payload.ipSaddr(1),
+                                Lookup.member(1, "blocked"),
+                                Immediate.verdict(NftData.Verdict.jump("extra"))),
+                        Optional.empty())));
+
+        Plan plan = reconciler.reconcileFull(aws);
+
+        assertEquals(3, plan.steps().size(), plan.steps().toString());
+        assertEquals(RendererTest.fixture("aws-masquerade.txt"), kernel.dump(KernelLayout.TABLE));
+    }
+
+    @Test
+    void aChainOfOursWithTheWrongHookMakesTheTableBeRebuiltInOneBatch() throws IOException {
+        reconciler.reconcileFull(aws);
+        kernel.commit(Batch.ipv4()
+                .delete(Chain.regular(KernelLayout.TABLE, KernelLayout.CHAIN_ALLOWLIST))
+                .add(Chain.base(KernelLayout.TABLE, KernelLayout.CHAIN_ALLOWLIST, "filter", Chain.Hook.INPUT, 0)));
+        int commits = kernel.commits();
+
+        reconciler.reconcileFull(aws);
+
+        assertEquals(commits + 1, kernel.commits());
+        assertEquals(RendererTest.fixture("aws-masquerade.txt"), kernel.dump(KernelLayout.TABLE));
+    }
+
+    @Test
+    void aDeletedTableIsRecreatedWhole() throws IOException {
+        reconciler.reconcileFull(aws);
+        kernel.commit(Batch.ipv4().delete(dev.natagent.nft.Table.of(KernelLayout.TABLE)));
+
+        reconciler.reconcileFull(aws);
+
+        assertEquals(RendererTest.fixture("aws-masquerade.txt"), kernel.dump(KernelLayout.TABLE));
+    }
+
+    @Test
+    void aRefusedBatchChangesNothingAndIsReportedWithItsErrno() throws IOException {
+        reconciler.reconcileFull(aws);
+        String before = kernel.dump(KernelLayout.TABLE);
+        kernel.failNextCommit(1);
+
+        ReconcileException e = assertThrows(
+                ReconcileException.class, () -> reconciler.applyChange(aws, Desired.of(Examples.awsSnat())));
+
+        assertEquals(1, e.netlinkError().orElseThrow().errno());
+        assertEquals(before, kernel.dump(KernelLayout.TABLE));
+        assertEquals(Optional.of(aws), reconciler.current(), "the reconciler still knows the old state");
+    }
+
+    @Test
+    void anElementBatchRefusedBecauseOfForeignEditsFallsBackToAFullReconcile() throws IOException {
+        reconciler.reconcileFull(aws);
+        kernel.commit(Batch.ipv4()
+                .delete(dev.natagent.nft.SetElements.of(
+                        KernelLayout.TABLE,
+                        KernelLayout.SET_FORWARDS,
+                        List.of(dev.natagent.nft.SetElement.key(KernelLayout.protoPort(Protocol.TCP, 11211))))));
+        Desired withoutMemcached = Desired.of(Examples.aws().withoutForward("memcached"));
+
+        reconciler.applyChange(aws, withoutMemcached);
+
+        assertEquals(RendererTest.rendered(withoutMemcached), kernel.dump(KernelLayout.TABLE));
+    }
+
+    @Test
+    void aStaleGenerationIsRetriedWithAFreshListing() throws IOException {
+        kernel.failNextCommit(85);
+
+        reconciler.reconcileFull(aws);
+
+        assertEquals(RendererTest.fixture("aws-masquerade.txt"), kernel.dump(KernelLayout.TABLE));
+    }
+
+    @Test
+    void lostRepliesAreResolvedByListingAgain() throws IOException {
+        kernel.loseNextReplies();
+
+        Plan retried = reconciler.reconcileFull(aws);
+
+        assertTrue(retried.isEmpty(), "the batch had been applied; the retry found nothing to do");
+        assertEquals(1, kernel.commits());
+        assertEquals(RendererTest.fixture("aws-masquerade.txt"), kernel.dump(KernelLayout.TABLE));
+    }
+
+    @Test
+    void aLostElementBatchIsFoundMissingAndAppliedByTheFallback() throws IOException {
+        reconciler.reconcileFull(aws);
+        Desired withoutMemcached = Desired.of(Examples.aws().withoutForward("memcached"));
+        kernel.dropNextCommit();
+
+        reconciler.applyChange(aws, withoutMemcached);
+
+        assertEquals(RendererTest.rendered(withoutMemcached), kernel.dump(KernelLayout.TABLE));
+        assertEquals(Optional.of(withoutMemcached), reconciler.current());
+    }
+
+    @Test
+    void aKernelThatKeepsRefusingIsReportedAfterTheLastAttemptAndNothingChanged() throws IOException {
+        reconciler.reconcileFull(aws);
+        String before = kernel.dump(KernelLayout.TABLE);
+        for (int i = 0; i < Reconciler.MAX_ATTEMPTS; i++) {
+            kernel.failNextCommit(85);
+        }
+
+        ReconcileException e =
+                assertThrows(ReconcileException.class, () -> reconciler.reconcileFull(Desired.of(Examples.awsSnat())));
+
+        assertTrue(e.netlinkError().orElseThrow().isStaleGeneration(), e.getMessage());
+        assertEquals(before, kernel.dump(KernelLayout.TABLE));
+        assertEquals(Optional.of(aws), reconciler.current());
+    }
+
+    @Test
+    void anOutboundChangeIsAFullReconcileOfTheRules() throws IOException {
+        reconciler.reconcileFull(aws);
+        Desired noOutbound = Desired.of(Examples.aws().withoutOutbound("private"));
+
+        Plan plan = reconciler.applyChange(aws, noOutbound);
+
+        assertEquals(1, plan.steps().size(), plan.steps().toString());
+        assertEquals(RendererTest.rendered(noOutbound), kernel.dump(KernelLayout.TABLE));
+    }
+
+    @Test
+    void otherTablesAreNeverTouched() throws IOException {
+        kernel.commit(Batch.ipv4().add(dev.natagent.nft.Table.of("other")));
+
+        reconciler.reconcileFull(aws);
+        reconciler.applyChange(aws, Desired.of(NatState.empty()));
+
+        assertEquals(List.of("other", KernelLayout.TABLE), kernel.tableNames());
+    }
+}

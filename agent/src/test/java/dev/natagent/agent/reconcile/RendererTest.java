@@ -1,0 +1,102 @@
+package dev.natagent.agent.reconcile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.natagent.agent.model.Forward;
+import dev.natagent.agent.model.Ipv4;
+import dev.natagent.agent.model.NatState;
+import dev.natagent.agent.model.PortRange;
+import dev.natagent.agent.model.Protocol;
+import dev.natagent.agent.model.ReturnPath;
+import dev.natagent.agent.model.Settings;
+import dev.natagent.agent.model.Target;
+import dev.natagent.nft.Batch;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Rendered states, loaded into the fake kernel and printed, against readable fixtures. */
+class RendererTest {
+    @Test
+    void awsExampleWithMasquerade() throws IOException {
+        assertEquals(fixture("aws-masquerade.txt"), rendered(Desired.of(Examples.aws())));
+    }
+
+    @Test
+    void awsExampleWithSnatToThePrivateAddress() throws IOException {
+        assertEquals(fixture("aws-snat.txt"), rendered(Desired.of(Examples.awsSnat())));
+    }
+
+    @Test
+    void emptyStateHasTheFixedRulesAndNoElements() throws IOException {
+        assertEquals(fixture("empty.txt"), rendered(Desired.of(NatState.empty())));
+    }
+
+    @Test
+    void dnsTargetsAppearOnceResolvedAndNotBefore() {
+        Forward node = Forward.single("node", Protocol.UDP, 5000, Target.parse("node-1.cache.example.com:5001"));
+        NatState state = NatState.empty().withForward(node);
+
+        Ruleset unresolved = Renderer.render(Desired.of(state));
+        Ruleset resolved =
+                Renderer.render(new Desired(state, Map.of("node-1.cache.example.com", Ipv4.parse("10.0.1.9"))));
+
+        assertEquals(0, unresolved.elementsOf(KernelLayout.SET_FORWARDS).size());
+        assertEquals("udp . 5000 : 10.0.1.9 . 5001", NftTextLines.elements(resolved, KernelLayout.SET_FORWARDS));
+    }
+
+    @Test
+    void forwardsToOneTargetShareItsReturnPathEntry() {
+        Forward a = Forward.single("a", Protocol.TCP, 7001, Target.parse("10.0.1.5:80"));
+        Forward b = Forward.single("b", Protocol.TCP, 7002, Target.parse("10.0.1.5:80"));
+        Forward none = new Forward(
+                "c",
+                Protocol.TCP,
+                PortRange.single(7003),
+                List.of(Target.parse("10.0.1.6:80")),
+                List.of(),
+                ReturnPath.NONE);
+        Ruleset rendered = Renderer.render(Desired.of(NatState.of(Settings.DEFAULTS, List.of(a, b, none), List.of())));
+
+        assertEquals("10.0.1.5 . tcp . 80", NftTextLines.elements(rendered, KernelLayout.SET_MASQ_TARGETS));
+        assertEquals(3, rendered.elementsOf(KernelLayout.SET_FORWARDS).size());
+    }
+
+    @Test
+    void overlappingAllowListsAreMergedBeforeTheyReachTheKernel() {
+        Forward forward = new Forward(
+                "f",
+                Protocol.TCP,
+                PortRange.single(6379),
+                List.of(Target.parse("10.0.1.5:6379")),
+                List.of(
+                        dev.natagent.agent.model.Cidr.parse("198.51.100.0/25"),
+                        dev.natagent.agent.model.Cidr.parse("198.51.100.128/25"),
+                        dev.natagent.agent.model.Cidr.parse("198.51.100.27/32")),
+                ReturnPath.MASQUERADE);
+
+        Ruleset rendered = Renderer.render(Desired.of(NatState.empty().withForward(forward)));
+
+        assertEquals("198.51.100.0/24 . tcp . 6379", NftTextLines.elements(rendered, KernelLayout.SET_ALLOWED));
+    }
+
+    static String rendered(Desired desired) throws IOException {
+        FakeKernel kernel = new FakeKernel();
+        Batch batch = Batch.ipv4();
+        Planner.create(batch, Renderer.render(desired));
+        kernel.commit(batch);
+        return kernel.dump(KernelLayout.TABLE);
+    }
+
+    static String fixture(String name) throws IOException {
+        try (InputStream in = RendererTest.class.getResourceAsStream("/reconcile/" + name)) {
+            if (in == null) {
+                throw new IOException("missing fixture /reconcile/" + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
