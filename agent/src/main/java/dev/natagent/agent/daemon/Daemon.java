@@ -13,9 +13,9 @@ import dev.natagent.agent.metrics.TextfileCollector;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.StateDiff;
 import dev.natagent.agent.model.ValidationException;
+import dev.natagent.agent.reconcile.ClientNftPort;
 import dev.natagent.agent.reconcile.DriftWatcher;
 import dev.natagent.agent.reconcile.Reconciler;
-import dev.natagent.agent.reconcile.SessionNftPort;
 import dev.natagent.agent.resolve.HostLookup;
 import dev.natagent.agent.resolve.JvmDnsCache;
 import dev.natagent.agent.resolve.TargetResolver;
@@ -28,12 +28,14 @@ import dev.natagent.agent.store.StateCorruptException;
 import dev.natagent.agent.store.StateStore;
 import dev.natagent.agent.sysctl.Sysctls;
 import dev.natagent.agent.validation.Validator;
-import dev.natagent.nl.NetlinkSession;
+import dev.natagent.nft.client.NftClient;
+import dev.natagent.nft.client.NftMonitor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -45,7 +47,6 @@ import java.util.logging.Logger;
 final class Daemon {
     private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
     private static final Duration DNS_CACHE_TTL = Duration.ofSeconds(5);
-    private static final Duration PROBE_INTERVAL = Duration.ofSeconds(30);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration TEXTFILE_INTERVAL = Duration.ofSeconds(15);
 
@@ -94,29 +95,34 @@ final class Daemon {
 
         Running running = new Running();
         try {
-            NetlinkSession session = running.add(NetlinkSession.open());
-            SessionNftPort port = new SessionNftPort(session);
-            Reconciler reconciler = new Reconciler(port);
             Clock clock = Clock.systemUTC();
+            ScheduledExecutorService scheduler = running.add(new Scheduler()).executor();
+            NftClient client = running.add(NftClient.openIpv4());
+            Reconciler reconciler = new Reconciler(new ClientNftPort(client));
+            DriftWatcher drift = new DriftWatcher(reconciler, scheduler, DriftWatcher.DEFAULT_DEBOUNCE, clock);
             TargetResolver resolver = new TargetResolver(HostLookup.system(), clock);
             resolver.resolve(TargetResolver.dnsHosts(initial));
-            Sysctls sysctls = Sysctls.system();
+            Sysctls sysctls = Sysctls.proc();
             HealthProber prober = running.add(new HealthProber(PROBE_TIMEOUT));
             Doctor doctor = new Doctor(Path.of("/proc"), sysctls, health, new NetlinkForeignDnat());
-            Views views = new Views(health, resolver, reconciler, prober, sysctls, doctor, clock, Main.version());
-            NatService service = new NatService(health, store, reconciler, resolver, validator, views, options.config());
-            AgentMetrics metrics = new AgentMetrics(new MetricRegistry(), new LiveMetricSources(service, views, sysctls));
+            Views views =
+                    new Views(health, resolver, reconciler, prober, sysctls, drift, doctor, clock, Main.version());
+            NatService service =
+                    new NatService(health, store, reconciler, resolver, validator, views, options.config());
+            AgentMetrics metrics =
+                    new AgentMetrics(new MetricRegistry(), new LiveMetricSources(service, views, sysctls));
             views.attach(metrics);
-            Loops loops = running.add(new Loops(service, reconciler, resolver, prober, sysctls, health, views, metrics));
+            Loops loops = new Loops(service, reconciler, resolver, prober, sysctls, health, views, metrics, scheduler);
 
             sysctls.ensure(initial.settings().manageIpForward());
-            if (store == null) {
-                LOG.severe("leaving the kernel table as it is: " + health.failureMessage());
+            if (health.isFailed()) {
+                LOG.severe("leaving the kernel table exactly as it is: " + health.failureMessage());
             } else {
                 systemd.status("reconciling " + initial.forwards().size() + " forwards");
-                loops.fullCheck("start-up");
+                loops.adopt();
+                running.add(NftMonitor.open(client.portId(), drift));
+                drift.startPeriodicCheck(Duration.ofSeconds(initial.settings().fullCheckIntervalSeconds()));
             }
-            running.add(DriftWatcher.start(port, session.portId(), loops::driftDetected));
             loops.schedule(initial.settings());
             daemon.metricsTextfilePath().ifPresent(path -> {
                 TextfileCollector collector = running.add(new TextfileCollector(path, metrics::prometheusText));
@@ -124,9 +130,11 @@ final class Daemon {
             });
             running.add(AdminServer.start(
                     AdminServerConfig.defaults(socket, group), new AdminDispatcher(service), metrics));
-            running.summary(health.isFailed()
-                    ? "FAILED: " + health.failureMessage()
-                    : initial.forwards().size() + " forwards, " + initial.outbounds().size() + " outbounds");
+            running.summary(
+                    health.isFailed()
+                            ? "FAILED: " + health.failureMessage()
+                            : initial.forwards().size() + " forwards, "
+                                    + initial.outbounds().size() + " outbounds");
             LOG.info("nat-agent " + Main.version() + " ready: " + running.summary() + "; socket " + socket);
             return running;
         } catch (IOException | RuntimeException e) {

@@ -12,7 +12,7 @@ import java.util.Optional;
 record LiveMetricSources(NatService service, Views views, Sysctls sysctls) implements MetricSources {
     @Override
     public Optional<Boolean> ipForward() {
-        return sysctls.ipForward();
+        return sysctls.status().ipForward();
     }
 
     @Override

@@ -20,20 +20,19 @@ import dev.natagent.agent.sysctl.Sysctls;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The daemon's background work, on one scheduler thread so reconciles never overlap: the periodic
- * full check (the safety net behind drift events), DNS re-resolution of node endpoints, target
- * health probes. Each task re-reads its interval from the current settings when it reschedules.
+ * The daemon's background work on the scheduler thread it shares with the drift watcher, so
+ * repairs and updates never overlap: adopting the kernel table at start-up, sysctl upkeep, DNS
+ * re-resolution of node endpoints, target health probes. Each task re-reads its interval from the
+ * current settings when it reschedules.
  */
-final class Loops implements AutoCloseable {
+final class Loops {
     private static final Logger LOG = Logger.getLogger(Loops.class.getName());
     private static final Duration PROBE_INTERVAL = Duration.ofSeconds(30);
 
@@ -45,12 +44,7 @@ final class Loops implements AutoCloseable {
     private final AgentHealth health;
     private final Views views;
     private final AgentMetrics metrics;
-    private final AtomicBoolean driftPending = new AtomicBoolean();
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "nat-agent-loops");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService scheduler;
 
     Loops(
             NatService service,
@@ -60,7 +54,8 @@ final class Loops implements AutoCloseable {
             Sysctls sysctls,
             AgentHealth health,
             Views views,
-            AgentMetrics metrics) {
+            AgentMetrics metrics,
+            ScheduledExecutorService scheduler) {
         this.service = service;
         this.reconciler = reconciler;
         this.resolver = resolver;
@@ -69,50 +64,46 @@ final class Loops implements AutoCloseable {
         this.health = health;
         this.views = views;
         this.metrics = metrics;
+        this.scheduler = scheduler;
     }
 
     void schedule(Settings initial) {
-        every(s -> Duration.ofSeconds(s.fullCheckIntervalSeconds()), () -> fullCheck("periodic check"), initial);
+        every(s -> Duration.ofSeconds(s.fullCheckIntervalSeconds()), this::housekeeping, initial);
         every(s -> Duration.ofSeconds(s.resolveIntervalSeconds()), this::resolveRound, initial);
         every(s -> PROBE_INTERVAL, this::probeRound, initial);
         scheduler.execute(this::probeRound);
     }
 
-    /** Called by the drift watcher (on its own thread) when someone else changed our table. */
-    void driftDetected() {
-        // A burst of events (a flush sends one per rule) needs one reconcile, not one each.
-        if (driftPending.compareAndSet(false, true)) {
-            scheduler.execute(() -> {
-                driftPending.set(false);
-                fullCheck("drift");
-            });
-        }
-    }
-
-    /** Lists the kernel table and commits the difference, if any. Never with an untrusted state. */
-    void fullCheck(String reason) {
+    /**
+     * Puts the kernel table in step with the state at start-up: adopted untouched when it already
+     * matches, else one atomic batch. Until this has succeeded once, the drift watcher has nothing
+     * to repair towards, so housekeeping retries it.
+     */
+    void adopt() {
         if (health.isFailed()) {
             return;
         }
-        sysctls.ensure(service.state().settings().manageIpForward());
         synchronized (service.writeLock()) {
             try (Timer.Context ignored = metrics.reconcile().time()) {
                 Plan plan = reconciler.reconcileFull(service.desired());
-                if (!plan.isEmpty()) {
-                    LOG.warning(reason + ": the kernel table differed; restored it (" + String.join("; ", plan.steps())
-                            + ")");
-                    if (!reason.equals("start-up")) {
-                        health.driftCorrected();
-                        metrics.driftCorrections().inc();
-                    }
-                } else if (reason.equals("start-up")) {
+                if (plan.isEmpty()) {
                     LOG.info("the kernel table already matches the state: adopted it untouched");
+                } else {
+                    LOG.info("brought the kernel table in step with the state: " + String.join("; ", plan.steps()));
                 }
                 health.kernelInSync();
             } catch (ReconcileException e) {
                 health.kernelUnknown(e.getMessage());
-                LOG.log(Level.WARNING, reason + ": could not reconcile the kernel table: " + e.getMessage(), e);
+                LOG.log(Level.WARNING, "could not put the state into the kernel (retried): " + e.getMessage(), e);
             }
+        }
+    }
+
+    /** Sysctls drift too (another tool may reset ip_forward); they are re-read and, if managed, fixed. */
+    private void housekeeping() {
+        sysctls.ensure(service.state().settings().manageIpForward());
+        if (reconciler.current().isEmpty()) {
+            adopt();
         }
     }
 
@@ -126,11 +117,14 @@ final class Loops implements AutoCloseable {
         Set<String> changed = resolver.resolve(hosts);
         for (String host : hosts) {
             resolver.status(host)
-                    .filter(s -> s.totalFailures() > before.getOrDefault(host, TargetStatus.unresolved(host)).totalFailures())
+                    .filter(s -> s.totalFailures()
+                            > before.getOrDefault(host, TargetStatus.unresolved(host))
+                                    .totalFailures())
                     .ifPresent(s -> {
                         metrics.resolveFailures().inc();
-                        LOG.warning("could not resolve " + host + " (keeping " + s.address().map(Object::toString)
-                                .orElse("no address") + "): " + s.lastError().orElse(""));
+                        LOG.warning("could not resolve " + host + " (keeping "
+                                + s.address().map(Object::toString).orElse("no address") + "): "
+                                + s.lastError().orElse(""));
                     });
         }
         if (changed.isEmpty() || health.isFailed()) {
@@ -180,10 +174,5 @@ final class Loops implements AutoCloseable {
                 },
                 interval.apply(initial).toMillis(),
                 TimeUnit.MILLISECONDS);
-    }
-
-    @Override
-    public void close() {
-        scheduler.shutdownNow();
     }
 }

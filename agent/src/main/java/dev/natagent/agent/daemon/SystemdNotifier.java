@@ -25,7 +25,8 @@ final class SystemdNotifier {
     }
 
     void ready(String status) {
-        send("READY=1\nSTATUS=" + status + "\nMAINPID=" + ProcessHandle.current().pid());
+        send("READY=1\nSTATUS=" + status + "\nMAINPID="
+                + ProcessHandle.current().pid());
     }
 
     void status(String status) {

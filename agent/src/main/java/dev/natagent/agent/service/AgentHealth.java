@@ -1,10 +1,9 @@
 package dev.natagent.agent.service;
 
-import java.util.concurrent.atomic.AtomicLong;
-
 /**
  * What status and doctor report about the agent itself: whether the state on disk could be
- * trusted, whether the kernel table matches, how often foreign changes were undone.
+ * trusted and whether the kernel table was last seen matching it (drift repairs are counted by
+ * the drift watcher).
  */
 public final class AgentHealth {
     /** Kernel table as last seen. */
@@ -18,7 +17,6 @@ public final class AgentHealth {
     private volatile String failure = "";
     private volatile Table table = Table.UNKNOWN;
     private volatile String tableDetail = "";
-    private final AtomicLong driftCorrections = new AtomicLong();
 
     /** The state on disk cannot be trusted: changes are refused until an operator fixes it. */
     public void stateFailed(String message) {
@@ -48,19 +46,11 @@ public final class AgentHealth {
         tableDetail = detail;
     }
 
-    public void driftCorrected() {
-        driftCorrections.incrementAndGet();
-    }
-
     public Table table() {
         return table;
     }
 
     public String tableDetail() {
         return tableDetail;
-    }
-
-    public long driftCorrections() {
-        return driftCorrections.get();
     }
 }

@@ -47,7 +47,7 @@ public final class Doctor {
 
     List<Finding> run(NatState state, Desired desired, Views views) {
         List<Finding> findings = new ArrayList<>();
-        stateAndTable(findings);
+        stateAndTable(views, findings);
         ipForward(findings);
         rpFilter(findings);
         returnRoutes(state, findings);
@@ -56,7 +56,7 @@ public final class Doctor {
         return findings;
     }
 
-    private void stateAndTable(List<Finding> findings) {
+    private void stateAndTable(Views views, List<Finding> findings) {
         if (health.isFailed()) {
             findings.add(new Finding(
                     Severity.ERROR,
@@ -64,25 +64,24 @@ public final class Doctor {
                     health.failureMessage(),
                     "restore a good state file (the previous one is kept as state.json.prev) and restart the agent"));
         }
-        switch (health.table()) {
-            case IN_SYNC -> findings.add(ok("kernel_table", "table ip nat_agent matches the desired state"));
-            case MISSING, DRIFTED -> findings.add(new Finding(
+        switch (views.tableWord()) {
+            case "in_sync" -> findings.add(ok("kernel_table", "table ip nat_agent matches the desired state"));
+            case "missing", "drifted" -> findings.add(new Finding(
                     Severity.ERROR,
                     "kernel_table",
-                    "table ip nat_agent is " + health.table().name().toLowerCase(java.util.Locale.ROOT) + ": "
-                            + health.tableDetail(),
+                    "table ip nat_agent is " + views.tableWord() + ": " + views.tableDetail(),
                     "the agent repairs it on the next check; if this persists, look for another process"
                             + " rewriting nftables (e.g. a boot script running 'nft flush ruleset')"));
-            case UNKNOWN -> findings.add(new Finding(
+            default -> findings.add(new Finding(
                     Severity.WARNING,
                     "kernel_table",
-                    "the kernel table has not been read yet" + detail(health.tableDetail()),
+                    "the kernel table could not be read" + detail(views.tableDetail()),
                     "check that the agent has CAP_NET_ADMIN"));
         }
     }
 
     private void ipForward(List<Finding> findings) {
-        Optional<Boolean> on = sysctls.ipForward();
+        Optional<Boolean> on = sysctls.status().ipForward();
         if (on.isEmpty()) {
             findings.add(new Finding(
                     Severity.WARNING, "ip_forward", "net.ipv4.ip_forward could not be read", "check /proc/sys"));
@@ -91,7 +90,10 @@ public final class Doctor {
                     Severity.ERROR,
                     "ip_forward",
                     "net.ipv4.ip_forward is 0: the kernel drops every forwarded packet"
-                            + sysctls.lastError().map(e -> " (" + e + ")").orElse(""),
+                            + sysctls.status()
+                                    .lastError()
+                                    .map(e -> " (" + e + ")")
+                                    .orElse(""),
                     "set settings.manage_ip_forward to true, or run 'sysctl -w net.ipv4.ip_forward=1'"));
         } else {
             findings.add(ok("ip_forward", "net.ipv4.ip_forward is 1"));
@@ -179,7 +181,9 @@ public final class Doctor {
             findings.add(new Finding(
                     Severity.WARNING, "foreign_dnat", "could not list other tables: " + e.getMessage(), ""));
         }
-        if (readText(procRoot.resolve("net/ip_tables_names")).map(t -> t.contains("nat")).orElse(false)) {
+        if (readText(procRoot.resolve("net/ip_tables_names"))
+                .map(t -> t.contains("nat"))
+                .orElse(false)) {
             findings.add(new Finding(
                     Severity.WARNING,
                     "legacy_iptables",
@@ -225,9 +229,9 @@ public final class Doctor {
                 continue;
             }
             try {
-                routes.add(new Route(
-                        Integer.reverseBytes((int) Long.parseLong(fields[1], 16)),
-                        Integer.reverseBytes((int) Long.parseLong(fields[7], 16))));
+                routes.add(
+                        new Route(Integer.reverseBytes((int) Long.parseLong(fields[1], 16)), Integer.reverseBytes((int)
+                                Long.parseLong(fields[7], 16))));
             } catch (NumberFormatException e) {
                 // Not a route line; /proc/net/route has a fixed layout, so skip what does not parse.
             }

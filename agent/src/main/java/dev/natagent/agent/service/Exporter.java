@@ -57,15 +57,20 @@ final class Exporter {
         out.append("delete table ip nat_agent\n");
         out.append("table ip nat_agent {\n");
         out.append("\tmap forwards {\n\t\ttype inet_proto . inet_service : ipv4_addr . inet_service\n\t\tcounter\n");
-        elements(out, mappings.stream()
-                .map(m -> m.forward().proto() + " . " + m.port() + " : " + m.address() + " . " + m.target().port())
-                .toList());
+        elements(
+                out,
+                mappings.stream()
+                        .map(m -> m.forward().proto() + " . " + m.port() + " : " + m.address() + " . "
+                                + m.target().port())
+                        .toList());
         out.append("\t}\n");
         out.append("\tset guarded {\n\t\ttype inet_proto . inet_service\n");
-        elements(out, mappings.stream()
-                .filter(m -> !m.forward().allow().isEmpty())
-                .map(m -> m.forward().proto() + " . " + m.port())
-                .toList());
+        elements(
+                out,
+                mappings.stream()
+                        .filter(m -> !m.forward().allow().isEmpty())
+                        .map(m -> m.forward().proto() + " . " + m.port())
+                        .toList());
         out.append("\t}\n");
         out.append("\tset allowed {\n\t\ttype ipv4_addr . inet_proto . inet_service\n\t\tflags interval\n");
         List<String> allowed = new ArrayList<>();
@@ -111,7 +116,8 @@ final class Exporter {
     private static List<String> returnTargets(List<PortMapping> mappings, ReturnPath.Kind kind, boolean withData) {
         return mappings.stream()
                 .filter(m -> m.forward().returnPath().kind() == kind)
-                .map(m -> m.address() + " . " + m.forward().proto() + " . " + m.target().port()
+                .map(m -> m.address() + " . " + m.forward().proto() + " . "
+                        + m.target().port()
                         + (withData ? " : " + m.forward().returnPath().snatAddress() : ""))
                 .distinct()
                 .toList();
@@ -137,7 +143,11 @@ final class Exporter {
             }
             String match = "-p " + m.forward().proto() + " -m addrtype --dst-type LOCAL --dport " + m.port();
             for (Cidr cidr : Cidr.merge(m.forward().allow())) {
-                out.append("-A NAT_AGENT_ALLOW ").append(match).append(" -s ").append(cidr).append(" -j RETURN\n");
+                out.append("-A NAT_AGENT_ALLOW ")
+                        .append(match)
+                        .append(" -s ")
+                        .append(cidr)
+                        .append(" -j RETURN\n");
             }
             out.append("-A NAT_AGENT_ALLOW ").append(match).append(" -j DROP\n");
         }

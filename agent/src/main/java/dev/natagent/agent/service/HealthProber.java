@@ -42,7 +42,8 @@ public final class HealthProber implements AutoCloseable {
 
     /** Probes {@code endpoints} (the first {@value #MAX_PER_ROUND}) and forgets all others. */
     public void probe(Collection<Endpoint> endpoints) throws InterruptedException {
-        List<Endpoint> round = endpoints.stream().distinct().limit(MAX_PER_ROUND).toList();
+        List<Endpoint> round =
+                endpoints.stream().distinct().limit(MAX_PER_ROUND).toList();
         results.keySet().retainAll(round);
         List<Future<?>> pending = round.stream()
                 .map(endpoint -> pool.submit(() -> results.put(endpoint, connect(endpoint))))
@@ -76,7 +77,8 @@ public final class HealthProber implements AutoCloseable {
     private Health connect(Endpoint endpoint) {
         try (Socket socket = new Socket()) {
             socket.connect(
-                    new InetSocketAddress(InetAddress.getByAddress(endpoint.address().toBytes()), endpoint.port()),
+                    new InetSocketAddress(
+                            InetAddress.getByAddress(endpoint.address().toBytes()), endpoint.port()),
                     (int) timeout.toMillis());
             return Health.UP;
         } catch (IOException e) {

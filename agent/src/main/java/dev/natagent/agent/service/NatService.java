@@ -265,9 +265,7 @@ public final class NatService implements AdminOperations {
     }
 
     static AdminException kernelError(ReconcileException e) {
-        String reason = e.netlinkError()
-                .map(n -> n.getMessage())
-                .orElse(e.getMessage());
+        String reason = e.netlinkError().map(n -> n.getMessage()).orElse(e.getMessage());
         return new AdminException(
                 ErrorCode.KERNEL_ERROR,
                 "the kernel refused the change (" + reason + "); nothing was changed",

@@ -21,6 +21,7 @@ import dev.natagent.agent.model.Outbound;
 import dev.natagent.agent.model.StateDiff;
 import dev.natagent.agent.model.Target;
 import dev.natagent.agent.reconcile.Desired;
+import dev.natagent.agent.reconcile.DriftWatcher;
 import dev.natagent.agent.reconcile.KernelLayout;
 import dev.natagent.agent.reconcile.Reconciler;
 import dev.natagent.agent.resolve.TargetResolver;
@@ -52,6 +53,7 @@ public final class Views {
     private final Reconciler reconciler;
     private final HealthProber prober;
     private final Sysctls sysctls;
+    private final DriftWatcher drift;
     private final Doctor doctor;
     private final Clock clock;
     private final Instant started;
@@ -64,6 +66,7 @@ public final class Views {
             Reconciler reconciler,
             HealthProber prober,
             Sysctls sysctls,
+            DriftWatcher drift,
             Doctor doctor,
             Clock clock,
             String version) {
@@ -72,6 +75,7 @@ public final class Views {
         this.reconciler = reconciler;
         this.prober = prober;
         this.sysctls = sysctls;
+        this.drift = drift;
         this.doctor = doctor;
         this.clock = clock;
         this.started = clock.instant();
@@ -97,12 +101,12 @@ public final class Views {
         if (health.isFailed()) {
             healthWord = "failed";
             message = health.failureMessage();
-        } else if (health.table() != AgentHealth.Table.IN_SYNC) {
+        } else if (!tableWord().equals("in_sync")) {
             healthWord = "degraded";
-            message = "kernel table " + tableWord() + (health.tableDetail().isEmpty() ? "" : ": " + health.tableDetail());
-        } else if (sysctls.lastError().isPresent()) {
+            message = "kernel table " + tableWord() + ": " + tableDetail();
+        } else if (sysctls.status().lastError().isPresent()) {
             healthWord = "degraded";
-            message = sysctls.lastError().get();
+            message = sysctls.status().lastError().get();
         } else {
             healthWord = "ok";
             message = "";
@@ -115,21 +119,27 @@ public final class Views {
                 generation,
                 state.forwards().size(),
                 state.outbounds().size(),
-                sysctls.ipForward().map(on -> on ? "on" : "off").orElse("unknown"),
+                sysctls.status().ipForward().map(on -> on ? "on" : "off").orElse("unknown"),
                 state.settings().manageIpForward(),
                 tableWord(),
-                health.driftCorrections());
+                drift.corrections());
     }
 
-    private String tableWord() {
+    /** in_sync, drifted, missing or unknown: the last failed repair outranks the start-up result. */
+    String tableWord() {
+        if (drift.lastError().isPresent()) {
+            return "drifted";
+        }
         return health.table().name().toLowerCase(Locale.ROOT);
+    }
+
+    String tableDetail() {
+        return drift.lastError().orElse(health.tableDetail());
     }
 
     public List<ForwardView> forwards(NatState state) {
         Map<Bytes, Counter> counters = kernelCounters();
-        return state.forwards().values().stream()
-                .map(f -> forward(f, counters))
-                .toList();
+        return state.forwards().values().stream().map(f -> forward(f, counters)).toList();
     }
 
     public ForwardView forward(Forward forward) {
@@ -153,7 +163,8 @@ public final class Views {
             Health targetHealth = address.map(a -> prober.health(new HealthProber.Endpoint(a, target.port())))
                     .orElse(Health.DOWN);
             healths.add(targetHealth);
-            targets.add(new TargetView(target.toString(), address.map(Ipv4::toString).orElse(null), targetHealth));
+            targets.add(new TargetView(
+                    target.toString(), address.map(Ipv4::toString).orElse(null), targetHealth));
         }
         return new ForwardView(
                 forward.name(),
@@ -186,7 +197,8 @@ public final class Views {
     public Map<String, ForwardStats> forwardStats(NatState state) {
         Map<String, ForwardStats> stats = new LinkedHashMap<>();
         for (ForwardView view : forwards(state)) {
-            long up = view.targets().stream().filter(t -> t.health() == Health.UP).count();
+            long up =
+                    view.targets().stream().filter(t -> t.health() == Health.UP).count();
             boolean probed = view.targets().stream().noneMatch(t -> t.health() == Health.UNKNOWN);
             double ratio = probed ? (double) up / view.targets().size() : Double.NaN;
             stats.put(view.name(), new ForwardStats(view.packets(), view.bytes(), ratio));
@@ -198,8 +210,7 @@ public final class Views {
         metrics.refresh();
         return switch (format) {
             case PROMETHEUS -> new TextDocument("prometheus", metrics.prometheusText());
-            case JSON -> new TextDocument(
-                    "json", ModelJson.write(MetricsJson.of(metrics, ModelJson.mapper())));
+            case JSON -> new TextDocument("json", ModelJson.write(MetricsJson.of(metrics, ModelJson.mapper())));
         };
     }
 
@@ -209,9 +220,7 @@ public final class Views {
 
     static OutboundView outbound(Outbound outbound) {
         return new OutboundView(
-                outbound.name(),
-                outbound.sources().stream().map(Cidr::toString).toList(),
-                outbound.outInterface());
+                outbound.name(), outbound.sources().stream().map(Cidr::toString).toList(), outbound.outInterface());
     }
 
     static StateChanges changes(StateDiff diff) {
