@@ -61,7 +61,8 @@ final class Daemon {
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 systemd.stopping();
-                LOG.info("stopping; the NAT rules stay in place");
+                // java.util.logging closes its handlers in its own shutdown hook: write directly.
+                System.err.println("<6>INFO Daemon: stopping; the NAT rules stay in place");
                 stop.countDown();
                 running.awaitClosed();
             }));
@@ -69,7 +70,7 @@ final class Daemon {
             stop.await();
             return 0;
         } catch (StartupException e) {
-            LOG.severe(e.getMessage());
+            LOG.log(Level.SEVERE, e.getMessage(), e.getCause() instanceof RuntimeException ? e.getCause() : null);
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -139,7 +140,7 @@ final class Daemon {
             return running;
         } catch (IOException | RuntimeException e) {
             running.close();
-            throw new StartupException("could not start: " + e.getMessage(), e);
+            throw new StartupException("could not start: " + describe(e), e);
         }
     }
 
@@ -192,7 +193,8 @@ final class Daemon {
         }
     }
 
-    static void logQuietly(String what, Exception e) {
-        LOG.log(Level.WARNING, what + ": " + e.getMessage(), e);
+    /** An exception as an operator reads it: its message, or its type when it has none (a bug). */
+    private static String describe(Exception e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getName();
     }
 }

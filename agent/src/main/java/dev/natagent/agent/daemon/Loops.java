@@ -84,8 +84,8 @@ final class Loops {
             return;
         }
         synchronized (service.writeLock()) {
-            try (Timer.Context ignored = metrics.reconcile().time()) {
-                Plan plan = reconciler.reconcileFull(service.desired());
+            try {
+                Plan plan = timed(() -> reconciler.reconcileFull(service.desired()));
                 if (plan.isEmpty()) {
                     LOG.info("the kernel table already matches the state: adopted it untouched");
                 } else {
@@ -133,13 +133,27 @@ final class Loops {
         synchronized (service.writeLock()) {
             Desired after = service.desired();
             Desired applied = reconciler.current().orElse(after);
-            try (Timer.Context ignored = metrics.reconcile().time()) {
-                reconciler.applyChange(applied, after);
+            try {
+                timed(() -> reconciler.applyChange(applied, after));
                 LOG.info("node address changed for " + changed + "; forwards updated");
                 countAddressChanges(state, changed);
             } catch (ReconcileException e) {
                 LOG.log(Level.WARNING, "could not apply new addresses of " + changed + ": " + e.getMessage(), e);
             }
+        }
+    }
+
+    /** A reconcile step, timed into the reconcile timer. */
+    private interface ReconcileStep {
+        Plan run() throws ReconcileException;
+    }
+
+    private Plan timed(ReconcileStep step) throws ReconcileException {
+        Timer.Context timing = metrics.reconcile().time();
+        try {
+            return step.run();
+        } finally {
+            timing.stop();
         }
     }
 

@@ -161,7 +161,7 @@ public final class NatService implements AdminOperations {
         if (dryRun) {
             NatState current = state;
             validator.check(current, proposed, false);
-            return new ApplyResult(false, revision(), Views.changes(StateDiff.between(current, proposed)));
+            return new ApplyResult(false, revision(), StateDiff.between(current, proposed));
         }
         synchronized (writeLock) {
             requireWritable();
@@ -170,7 +170,7 @@ public final class NatService implements AdminOperations {
             if (!diff.isEmpty()) {
                 commit(proposed, diff.changes(), null);
             }
-            return new ApplyResult(!diff.isEmpty(), store.revision(), Views.changes(diff));
+            return new ApplyResult(!diff.isEmpty(), store.revision(), diff);
         }
     }
 

@@ -5,7 +5,6 @@ import dev.natagent.agent.api.ForwardView;
 import dev.natagent.agent.api.Health;
 import dev.natagent.agent.api.MetricsFormat;
 import dev.natagent.agent.api.OutboundView;
-import dev.natagent.agent.api.StateChanges;
 import dev.natagent.agent.api.StatusView;
 import dev.natagent.agent.api.TargetView;
 import dev.natagent.agent.api.TextDocument;
@@ -18,15 +17,12 @@ import dev.natagent.agent.model.Ipv4;
 import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.Outbound;
-import dev.natagent.agent.model.StateDiff;
 import dev.natagent.agent.model.Target;
 import dev.natagent.agent.reconcile.Desired;
 import dev.natagent.agent.reconcile.DriftWatcher;
-import dev.natagent.agent.reconcile.KernelLayout;
 import dev.natagent.agent.reconcile.Reconciler;
 import dev.natagent.agent.resolve.TargetResolver;
 import dev.natagent.agent.sysctl.Sysctls;
-import dev.natagent.nft.Bytes;
 import dev.natagent.nft.expr.Counter;
 import java.io.IOException;
 import java.time.Clock;
@@ -138,7 +134,7 @@ public final class Views {
     }
 
     public List<ForwardView> forwards(NatState state) {
-        Map<Bytes, Counter> counters = kernelCounters();
+        Map<String, Counter> counters = kernelCounters();
         return state.forwards().values().stream().map(f -> forward(f, counters)).toList();
     }
 
@@ -146,16 +142,8 @@ public final class Views {
         return forward(forward, kernelCounters());
     }
 
-    private ForwardView forward(Forward forward, Map<Bytes, Counter> counters) {
-        long packets = 0;
-        long bytes = 0;
-        for (int port = forward.listen().first(); port <= forward.listen().last(); port++) {
-            Counter counter = counters.get(KernelLayout.protoPort(forward.proto(), port));
-            if (counter != null) {
-                packets += counter.packets();
-                bytes += counter.bytes();
-            }
-        }
+    private ForwardView forward(Forward forward, Map<String, Counter> counters) {
+        Counter counter = counters.getOrDefault(forward.name(), Counter.zero());
         List<TargetView> targets = new ArrayList<>();
         List<Health> healths = new ArrayList<>();
         for (Target target : forward.targets()) {
@@ -173,8 +161,8 @@ public final class Views {
                 targets,
                 forward.allow().stream().map(Cidr::toString).toList(),
                 forward.returnPath().toString(),
-                packets,
-                bytes,
+                counter.packets(),
+                counter.bytes(),
                 HealthProber.combine(healths));
     }
 
@@ -223,18 +211,7 @@ public final class Views {
                 outbound.name(), outbound.sources().stream().map(Cidr::toString).toList(), outbound.outInterface());
     }
 
-    static StateChanges changes(StateDiff diff) {
-        return new StateChanges(
-                diff.forwards().added().stream().map(Forward::name).toList(),
-                diff.forwards().removed().stream().map(Forward::name).toList(),
-                diff.forwards().changed().stream().map(c -> c.after().name()).toList(),
-                diff.outbounds().added().stream().map(Outbound::name).toList(),
-                diff.outbounds().removed().stream().map(Outbound::name).toList(),
-                diff.outbounds().changed().stream().map(c -> c.after().name()).toList(),
-                diff.settings() != null);
-    }
-
-    private Map<Bytes, Counter> kernelCounters() {
+    private Map<String, Counter> kernelCounters() {
         try {
             return reconciler.forwardCounters();
         } catch (IOException e) {
