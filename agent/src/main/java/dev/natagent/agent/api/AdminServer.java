@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -82,11 +83,9 @@ public final class AdminServer implements AutoCloseable {
         ObjectMapper mapper = ModelJson.mapper();
         this.decoder = new RequestDecoder(mapper);
         this.encoder = new ResponseEncoder(mapper);
+        GroupPrincipal group = adminGroup(config.adminGroup());
         this.readers = boundedPool("nat-agent-admin-reader", config.readerThreads(), config.queueCapacity());
         this.writer = boundedPool("nat-agent-admin-writer", 1, config.queueCapacity());
-        GroupPrincipal group = FileSystems.getDefault()
-                .getUserPrincipalLookupService()
-                .lookupPrincipalByGroupName(config.adminGroup());
         SocketPathGuard guard = new SocketPathGuard(ownUid);
         Path socket = config.socket().toAbsolutePath();
         guard.prepareDirectory(socket.getParent(), group);
@@ -126,6 +125,17 @@ public final class AdminServer implements AutoCloseable {
                 config.socket(),
                 config.adminGroup());
         return adminServer;
+    }
+
+    private static GroupPrincipal adminGroup(String name) throws IOException {
+        try {
+            return FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByGroupName(name);
+        } catch (UserPrincipalNotFoundException e) {
+            throw new IOException(
+                    "admin group '" + name + "' does not exist: create it (groupadd --system " + name
+                            + ") or name another with --admin-group",
+                    e);
+        }
     }
 
     public Path socketPath() {

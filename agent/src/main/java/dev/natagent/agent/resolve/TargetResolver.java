@@ -63,6 +63,25 @@ public final class TargetResolver {
         return changed;
     }
 
+    /**
+     * Looks up only the hosts in {@code hosts} never tried before, keeping all others as they are:
+     * what a single added forward needs, at the cost of its own names rather than every name.
+     */
+    public synchronized Set<String> resolveMissing(Collection<String> hosts) {
+        Set<String> changed = new TreeSet<>();
+        for (String host : hosts) {
+            if (statuses.containsKey(host)) {
+                continue;
+            }
+            TargetStatus after = attempt(TargetStatus.unresolved(host));
+            statuses.put(host, after);
+            if (after.address().isPresent()) {
+                changed.add(host);
+            }
+        }
+        return changed;
+    }
+
     /** The address to program for {@code target}: its literal, or the last good resolution. */
     public synchronized Optional<Ipv4> addressOf(Target target) {
         Optional<Ipv4> literal = target.literal();

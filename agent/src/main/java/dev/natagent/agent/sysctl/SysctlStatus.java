@@ -13,6 +13,12 @@ public record SysctlStatus(
         values = Map.copyOf(values);
     }
 
+    /** net.ipv4.ip_forward as last read: on, off, or empty when unreadable. */
+    public Optional<Boolean> ipForward() {
+        return values.getOrDefault(Sysctls.IP_FORWARD, Optional.empty())
+                .map(v -> v.trim().equals("1"));
+    }
+
     /** True when every managed key holds its wanted value. */
     public boolean ok(Map<String, String> wanted) {
         return wanted.entrySet().stream()

@@ -1,0 +1,200 @@
+package dev.natagent.agent.daemon;
+
+import com.codahale.metrics.MetricRegistry;
+import dev.natagent.agent.api.AdminDispatcher;
+import dev.natagent.agent.api.AdminServer;
+import dev.natagent.agent.api.AdminServerConfig;
+import dev.natagent.agent.config.AgentConfig;
+import dev.natagent.agent.config.ConfigException;
+import dev.natagent.agent.config.ConfigFile;
+import dev.natagent.agent.config.DaemonOptions;
+import dev.natagent.agent.metrics.AgentMetrics;
+import dev.natagent.agent.metrics.TextfileCollector;
+import dev.natagent.agent.model.NatState;
+import dev.natagent.agent.model.StateDiff;
+import dev.natagent.agent.model.ValidationException;
+import dev.natagent.agent.reconcile.ClientNftPort;
+import dev.natagent.agent.reconcile.DriftWatcher;
+import dev.natagent.agent.reconcile.Reconciler;
+import dev.natagent.agent.resolve.HostLookup;
+import dev.natagent.agent.resolve.JvmDnsCache;
+import dev.natagent.agent.resolve.TargetResolver;
+import dev.natagent.agent.service.AgentHealth;
+import dev.natagent.agent.service.Doctor;
+import dev.natagent.agent.service.HealthProber;
+import dev.natagent.agent.service.NatService;
+import dev.natagent.agent.service.Views;
+import dev.natagent.agent.store.StateCorruptException;
+import dev.natagent.agent.store.StateStore;
+import dev.natagent.agent.sysctl.Sysctls;
+import dev.natagent.agent.validation.Validator;
+import dev.natagent.nft.client.NftClient;
+import dev.natagent.nft.client.NftMonitor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Wires the daemon together and runs it until SIGTERM. Start-up order matters for "no blip": the
+ * state is loaded, the kernel table is read and adopted as is when it matches (else one atomic
+ * batch), and only then is the admin socket opened and systemd told we are ready.
+ */
+final class Daemon {
+    private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
+    private static final Duration DNS_CACHE_TTL = Duration.ofSeconds(5);
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration TEXTFILE_INTERVAL = Duration.ofSeconds(15);
+
+    /** Command-line overrides; null means "take the config file's value or the default". */
+    record Options(Path config, Path stateDir, Path socket, String adminGroup) {}
+
+    private Daemon() {}
+
+    static int run(Options options) {
+        SystemdNotifier systemd = SystemdNotifier.fromEnvironment();
+        try (Running running = start(options, systemd)) {
+            CountDownLatch stop = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                systemd.stopping();
+                // java.util.logging closes its handlers in its own shutdown hook: write directly.
+                System.err.println("<6>INFO Daemon: stopping; the NAT rules stay in place");
+                stop.countDown();
+                running.awaitClosed();
+            }));
+            systemd.ready(running.summary());
+            stop.await();
+            return 0;
+        } catch (StartupException e) {
+            LOG.log(Level.SEVERE, e.getMessage(), e.getCause() instanceof RuntimeException ? e.getCause() : null);
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    private static Running start(Options options, SystemdNotifier systemd) throws StartupException {
+        JvmDnsCache.limit(DNS_CACHE_TTL);
+        AgentConfig config = loadConfig(options.config());
+        DaemonOptions daemon = config.daemon();
+        Path stateDir = options.stateDir() != null ? options.stateDir() : daemon.stateDir();
+        Path socket = options.socket() != null ? options.socket() : daemon.adminSocket();
+        String group = options.adminGroup() != null ? options.adminGroup() : daemon.adminGroup();
+
+        AgentHealth health = new AgentHealth();
+        StateStore store = openStore(stateDir, health);
+        Validator validator = Validator.systemDefault();
+        if (store != null && store.isFresh()) {
+            seed(store, config.desired(), validator);
+        }
+        NatState initial = store == null ? NatState.empty() : store.state();
+
+        Running running = new Running();
+        try {
+            Clock clock = Clock.systemUTC();
+            ScheduledExecutorService scheduler = running.add(new Scheduler()).executor();
+            NftClient client = running.add(NftClient.openIpv4());
+            Reconciler reconciler = new Reconciler(new ClientNftPort(client));
+            DriftWatcher drift = new DriftWatcher(reconciler, scheduler, DriftWatcher.DEFAULT_DEBOUNCE, clock);
+            TargetResolver resolver = new TargetResolver(HostLookup.system(), clock);
+            resolver.resolve(TargetResolver.dnsHosts(initial));
+            Sysctls sysctls = Sysctls.proc();
+            HealthProber prober = running.add(new HealthProber(PROBE_TIMEOUT));
+            Doctor doctor = new Doctor(Path.of("/proc"), sysctls, health, new NetlinkForeignDnat());
+            Views views =
+                    new Views(health, resolver, reconciler, prober, sysctls, drift, doctor, clock, Main.version());
+            NatService service =
+                    new NatService(health, store, reconciler, resolver, validator, views, options.config());
+            AgentMetrics metrics =
+                    new AgentMetrics(new MetricRegistry(), new LiveMetricSources(service, views, sysctls));
+            views.attach(metrics);
+            Loops loops = new Loops(service, reconciler, resolver, prober, sysctls, health, views, metrics, scheduler);
+
+            sysctls.ensure(initial.settings().manageIpForward());
+            if (health.isFailed()) {
+                LOG.severe("leaving the kernel table exactly as it is: " + health.failureMessage());
+            } else {
+                systemd.status("reconciling " + initial.forwards().size() + " forwards");
+                loops.adopt();
+                running.add(NftMonitor.open(client.portId(), drift));
+                drift.startPeriodicCheck(Duration.ofSeconds(initial.settings().fullCheckIntervalSeconds()));
+            }
+            loops.schedule(initial.settings());
+            daemon.metricsTextfilePath().ifPresent(path -> {
+                TextfileCollector collector = running.add(new TextfileCollector(path, metrics::prometheusText));
+                collector.start(TEXTFILE_INTERVAL);
+            });
+            running.add(AdminServer.start(
+                    AdminServerConfig.defaults(socket, group), new AdminDispatcher(service), metrics));
+            running.summary(
+                    health.isFailed()
+                            ? "FAILED: " + health.failureMessage()
+                            : initial.forwards().size() + " forwards, "
+                                    + initial.outbounds().size() + " outbounds");
+            LOG.info("nat-agent " + Main.version() + " ready: " + running.summary() + "; socket " + socket);
+            return running;
+        } catch (IOException | RuntimeException e) {
+            running.close();
+            throw new StartupException("could not start: " + describe(e), e);
+        }
+    }
+
+    private static AgentConfig loadConfig(Path file) throws StartupException {
+        try {
+            return ConfigFile.loadIfPresent(file).orElse(AgentConfig.DEFAULTS);
+        } catch (ConfigException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
+    }
+
+    /** The store, or null when what is on disk cannot be trusted (then the kernel is left alone). */
+    private static StateStore openStore(Path dir, AgentHealth health) throws StartupException {
+        try {
+            StateStore store = StateStore.open(dir);
+            if (store.discardedTailBytes() > 0) {
+                LOG.warning("discarded " + store.discardedTailBytes()
+                        + " bytes of an unfinished journal record (a change that was never acknowledged)");
+            }
+            return store;
+        } catch (StateCorruptException e) {
+            health.stateFailed(e.getMessage());
+            return null;
+        } catch (IOException e) {
+            throw new StartupException("cannot use state directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void seed(StateStore store, NatState desired, Validator validator) throws StartupException {
+        if (desired.forwards().isEmpty() && desired.outbounds().isEmpty()) {
+            return;
+        }
+        try {
+            validator.check(NatState.empty(), desired, false);
+            store.append(StateDiff.between(NatState.empty(), desired).changes());
+            LOG.info("first start: seeded the state from the config file");
+        } catch (ValidationException e) {
+            throw new StartupException("the config file's state is not valid: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new StartupException("could not write the first state: " + e.getMessage(), e);
+        }
+    }
+
+    /** A start-up failure with a message meant for the operator. */
+    static final class StartupException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        StartupException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** An exception as an operator reads it: its message, or its type when it has none (a bug). */
+    private static String describe(Exception e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getName();
+    }
+}

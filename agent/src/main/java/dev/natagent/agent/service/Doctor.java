@@ -1,0 +1,267 @@
+package dev.natagent.agent.service;
+
+import dev.natagent.agent.api.Finding;
+import dev.natagent.agent.api.Finding.Severity;
+import dev.natagent.agent.api.ForwardView;
+import dev.natagent.agent.api.Health;
+import dev.natagent.agent.api.TargetView;
+import dev.natagent.agent.model.Cidr;
+import dev.natagent.agent.model.Forward;
+import dev.natagent.agent.model.Ipv4;
+import dev.natagent.agent.model.NatState;
+import dev.natagent.agent.model.ReturnPath;
+import dev.natagent.agent.reconcile.Desired;
+import dev.natagent.agent.sysctl.Sysctls;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * Checks for what silently breaks a NAT instance. Each finding says what to do about it. Reads
+ * /proc and the other owners' nf_tables rules; changes nothing.
+ */
+public final class Doctor {
+    /** DNAT rules of other tables (iptables-nft, firewalld, hand-written), by the ports they match. */
+    public interface ForeignDnat {
+        /** "table chain: rule" descriptions of foreign DNAT rules matching any of {@code tcpUdpPorts}. */
+        List<String> conflicts(Set<Integer> ports) throws IOException;
+    }
+
+    private final Path procRoot;
+    private final Sysctls sysctls;
+    private final AgentHealth health;
+    private final ForeignDnat foreignDnat;
+
+    public Doctor(Path procRoot, Sysctls sysctls, AgentHealth health, ForeignDnat foreignDnat) {
+        this.procRoot = procRoot;
+        this.sysctls = sysctls;
+        this.health = health;
+        this.foreignDnat = foreignDnat;
+    }
+
+    List<Finding> run(NatState state, Desired desired, Views views) {
+        List<Finding> findings = new ArrayList<>();
+        stateAndTable(views, findings);
+        ipForward(findings);
+        rpFilter(findings);
+        returnRoutes(state, findings);
+        foreignDnat(state, findings);
+        targets(views.forwards(state), findings);
+        return findings;
+    }
+
+    private void stateAndTable(Views views, List<Finding> findings) {
+        if (health.isFailed()) {
+            findings.add(new Finding(
+                    Severity.ERROR,
+                    "state",
+                    health.failureMessage(),
+                    "restore a good state file (the previous one is kept as state.json.prev) and restart the agent"));
+        }
+        switch (views.tableWord()) {
+            case "in_sync" -> findings.add(ok("kernel_table", "table ip nat_agent matches the desired state"));
+            case "missing", "drifted" -> findings.add(new Finding(
+                    Severity.ERROR,
+                    "kernel_table",
+                    "table ip nat_agent is " + views.tableWord() + ": " + views.tableDetail(),
+                    "the agent repairs it on the next check; if this persists, look for another process"
+                            + " rewriting nftables (e.g. a boot script running 'nft flush ruleset')"));
+            default -> findings.add(new Finding(
+                    Severity.WARNING,
+                    "kernel_table",
+                    "the kernel table could not be read" + detail(views.tableDetail()),
+                    "check that the agent has CAP_NET_ADMIN"));
+        }
+    }
+
+    private void ipForward(List<Finding> findings) {
+        Optional<Boolean> on = sysctls.status().ipForward();
+        if (on.isEmpty()) {
+            findings.add(new Finding(
+                    Severity.WARNING, "ip_forward", "net.ipv4.ip_forward could not be read", "check /proc/sys"));
+        } else if (!on.get()) {
+            findings.add(new Finding(
+                    Severity.ERROR,
+                    "ip_forward",
+                    "net.ipv4.ip_forward is 0: the kernel drops every forwarded packet"
+                            + sysctls.status()
+                                    .lastError()
+                                    .map(e -> " (" + e + ")")
+                                    .orElse(""),
+                    "set settings.manage_ip_forward to true, or run 'sysctl -w net.ipv4.ip_forward=1'"));
+        } else {
+            findings.add(ok("ip_forward", "net.ipv4.ip_forward is 1"));
+        }
+    }
+
+    /** Strict reverse-path filtering (1) drops DNATed or asymmetric traffic on multi-homed NAT instances. */
+    private void rpFilter(List<Finding> findings) {
+        Path conf = procRoot.resolve("sys/net/ipv4/conf");
+        int all = readInt(conf.resolve("all/rp_filter")).orElse(0);
+        List<String> strict = new ArrayList<>();
+        try (Stream<Path> interfaces = Files.list(conf)) {
+            for (Path iface : interfaces.sorted().toList()) {
+                String name = iface.getFileName().toString();
+                if (name.equals("all") || name.equals("default") || name.equals("lo")) {
+                    continue;
+                }
+                // The kernel uses the larger of conf/all and conf/IFACE.
+                if (Math.max(all, readInt(iface.resolve("rp_filter")).orElse(0)) == 1) {
+                    strict.add(name);
+                }
+            }
+        } catch (IOException e) {
+            findings.add(new Finding(Severity.WARNING, "rp_filter", "could not read " + conf, "check /proc/sys"));
+            return;
+        }
+        if (strict.isEmpty()) {
+            findings.add(ok("rp_filter", "no interface uses strict reverse-path filtering"));
+        } else {
+            findings.add(new Finding(
+                    Severity.WARNING,
+                    "rp_filter",
+                    "strict reverse-path filtering (rp_filter=1) on " + String.join(", ", strict),
+                    "set net.ipv4.conf.all.rp_filter and net.ipv4.conf.<iface>.rp_filter to 2 (loose) or 0"));
+        }
+    }
+
+    /** A forward without SNAT needs this instance to route back to its clients. */
+    private void returnRoutes(NatState state, List<Finding> findings) {
+        List<Route> routes = routes();
+        for (Forward forward : state.forwards().values()) {
+            if (forward.returnPath().kind() != ReturnPath.Kind.NONE) {
+                continue;
+            }
+            List<Cidr> clients = forward.allow().isEmpty() ? List.of(Cidr.parse("0.0.0.0/0")) : forward.allow();
+            for (Cidr client : clients) {
+                if (routes.stream().noneMatch(r -> r.covers(client.network()))) {
+                    findings.add(new Finding(
+                            Severity.ERROR,
+                            "return_route",
+                            "forward " + forward.name() + " has snat none but there is no route to " + client,
+                            "add a route to " + client + " or use --snat masquerade"));
+                }
+            }
+            findings.add(new Finding(
+                    Severity.OK,
+                    "return_route",
+                    "forward " + forward.name() + " has snat none: its targets must route replies through this"
+                            + " instance",
+                    ""));
+        }
+    }
+
+    private void foreignDnat(NatState state, List<Finding> findings) {
+        Set<Integer> ports = new TreeSet<>();
+        for (Forward forward : state.forwards().values()) {
+            for (int port = forward.listen().first(); port <= forward.listen().last(); port++) {
+                ports.add(port);
+            }
+        }
+        try {
+            List<String> conflicts = ports.isEmpty() ? List.of() : foreignDnat.conflicts(ports);
+            for (String conflict : conflicts) {
+                findings.add(new Finding(
+                        Severity.ERROR,
+                        "foreign_dnat",
+                        "another table DNATs a port we forward: " + conflict,
+                        "remove that rule (iptables-nft -t nat -S / nft list ruleset show it); whichever"
+                                + " runs first wins"));
+            }
+            if (conflicts.isEmpty()) {
+                findings.add(ok("foreign_dnat", "no other nftables table DNATs our ports"));
+            }
+        } catch (IOException e) {
+            findings.add(new Finding(
+                    Severity.WARNING, "foreign_dnat", "could not list other tables: " + e.getMessage(), ""));
+        }
+        if (readText(procRoot.resolve("net/ip_tables_names"))
+                .map(t -> t.contains("nat"))
+                .orElse(false)) {
+            findings.add(new Finding(
+                    Severity.WARNING,
+                    "legacy_iptables",
+                    "the legacy iptables nat table is loaded; its DNAT rules are invisible to nftables",
+                    "check 'iptables-legacy -t nat -S' for DNAT rules on the same ports"));
+        }
+    }
+
+    private static void targets(List<ForwardView> forwards, List<Finding> findings) {
+        for (ForwardView forward : forwards) {
+            for (TargetView target : forward.targets()) {
+                if (target.address() == null) {
+                    findings.add(new Finding(
+                            Severity.ERROR,
+                            "target_resolved",
+                            "forward " + forward.name() + ": " + target.target() + " has never resolved",
+                            "check the DNS name and the instance's resolver"));
+                } else if (target.health() == Health.DOWN) {
+                    findings.add(new Finding(
+                            Severity.WARNING,
+                            "target_reachable",
+                            "forward " + forward.name() + ": " + target.target() + " (" + target.address()
+                                    + ") does not accept TCP connections",
+                            "check the node, its security group (allow this instance) and the route to it"));
+                }
+            }
+        }
+    }
+
+    /** One line of /proc/net/route: destination and mask, host byte order (little-endian hex). */
+    private record Route(int destination, int mask) {
+        boolean covers(Ipv4 address) {
+            return (address.bits() & mask) == destination;
+        }
+    }
+
+    private List<Route> routes() {
+        List<Route> routes = new ArrayList<>();
+        Optional<String> table = readText(procRoot.resolve("net/route"));
+        for (String line : table.orElse("").split("\n")) {
+            String[] fields = line.trim().split("\\s+");
+            if (fields.length < 8 || fields[0].equals("Iface")) {
+                continue;
+            }
+            try {
+                routes.add(
+                        new Route(Integer.reverseBytes((int) Long.parseLong(fields[1], 16)), Integer.reverseBytes((int)
+                                Long.parseLong(fields[7], 16))));
+            } catch (NumberFormatException e) {
+                // Not a route line; /proc/net/route has a fixed layout, so skip what does not parse.
+            }
+        }
+        return routes;
+    }
+
+    private static Finding ok(String check, String message) {
+        return new Finding(Severity.OK, check, message, "");
+    }
+
+    private static String detail(String text) {
+        return text.isEmpty() ? "" : ": " + text;
+    }
+
+    private static Optional<Integer> readInt(Path file) {
+        return readText(file).flatMap(text -> {
+            try {
+                return Optional.of(Integer.parseInt(text.trim()));
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    private static Optional<String> readText(Path file) {
+        try {
+            return Optional.of(Files.readString(file));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package dev.natagent.agent.service;
+
+import dev.natagent.agent.api.ExportFormat;
+import dev.natagent.agent.api.TextDocument;
+import dev.natagent.agent.model.Cidr;
+import dev.natagent.agent.model.Forward;
+import dev.natagent.agent.model.Ipv4;
+import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.model.NatState;
+import dev.natagent.agent.model.Outbound;
+import dev.natagent.agent.model.ReturnPath;
+import dev.natagent.agent.model.Target;
+import dev.natagent.agent.reconcile.Desired;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.StringJoiner;
+
+/**
+ * The export op: the desired state as JSON (what apply takes), as an {@code nft -f} script of the
+ * same table, or as {@code iptables-restore} input for hosts that still run iptables. Targets whose
+ * DNS name has not resolved yet are left out of the kernel forms, as they are of the kernel.
+ */
+final class Exporter {
+    private Exporter() {}
+
+    static TextDocument export(NatState state, Desired desired, ExportFormat format) {
+        return switch (format) {
+            case JSON -> new TextDocument("json", ModelJson.write(state));
+            case NFT -> new TextDocument("nft", nftScript(state, desired));
+            case IPTABLES -> new TextDocument("iptables", iptablesRestore(state, desired));
+        };
+    }
+
+    /** One entry per listen port whose target has an address. */
+    private record PortMapping(Forward forward, int port, Ipv4 address, Target target) {}
+
+    private static List<PortMapping> mappings(NatState state, Desired desired) {
+        List<PortMapping> out = new ArrayList<>();
+        for (Forward forward : state.forwards().values()) {
+            for (int port = forward.listen().first(); port <= forward.listen().last(); port++) {
+                Target target = forward.targetFor(port);
+                Optional<Ipv4> address = desired.addressOf(target);
+                if (address.isPresent()) {
+                    out.add(new PortMapping(forward, port, address.get(), target));
+                }
+            }
+        }
+        return out;
+    }
+
+    static String nftScript(NatState state, Desired desired) {
+        List<PortMapping> mappings = mappings(state, desired);
+        StringBuilder out = new StringBuilder();
+        out.append("# nat-agent desired state as an nft script (nft -f). Load it only where no agent runs.\n");
+        out.append("table ip nat_agent\n");
+        out.append("delete table ip nat_agent\n");
+        out.append("table ip nat_agent {\n");
+        out.append("\tmap forwards {\n\t\ttype inet_proto . inet_service : ipv4_addr . inet_service\n\t\tcounter\n");
+        elements(
+                out,
+                mappings.stream()
+                        .map(m -> m.forward().proto() + " . " + m.port() + " : " + m.address() + " . "
+                                + m.target().port())
+                        .toList());
+        out.append("\t}\n");
+        out.append("\tset guarded {\n\t\ttype inet_proto . inet_service\n");
+        elements(
+                out,
+                mappings.stream()
+                        .filter(m -> !m.forward().allow().isEmpty())
+                        .map(m -> m.forward().proto() + " . " + m.port())
+                        .toList());
+        out.append("\t}\n");
+        out.append("\tset allowed {\n\t\ttype ipv4_addr . inet_proto . inet_service\n\t\tflags interval\n");
+        List<String> allowed = new ArrayList<>();
+        for (PortMapping m : mappings) {
+            for (Cidr cidr : Cidr.merge(m.forward().allow())) {
+                allowed.add(cidr + " . " + m.forward().proto() + " . " + m.port());
+            }
+        }
+        elements(out, allowed);
+        out.append("\t}\n");
+        out.append("\tset masq_targets {\n\t\ttype ipv4_addr . inet_proto . inet_service\n");
+        elements(out, returnTargets(mappings, ReturnPath.Kind.MASQUERADE, false));
+        out.append("\t}\n");
+        out.append("\tmap snat_targets {\n\t\ttype ipv4_addr . inet_proto . inet_service : ipv4_addr\n");
+        elements(out, returnTargets(mappings, ReturnPath.Kind.SNAT, true));
+        out.append("\t}\n");
+        out.append("\tchain allowlist {\n\t\ttype filter hook prerouting priority mangle; policy accept;\n");
+        out.append("\t\tfib daddr type local meta l4proto . th dport @guarded"
+                + " ip saddr . meta l4proto . th dport != @allowed drop comment \"nat-agent:allowlist\"\n\t}\n");
+        out.append("\tchain prerouting {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n");
+        out.append("\t\tfib daddr type local dnat ip to meta l4proto . th dport map @forwards"
+                + " comment \"nat-agent:dnat\"\n\t}\n");
+        out.append("\tchain postrouting {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n");
+        out.append("\t\tct status dnat ip daddr . meta l4proto . th dport @masq_targets masquerade"
+                + " comment \"nat-agent:return:masquerade\"\n");
+        out.append("\t\tct status dnat snat to ip daddr . meta l4proto . th dport map @snat_targets"
+                + " comment \"nat-agent:return:snat\"\n");
+        for (Outbound outbound : state.outbounds().values()) {
+            for (Cidr source : Cidr.merge(outbound.sources())) {
+                out.append("\t\tip saddr ")
+                        .append(source)
+                        .append(" oifname \"")
+                        .append(outbound.outInterface())
+                        .append("\" masquerade comment \"nat-agent:outbound:")
+                        .append(outbound.name())
+                        .append("\"\n");
+            }
+        }
+        out.append("\t}\n}\n");
+        return out.toString();
+    }
+
+    private static List<String> returnTargets(List<PortMapping> mappings, ReturnPath.Kind kind, boolean withData) {
+        return mappings.stream()
+                .filter(m -> m.forward().returnPath().kind() == kind)
+                .map(m -> m.address() + " . " + m.forward().proto() + " . "
+                        + m.target().port()
+                        + (withData ? " : " + m.forward().returnPath().snatAddress() : ""))
+                .distinct()
+                .toList();
+    }
+
+    private static void elements(StringBuilder out, List<String> elements) {
+        if (elements.isEmpty()) {
+            return;
+        }
+        StringJoiner joined = new StringJoiner(",\n\t\t\t     ", "\t\telements = { ", " }\n");
+        elements.forEach(joined::add);
+        out.append(joined);
+    }
+
+    static String iptablesRestore(NatState state, Desired desired) {
+        List<PortMapping> mappings = mappings(state, desired);
+        StringBuilder out = new StringBuilder();
+        out.append("# nat-agent desired state as iptables-restore input (load once with iptables-restore --noflush)\n");
+        out.append("*mangle\n:NAT_AGENT_ALLOW - [0:0]\n-F NAT_AGENT_ALLOW\n");
+        for (PortMapping m : mappings) {
+            if (m.forward().allow().isEmpty()) {
+                continue;
+            }
+            String match = "-p " + m.forward().proto() + " -m addrtype --dst-type LOCAL --dport " + m.port();
+            for (Cidr cidr : Cidr.merge(m.forward().allow())) {
+                out.append("-A NAT_AGENT_ALLOW ")
+                        .append(match)
+                        .append(" -s ")
+                        .append(cidr)
+                        .append(" -j RETURN\n");
+            }
+            out.append("-A NAT_AGENT_ALLOW ").append(match).append(" -j DROP\n");
+        }
+        out.append("-A PREROUTING -j NAT_AGENT_ALLOW\nCOMMIT\n");
+        out.append("*nat\n:NAT_AGENT_DNAT - [0:0]\n:NAT_AGENT_SNAT - [0:0]\n-F NAT_AGENT_DNAT\n-F NAT_AGENT_SNAT\n");
+        for (PortMapping m : mappings) {
+            out.append("-A NAT_AGENT_DNAT -p ")
+                    .append(m.forward().proto())
+                    .append(" -m addrtype --dst-type LOCAL --dport ")
+                    .append(m.port())
+                    .append(" -j DNAT --to-destination ")
+                    .append(m.address())
+                    .append(':')
+                    .append(m.target().port())
+                    .append('\n');
+        }
+        for (PortMapping m : mappings) {
+            ReturnPath path = m.forward().returnPath();
+            if (path.kind() == ReturnPath.Kind.NONE) {
+                continue;
+            }
+            out.append("-A NAT_AGENT_SNAT -m conntrack --ctstate DNAT -d ")
+                    .append(m.address())
+                    .append("/32 -p ")
+                    .append(m.forward().proto())
+                    .append(" --dport ")
+                    .append(m.target().port())
+                    .append(
+                            path.kind() == ReturnPath.Kind.SNAT
+                                    ? " -j SNAT --to-source " + path.snatAddress()
+                                    : " -j MASQUERADE")
+                    .append('\n');
+        }
+        for (Outbound outbound : state.outbounds().values()) {
+            for (Cidr source : Cidr.merge(outbound.sources())) {
+                out.append("-A NAT_AGENT_SNAT -s ")
+                        .append(source)
+                        .append(" -o ")
+                        .append(outbound.outInterface())
+                        .append(" -j MASQUERADE\n");
+            }
+        }
+        out.append("-A PREROUTING -j NAT_AGENT_DNAT\n-A POSTROUTING -j NAT_AGENT_SNAT\nCOMMIT\n");
+        return out.toString();
+    }
+}

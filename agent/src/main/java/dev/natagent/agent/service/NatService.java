@@ -1,0 +1,276 @@
+package dev.natagent.agent.service;
+
+import dev.natagent.agent.api.AdminException;
+import dev.natagent.agent.api.AdminOperations;
+import dev.natagent.agent.api.ApplyResult;
+import dev.natagent.agent.api.ErrorCode;
+import dev.natagent.agent.api.ExportFormat;
+import dev.natagent.agent.api.Finding;
+import dev.natagent.agent.api.ForwardChange;
+import dev.natagent.agent.api.ForwardView;
+import dev.natagent.agent.api.MetricsFormat;
+import dev.natagent.agent.api.OutboundChange;
+import dev.natagent.agent.api.OutboundView;
+import dev.natagent.agent.api.StatusView;
+import dev.natagent.agent.api.TextDocument;
+import dev.natagent.agent.config.ConfigException;
+import dev.natagent.agent.config.ConfigFile;
+import dev.natagent.agent.model.Forward;
+import dev.natagent.agent.model.NatState;
+import dev.natagent.agent.model.Outbound;
+import dev.natagent.agent.model.StateChange;
+import dev.natagent.agent.model.StateDiff;
+import dev.natagent.agent.reconcile.Desired;
+import dev.natagent.agent.reconcile.ReconcileException;
+import dev.natagent.agent.reconcile.Reconciler;
+import dev.natagent.agent.resolve.TargetResolver;
+import dev.natagent.agent.store.StateStore;
+import dev.natagent.agent.validation.Validator;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The daemon's state machine behind the admin socket. Every change goes kernel first, then the
+ * journal: a kernel refusal leaves both untouched, and a journal failure takes the kernel change
+ * back, so an acknowledged change is in both and a refused one in neither. Writers (API, resolver,
+ * drift healing, periodic check) serialise on one lock; readers see the last acknowledged state.
+ */
+public final class NatService implements AdminOperations {
+    private static final Logger LOG = Logger.getLogger(NatService.class.getName());
+
+    private final AgentHealth health;
+    private final StateStore store;
+    private final Reconciler reconciler;
+    private final TargetResolver resolver;
+    private final Validator validator;
+    private final Views views;
+    private final Path configFile;
+    private final Object writeLock = new Object();
+    private volatile NatState state;
+
+    /**
+     * @param store the loaded store, or null when the state on disk could not be trusted (the
+     *     service then refuses every change and status says why)
+     */
+    public NatService(
+            AgentHealth health,
+            StateStore store,
+            Reconciler reconciler,
+            TargetResolver resolver,
+            Validator validator,
+            Views views,
+            Path configFile) {
+        this.health = health;
+        this.store = store;
+        this.reconciler = reconciler;
+        this.resolver = resolver;
+        this.validator = validator;
+        this.views = views;
+        this.configFile = configFile;
+        this.state = store == null ? NatState.empty() : store.state();
+    }
+
+    public NatState state() {
+        return state;
+    }
+
+    /** What the kernel should hold now: the state plus the current DNS answers. */
+    public Desired desired() {
+        return views.desired(state);
+    }
+
+    /** Object to lock to run a kernel-changing task (drift healing, resolver updates) between API writes. */
+    public Object writeLock() {
+        return writeLock;
+    }
+
+    @Override
+    public StatusView status() {
+        return views.status(state, store == null ? 0 : store.revision());
+    }
+
+    @Override
+    public ForwardChange addForward(Forward forward, boolean force) {
+        synchronized (writeLock) {
+            requireWritable();
+            validator.checkAddForward(state, forward, force);
+            NatState next = state.withForward(forward);
+            commit(next, List.of(new StateChange.PutForward(forward)), Set.of(forward.name()));
+            return new ForwardChange(store.revision(), views.forward(forward));
+        }
+    }
+
+    @Override
+    public ForwardChange removeForward(String name) {
+        synchronized (writeLock) {
+            requireWritable();
+            validator.checkRemoveForward(state, name);
+            Forward removed = state.forward(name).orElseThrow();
+            NatState next = state.withoutForward(name);
+            commit(next, List.of(new StateChange.RemoveForward(name)), Set.of(name));
+            return new ForwardChange(store.revision(), views.forward(removed));
+        }
+    }
+
+    @Override
+    public List<ForwardView> listForwards() {
+        return views.forwards(state);
+    }
+
+    @Override
+    public ForwardView getForward(String name) {
+        NatState current = state;
+        Forward forward = current.forward(name)
+                .orElseThrow(() -> new AdminException(ErrorCode.NOT_FOUND, "no forward named '" + name + "'", "name"));
+        return views.forward(forward);
+    }
+
+    @Override
+    public OutboundChange addOutbound(Outbound outbound) {
+        synchronized (writeLock) {
+            requireWritable();
+            validator.checkAddOutbound(state, outbound.name());
+            NatState next = state.withOutbound(outbound);
+            commit(next, List.of(new StateChange.PutOutbound(outbound)), Set.of());
+            return new OutboundChange(store.revision(), Views.outbound(outbound));
+        }
+    }
+
+    @Override
+    public OutboundChange removeOutbound(String name) {
+        synchronized (writeLock) {
+            requireWritable();
+            validator.checkRemoveOutbound(state, name);
+            Outbound removed = state.outbound(name).orElseThrow();
+            commit(state.withoutOutbound(name), List.of(new StateChange.RemoveOutbound(name)), Set.of());
+            return new OutboundChange(store.revision(), Views.outbound(removed));
+        }
+    }
+
+    @Override
+    public List<OutboundView> listOutbounds() {
+        return state.outbounds().values().stream().map(Views::outbound).toList();
+    }
+
+    @Override
+    public ApplyResult apply(NatState proposed, boolean dryRun) {
+        if (dryRun) {
+            NatState current = state;
+            validator.check(current, proposed, false);
+            return new ApplyResult(false, revision(), StateDiff.between(current, proposed));
+        }
+        synchronized (writeLock) {
+            requireWritable();
+            validator.check(state, proposed, false);
+            StateDiff diff = StateDiff.between(state, proposed);
+            if (!diff.isEmpty()) {
+                commit(proposed, diff.changes(), null);
+            }
+            return new ApplyResult(!diff.isEmpty(), store.revision(), diff);
+        }
+    }
+
+    @Override
+    public TextDocument export(ExportFormat format) {
+        return Exporter.export(state, desired(), format);
+    }
+
+    @Override
+    public TextDocument metrics(MetricsFormat format) {
+        return views.metrics(format);
+    }
+
+    @Override
+    public List<Finding> doctor() {
+        return views.doctor(state);
+    }
+
+    @Override
+    public ApplyResult reload() {
+        try {
+            NatState fromFile = ConfigFile.loadIfPresent(configFile)
+                    .orElseThrow(() -> new AdminException(
+                            ErrorCode.NOT_FOUND, "no config file at " + configFile + " to reload", "config"))
+                    .desired();
+            return apply(fromFile, false);
+        } catch (ConfigException e) {
+            throw new AdminException(ErrorCode.VALIDATION, e.getMessage(), "config");
+        }
+    }
+
+    /**
+     * Puts {@code next} into the kernel, then on disk. {@code forwardNames} names the only forwards
+     * that changed (element-level kernel change), or is null for a change of any shape.
+     */
+    private void commit(NatState next, List<StateChange> changes, Set<String> forwardNames) {
+        Desired before = views.desired(state);
+        resolver.resolveMissing(TargetResolver.dnsHosts(next));
+        Desired after = views.desired(next);
+        try {
+            if (forwardNames == null || forwardNames.isEmpty()) {
+                reconciler.applyChange(before, after);
+            } else {
+                reconciler.applyForwards(before, after, forwardNames);
+            }
+        } catch (ReconcileException e) {
+            throw kernelError(e);
+        }
+        try {
+            store.append(changes);
+        } catch (IOException e) {
+            rollBackKernel(after, before);
+            throw new AdminException(
+                    ErrorCode.INTERNAL,
+                    "could not record the change in " + store.directory() + ": " + e.getMessage()
+                            + "; nothing was changed",
+                    null,
+                    List.of(),
+                    e);
+        }
+        state = next;
+        compactQuietly();
+    }
+
+    private void rollBackKernel(Desired applied, Desired previous) {
+        try {
+            reconciler.applyChange(applied, previous);
+        } catch (ReconcileException e) {
+            // The periodic full check converges the kernel to the (unchanged) state on disk.
+            health.kernelDrifted("rollback after a failed state write did not go through: " + e.getMessage());
+            LOG.log(Level.SEVERE, "kernel rollback failed; the next full check repairs it", e);
+        }
+    }
+
+    private void compactQuietly() {
+        try {
+            store.compactIfDue();
+        } catch (IOException e) {
+            // The journal stays valid; compaction is retried after the next change.
+            LOG.warning("state compaction failed: " + e.getMessage());
+        }
+    }
+
+    private long revision() {
+        return store == null ? 0 : store.revision();
+    }
+
+    private void requireWritable() {
+        if (store == null) {
+            throw new AdminException(ErrorCode.STATE_CORRUPT, health.failureMessage());
+        }
+    }
+
+    static AdminException kernelError(ReconcileException e) {
+        String reason = e.netlinkError().map(n -> n.getMessage()).orElse(e.getMessage());
+        return new AdminException(
+                ErrorCode.KERNEL_ERROR,
+                "the kernel refused the change (" + reason + "); nothing was changed",
+                null,
+                List.of(),
+                e);
+    }
+}

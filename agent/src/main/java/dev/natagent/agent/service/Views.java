@@ -1,0 +1,223 @@
+package dev.natagent.agent.service;
+
+import dev.natagent.agent.api.Finding;
+import dev.natagent.agent.api.ForwardView;
+import dev.natagent.agent.api.Health;
+import dev.natagent.agent.api.MetricsFormat;
+import dev.natagent.agent.api.OutboundView;
+import dev.natagent.agent.api.StatusView;
+import dev.natagent.agent.api.TargetView;
+import dev.natagent.agent.api.TextDocument;
+import dev.natagent.agent.metrics.AgentMetrics;
+import dev.natagent.agent.metrics.ForwardStats;
+import dev.natagent.agent.metrics.MetricsJson;
+import dev.natagent.agent.model.Cidr;
+import dev.natagent.agent.model.Forward;
+import dev.natagent.agent.model.Ipv4;
+import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.model.NatState;
+import dev.natagent.agent.model.Outbound;
+import dev.natagent.agent.model.Target;
+import dev.natagent.agent.reconcile.Desired;
+import dev.natagent.agent.reconcile.DriftWatcher;
+import dev.natagent.agent.reconcile.Reconciler;
+import dev.natagent.agent.resolve.TargetResolver;
+import dev.natagent.agent.sysctl.Sysctls;
+import dev.natagent.nft.expr.Counter;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * Read side of the service: turns the state plus live facts (DNS answers, kernel counters, probe
+ * results, sysctls) into the records the admin socket returns and the metrics gauges read.
+ */
+public final class Views {
+    private static final Logger LOG = Logger.getLogger(Views.class.getName());
+
+    private final AgentHealth health;
+    private final TargetResolver resolver;
+    private final Reconciler reconciler;
+    private final HealthProber prober;
+    private final Sysctls sysctls;
+    private final DriftWatcher drift;
+    private final Doctor doctor;
+    private final Clock clock;
+    private final Instant started;
+    private final String version;
+    private AgentMetrics metrics;
+
+    public Views(
+            AgentHealth health,
+            TargetResolver resolver,
+            Reconciler reconciler,
+            HealthProber prober,
+            Sysctls sysctls,
+            DriftWatcher drift,
+            Doctor doctor,
+            Clock clock,
+            String version) {
+        this.health = health;
+        this.resolver = resolver;
+        this.reconciler = reconciler;
+        this.prober = prober;
+        this.sysctls = sysctls;
+        this.drift = drift;
+        this.doctor = doctor;
+        this.clock = clock;
+        this.started = clock.instant();
+        this.version = version;
+    }
+
+    /** Metrics are built from these views, so they are attached once both exist. */
+    public void attach(AgentMetrics agentMetrics) {
+        this.metrics = agentMetrics;
+    }
+
+    public Desired desired(NatState state) {
+        Map<String, Ipv4> resolved = new HashMap<>();
+        for (String host : TargetResolver.dnsHosts(state)) {
+            resolver.status(host).flatMap(s -> s.address()).ifPresent(a -> resolved.put(host, a));
+        }
+        return new Desired(state, resolved);
+    }
+
+    public StatusView status(NatState state, long generation) {
+        String healthWord;
+        String message;
+        if (health.isFailed()) {
+            healthWord = "failed";
+            message = health.failureMessage();
+        } else if (!tableWord().equals("in_sync")) {
+            healthWord = "degraded";
+            message = "kernel table " + tableWord() + ": " + tableDetail();
+        } else if (sysctls.status().lastError().isPresent()) {
+            healthWord = "degraded";
+            message = sysctls.status().lastError().get();
+        } else {
+            healthWord = "ok";
+            message = "";
+        }
+        return new StatusView(
+                healthWord,
+                message,
+                version,
+                Duration.between(started, clock.instant()).toSeconds(),
+                generation,
+                state.forwards().size(),
+                state.outbounds().size(),
+                sysctls.status().ipForward().map(on -> on ? "on" : "off").orElse("unknown"),
+                state.settings().manageIpForward(),
+                tableWord(),
+                drift.corrections());
+    }
+
+    /** in_sync, drifted, missing or unknown: the last failed repair outranks the start-up result. */
+    String tableWord() {
+        if (drift.lastError().isPresent()) {
+            return "drifted";
+        }
+        return health.table().name().toLowerCase(Locale.ROOT);
+    }
+
+    String tableDetail() {
+        return drift.lastError().orElse(health.tableDetail());
+    }
+
+    public List<ForwardView> forwards(NatState state) {
+        Map<String, Counter> counters = kernelCounters();
+        return state.forwards().values().stream().map(f -> forward(f, counters)).toList();
+    }
+
+    public ForwardView forward(Forward forward) {
+        return forward(forward, kernelCounters());
+    }
+
+    private ForwardView forward(Forward forward, Map<String, Counter> counters) {
+        Counter counter = counters.getOrDefault(forward.name(), Counter.zero());
+        List<TargetView> targets = new ArrayList<>();
+        List<Health> healths = new ArrayList<>();
+        for (Target target : forward.targets()) {
+            Optional<Ipv4> address = addressOf(target);
+            Health targetHealth = address.map(a -> prober.health(new HealthProber.Endpoint(a, target.port())))
+                    .orElse(Health.DOWN);
+            healths.add(targetHealth);
+            targets.add(new TargetView(
+                    target.toString(), address.map(Ipv4::toString).orElse(null), targetHealth));
+        }
+        return new ForwardView(
+                forward.name(),
+                forward.proto().toString(),
+                forward.listen().toString(),
+                targets,
+                forward.allow().stream().map(Cidr::toString).toList(),
+                forward.returnPath().toString(),
+                counter.packets(),
+                counter.bytes(),
+                HealthProber.combine(healths));
+    }
+
+    private Optional<Ipv4> addressOf(Target target) {
+        return target.literal().or(() -> resolver.status(target.host()).flatMap(s -> s.address()));
+    }
+
+    /** Every target endpoint with an address, for the prober. */
+    public List<HealthProber.Endpoint> endpoints(NatState state) {
+        List<HealthProber.Endpoint> endpoints = new ArrayList<>();
+        for (Forward forward : state.forwards().values()) {
+            for (Target target : forward.targets()) {
+                addressOf(target).ifPresent(a -> endpoints.add(new HealthProber.Endpoint(a, target.port())));
+            }
+        }
+        return endpoints;
+    }
+
+    /** Per forward, its kernel counters and the share of targets answering the probe. */
+    public Map<String, ForwardStats> forwardStats(NatState state) {
+        Map<String, ForwardStats> stats = new LinkedHashMap<>();
+        for (ForwardView view : forwards(state)) {
+            long up =
+                    view.targets().stream().filter(t -> t.health() == Health.UP).count();
+            boolean probed = view.targets().stream().noneMatch(t -> t.health() == Health.UNKNOWN);
+            double ratio = probed ? (double) up / view.targets().size() : Double.NaN;
+            stats.put(view.name(), new ForwardStats(view.packets(), view.bytes(), ratio));
+        }
+        return stats;
+    }
+
+    public TextDocument metrics(MetricsFormat format) {
+        metrics.refresh();
+        return switch (format) {
+            case PROMETHEUS -> new TextDocument("prometheus", metrics.prometheusText());
+            case JSON -> new TextDocument("json", ModelJson.write(MetricsJson.of(metrics, ModelJson.mapper())));
+        };
+    }
+
+    public List<Finding> doctor(NatState state) {
+        return doctor.run(state, desired(state), this);
+    }
+
+    static OutboundView outbound(Outbound outbound) {
+        return new OutboundView(
+                outbound.name(), outbound.sources().stream().map(Cidr::toString).toList(), outbound.outInterface());
+    }
+
+    private Map<String, Counter> kernelCounters() {
+        try {
+            return reconciler.forwardCounters();
+        } catch (IOException e) {
+            // Views still answer; counters read as zero until the kernel answers again.
+            LOG.fine("reading forward counters failed: " + e.getMessage());
+            return Map.of();
+        }
+    }
+}
