@@ -201,6 +201,12 @@ public final class NetlinkSession implements Closeable {
             } catch (MessagesLostException e) {
                 repeat = true;
                 continue;
+            } catch (SocketTimeoutException e) {
+                if (repeat) {
+                    // The loss took the NLMSG_DONE with it, so the dump is over: ask again.
+                    return Optional.empty();
+                }
+                throw e;
             }
             for (NlMessage reply : datagram) {
                 if (reply.seq() != seq) {

@@ -182,6 +182,15 @@ class NetlinkSessionTest {
     }
 
     @Test
+    void aDumpWhoseRepliesWereDroppedIsRepeated() throws Exception {
+        // ENOBUFS on the first receive of the dump: its messages and its NLMSG_DONE are gone.
+        kernel.overflowAfter(0).onDump(NEWTABLE + 1, r -> tables("a", "b"));
+
+        assertEquals(2, session.dump(TestMessages.dumpTables(), "list tables").size());
+        assertEquals(2, kernel.sent().size(), "the dump was asked for again");
+    }
+
+    @Test
     void aDumpWithoutDoneTimesOut() {
         kernel.truncateNextDump().onDump(NEWTABLE + 1, r -> tables("a"));
 
