@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /**
  * What {@link Sysctls} last saw: each managed key's value as read (empty if unreadable), whether
- * the agent manages them at all, how many writes it made, and the last write or read error.
+ * the agent manages them at all, how many writes it made, and the read and write errors of the last
+ * check (every one of them, joined by "; ").
  */
 public record SysctlStatus(
         boolean managed, Map<String, Optional<String>> values, long writes, Optional<String> lastError) {

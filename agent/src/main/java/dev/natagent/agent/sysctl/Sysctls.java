@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Level;
@@ -56,14 +58,15 @@ public final class Sysctls {
     public synchronized SysctlStatus ensure(boolean manage) {
         managed = manage;
         Map<String, Optional<String>> seen = new LinkedHashMap<>();
-        Optional<String> error = Optional.empty();
+        // Every failure is kept: a later key's error must not hide that ip_forward could not be set.
+        List<String> errors = new ArrayList<>();
         for (Map.Entry<String, String> entry : WANTED.entrySet()) {
             String key = entry.getKey();
             Optional<String> value;
             try {
                 value = Optional.of(read(key));
             } catch (IOException e) {
-                error = Optional.of("cannot read " + key + ": " + e.getMessage());
+                errors.add("cannot read " + key + ": " + e.getMessage());
                 seen.put(key, Optional.empty());
                 continue;
             }
@@ -74,14 +77,15 @@ public final class Sysctls {
                     LOG.log(Level.INFO, "set {0} = {1} (was {2})", new Object[] {key, entry.getValue(), value.get()});
                     value = Optional.of(read(key));
                 } catch (IOException e) {
-                    error = Optional.of("cannot write " + key + "=" + entry.getValue() + ": " + e.getMessage());
-                    LOG.log(Level.SEVERE, error.get());
+                    String error = "cannot write " + key + "=" + entry.getValue() + ": " + e.getMessage();
+                    errors.add(error);
+                    LOG.log(Level.SEVERE, error);
                 }
             }
             seen.put(key, value);
         }
         values = seen;
-        lastError = error;
+        lastError = errors.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", errors));
         return status();
     }
 

@@ -136,12 +136,15 @@ class KernelRefusalTest {
         outcomes.add("EPERM on the periodic reconcile after a foreign table delete: refused, converged on the next");
 
         outcomes.forEach(o -> System.out.println("  " + o));
-        long refusedCount = outcomes.stream().filter(o -> o.contains(": refused")).count();
-        System.out.println("RELIABILITY 5: " + outcomes.size() + " netlink faults injected (EPERM, EBUSY x2, ENOBUFS x2,"
-                + " lost ACK, truncated dump, EPERM on the periodic reconcile): " + refusedCount
-                + " refused and reported (admin changes as KERNEL_ERROR with the errno text) with state, journal and"
-                + " kernel unchanged; " + (outcomes.size() - refusedCount) + " retried safely and acknowledged with the"
-                + " change in the kernel; 0 acknowledged changes missing from the kernel; converged after every fault cleared");
+        long refusedCount =
+                outcomes.stream().filter(o -> o.contains(": refused")).count();
+        System.out.println(
+                "RELIABILITY 5: " + outcomes.size() + " netlink faults injected (EPERM, EBUSY x2, ENOBUFS x2,"
+                        + " lost ACK, truncated dump, EPERM on the periodic reconcile): " + refusedCount
+                        + " refused and reported (admin changes as KERNEL_ERROR with the errno text) with state, journal and"
+                        + " kernel unchanged; " + (outcomes.size() - refusedCount)
+                        + " retried safely and acknowledged with the"
+                        + " change in the kernel; 0 acknowledged changes missing from the kernel; converged after every fault cleared");
     }
 
     /** One message per batch: the elements added to the forwards map. */

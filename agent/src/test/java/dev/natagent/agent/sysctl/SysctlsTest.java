@@ -103,6 +103,22 @@ class SysctlsTest {
         }
     }
 
+    @Test
+    void everyFailedWriteIsReportedNotOnlyTheLast() throws Exception {
+        tree("0", "1");
+        assumeTrue(chattr("+i", ipForward), "chattr +i not supported on this file system");
+        try {
+            assumeTrue(chattr("+i", sendRedirects), "chattr +i not supported on this file system");
+            String error = new Sysctls(root).ensure(true).lastError().orElseThrow();
+
+            assertTrue(error.startsWith("cannot write " + Sysctls.IP_FORWARD + "=1"), error);
+            assertTrue(error.contains("; cannot write " + Sysctls.SEND_REDIRECTS + "=0"), error);
+        } finally {
+            chattr("-i", ipForward);
+            chattr("-i", sendRedirects);
+        }
+    }
+
     private static boolean chattr(String flag, Path file) throws Exception {
         Process process = new ProcessBuilder("chattr", flag, file.toString()).start();
         return process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0;
