@@ -8,7 +8,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -295,13 +297,13 @@ public final class StateStore implements Closeable {
                             + " exists",
                     e);
         } catch (IOException | RuntimeException e) {
-            throw corrupt(dir, snapshotPath, snapshotPath + " cannot be used: " + e.getMessage(), e);
+            throw corrupt(dir, snapshotPath, snapshotPath + " cannot be used: " + problem(e), e);
         }
         byte[] bytes;
         try {
             bytes = readAll(journal);
         } catch (IOException e) {
-            throw corrupt(dir, dir.resolve(JOURNAL), "cannot read " + dir.resolve(JOURNAL) + ": " + e.getMessage(), e);
+            throw corrupt(dir, dir.resolve(JOURNAL), "cannot read " + dir.resolve(JOURNAL) + ": " + problem(e), e);
         }
         return replay(dir, snapshot, bytes, journal);
     }
@@ -451,6 +453,17 @@ public final class StateStore implements Closeable {
         } catch (IOException again) {
             cause.addSuppressed(again);
         }
+    }
+
+    /** Why a file could not be read: the JDK's AccessDeniedException message is only the path. */
+    private static String problem(Exception e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied (check the owner and mode of the file and of its directory)";
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage();
     }
 
     private static StateCorruptException corrupt(Path dir, Path file, String problem, Throwable cause) {

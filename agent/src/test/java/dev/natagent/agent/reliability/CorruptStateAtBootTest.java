@@ -49,30 +49,47 @@ class CorruptStateAtBootTest {
         Path good = dir.resolve("good");
         try (Netns netns = Netns.create()) {
             String table = goodRun(netns, good);
-            Map<String, Corruption> cases = new LinkedHashMap<>();
-            cases.put("truncated", state -> truncateToHalf(state.resolve(StateStore.SNAPSHOT)));
-            cases.put("empty", state -> Files.write(state.resolve(StateStore.SNAPSHOT), new byte[0]));
-            cases.put("wrong-schema", state -> rewriteSchema(state.resolve(StateStore.SNAPSHOT)));
-            cases.put("directory", state -> {
-                Files.delete(state.resolve(StateStore.SNAPSHOT));
-                Files.createDirectory(state.resolve(StateStore.SNAPSHOT));
-            });
+            Map<String, Case> cases = new LinkedHashMap<>();
+            cases.put(
+                    "truncated",
+                    new Case(state -> truncateToHalf(state.resolve(StateStore.SNAPSHOT)), "not valid JSON"));
+            cases.put(
+                    "empty",
+                    new Case(
+                            state -> Files.write(state.resolve(StateStore.SNAPSHOT), new byte[0]),
+                            "the file is empty"));
+            cases.put(
+                    "wrong-schema",
+                    new Case(
+                            state -> rewriteSchema(state.resolve(StateStore.SNAPSHOT)),
+                            "schema_version 99 is unknown"));
+            cases.put(
+                    "directory",
+                    new Case(
+                            state -> {
+                                Files.delete(state.resolve(StateStore.SNAPSHOT));
+                                Files.createDirectory(state.resolve(StateStore.SNAPSHOT));
+                            },
+                            "Is a directory"));
             int refused = 0;
-            for (Map.Entry<String, Corruption> c : cases.entrySet()) {
+            for (Map.Entry<String, Case> c : cases.entrySet()) {
                 Path state = copyOf(good, dir.resolve(c.getKey()));
-                c.getValue().apply(state);
+                c.getValue().corruption().apply(state);
                 Path socket = dir.resolve(c.getKey() + ".sock");
                 AgentProcess.Launch launch = new AgentProcess.Launch(
                         netns, state, socket, dir.resolve("no-config.json"), dir.resolve(c.getKey() + ".log"));
-                refused += bootCorrupt(c.getKey(), launch, netns, table);
+                refused += bootCorrupt(c.getKey(), c.getValue().reason(), launch, netns, table);
             }
             refused += unreadableForANonRootAgent(netns, good, table);
             System.out.println("RELIABILITY 6: " + (cases.size() + 1)
                     + " corrupt states (truncated, empty, wrong schema, directory, mode 000 for a non-root"
-                    + " agent): live table unchanged (same handles) 5/5, status failed with a recovery hint 5/5, "
+                    + " agent): live table unchanged (same handles) 5/5, status failed naming the cause and how to recover 5/5, "
                     + refused + " mutating requests refused with STATE_CORRUPT, read-only commands served");
         }
     }
+
+    /** How a good state directory is damaged, and what the status message must say about it. */
+    private record Case(Corruption corruption, String reason) {}
 
     @FunctionalInterface
     private interface Corruption {
@@ -98,13 +115,15 @@ class CorruptStateAtBootTest {
     }
 
     /** Boots on a corrupt state and checks everything the item asks; returns the refusals seen. */
-    private int bootCorrupt(String name, AgentProcess.Launch launch, Netns netns, String table) throws Exception {
+    private int bootCorrupt(String name, String reason, AgentProcess.Launch launch, Netns netns, String table)
+            throws Exception {
         int refused;
         try (AgentProcess agent = AgentProcess.start(launch)) {
             Path socket = launch.socket();
             JsonNode status = AgentSocket.status(socket);
             assertEquals("failed", status.path("health").asText(), name + ": " + status);
             String message = status.path("message").asText();
+            assertTrue(message.contains(reason), name + ": " + message);
             assertTrue(message.contains("persisted NAT state is unusable"), name + ": " + message);
             assertTrue(message.contains("To recover"), name + ": " + message);
             assertTrue(message.contains("leaves the kernel's NAT rules as they are"), name + ": " + message);
@@ -181,7 +200,7 @@ class CorruptStateAtBootTest {
                             "--groups=0",
                             "--inh-caps=+net_admin",
                             "--ambient-caps=+net_admin"));
-            return bootCorrupt("mode-000", launch, netns, table);
+            return bootCorrupt("mode-000", "permission denied", launch, netns, table);
         } finally {
             deleteTree(base);
         }
