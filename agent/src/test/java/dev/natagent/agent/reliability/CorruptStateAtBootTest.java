@@ -76,7 +76,7 @@ class CorruptStateAtBootTest {
                 Path state = copyOf(good, dir.resolve(c.getKey()));
                 c.getValue().corruption().apply(state);
                 Path socket = dir.resolve(c.getKey() + ".sock");
-                AgentProcess.Launch launch = new AgentProcess.Launch(
+                AgentJvm.Launch launch = new AgentJvm.Launch(
                         netns, state, socket, dir.resolve("no-config.json"), dir.resolve(c.getKey() + ".log"));
                 refused += bootCorrupt(c.getKey(), c.getValue().reason(), launch, netns, table);
             }
@@ -99,9 +99,9 @@ class CorruptStateAtBootTest {
     /** Starts an agent, adds two forwards, SIGTERMs it; returns the table it left (with handles). */
     private String goodRun(Netns netns, Path state) throws Exception {
         Path socket = dir.resolve("good.sock");
-        AgentProcess.Launch launch =
-                new AgentProcess.Launch(netns, state, socket, dir.resolve("no-config.json"), dir.resolve("good.log"));
-        try (AgentProcess agent = AgentProcess.start(launch)) {
+        AgentJvm.Launch launch =
+                new AgentJvm.Launch(netns, state, socket, dir.resolve("no-config.json"), dir.resolve("good.log"));
+        try (AgentJvm agent = AgentJvm.start(launch)) {
             for (Forward forward : List.of(
                     Forward.single("redis", Protocol.TCP, 6379, Target.parse("10.0.1.230:6379")),
                     Forward.single("memcached", Protocol.TCP, 11211, Target.parse("10.0.1.240:11211")))) {
@@ -115,10 +115,10 @@ class CorruptStateAtBootTest {
     }
 
     /** Boots on a corrupt state and checks everything the item asks; returns the refusals seen. */
-    private int bootCorrupt(String name, String reason, AgentProcess.Launch launch, Netns netns, String table)
+    private int bootCorrupt(String name, String reason, AgentJvm.Launch launch, Netns netns, String table)
             throws Exception {
         int refused;
-        try (AgentProcess agent = AgentProcess.start(launch)) {
+        try (AgentJvm agent = AgentJvm.start(launch)) {
             Path socket = launch.socket();
             JsonNode status = AgentSocket.status(socket);
             assertEquals("failed", status.path("health").asText(), name + ": " + status);
@@ -176,7 +176,7 @@ class CorruptStateAtBootTest {
         Path base = Files.createTempDirectory(Path.of("/tmp"), "natagent-reliab-");
         try {
             Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
-            String classPath = ClassPathCopy.copy(AgentProcess.CLASS_PATH, Files.createDirectory(base.resolve("lib")));
+            String classPath = ClassPathCopy.copy(AgentJvm.CLASS_PATH, Files.createDirectory(base.resolve("lib")));
             Path state = copyOf(good, base.resolve("state"));
             Path run = Files.createDirectory(base.resolve("run"));
             for (Path path :
@@ -185,7 +185,7 @@ class CorruptStateAtBootTest {
             }
             Files.setPosixFilePermissions(
                     state.resolve(StateStore.SNAPSHOT), PosixFilePermissions.fromString("---------"));
-            AgentProcess.Launch launch = new AgentProcess.Launch(
+            AgentJvm.Launch launch = new AgentJvm.Launch(
                             netns,
                             state,
                             run.resolve("admin.sock"),

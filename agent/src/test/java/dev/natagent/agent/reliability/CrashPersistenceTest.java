@@ -65,10 +65,10 @@ class CrashPersistenceTest {
         int inFlightLanded = 0;
         long started = System.nanoTime();
         try (Netns netns = Netns.create()) {
-            AgentProcess.Launch launch = new AgentProcess.Launch(
+            AgentJvm.Launch launch = new AgentJvm.Launch(
                     netns, stateDir, socket, dir.resolve("no-config.json"), dir.resolve("agent.log"));
             for (int kill = 0; kill < KILLS; kill++) {
-                try (AgentProcess agent = AgentProcess.start(launch)) {
+                try (AgentJvm agent = AgentJvm.start(launch)) {
                     checkRestarted(agent, netns, kill);
                     AtomicBoolean stop = new AtomicBoolean();
                     Random burstRandom = new Random(random.nextLong());
@@ -93,7 +93,7 @@ class CrashPersistenceTest {
                     inFlightLanded++;
                 }
             }
-            try (AgentProcess agent = AgentProcess.start(launch)) {
+            try (AgentJvm agent = AgentJvm.start(launch)) {
                 checkRestarted(agent, netns, KILLS);
                 agent.terminate();
             }
@@ -189,7 +189,7 @@ class CrashPersistenceTest {
     }
 
     /** The restarted agent answers with the state on disk, and the kernel holds that state. */
-    private void checkRestarted(AgentProcess agent, Netns netns, int kill) throws IOException {
+    private void checkRestarted(AgentJvm agent, Netns netns, int kill) throws IOException {
         JsonNode status = AgentSocket.status(agent.socket());
         assertEquals("ok", status.path("health").asText(), "after kill " + kill + ": " + status + "\n" + agent.log());
         assertEquals(acknowledged, status.path("generation").asLong(), "after kill " + kill);

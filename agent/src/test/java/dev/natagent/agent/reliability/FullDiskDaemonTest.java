@@ -48,7 +48,7 @@ class FullDiskDaemonTest {
         Path socket = dir.resolve("admin.sock");
         NatState acknowledged = NatState.empty();
         try (Netns netns = Netns.create()) {
-            AgentProcess.Launch launch = new AgentProcess.Launch(
+            AgentJvm.Launch launch = new AgentJvm.Launch(
                             netns, stateDir, socket, dir.resolve("no-config.json"), dir.resolve("agent.log"))
                     .withWrapper(List.of(
                             "unshare",
@@ -59,7 +59,7 @@ class FullDiskDaemonTest {
                             "-c",
                             "mount -t tmpfs -o size=64k,mode=0700 natagent-fulldisk \"$0\" && exec \"$@\"",
                             mount.toString()));
-            try (AgentProcess agent = AgentProcess.start(launch)) {
+            try (AgentJvm agent = AgentJvm.start(launch)) {
                 Path inside = Path.of("/proc/" + agent.pid() + "/root")
                         .resolve(mount.toString().substring(1));
                 Path filler = inside.resolve("filler");

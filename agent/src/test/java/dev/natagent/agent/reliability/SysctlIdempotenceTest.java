@@ -37,9 +37,9 @@ class SysctlIdempotenceTest {
         Path config = config();
         try (Netns netns = Netns.create()) {
             netns.execOk("ip", "link", "add", "v0", "type", "veth", "peer", "name", "v1");
-            AgentProcess.Launch launch = new AgentProcess.Launch(
+            AgentJvm.Launch launch = new AgentJvm.Launch(
                     netns, dir.resolve("state"), dir.resolve("admin.sock"), config, dir.resolve("agent.log"));
-            try (AgentProcess agent = AgentProcess.start(launch)) {
+            try (AgentJvm agent = AgentJvm.start(launch)) {
                 assertEquals("1", sysctl(netns, "net.ipv4.ip_forward"));
                 assertEquals(1, writesLogged(agent), agent.log());
                 netns.execOk("sysctl", "-w", "net.ipv4.conf.v0.forwarding=0");
@@ -70,7 +70,7 @@ class SysctlIdempotenceTest {
     void aReadOnlyProcSysShowsInStatusAndDoctor() throws Exception {
         KernelTests.requireKernel();
         try (Netns netns = Netns.create()) {
-            AgentProcess.Launch launch = new AgentProcess.Launch(
+            AgentJvm.Launch launch = new AgentJvm.Launch(
                             netns, dir.resolve("state"), dir.resolve("admin.sock"), config(), dir.resolve("agent.log"))
                     .withWrapper(List.of(
                             "unshare",
@@ -81,7 +81,7 @@ class SysctlIdempotenceTest {
                             "-c",
                             "mount --bind /proc/sys /proc/sys && mount -o remount,bind,ro /proc/sys && exec \"$@\"",
                             "sh"));
-            try (AgentProcess agent = AgentProcess.start(launch)) {
+            try (AgentJvm agent = AgentJvm.start(launch)) {
                 JsonNode status = AgentSocket.status(agent.socket());
                 assertEquals("degraded", status.path("health").asText(), status.toString());
                 String message = status.path("message").asText();
@@ -124,7 +124,7 @@ class SysctlIdempotenceTest {
         return netns.execOk("sysctl", "-n", key).trim();
     }
 
-    private static long writesLogged(AgentProcess agent) {
+    private static long writesLogged(AgentJvm agent) {
         return agent.log().lines().filter(l -> l.contains(SET_IP_FORWARD)).count();
     }
 }

@@ -89,9 +89,9 @@ class TrafficAcrossAgentFaultsTest {
 
     private void run(Netns client, Netns nat) throws Exception {
         Path socket = dir.resolve("admin.sock");
-        AgentProcess.Launch launch = new AgentProcess.Launch(
+        AgentJvm.Launch launch = new AgentJvm.Launch(
                 nat, dir.resolve("state"), socket, dir.resolve("no-config.json"), dir.resolve("agent.log"));
-        AgentProcess agent = AgentProcess.start(launch);
+        AgentJvm agent = AgentJvm.start(launch);
         try {
             Forward forward = Forward.single("redis", Protocol.TCP, PORT, Target.parse(NODE + ":" + PORT));
             AgentSocket.ok(
@@ -108,22 +108,21 @@ class TrafficAcrossAgentFaultsTest {
 
             agent.kill();
             Thread.sleep(300);
-            agent = AgentProcess.start(launch);
+            agent = AgentJvm.start(launch);
             assertEquals(table, KernelTable.withHandles(nat), "after SIGKILL and restart");
             steps.add("SIGKILL+restart");
             Thread.sleep(300);
 
-            String upgraded =
-                    ClassPathCopy.copy(AgentProcess.CLASS_PATH, Files.createDirectory(dir.resolve("upgrade")));
+            String upgraded = ClassPathCopy.copy(AgentJvm.CLASS_PATH, Files.createDirectory(dir.resolve("upgrade")));
             agent.terminate();
-            agent = AgentProcess.start(launch.withClassPath(upgraded));
+            agent = AgentJvm.start(launch.withClassPath(upgraded));
             assertEquals(table, KernelTable.withHandles(nat), "after the upgrade in place");
             steps.add("upgrade in place");
             Thread.sleep(300);
 
             agent.terminate();
             Thread.sleep(300);
-            agent = AgentProcess.start(launch);
+            agent = AgentJvm.start(launch);
             assertEquals(table, KernelTable.withHandles(nat), "after SIGTERM and restart");
             steps.add("SIGTERM+restart");
             Thread.sleep(300);

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * exec, so the child's pid is the JVM's and SIGKILL hits the agent itself. Output goes to a log
  * file that failures quote. Only this process is ever signalled.
  */
-final class AgentProcess implements AutoCloseable {
+final class AgentJvm implements AutoCloseable {
     /** The test JVM's class path: target/classes of both modules plus the dependency jars. */
     static final String CLASS_PATH = System.getProperty("java.class.path");
 
@@ -28,7 +28,7 @@ final class AgentProcess implements AutoCloseable {
     private final Path socket;
     private final Path log;
 
-    private AgentProcess(Process process, Path socket, Path log) {
+    private AgentJvm(Process process, Path socket, Path log) {
         this.process = process;
         this.socket = socket;
         this.log = log;
@@ -75,13 +75,13 @@ final class AgentProcess implements AutoCloseable {
     }
 
     /** Starts the daemon and waits until its admin socket answers. */
-    static AgentProcess start(Launch launch) throws IOException, InterruptedException {
+    static AgentJvm start(Launch launch) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(launch.command())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(launch.log().toFile()))
                 .start();
         process.getOutputStream().close();
-        AgentProcess agent = new AgentProcess(process, launch.socket(), launch.log());
+        AgentJvm agent = new AgentJvm(process, launch.socket(), launch.log());
         try {
             agent.awaitReady();
             return agent;
