@@ -20,16 +20,16 @@ for tool in ip nft bash java mvn; do
     command -v "$tool" >/dev/null || { echo "native-bench.sh: $tool is not installed" >&2; exit 2; }
 done
 
-mvn=(mvn -q -B -ntp -o -Dspotless.check.skip=true -pl native)
+mvn=(mvn -q -B -ntp -o -Dstyle.color=never -Dspotless.check.skip=true -pl native)
 main_class=native/target/test-classes/dev/natagent/bench/NativeBench.class
 if [ ! -f "$main_class" ] || [ -n "$(find native/src pom.xml native/pom.xml -type f -newer "$main_class" | head -1)" ]
 then
     echo "building native test classes..." >&2
-    "${mvn[@]}" test-compile
+    "${mvn[@]}" test-compile >&2
 fi
 classpath_file=$repo/native/target/bench.classpath
 if [ ! -f "$classpath_file" ] || [ pom.xml -nt "$classpath_file" ] || [ native/pom.xml -nt "$classpath_file" ]; then
-    "${mvn[@]}" dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$classpath_file"
+    "${mvn[@]}" dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$classpath_file" >&2
 fi
 
 # shellcheck disable=SC2086

@@ -7,15 +7,16 @@ import java.util.List;
  * under load, by {@code loopSeconds}.
  *
  * @param applySizes N for the cold applies
- * @param oursRuns measured applies by NftClient per N (after {@code warmups} unmeasured ones)
+ * @param oursRuns measured applies by NftClient per N (after {@code warmups} unmeasured ones; each
+ *     tool gets one unmeasured run too)
  * @param nftRuns measured {@code nft -f} runs per N
  * @param iptablesRuns measured runs per N of each iptables-restore backend
  * @param elementSizes N of the pre-filled map for the single-element figures (smallest first)
  * @param elementIterations measured add/delete pairs through NftClient, after {@code elementWarmup}
  * @param nftiLines lines per timed block fed to {@code nft -i}, {@code nftiRounds} blocks per op
  * @param processRuns {@code nft add element} / {@code nft delete element} process pairs
- * @param settleMillis pause after deleting a namespace, so the kernel's cleanup of it does not
- *     overlap the next measurement
+ * @param settleMillis pause after deleting a namespace (plus 1 ms per 200 elements), so the
+ *     kernel's cleanup of it does not overlap the next measurement
  * @param judged whether the sizes are those the targets are defined at
  */
 record BenchPlan(

@@ -1,6 +1,7 @@
 package dev.natagent.bench;
 
 import dev.natagent.nft.client.NftClient;
+import dev.natagent.nl.MessageWriter;
 import dev.natagent.testing.Netns;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -20,6 +21,7 @@ import java.util.stream.Collectors;
 final class ColdApply {
     static final String OURS = "nat-agent NftClient, one batch";
     static final String NFT_F = "nft -f (whole process)";
+    static final String ENCODING = "  of which build + encode (user space)";
 
     /** An iptables-restore binary, measured only when installed. */
     record IptablesTool(String command, String label) {}
@@ -28,14 +30,13 @@ final class ColdApply {
             new IptablesTool("iptables-nft-restore", "iptables-nft-restore, N DNAT rules"),
             new IptablesTool("iptables-legacy-restore", "iptables-legacy-restore, N DNAT rules"));
 
-    /** Ours first, then {@code nft -f}, then the installed iptables tools. */
-    record Result(int n, List<Measured> methods) {
-        Measured ours() {
-            return methods.get(0);
-        }
-
+    /**
+     * {@code encoding}: the user-space part of ours alone (build and encode the batch, no kernel);
+     * {@code tools}: {@code nft -f} first, then the installed iptables tools.
+     */
+    record Result(int n, Measured ours, Measured encoding, List<Measured> tools) {
         Measured nft() {
-            return methods.get(1);
+            return tools.get(0);
         }
     }
 
@@ -55,39 +56,56 @@ final class ColdApply {
         List<Forward> forwards = Forward.tcp(n);
         String nftFile = write("ruleset-" + n + ".nft", Ruleset.nftText(forwards));
         String iptablesFile = write("rules-" + n + ".iptables", Ruleset.iptablesText(forwards));
-        progress.printf("cold apply N=%,d: %d warm-up run(s) of ours%n", n, plan.warmups());
+        progress.printf("cold apply N=%,d: warm-up (%d of ours, 1 of each tool)%n", n, plan.warmups());
         for (int i = 0; i < plan.warmups(); i++) {
             ours(forwards);
         }
+        tool(n, "/dev/null", "nft", "-f", nftFile);
+        for (IptablesTool t : iptables) {
+            tool(n, iptablesFile, t.command());
+        }
         int rounds = Math.max(plan.oursRuns(), Math.max(plan.nftRuns(), plan.iptablesRuns()));
         double[] ours = new double[plan.oursRuns()];
+        double[] encoding = new double[plan.oursRuns()];
         double[] nft = new double[plan.nftRuns()];
         double[][] ipt = new double[iptables.size()][plan.iptablesRuns()];
         for (int round = 0; round < rounds; round++) {
             progress.printf("cold apply N=%,d: round %d of %d%n", n, round + 1, rounds);
             if (round < ours.length) {
                 ours[round] = ours(forwards);
+                encoding[round] = encodeOnly(forwards);
             }
             if (round < nft.length) {
-                nft[round] = tool("/dev/null", "nft", "-f", nftFile);
+                nft[round] = tool(n, "/dev/null", "nft", "-f", nftFile);
             }
             for (int t = 0; t < iptables.size() && round < plan.iptablesRuns(); t++) {
-                ipt[t][round] = tool(iptablesFile, iptables.get(t).command());
+                ipt[t][round] = tool(n, iptablesFile, iptables.get(t).command());
             }
         }
-        List<Measured> methods = new ArrayList<>();
-        methods.add(new Measured(OURS, Samples.ofMillis(ours)));
-        methods.add(new Measured(NFT_F, Samples.ofMillis(nft)));
+        List<Measured> tools = new ArrayList<>();
+        tools.add(new Measured(NFT_F, Samples.ofMillis(nft)));
         for (int t = 0; t < iptables.size(); t++) {
             if (ipt[t].length > 0) {
-                methods.add(new Measured(iptables.get(t).label(), Samples.ofMillis(ipt[t])));
+                tools.add(new Measured(iptables.get(t).label(), Samples.ofMillis(ipt[t])));
             }
         }
-        return new Result(n, methods);
+        return new Result(
+                n,
+                new Measured(OURS, Samples.ofMillis(ours)),
+                new Measured(ENCODING, Samples.ofMillis(encoding)),
+                tools);
+    }
+
+    /** What ours spends in user space: the same batch built and encoded as NftClient does, never sent. */
+    private static double encodeOnly(List<Forward> forwards) {
+        long start = System.nanoTime();
+        Ruleset.batch(forwards).ackEach(true).encode(new MessageWriter(64 * 1024), 1);
+        return (System.nanoTime() - start) / 1e6;
     }
 
     /** One apply by NftClient in a fresh namespace, timed from building the batch to the last ACK. */
     double ours(List<Forward> forwards) throws Exception {
+        int n = forwards.size();
         try (Netns netns = Netns.create()) {
             return netns.call(() -> {
                 try (NftClient client = NftClient.openIpv4()) {
@@ -97,7 +115,7 @@ final class ColdApply {
                 }
             });
         } finally {
-            settle();
+            settle(n);
         }
     }
 
@@ -124,7 +142,7 @@ final class ColdApply {
                         "NftClient and nft -f built different rulesets; ours:\n" + ours + "\nnft's:\n" + theirs);
             }
         } finally {
-            settle();
+            settle(n);
         }
     }
 
@@ -143,11 +161,11 @@ final class ColdApply {
         return listing.substring(0, start) + " " + elements + " " + listing.substring(end);
     }
 
-    private double tool(String stdinFile, String... command) throws IOException, InterruptedException {
+    private double tool(int n, String stdinFile, String... command) throws IOException, InterruptedException {
         try (Netns netns = Netns.create()) {
             return ProcessTimer.timeMillis(netns, stdinFile, command);
         } finally {
-            settle();
+            settle(n);
         }
     }
 
@@ -157,7 +175,8 @@ final class ColdApply {
         return file.toString();
     }
 
-    private void settle() throws InterruptedException {
-        Thread.sleep(plan.settleMillis());
+    /** The kernel frees a deleted namespace's ruleset in the background: a bigger one takes longer. */
+    private void settle(int n) throws InterruptedException {
+        Thread.sleep(plan.settleMillis() + n / 200);
     }
 }

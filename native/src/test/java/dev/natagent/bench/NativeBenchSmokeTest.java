@@ -42,6 +42,7 @@ class NativeBenchSmokeTest {
         assertTrue(printed.contains("== " + Report.TITLE + " (quick plan) =="), printed);
         for (int n : plan.applySizes()) {
             assertRow(printed, n, ColdApply.OURS, "apply");
+            assertRow(printed, n, ColdApply.ENCODING, "apply");
             assertRow(printed, n, ColdApply.NFT_F, "apply");
         }
         for (int n : plan.elementSizes()) {

@@ -47,15 +47,16 @@ final class Report {
         out.println("   nft, iptables-restore: fork to exit of the process, reading the ruleset file");
         header();
         for (ColdApply.Result result : applies) {
-            double ours = result.ours().samples().median();
-            for (Measured method : result.methods()) {
-                row(result.n(), method, "apply", method == result.ours() ? "" : ratio(ours, method));
+            row(result.n(), result.ours(), "apply", "");
+            row(result.n(), result.encoding(), "apply", "");
+            for (Measured tool : result.tools()) {
+                row(result.n(), tool, "apply", ratio(result.ours().samples().median(), tool));
             }
         }
         out.printf(
                 ROW,
                 String.format(Locale.ROOT, "%,d", plan.largestApply()),
-                "NftClient, first apply in a fresh JVM",
+                "nat-agent NftClient, first apply, fresh JVM",
                 "apply",
                 "1",
                 millis(firstApplyMillis),
@@ -99,7 +100,7 @@ final class Report {
                 ratio(ours, nft),
                 "<= 0.5x",
                 ours <= 0.5 * nft);
-        for (Measured method : largest.methods()) {
+        for (Measured method : largest.tools()) {
             if (method.method().startsWith("iptables-legacy-restore")) {
                 double legacy = method.samples().median();
                 target(
