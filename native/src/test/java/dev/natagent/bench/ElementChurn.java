@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One forward added and removed while the map already holds N: through NftClient on one open
  * socket (each op timed alone, from building the batch to its ACK), through one persistent {@code
- * nft -i} fed by a pipe, and through one {@code nft} process per op. All three in the same
- * namespace, one after the other; the map holds exactly N elements again after each.
+ * nft -i} fed by a pipe, and through one {@code nft} process per op. All three on the same map,
+ * one after the other, in a namespace per N; the map holds exactly N elements again after each.
  */
 final class ElementChurn {
     static final String OURS = "nat-agent NftClient, open socket";
@@ -28,6 +28,9 @@ final class ElementChurn {
     /** Ours cycles through this many distinct keys, so it never re-adds the key it just removed. */
     private static final int OURS_KEYS = 1_000;
 
+    /** Ours alternates between the maps in chunks of this many add/delete pairs. */
+    private static final int CHUNK = 100;
+
     private final BenchPlan plan;
     private final PrintStream progress;
 
@@ -36,67 +39,159 @@ final class ElementChurn {
         this.progress = progress;
     }
 
-    Result measure(int n) throws Exception {
-        try (Netns netns = Netns.create()) {
-            NftClient client = netns.call(NftClient::openIpv4);
-            try {
-                progress.printf("single element, N=%,d: pre-filling the map%n", n);
-                netns.call(() -> client.commit(Ruleset.batch(Forward.tcp(n))));
-                progress.printf("single element, N=%,d: NftClient%n", n);
-                Measured[] ours = netns.call(() -> ours(client));
-                progress.printf("single element, N=%,d: nft -i%n", n);
-                Measured[] interactive = interactive(netns);
-                progress.printf("single element, N=%,d: nft processes%n", n);
-                ProcessTimer.AddDelete processes = ProcessTimer.addDeleteProcesses(
-                        netns,
-                        plan.processRuns(),
-                        plan.loopSeconds(),
-                        PROCESS_FIRST_PORT,
-                        Forward.udp(PROCESS_FIRST_PORT).nftData());
-                int left = netns.call(
-                        () -> client.listElements(Ruleset.TABLE, Ruleset.MAP).size());
-                if (left != n) {
-                    throw new IllegalStateException("the map holds " + left + " elements after the churn, not " + n);
+    /**
+     * Measures every size in {@code sizes}. Ours alternates between the sizes' namespaces chunk by
+     * chunk, so warm-up and load drift do not favour one size: the flatness ratio stays fair.
+     */
+    List<Result> measure(List<Integer> sizes) throws Exception {
+        List<PrefilledMap> maps = new ArrayList<>();
+        try {
+            for (int n : sizes) {
+                progress.printf("single element: pre-filling a map with N=%,d%n", n);
+                maps.add(PrefilledMap.create(n, plan.elementIterations()));
+            }
+            progress.println("single element: NftClient, alternating between the maps");
+            for (PrefilledMap map : maps) {
+                map.warmUp(plan.elementWarmup());
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(plan.loopSeconds());
+            while (maps.stream().anyMatch(PrefilledMap::wantsMore) && System.nanoTime() < deadline) {
+                for (PrefilledMap map : maps) {
+                    map.measureChunk(CHUNK, deadline);
                 }
-                return new Result(
-                        n,
-                        ours[0],
-                        ours[1],
-                        List.of(interactive[0], new Measured(NFT_PROCESS, processes.add())),
-                        List.of(interactive[1], new Measured(NFT_PROCESS, processes.delete())));
-            } finally {
+            }
+            List<Result> results = new ArrayList<>();
+            for (PrefilledMap map : maps) {
+                results.add(compare(map));
+            }
+            return results;
+        } finally {
+            closeAll(maps);
+        }
+    }
+
+    /** nft -i and nft processes on the same map, then a check that it holds N elements again. */
+    private Result compare(PrefilledMap map) throws Exception {
+        int n = map.n;
+        progress.printf("single element, N=%,d: nft -i%n", n);
+        Measured[] interactive = interactive(map.netns);
+        progress.printf("single element, N=%,d: nft processes%n", n);
+        ProcessTimer.AddDelete processes = ProcessTimer.addDeleteProcesses(
+                map.netns,
+                plan.processRuns(),
+                plan.loopSeconds(),
+                PROCESS_FIRST_PORT,
+                Forward.udp(PROCESS_FIRST_PORT).nftData());
+        int left = map.netns.call(
+                () -> map.client.listElements(Ruleset.TABLE, Ruleset.MAP).size());
+        if (left != n) {
+            throw new IllegalStateException("the map holds " + left + " elements after the churn, not " + n);
+        }
+        return new Result(
+                n,
+                new Measured(OURS, Samples.ofNanos(map.add, map.done)),
+                new Measured(OURS, Samples.ofNanos(map.delete, map.done)),
+                List.of(interactive[0], new Measured(NFT_PROCESS, processes.add())),
+                List.of(interactive[1], new Measured(NFT_PROCESS, processes.delete())));
+    }
+
+    private static void closeAll(List<PrefilledMap> maps) throws Exception {
+        Exception failure = null;
+        for (PrefilledMap map : maps) {
+            try {
+                map.close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** A namespace of its own whose map holds N forwards, with our client's socket open in it. */
+    private static final class PrefilledMap {
+        final int n;
+        final Netns netns;
+        final NftClient client;
+        final long[] add;
+        final long[] delete;
+        int done;
+
+        private PrefilledMap(int n, Netns netns, NftClient client, int iterations) {
+            this.n = n;
+            this.netns = netns;
+            this.client = client;
+            this.add = new long[iterations];
+            this.delete = new long[iterations];
+        }
+
+        static PrefilledMap create(int n, int iterations) throws Exception {
+            Netns netns = Netns.create();
+            try {
+                NftClient client = netns.call(NftClient::openIpv4);
+                PrefilledMap map = new PrefilledMap(n, netns, client, iterations);
+                try {
+                    netns.call(() -> client.commit(Ruleset.batch(Forward.tcp(n))));
+                    return map;
+                } catch (Exception e) {
+                    map.close();
+                    throw e;
+                }
+            } catch (Exception e) {
+                netns.close();
+                throw e;
+            }
+        }
+
+        boolean wantsMore() {
+            return done < add.length;
+        }
+
+        void warmUp(int pairs) throws Exception {
+            netns.call(() -> {
+                for (int i = 0; i < pairs; i++) {
+                    Forward forward = Forward.udp(OURS_FIRST_PORT + i % OURS_KEYS);
+                    client.commit(Ruleset.add(forward));
+                    client.commit(Ruleset.delete(forward));
+                }
+                return null;
+            });
+        }
+
+        /** Up to {@code pairs} more add/delete pairs, each op its own transaction, timed alone. */
+        void measureChunk(int pairs, long deadline) throws Exception {
+            netns.call(() -> {
+                int end = Math.min(add.length, done + pairs);
+                while (done < end && System.nanoTime() < deadline) {
+                    Forward forward = Forward.udp(OURS_FIRST_PORT + done % OURS_KEYS);
+                    long start = System.nanoTime();
+                    client.commit(Ruleset.add(forward));
+                    long added = System.nanoTime();
+                    client.commit(Ruleset.delete(forward));
+                    delete[done] = System.nanoTime() - added;
+                    add[done] = added - start;
+                    done++;
+                }
+                return null;
+            });
+        }
+
+        /** Closes the socket, then deletes the namespace, even if closing the socket failed. */
+        void close() throws Exception {
+            try {
                 netns.call(() -> {
                     client.close();
                     return null;
                 });
+            } finally {
+                netns.close();
             }
         }
-    }
-
-    /** Add and delete times, each op its own transaction; stops early after the plan's time limit. */
-    private Measured[] ours(NftClient client) throws Exception {
-        for (int i = 0; i < plan.elementWarmup(); i++) {
-            Forward forward = Forward.udp(OURS_FIRST_PORT + i % OURS_KEYS);
-            client.commit(Ruleset.add(forward));
-            client.commit(Ruleset.delete(forward));
-        }
-        long[] add = new long[plan.elementIterations()];
-        long[] delete = new long[plan.elementIterations()];
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(plan.loopSeconds());
-        int done = 0;
-        while (done < add.length && System.nanoTime() < deadline) {
-            Forward forward = Forward.udp(OURS_FIRST_PORT + done % OURS_KEYS);
-            long start = System.nanoTime();
-            client.commit(Ruleset.add(forward));
-            long added = System.nanoTime();
-            client.commit(Ruleset.delete(forward));
-            delete[done] = System.nanoTime() - added;
-            add[done] = added - start;
-            done++;
-        }
-        return new Measured[] {
-            new Measured(OURS, Samples.ofNanos(add, done)), new Measured(OURS, Samples.ofNanos(delete, done))
-        };
     }
 
     /**

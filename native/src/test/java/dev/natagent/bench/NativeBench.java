@@ -68,11 +68,7 @@ public final class NativeBench {
             for (int n : plan.applySizes()) {
                 applies.add(coldApply.measure(n));
             }
-            ElementChurn churn = new ElementChurn(plan, progress);
-            List<ElementChurn.Result> churns = new ArrayList<>();
-            for (int n : plan.elementSizes()) {
-                churns.add(churn.measure(n));
-            }
+            List<ElementChurn.Result> churns = new ElementChurn(plan, progress).measure(plan.elementSizes());
             new Report(out, plan).print(machine, loadAtStart, firstApply, applies, churns);
         } finally {
             deleteRecursively(workDir);

@@ -69,7 +69,9 @@ final class Report {
         out.println();
         out.println("2. One forward added, then removed, while the map holds N elements (a UDP key not in the map)");
         out.println("   ours: each op its own transaction on one open socket, timed from building the batch to its"
-                + " ACK;");
+                + " ACK,");
+        out.println("   alternating between the N's in chunks of 100 pairs (after a warm-up) so drift hits both"
+                + " alike;");
         out.println("   nft -i: one process reading a pipe, blocks of lines timed to a marker and divided by the"
                 + " block length");
         out.println("   (runs = blocks); nft process: fork to exit of one nft add/delete element command");
@@ -161,7 +163,7 @@ final class Report {
 
     private static String ratio(double ours, double other) {
         double ratio = ours / other;
-        return String.format(Locale.ROOT, ratio >= 0.1 ? "%.2fx" : "%.3fx", ratio);
+        return String.format(Locale.ROOT, ratio >= 0.1 ? "%.2fx" : ratio >= 0.01 ? "%.3fx" : "%.4fx", ratio);
     }
 
     /** Two or three significant digits: 0.0091, 0.123, 1.23, 12.3, 123. */
