@@ -11,12 +11,14 @@ import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.StateChange;
 import dev.natagent.agent.model.StateDiff;
 import dev.natagent.agent.model.ValidationException;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,6 +89,7 @@ class LoaderFuzzTest {
             expectOnly(input, () -> ModelJson.read(input, StateChange.class), ValidationException.class);
             expectOnly(input, () -> ConfigFile.parse(Path.of("fuzz.json"), input), ConfigException.class);
         }
+        System.out.printf("fuzz LoaderFuzzTest#jsonLoadersOnlyThrowTypedErrors: %d cases, seed %d%n", CASES, SEED);
     }
 
     @Test
@@ -102,10 +105,9 @@ class LoaderFuzzTest {
         }
         byte[] snapshot = Files.readAllBytes(good.resolve(StateStore.SNAPSHOT));
         byte[] journal = Files.readAllBytes(good.resolve(StateStore.JOURNAL));
-        int cases = Math.max(100, CASES / 10);
-        for (int i = 0; i < cases; i++) {
-            Path trial = dir.resolve("t" + i);
-            Files.createDirectories(trial);
+        Path trial = dir.resolve("trial");
+        for (int i = 0; i < CASES; i++) {
+            clear(trial); // one directory, refilled per case, so a 100k-case run stays small on disk
             boolean breakSnapshot = random.nextBoolean();
             Files.write(trial.resolve(StateStore.SNAPSHOT), breakSnapshot ? mutate(random, snapshot) : snapshot);
             Files.write(trial.resolve(StateStore.JOURNAL), breakSnapshot ? journal : mutate(random, journal));
@@ -123,6 +125,18 @@ class LoaderFuzzTest {
                 fail("case " + i + " (seed " + SEED + "): unexpected " + e, e);
             }
         }
+        System.out.printf("fuzz LoaderFuzzTest#stateDirectoryLoadsOrIsCorrupt: %d cases, seed %d%n", CASES, SEED + 1);
+    }
+
+    private static void clear(Path directory) throws IOException {
+        if (Files.isDirectory(directory)) {
+            try (Stream<Path> files = Files.list(directory)) {
+                for (Path file : files.toList()) {
+                    Files.delete(file);
+                }
+            }
+        }
+        Files.createDirectories(directory);
     }
 
     private static NatState configState() {
