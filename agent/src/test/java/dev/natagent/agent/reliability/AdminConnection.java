@@ -52,8 +52,18 @@ final class AdminConnection implements AutoCloseable {
     }
 
     JsonNode send(byte[] line) throws IOException {
-        out.write(line);
-        out.write('\n');
+        try {
+            out.write(line);
+            out.write('\n');
+        } catch (IOException e) {
+            // An oversized line is answered and the connection closed before all of it is read.
+            try {
+                return readResponse();
+            } catch (IOException noAnswer) {
+                noAnswer.addSuppressed(e);
+                throw noAnswer;
+            }
+        }
         return readResponse();
     }
 
