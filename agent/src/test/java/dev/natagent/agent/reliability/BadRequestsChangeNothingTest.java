@@ -2,7 +2,6 @@ package dev.natagent.agent.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,7 +11,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
@@ -116,13 +114,12 @@ class BadRequestsChangeNothingTest {
                     .path("ok")
                     .asBoolean());
             Run run = new Run(agent);
-            assertTimeoutPreemptively(Duration.ofMinutes(30), () -> {
-                try {
-                    Fuzz.run(2_000, gen -> run.one(line(gen)));
-                } finally {
-                    run.close();
-                }
-            });
+            try {
+                // A request the daemon never answers fails its case as a hang (Fuzz's per-case timeout).
+                Fuzz.run(2_000, gen -> run.one(line(gen)));
+            } finally {
+                run.close();
+            }
             run.checkUnchanged("at the end");
             assertTrue(agent.isAlive(), "the daemon is still running");
             assertTrue(agent.call("status", "{}").path("ok").asBoolean(), "and answering");
