@@ -40,7 +40,7 @@ import java.util.function.Consumer;
  * Listings look like the kernel's: handles, per-element counters, and nat expressions with the
  * attributes the kernel fills in. {@link #dump} prints a table as {@link NftText}.
  */
-final class FakeKernel implements NftPort {
+public final class FakeKernel implements NftPort {
     private static final int ENOENT = 2;
     private static final int EEXIST = 17;
     private static final int EBUSY = 16;
@@ -96,7 +96,7 @@ final class FakeKernel implements NftPort {
     private record ElementKey(Bytes key, Optional<Bytes> keyEnd, int flags) {}
 
     /** The next commit fails with {@code errno} on its first command (the batch is not applied). */
-    void failNextCommit(int errno) {
+    public void failNextCommit(int errno) {
         injectedFaults.add(new Fault(Fault.Kind.REFUSE, errno));
     }
 
@@ -115,7 +115,7 @@ final class FakeKernel implements NftPort {
         changeListeners.add(listener);
     }
 
-    int commits() {
+    public int commits() {
         return commits;
     }
 
@@ -421,7 +421,7 @@ final class FakeKernel implements NftPort {
     }
 
     /** {@code table} as text; "" when it does not exist. */
-    synchronized String dump(String name) {
+    public synchronized String dump(String name) {
         FakeTable t = tables.get(name);
         if (t == null) {
             return "";
