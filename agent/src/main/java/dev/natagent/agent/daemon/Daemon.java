@@ -170,12 +170,14 @@ final class Daemon {
     }
 
     private static void seed(StateStore store, NatState desired, Validator validator) throws StartupException {
-        if (desired.forwards().isEmpty() && desired.outbounds().isEmpty()) {
+        // Settings alone (e.g. manage_ip_forward false) are part of the seed too.
+        StateDiff seed = StateDiff.between(NatState.empty(), desired);
+        if (seed.isEmpty()) {
             return;
         }
         try {
             validator.check(NatState.empty(), desired, false);
-            store.append(StateDiff.between(NatState.empty(), desired).changes());
+            store.append(seed.changes());
             LOG.info("first start: seeded the state from the config file");
         } catch (ValidationException e) {
             throw new StartupException("the config file's state is not valid: " + e.getMessage(), e);
