@@ -46,7 +46,12 @@ import java.util.logging.Logger;
  */
 final class Daemon {
     private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
-    private static final Duration DNS_CACHE_TTL = Duration.ofSeconds(5);
+    /**
+     * The resolver already keeps each answer for one resolve interval (one lookup per name per
+     * interval); a JVM cache on top would delay a re-pointed node endpoint by its TTL.
+     */
+    private static final Duration DNS_CACHE_TTL = Duration.ZERO;
+
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration TEXTFILE_INTERVAL = Duration.ofSeconds(15);
 
