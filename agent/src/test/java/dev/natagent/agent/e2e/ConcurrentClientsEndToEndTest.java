@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.natagent.agent.cli.ExitCode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.natagent.agent.model.Forward;
 import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.NatState;
@@ -33,7 +33,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * 50 natctl clients issue conflicting forward adds and removes (few names, fewer ports) against the
+ * 50 clients of the admin socket issue conflicting forward adds and removes (few names, fewer ports) against the
  * real daemon for a bounded time. Afterwards the acknowledged answers, replayed in generation
  * order, must be a valid serial history whose end state is what the agent reports, what the kernel
  * map holds, and what a restarted agent loads from disk (and adopts without touching the kernel).
@@ -91,24 +91,23 @@ class ConcurrentClientsEndToEndTest {
                     boolean add = random.nextBoolean();
                     int port = FIRST_PORT + random.nextInt(PORTS);
                     String target = "10.0.1." + (1 + random.nextInt(250)) + ":6379";
-                    AgentProcess.CliResult result = add
-                            ? agent.natctl(
-                                    "--json",
-                                    "forward",
-                                    "add",
-                                    name,
-                                    "--listen",
-                                    Integer.toString(port),
-                                    "--to",
-                                    target)
-                            : agent.natctl("--json", "forward", "remove", name);
-                    if (result.exitCode() == ExitCode.OK) {
-                        acks.add(new Ack(json(result.out()).get("generation").asLong(), add, name, port, target));
-                    } else if (result.exitCode() == ExitCode.REFUSED) {
-                        String code = json(result.out()).get("code").asText();
-                        refusals.computeIfAbsent(code, k -> new AtomicInteger()).incrementAndGet();
-                    } else {
-                        unexpected.add(result.toString());
+                    try {
+                        JsonNode response = add
+                                ? AdminWire.call(agent.socket(), "forward.add", forward(name, port, target))
+                                : AdminWire.call(
+                                        agent.socket(),
+                                        "forward.remove",
+                                        AdminWire.args().put("name", name));
+                        if (response.get("ok").asBoolean()) {
+                            long generation = response.at("/result/generation").asLong();
+                            acks.add(new Ack(generation, add, name, port, target));
+                        } else {
+                            String code = response.at("/error/code").asText();
+                            refusals.computeIfAbsent(code, k -> new AtomicInteger())
+                                    .incrementAndGet();
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        unexpected.add(e.toString());
                     }
                 }
             });
@@ -126,7 +125,7 @@ class ConcurrentClientsEndToEndTest {
         assertEquals(
                 acks.size(),
                 json(agent.natctlOk("--json", "status")).get("generation").asLong());
-        assertEquals(summary(expected), summary(exported(agent)), "the agent's state");
+        assertEquals(summary(expected), summary(exported(agent)), "the agent's state (natctl export)");
         assertEquals(
                 kernelPorts(expected),
                 kernelPorts(lab.nat.execOk("nft", "list", "map", "ip", "nat_agent", "forwards")));
@@ -140,6 +139,14 @@ class ConcurrentClientsEndToEndTest {
                 lab.kernelTable().replaceAll("counter packets \\d+ bytes \\d+", ""),
                 "the restarted agent found the kernel matching the disk");
         assertTrue(restarted.log().contains("adopted it untouched"), restarted.log());
+    }
+
+    private static ObjectNode forward(String name, int port, String target) {
+        var forward = AdminWire.args().put("name", name).put("listen", port);
+        forward.putArray("to").add(target);
+        var args = AdminWire.args();
+        args.set("forward", forward);
+        return args;
     }
 
     /**
