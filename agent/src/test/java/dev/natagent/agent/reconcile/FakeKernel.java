@@ -52,6 +52,7 @@ public final class FakeKernel implements NftPort {
     private int generation = 1;
     private int commits;
     private int listings;
+    private int elementListings;
     private final List<Fault> injectedFaults = new ArrayList<>();
 
     /** An injected failure of one commit: refused with an errno, applied but unanswered, or lost. */
@@ -123,6 +124,11 @@ public final class FakeKernel implements NftPort {
         return listings;
     }
 
+    /** Dumps of one set's elements (what reading counters costs: O(elements)). */
+    public int elementListings() {
+        return elementListings;
+    }
+
     int generation() {
         return generation;
     }
@@ -143,6 +149,7 @@ public final class FakeKernel implements NftPort {
 
     @Override
     public synchronized List<SetElement> listElements(String table, String set) throws IOException {
+        elementListings++;
         FakeTable t = tables.get(table);
         if (t == null || !t.sets.containsKey(set)) {
             throw error(ENOENT, 0, "list elements of " + set);

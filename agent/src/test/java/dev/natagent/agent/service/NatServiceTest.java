@@ -115,6 +115,7 @@ class NatServiceTest {
         assertEquals(1, change.generation());
         assertEquals("redis", change.forward().name());
         assertEquals(commits + 1, agent.kernel.commits(), "one batch");
+        assertEquals(0, agent.kernel.elementListings(), "no O(N) counter dump to acknowledge a change");
         assertTrue(agent.kernelDump().contains("tcp . 6380 : 10.0.1.231 . 6379"), agent.kernelDump());
         assertAcknowledgedEverywhere(NatState.empty().withForward(redis()));
     }
@@ -124,7 +125,10 @@ class NatServiceTest {
         agent.service.addForward(redis(), false);
         agent.service.addForward(memcached(), false);
 
+        int dumps = agent.kernel.elementListings();
         ForwardChange removed = agent.service.removeForward("redis");
+
+        assertEquals(dumps, agent.kernel.elementListings(), "no O(N) counter dump to acknowledge a change");
 
         assertEquals(3, removed.generation());
         assertEquals("6379-6381", removed.forward().listen());
