@@ -102,7 +102,11 @@ final class Daemon {
         Running running = new Running();
         try {
             Clock clock = Clock.systemUTC();
-            ScheduledExecutorService scheduler = running.add(new Scheduler()).executor();
+            ScheduledExecutorService scheduler =
+                    running.add(new Scheduler("nat-agent-background")).executor();
+            // Probes wait out connect timeouts of dead targets: never on the thread that heals drift.
+            ScheduledExecutorService probes =
+                    running.add(new Scheduler("nat-agent-probes")).executor();
             NftClient client = running.add(NftClient.openIpv4());
             Reconciler reconciler = new Reconciler(new ClientNftPort(client));
             DriftWatcher drift = new DriftWatcher(reconciler, scheduler, DriftWatcher.DEFAULT_DEBOUNCE, clock);
@@ -118,7 +122,8 @@ final class Daemon {
             AgentMetrics metrics =
                     new AgentMetrics(new MetricRegistry(), new LiveMetricSources(service, views, sysctls));
             views.attach(metrics);
-            Loops loops = new Loops(service, reconciler, resolver, prober, sysctls, health, views, metrics, scheduler);
+            Loops loops = new Loops(
+                    service, reconciler, resolver, prober, sysctls, health, views, metrics, scheduler, probes);
 
             sysctls.ensure(initial.settings().manageIpForward());
             if (health.isFailed()) {

@@ -46,6 +46,7 @@ class ElastiCacheEndToEndTest {
     private Netns untrusted;
     private final List<Long> memcachedPids = new ArrayList<>();
     private AgentProcess agent;
+    private Netns firstRedisNode;
 
     @RegisterExtension
     final DumpOnFailure dump = new DumpOnFailure(() -> lab == null ? "(no lab)" : lab.diagnostics());
@@ -57,7 +58,9 @@ class ElastiCacheEndToEndTest {
         trusted = lab.client(TRUSTED);
         untrusted = lab.client(UNTRUSTED);
         for (String address : REDIS_NODES) {
-            lab.redis(lab.node(address), address);
+            Netns node = lab.node(address);
+            lab.redis(node, address);
+            firstRedisNode = firstRedisNode == null ? node : firstRedisNode;
         }
         for (String address : MEMCACHED_NODES) {
             memcachedPids.add(lab.memcached(lab.node(address), address));
@@ -169,12 +172,29 @@ class ElastiCacheEndToEndTest {
                 15_000,
                 "the agent to resolve " + DNS_NAME + " to " + REDIS_NODES[2]);
         long followedMillis = millisSince(start);
+        JsonNode settings = json(agent.natctlOk("export")).get("settings");
+        assertEquals(1, settings.get("resolve_interval_seconds").asInt(), "seeded from the config file");
         awaitTrue(() -> (REDIS_NODES[2] + ":6379").equals(redisNodeBehind(6390)), 5_000, "traffic to the new node");
         long trafficMillis = millisSince(start);
         System.out.printf(
                 "FIGURE dns-repoint: resolve_interval_seconds=1; agent followed after %d ms, traffic reached the"
                         + " new node after %d ms%n",
                 followedMillis, trafficMillis);
+    }
+
+    @Test
+    void outboundMasqueradesAPrivateSubnetOutOfThePublicInterface() throws Exception {
+        firstRedisNode.execOk("ip", "route", "add", "default", "via", NatLab.PRIVATE);
+        lab.redis(trusted, TRUSTED); // a server out on the public side
+        assertFalse(
+                CacheClient.connects(firstRedisNode, TRUSTED, 6379, 1_000),
+                "without outbound PAT the client cannot answer 10.0.1.0/24");
+
+        agent.natctlOk("outbound", "add", "private", "--source", "10.0.1.0/24", "--out", "pub");
+
+        String info = CacheClient.redis(firstRedisNode, TRUSTED, 6379, "CLIENT", "INFO");
+        assertTrue(CacheClient.field(info, "addr").startsWith("198.51.100.1:"), "masqueraded: " + info);
+        assertTrue(agent.natctlOk("outbound", "list").contains("10.0.1.0/24"));
     }
 
     @Test
