@@ -7,24 +7,24 @@ import dev.natagent.nl.Attrs;
 import dev.natagent.nl.MessageWriter;
 import dev.natagent.nl.NetlinkDecodeException;
 import dev.natagent.nl.NlMessage;
+import dev.natagent.testing.Fuzz;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 
 /**
  * Damaged replies never crash the decoder: every captured message, truncated, bit-flipped, with an
  * attribute length enlarged or shrunk, misaligned by inserted bytes, or with unknown attributes
  * inserted, either decodes or throws {@link NetlinkDecodeException} with an offset inside the
  * buffer; never another exception. Loops over attributes always advance by at least 4 bytes, so
- * decoding cannot hang. Tries are bounded to keep the suite fast.
+ * decoding cannot hang (a case running too long fails as a hang). Seeded and bounded: 2000 cases
+ * per kind by default, {@code -Dnatagent.fuzz.cases=100000} for a long run (see {@link Fuzz}).
  */
 class DecoderRobustnessTest {
-    private static final int TRIES = 2000;
+    private static final int CASES = 2000;
     private static final List<byte[]> CORPUS = corpus();
 
     /** Every nf_tables message of every capture, one per entry (batch markers and errors skipped). */
@@ -46,95 +46,87 @@ class DecoderRobustnessTest {
         return out;
     }
 
-    @Property(tries = TRIES)
-    void truncated(
-            @ForAll @IntRange(max = 100_000) int which,
-            @ForAll @IntRange(max = 100_000) int cut,
-            @ForAll boolean fixLength) {
-        byte[] message = pick(which);
-        byte[] damaged = Arrays.copyOf(message, cut % message.length);
-        if (fixLength && damaged.length >= 4) {
-            setNlmsgLen(damaged, damaged.length); // so the attribute parser, not the header check, meets the cut
-        }
-        decodeOrTypedError(damaged);
+    @Test
+    void truncated() {
+        Fuzz.run(CASES, gen -> {
+            byte[] message = pick(gen);
+            byte[] damaged = Arrays.copyOf(message, gen.between(0, message.length - 1));
+            if (gen.bool() && damaged.length >= 4) {
+                setNlmsgLen(damaged, damaged.length); // so the attribute parser, not the header check, meets the cut
+            }
+            decodeOrTypedError(damaged);
+        });
     }
 
-    @Property(tries = TRIES)
-    void bitFlipped(
-            @ForAll @IntRange(max = 100_000) int which,
-            @ForAll @IntRange(max = 100_000) int where,
-            @ForAll @IntRange(max = 7) int bit) {
-        byte[] damaged = pick(which).clone();
-        damaged[where % damaged.length] ^= (byte) (1 << bit);
-        decodeOrTypedError(damaged);
+    @Test
+    void bitFlipped() {
+        Fuzz.run(CASES, gen -> {
+            byte[] damaged = pick(gen).clone();
+            damaged[gen.between(0, damaged.length - 1)] ^= (byte) (1 << gen.between(0, 7));
+            decodeOrTypedError(damaged);
+        });
     }
 
-    @Property(tries = TRIES)
-    void attributeLengthChanged(
-            @ForAll @IntRange(max = 100_000) int which,
-            @ForAll @IntRange(max = 100_000) int attr,
-            @ForAll @IntRange(max = 0xffff) int newLength) {
-        byte[] damaged = pick(which).clone();
-        List<Header> headers = headers(damaged);
-        if (headers.isEmpty()) {
-            return; // GETGEN and unfiltered dump requests have no attributes
-        }
-        Header target = headers.get(attr % headers.size());
-        host(damaged).putShort(target.position(), (short) newLength);
-        decodeOrTypedError(damaged);
+    @Test
+    void attributeLengthChanged() {
+        Fuzz.run(CASES, gen -> {
+            byte[] damaged = pick(gen).clone();
+            List<Header> headers = headers(damaged);
+            if (headers.isEmpty()) {
+                return; // GETGEN and unfiltered dump requests have no attributes
+            }
+            Header target = gen.oneOf(headers);
+            host(damaged).putShort(target.position(), (short) gen.between(0, 0xffff));
+            decodeOrTypedError(damaged);
+        });
     }
 
-    @Property(tries = TRIES)
-    void misaligned(
-            @ForAll @IntRange(max = 100_000) int which,
-            @ForAll @IntRange(max = 100_000) int where,
-            @ForAll @IntRange(min = 1, max = 3) int count) {
-        byte[] message = pick(which);
-        int at = MessageWriter.NLMSG_HDRLEN + where % (message.length - MessageWriter.NLMSG_HDRLEN + 1);
-        byte[] damaged = insert(message, at, new byte[count]);
-        setNlmsgLen(damaged, damaged.length);
-        decodeOrTypedError(damaged);
+    @Test
+    void misaligned() {
+        Fuzz.run(CASES, gen -> {
+            byte[] message = pick(gen);
+            int at = gen.between(MessageWriter.NLMSG_HDRLEN, message.length);
+            byte[] damaged = insert(message, at, new byte[gen.between(1, 3)]);
+            setNlmsgLen(damaged, damaged.length);
+            decodeOrTypedError(damaged);
+        });
     }
 
     /** An unknown top-level attribute is skipped: the message decodes exactly as before. */
-    @Property(tries = TRIES)
-    void unknownTopLevelAttributeIsIgnored(
-            @ForAll @IntRange(max = 100_000) int which,
-            @ForAll @IntRange(min = 100, max = 0x3fff) int type,
-            @ForAll @IntRange(max = 40) int payload)
-            throws Exception {
-        byte[] message = pick(which);
-        byte[] damaged =
-                insert(message, MessageWriter.NLMSG_HDRLEN + MessageWriter.NFGENMSG_LEN, attribute(type, payload));
-        setNlmsgLen(damaged, damaged.length);
-        assertEquals(decode(message), decode(damaged));
+    @Test
+    void unknownTopLevelAttributeIsIgnored() {
+        Fuzz.run(CASES, gen -> {
+            byte[] message = pick(gen);
+            byte[] extra = attribute(gen.between(100, 0x3fff), gen.between(0, 40));
+            byte[] damaged = insert(message, MessageWriter.NLMSG_HDRLEN + MessageWriter.NFGENMSG_LEN, extra);
+            setNlmsgLen(damaged, damaged.length);
+            assertEquals(decode(message), decode(damaged));
+        });
     }
 
     /** An unknown attribute inside any nest (lengths of all enclosing nests fixed up). */
-    @Property(tries = TRIES)
-    void unknownNestedAttribute(
-            @ForAll @IntRange(max = 100_000) int which,
-            @ForAll @IntRange(max = 100_000) int attr,
-            @ForAll @IntRange(min = 100, max = 0x3fff) int type,
-            @ForAll @IntRange(max = 40) int payload) {
-        byte[] message = pick(which);
-        List<Header> headers = headers(message);
-        if (headers.isEmpty()) {
-            return;
-        }
-        Header before = headers.get(attr % headers.size());
-        byte[] extra = attribute(type, payload);
-        byte[] damaged = insert(message, before.position(), extra);
-        ByteBuffer host = host(damaged);
-        for (int ancestor : before.ancestors()) {
-            int len = Short.toUnsignedInt(host.getShort(ancestor)) + extra.length;
-            if (len > 0xffff) {
+    @Test
+    void unknownNestedAttribute() {
+        Fuzz.run(CASES, gen -> {
+            byte[] message = pick(gen);
+            List<Header> headers = headers(message);
+            if (headers.isEmpty()) {
                 return;
             }
-            host.putShort(ancestor, (short) len);
-        }
-        setNlmsgLen(damaged, damaged.length);
-        decodeOrTypedError(damaged);
+            Header before = gen.oneOf(headers);
+            byte[] extra = attribute(gen.between(100, 0x3fff), gen.between(0, 40));
+            byte[] damaged = insert(message, before.position(), extra);
+            ByteBuffer host = host(damaged);
+            for (int ancestor : before.ancestors()) {
+                int len = Short.toUnsignedInt(host.getShort(ancestor)) + extra.length;
+                if (len > 0xffff) {
+                    return;
+                }
+                host.putShort(ancestor, (short) len);
+            }
+            setNlmsgLen(damaged, damaged.length);
+            decodeOrTypedError(damaged);
+        });
     }
 
     private static void decodeOrTypedError(byte[] datagram) {
@@ -154,8 +146,8 @@ class DecoderRobustnessTest {
         return out;
     }
 
-    private static byte[] pick(int which) {
-        return CORPUS.get(which % CORPUS.size());
+    private static byte[] pick(Fuzz.Gen gen) {
+        return gen.oneOf(CORPUS);
     }
 
     /** An attribute header position and the header positions of the nests around it. */

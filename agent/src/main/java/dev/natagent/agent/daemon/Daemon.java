@@ -46,7 +46,12 @@ import java.util.logging.Logger;
  */
 final class Daemon {
     private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
-    private static final Duration DNS_CACHE_TTL = Duration.ofSeconds(5);
+    /**
+     * The resolver already keeps each answer for one resolve interval (one lookup per name per
+     * interval); a JVM cache on top would delay a re-pointed node endpoint by its TTL.
+     */
+    private static final Duration DNS_CACHE_TTL = Duration.ZERO;
+
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration TEXTFILE_INTERVAL = Duration.ofSeconds(15);
 
@@ -97,7 +102,11 @@ final class Daemon {
         Running running = new Running();
         try {
             Clock clock = Clock.systemUTC();
-            ScheduledExecutorService scheduler = running.add(new Scheduler()).executor();
+            ScheduledExecutorService scheduler =
+                    running.add(new Scheduler("nat-agent-background")).executor();
+            // Probes wait out connect timeouts of dead targets: never on the thread that heals drift.
+            ScheduledExecutorService probes =
+                    running.add(new Scheduler("nat-agent-probes")).executor();
             NftClient client = running.add(NftClient.openIpv4());
             Reconciler reconciler = new Reconciler(new ClientNftPort(client));
             DriftWatcher drift = new DriftWatcher(reconciler, scheduler, DriftWatcher.DEFAULT_DEBOUNCE, clock);
@@ -113,7 +122,8 @@ final class Daemon {
             AgentMetrics metrics =
                     new AgentMetrics(new MetricRegistry(), new LiveMetricSources(service, views, sysctls));
             views.attach(metrics);
-            Loops loops = new Loops(service, reconciler, resolver, prober, sysctls, health, views, metrics, scheduler);
+            Loops loops = new Loops(
+                    service, reconciler, resolver, prober, sysctls, health, views, metrics, scheduler, probes);
 
             sysctls.ensure(initial.settings().manageIpForward());
             if (health.isFailed()) {
@@ -170,12 +180,14 @@ final class Daemon {
     }
 
     private static void seed(StateStore store, NatState desired, Validator validator) throws StartupException {
-        if (desired.forwards().isEmpty() && desired.outbounds().isEmpty()) {
+        // Settings alone (e.g. manage_ip_forward false) are part of the seed too.
+        StateDiff seed = StateDiff.between(NatState.empty(), desired);
+        if (seed.isEmpty()) {
             return;
         }
         try {
             validator.check(NatState.empty(), desired, false);
-            store.append(StateDiff.between(NatState.empty(), desired).changes());
+            store.append(seed.changes());
             LOG.info("first start: seeded the state from the config file");
         } catch (ValidationException e) {
             throw new StartupException("the config file's state is not valid: " + e.getMessage(), e);

@@ -29,8 +29,9 @@ import java.util.logging.Logger;
 /**
  * The daemon's background work on the scheduler thread it shares with the drift watcher, so
  * repairs and updates never overlap: adopting the kernel table at start-up, sysctl upkeep, DNS
- * re-resolution of node endpoints, target health probes. Each task re-reads its interval from the
- * current settings when it reschedules.
+ * re-resolution of node endpoints. Target health probes run on a thread of their own, so waiting
+ * for dead targets never delays a repair. Each task re-reads its interval from the current
+ * settings when it reschedules.
  */
 final class Loops {
     private static final Logger LOG = Logger.getLogger(Loops.class.getName());
@@ -45,6 +46,8 @@ final class Loops {
     private final Views views;
     private final AgentMetrics metrics;
     private final ScheduledExecutorService scheduler;
+    /** Probe rounds block for up to the connect timeout per batch of dead targets: a thread of their own. */
+    private final ScheduledExecutorService probes;
 
     Loops(
             NatService service,
@@ -55,7 +58,8 @@ final class Loops {
             AgentHealth health,
             Views views,
             AgentMetrics metrics,
-            ScheduledExecutorService scheduler) {
+            ScheduledExecutorService scheduler,
+            ScheduledExecutorService probes) {
         this.service = service;
         this.reconciler = reconciler;
         this.resolver = resolver;
@@ -65,13 +69,14 @@ final class Loops {
         this.views = views;
         this.metrics = metrics;
         this.scheduler = scheduler;
+        this.probes = probes;
     }
 
     void schedule(Settings initial) {
-        every(s -> Duration.ofSeconds(s.fullCheckIntervalSeconds()), this::housekeeping, initial);
-        every(s -> Duration.ofSeconds(s.resolveIntervalSeconds()), this::resolveRound, initial);
-        every(s -> PROBE_INTERVAL, this::probeRound, initial);
-        scheduler.execute(this::probeRound);
+        every(s -> Duration.ofSeconds(s.fullCheckIntervalSeconds()), this::housekeeping, initial, scheduler);
+        every(s -> Duration.ofSeconds(s.resolveIntervalSeconds()), this::resolveRound, initial, scheduler);
+        every(s -> PROBE_INTERVAL, this::probeRound, initial, probes);
+        probes.execute(this::probeRound);
     }
 
     /**
@@ -173,16 +178,17 @@ final class Loops {
         }
     }
 
-    private void every(Function<Settings, Duration> interval, Runnable task, Settings initial) {
-        scheduler.schedule(
+    private void every(
+            Function<Settings, Duration> interval, Runnable task, Settings initial, ScheduledExecutorService executor) {
+        executor.schedule(
                 () -> {
                     try {
                         task.run();
                     } catch (RuntimeException e) {
                         LOG.log(Level.SEVERE, "background task failed; it runs again at its next interval", e);
                     } finally {
-                        if (!scheduler.isShutdown()) {
-                            every(interval, task, service.state().settings());
+                        if (!executor.isShutdown()) {
+                            every(interval, task, service.state().settings(), executor);
                         }
                     }
                 },

@@ -88,7 +88,7 @@ final class Exporter {
         elements(out, returnTargets(mappings, ReturnPath.Kind.SNAT, true));
         out.append("\t}\n");
         out.append("\tchain allowlist {\n\t\ttype filter hook prerouting priority mangle; policy accept;\n");
-        out.append("\t\tfib daddr type local meta l4proto . th dport @guarded"
+        out.append("\t\tct direction original fib daddr type local meta l4proto . th dport @guarded"
                 + " ip saddr . meta l4proto . th dport != @allowed drop comment \"nat-agent:allowlist\"\n\t}\n");
         out.append("\tchain prerouting {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n");
         out.append("\t\tfib daddr type local dnat ip to meta l4proto . th dport map @forwards"
@@ -141,7 +141,9 @@ final class Exporter {
             if (m.forward().allow().isEmpty()) {
                 continue;
             }
-            String match = "-p " + m.forward().proto() + " -m addrtype --dst-type LOCAL --dport " + m.port();
+            // Replies are spared, as in the nft form: a reply may carry a guarded port as its destination.
+            String match = "-p " + m.forward().proto()
+                    + " -m conntrack --ctdir ORIGINAL -m addrtype --dst-type LOCAL --dport " + m.port();
             for (Cidr cidr : Cidr.merge(m.forward().allow())) {
                 out.append("-A NAT_AGENT_ALLOW ")
                         .append(match)

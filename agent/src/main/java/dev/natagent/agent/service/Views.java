@@ -142,6 +142,15 @@ public final class Views {
         return forward(forward, kernelCounters());
     }
 
+    /**
+     * The view returned for a forward just added or removed, without reading kernel counters: an
+     * added forward's are zero and a removed one's are gone, while reading them dumps the whole
+     * forwards map (O(all forwards) on every acknowledged change).
+     */
+    public ForwardView changedForward(Forward forward) {
+        return forward(forward, Map.of());
+    }
+
     private ForwardView forward(Forward forward, Map<String, Counter> counters) {
         Counter counter = counters.getOrDefault(forward.name(), Counter.zero());
         List<TargetView> targets = new ArrayList<>();

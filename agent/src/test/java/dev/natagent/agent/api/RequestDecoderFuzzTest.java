@@ -5,20 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.model.ModelJson;
+import dev.natagent.testing.Fuzz;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /**
  * Random and mutated request lines through the decoder and the dispatcher: every line ends in a
  * Request or a DecodeFailure, and a decoded request in a result or an AdminException, never any
- * other exception. The 100k-case run is tagged "fuzz" (run with -Dgroups=fuzz).
+ * other exception, and the response is one line. Seeded and bounded: 2000 cases by default,
+ * {@code -Dnatagent.fuzz.cases=100000} for a long run (see {@link Fuzz}).
  */
 class RequestDecoderFuzzTest {
     private static final List<String> VALID = List.of(
@@ -31,20 +28,15 @@ class RequestDecoderFuzzTest {
                     + "\"out\":\"ens5\"}}}",
             "{\"v\":1,\"id\":\"5\",\"op\":\"apply\",\"args\":{\"dry_run\":true,\"state\":{\"forwards\":[]}}}",
             "{\"v\":1,\"id\":\"6\",\"op\":\"export\",\"args\":{\"format\":\"nft\"}}");
+    private static final String JSONISH = "{}[]\":,0123456789.-truefalsnl vidopargsxyz\\";
 
     private final RequestDecoder decoder = new RequestDecoder(ModelJson.mapper());
     private final AdminDispatcher dispatcher = new AdminDispatcher(new FakeOperations());
     private final ResponseEncoder encoder = new ResponseEncoder(ModelJson.mapper());
 
-    @Property(tries = 2_000)
-    void randomAndMutatedLinesNeverEscape(@ForAll("lines") byte[] line) {
-        handle(line);
-    }
-
-    @Property(tries = 100_000)
-    @Tag("fuzz")
-    void hundredThousandLinesNeverEscape(@ForAll("lines") byte[] line) {
-        handle(line);
+    @Test
+    void randomAndMutatedLinesNeverEscape() {
+        Fuzz.run(2_000, gen -> handle(line(gen)));
     }
 
     /** What the server does with a line, minus the socket; the response must be a valid line. */
@@ -66,23 +58,14 @@ class RequestDecoderFuzzTest {
         assertFalse(text.substring(0, text.length() - 1).contains("\n"), "one line per response");
     }
 
-    @Provide
-    Arbitrary<byte[]> lines() {
-        Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(300);
-        Arbitrary<byte[]> printable = Arbitraries.strings()
-                .withChars("{}[]\":,0123456789.-truefalsnl vidopargsxyz\\")
-                .ofMaxLength(200)
-                .map(s -> s.getBytes(StandardCharsets.UTF_8));
-        Arbitrary<byte[]> mutated = Combinators.combine(
-                        Arbitraries.of(VALID),
-                        Arbitraries.integers().between(0, 400),
-                        Arbitraries.integers().between(0, 5),
-                        Arbitraries.bytes())
-                .as(RequestDecoderFuzzTest::mutate);
-        return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(1, random),
-                net.jqwik.api.Tuple.of(2, printable),
-                net.jqwik.api.Tuple.of(5, mutated));
+    /** Random bytes, JSON-ish printable text, or (most often) a valid request mutated at one place; 1:2:5. */
+    private static byte[] line(Fuzz.Gen gen) {
+        return switch (gen.weighted(1, 2, 5)) {
+            case 0 -> gen.bytes(300);
+            case 1 -> gen.string(JSONISH, 200).getBytes(StandardCharsets.UTF_8);
+            default -> mutate(gen.oneOf(VALID), gen.between(0, 400), gen.between(0, 5), (byte)
+                    gen.between(Byte.MIN_VALUE, Byte.MAX_VALUE));
+        };
     }
 
     /** Deletes, duplicates, replaces or truncates around one position of a valid request. */
@@ -90,23 +73,21 @@ class RequestDecoderFuzzTest {
         byte[] bytes = valid.getBytes(StandardCharsets.UTF_8);
         int at = position % bytes.length;
         return switch (kind) {
-            case 0 -> java.util.Arrays.copyOf(bytes, at);
+            case 0 -> Arrays.copyOf(bytes, at);
             case 1 -> {
                 byte[] copy = bytes.clone();
                 copy[at] = value;
                 yield copy;
             }
-            case 2 -> concat(
-                    java.util.Arrays.copyOf(bytes, at), java.util.Arrays.copyOfRange(bytes, at + 1, bytes.length));
-            case 3 -> concat(
-                    java.util.Arrays.copyOf(bytes, at + 1), java.util.Arrays.copyOfRange(bytes, at, bytes.length));
+            case 2 -> concat(Arrays.copyOf(bytes, at), Arrays.copyOfRange(bytes, at + 1, bytes.length));
+            case 3 -> concat(Arrays.copyOf(bytes, at + 1), Arrays.copyOfRange(bytes, at, bytes.length));
             case 4 -> valid.replace("\"v\":1", "\"v\":" + value).getBytes(StandardCharsets.UTF_8);
             default -> valid.replace("\"6379-6381\"", String.valueOf(value)).getBytes(StandardCharsets.UTF_8);
         };
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
-        byte[] joined = java.util.Arrays.copyOf(a, a.length + b.length);
+        byte[] joined = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, joined, a.length, b.length);
         return joined;
     }

@@ -40,7 +40,7 @@ import java.util.function.Consumer;
  * Listings look like the kernel's: handles, per-element counters, and nat expressions with the
  * attributes the kernel fills in. {@link #dump} prints a table as {@link NftText}.
  */
-final class FakeKernel implements NftPort {
+public final class FakeKernel implements NftPort {
     private static final int ENOENT = 2;
     private static final int EEXIST = 17;
     private static final int EBUSY = 16;
@@ -52,6 +52,7 @@ final class FakeKernel implements NftPort {
     private int generation = 1;
     private int commits;
     private int listings;
+    private int elementListings;
     private final List<Fault> injectedFaults = new ArrayList<>();
 
     /** An injected failure of one commit: refused with an errno, applied but unanswered, or lost. */
@@ -96,7 +97,7 @@ final class FakeKernel implements NftPort {
     private record ElementKey(Bytes key, Optional<Bytes> keyEnd, int flags) {}
 
     /** The next commit fails with {@code errno} on its first command (the batch is not applied). */
-    void failNextCommit(int errno) {
+    public void failNextCommit(int errno) {
         injectedFaults.add(new Fault(Fault.Kind.REFUSE, errno));
     }
 
@@ -115,12 +116,17 @@ final class FakeKernel implements NftPort {
         changeListeners.add(listener);
     }
 
-    int commits() {
+    public int commits() {
         return commits;
     }
 
     int listings() {
         return listings;
+    }
+
+    /** Dumps of one set's elements (what reading counters costs: O(elements)). */
+    public int elementListings() {
+        return elementListings;
     }
 
     int generation() {
@@ -143,6 +149,7 @@ final class FakeKernel implements NftPort {
 
     @Override
     public synchronized List<SetElement> listElements(String table, String set) throws IOException {
+        elementListings++;
         FakeTable t = tables.get(table);
         if (t == null || !t.sets.containsKey(set)) {
             throw error(ENOENT, 0, "list elements of " + set);
@@ -421,7 +428,7 @@ final class FakeKernel implements NftPort {
     }
 
     /** {@code table} as text; "" when it does not exist. */
-    synchronized String dump(String name) {
+    public synchronized String dump(String name) {
         FakeTable t = tables.get(name);
         if (t == null) {
             return "";

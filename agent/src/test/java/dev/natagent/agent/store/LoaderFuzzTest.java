@@ -11,12 +11,14 @@ import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.StateChange;
 import dev.natagent.agent.model.StateDiff;
 import dev.natagent.agent.model.ValidationException;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LoaderFuzzTest {
     private static final int CASES = Integer.getInteger("natagent.fuzz.cases", 3000);
+    /** Each state case writes and opens a store on disk (fsyncs): fewer by default, all when asked. */
+    private static final int STATE_CASES = Integer.getInteger("natagent.fuzz.cases", 300);
+
     private static final long SEED = Long.getLong("natagent.fuzz.seed", 20261126L);
     private static final String[] TOKENS = {
         "{",
@@ -75,6 +80,7 @@ class LoaderFuzzTest {
 
     @Test
     void jsonLoadersOnlyThrowTypedErrors() {
+        long started = System.nanoTime();
         Random random = new Random(SEED);
         byte[] valid = VALID_CONFIG.getBytes(StandardCharsets.UTF_8);
         String validState = ModelJson.write(configState());
@@ -87,10 +93,14 @@ class LoaderFuzzTest {
             expectOnly(input, () -> ModelJson.read(input, StateChange.class), ValidationException.class);
             expectOnly(input, () -> ConfigFile.parse(Path.of("fuzz.json"), input), ConfigException.class);
         }
+        System.out.printf(
+                "fuzz LoaderFuzzTest#jsonLoadersOnlyThrowTypedErrors: %d cases, seed %d, %d ms%n",
+                CASES, SEED, (System.nanoTime() - started) / 1_000_000);
     }
 
     @Test
     void stateDirectoryLoadsOrIsCorrupt() throws Exception {
+        long started = System.nanoTime();
         Random random = new Random(SEED + 1);
         Path good = dir.resolve("good");
         NatState state = configState();
@@ -102,10 +112,9 @@ class LoaderFuzzTest {
         }
         byte[] snapshot = Files.readAllBytes(good.resolve(StateStore.SNAPSHOT));
         byte[] journal = Files.readAllBytes(good.resolve(StateStore.JOURNAL));
-        int cases = Math.max(100, CASES / 10);
-        for (int i = 0; i < cases; i++) {
-            Path trial = dir.resolve("t" + i);
-            Files.createDirectories(trial);
+        Path trial = dir.resolve("trial");
+        for (int i = 0; i < STATE_CASES; i++) {
+            clear(trial); // one directory, refilled per case, so a 100k-case run stays small on disk
             boolean breakSnapshot = random.nextBoolean();
             Files.write(trial.resolve(StateStore.SNAPSHOT), breakSnapshot ? mutate(random, snapshot) : snapshot);
             Files.write(trial.resolve(StateStore.JOURNAL), breakSnapshot ? journal : mutate(random, journal));
@@ -123,6 +132,20 @@ class LoaderFuzzTest {
                 fail("case " + i + " (seed " + SEED + "): unexpected " + e, e);
             }
         }
+        System.out.printf(
+                "fuzz LoaderFuzzTest#stateDirectoryLoadsOrIsCorrupt: %d cases, seed %d, %d ms%n",
+                STATE_CASES, SEED + 1, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private static void clear(Path directory) throws IOException {
+        if (Files.isDirectory(directory)) {
+            try (Stream<Path> files = Files.list(directory)) {
+                for (Path file : files.toList()) {
+                    Files.delete(file);
+                }
+            }
+        }
+        Files.createDirectories(directory);
     }
 
     private static NatState configState() {

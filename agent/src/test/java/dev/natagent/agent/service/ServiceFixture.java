@@ -1,0 +1,147 @@
+package dev.natagent.agent.service;
+
+import dev.natagent.agent.model.Ipv4;
+import dev.natagent.agent.model.NatState;
+import dev.natagent.agent.reconcile.DriftWatcher;
+import dev.natagent.agent.reconcile.FakeKernel;
+import dev.natagent.agent.reconcile.KernelLayout;
+import dev.natagent.agent.reconcile.Reconciler;
+import dev.natagent.agent.resolve.TargetResolver;
+import dev.natagent.agent.store.StateStore;
+import dev.natagent.agent.sysctl.Sysctls;
+import dev.natagent.agent.validation.Validator;
+import java.io.IOException;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.stream.Stream;
+
+/**
+ * A NatService wired as the daemon wires it, but over the in-memory kernel, a real store in a temp
+ * directory, a scripted DNS, a temp /proc tree and a validator that sees sshd on port 22.
+ */
+final class ServiceFixture implements AutoCloseable {
+    static final String TABLE = KernelLayout.TABLE;
+
+    final Path stateDir;
+    final Path procRoot;
+    final Path configFile;
+    final FakeKernel kernel = new FakeKernel();
+    final Reconciler reconciler = new Reconciler(kernel);
+    final AgentHealth health = new AgentHealth();
+    /** What the scripted DNS answers; a missing name fails to resolve. */
+    final Map<String, List<Ipv4>> dns = new ConcurrentHashMap<>();
+
+    final TargetResolver resolver;
+    final Sysctls sysctls;
+    final Doctor doctor;
+    final Views views;
+    final StateStore store;
+    final NatService service;
+    final List<String> foreignDnat = new ArrayList<>();
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final HealthProber prober = new HealthProber(Duration.ofMillis(200));
+
+    /** A service over a fresh (or existing) store in {@code dir}; {@code store} null means corrupt state. */
+    private ServiceFixture(Path dir, StateStore store) throws IOException {
+        this.stateDir = dir.resolve("state");
+        this.procRoot = dir.resolve("proc");
+        this.configFile = dir.resolve("config.json");
+        writeProc("sys/net/ipv4/ip_forward", "1");
+        writeProc("sys/net/ipv4/conf/all/send_redirects", "0");
+        writeProc("sys/net/ipv4/conf/all/rp_filter", "0");
+        writeProc("sys/net/ipv4/conf/eth0/rp_filter", "2");
+        writeProc("net/route", "Iface\tDestination\tGateway\tFlags\tRefCnt\tUse\tMetric\tMask\n");
+        this.resolver = new TargetResolver(
+                host -> {
+                    List<Ipv4> answer = dns.get(host);
+                    if (answer == null) {
+                        throw new UnknownHostException(host);
+                    }
+                    return answer;
+                },
+                Clock.systemUTC());
+        this.sysctls = new Sysctls(procRoot.resolve("sys"));
+        sysctls.ensure(true);
+        this.doctor = new Doctor(procRoot, sysctls, health, ports -> List.copyOf(foreignDnat));
+        DriftWatcher drift = new DriftWatcher(reconciler, scheduler, DriftWatcher.DEFAULT_DEBOUNCE, Clock.systemUTC());
+        this.views = new Views(health, resolver, reconciler, prober, sysctls, drift, doctor, Clock.systemUTC(), "test");
+        this.store = store;
+        Validator validator = new Validator(() -> Set.of(22));
+        this.service = new NatService(health, store, reconciler, resolver, validator, views, configFile);
+    }
+
+    /** A service whose state directory is fresh and whose kernel table matches it (as after start-up). */
+    static ServiceFixture fresh(Path dir) throws Exception {
+        StateStore store = StateStore.open(dir.resolve("state"));
+        ServiceFixture fixture = new ServiceFixture(dir, store);
+        fixture.reconciler.reconcileFull(fixture.service.desired());
+        fixture.health.kernelInSync();
+        return fixture;
+    }
+
+    /** A service started over a state directory that could not be loaded (as the daemon does). */
+    static ServiceFixture corrupt(Path dir, String failure) throws IOException {
+        ServiceFixture fixture = new ServiceFixture(dir, null);
+        fixture.health.stateFailed(failure);
+        return fixture;
+    }
+
+    NatState state() {
+        return service.state();
+    }
+
+    String kernelDump() {
+        return kernel.dump(TABLE);
+    }
+
+    /** Every file of the state directory with its bytes, to show that a refusal wrote nothing. */
+    Map<String, String> diskBytes() throws IOException {
+        Map<String, String> files = new TreeMap<>();
+        if (!Files.isDirectory(stateDir)) {
+            return files;
+        }
+        try (Stream<Path> paths = Files.list(stateDir)) {
+            for (Path path : paths.toList()) {
+                files.put(path.getFileName().toString(), Files.readString(path));
+            }
+        }
+        return files;
+    }
+
+    /** The state a restarted agent would load from disk (read from a copy: the live store holds a lock). */
+    NatState reloadFromDisk() throws Exception {
+        Path copy = Files.createTempDirectory(stateDir.getParent(), "reload");
+        for (Map.Entry<String, String> file : diskBytes().entrySet()) {
+            Files.writeString(copy.resolve(file.getKey()), file.getValue());
+        }
+        try (StateStore reopened = StateStore.open(copy)) {
+            return reopened.state();
+        }
+    }
+
+    void writeProc(String relative, String content) throws IOException {
+        Path file = procRoot.resolve(relative);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content);
+    }
+
+    @Override
+    public void close() throws IOException {
+        scheduler.shutdownNow();
+        prober.close();
+        if (store != null) {
+            store.close();
+        }
+    }
+}
