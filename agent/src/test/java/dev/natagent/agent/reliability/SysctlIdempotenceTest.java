@@ -36,6 +36,8 @@ class SysctlIdempotenceTest {
         KernelTests.requireKernel();
         Path config = config();
         try (Netns netns = Netns.create()) {
+            // Off whatever a new namespace inherits here (net.core.devconf_inherit_init_net).
+            netns.execOk("sysctl", "-w", "net.ipv4.ip_forward=0");
             netns.execOk("ip", "link", "add", "v0", "type", "veth", "peer", "name", "v1");
             AgentJvm.Launch launch = new AgentJvm.Launch(
                     netns, dir.resolve("state"), dir.resolve("admin.sock"), config, dir.resolve("agent.log"));
@@ -70,6 +72,7 @@ class SysctlIdempotenceTest {
     void aReadOnlyProcSysShowsInStatusAndDoctor() throws Exception {
         KernelTests.requireKernel();
         try (Netns netns = Netns.create()) {
+            netns.execOk("sysctl", "-w", "net.ipv4.ip_forward=0");
             AgentJvm.Launch launch = new AgentJvm.Launch(
                             netns, dir.resolve("state"), dir.resolve("admin.sock"), config(), dir.resolve("agent.log"))
                     .withWrapper(List.of(
