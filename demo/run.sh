@@ -14,7 +14,9 @@
 # Nodes run redis-server when it is installed, else demo/RespEcho.java (answers PING and INFO);
 # DEMO_BUILTIN=1 forces the latter. DEMO_TIMEOUT (default 3 s) bounds every client attempt.
 # Safe on any Linux box with root: every address, route, rule and sysctl lives in namespaces
-# this script creates; the host's own ruleset, sysctls and interfaces are never touched.
+# this script creates; the host's own ruleset, sysctls and interfaces are never touched, and the
+# demo checks that at the end (`nft list ruleset`, ip_forward and send_redirects of the host).
+# Exit status: 0 all checks passed, 1 a check failed or the demo could not run.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,7 +37,8 @@ pids=()
 namespaces=()
 failures=0
 
-say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold= plain=; fi
+say() { printf '\n%s==> %s%s\n' "$bold" "$*" "$plain"; }
 pass() { printf '    ok    %s\n' "$*"; }
 fail() {
     printf '    FAIL  %s\n' "$*"
@@ -46,9 +49,20 @@ die() {
     exit 1
 }
 
+# The host's own ruleset and the sysctls the agent manages, to prove at the end that the demo
+# left them exactly as they were.
+host_state() {
+    if command -v nft >/dev/null; then nft list ruleset; fi
+    printf 'net.ipv4.ip_forward = %s\n' "$(cat /proc/sys/net/ipv4/ip_forward)"
+    printf 'net.ipv4.conf.all.send_redirects = %s\n' "$(cat /proc/sys/net/ipv4/conf/all/send_redirects)"
+}
+host_before=
+
 cleanup() {
     local status=$?
     set +e
+    # Cleaning up must finish even when whoever reads our output has gone (`demo/run.sh | head`).
+    trap '' PIPE
     say "Cleaning up"
     for pid in "${pids[@]}"; do
         kill -TERM "$pid" 2>/dev/null
@@ -67,6 +81,15 @@ cleanup() {
     fi
     [ -n "$tmp" ] && rm -rf "$tmp"
     echo "    removed namespaces ${namespaces[*]:-none} and stopped ${#pids[@]} processes"
+    if [ -n "$host_before" ]; then
+        if [ "$(host_state)" = "$host_before" ]; then
+            echo "    host ruleset (nft list ruleset) and sysctls (ip_forward, send_redirects) unchanged"
+        else
+            echo "    FAIL  the host's ruleset or sysctls changed while the demo ran:"
+            diff <(printf '%s\n' "$host_before") <(host_state) | sed 's/^/    /'
+            status=1
+        fi
+    fi
     exit $status
 }
 trap cleanup EXIT
@@ -78,18 +101,18 @@ for tool in ip java timeout; do
     command -v "$tool" >/dev/null || die "$tool is required"
 done
 
+# A jar's entry names are stored uncompressed, so grep finds them without unzip.
 built() {
-    local jar entries
+    local jar
     for jar in "$root"/agent/target/nat-agent-[0-9]*.jar; do
         [ -f "$jar" ] || continue
-        entries=$(unzip -Z1 "$jar" 2>/dev/null) || continue
-        grep -qx 'dev/natagent/agent/daemon/Main.class' <<<"$entries" || continue
-        grep -qx 'dev/natagent/agent/cli/Natctl.class' <<<"$entries" || continue
+        grep -qaF 'dev/natagent/agent/daemon/Main.class' "$jar" || continue
+        grep -qaF 'dev/natagent/agent/cli/Natctl.class' "$jar" || continue
+        [ -d "$root/agent/target/lib" ] || continue
         return 0
     done
     return 1
 }
-command -v unzip >/dev/null || die "unzip is required"
 if ! built; then
     say "Building nat-agent (mvn -B -ntp -DskipTests package)"
     command -v mvn >/dev/null || die "Maven is required to build: apt-get install maven (or dnf install maven)"
@@ -103,6 +126,7 @@ if ! built; then
     built || die "the build has no daemon (dev.natagent.agent.daemon.Main) or CLI (dev.natagent.agent.cli.Natctl) yet"
 fi
 
+host_before=$(host_state)
 tmp=$(mktemp -d /tmp/natdemo.XXXXXX)
 socket=$tmp/admin.sock
 
@@ -227,8 +251,7 @@ printf '    $ natctl forward add redis --listen 6379-6381 --to %s --allow 198.51
     "${nodes[0]}:6379,${nodes[1]}:6379,${nodes[2]}:6379"
 natctl forward add redis --listen 6379-6381 \
     --to "${nodes[0]}:6379,${nodes[1]}:6379,${nodes[2]}:6379" --allow 198.51.100.27/32 | sed 's/^/    /'
-printf '\n    $ natctl forward list\n'
-natctl forward list | sed 's/^/    /'
+echo "    (HEALTH is the agent's TCP probe of each target, every 30 s: unknown until the first one)"
 
 # --- proof -----------------------------------------------------------------------------------
 say "Trusted client 198.51.100.27: each port reaches its own node"
@@ -243,10 +266,17 @@ for i in "${!ports[@]}"; do
     fi
 done
 
-say "Untrusted client 198.51.100.99: dropped (each attempt gives up after $timeout_s s)"
+say "Untrusted client 198.51.100.99: dropped (three attempts at once, each gives up after $timeout_s s)"
+attempts=()
 for port in "${ports[@]}"; do
-    if reply=$(ask "$ns_untrusted" "$public" "$port" PING 2>/dev/null) && [ -n "$reply" ]; then
-        fail "$public:$port answered the untrusted client: $reply"
+    ask "$ns_untrusted" "$public" "$port" PING >"$tmp/untrusted-$port.out" 2>/dev/null &
+    attempts+=($!)
+done
+for i in "${!ports[@]}"; do
+    wait "${attempts[i]}" || true
+    port=${ports[i]}
+    if [ -s "$tmp/untrusted-$port.out" ]; then
+        fail "$public:$port answered the untrusted client: $(tr '\n' ' ' <"$tmp/untrusted-$port.out")"
     else
         pass "$public:$port no answer"
     fi
