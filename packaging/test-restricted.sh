@@ -2,7 +2,8 @@
 # Restricted-privilege test: the daemon, run the way systemd/nat-agent.service runs it (its own
 # unprivileged user, primary group = admin group, only CAP_NET_ADMIN as an ambient capability,
 # no new privileges, umask 0077, the file system read-only except its state and runtime
-# directories, a private /tmp and the two sysctls it manages), inside a fresh network namespace,
+# directories, a private noexec /tmp and the two sysctls it manages, RUNTIME_DIRECTORY set),
+# inside a fresh network namespace,
 # must pass these checks (each prints "ok   ID: ..." or "FAIL ID: ..."):
 #   ready       signal readiness with sd_notify READY=1 (when python3 is there to receive it,
 #               else the socket answering `natctl status`),
@@ -75,7 +76,7 @@ cleanup() {
     if [ -n "$tmp" ]; then
         if [ $status -ne 0 ] && [ -s "$tmp/agent.log" ]; then
             printf -- '--- agent log ---\n'
-            tail -n 50 "$tmp/agent.log"
+            head -n 30 "$tmp/agent.log"
         fi
         rm -rf "$tmp"
     fi
@@ -151,7 +152,8 @@ fi
 
 # --- the sandbox the unit sets up, emulated in a private mount namespace ----------------------
 # ProtectSystem=strict: every mount read-only (ProtectKernelTunables= covers /sys), except
-# ReadWritePaths=, StateDirectory= and RuntimeDirectory=; PrivateTmp=: fresh /tmp and /var/tmp;
+# ReadWritePaths=, StateDirectory= and RuntimeDirectory=; PrivateTmp=: fresh /tmp and /var/tmp,
+# here noexec as on CIS-hardened hosts (PrivateTmp= inherits that from the host's /tmp);
 # ProtectKernelTunables=: /proc/sys read-only but for the two sysctls in ReadWritePaths=.
 # Runs as root inside `unshare --mount`, then execs the rest of its arguments.
 cat >"$tmp/sandbox.sh" <<'SANDBOX'
@@ -162,7 +164,7 @@ mount --make-rprivate /
 mounts=$(awk '$5 !~ /^\/(proc|dev)(\/|$)/ && $5 !~ /\\/ {print $5}' /proc/self/mountinfo | sort -u)
 for dir in "$state" "$run"; do mount --bind "$dir" "$dir"; done
 for mount_point in $mounts; do mount -o remount,bind,ro "$mount_point" 2>/dev/null || :; done
-for dir in /tmp /var/tmp; do mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs "$dir"; done
+for dir in /tmp /var/tmp; do mount -t tmpfs -o mode=1777,nosuid,nodev,noexec tmpfs "$dir"; done
 mount --bind /proc/sys /proc/sys
 for sysctl in net/ipv4/ip_forward net/ipv4/conf/all/send_redirects; do
     mount --bind "/proc/sys/$sysctl" "/proc/sys/$sysctl"
@@ -178,7 +180,7 @@ gid=$(getent group "$admin_group" | cut -d: -f3)
     umask 0077
     exec ip netns exec "$ns" unshare --mount --propagation private \
         sh "$tmp/sandbox.sh" "$tmp/state" "$tmp/run" \
-        env "${notify_env[@]}" \
+        env "${notify_env[@]}" RUNTIME_DIRECTORY="$tmp/run" \
         setpriv --reuid="$uid" --regid="$gid" --init-groups \
         --inh-caps=-all,+net_admin --ambient-caps=-all,+net_admin --bounding-set=-all,+net_admin \
         --no-new-privs \
@@ -231,7 +233,7 @@ in_sandbox sh -c 'echo 1 > /proc/sys/net/ipv4/conf/all/forwarding' 2>/dev/null \
 in_sandbox touch "$tmp/state/probe" 2>/dev/null || problems+=("the state directory is read-only")
 [ "$(in_sandbox stat -c %d /tmp)" != "$(stat -c %d /tmp)" ] || problems+=("/tmp is the host's")
 if [ ${#problems[@]} = 0 ]; then
-    pass "sandbox: read-only file system but state/run dirs, private /tmp, two writable sysctls"
+    pass "sandbox: read-only file system but state/run dirs, private noexec /tmp, two writable sysctls"
 else
     fail "sandbox: ${problems[*]}"
 fi
