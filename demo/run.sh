@@ -156,13 +156,13 @@ ask() {
     if [ $use_redis_cli = yes ]; then
         in_ns "$ns" timeout "$timeout_s" redis-cli -h "$host" -p "$port" "$@"
     else
-        # Inline command over bash's /dev/tcp, read until the reply has gone quiet for 1 s;
+        # Inline command over bash's /dev/tcp, read until the reply has gone quiet for 0.3 s;
         # the Redis type markers are dropped so the output reads like redis-cli's.
         in_ns "$ns" timeout "$timeout_s" bash -c '
             exec 3<>"/dev/tcp/$0/$1" || exit 1
             shift
             printf "%s\r\n" "$*" >&3
-            while IFS= read -r -t 1 line <&3; do printf "%s\n" "$line"; done' "$host" "$port" "$@" \
+            while IFS= read -r -t 0.3 line <&3; do printf "%s\n" "$line"; done' "$host" "$port" "$@" \
             | tr -d '\r' | sed -e '/^\$[0-9]*$/d' -e 's/^+//'
     fi
 }
@@ -206,20 +206,26 @@ pass "namespaces: ${namespaces[*]}"
 
 # --- cache nodes -----------------------------------------------------------------------------
 say "Starting one cache node per namespace: $server_kind"
+if [ $use_redis_server = no ]; then
+    # Compiled once: three source-file launches would each compile it again.
+    mkdir -p "$tmp/classes"
+    javac -d "$tmp/classes" "$root/demo/RespEcho.java" || die "could not compile demo/RespEcho.java (javac is in the JDK)"
+fi
 for i in "${!nodes[@]}"; do
     mkdir -p "$tmp/node$i"
     if [ $use_redis_server = yes ]; then
         ip netns exec "$prefix-node$i" redis-server --bind "${nodes[i]}" --port 6379 --protected-mode no \
             --save "" --appendonly no --daemonize no --dir "$tmp/node$i" >"$tmp/node$i.log" 2>&1 &
     else
-        ip netns exec "$prefix-node$i" java "$root/demo/RespEcho.java" "${nodes[i]}" 6379 "node$i" \
+        ip netns exec "$prefix-node$i" java -cp "$tmp/classes" RespEcho "${nodes[i]}" 6379 "node$i" \
             >"$tmp/node$i.log" 2>&1 &
     fi
     pids+=($!)
 done
 declare -A node_run_id
 for i in "${!nodes[@]}"; do
-    for _ in $(seq 100); do
+    deadline=$((SECONDS + 30))
+    while [ $SECONDS -lt $deadline ]; do
         node_run_id[$i]=$(run_id "$ns_nat" "${nodes[i]}" 6379 || true)
         [ -n "${node_run_id[$i]}" ] && break
         sleep 0.1
@@ -236,12 +242,12 @@ ip netns exec "$ns_nat" "$agent_bin" --config "$root/packaging/config/config.jso
 agent_pid=$!
 pids+=("$agent_pid")
 natctl() { in_ns "$ns_nat" "$natctl_bin" --socket "$socket" "$@"; }
-for _ in $(seq 300); do
+deadline=$((SECONDS + 60))
+until [ -S "$socket" ] && natctl status >/dev/null 2>&1; do
     kill -0 "$agent_pid" 2>/dev/null || die "nat-agent exited during start-up"
-    natctl status >/dev/null 2>&1 && break
+    [ $SECONDS -lt $deadline ] || die "nat-agent did not answer on $socket within 60 s"
     sleep 0.2
 done
-natctl status >/dev/null 2>&1 || die "nat-agent did not answer on $socket within 60 s"
 pass "agent pid $agent_pid, admin socket $socket"
 printf '\n    $ natctl status\n'
 natctl status | sed 's/^/    /'
@@ -285,6 +291,8 @@ done
 say "Live counters after the traffic"
 printf '    $ natctl forward list\n'
 natctl forward list | sed 's/^/    /'
+echo "    (the counters are the DNAT rule's: one packet per forwarded connection, here PING and INFO"
+echo "    on each port; the untrusted client's packets were dropped before they reached it)"
 if command -v nft >/dev/null; then
     printf '\n    $ nft list table ip nat_agent    (inside the NAT namespace)\n'
     in_ns "$ns_nat" nft list table ip nat_agent | sed 's/^/    /'

@@ -37,7 +37,7 @@ class RestrictedPrivilegeTest {
                 () -> assertEquals(0, run.exitCode(), run::describe),
                 finding(run, "ready", "READY=1"),
                 finding(run, "privileges", "CapEff=0000000000001000 CapBnd=0000000000001000"),
-                finding(run, "sandbox", "private /tmp"),
+                finding(run, "sandbox", "private noexec /tmp"),
                 finding(run, "sysctls", "ip_forward=1 and send_redirects=0"),
                 finding(run, "host", "ip_forward untouched"),
                 finding(run, "socket", "0660 natagent-test-agent-" + run.pid() + ":natagent-test-admin-" + run.pid()),
