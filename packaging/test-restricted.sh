@@ -16,7 +16,9 @@
 #   outsider    refuse a non-member (natctl exit code 3),
 #   add, nat    program NAT: after `natctl forward add`, `nft list table ip nat_agent` in the
 #               namespace shows the forward,
-#   sigterm     leave the table in place and exit cleanly (0 or 143) on SIGTERM.
+#   sigterm     leave the table in place and exit cleanly (0 or 143) on SIGTERM,
+#   syscalls    make no system call that SystemCallFilter=~@privileged @resources denies
+#               (emulated with strace's fault injection, when strace is installed).
 # Run as root after `mvn -B -ntp package`: sudo packaging/test-restricted.sh
 # It creates (and removes again, also on failure or Ctrl-C) a network namespace, three system users
 # and one group, all named natagent-test-*-<pid of this script>, and a directory under /run;
@@ -38,6 +40,7 @@ outsider_user=natagent-test-outsider-$$
 
 tmp=
 agent_pid=
+main_pid=
 listener_pid=
 created_users=()
 created_group=
@@ -57,7 +60,7 @@ die() {
 cleanup() {
     local status=$?
     set +e
-    for pid in $agent_pid $listener_pid; do
+    for pid in $main_pid $agent_pid $listener_pid; do
         if kill -0 "$pid" 2>/dev/null; then
             kill -TERM "$pid"
             for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
@@ -173,6 +176,31 @@ mount -o remount,bind,ro /proc/sys
 exec "$@"
 SANDBOX
 
+# --- SystemCallFilter=~@privileged @resources with SystemCallErrorNumber=EPERM, emulated -------
+# strace makes each of those system calls fail with EPERM, as the unit's seccomp filter does,
+# and logs every attempt: the agent must make none (chown(2) even to the group a file already
+# has would fail). Needs strace and systemd-analyze (which expands the groups).
+denied_syscalls() {
+    systemd-analyze syscall-filter --no-pager 2>/dev/null | awk '
+        function expand(group,    names, n, i) {
+            n = split(members[group], names, " ")
+            for (i = 1; i <= n; i++) if (names[i] ~ /^@/) expand(names[i]); else denied[names[i]] = 1
+        }
+        /^@/ { group = $1; next }
+        $1 ~ /^[@a-z0-9_]+$/ && group != "" { members[group] = members[group] " " $1 }
+        END { expand("@privileged"); expand("@resources"); for (name in denied) print name }'
+}
+syscall_filter=()
+denied_log=$tmp/run/denied-syscalls.log
+if command -v strace >/dev/null && command -v systemd-analyze >/dev/null; then
+    # "?name": strace skips names this architecture does not have.
+    denied=$(denied_syscalls | sed 's/^/?/' | paste -sd, -)
+    [ -n "$denied" ] || die "systemd-analyze syscall-filter listed no @privileged system calls"
+    syscall_filter=(strace -f -qq --seccomp-bpf -e signal=none -o "$denied_log" -e "trace=$denied" -e "inject=$denied:error=EPERM")
+else
+    log "skip syscalls: strace or systemd-analyze not installed"
+fi
+
 # --- the daemon, as the unit runs it ---------------------------------------------------------
 uid=$(id -u "$service_user")
 gid=$(getent group "$admin_group" | cut -d: -f3)
@@ -184,7 +212,7 @@ gid=$(getent group "$admin_group" | cut -d: -f3)
         setpriv --reuid="$uid" --regid="$gid" --init-groups \
         --inh-caps=-all,+net_admin --ambient-caps=-all,+net_admin --bounding-set=-all,+net_admin \
         --no-new-privs \
-        "$agent" --config "$config" --state-dir "$tmp/state" --socket "$socket" \
+        "${syscall_filter[@]}" "$agent" --config "$config" --state-dir "$tmp/state" --socket "$socket" \
         --admin-group "$admin_group"
 ) >"$tmp/agent.log" 2>&1 &
 agent_pid=$!
@@ -213,8 +241,15 @@ else
     exit 1
 fi
 
+# The JVM's PID (what systemd calls the main PID): strace's child when strace runs the agent.
+main_pid=$agent_pid
+if [ ${#syscall_filter[@]} -gt 0 ]; then
+    main_pid=$(cat "/proc/$agent_pid/task/$agent_pid/children")
+    main_pid=${main_pid%% *}
+fi
+
 # --- privileges ----------------------------------------------------------------------------
-status_of() { sed -n "s/^$1:[[:space:]]*//p" "/proc/$agent_pid/status"; }
+status_of() { sed -n "s/^$1:[[:space:]]*//p" "/proc/$main_pid/status"; }
 cap_eff=$(status_of CapEff)
 cap_bnd=$(status_of CapBnd)
 real_uid=$(status_of Uid | cut -f1)
@@ -225,7 +260,7 @@ else
 fi
 
 # --- the sandbox is in force (checked as root in the agent's own mount namespace) ------------
-in_sandbox() { nsenter --target "$agent_pid" --mount -- "$@"; }
+in_sandbox() { nsenter --target "$main_pid" --mount -- "$@"; }
 problems=()
 in_sandbox touch "$tmp/outside-state" 2>/dev/null && problems+=("$tmp is writable")
 in_sandbox sh -c 'echo 1 > /proc/sys/net/ipv4/conf/all/forwarding' 2>/dev/null \
@@ -295,7 +330,7 @@ else
 fi
 
 # --- SIGTERM leaves the rules -------------------------------------------------------------
-kill -TERM "$agent_pid"
+kill -TERM "$main_pid"
 exit_status=timeout
 for _ in $(seq 150); do
     if ! kill -0 "$agent_pid" 2>/dev/null; then
@@ -305,11 +340,21 @@ for _ in $(seq 150); do
     sleep 0.1
 done
 agent_pid=
+main_pid=
 # 143 = 128 + SIGTERM: how the JVM exits after its shutdown hooks (the unit's SuccessExitStatus).
 if { [ "$exit_status" = 0 ] || [ "$exit_status" = 143 ]; } && ip netns exec "$ns" nft list table ip nat_agent 2>/dev/null | grep -q 8080; then
     pass "sigterm: clean exit, table left in place"
 else
     fail "sigterm: exit status $exit_status; table after exit:"$'\n'"$(ip netns exec "$ns" nft list table ip nat_agent 2>&1)"
+fi
+
+# --- no system call the unit's filter denies ------------------------------------------------
+if [ ${#syscall_filter[@]} -gt 0 ]; then
+    if [ ! -s "$denied_log" ]; then
+        pass "syscalls: none of @privileged/@resources used (strace made them fail with EPERM)"
+    else
+        fail "syscalls: the agent made calls SystemCallFilter= denies:"$'\n'"$(head -n 20 "$denied_log")"
+    fi
 fi
 
 if [ $failures -gt 0 ]; then

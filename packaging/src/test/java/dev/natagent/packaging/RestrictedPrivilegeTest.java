@@ -16,7 +16,8 @@ import org.junit.jupiter.api.function.Executable;
 
 /**
  * Runs packaging/test-restricted.sh: the real daemon as the unit runs it (an unprivileged user,
- * only CAP_NET_ADMIN, the unit's file-system sandbox) in a namespace of its own. The script makes
+ * only CAP_NET_ADMIN, the unit's file-system sandbox and system-call filter) in a namespace of
+ * its own. The script makes
  * and removes its own users, group and namespace; this test checks each of its findings and that
  * nothing of the run is left behind.
  */
@@ -27,7 +28,16 @@ class RestrictedPrivilegeTest {
     @Test
     void agentWorksWithOnlyCapNetAdminInsideTheUnitsSandbox() throws Exception {
         KernelTests.requireKernel();
-        Project.requireTools("setpriv", "unshare", "nsenter", "useradd", "groupadd", "userdel", "groupdel");
+        Project.requireTools(
+                "setpriv",
+                "unshare",
+                "nsenter",
+                "useradd",
+                "groupadd",
+                "userdel",
+                "groupdel",
+                "strace",
+                "systemd-analyze");
         Project.Result run = Project.run(
                 Map.of(), List.of(Project.path("packaging/test-restricted.sh").toString()), TIMEOUT);
         List<String> leftovers = removeLeftovers(run.pid());
@@ -45,7 +55,8 @@ class RestrictedPrivilegeTest {
                 finding(run, "outsider", "exit 3"),
                 finding(run, "add", "acknowledged"),
                 finding(run, "nat", "shows the forward"),
-                finding(run, "sigterm", "table left in place"));
+                finding(run, "sigterm", "table left in place"),
+                finding(run, "syscalls", "none of @privileged/@resources used"));
     }
 
     /** The script prints "ok   ID: text" for each check that passed. */
