@@ -68,7 +68,7 @@ cleanup() {
             wait "$pid" 2>/dev/null
         fi
     done
-    ip netns list 2>/dev/null | grep -qw "$ns" && ip netns delete "$ns"
+    ip netns delete "$ns" 2>/dev/null
     for user in "${created_users[@]}"; do
         userdel "$user" 2>/dev/null
         # --user-group made a group of the same name; userdel removes it only where
@@ -342,10 +342,12 @@ done
 agent_pid=
 main_pid=
 # 143 = 128 + SIGTERM: how the JVM exits after its shutdown hooks (the unit's SuccessExitStatus).
-if { [ "$exit_status" = 0 ] || [ "$exit_status" = 143 ]; } && ip netns exec "$ns" nft list table ip nat_agent 2>/dev/null | grep -q 8080; then
+# (Captured first: `nft ... | grep -q` would fail under pipefail when grep stops reading early.)
+table=$(ip netns exec "$ns" nft list table ip nat_agent 2>&1 || true)
+if { [ "$exit_status" = 0 ] || [ "$exit_status" = 143 ]; } && grep -q 8080 <<<"$table"; then
     pass "sigterm: clean exit, table left in place"
 else
-    fail "sigterm: exit status $exit_status; table after exit:"$'\n'"$(ip netns exec "$ns" nft list table ip nat_agent 2>&1)"
+    fail "sigterm: exit status $exit_status; table after exit:"$'\n'"$table"
 fi
 
 # --- no system call the unit's filter denies ------------------------------------------------
