@@ -50,9 +50,10 @@ die() {
 }
 
 # The host's own ruleset and the sysctls the agent manages, to prove at the end that the demo
-# left them exactly as they were.
+# left them exactly as they were. Without counter values and element timeouts (nft -s, sed),
+# which the host's own traffic changes meanwhile.
 host_state() {
-    if command -v nft >/dev/null; then nft list ruleset; fi
+    if command -v nft >/dev/null; then nft -s list ruleset | sed -E 's/ expires [0-9hms.]+//g'; fi
     printf 'net.ipv4.ip_forward = %s\n' "$(cat /proc/sys/net/ipv4/ip_forward)"
     printf 'net.ipv4.conf.all.send_redirects = %s\n' "$(cat /proc/sys/net/ipv4/conf/all/send_redirects)"
 }
