@@ -14,7 +14,9 @@
 # Nodes run redis-server when it is installed, else demo/RespEcho.java (answers PING and INFO);
 # DEMO_BUILTIN=1 forces the latter. DEMO_TIMEOUT (default 3 s) bounds every client attempt.
 # Safe on any Linux box with root: every address, route, rule and sysctl lives in namespaces
-# this script creates; the host's own ruleset, sysctls and interfaces are never touched.
+# this script creates; the host's own ruleset, sysctls and interfaces are never touched, and the
+# demo checks that at the end (`nft list ruleset`, ip_forward and send_redirects of the host).
+# Exit status: 0 all checks passed, 1 a check failed or the demo could not run.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,7 +37,8 @@ pids=()
 namespaces=()
 failures=0
 
-say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold= plain=; fi
+say() { printf '\n%s==> %s%s\n' "$bold" "$*" "$plain"; }
 pass() { printf '    ok    %s\n' "$*"; }
 fail() {
     printf '    FAIL  %s\n' "$*"
@@ -46,9 +49,21 @@ die() {
     exit 1
 }
 
+# The host's own ruleset and the sysctls the agent manages, to prove at the end that the demo
+# left them exactly as they were. Without counter values and element timeouts (nft -s, sed),
+# which the host's own traffic changes meanwhile.
+host_state() {
+    if command -v nft >/dev/null; then nft -s list ruleset | sed -E 's/ expires [0-9hms.]+//g'; fi
+    printf 'net.ipv4.ip_forward = %s\n' "$(cat /proc/sys/net/ipv4/ip_forward)"
+    printf 'net.ipv4.conf.all.send_redirects = %s\n' "$(cat /proc/sys/net/ipv4/conf/all/send_redirects)"
+}
+host_before=
+
 cleanup() {
     local status=$?
     set +e
+    # Cleaning up must finish even when whoever reads our output has gone (`demo/run.sh | head`).
+    trap '' PIPE
     say "Cleaning up"
     for pid in "${pids[@]}"; do
         kill -TERM "$pid" 2>/dev/null
@@ -67,6 +82,15 @@ cleanup() {
     fi
     [ -n "$tmp" ] && rm -rf "$tmp"
     echo "    removed namespaces ${namespaces[*]:-none} and stopped ${#pids[@]} processes"
+    if [ -n "$host_before" ]; then
+        if [ "$(host_state)" = "$host_before" ]; then
+            echo "    host ruleset (nft list ruleset) and sysctls (ip_forward, send_redirects) unchanged"
+        else
+            echo "    FAIL  the host's ruleset or sysctls changed while the demo ran:"
+            diff <(printf '%s\n' "$host_before") <(host_state) | sed 's/^/    /'
+            status=1
+        fi
+    fi
     exit $status
 }
 trap cleanup EXIT
@@ -78,18 +102,18 @@ for tool in ip java timeout; do
     command -v "$tool" >/dev/null || die "$tool is required"
 done
 
+# A jar's entry names are stored uncompressed, so grep finds them without unzip.
 built() {
-    local jar entries
+    local jar
     for jar in "$root"/agent/target/nat-agent-[0-9]*.jar; do
         [ -f "$jar" ] || continue
-        entries=$(unzip -Z1 "$jar" 2>/dev/null) || continue
-        grep -qx 'dev/natagent/agent/daemon/Main.class' <<<"$entries" || continue
-        grep -qx 'dev/natagent/agent/cli/Natctl.class' <<<"$entries" || continue
+        grep -qaF 'dev/natagent/agent/daemon/Main.class' "$jar" || continue
+        grep -qaF 'dev/natagent/agent/cli/Natctl.class' "$jar" || continue
+        [ -d "$root/agent/target/lib" ] || continue
         return 0
     done
     return 1
 }
-command -v unzip >/dev/null || die "unzip is required"
 if ! built; then
     say "Building nat-agent (mvn -B -ntp -DskipTests package)"
     command -v mvn >/dev/null || die "Maven is required to build: apt-get install maven (or dnf install maven)"
@@ -103,6 +127,7 @@ if ! built; then
     built || die "the build has no daemon (dev.natagent.agent.daemon.Main) or CLI (dev.natagent.agent.cli.Natctl) yet"
 fi
 
+host_before=$(host_state)
 tmp=$(mktemp -d /tmp/natdemo.XXXXXX)
 socket=$tmp/admin.sock
 
@@ -132,13 +157,13 @@ ask() {
     if [ $use_redis_cli = yes ]; then
         in_ns "$ns" timeout "$timeout_s" redis-cli -h "$host" -p "$port" "$@"
     else
-        # Inline command over bash's /dev/tcp, read until the reply has gone quiet for 1 s;
+        # Inline command over bash's /dev/tcp, read until the reply has gone quiet for 0.3 s;
         # the Redis type markers are dropped so the output reads like redis-cli's.
         in_ns "$ns" timeout "$timeout_s" bash -c '
             exec 3<>"/dev/tcp/$0/$1" || exit 1
             shift
             printf "%s\r\n" "$*" >&3
-            while IFS= read -r -t 1 line <&3; do printf "%s\n" "$line"; done' "$host" "$port" "$@" \
+            while IFS= read -r -t 0.3 line <&3; do printf "%s\n" "$line"; done' "$host" "$port" "$@" \
             | tr -d '\r' | sed -e '/^\$[0-9]*$/d' -e 's/^+//'
     fi
 }
@@ -182,20 +207,26 @@ pass "namespaces: ${namespaces[*]}"
 
 # --- cache nodes -----------------------------------------------------------------------------
 say "Starting one cache node per namespace: $server_kind"
+if [ $use_redis_server = no ]; then
+    # Compiled once: three source-file launches would each compile it again.
+    mkdir -p "$tmp/classes"
+    javac -d "$tmp/classes" "$root/demo/RespEcho.java" || die "could not compile demo/RespEcho.java (javac is in the JDK)"
+fi
 for i in "${!nodes[@]}"; do
     mkdir -p "$tmp/node$i"
     if [ $use_redis_server = yes ]; then
         ip netns exec "$prefix-node$i" redis-server --bind "${nodes[i]}" --port 6379 --protected-mode no \
             --save "" --appendonly no --daemonize no --dir "$tmp/node$i" >"$tmp/node$i.log" 2>&1 &
     else
-        ip netns exec "$prefix-node$i" java "$root/demo/RespEcho.java" "${nodes[i]}" 6379 "node$i" \
+        ip netns exec "$prefix-node$i" java -cp "$tmp/classes" RespEcho "${nodes[i]}" 6379 "node$i" \
             >"$tmp/node$i.log" 2>&1 &
     fi
     pids+=($!)
 done
 declare -A node_run_id
 for i in "${!nodes[@]}"; do
-    for _ in $(seq 100); do
+    deadline=$((SECONDS + 30))
+    while [ $SECONDS -lt $deadline ]; do
         node_run_id[$i]=$(run_id "$ns_nat" "${nodes[i]}" 6379 || true)
         [ -n "${node_run_id[$i]}" ] && break
         sleep 0.1
@@ -212,12 +243,12 @@ ip netns exec "$ns_nat" "$agent_bin" --config "$root/packaging/config/config.jso
 agent_pid=$!
 pids+=("$agent_pid")
 natctl() { in_ns "$ns_nat" "$natctl_bin" --socket "$socket" "$@"; }
-for _ in $(seq 300); do
+deadline=$((SECONDS + 60))
+until [ -S "$socket" ] && natctl status >/dev/null 2>&1; do
     kill -0 "$agent_pid" 2>/dev/null || die "nat-agent exited during start-up"
-    natctl status >/dev/null 2>&1 && break
+    [ $SECONDS -lt $deadline ] || die "nat-agent did not answer on $socket within 60 s"
     sleep 0.2
 done
-natctl status >/dev/null 2>&1 || die "nat-agent did not answer on $socket within 60 s"
 pass "agent pid $agent_pid, admin socket $socket"
 printf '\n    $ natctl status\n'
 natctl status | sed 's/^/    /'
@@ -227,8 +258,7 @@ printf '    $ natctl forward add redis --listen 6379-6381 --to %s --allow 198.51
     "${nodes[0]}:6379,${nodes[1]}:6379,${nodes[2]}:6379"
 natctl forward add redis --listen 6379-6381 \
     --to "${nodes[0]}:6379,${nodes[1]}:6379,${nodes[2]}:6379" --allow 198.51.100.27/32 | sed 's/^/    /'
-printf '\n    $ natctl forward list\n'
-natctl forward list | sed 's/^/    /'
+echo "    (HEALTH is the agent's TCP probe of each target, every 30 s: unknown until the first one)"
 
 # --- proof -----------------------------------------------------------------------------------
 say "Trusted client 198.51.100.27: each port reaches its own node"
@@ -243,10 +273,17 @@ for i in "${!ports[@]}"; do
     fi
 done
 
-say "Untrusted client 198.51.100.99: dropped (each attempt gives up after $timeout_s s)"
+say "Untrusted client 198.51.100.99: dropped (three attempts at once, each gives up after $timeout_s s)"
+attempts=()
 for port in "${ports[@]}"; do
-    if reply=$(ask "$ns_untrusted" "$public" "$port" PING 2>/dev/null) && [ -n "$reply" ]; then
-        fail "$public:$port answered the untrusted client: $reply"
+    ask "$ns_untrusted" "$public" "$port" PING >"$tmp/untrusted-$port.out" 2>/dev/null &
+    attempts+=($!)
+done
+for i in "${!ports[@]}"; do
+    wait "${attempts[i]}" || true
+    port=${ports[i]}
+    if [ -s "$tmp/untrusted-$port.out" ]; then
+        fail "$public:$port answered the untrusted client: $(tr '\n' ' ' <"$tmp/untrusted-$port.out")"
     else
         pass "$public:$port no answer"
     fi
@@ -255,6 +292,8 @@ done
 say "Live counters after the traffic"
 printf '    $ natctl forward list\n'
 natctl forward list | sed 's/^/    /'
+echo "    (the counters are the DNAT rule's: one packet per forwarded connection, here PING and INFO"
+echo "    on each port; the untrusted client's packets were dropped before they reached it)"
 if command -v nft >/dev/null; then
     printf '\n    $ nft list table ip nat_agent    (inside the NAT namespace)\n'
     in_ns "$ns_nat" nft list table ip nat_agent | sed 's/^/    /'

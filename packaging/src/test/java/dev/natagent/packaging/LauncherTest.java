@@ -171,6 +171,17 @@ class LauncherTest {
     }
 
     @Test
+    void daemonUnpacksJnrsNativeStubIntoTheRuntimeDirectoryUnderSystemd() throws Exception {
+        Path home = installedHome();
+        Project.Result bySystemd = launch(
+                launcher("nat-agent"),
+                Map.of("NAT_AGENT_HOME", home.toString(), "RUNTIME_DIRECTORY", "/run/nat-agent"));
+        assertTrue(line(bySystemd, "jvm").contains("-Djffi.extract.dir=/run/nat-agent"), bySystemd::describe);
+        Project.Result byHand = launch(launcher("nat-agent"), Map.of("NAT_AGENT_HOME", home.toString()));
+        assertFalse(line(byHand, "jvm").contains("jffi.extract.dir"), byHand::describe);
+    }
+
+    @Test
     void launchersFindTheJarsOfAMavenBuildTree() throws Exception {
         Path tree = tmp.resolve("tree");
         Path bin = Files.createDirectories(tree.resolve("packaging/bin"));

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Assumptions;
 /** The checked-out tree and the external tools the packaging tests drive. */
 final class Project {
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration CLEANUP_GRACE = Duration.ofSeconds(30);
 
     private Project() {}
 
@@ -59,6 +60,16 @@ final class Project {
     }
 
     static Result run(Map<String, String> env, List<String> command) throws IOException, InterruptedException {
+        return run(env, command, TIMEOUT);
+    }
+
+    /**
+     * Runs {@code command} in the project root. Past {@code timeout} it gets SIGTERM first, so a
+     * script's cleanup trap still removes the namespaces, users and processes it made, and only
+     * then SIGKILL; the test fails either way.
+     */
+    static Result run(Map<String, String> env, List<String> command, Duration timeout)
+            throws IOException, InterruptedException {
         Path out = Files.createTempFile("packaging-test", ".out");
         Path err = Files.createTempFile("packaging-test", ".err");
         try {
@@ -68,12 +79,18 @@ final class Project {
                     .redirectError(err.toFile());
             builder.environment().putAll(env);
             Process process = builder.start();
-            if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                fail(String.join(" ", command) + " did not finish within " + TIMEOUT);
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroy();
+                if (!process.waitFor(CLEANUP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.destroyForcibly().waitFor();
+                }
+                fail(String.join(" ", command) + " did not finish within " + timeout + "\nstdout:\n"
+                        + Files.readString(out, StandardCharsets.UTF_8) + "\nstderr:\n"
+                        + Files.readString(err, StandardCharsets.UTF_8));
             }
             return new Result(
                     command,
+                    process.pid(),
                     process.exitValue(),
                     Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));
@@ -83,7 +100,8 @@ final class Project {
         }
     }
 
-    record Result(List<String> command, int exitCode, String stdout, String stderr) {
+    /** {@code pid} is the process's own, which a script sees as {@code $$}. */
+    record Result(List<String> command, long pid, int exitCode, String stdout, String stderr) {
         String describe() {
             return String.join(" ", command) + " exited " + exitCode + "\nstdout:\n" + stdout + "\nstderr:\n" + stderr;
         }

@@ -100,15 +100,26 @@ class RpmPackageTest {
                 () -> assertTrue(scriptlets.get("preinstall").contains("systemd-sysusers"), scriptlets::toString),
                 () -> assertTrue(scriptlets.get("preinstall").contains("u nat-agent"), scriptlets::toString),
                 () -> assertTrue(scriptlets.get("preinstall").contains("g natadmin"), scriptlets::toString),
+                // %systemd_post: first install only, the preset decides whether it is enabled.
+                () -> assertGuarded(
+                        scriptlets.get("postinstall"), "[ $1 -eq 1 ]", "install-system-units nat-agent.service"),
+                // %systemd_preun: erase only; an upgrade must not stop the agent.
+                () -> assertGuarded(
+                        scriptlets.get("preuninstall"), "[ $1 -eq 0 ]", "remove-system-units nat-agent.service"),
+                // %systemd_postun_with_restart: an upgrade restarts the agent, an erase does not.
+                () -> assertGuarded(
+                        scriptlets.get("postuninstall"), "[ $1 -ge 1 ]", "mark-restart-system-units nat-agent.service"),
                 () -> assertTrue(
-                        scriptlets.get("postinstall").contains("install-system-units nat-agent.service"),
-                        scriptlets::toString),
-                () -> assertTrue(
-                        scriptlets.get("preuninstall").contains("remove-system-units nat-agent.service"),
-                        scriptlets::toString),
-                () -> assertTrue(
-                        scriptlets.get("postuninstall").contains("mark-restart-system-units nat-agent.service"),
-                        "an upgrade restarts the agent: " + scriptlets));
+                        scriptlets.get("postuninstall").contains("systemctl try-restart nat-agent.service"),
+                        "without systemd's update helper the unit is restarted directly: " + scriptlets));
+    }
+
+    /** {@code action} happens in {@code scriptlet} only inside the {@code condition}'s if. */
+    private static void assertGuarded(String scriptlet, String condition, String action) {
+        int guard = scriptlet.indexOf("if " + condition + "; then");
+        int act = scriptlet.indexOf(action);
+        assertTrue(guard >= 0 && act > guard, () -> "'" + action + "' under '" + condition + "' in:\n" + scriptlet);
+        assertEquals(1, scriptlet.split(Pattern.quote(action), -1).length - 1, scriptlet);
     }
 
     private static Map<String, String> scriptlets(String text) {

@@ -13,7 +13,6 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
-import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.ArrayList;
@@ -96,7 +95,7 @@ public final class AdminServer implements AutoCloseable {
             server.socket().bind(new UnixSocketAddress(socket.toFile()), BACKLOG);
             // The directory (0750, our group) keeps others out until the mode is narrowed here.
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
-            Files.getFileAttributeView(socket, PosixFileAttributeView.class).setGroup(group);
+            SocketPathGuard.useGroup(socket, group);
             server.configureBlocking(false);
             server.register(selector, SelectionKey.OP_ACCEPT);
         } catch (IOException | RuntimeException e) {

@@ -59,7 +59,19 @@ final class SocketPathGuard {
     /** Mode 0750 with the admin group: members may reach the socket, others may not even list it. */
     private static void restrictToGroup(Path dir, GroupPrincipal group) throws IOException {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-x---"));
-        Files.getFileAttributeView(dir, PosixFileAttributeView.class, NOFOLLOW).setGroup(group);
+        useGroup(dir, group);
+    }
+
+    /**
+     * Gives {@code path} (never a link's target) the group, calling chown(2) only when it differs:
+     * under the unit (Group=natadmin) it already matches, and SystemCallFilter=~@privileged makes
+     * every chown fail with EPERM, even one that would change nothing.
+     */
+    static void useGroup(Path path, GroupPrincipal group) throws IOException {
+        PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class, NOFOLLOW);
+        if (!view.readAttributes().group().equals(group)) {
+            view.setGroup(group);
+        }
     }
 
     /** Removes a stale socket of ours at path; refuses anything else that is there. */

@@ -151,6 +151,15 @@ final class Daemon {
         } catch (IOException | RuntimeException e) {
             running.close();
             throw new StartupException("could not start: " + describe(e), e);
+        } catch (UnsatisfiedLinkError e) {
+            // JNR unpacks libjffi into a directory and maps it executable; a noexec /tmp is the
+            // usual reason this fails, and the JVM's own report is a stack trace.
+            running.close();
+            throw new StartupException(
+                    "could not load JNR's native library (libjffi): " + e.getMessage()
+                            + "; it is unpacked into java.io.tmpdir (or -Djffi.extract.dir), which must be"
+                            + " writable and not mounted noexec",
+                    e);
         }
     }
 
