@@ -126,7 +126,8 @@ public final class AdminServer implements AutoCloseable {
         return adminServer;
     }
 
-    private static GroupPrincipal adminGroup(String name) throws IOException {
+    /** The admin group, or an IOException telling the operator how to create it. */
+    public static GroupPrincipal adminGroup(String name) throws IOException {
         try {
             return FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByGroupName(name);
         } catch (UserPrincipalNotFoundException e) {

@@ -91,6 +91,7 @@ final class Daemon {
         Path socket = options.socket() != null ? options.socket() : daemon.adminSocket();
         String group = options.adminGroup() != null ? options.adminGroup() : daemon.adminGroup();
 
+        requireAdminGroup(group);
         AgentHealth health = new AgentHealth();
         StateStore store = openStore(stateDir, health);
         Validator validator = Validator.systemDefault();
@@ -160,6 +161,15 @@ final class Daemon {
                             + "; it is unpacked into java.io.tmpdir (or -Djffi.extract.dir), which must be"
                             + " writable and not mounted noexec",
                     e);
+        }
+    }
+
+    /** Checked before anything touches the kernel, so a missing group changes nothing. */
+    private static void requireAdminGroup(String group) throws StartupException {
+        try {
+            AdminServer.adminGroup(group);
+        } catch (IOException e) {
+            throw new StartupException(e.getMessage(), e);
         }
     }
 

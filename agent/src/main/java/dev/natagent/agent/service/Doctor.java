@@ -63,6 +63,13 @@ public final class Doctor {
                     "state",
                     health.failureMessage(),
                     "restore a good state file (the previous one is kept as state.json.prev) and restart the agent"));
+            findings.add(new Finding(
+                    Severity.WARNING,
+                    "kernel_table",
+                    "table ip nat_agent is left exactly as it was: with an untrusted state the agent neither"
+                            + " checks nor repairs it",
+                    "fix the state (see the state finding); the agent then adopts or repairs the table"));
+            return;
         }
         switch (views.tableWord()) {
             case "in_sync" -> findings.add(ok("kernel_table", "table ip nat_agent matches the desired state"));

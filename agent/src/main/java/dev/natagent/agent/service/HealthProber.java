@@ -58,6 +58,13 @@ public final class HealthProber implements AutoCloseable {
         }
     }
 
+    /** Probes {@code endpoints} in the background (a new forward need not wait for the next round). */
+    public void probeSoon(Collection<Endpoint> endpoints) {
+        for (Endpoint endpoint : endpoints) {
+            pool.execute(() -> results.put(endpoint, connect(endpoint)));
+        }
+    }
+
     public Health health(Endpoint endpoint) {
         return results.getOrDefault(endpoint, Health.UNKNOWN);
     }

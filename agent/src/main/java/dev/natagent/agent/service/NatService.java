@@ -100,6 +100,7 @@ public final class NatService implements AdminOperations {
             validator.checkAddForward(state, forward, force);
             NatState next = state.withForward(forward);
             commit(next, List.of(new StateChange.PutForward(forward)), Set.of(forward.name()));
+            views.probeSoon(forward);
             return new ForwardChange(store.revision(), views.changedForward(forward));
         }
     }

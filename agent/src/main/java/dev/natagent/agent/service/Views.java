@@ -182,12 +182,21 @@ public final class Views {
     /** Every target endpoint with an address, for the prober. */
     public List<HealthProber.Endpoint> endpoints(NatState state) {
         List<HealthProber.Endpoint> endpoints = new ArrayList<>();
-        for (Forward forward : state.forwards().values()) {
-            for (Target target : forward.targets()) {
-                addressOf(target).ifPresent(a -> endpoints.add(new HealthProber.Endpoint(a, target.port())));
-            }
+        state.forwards().values().forEach(forward -> endpoints.addAll(endpoints(forward)));
+        return endpoints;
+    }
+
+    private List<HealthProber.Endpoint> endpoints(Forward forward) {
+        List<HealthProber.Endpoint> endpoints = new ArrayList<>();
+        for (Target target : forward.targets()) {
+            addressOf(target).ifPresent(a -> endpoints.add(new HealthProber.Endpoint(a, target.port())));
         }
         return endpoints;
+    }
+
+    /** Probes a just-added forward's targets now rather than at the next round. */
+    void probeSoon(Forward forward) {
+        prober.probeSoon(endpoints(forward));
     }
 
     /** Per forward, its kernel counters and the share of targets answering the probe. */
