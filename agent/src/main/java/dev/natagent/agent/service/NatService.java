@@ -100,7 +100,7 @@ public final class NatService implements AdminOperations {
             validator.checkAddForward(state, forward, force);
             NatState next = state.withForward(forward);
             commit(next, List.of(new StateChange.PutForward(forward)), Set.of(forward.name()));
-            return new ForwardChange(store.revision(), views.forward(forward));
+            return new ForwardChange(store.revision(), views.changedForward(forward));
         }
     }
 
@@ -112,7 +112,7 @@ public final class NatService implements AdminOperations {
             Forward removed = state.forward(name).orElseThrow();
             NatState next = state.withoutForward(name);
             commit(next, List.of(new StateChange.RemoveForward(name)), Set.of(name));
-            return new ForwardChange(store.revision(), views.forward(removed));
+            return new ForwardChange(store.revision(), views.changedForward(removed));
         }
     }
 

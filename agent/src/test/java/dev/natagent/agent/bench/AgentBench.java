@@ -2,6 +2,7 @@ package dev.natagent.agent.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.natagent.agent.api.ExportFormat;
 import dev.natagent.agent.model.Cidr;
 import dev.natagent.agent.model.Forward;
 import dev.natagent.agent.model.ModelJson;
@@ -16,6 +17,7 @@ import dev.natagent.agent.model.Target;
 import dev.natagent.agent.reconcile.ClientNftPort;
 import dev.natagent.agent.reconcile.Desired;
 import dev.natagent.agent.reconcile.Reconciler;
+import dev.natagent.agent.service.BenchExports;
 import dev.natagent.agent.store.StateStore;
 import dev.natagent.agent.validation.Validator;
 import dev.natagent.nft.client.NftClient;
@@ -30,6 +32,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -44,6 +47,8 @@ import java.util.Set;
  *       {@code apply} operation makes (validate, diff, element batch, journal with fsync) for a cold
  *       apply of N forwards into an empty table, RUNS times; then PAIRS single forwards added and
  *       removed at N: the kernel change alone, and kernel plus journal (acknowledged).
+ *   <li>{@code export N nft|iptables FILE}: the agent's own export of that state (the equivalent
+ *       ruleset that {@code nft -f} and {@code iptables-restore} load for comparison).
  *   <li>{@code api SOCKET N RUNS PAIRS}: the same through a running daemon's admin socket, timed in
  *       this warm client (so without natctl's JVM start): cold apply of N (the state is emptied
  *       between runs), and PAIRS {@code forward.add}/{@code forward.remove} of one extra forward.
@@ -59,6 +64,10 @@ public final class AgentBench {
         switch (args[0]) {
             case "seed" -> seed(Path.of(args[1]), Integer.parseInt(args[2]));
             case "inproc" -> inProcess(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            case "export" -> Files.writeString(
+                    Path.of(args[3]),
+                    BenchExports.text(
+                            state(Integer.parseInt(args[1])), ExportFormat.valueOf(args[2].toUpperCase(Locale.ROOT))));
             case "api" -> overSocket(
                     Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
