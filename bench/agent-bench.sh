@@ -70,7 +70,8 @@ times_ms() {
 declare -A R   # figure -> "median min max"
 row() { R[$1]="$2"; }
 bench_java() { local n=$1; shift; inns "$n" "$NAT_AGENT_JAVA" $NAT_AGENT_DAEMON_JVM_OPTS -cp "$bench_cp" dev.natagent.agent.bench.AgentBench "$@"; }
-# Merges "key median min max" lines of AgentBench into R with a suffix.
+# Merges "key median min max" lines of AgentBench into R with a suffix. Fed by < <(...), not by a
+# pipe: the right side of a pipe runs in a subshell and its assignments would be lost.
 collect() { local suffix=$1; while read -r key med min max; do R[$key$suffix]="$med $min $max"; done; }
 
 # Starts the daemon in namespace $1 with state dir $2; socket path in $3. Prints nothing; PID in $daemon_pid.
@@ -101,7 +102,7 @@ for size in "${sizes[@]}"; do
     bench_java a export "$size" nft "$work/state-$size.nft"
     bench_java a export "$size" iptables "$work/state-$size.ipt"
     p=0; [ "$size" = "$big" ] && p=$pairs
-    bench_java a inproc "$size" "$runs" "$p" | collect ".$size"
+    collect ".$size" < <(bench_java a inproc "$size" "$runs" "$p")
     inns a nft flush ruleset
     R[nft.cold.$size]=$(for _ in $(seq "$runs"); do
         inns a nft flush ruleset; times_ms 1 inns a nft -f "$work/state-$size.nft"; done | stats)
@@ -113,7 +114,7 @@ for size in "${sizes[@]}"; do
         times_ms 1 sh -c "ip netns exec $ns"a" iptables-legacy-restore < $work/state-$size.ipt"; done | stats)
     inns a iptables-legacy -t nat -F; inns a iptables-legacy -t nat -X; inns a iptables-legacy -t mangle -F; inns a iptables-legacy -t mangle -X
 done
-bench_java a inproc 100 1 "$pairs" | collect ".100"
+collect ".100" < <(bench_java a inproc 100 1 "$pairs")
 
 # --- single element: nft process, nft -i, iptables-nft -D at the big N ---------------------------
 echo "single forward add/remove with nft and iptables ..." >&2
@@ -147,10 +148,10 @@ echo "daemon start and RSS ..." >&2
 mkdir -p "$work/idle"
 start_daemon a "$work/idle" "$work/idle.sock"; wait_socket "$work/idle.sock"; sleep 3
 R[rss.idle]=$(rss "$daemon_pid"); idle_pid=$daemon_pid
-"$NAT_AGENT_JAVA" $NAT_AGENT_DAEMON_JVM_OPTS -cp "$bench_cp" dev.natagent.agent.bench.AgentBench api "$work/idle.sock" 0 0 "$pairs" | collect ".0"
+collect ".0" < <("$NAT_AGENT_JAVA" $NAT_AGENT_DAEMON_JVM_OPTS -cp "$bench_cp" dev.natagent.agent.bench.AgentBench api "$work/idle.sock" 0 0 "$pairs")
 if [ "${sizes[1]}" = 10000 ]; then
-    "$NAT_AGENT_JAVA" $NAT_AGENT_DAEMON_JVM_OPTS -cp "$bench_cp" dev.natagent.agent.bench.AgentBench api "$work/idle.sock" 10000 "$runs" 0 | collect ".10000"
-    "$NAT_AGENT_JAVA" $NAT_AGENT_DAEMON_JVM_OPTS -cp "$bench_cp" dev.natagent.agent.bench.AgentBench api "$work/idle.sock" 1000 "$runs" 0 | collect ".1000"
+    collect ".10000" < <("$NAT_AGENT_JAVA" $NAT_AGENT_DAEMON_JVM_OPTS -cp "$bench_cp" dev.natagent.agent.bench.AgentBench api "$work/idle.sock" 10000 "$runs" 0)
+    collect ".1000" < <("$NAT_AGENT_JAVA" $NAT_AGENT_DAEMON_JVM_OPTS -cp "$bench_cp" dev.natagent.agent.bench.AgentBench api "$work/idle.sock" 1000 "$runs" 0)
 fi
 stop_daemon "$idle_pid"; inns a nft flush ruleset
 starts=()
@@ -183,7 +184,7 @@ pids+=($!)
 mkdir -p "$work/big"
 bench_java n seed "$work/big" "$big"
 start_daemon n "$work/big" "$work/big.sock"; agent_pid=$daemon_pid; wait_socket "$work/big.sock"
-"$NAT_AGENT_JAVA" $NAT_AGENT_DAEMON_JVM_OPTS -cp "$bench_cp" dev.natagent.agent.bench.AgentBench api "$work/big.sock" 0 0 "$pairs" | collect ".$big"
+collect ".$big" < <("$NAT_AGENT_JAVA" $NAT_AGENT_DAEMON_JVM_OPTS -cp "$bench_cp" dev.natagent.agent.bench.AgentBench api "$work/big.sock" 0 0 "$pairs")
 R[rss.big]=$(rss "$agent_pid")
 
 # natctl wall time, against `nft add element` (both through ip netns exec's fork+exec)
@@ -216,7 +217,7 @@ EOF
 inns n nft -f "$work/hand.nft"
 cat >"$work/haproxy.cfg" <<EOF
 global
-    maxconn 20000
+    maxconn 4000
 defaults
     mode tcp
     timeout connect 5s
