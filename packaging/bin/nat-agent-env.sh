@@ -42,3 +42,22 @@ nat_agent_java() {
         NAT_AGENT_JAVA=$(command -v java) || nat_agent_fail "no java on PATH (Java 17 or newer is required)"
     fi
 }
+
+# The daemon's JVM flags (the nat-agent launcher, and bench/agent-bench.sh so that its in-process
+# figures run the JVM the way the daemon does). Small, bounded footprint; why each flag:
+#  SerialGC      no GC worker threads, smallest GC data structures; pauses are ~ms at this heap size.
+#  Xms8m/Xmx128m start small, cap the heap so a leak ends in a restart, not in the NAT instance
+#                swapping; 50,000 forwards plus one `apply` of the same size fit comfortably.
+#  Min/MaxHeapFreeRatio=40/70  give memory back after a large apply, but keep enough headroom that
+#                a 50,000-forward apply is not a chain of full collections (with 10/30 the old
+#                generation is re-shrunk to nearly full after every collection: 2-3x more full GCs).
+#  MaxMetaspaceSize / ReservedCodeCacheSize  cap class and JIT memory (JNR generates classes).
+#  TieredStopAtLevel=1  C1 only: ~6 MiB less RSS and faster warm-up; the agent's hot paths are
+#                short (encode a batch, answer a request). Measured on 2 CPUs: a 50,000-forward
+#                apply takes 2-3x longer with C2, whose compiler threads compete for the CPUs.
+#  ExitOnOutOfMemoryError  an OOM leaves threads in unknown states: exit, let systemd restart us;
+#                the kernel table stays in place and is adopted on start, so traffic keeps flowing.
+#  -UsePerfData  no hsperfdata mmap file in /tmp.
+NAT_AGENT_DAEMON_JVM_OPTS="-XX:+UseSerialGC -Xms8m -Xmx128m -XX:MinHeapFreeRatio=40 -XX:MaxHeapFreeRatio=70 \
+-XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=1 \
+-XX:+ExitOnOutOfMemoryError -XX:-UsePerfData -Xshare:auto"

@@ -9,15 +9,43 @@ public record Ipv4(int bits) implements Comparable<Ipv4> {
     /** Parses dotted-quad text strictly: four decimal octets 0..255 without leading zeros. */
     @JsonCreator
     public static Ipv4 parse(String text) {
-        String[] parts = text.trim().split("\\.", -1);
-        if (parts.length != 4) {
-            throw invalid(text);
+        // Hand-rolled, allocation-free: this runs for every target of every forward on load and render.
+        int end = text.length();
+        int pos = 0;
+        while (pos < end && text.charAt(pos) <= ' ') { // as String.trim()
+            pos++;
+        }
+        while (end > pos && text.charAt(end - 1) <= ' ') {
+            end--;
         }
         int bits = 0;
-        for (String part : parts) {
-            bits = (bits << 8) | parseOctet(part, text);
+        for (int octet = 0; octet < 4; octet++) {
+            if (octet > 0) {
+                if (pos >= end || text.charAt(pos) != '.') {
+                    throw invalid(text);
+                }
+                pos++;
+            }
+            int start = pos;
+            int value = 0;
+            while (pos < end && pos - start < 3 && isDigit(text.charAt(pos))) {
+                value = value * 10 + (text.charAt(pos) - '0');
+                pos++;
+            }
+            // inet_aton reads a leading zero as octal; refuse rather than guess.
+            if (pos == start || value > 255 || (pos - start > 1 && text.charAt(start) == '0')) {
+                throw invalid(text);
+            }
+            bits = (bits << 8) | value;
+        }
+        if (pos != end) {
+            throw invalid(text);
         }
         return new Ipv4(bits);
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     /** True when {@code text} is a dotted quad (it may still be out of range). */
@@ -90,21 +118,6 @@ public record Ipv4(int bits) implements Comparable<Ipv4> {
     @Override
     public String toString() {
         return (bits >>> 24) + "." + ((bits >>> 16) & 0xff) + "." + ((bits >>> 8) & 0xff) + "." + (bits & 0xff);
-    }
-
-    private static int parseOctet(String part, String whole) {
-        if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw invalid(whole);
-        }
-        if (part.length() > 1 && part.charAt(0) == '0') {
-            // inet_aton reads a leading zero as octal; refuse rather than guess.
-            throw invalid(whole);
-        }
-        int value = Integer.parseInt(part);
-        if (value > 255) {
-            throw invalid(whole);
-        }
-        return value;
     }
 
     private static ValidationException invalid(String text) {

@@ -16,13 +16,13 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -115,18 +115,27 @@ public final class Reconciler {
         if (!diff.outbounds().isEmpty()) {
             return reconcileFull(after);
         }
-        Set<String> names = new TreeSet<>();
-        diff.forwards().added().forEach(f -> names.add(f.name()));
-        diff.forwards().removed().forEach(f -> names.add(f.name()));
-        diff.forwards().changed().forEach(c -> names.add(c.after().name()));
+        // The diff already holds the forwards themselves: a cold apply of 50,000 forwards must not
+        // look each one up again by name in both states.
+        List<Forward> gone = new ArrayList<>(diff.forwards().removed());
+        List<Forward> coming = new ArrayList<>(diff.forwards().added());
+        for (StateDiff.Changed<Forward> changed : diff.forwards().changed()) {
+            gone.add(changed.before());
+            coming.add(changed.after());
+        }
         if (!before.resolved().equals(after.resolved())) {
+            Set<String> inDiff = new HashSet<>();
+            gone.forEach(f -> inDiff.add(f.name()));
+            coming.forEach(f -> inDiff.add(f.name()));
             for (Forward forward : after.state().forwards().values()) {
-                if (forward.targets().stream().anyMatch(t -> addressChanged(t, before, after))) {
-                    names.add(forward.name());
+                if (!inDiff.contains(forward.name())
+                        && forward.targets().stream().anyMatch(t -> addressChanged(t, before, after))) {
+                    gone.add(forward);
+                    coming.add(forward);
                 }
             }
         }
-        return applyForwards(before, after, names);
+        return applyElements(before, after, gone, coming);
     }
 
     /**
@@ -137,14 +146,28 @@ public final class Reconciler {
      */
     public synchronized Plan applyForwards(Desired before, Desired after, Collection<String> forwardNames)
             throws ReconcileException {
+        List<Forward> gone = new ArrayList<>();
+        List<Forward> coming = new ArrayList<>();
+        for (String name : forwardNames) {
+            before.state().forward(name).ifPresent(gone::add);
+            after.state().forward(name).ifPresent(coming::add);
+        }
+        return applyElements(before, after, gone, coming);
+    }
+
+    /** Takes the elements of {@code gone} (as in {@code before}) out and puts those of {@code coming} in. */
+    private Plan applyElements(Desired before, Desired after, List<Forward> gone, List<Forward> coming)
+            throws ReconcileException {
         if (current == null || (current != before && !current.equals(before))) {
             return reconcileFull(after);
         }
         ReturnUses uses = new ReturnUses(returnUses);
         ElementBatch elements = new ElementBatch();
-        for (String name : forwardNames) {
-            before.state().forward(name).ifPresent(f -> elements.remove(Renderer.forwardElements(f, before), uses));
-            after.state().forward(name).ifPresent(f -> elements.add(Renderer.forwardElements(f, after), uses));
+        for (Forward forward : gone) {
+            elements.remove(Renderer.forwardElements(forward, before), uses);
+        }
+        for (Forward forward : coming) {
+            elements.add(Renderer.forwardElements(forward, after), uses);
         }
         Plan plan = elements.plan();
         if (plan.isEmpty()) {

@@ -59,6 +59,56 @@ class ValueTypesTest {
     }
 
     @Test
+    void addressParsingAgreesWithTheSplitReferenceOnRandomText() {
+        Random random = new Random(20261126);
+        String alphabet = "0123456789.. \t+-a";
+        for (int i = 0; i < 200_000; i++) {
+            StringBuilder text = new StringBuilder();
+            int length = random.nextInt(18);
+            for (int c = 0; c < length; c++) {
+                text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            if (i % 4 == 0) {
+                text.setLength(0);
+                text.append(random.nextInt(300))
+                        .append('.')
+                        .append(random.nextInt(300))
+                        .append('.');
+                text.append(random.nextInt(300)).append('.').append(random.nextInt(300));
+            }
+            String input = text.toString();
+            Optional<Integer> expected = referenceParse(input);
+            Optional<Integer> actual;
+            try {
+                actual = Optional.of(Ipv4.parse(input).bits());
+            } catch (ValidationException e) {
+                actual = Optional.empty();
+            }
+            assertEquals(expected, actual, () -> "'" + input + "'");
+        }
+    }
+
+    /** The straightforward parser the hand-rolled one replaced: split on dots, strict octets. */
+    private static Optional<Integer> referenceParse(String text) {
+        String[] parts = text.trim().split("\\.", -1);
+        if (parts.length != 4) {
+            return Optional.empty();
+        }
+        int bits = 0;
+        for (String part : parts) {
+            if (part.isEmpty()
+                    || part.length() > 3
+                    || !part.chars().allMatch(c -> c >= '0' && c <= '9')
+                    || (part.length() > 1 && part.charAt(0) == '0')
+                    || Integer.parseInt(part) > 255) {
+                return Optional.empty();
+            }
+            bits = (bits << 8) | Integer.parseInt(part);
+        }
+        return Optional.of(bits);
+    }
+
+    @Test
     void addressesCompareUnsigned() {
         assertTrue(Ipv4.parse("200.0.0.1").compareTo(Ipv4.parse("10.0.0.1")) > 0);
     }

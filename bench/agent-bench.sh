@@ -1,0 +1,326 @@
+#!/bin/bash
+# Agent-level benchmark (issue 7): nat-agent side by side with nft, iptables-restore, haproxy and
+# direct routing, in one run, on this machine, printing one table of medians, spread and ratios.
+#
+#   bench/agent-bench.sh [--quick]        (root; after `mvn -B -ntp package -DskipTests`)
+#
+# Everything happens in network namespaces this script creates (nab<pid>a/c/n/s) and removes on
+# exit, also on failure; processes it starts are killed by PID. Bounded: ~6-9 minutes in full,
+# ~2 minutes with --quick (fewer runs, smaller N, shorter traffic runs).
+#
+# Figures:
+#   cold apply      the calls the `apply` operation makes, timed in the process (validate, diff,
+#                   element batch into the kernel, journal record with fsync), with the daemon's
+#                   JVM flags; and for N <= 10,000 the same through a running daemon's socket from a
+#                   warm client (request JSON both ways included, natctl's JVM start excluded).
+#                   A 50,000-forward state document is ~3 MB, over the API's 1 MiB line limit.
+#   add/remove      one forward (2 elements) at N: kernel change alone, kernel + journal in the
+#                   process, and acknowledged through the socket.
+#   connections/s   redis-benchmark PING, keep-alive off (-k 0) and on (-k 1), client -> NAT -> redis;
+#                   the agent's table (50,000 forwards, allow-list and counters on), a hand-written
+#                   nft map of the same size, haproxy (tcp mode), and direct routing, measured in
+#                   interleaved rounds so load drift hits them alike; the agent's table and the
+#                   hand-written one in two phases (two DNAT tables in one hook do not mix).
+set -euo pipefail
+
+quick=0
+[ "${1:-}" = --quick ] && quick=1
+[ "$(id -u)" = 0 ] || { echo "$0: run as root (it creates network namespaces)" >&2; exit 2; }
+
+root=$(cd "$(dirname -- "$(readlink -f -- "$0")")/.." && pwd)
+# shellcheck source=../packaging/bin/nat-agent-env.sh
+. "$root/packaging/bin/nat-agent-env.sh"
+nat_agent_locate "$root/packaging/bin/nat-agent"
+nat_agent_java
+[ -d "$root/agent/target/test-classes/dev/natagent/agent/bench" ] \
+    || nat_agent_fail "no benchmark classes: run 'mvn -B -ntp package -DskipTests' first"
+bench_cp="$root/agent/target/test-classes:$NAT_AGENT_MAIN_JAR:$NAT_AGENT_LIB/*"
+
+if [ $quick = 1 ]; then
+    sizes=(1000 10000); big=10000; runs=3; pairs=20; requests=3000; rounds=2; persistent=20000
+else
+    sizes=(1000 10000 50000); big=50000; runs=5; pairs=50; requests=10000; rounds=3; persistent=100000
+fi
+
+ns=nab$$
+work=$(mktemp -d /tmp/agent-bench.XXXXXX)
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    for n in a c n s; do ip netns del "$ns$n" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+inns() { local n=$1; shift; ip netns exec "$ns$n" "$@"; }
+now_ns() { date +%s%N; }
+# Median, min and max (ms, 3 decimals) of the numbers on stdin.
+stats() { sort -g | awk '{v[NR]=$1} END {if (NR) printf "%.3f %.3f %.3f\n", v[int((NR+1)/2)], v[1], v[NR]; else print "nan nan nan"}'; }
+# Runs "$@" $count times, prints each wall time in ms.
+times_ms() {
+    local count=$1; shift
+    for _ in $(seq "$count"); do
+        local t0 t1; t0=$(now_ns); "$@" >/dev/null; t1=$(now_ns)
+        echo "scale=3; ($t1 - $t0) / 1000000" | bc
+    done
+}
+
+declare -A R   # figure -> "median min max"
+row() { R[$1]="$2"; }
+bench_java() { local n=$1; shift; inns "$n" "$NAT_AGENT_JAVA" $NAT_AGENT_DAEMON_JVM_OPTS -cp "$bench_cp" dev.natagent.agent.bench.AgentBench "$@"; }
+# Merges "key median min max" lines of AgentBench into R with a suffix. Fed by < <(...), not by a
+# pipe: the right side of a pipe runs in a subshell and its assignments would be lost.
+collect() { local suffix=$1; while read -r key med min max; do R[$key$suffix]="$med $min $max"; done; }
+
+# Starts the daemon in namespace $1 with state dir $2; socket path in $3. Prints nothing; PID in $daemon_pid.
+start_daemon() {
+    # ip netns exec execs the launcher, which execs java: $! is the daemon's PID (a shell function
+    # in the background would be a subshell whose kill leaves the JVM running).
+    ip netns exec "$ns$1" "$root/packaging/bin/nat-agent" --state-dir "$2" --socket "$3" --config /nonexistent \
+        --admin-group root --log-level warn 2>>"$work/daemon.log" &
+    daemon_pid=$!
+    pids+=("$daemon_pid")
+}
+wait_socket() {
+    for _ in $(seq 3000); do [ -S "$1" ] && return 0; sleep 0.002; done
+    echo "daemon did not open $1; log:" >&2; tail -20 "$work/daemon.log" >&2; exit 1
+}
+stop_daemon() { kill "$1"; wait "$1" 2>/dev/null || true; }
+rss() { awk '/^VmRSS|^VmHWM/ {printf "%s %.1f MiB  ", $1, $2/1024}' "/proc/$1/status"; }
+
+echo "nat-agent agent-level benchmark ($( [ $quick = 1 ] && echo quick || echo full )); $(nproc) CPUs, $(uname -r), $(java -version 2>&1 | head -1)"
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+for n in a c n s; do ip netns add "$ns$n"; done
+inns a ip link set lo up
+
+# --- cold apply ------------------------------------------------------------------------------
+for size in "${sizes[@]}"; do
+    echo "cold apply N=$size ..." >&2
+    bench_java a export "$size" nft "$work/state-$size.nft"
+    bench_java a export "$size" iptables "$work/state-$size.ipt"
+    p=0; [ "$size" = "$big" ] && p=$pairs
+    collect ".$size" < <(bench_java a inproc "$size" "$runs" "$p")
+    inns a nft flush ruleset
+    R[nft.cold.$size]=$(for _ in $(seq "$runs"); do
+        inns a nft flush ruleset; times_ms 1 inns a nft -f "$work/state-$size.nft"; done | stats)
+    R[iptnft.cold.$size]=$(for _ in $(seq "$runs"); do
+        inns a nft flush ruleset; times_ms 1 sh -c "ip netns exec $ns"a" iptables-nft-restore < $work/state-$size.ipt"; done | stats)
+    inns a nft flush ruleset
+    R[iptlegacy.cold.$size]=$(for _ in $(seq "$runs"); do
+        inns a iptables-legacy -t nat -F; inns a iptables-legacy -t nat -X; inns a iptables-legacy -t mangle -F; inns a iptables-legacy -t mangle -X
+        times_ms 1 sh -c "ip netns exec $ns"a" iptables-legacy-restore < $work/state-$size.ipt"; done | stats)
+    inns a iptables-legacy -t nat -F; inns a iptables-legacy -t nat -X; inns a iptables-legacy -t mangle -F; inns a iptables-legacy -t mangle -X
+done
+collect ".100" < <(bench_java a inproc 100 1 "$pairs")
+
+# --- single element: nft process, nft -i, iptables-nft -D at the big N ---------------------------
+echo "single forward add/remove with nft and iptables ..." >&2
+for size in 100 "$big"; do
+    bench_java a export "$size" nft "$work/state-$size.nft"
+    inns a nft flush ruleset; inns a nft -f "$work/state-$size.nft"
+    add='add element ip nat_agent forwards { udp . 5353 : 10.0.1.53 . 53 }'
+    del='delete element ip nat_agent forwards { udp . 5353 }'
+    R[nftproc.add.$size]=$(for _ in $(seq "$pairs"); do
+        times_ms 1 inns a nft "$add"; inns a nft "$del"; done | stats)
+    R[nftproc.remove.$size]=$(for _ in $(seq "$pairs"); do
+        inns a nft "$add"; times_ms 1 inns a nft "$del"; done | stats)
+    # nft -i keeps one socket: the whole session divided by its commands (start-up amortised).
+    script=$(for _ in $(seq 500); do echo "$add"; echo "$del"; done)
+    t0=$(now_ns); echo "$script" | inns a nft -i >/dev/null; t1=$(now_ns)
+    v=$(echo "scale=3; ($t1 - $t0) / 1000000 / 1000" | bc); R[nfti.each.$size]="$v $v $v"
+done
+inns a nft flush ruleset
+sed -n '/^\*nat/,/^COMMIT/p' "$work/state-$big.ipt" >"$work/nat-$big.ipt"
+inns a iptables-nft-restore <"$work/nat-$big.ipt"
+rule=$(grep -m1 -- '-A NAT_AGENT_DNAT' "$work/nat-$big.ipt" | sed 's/^-A NAT_AGENT_DNAT //')
+R[iptnft.remove.$big]=$(for _ in $(seq 5); do
+    # shellcheck disable=SC2086
+    times_ms 1 inns a iptables-nft -t nat -D NAT_AGENT_DNAT $rule
+    # shellcheck disable=SC2086
+    inns a iptables-nft -t nat -A NAT_AGENT_DNAT $rule; done | stats)
+inns a nft flush ruleset
+
+# --- daemon: idle RSS, start until the kernel matches 10,000 persisted forwards ----------------
+echo "daemon start and RSS ..." >&2
+mkdir -p "$work/idle"
+start_daemon a "$work/idle" "$work/idle.sock"; wait_socket "$work/idle.sock"; sleep 3
+R[rss.idle]=$(rss "$daemon_pid"); idle_pid=$daemon_pid
+collect ".0" < <("$NAT_AGENT_JAVA" $NAT_AGENT_DAEMON_JVM_OPTS -cp "$bench_cp" dev.natagent.agent.bench.AgentBench api "$work/idle.sock" 0 0 "$pairs")
+if [ "${sizes[1]}" = 10000 ]; then
+    collect ".10000" < <("$NAT_AGENT_JAVA" $NAT_AGENT_DAEMON_JVM_OPTS -cp "$bench_cp" dev.natagent.agent.bench.AgentBench api "$work/idle.sock" 10000 "$runs" 0)
+    collect ".1000" < <("$NAT_AGENT_JAVA" $NAT_AGENT_DAEMON_JVM_OPTS -cp "$bench_cp" dev.natagent.agent.bench.AgentBench api "$work/idle.sock" 1000 "$runs" 0)
+fi
+stop_daemon "$idle_pid"; inns a nft flush ruleset
+starts=()
+for _ in $(seq "$runs"); do
+    rm -rf "$work/s10k" "$work/s10k.sock"; bench_java a seed "$work/s10k" 10000; inns a nft flush ruleset
+    t0=$(now_ns); start_daemon a "$work/s10k" "$work/s10k.sock"; wait_socket "$work/s10k.sock"; t1=$(now_ns)
+    starts+=("$(echo "scale=3; ($t1 - $t0) / 1000000" | bc)")
+    stop_daemon "$daemon_pid"
+done
+R[start.10000]=$(printf '%s\n' "${starts[@]}" | stats)
+bench_java a export 10000 nft "$work/state-10000.nft"
+R[nftstart.10000]=$(for _ in $(seq "$runs"); do inns a nft flush ruleset; times_ms 1 inns a nft -f "$work/state-10000.nft"; done | stats)
+inns a nft flush ruleset
+
+# --- the NAT: client c -> n -> redis in s; daemon in n with $big persisted forwards --------------
+echo "NAT data path at N=$big ..." >&2
+ip link add "${ns}c0" netns "${ns}c" type veth peer name "${ns}n0" netns "${ns}n"
+ip link add "${ns}n1" netns "${ns}n" type veth peer name "${ns}s0" netns "${ns}s"
+inns c ip addr add 198.51.100.2/24 dev "${ns}c0"; inns n ip addr add 198.51.100.1/24 dev "${ns}n0"
+inns n ip addr add 10.0.1.1/24 dev "${ns}n1"; inns s ip addr add 10.0.1.2/24 dev "${ns}s0"
+for n in c n s; do inns "$n" ip link set lo up; done
+inns c ip link set "${ns}c0" up; inns n ip link set "${ns}n0" up; inns n ip link set "${ns}n1" up; inns s ip link set "${ns}s0" up
+inns c ip route add 10.0.1.0/24 via 198.51.100.1
+inns s ip route add default via 10.0.1.1
+inns n sysctl -qw net.ipv4.ip_forward=1
+inns c sysctl -qw net.ipv4.ip_local_port_range="1024 65000" net.ipv4.tcp_tw_reuse=1
+ip netns exec "${ns}s" redis-server --bind 10.0.1.2 --port 6379 --save '' --appendonly no --protected-mode no \
+    --maxclients 10000 --logfile "$work/redis.log" &
+pids+=($!)
+mkdir -p "$work/big"
+bench_java n seed "$work/big" "$big"
+start_daemon n "$work/big" "$work/big.sock"; agent_pid=$daemon_pid; wait_socket "$work/big.sock"
+collect ".$big" < <("$NAT_AGENT_JAVA" $NAT_AGENT_DAEMON_JVM_OPTS -cp "$bench_cp" dev.natagent.agent.bench.AgentBench api "$work/big.sock" 0 0 "$pairs")
+R[rss.big]=$(rss "$agent_pid")
+
+# natctl wall time, against `nft add element` (both through ip netns exec's fork+exec)
+natctl="$root/packaging/bin/natctl"
+if [ ! -s "$NAT_AGENT_LIB/natctl.jsa" ]; then
+    NATCTL_CDS_DUMP="$NAT_AGENT_LIB/natctl.jsa" "$natctl" --socket "$work/big.sock" status >/dev/null 2>&1 || true
+fi
+inns n nft 'add table ip bench_t; add set ip bench_t m { type inet_service; }'
+hyperfine -N --style none --warmup 2 --runs $((runs * 4)) --export-json "$work/hf.json" \
+    "$natctl --socket $work/big.sock status" \
+    "$natctl --socket $work/big.sock forward get redis" \
+    "ip netns exec ${ns}n nft add element ip bench_t m { 1 }" >/dev/null
+hf() { python3 -c "import json,sys; r=json.load(open('$work/hf.json'))['results'][$1]; t=sorted(r['times']); print('%.3f %.3f %.3f' % (r['median']*1e3, t[0]*1e3, t[-1]*1e3))" 2>/dev/null || echo "nan nan nan"; }
+R[natctl.status]=$(hf 0); R[natctl.get]=$(hf 1); R[nftproc.hf]=$(hf 2)
+inns n nft delete table ip bench_t 2>/dev/null || true
+
+# Hand-written nft map ruleset of the same size on port 16380, haproxy on 26379, direct to 6379.
+python3 - "$big" >"$work/hand.nft" <<'EOF'
+import sys
+n = int(sys.argv[1])
+ports = [p if p < 16380 else p + 1 for p in range(1024, 1024 + n - 1)]
+els = ",\n".join("tcp . %d : 10.0.1.%d . %d" % (p, 10 + i % 200, 1024 + i // 200) for i, p in enumerate(ports))
+print("""table ip bench_hand {
+    map fwmap { type inet_proto . inet_service : ipv4_addr . inet_service; elements = { tcp . 16380 : 10.0.1.2 . 6379,
+%s } }
+    chain pre { type nat hook prerouting priority dstnat; policy accept; fib daddr type local dnat ip to meta l4proto . th dport map @fwmap; }
+    chain post { type nat hook postrouting priority srcnat; policy accept; ct status dnat ip daddr 10.0.1.0/24 masquerade; }
+}""" % els)
+EOF
+inns n nft -f "$work/hand.nft"
+cat >"$work/haproxy.cfg" <<EOF
+global
+    maxconn 4000
+defaults
+    mode tcp
+    timeout connect 5s
+    timeout client 30s
+    timeout server 30s
+frontend f
+    bind 198.51.100.1:26379
+    default_backend b
+backend b
+    server redis 10.0.1.2:6379
+EOF
+ip netns exec "${ns}n" haproxy -f "$work/haproxy.cfg" -db >"$work/haproxy.log" 2>&1 &
+pids+=($!)
+sleep 1
+declare -A via=([agent]="198.51.100.1 16379" [hand]="198.51.100.1 16380" [haproxy]="198.51.100.1 26379" [direct]="10.0.1.2 6379")
+rb() { # host port keepalive requests -> requests/s of PING_MBULK (bounded: 90 s)
+    timeout 90 ip netns exec "${ns}c" redis-benchmark -h "$1" -p "$2" -k "$3" -n "$4" -c 20 -t ping --csv 2>/dev/null \
+        | awk -F'"' '/PING_MBULK/ {print $4}' || true
+}
+reachable() { # path -> true when redis answers PING through it
+    local path=$1 host port
+    read -r host port <<<"${via[$path]}"
+    [ "$(timeout 5 ip netns exec "${ns}c" redis-cli -h "$host" -p "$port" ping 2>&1)" = PONG ] && return 0
+    echo "WARNING: redis is not reachable through $path ($host:$port); no figures for it" >&2
+    R[unreachable]="${R[unreachable]:-} $path"
+    return 1
+}
+# Interleaved rounds over the paths given, for -k 0 and -k 1; results appended per path and phase.
+traffic() {
+    local phase=$1; shift
+    local ok=()
+    for path in "$@"; do reachable "$path" && ok+=("$path"); done
+    for k in 0 1; do
+        [ $k = 0 ] && count=$requests || count=$persistent
+        for _ in $(seq "$rounds"); do
+            for path in "${ok[@]}"; do
+                # shellcheck disable=SC2086
+                rb ${via[$path]} "$k" "$count" >>"$work/rps.$path.$k.$phase"
+            done
+        done
+        for path in "${ok[@]}"; do R[rps.$path.$k.$phase]=$(stats <"$work/rps.$path.$k.$phase"); done
+    done
+}
+# Two NAT tables that both DNAT in prerouting do not mix here (the chain that runs second never
+# gets to DNAT), so the agent's table and the hand-written one are measured in two phases, each
+# with haproxy and direct routing alongside as the yardstick.
+inns n nft delete table ip bench_hand
+traffic 1 agent haproxy direct
+counted=$(inns n nft list map ip nat_agent forwards | grep -o 'tcp . 16379 counter packets [0-9]*' || true)
+stop_daemon "$agent_pid"
+inns n nft delete table ip nat_agent
+inns n nft -f "$work/hand.nft"
+traffic 2 hand haproxy direct
+
+# --- the table ----------------------------------------------------------------------------------
+med() { echo "${R[$1]:-nan}" | cut -d' ' -f1; }
+spread() { echo "${R[$1]:-nan nan nan}" | awk '{print $2 "-" $3}'; }
+ratio() { awk -v a="$(med "$1")" -v b="$(med "$2")" 'BEGIN { if (a == "nan" || b == "nan" || b == 0) print "-"; else printf "%.2fx", a / b }'; }
+line() { printf '| %-58s | %10s | %-19s | %s |\n' "$1" "$(med "$2")" "$(spread "$2")" "${3:-}"; }
+
+echo
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+printf '| %-58s | %10s | %-19s | %s |\n' "figure (ms unless stated; median of runs)" "median" "min-max" "ratio"
+echo "|---|---:|---|---|"
+for size in "${sizes[@]}"; do
+    line "cold apply N=$size: agent, in process (apply's calls)" "inproc.cold.$size" "$(ratio inproc.cold.$size nft.cold.$size) of nft -f, $(ratio inproc.cold.$size iptlegacy.cold.$size) of legacy-restore"
+    line "  of which element batch into the kernel" "inproc.cold.kernel.$size"
+    [ -n "${R[api.cold.$size]:-}" ] && line "  agent through the socket (warm client)" "api.cold.$size" "$(ratio api.cold.$size nft.cold.$size) of nft -f"
+    line "  nft -f (agent's own nft export)" "nft.cold.$size"
+    line "  iptables-nft-restore (agent's iptables export)" "iptnft.cold.$size"
+    line "  iptables-legacy-restore" "iptlegacy.cold.$size"
+done
+for size in 100 "$big"; do
+    line "one forward added N=$size: kernel change (Reconciler)" "inproc.kernel.add.$size" "$(ratio inproc.kernel.add.$size inproc.kernel.add.100) of N=100"
+    line "one forward removed N=$size: kernel change" "inproc.kernel.remove.$size" "$(ratio inproc.kernel.remove.$size inproc.kernel.remove.100) of N=100"
+    line "  added, kernel + journal fsync (in process)" "inproc.ack.add.$size"
+    line "  removed, kernel + journal fsync (in process)" "inproc.ack.remove.$size"
+    line "  nft add element (process)" "nftproc.add.$size"
+    line "  nft delete element (process)" "nftproc.remove.$size"
+    line "  nft -i, one command on its open socket" "nfti.each.$size"
+done
+line "forward.add acknowledged through the socket, N=0" "api.add.0"
+line "forward.remove acknowledged through the socket, N=0" "api.remove.0"
+line "forward.add acknowledged through the socket, N=$big" "api.add.$big" "$(ratio api.add.$big api.add.0) of N=0, $(ratio api.add.$big nftproc.add.$big) of nft add element"
+line "forward.remove acknowledged through the socket, N=$big" "api.remove.$big" "$(ratio api.remove.$big nftproc.remove.$big) of nft delete element"
+line "iptables-nft -D of one DNAT rule at N=$big" "iptnft.remove.$big"
+line "natctl status (wall, hyperfine)" "natctl.status" "$(ratio natctl.status nftproc.hf) of nft add element"
+line "natctl forward get (wall, hyperfine)" "natctl.get"
+line "nft add element via ip netns exec (wall, hyperfine)" "nftproc.hf"
+for k in 0 1; do
+    label=$([ $k = 0 ] && echo "new connections/s (-k 0)" || echo "requests/s, persistent (-k 1)")
+    line "$label: agent N=$big, allow-list + counters [phase 1]" "rps.agent.$k.1" "$(ratio rps.agent.$k.1 rps.hand.$k.2) of hand map, $(ratio rps.agent.$k.1 rps.haproxy.$k.1) of haproxy"
+    line "  haproxy tcp mode [phase 1]" "rps.haproxy.$k.1"
+    line "  direct routing [phase 1]" "rps.direct.$k.1" "agent $(ratio rps.agent.$k.1 rps.direct.$k.1) of direct"
+    line "  hand-written nft map, N=$big [phase 2]" "rps.hand.$k.2"
+    line "  haproxy tcp mode [phase 2]" "rps.haproxy.$k.2"
+    line "  direct routing [phase 2]" "rps.direct.$k.2" "hand map $(ratio rps.hand.$k.2 rps.direct.$k.2) of direct"
+done
+line "agent start until kernel matches 10,000 persisted forwards" "start.10000" "$(ratio start.10000 nftstart.10000) of nft -f"
+line "  nft -f of the same 10,000" "nftstart.10000"
+echo
+echo "agent RSS idle: ${R[rss.idle]}"
+echo "agent RSS with $big forwards (after start, adopt and $pairs add/remove pairs): ${R[rss.big]}"
+echo "redis forward counter after the runs: ${counted:-none}"
+[ -z "${R[unreachable]:-}" ] || echo "NOT MEASURED (redis unreachable through):${R[unreachable]}"
