@@ -227,6 +227,24 @@ class NatServiceTest {
     }
 
     @Test
+    void aSecondReturnPathToTheSameTargetIsRefusedAndChangesNothing() throws Exception {
+        agent.service.apply(aws(), false);
+        Snapshot before = snapshot();
+        Forward unmasked = new Forward(
+                "direct",
+                Protocol.TCP,
+                PortRange.single(7000),
+                List.of(Target.parse("10.0.1.231:6379")),
+                List.of(),
+                ReturnPath.NONE);
+
+        assertEquals("RETURN_PATH_CONFLICT", invalid(() -> agent.service.addForward(unmasked, true)));
+        assertEquals("RETURN_PATH_CONFLICT", invalid(() -> agent.service.apply(aws().withForward(unmasked), true)));
+
+        assertEquals(before, snapshot());
+    }
+
+    @Test
     void theSshPortCanBeForcedAndIsNotAskedAboutAgain() throws Exception {
         Forward ssh = Forward.single("ssh", Protocol.TCP, 22, Target.parse("10.0.1.9:22"));
         agent.service.addForward(ssh, true);
