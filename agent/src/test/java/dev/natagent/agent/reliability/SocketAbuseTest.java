@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.natagent.agent.testing.AdminClient;
+import dev.natagent.agent.testing.AgentDaemon;
 import dev.natagent.testing.KernelTests;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -71,7 +73,7 @@ class SocketAbuseTest {
     void outsidersAreRefusedAndTheAdminGroupReadsAndWrites() throws Exception {
         KernelTests.requireKernel();
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        try (AgentProcess agent = AgentProcess.start(dir)) {
+        try (AgentDaemon agent = AgentDaemon.startInOwnNamespace(dir)) {
             addRedis(agent);
             Path socket = agent.socket();
             Path run = socket.getParent();
@@ -104,14 +106,14 @@ class SocketAbuseTest {
         Path target = Files.createDirectories(dir.resolve("elsewhere")).resolve("real.sock");
         Path symlink = Files.createDirectories(dir.resolve("a")).resolve("admin.sock");
         Files.createSymbolicLink(symlink, target);
-        String refused = AgentProcess.refusedStart(dir.resolve("a"), symlink);
+        String refused = AgentDaemon.refusedStartInOwnNamespace(dir.resolve("a"), symlink);
         assertTrue(refused.contains("symbolic link"), refused);
         assertTrue(Files.notExists(target), "nothing created behind the link");
 
         Path foreign = Files.createDirectories(dir.resolve("b")).resolve("admin.sock");
         bindSocket(foreign);
         Files.setAttribute(foreign, "unix:uid", 65534);
-        refused = AgentProcess.refusedStart(dir.resolve("b"), foreign);
+        refused = AgentDaemon.refusedStartInOwnNamespace(dir.resolve("b"), foreign);
         assertTrue(refused.contains("owned by"), refused);
         assertEquals(65534, Files.getAttribute(foreign, "unix:uid"), "left as it was");
     }
@@ -119,7 +121,7 @@ class SocketAbuseTest {
     @Test
     void idleSlowAndHugeClientsNeitherBlowMemoryNorStopService() throws Exception {
         KernelTests.requireKernel();
-        try (AgentProcess agent = AgentProcess.start(dir)) {
+        try (AgentDaemon agent = AgentDaemon.startInOwnNamespace(dir)) {
             addRedis(agent);
             long rssBefore = agent.rssKib();
             List<Long> quiet = new ArrayList<>();
@@ -196,15 +198,15 @@ class SocketAbuseTest {
     }
 
     /** Microseconds for one status call on a new connection, connect included. */
-    private static long timedStatus(AgentProcess agent) throws IOException {
+    private static long timedStatus(AgentDaemon agent) throws IOException {
         long started = System.nanoTime();
-        try (AdminConnection connection = agent.connect()) {
+        try (AdminClient connection = agent.connect()) {
             assertTrue(connection.send(STATUS).path("ok").asBoolean());
         }
         return (System.nanoTime() - started) / 1_000;
     }
 
-    private static void addRedis(AgentProcess agent) throws IOException {
+    private static void addRedis(AgentDaemon agent) throws IOException {
         assertTrue(agent.call(
                         "forward.add",
                         "{\"forward\":{\"name\":\"redis\",\"listen\":6379,\"to\":[\"10.0.1.230:6379\"]}}")

@@ -230,13 +230,8 @@ class NatServiceTest {
     void aSecondReturnPathToTheSameTargetIsRefusedAndChangesNothing() throws Exception {
         agent.service.apply(aws(), false);
         Snapshot before = snapshot();
-        Forward unmasked = new Forward(
-                "direct",
-                Protocol.TCP,
-                PortRange.single(7000),
-                List.of(Target.parse("10.0.1.231:6379")),
-                List.of(),
-                ReturnPath.NONE);
+        Forward unmasked = ModelJson.read(
+                "{\"name\":\"direct\",\"listen\":7000,\"to\":[\"10.0.1.231:6379\"],\"snat\":\"none\"}", Forward.class);
 
         assertEquals("RETURN_PATH_CONFLICT", invalid(() -> agent.service.addForward(unmasked, true)));
         assertEquals("RETURN_PATH_CONFLICT", invalid(() -> agent.service.apply(aws().withForward(unmasked), true)));
