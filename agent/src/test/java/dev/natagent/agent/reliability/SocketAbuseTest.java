@@ -6,10 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.natagent.agent.testing.AdminClient;
 import dev.natagent.agent.testing.AgentDaemon;
+import dev.natagent.agent.testing.IdleConnections;
 import dev.natagent.testing.KernelTests;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -134,7 +133,7 @@ class SocketAbuseTest {
             List<Long> latencies = new CopyOnWriteArrayList<>();
             List<Throwable> failures = new CopyOnWriteArrayList<>();
             List<Thread> threads = new ArrayList<>();
-            Process idle = holdIdleConnections(agent.socket());
+            Process idle = IdleConnections.hold(agent.socket(), IDLE);
             try {
                 for (int i = 0; i < GIB_STREAMERS; i++) {
                     threads.add(start("gib-" + i, failures, () -> {
@@ -244,24 +243,6 @@ class SocketAbuseTest {
                 .redirectErrorStream(true)
                 .start();
         assertTrue(process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0);
-    }
-
-    /** Another process holds the idle clients: ours could not hold both ends of 10,000 connections. */
-    private static Process holdIdleConnections(Path socket) throws IOException {
-        Process holder = new ProcessBuilder(
-                        "python3",
-                        "-c",
-                        "import socket,sys\n"
-                                + "s=[socket.socket(socket.AF_UNIX) for _ in range(int(sys.argv[2]))]\n"
-                                + "[c.connect(sys.argv[1]) for c in s]\n"
-                                + "print('ready',flush=True)\n"
-                                + "sys.stdin.read()",
-                        socket.toString(),
-                        Integer.toString(IDLE))
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
-        assertEquals("ready", new BufferedReader(new InputStreamReader(holder.getInputStream())).readLine());
-        return holder;
     }
 
     /** Writes up to 1 GiB of one line, never held in memory, until the daemon closes the connection. */
