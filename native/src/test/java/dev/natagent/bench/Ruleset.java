@@ -5,7 +5,6 @@ import static dev.natagent.nft.expr.Registers.NFT_REG_1;
 
 import dev.natagent.nft.Batch;
 import dev.natagent.nft.Chain;
-import dev.natagent.nft.NftMsg;
 import dev.natagent.nft.NftSet;
 import dev.natagent.nft.Rule;
 import dev.natagent.nft.SetElement;
@@ -112,14 +111,7 @@ final class Ruleset {
                         new Meta(Meta.NFT_META_L4PROTO, NFT_REG_1),
                         Payload.thDport(NFT_REG32_01),
                         new Lookup(NFT_REG_1, OptionalInt.of(NFT_REG_1), MAP, OptionalInt.of(MAP_ID), false),
-                        new Nat(
-                                Nat.NFT_NAT_DNAT,
-                                NftMsg.NFPROTO_IPV4,
-                                OptionalInt.of(NFT_REG_1),
-                                OptionalInt.empty(),
-                                OptionalInt.of(NFT_REG32_01),
-                                OptionalInt.empty(),
-                                0)),
+                        Nat.ipv4Dnat(NFT_REG_1, NFT_REG32_01)),
                 Optional.empty());
     }
 }

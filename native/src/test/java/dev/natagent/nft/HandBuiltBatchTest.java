@@ -284,7 +284,7 @@ class HandBuiltBatchTest {
                 Matches.l4proto(TCP),
                 Payload.thDport(NFT_REG_1),
                 new Lookup(NFT_REG_1, OptionalInt.of(NFT_REG_1), "__map%d", OptionalInt.of(1), false),
-                dnatFromMapData());
+                Nat.ipv4Dnat(NFT_REG_1, NFT_REG32_01));
         assertBatch(
                 "add-rule-dnat-anon-concat-map",
                 Batch.ipv4()
@@ -362,19 +362,7 @@ class HandBuiltBatchTest {
                 Matches.l4proto(TCP),
                 Payload.thDport(NFT_REG_1),
                 new Lookup(NFT_REG_1, OptionalInt.of(NFT_REG_1), "forwards", OptionalInt.of(setId), false),
-                dnatFromMapData());
-    }
-
-    /** Map data {@code ipv4_addr . inet_service}: address in reg 1, port in reg 9. */
-    private static Nat dnatFromMapData() {
-        return new Nat(
-                Nat.NFT_NAT_DNAT,
-                NftMsg.NFPROTO_IPV4,
-                OptionalInt.of(NFT_REG_1),
-                OptionalInt.empty(),
-                OptionalInt.of(NFT_REG32_01),
-                OptionalInt.empty(),
-                0);
+                Nat.ipv4Dnat(NFT_REG_1, NFT_REG32_01));
     }
 
     private static Rule masquerade() {

@@ -20,5 +20,6 @@ public enum ErrorCode {
     NAME_TAKEN,
     TARGET_COUNT_MISMATCH,
     SSH_PORT_FORWARD,
+    RETURN_PATH_CONFLICT,
     NOT_FOUND
 }

@@ -181,14 +181,7 @@ public final class Renderer {
         List<Expr> exprs = new ArrayList<>(destinationIsLocal());
         exprs.addAll(loadProtoPort());
         exprs.add(Lookup.map(REG_1, REG_1, KernelLayout.SET_FORWARDS));
-        exprs.add(new Nat(
-                Nat.NFT_NAT_DNAT,
-                NftMsg.NFPROTO_IPV4,
-                OptionalInt.of(REG_1),
-                OptionalInt.empty(),
-                OptionalInt.of(REG_9),
-                OptionalInt.empty(),
-                0));
+        exprs.add(Nat.ipv4Dnat(REG_1, REG_9));
         return rule(KernelLayout.CHAIN_PREROUTING, exprs, KernelLayout.COMMENT_DNAT);
     }
 

@@ -5,11 +5,15 @@ import dev.natagent.agent.model.FieldError;
 import dev.natagent.agent.model.Forward;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.Protocol;
+import dev.natagent.agent.model.Target;
 import dev.natagent.agent.model.ValidationException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -17,8 +21,9 @@ import java.util.function.Supplier;
 
 /**
  * The rules that span objects or look at the machine: a protocol+port claimed by two forwards
- * (PORT_IN_USE), names taken (NAME_TAKEN), removing what is not there (NOT_FOUND), forwarding the
- * port sshd listens on (SSH_PORT_FORWARD, allowed only with force). Rules about one object alone
+ * (PORT_IN_USE), one target reached by two forwards with different return paths
+ * (RETURN_PATH_CONFLICT), names taken (NAME_TAKEN), removing what is not there (NOT_FOUND),
+ * forwarding the port sshd listens on (SSH_PORT_FORWARD, allowed only with force). Rules about one object alone
  * (name syntax, ports, addresses, target count, interface names) are enforced by the model's
  * constructors, so an invalid Forward or Outbound never exists. Validation changes nothing.
  *
@@ -45,6 +50,7 @@ public final class Validator {
     public List<FieldError> errors(NatState current, NatState proposed, boolean force) {
         List<FieldError> errors = new ArrayList<>();
         portConflicts(proposed, errors);
+        returnPathConflicts(proposed, errors);
         if (!force) {
             Set<Integer> ssh = sshPorts(proposed);
             for (Forward forward : proposed.forwards().values()) {
@@ -69,11 +75,27 @@ public final class Validator {
         checkPutForward(current, forward, force);
     }
 
-    /** For adding or replacing one forward: ports free of other forwards, not sshd's port unless forced. */
+    /**
+     * For adding or replacing one forward: ports free of other forwards, its targets' return path the
+     * same as other forwards' to those targets, not sshd's port unless forced.
+     */
     public void checkPutForward(NatState current, Forward forward, boolean force) {
         for (Forward other : current.forwards().values()) {
             if (!other.name().equals(forward.name()) && clash(forward, other)) {
                 throw new ValidationException("listen", ErrorCode.PORT_IN_USE, portInUse(forward, other));
+            }
+        }
+        Set<String> targets = new HashSet<>();
+        forward.targets().forEach(target -> targets.add(returnKey(forward, target)));
+        for (Forward other : current.forwards().values()) {
+            if (other.name().equals(forward.name()) || other.returnPath().equals(forward.returnPath())) {
+                continue;
+            }
+            for (Target target : other.targets()) {
+                if (targets.contains(returnKey(other, target))) {
+                    throw new ValidationException(
+                            "snat", ErrorCode.RETURN_PATH_CONFLICT, returnPathConflict(forward, other, target));
+                }
             }
         }
         if (!force) {
@@ -120,6 +142,42 @@ public final class Validator {
                 widest = forward;
             }
         }
+    }
+
+    /**
+     * The kernel keys the return path by target address . proto . port, so forwards sharing a target
+     * must share its return path. Forwards are taken by name, the order in which the first one would
+     * win in the kernel; each later one that disagrees gets one error. O(total targets).
+     */
+    private static void returnPathConflicts(NatState state, List<FieldError> errors) {
+        Map<String, Forward> firstByTarget = new HashMap<>();
+        List<Forward> byName = new ArrayList<>(state.forwards().values());
+        byName.sort(Comparator.comparing(Forward::name));
+        for (Forward forward : byName) {
+            Optional<FieldError> conflict = Optional.empty();
+            for (Target target : forward.targets()) {
+                Forward first = firstByTarget.putIfAbsent(returnKey(forward, target), forward);
+                if (conflict.isEmpty() && first != null && !first.returnPath().equals(forward.returnPath())) {
+                    conflict = Optional.of(new FieldError(
+                            key(forward.name()) + ".snat",
+                            ErrorCode.RETURN_PATH_CONFLICT,
+                            returnPathConflict(forward, first, target)));
+                }
+            }
+            conflict.ifPresent(errors::add);
+        }
+    }
+
+    /** DNS names are compared as written (lower-cased): what they resolve to is not known here. */
+    private static String returnKey(Forward forward, Target target) {
+        return forward.proto() + " " + target;
+    }
+
+    private static String returnPathConflict(Forward forward, Forward other, Target target) {
+        return "snat " + forward.returnPath() + " conflicts with snat " + other.returnPath() + " of forward '"
+                + other.name() + "', which also sends " + forward.proto() + " to " + target
+                + "; replies from one target take one return path, so use snat " + other.returnPath()
+                + " here (or change forward '" + other.name() + "' to match)";
     }
 
     private static boolean clash(Forward a, Forward b) {

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.testing.IdleConnections;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -358,23 +359,8 @@ class AdminServerTest {
         int count = 10_000;
         try (AdminServer server = TestSockets.start(dir, operations)) {
             long rssBefore = rssKib();
-            // Another process holds the clients: ours could not hold both ends of 10,000 connections.
-            Process holder = new ProcessBuilder(
-                            "python3",
-                            "-c",
-                            "import socket,sys\n"
-                                    + "s=[socket.socket(socket.AF_UNIX) for _ in range(int(sys.argv[2]))]\n"
-                                    + "[c.connect(sys.argv[1]) for c in s]\n"
-                                    + "print('ready',flush=True)\n"
-                                    + "sys.stdin.read()",
-                            server.socketPath().toString(),
-                            Integer.toString(count))
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .start();
+            Process holder = IdleConnections.hold(server.socketPath(), count);
             try {
-                assertEquals(
-                        "ready",
-                        new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream())).readLine());
                 waitFor(() -> server.openConnections() == count);
                 long start = System.nanoTime();
                 assertTrue(json(roundTrip(server.socketPath(), request("1", "status", "{}")))

@@ -9,8 +9,8 @@ import dev.natagent.agent.api.FakeOperations;
 import dev.natagent.agent.api.Finding;
 import dev.natagent.agent.api.TestSockets;
 import dev.natagent.agent.model.ModelJson;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.natagent.agent.testing.CliResult;
+import dev.natagent.agent.testing.ElastiCacheGuide;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
@@ -30,8 +30,6 @@ class NatctlTest {
     private final FakeOperations operations = new FakeOperations();
     private AdminServer server;
 
-    record CliResult(int exitCode, String out, String err) {}
-
     @BeforeEach
     void startServer() throws Exception {
         server = TestSockets.start(dir, operations);
@@ -44,30 +42,10 @@ class NatctlTest {
 
     /** Runs natctl against the test socket (args after the global --socket option). */
     private CliResult natctl(String... args) {
-        List<String> all =
-                new ArrayList<>(List.of("--socket", server.socketPath().toString()));
-        all.addAll(List.of(args));
-        return checkedRun(all.toArray(String[]::new));
+        return CliResult.natctl(server.socketPath(), args);
     }
 
-    static CliResult checkedRun(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Natctl.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new CliResult(code, out.toString(), err.toString());
-    }
-
-    private static final String[] REDIS = {
-        "forward",
-        "add",
-        "redis",
-        "--listen",
-        "6379-6381",
-        "--to",
-        "10.0.1.230:6379,10.0.1.231:6379,10.0.1.232:6379",
-        "--allow",
-        "198.51.100.27/32"
-    };
+    private static final String[] REDIS = ElastiCacheGuide.addRedis();
 
     @Test
     void forwardAddListGetRemove() {
@@ -163,7 +141,7 @@ class NatctlTest {
                 new String[] {"apply", "--help"},
                 new String[] {"metrics", "--help"},
                 new String[] {"doctor", "--help"})) {
-            CliResult help = checkedRun(command);
+            CliResult help = CliResult.natctl(command);
             assertEquals(0, help.exitCode(), String.join(" ", command));
             assertTrue(help.out().startsWith("Usage: natctl"), help.out());
         }
@@ -248,7 +226,7 @@ class NatctlTest {
     @Test
     void unreachableAgentExitsThreeNamingTheSocketAndWhy() throws Exception {
         Path missing = dir.resolve("nothing.sock");
-        CliResult notRunning = checkedRun("--socket", missing.toString(), "status");
+        CliResult notRunning = CliResult.natctl("--socket", missing.toString(), "status");
         assertEquals(ExitCode.UNREACHABLE, notRunning.exitCode());
         assertTrue(
                 notRunning.err().contains("cannot reach nat-agent at " + missing + ": no such socket"),
@@ -258,7 +236,7 @@ class NatctlTest {
         try (ServerSocketChannel dead = ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
             dead.bind(UnixDomainSocketAddress.of(stale));
         }
-        CliResult refused = checkedRun("--socket", stale.toString(), "forward", "list");
+        CliResult refused = CliResult.natctl("--socket", stale.toString(), "forward", "list");
         assertEquals(ExitCode.UNREACHABLE, refused.exitCode());
         assertTrue(refused.err().contains("connection refused"), refused.err());
     }
@@ -266,7 +244,7 @@ class NatctlTest {
     @Test
     void socketFromTheEnvironmentVariableIsTheDefault() {
         // picocli resolves ${env:NATCTL_SOCKET:-...}; without the variable the documented default applies.
-        CliResult help = checkedRun("status", "--help");
+        CliResult help = CliResult.natctl("status", "--help");
         assertTrue(
                 help.out().contains(System.getenv().getOrDefault("NATCTL_SOCKET", "/run/nat-agent/admin.sock")),
                 help.out());
@@ -274,7 +252,7 @@ class NatctlTest {
 
     @Test
     void completionScriptComesFromTheSameDefinitions() {
-        CliResult completion = checkedRun("completion");
+        CliResult completion = CliResult.natctl("completion");
         assertEquals(0, completion.exitCode());
         assertTrue(completion.out().contains("complete -F _complete_natctl"), "bash completion registered");
         assertTrue(completion.out().contains("--listen"), "forward add options completed");

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.natagent.agent.model.Forward;
 import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.NatState;
+import dev.natagent.agent.testing.AdminClient;
+import dev.natagent.agent.testing.AgentDaemon;
 import dev.natagent.testing.KernelTests;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -25,8 +27,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -53,30 +53,15 @@ class ConcurrentClientsEndToEndTest {
     @TempDir
     Path dir;
 
-    private NatLab lab;
-
     @RegisterExtension
-    final DumpOnFailure dump = new DumpOnFailure(() -> lab == null ? "(no lab)" : lab.diagnostics());
-
-    @BeforeEach
-    void lab() throws Exception {
-        KernelTests.requireKernel();
-        lab = NatLab.create(dir);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (lab != null) {
-            lab.close();
-        }
-    }
+    final LabPerTest lab = new LabPerTest(() -> dir);
 
     /** One acknowledged change: what the client asked for and the generation the agent answered. */
     private record Ack(long generation, boolean add, String name, int port, String target) {}
 
     @Test
     void conflictingWritersEndInOneStateOnDiskInTheKernelAndInTheAnswers() throws Exception {
-        AgentProcess agent = lab.agent("{}").start();
+        AgentDaemon agent = lab.get().agent("{}").start();
         List<Ack> acks = Collections.synchronizedList(new ArrayList<>());
         Map<String, AtomicInteger> refusals = new ConcurrentHashMap<>();
         List<String> unexpected = Collections.synchronizedList(new ArrayList<>());
@@ -93,11 +78,11 @@ class ConcurrentClientsEndToEndTest {
                     String target = "10.0.1." + (1 + random.nextInt(250)) + ":6379";
                     try {
                         JsonNode response = add
-                                ? AdminWire.call(agent.socket(), "forward.add", forward(name, port, target))
-                                : AdminWire.call(
+                                ? AdminClient.callOnce(agent.socket(), "forward.add", forward(name, port, target))
+                                : AdminClient.callOnce(
                                         agent.socket(),
                                         "forward.remove",
-                                        AdminWire.args().put("name", name));
+                                        AdminClient.args().put("name", name));
                         if (response.get("ok").asBoolean()) {
                             long generation = response.at("/result/generation").asLong();
                             acks.add(new Ack(generation, add, name, port, target));
@@ -128,23 +113,23 @@ class ConcurrentClientsEndToEndTest {
         assertEquals(summary(expected), summary(exported(agent)), "the agent's state (natctl export)");
         assertEquals(
                 kernelPorts(expected),
-                kernelPorts(lab.nat.execOk("nft", "list", "map", "ip", "nat_agent", "forwards")));
+                kernelPorts(lab.get().nat.execOk("nft", "list", "map", "ip", "nat_agent", "forwards")));
 
-        String table = lab.kernelTable();
+        String table = lab.get().kernelTable();
         agent.terminate();
-        AgentProcess restarted = lab.agent("{}").start();
+        AgentDaemon restarted = lab.get().agent("{}").start();
         assertEquals(summary(expected), summary(exported(restarted)), "the state on disk");
         assertEquals(
                 table.replaceAll("counter packets \\d+ bytes \\d+", ""),
-                lab.kernelTable().replaceAll("counter packets \\d+ bytes \\d+", ""),
+                lab.get().kernelTable().replaceAll("counter packets \\d+ bytes \\d+", ""),
                 "the restarted agent found the kernel matching the disk");
         assertTrue(restarted.log().contains("adopted it untouched"), restarted.log());
     }
 
     private static ObjectNode forward(String name, int port, String target) {
-        var forward = AdminWire.args().put("name", name).put("listen", port);
+        var forward = AdminClient.args().put("name", name).put("listen", port);
         forward.putArray("to").add(target);
-        var args = AdminWire.args();
+        var args = AdminClient.args();
         args.set("forward", forward);
         return args;
     }
@@ -178,7 +163,7 @@ class ConcurrentClientsEndToEndTest {
         return summary;
     }
 
-    private static Map<String, Ack> exported(AgentProcess agent) {
+    private static Map<String, Ack> exported(AgentDaemon agent) {
         NatState state = ModelJson.read(agent.natctlOk("export"), NatState.class);
         Map<String, Ack> forwards = new TreeMap<>();
         for (Forward forward : state.forwards().values()) {

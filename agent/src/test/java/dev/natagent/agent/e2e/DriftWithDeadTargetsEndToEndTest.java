@@ -2,12 +2,11 @@ package dev.natagent.agent.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.natagent.agent.testing.AgentDaemon;
 import dev.natagent.testing.KernelTests;
 import java.nio.file.Path;
 import java.util.StringJoiner;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,23 +25,8 @@ class DriftWithDeadTargetsEndToEndTest {
     @TempDir
     Path dir;
 
-    private NatLab lab;
-
     @RegisterExtension
-    final DumpOnFailure dump = new DumpOnFailure(() -> lab == null ? "(no lab)" : lab.diagnostics());
-
-    @BeforeEach
-    void lab() throws Exception {
-        KernelTests.requireKernel();
-        lab = NatLab.create(dir);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (lab != null) {
-            lab.close();
-        }
-    }
+    final LabPerTest lab = new LabPerTest(() -> dir);
 
     @Test
     void aForeignFlushIsRepairedWhileProbesOfDeadTargetsAreRunning() throws Exception {
@@ -51,20 +35,22 @@ class DriftWithDeadTargetsEndToEndTest {
             targets.add("10.0.1." + (100 + i) + ":6379");
         }
         // Seeded from the config file, so the start-up probe round meets 64 silent targets at once.
-        AgentProcess agent = lab.agent("{\"forwards\":[{\"name\":\"dead\",\"listen\":\"20000-"
+        AgentDaemon agent = lab.get()
+                .agent("{\"forwards\":[{\"name\":\"dead\",\"listen\":\"20000-"
                         + (20000 + DEAD_TARGETS - 1) + "\",\"to\":[\""
                         + targets.toString().replace(",", "\",\"")
                         + "\"]}]}")
                 .start();
-        String table = lab.kernelTable();
+        String table = lab.get().kernelTable();
         Thread.sleep(300); // the start-up probe round is under way
 
         long flushed = System.nanoTime();
-        lab.nat.execOk("nft", "flush", "ruleset");
+        lab.get().nat.execOk("nft", "flush", "ruleset");
         long healMillis = -1;
         while (TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - flushed) < 20_000) {
-            if (lab.nat.exec("nft", "list", "table", "ip", "nat_agent").ok()
-                    && lab.nat
+            if (lab.get().nat.exec("nft", "list", "table", "ip", "nat_agent").ok()
+                    && lab.get()
+                            .nat
                             .execOk("nft", "list", "map", "ip", "nat_agent", "forwards")
                             .contains("20063")) {
                 healMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - flushed);

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.cli.ExitCode;
 import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.testing.AgentDaemon;
+import dev.natagent.agent.testing.CliResult;
+import dev.natagent.agent.testing.ElastiCacheGuide;
 import dev.natagent.nl.NetNamespace;
 import dev.natagent.testing.KernelTests;
 import dev.natagent.testing.Netns;
@@ -18,7 +21,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -32,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag(KernelTests.TAG)
 class ElastiCacheEndToEndTest {
-    private static final String TRUSTED = "198.51.100.27";
+    private static final String TRUSTED = ElastiCacheGuide.TRUSTED;
     private static final String UNTRUSTED = "198.51.100.99";
     private static final String[] REDIS_NODES = {"10.0.1.230", "10.0.1.231", "10.0.1.232"};
     private static final String[] MEMCACHED_NODES = {"10.0.1.240", "10.0.1.241", "10.0.1.242"};
@@ -41,42 +43,32 @@ class ElastiCacheEndToEndTest {
     @TempDir
     Path dir;
 
-    private NatLab lab;
     private Netns trusted;
     private Netns untrusted;
     private final List<Long> memcachedPids = new ArrayList<>();
-    private AgentProcess agent;
+    private AgentDaemon agent;
     private Netns firstRedisNode;
 
     @RegisterExtension
-    final DumpOnFailure dump = new DumpOnFailure(() -> lab == null ? "(no lab)" : lab.diagnostics());
+    final LabPerTest lab = new LabPerTest(() -> dir);
 
     @BeforeEach
     void buildLabAndConfigureForwards() throws Exception {
-        KernelTests.requireKernel();
-        lab = NatLab.create(dir);
-        trusted = lab.client(TRUSTED);
-        untrusted = lab.client(UNTRUSTED);
+        trusted = lab.get().client(TRUSTED);
+        untrusted = lab.get().client(UNTRUSTED);
         for (String address : REDIS_NODES) {
-            Netns node = lab.node(address);
-            lab.redis(node, address);
+            Netns node = lab.get().node(address);
+            lab.get().redis(node, address);
             firstRedisNode = firstRedisNode == null ? node : firstRedisNode;
         }
         for (String address : MEMCACHED_NODES) {
-            memcachedPids.add(lab.memcached(lab.node(address), address));
+            memcachedPids.add(lab.get().memcached(lab.get().node(address), address));
         }
-        lab.hosts(REDIS_NODES[0] + " " + DNS_NAME + "\n");
-        agent = lab.agent("{\"settings\":{\"resolve_interval_seconds\":1}}").start();
-        agent.natctlOk(
-                "forward",
-                "add",
-                "redis",
-                "--listen",
-                "6379-6381",
-                "--to",
-                "10.0.1.230:6379,10.0.1.231:6379,10.0.1.232:6379",
-                "--allow",
-                TRUSTED + "/32");
+        lab.get().hosts(REDIS_NODES[0] + " " + DNS_NAME + "\n");
+        agent = lab.get()
+                .agent("{\"settings\":{\"resolve_interval_seconds\":1}}")
+                .start();
+        agent.natctlOk(ElastiCacheGuide.addRedis());
         agent.natctlOk(
                 "forward",
                 "add",
@@ -87,16 +79,10 @@ class ElastiCacheEndToEndTest {
                 "10.0.1.240:11211,10.0.1.241:11211,10.0.1.242:11211");
     }
 
-    @AfterEach
-    void tearDown() throws Exception {
-        if (lab != null) {
-            lab.close();
-        }
-    }
-
     @Test
     void eachListenPortReachesItsOwnNodeAndRepliesComeBackThroughTheNat() throws Exception {
-        assertEquals("1", lab.nat.execOk("sysctl", "-n", "net.ipv4.ip_forward").trim(), "ip_forward set by the agent");
+        assertEquals(
+                "1", lab.get().nat.execOk("sysctl", "-n", "net.ipv4.ip_forward").trim(), "ip_forward set by the agent");
         for (int i = 0; i < REDIS_NODES.length; i++) {
             String info = CacheClient.redis(trusted, PUBLIC, 6379 + i, "CLIENT", "INFO");
             assertEquals(REDIS_NODES[i] + ":6379", CacheClient.field(info, "laddr"), "port " + (6379 + i));
@@ -137,20 +123,9 @@ class ElastiCacheEndToEndTest {
 
     @Test
     void snatToAGivenAddressIsWhatTheNodeSees() throws Exception {
-        lab.nat.execOk("ip", "addr", "add", "10.0.1.2/24", "dev", "priv");
+        lab.get().nat.execOk("ip", "addr", "add", "10.0.1.2/24", "dev", "priv");
         agent.natctlOk("forward", "remove", "redis");
-        agent.natctlOk(
-                "forward",
-                "add",
-                "redis",
-                "--listen",
-                "6379-6381",
-                "--to",
-                "10.0.1.230:6379,10.0.1.231:6379,10.0.1.232:6379",
-                "--allow",
-                TRUSTED + "/32",
-                "--snat",
-                "10.0.1.2");
+        agent.natctlOk(ElastiCacheGuide.addRedis("--snat", "10.0.1.2"));
 
         String info = CacheClient.redis(trusted, PUBLIC, 6380, "CLIENT", "INFO");
         assertEquals("10.0.1.231:6379", CacheClient.field(info, "laddr"));
@@ -164,7 +139,7 @@ class ElastiCacheEndToEndTest {
         assertEquals(REDIS_NODES[0] + ":6379", redisNodeBehind(6390));
 
         long start = System.nanoTime();
-        lab.hosts(REDIS_NODES[2] + " " + DNS_NAME + "\n");
+        lab.get().hosts(REDIS_NODES[2] + " " + DNS_NAME + "\n");
         awaitTrue(
                 () -> REDIS_NODES[2].equals(json(agent.natctlOk("--json", "forward", "get", "named"))
                         .at("/targets/0/address")
@@ -185,7 +160,7 @@ class ElastiCacheEndToEndTest {
     @Test
     void outboundMasqueradesAPrivateSubnetOutOfThePublicInterface() throws Exception {
         firstRedisNode.execOk("ip", "route", "add", "default", "via", NatLab.PRIVATE);
-        lab.redis(trusted, TRUSTED); // a server out on the public side
+        lab.get().redis(trusted, TRUSTED); // a server out on the public side
         assertFalse(
                 CacheClient.connects(firstRedisNode, TRUSTED, 6379, 1_000),
                 "without outbound PAT the client cannot answer 10.0.1.0/24");
@@ -199,7 +174,7 @@ class ElastiCacheEndToEndTest {
 
     @Test
     void sigkillAndRestartUnderLoadLosesNoRequestAndChangesNothingInTheKernel() throws Exception {
-        String before = withoutCounterValues(lab.kernelTable());
+        String before = withoutCounterValues(lab.get().kernelTable());
         Load load = Load.start(trusted, PUBLIC, 6379, 20_000, 200_000);
         try {
             load.awaitRequests(200, 5_000);
@@ -221,23 +196,22 @@ class ElastiCacheEndToEndTest {
         } finally {
             load.stop();
         }
-        assertEquals(before, withoutCounterValues(lab.kernelTable()), "same table, same handles");
+        assertEquals(before, withoutCounterValues(lab.get().kernelTable()), "same table, same handles");
         assertTrue(agent.log().contains("adopted it untouched"), "restart adopted the table");
     }
 
     @Test
     void natctlExitCodesAgainstTheRunningAgentAndAfterSigterm() throws Exception {
-        AgentProcess.CliResult taken =
-                agent.natctl("forward", "add", "clash", "--listen", "6380", "--to", "10.0.1.9:6379");
+        CliResult taken = agent.natctl("forward", "add", "clash", "--listen", "6380", "--to", "10.0.1.9:6379");
         assertEquals(ExitCode.REFUSED, taken.exitCode(), taken.toString());
         assertTrue(taken.err().contains("PORT_IN_USE"), taken.err());
-        AgentProcess.CliResult usage = agent.natctl("forward", "add", "x", "--listen", "70000", "--to", "10.0.1.9:1");
+        CliResult usage = agent.natctl("forward", "add", "x", "--listen", "70000", "--to", "10.0.1.9:1");
         assertEquals(ExitCode.USAGE, usage.exitCode(), usage.toString());
         assertEquals(ExitCode.REFUSED, agent.natctl("forward", "remove", "nope").exitCode());
 
         agent.terminate();
 
-        AgentProcess.CliResult down = agent.natctl("status");
+        CliResult down = agent.natctl("status");
         assertEquals(ExitCode.UNREACHABLE, down.exitCode(), down.toString());
         assertTrue(down.err().contains(agent.socket().toString()), down.err());
         assertTrue(agent.log().contains("the NAT rules stay in place"), agent.log());

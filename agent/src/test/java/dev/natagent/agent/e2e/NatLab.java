@@ -1,5 +1,6 @@
 package dev.natagent.agent.e2e;
 
+import dev.natagent.agent.testing.AgentDaemon;
 import dev.natagent.testing.Netns;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,7 +32,7 @@ final class NatLab implements AutoCloseable {
     final Netns nat;
     private final List<Netns> namespaces = new ArrayList<>();
     private final List<Process> servers = new ArrayList<>();
-    private final List<AgentProcess> agents = new ArrayList<>();
+    private final List<AgentDaemon> agents = new ArrayList<>();
     private Path hostsDir;
     private boolean createdEtcNetns;
 
@@ -147,9 +148,9 @@ final class NatLab implements AutoCloseable {
     }
 
     /** A daemon for the NAT namespace with the given config file content (not started). */
-    AgentProcess agent(String configJson) throws IOException {
+    AgentDaemon agent(String configJson) throws IOException {
         Path config = Files.writeString(dir.resolve("config.json"), configJson);
-        AgentProcess agent = new AgentProcess(nat, dir, config);
+        AgentDaemon agent = AgentDaemon.prepare(AgentDaemon.Launch.in(nat, dir, config));
         agents.add(agent);
         return agent;
     }
@@ -162,7 +163,7 @@ final class NatLab implements AutoCloseable {
     /** What to look at when a test failed: the agents' logs and the NAT namespace's ruleset. */
     String diagnostics() {
         StringBuilder out = new StringBuilder();
-        for (AgentProcess agent : agents) {
+        for (AgentDaemon agent : agents) {
             out.append("==== nat-agent log (")
                     .append(agent.isAlive() ? "running" : "stopped")
                     .append(")\n");
@@ -182,11 +183,11 @@ final class NatLab implements AutoCloseable {
     @Override
     public void close() throws IOException {
         List<Throwable> problems = new ArrayList<>();
-        for (AgentProcess agent : agents) {
+        for (AgentDaemon agent : agents) {
             try {
-                agent.stop();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                agent.close();
+            } catch (IOException | RuntimeException e) {
+                problems.add(e);
             }
         }
         for (Process server : servers) {

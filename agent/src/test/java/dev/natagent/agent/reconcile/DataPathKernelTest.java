@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.natagent.agent.testing.ElastiCacheGuide;
 import dev.natagent.nft.client.NftClient;
 import dev.natagent.nft.expr.Counter;
 import dev.natagent.testing.KernelTests;
@@ -63,7 +64,7 @@ class DataPathKernelTest {
         node.execOk("ip", "route", "add", "default", "via", "10.0.1.1");
         NftClient nft = track(nat.call(NftClient::openIpv4));
         reconciler = new Reconciler(new ClientNftPort(nft));
-        reconciler.reconcileFull(Desired.of(Examples.aws()));
+        reconciler.reconcileFull(Desired.of(ElastiCacheGuide.aws()));
     }
 
     @AfterEach
@@ -88,9 +89,9 @@ class DataPathKernelTest {
     @Test
     void snatReturnPathRewritesTheSourceToTheGivenAddress() throws Exception {
         nat.execOk("ip", "addr", "add", "10.0.1.2/24", "dev", "n1");
-        Desired snat = Desired.of(
-                Examples.aws().withForward(Examples.redis(dev.natagent.agent.model.ReturnPath.parse("10.0.1.2"))));
-        reconciler.applyChange(Desired.of(Examples.aws()), snat);
+        Desired snat = Desired.of(ElastiCacheGuide.aws()
+                .withForward(ElastiCacheGuide.redis(dev.natagent.agent.model.ReturnPath.parse("10.0.1.2"))));
+        reconciler.applyChange(Desired.of(ElastiCacheGuide.aws()), snat);
         server(node, "0.0.0.0", 6379);
 
         assertEquals("10.0.1.231:6379 saw 10.0.1.2", connect("198.51.100.27", "203.0.113.73", 6380));

@@ -3,6 +3,7 @@ package dev.natagent.agent.reconcile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.natagent.agent.testing.ElastiCacheGuide;
 import dev.natagent.nft.client.NftClient;
 import dev.natagent.nft.client.NftMonitor;
 import dev.natagent.testing.KernelTests;
@@ -35,7 +36,7 @@ class DriftKernelTest {
     private NftMonitor monitor;
     private ScheduledExecutorService executor;
     private DriftWatcher watcher;
-    private final Desired desired = Desired.of(Examples.aws());
+    private final Desired desired = Desired.of(ElastiCacheGuide.aws());
 
     @BeforeEach
     void start() throws Exception {

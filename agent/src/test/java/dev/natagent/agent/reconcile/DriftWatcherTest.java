@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.natagent.agent.model.Protocol;
+import dev.natagent.agent.testing.ElastiCacheGuide;
 import dev.natagent.nft.Batch;
 import dev.natagent.nft.NftBody;
 import dev.natagent.nft.NftMessage;
@@ -30,7 +31,7 @@ class DriftWatcherTest {
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
     private final DriftWatcher watcher =
             new DriftWatcher(reconciler, executor, Duration.ofMillis(1), Clock.systemUTC());
-    private final Desired aws = Desired.of(Examples.aws());
+    private final Desired aws = Desired.of(ElastiCacheGuide.aws());
 
     @AfterEach
     void stop() {

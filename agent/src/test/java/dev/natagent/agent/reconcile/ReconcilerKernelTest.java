@@ -11,6 +11,7 @@ import dev.natagent.agent.model.Outbound;
 import dev.natagent.agent.model.Protocol;
 import dev.natagent.agent.model.Settings;
 import dev.natagent.agent.model.Target;
+import dev.natagent.agent.testing.ElastiCacheGuide;
 import dev.natagent.nft.Batch;
 import dev.natagent.nft.Rule;
 import dev.natagent.nft.SetElement;
@@ -58,14 +59,14 @@ class ReconcilerKernelTest {
 
     @Test
     void nftListsTheTableExactlyAsDocumented() throws Exception {
-        reconciler.reconcileFull(Desired.of(Examples.aws()));
+        reconciler.reconcileFull(Desired.of(ElastiCacheGuide.aws()));
 
         assertEquals(RendererTest.fixture("kernel-aws-masquerade.nft"), nftList());
     }
 
     @Test
     void snatVariantListsAsDocumented() throws Exception {
-        reconciler.reconcileFull(Desired.of(Examples.awsSnat()));
+        reconciler.reconcileFull(Desired.of(ElastiCacheGuide.awsSnat()));
 
         assertEquals(RendererTest.fixture("kernel-aws-snat.nft"), nftList());
     }
@@ -92,12 +93,12 @@ class ReconcilerKernelTest {
 
     @Test
     void aSecondReconcileAdoptsTheTableWithoutTouchingIt() throws Exception {
-        reconciler.reconcileFull(Desired.of(Examples.aws()));
+        reconciler.reconcileFull(Desired.of(ElastiCacheGuide.aws()));
         List<Long> handles = ruleHandles();
         int generation = port.generation();
 
         Reconciler restarted = new Reconciler(port);
-        Plan plan = restarted.reconcileFull(Desired.of(Examples.aws()));
+        Plan plan = restarted.reconcileFull(Desired.of(ElastiCacheGuide.aws()));
 
         assertTrue(plan.isEmpty(), plan.steps().toString());
         assertEquals(handles, ruleHandles());
@@ -106,13 +107,13 @@ class ReconcilerKernelTest {
 
     @Test
     void elementChangesAreAppliedWithoutTouchingRules() throws Exception {
-        Desired before = Desired.of(Examples.aws());
+        Desired before = Desired.of(ElastiCacheGuide.aws());
         reconciler.reconcileFull(before);
         List<Long> handles = ruleHandles();
-        Forward redis = Examples.aws().forward("redis").orElseThrow();
+        Forward redis = ElastiCacheGuide.aws().forward("redis").orElseThrow();
         Forward moved = redis.withTargets(List.of(
                 Target.parse("10.0.1.230:6379"), Target.parse("10.0.1.233:6379"), Target.parse("10.0.1.232:6379")));
-        Desired after = Desired.of(Examples.aws().withForward(moved).withoutForward("memcached"));
+        Desired after = Desired.of(ElastiCacheGuide.aws().withForward(moved).withoutForward("memcached"));
 
         reconciler.applyChange(before, after);
 
@@ -125,7 +126,7 @@ class ReconcilerKernelTest {
 
     @Test
     void aRefusedBatchLeavesTheKernelUnchanged() throws Exception {
-        reconciler.reconcileFull(Desired.of(Examples.aws()));
+        reconciler.reconcileFull(Desired.of(ElastiCacheGuide.aws()));
         String before = nftList();
         Batch bad = Batch.ipv4()
                 .add(SetElements.of(
@@ -146,7 +147,7 @@ class ReconcilerKernelTest {
     void driftIsRepairedElementByElementAndOtherTablesAreLeftAlone() throws Exception {
         netns.execOk("nft", "add table ip other; add chain ip other c; add rule ip other c tcp dport 1 accept");
         String other = netns.execOk("nft", "list", "table", "ip", "other");
-        Desired desired = Desired.of(Examples.aws());
+        Desired desired = Desired.of(ElastiCacheGuide.aws());
         reconciler.reconcileFull(desired);
         String expected = nftList();
         netns.execOk("nft", "delete element ip nat_agent forwards { tcp . 6380 }");
@@ -165,7 +166,7 @@ class ReconcilerKernelTest {
 
     @Test
     void aDeletedTableIsCreatedAgain() throws Exception {
-        Desired desired = Desired.of(Examples.aws());
+        Desired desired = Desired.of(ElastiCacheGuide.aws());
         reconciler.reconcileFull(desired);
         String expected = nftList();
         netns.execOk("nft", "delete", "table", "ip", "nat_agent");

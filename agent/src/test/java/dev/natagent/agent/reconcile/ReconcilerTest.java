@@ -10,6 +10,7 @@ import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.Protocol;
 import dev.natagent.agent.model.ReturnPath;
 import dev.natagent.agent.model.Target;
+import dev.natagent.agent.testing.ElastiCacheGuide;
 import dev.natagent.nft.Batch;
 import dev.natagent.nft.Chain;
 import dev.natagent.nft.NftData;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class ReconcilerTest {
     private final FakeKernel kernel = new FakeKernel();
     private final Reconciler reconciler = new Reconciler(kernel);
-    private final Desired aws = Desired.of(Examples.aws());
+    private final Desired aws = Desired.of(ElastiCacheGuide.aws());
 
     @Test
     void anEmptyKernelGetsTheWholeTableInOneBatch() throws IOException {
@@ -53,8 +54,8 @@ class ReconcilerTest {
     @Test
     void aRetargetedForwardIsOneDeleteAndOneAddOfItsElement() throws IOException {
         reconciler.reconcileFull(aws);
-        Desired moved = Desired.of(Examples.aws()
-                .withForward(Examples.redis(ReturnPath.MASQUERADE)
+        Desired moved = Desired.of(ElastiCacheGuide.aws()
+                .withForward(ElastiCacheGuide.redis(ReturnPath.MASQUERADE)
                         .withTargets(List.of(
                                 Target.parse("10.0.1.230:6379"),
                                 Target.parse("10.0.1.239:6379"),
@@ -78,7 +79,7 @@ class ReconcilerTest {
     void addingAndRemovingForwardsTouchesOnlyTheirElements() throws IOException {
         reconciler.reconcileFull(aws);
         Forward extra = Forward.single("extra", Protocol.UDP, 5353, Target.parse("10.0.1.53:53"));
-        Desired added = Desired.of(Examples.aws().withForward(extra));
+        Desired added = Desired.of(ElastiCacheGuide.aws().withForward(extra));
 
         Plan add = reconciler.applyChange(aws, added);
         Plan remove = reconciler.applyChange(added, aws);
@@ -189,7 +190,7 @@ class ReconcilerTest {
         kernel.failNextCommit(1);
 
         ReconcileException e = assertThrows(
-                ReconcileException.class, () -> reconciler.applyChange(aws, Desired.of(Examples.awsSnat())));
+                ReconcileException.class, () -> reconciler.applyChange(aws, Desired.of(ElastiCacheGuide.awsSnat())));
 
         assertEquals(1, e.netlinkError().orElseThrow().errno());
         assertEquals(before, kernel.dump(KernelLayout.TABLE));
@@ -204,7 +205,7 @@ class ReconcilerTest {
                         KernelLayout.TABLE,
                         KernelLayout.SET_FORWARDS,
                         List.of(dev.natagent.nft.SetElement.key(KernelLayout.protoPort(Protocol.TCP, 11211))))));
-        Desired withoutMemcached = Desired.of(Examples.aws().withoutForward("memcached"));
+        Desired withoutMemcached = Desired.of(ElastiCacheGuide.aws().withoutForward("memcached"));
 
         reconciler.applyChange(aws, withoutMemcached);
 
@@ -234,7 +235,7 @@ class ReconcilerTest {
     @Test
     void aLostElementBatchIsFoundMissingAndAppliedByTheFallback() throws IOException {
         reconciler.reconcileFull(aws);
-        Desired withoutMemcached = Desired.of(Examples.aws().withoutForward("memcached"));
+        Desired withoutMemcached = Desired.of(ElastiCacheGuide.aws().withoutForward("memcached"));
         kernel.dropNextCommit();
 
         reconciler.applyChange(aws, withoutMemcached);
@@ -251,8 +252,8 @@ class ReconcilerTest {
             kernel.failNextCommit(85);
         }
 
-        ReconcileException e =
-                assertThrows(ReconcileException.class, () -> reconciler.reconcileFull(Desired.of(Examples.awsSnat())));
+        ReconcileException e = assertThrows(
+                ReconcileException.class, () -> reconciler.reconcileFull(Desired.of(ElastiCacheGuide.awsSnat())));
 
         assertTrue(e.netlinkError().orElseThrow().isStaleGeneration(), e.getMessage());
         assertEquals(before, kernel.dump(KernelLayout.TABLE));
@@ -262,7 +263,7 @@ class ReconcilerTest {
     @Test
     void anOutboundChangeIsAFullReconcileOfTheRules() throws IOException {
         reconciler.reconcileFull(aws);
-        Desired noOutbound = Desired.of(Examples.aws().withoutOutbound("private"));
+        Desired noOutbound = Desired.of(ElastiCacheGuide.aws().withoutOutbound("private"));
 
         Plan plan = reconciler.applyChange(aws, noOutbound);
 

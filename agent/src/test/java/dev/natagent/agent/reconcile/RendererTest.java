@@ -10,6 +10,7 @@ import dev.natagent.agent.model.Protocol;
 import dev.natagent.agent.model.ReturnPath;
 import dev.natagent.agent.model.Settings;
 import dev.natagent.agent.model.Target;
+import dev.natagent.agent.testing.ElastiCacheGuide;
 import dev.natagent.nft.Batch;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,12 +23,12 @@ import org.junit.jupiter.api.Test;
 class RendererTest {
     @Test
     void awsExampleWithMasquerade() throws IOException {
-        assertEquals(fixture("aws-masquerade.txt"), rendered(Desired.of(Examples.aws())));
+        assertEquals(fixture("aws-masquerade.txt"), rendered(Desired.of(ElastiCacheGuide.aws())));
     }
 
     @Test
     void awsExampleWithSnatToThePrivateAddress() throws IOException {
-        assertEquals(fixture("aws-snat.txt"), rendered(Desired.of(Examples.awsSnat())));
+        assertEquals(fixture("aws-snat.txt"), rendered(Desired.of(ElastiCacheGuide.awsSnat())));
     }
 
     @Test

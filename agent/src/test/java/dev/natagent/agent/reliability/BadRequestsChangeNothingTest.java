@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.natagent.agent.testing.AdminClient;
+import dev.natagent.agent.testing.AgentDaemon;
 import dev.natagent.testing.Fuzz;
 import dev.natagent.testing.KernelTests;
 import java.io.EOFException;
@@ -106,7 +108,7 @@ class BadRequestsChangeNothingTest {
     @Test
     void refusedRequestsLeaveStateFilesAndKernelTableAsTheyWere() throws Exception {
         KernelTests.requireKernel();
-        try (AgentProcess agent = AgentProcess.start(dir)) {
+        try (AgentDaemon agent = AgentDaemon.startInOwnNamespace(dir)) {
             assertTrue(agent.call("forward.add", "{\"forward\":" + REDIS + "}")
                     .path("ok")
                     .asBoolean());
@@ -139,17 +141,17 @@ class BadRequestsChangeNothingTest {
 
     /** The stream's bookkeeping: one connection, reopened when the daemon closes it. */
     private static final class Run {
-        private final AgentProcess agent;
+        private final AgentDaemon agent;
         private final String stateBefore;
         private final String tableBefore;
         private final TreeMap<String, Integer> codes = new TreeMap<>();
-        private AdminConnection connection;
+        private AdminClient connection;
         private int sent;
         private int refused;
         private int oversized;
         private int batchChecks;
 
-        Run(AgentProcess agent) throws IOException {
+        Run(AgentDaemon agent) throws IOException {
             this.agent = agent;
             this.stateBefore = agent.stateHash();
             this.tableBefore = agent.table();

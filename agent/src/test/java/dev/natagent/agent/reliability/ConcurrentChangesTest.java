@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.store.StateStore;
+import dev.natagent.agent.testing.AdminClient;
+import dev.natagent.agent.testing.AgentDaemon;
 import dev.natagent.testing.KernelTests;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,7 +62,7 @@ class ConcurrentChangesTest {
         List<Throwable> failures = new CopyOnWriteArrayList<>();
         long calls;
         Map<String, String> replayed = new TreeMap<>();
-        try (AgentProcess agent = AgentProcess.start(dir)) {
+        try (AgentDaemon agent = AgentDaemon.startInOwnNamespace(dir)) {
             long generation0 =
                     agent.call("status", "{}").at("/result/generation").asLong();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SECONDS);
@@ -73,7 +75,7 @@ class ConcurrentChangesTest {
             for (int c = 0; c < CLIENTS; c++) {
                 int client = c;
                 clients.execute(() -> {
-                    try (AdminConnection connection = agent.connect()) {
+                    try (AdminClient connection = agent.connect()) {
                         Random random = new Random(client);
                         while (System.nanoTime() < deadline) {
                             String name = NAMES.get(random.nextInt(NAMES.size()));

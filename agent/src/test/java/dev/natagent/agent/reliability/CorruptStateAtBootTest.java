@@ -4,22 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.natagent.agent.cli.Natctl;
 import dev.natagent.agent.model.Forward;
 import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.Protocol;
 import dev.natagent.agent.model.Target;
 import dev.natagent.agent.store.StateStore;
+import dev.natagent.agent.testing.AdminClient;
+import dev.natagent.agent.testing.AgentDaemon;
+import dev.natagent.agent.testing.ClassPathCopy;
+import dev.natagent.agent.testing.CliResult;
+import dev.natagent.agent.testing.KernelTable;
 import dev.natagent.testing.KernelTests;
 import dev.natagent.testing.Netns;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,7 +77,7 @@ class CorruptStateAtBootTest {
                 Path state = copyOf(good, dir.resolve(c.getKey()));
                 c.getValue().corruption().apply(state);
                 Path socket = dir.resolve(c.getKey() + ".sock");
-                AgentJvm.Launch launch = new AgentJvm.Launch(
+                AgentDaemon.Launch launch = new AgentDaemon.Launch(
                         netns, state, socket, dir.resolve("no-config.json"), dir.resolve(c.getKey() + ".log"));
                 refused += bootCorrupt(c.getKey(), c.getValue().reason(), launch, netns, table);
             }
@@ -99,13 +100,13 @@ class CorruptStateAtBootTest {
     /** Starts an agent, adds two forwards, SIGTERMs it; returns the table it left (with handles). */
     private String goodRun(Netns netns, Path state) throws Exception {
         Path socket = dir.resolve("good.sock");
-        AgentJvm.Launch launch =
-                new AgentJvm.Launch(netns, state, socket, dir.resolve("no-config.json"), dir.resolve("good.log"));
-        try (AgentJvm agent = AgentJvm.start(launch)) {
+        AgentDaemon.Launch launch =
+                new AgentDaemon.Launch(netns, state, socket, dir.resolve("no-config.json"), dir.resolve("good.log"));
+        try (AgentDaemon agent = AgentDaemon.start(launch)) {
             for (Forward forward : List.of(
                     Forward.single("redis", Protocol.TCP, 6379, Target.parse("10.0.1.230:6379")),
                     Forward.single("memcached", Protocol.TCP, 11211, Target.parse("10.0.1.240:11211")))) {
-                AgentSocket.ok(socket, "forward.add", args("forward", ModelJson.toTree(forward)));
+                AdminClient.ok(socket, "forward.add", args("forward", ModelJson.toTree(forward)));
             }
             agent.terminate();
         }
@@ -115,12 +116,12 @@ class CorruptStateAtBootTest {
     }
 
     /** Boots on a corrupt state and checks everything the item asks; returns the refusals seen. */
-    private int bootCorrupt(String name, String reason, AgentJvm.Launch launch, Netns netns, String table)
+    private int bootCorrupt(String name, String reason, AgentDaemon.Launch launch, Netns netns, String table)
             throws Exception {
         int refused;
-        try (AgentJvm agent = AgentJvm.start(launch)) {
+        try (AgentDaemon agent = AgentDaemon.start(launch)) {
             Path socket = launch.socket();
-            JsonNode status = AgentSocket.status(socket);
+            JsonNode status = AdminClient.status(socket);
             assertEquals("failed", status.path("health").asText(), name + ": " + status);
             String message = status.path("message").asText();
             assertTrue(message.contains(reason), name + ": " + message);
@@ -128,7 +129,7 @@ class CorruptStateAtBootTest {
             assertTrue(message.contains("To recover"), name + ": " + message);
             assertTrue(message.contains("leaves the kernel's NAT rules as they are"), name + ": " + message);
 
-            CliResult statusCli = natctl(socket, "status");
+            CliResult statusCli = CliResult.natctl(socket, "status");
             assertEquals(1, statusCli.exitCode(), name + ": " + statusCli);
             assertTrue(statusCli.out().contains("failed (persisted NAT state is unusable"), statusCli.out());
 
@@ -138,12 +139,12 @@ class CorruptStateAtBootTest {
                     new String[] {"forward", "remove", "redis"},
                     new String[] {"outbound", "add", "lan", "--source", "10.0.0.0/16", "--out", "eth0"},
                     new String[] {"outbound", "remove", "lan"})) {
-                CliResult result = natctl(socket, command);
+                CliResult result = CliResult.natctl(socket, command);
                 assertEquals(1, result.exitCode(), name + " " + String.join(" ", command) + ": " + result);
                 assertTrue(result.err().contains("STATE_CORRUPT"), name + ": " + result);
                 refused++;
             }
-            JsonNode apply = AgentSocket.call(socket, "apply", args("state", ModelJson.toTree(emptyState())));
+            JsonNode apply = AdminClient.callOnce(socket, "apply", args("state", ModelJson.toTree(emptyState())));
             assertEquals("STATE_CORRUPT", apply.path("error").path("code").asText(), name + ": " + apply);
             refused++;
 
@@ -152,11 +153,11 @@ class CorruptStateAtBootTest {
                     new String[] {"outbound", "list"},
                     new String[] {"export", "--format", "nft"},
                     new String[] {"metrics", "--format", "prometheus"})) {
-                CliResult result = natctl(socket, command);
+                CliResult result = CliResult.natctl(socket, command);
                 assertEquals(0, result.exitCode(), name + " " + String.join(" ", command) + ": " + result);
             }
             // doctor answers; its exit code is 1 because it has an ERROR finding: the state.
-            CliResult doctor = natctl(socket, "--json", "doctor");
+            CliResult doctor = CliResult.natctl(socket, "--json", "doctor");
             assertEquals(1, doctor.exitCode(), name + ": " + doctor);
             assertTrue(doctor.out().contains("\"check\" : \"state\""), doctor.out());
 
@@ -176,7 +177,7 @@ class CorruptStateAtBootTest {
         Path base = Files.createTempDirectory(Path.of("/tmp"), "natagent-reliab-");
         try {
             Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
-            String classPath = ClassPathCopy.copy(AgentJvm.CLASS_PATH, Files.createDirectory(base.resolve("lib")));
+            String classPath = ClassPathCopy.copy(AgentDaemon.CLASS_PATH, Files.createDirectory(base.resolve("lib")));
             Path state = copyOf(good, base.resolve("state"));
             Path run = Files.createDirectory(base.resolve("run"));
             for (Path path :
@@ -185,7 +186,7 @@ class CorruptStateAtBootTest {
             }
             Files.setPosixFilePermissions(
                     state.resolve(StateStore.SNAPSHOT), PosixFilePermissions.fromString("---------"));
-            AgentJvm.Launch launch = new AgentJvm.Launch(
+            AgentDaemon.Launch launch = new AgentDaemon.Launch(
                             netns,
                             state,
                             run.resolve("admin.sock"),
@@ -234,17 +235,6 @@ class CorruptStateAtBootTest {
 
     private static JsonNode args(String key, JsonNode value) {
         return ModelJson.mapper().createObjectNode().set(key, value);
-    }
-
-    record CliResult(int exitCode, String out, String err) {}
-
-    private static CliResult natctl(Path socket, String... command) {
-        List<String> all = new ArrayList<>(List.of("--socket", socket.toString()));
-        all.addAll(List.of(command));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Natctl.run(all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
-        return new CliResult(code, out.toString(), err.toString());
     }
 
     private static void deleteTree(Path root) throws IOException {

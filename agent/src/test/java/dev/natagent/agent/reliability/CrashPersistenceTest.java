@@ -11,6 +11,9 @@ import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.Protocol;
 import dev.natagent.agent.model.Target;
 import dev.natagent.agent.store.StateStore;
+import dev.natagent.agent.testing.AdminClient;
+import dev.natagent.agent.testing.AgentDaemon;
+import dev.natagent.agent.testing.KernelTable;
 import dev.natagent.testing.KernelTests;
 import dev.natagent.testing.Netns;
 import java.io.IOException;
@@ -65,10 +68,10 @@ class CrashPersistenceTest {
         int inFlightLanded = 0;
         long started = System.nanoTime();
         try (Netns netns = Netns.create()) {
-            AgentJvm.Launch launch = new AgentJvm.Launch(
+            AgentDaemon.Launch launch = new AgentDaemon.Launch(
                     netns, stateDir, socket, dir.resolve("no-config.json"), dir.resolve("agent.log"));
             for (int kill = 0; kill < KILLS; kill++) {
-                try (AgentJvm agent = AgentJvm.start(launch)) {
+                try (AgentDaemon agent = AgentDaemon.start(launch)) {
                     checkRestarted(agent, netns, kill);
                     AtomicBoolean stop = new AtomicBoolean();
                     Random burstRandom = new Random(random.nextLong());
@@ -93,7 +96,7 @@ class CrashPersistenceTest {
                     inFlightLanded++;
                 }
             }
-            try (AgentJvm agent = AgentJvm.start(launch)) {
+            try (AgentDaemon agent = AgentDaemon.start(launch)) {
                 checkRestarted(agent, netns, KILLS);
                 agent.terminate();
             }
@@ -131,7 +134,7 @@ class CrashPersistenceTest {
             inFlight = new Pending(acknowledged + 1, next);
             JsonNode response;
             try {
-                response = AgentSocket.call(socket, op, args);
+                response = AdminClient.callOnce(socket, op, args);
             } catch (IOException killed) {
                 return;
             }
@@ -189,13 +192,13 @@ class CrashPersistenceTest {
     }
 
     /** The restarted agent answers with the state on disk, and the kernel holds that state. */
-    private void checkRestarted(AgentJvm agent, Netns netns, int kill) throws IOException {
-        JsonNode status = AgentSocket.status(agent.socket());
+    private void checkRestarted(AgentDaemon agent, Netns netns, int kill) throws IOException {
+        JsonNode status = AdminClient.status(agent.socket());
         assertEquals("ok", status.path("health").asText(), "after kill " + kill + ": " + status + "\n" + agent.log());
         assertEquals(acknowledged, status.path("generation").asLong(), "after kill " + kill);
         assertEquals("in_sync", status.path("kernel_table").asText(), "after kill " + kill);
         TreeSet<String> names = new TreeSet<>();
-        AgentSocket.ok(agent.socket(), "forward.list", null)
+        AdminClient.ok(agent.socket(), "forward.list", null)
                 .path("forwards")
                 .forEach(f -> names.add(f.path("name").asText()));
         assertEquals(state.forwards().keySet(), names, "after kill " + kill + ": forward list");

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.natagent.agent.testing.AgentDaemon;
+import dev.natagent.agent.testing.KernelTable;
 import dev.natagent.testing.KernelTests;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,7 +48,7 @@ class DriftHealTest {
     @Test
     void everyForeignChangeIsUndoneWithinOneSecondAndOtherTablesAreLeftAlone() throws Exception {
         KernelTests.requireKernel();
-        try (AgentProcess agent = AgentProcess.start(dir)) {
+        try (AgentDaemon agent = AgentDaemon.startInOwnNamespace(dir)) {
             assertTrue(agent.call(
                             "forward.add",
                             "{\"forward\":{\"name\":\"redis\",\"listen\":\"6379-6381\",\"to\":[\"10.0.1.230:6379\","
@@ -77,7 +79,8 @@ class DriftHealTest {
                         healMicros.get(kind.getKey()).add((System.nanoTime() - changed) / 1_000);
                         if (kind.getKey().equals("nft flush ruleset")) {
                             // The foreign flush took the other tables too; the agent must not have brought them back.
-                            assertTrue(agent.listing("ip", "other").startsWith("absent"));
+                            assertTrue(KernelTable.listing(agent.netns(), "ip", "other")
+                                    .startsWith("absent"));
                             createOtherOwnersTables(agent);
                         }
                         assertEquals(others, otherOwnersTables(agent), "other owners' tables after " + kind.getKey());
@@ -103,7 +106,7 @@ class DriftHealTest {
         }
     }
 
-    private static void awaitTable(AgentProcess agent, String expected, String kind) throws Exception {
+    private static void awaitTable(AgentDaemon agent, String expected, String kind) throws Exception {
         long deadline = System.nanoTime() + GIVE_UP.toNanos();
         while (!agent.table().equals(expected)) {
             if (System.nanoTime() > deadline) {
@@ -114,7 +117,7 @@ class DriftHealTest {
         }
     }
 
-    private static void createOtherOwnersTables(AgentProcess agent) throws Exception {
+    private static void createOtherOwnersTables(AgentDaemon agent) throws Exception {
         agent.netns().execOk("nft", "add table ip other");
         agent.netns().execOk("nft", "add chain ip other c { type filter hook input priority 0; }");
         agent.netns().execOk("nft", "add rule ip other c tcp dport 6379 counter accept");
@@ -122,8 +125,8 @@ class DriftHealTest {
         agent.netns().execOk("nft", "add set inet other2 s { type ipv4_addr; elements = { 198.51.100.1 } }");
     }
 
-    private static String otherOwnersTables(AgentProcess agent) throws Exception {
-        return agent.listing("ip", "other") + agent.listing("inet", "other2");
+    private static String otherOwnersTables(AgentDaemon agent) throws Exception {
+        return KernelTable.listing(agent.netns(), "ip", "other") + KernelTable.listing(agent.netns(), "inet", "other2");
     }
 
     private static double median(List<Long> sorted) {

@@ -4,18 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.natagent.agent.cli.Natctl;
 import dev.natagent.agent.model.Forward;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.Protocol;
 import dev.natagent.agent.model.Target;
 import dev.natagent.agent.store.StateStore;
+import dev.natagent.agent.testing.AdminClient;
+import dev.natagent.agent.testing.AgentDaemon;
+import dev.natagent.agent.testing.CliResult;
+import dev.natagent.agent.testing.KernelTable;
 import dev.natagent.testing.KernelTests;
 import dev.natagent.testing.Netns;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -48,18 +49,10 @@ class FullDiskDaemonTest {
         Path socket = dir.resolve("admin.sock");
         NatState acknowledged = NatState.empty();
         try (Netns netns = Netns.create()) {
-            AgentJvm.Launch launch = new AgentJvm.Launch(
+            AgentDaemon.Launch launch = new AgentDaemon.Launch(
                             netns, stateDir, socket, dir.resolve("no-config.json"), dir.resolve("agent.log"))
-                    .withWrapper(List.of(
-                            "unshare",
-                            "--mount",
-                            "--propagation",
-                            "private",
-                            "sh",
-                            "-c",
-                            "mount -t tmpfs -o size=64k,mode=0700 natagent-fulldisk \"$0\" && exec \"$@\"",
-                            mount.toString()));
-            try (AgentJvm agent = AgentJvm.start(launch)) {
+                    .withPrivateMounts("mount -t tmpfs -o size=64k,mode=0700 natagent-fulldisk '" + mount + "'");
+            try (AgentDaemon agent = AgentDaemon.start(launch)) {
                 Path inside = Path.of("/proc/" + agent.pid() + "/root")
                         .resolve(mount.toString().substring(1));
                 Path filler = inside.resolve("filler");
@@ -74,7 +67,7 @@ class FullDiskDaemonTest {
                     }
                     Forward forward = Forward.single(
                             "full-" + i, Protocol.TCP, 7000 + i, Target.parse("10.0.1." + (1 + i) + ":6379"));
-                    CliResult result = natctl(
+                    CliResult result = CliResult.natctl(
                             socket,
                             "forward",
                             "add",
@@ -105,11 +98,11 @@ class FullDiskDaemonTest {
                     assertEquals(added, store.revision());
                     assertEquals(0, store.discardedTailBytes(), "a torn journal record was left behind");
                 }
-                assertEquals("ok", AgentSocket.status(socket).path("health").asText());
+                assertEquals("ok", AdminClient.status(socket).path("health").asText());
 
                 Files.delete(filler);
-                CliResult retried =
-                        natctl(socket, "forward", "add", "after-full", "--listen", "9999", "--to", "10.0.1.99:6379");
+                CliResult retried = CliResult.natctl(
+                        socket, "forward", "add", "after-full", "--listen", "9999", "--to", "10.0.1.99:6379");
                 assertEquals(0, retried.exitCode(), retried.toString());
                 acknowledged = acknowledged.withForward(
                         Forward.single("after-full", Protocol.TCP, 9999, Target.parse("10.0.1.99:6379")));
@@ -153,16 +146,5 @@ class FullDiskDaemonTest {
 
     private static String firstLine(String text) {
         return text.lines().findFirst().orElse("");
-    }
-
-    record CliResult(int exitCode, String out, String err) {}
-
-    private static CliResult natctl(Path socket, String... command) {
-        String[] all = Stream.concat(Stream.of("--socket", socket.toString()), Stream.of(command))
-                .toArray(String[]::new);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Natctl.run(all, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new CliResult(code, out.toString(), err.toString());
     }
 }

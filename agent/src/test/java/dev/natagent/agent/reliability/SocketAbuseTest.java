@@ -4,10 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.natagent.agent.testing.AdminClient;
+import dev.natagent.agent.testing.AgentDaemon;
+import dev.natagent.agent.testing.IdleConnections;
 import dev.natagent.testing.KernelTests;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -71,7 +72,7 @@ class SocketAbuseTest {
     void outsidersAreRefusedAndTheAdminGroupReadsAndWrites() throws Exception {
         KernelTests.requireKernel();
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        try (AgentProcess agent = AgentProcess.start(dir)) {
+        try (AgentDaemon agent = AgentDaemon.startInOwnNamespace(dir)) {
             addRedis(agent);
             Path socket = agent.socket();
             Path run = socket.getParent();
@@ -104,14 +105,14 @@ class SocketAbuseTest {
         Path target = Files.createDirectories(dir.resolve("elsewhere")).resolve("real.sock");
         Path symlink = Files.createDirectories(dir.resolve("a")).resolve("admin.sock");
         Files.createSymbolicLink(symlink, target);
-        String refused = AgentProcess.refusedStart(dir.resolve("a"), symlink);
+        String refused = AgentDaemon.refusedStartInOwnNamespace(dir.resolve("a"), symlink);
         assertTrue(refused.contains("symbolic link"), refused);
         assertTrue(Files.notExists(target), "nothing created behind the link");
 
         Path foreign = Files.createDirectories(dir.resolve("b")).resolve("admin.sock");
         bindSocket(foreign);
         Files.setAttribute(foreign, "unix:uid", 65534);
-        refused = AgentProcess.refusedStart(dir.resolve("b"), foreign);
+        refused = AgentDaemon.refusedStartInOwnNamespace(dir.resolve("b"), foreign);
         assertTrue(refused.contains("owned by"), refused);
         assertEquals(65534, Files.getAttribute(foreign, "unix:uid"), "left as it was");
     }
@@ -119,7 +120,7 @@ class SocketAbuseTest {
     @Test
     void idleSlowAndHugeClientsNeitherBlowMemoryNorStopService() throws Exception {
         KernelTests.requireKernel();
-        try (AgentProcess agent = AgentProcess.start(dir)) {
+        try (AgentDaemon agent = AgentDaemon.startInOwnNamespace(dir)) {
             addRedis(agent);
             long rssBefore = agent.rssKib();
             List<Long> quiet = new ArrayList<>();
@@ -132,7 +133,7 @@ class SocketAbuseTest {
             List<Long> latencies = new CopyOnWriteArrayList<>();
             List<Throwable> failures = new CopyOnWriteArrayList<>();
             List<Thread> threads = new ArrayList<>();
-            Process idle = holdIdleConnections(agent.socket());
+            Process idle = IdleConnections.hold(agent.socket(), IDLE);
             try {
                 for (int i = 0; i < GIB_STREAMERS; i++) {
                     threads.add(start("gib-" + i, failures, () -> {
@@ -196,15 +197,15 @@ class SocketAbuseTest {
     }
 
     /** Microseconds for one status call on a new connection, connect included. */
-    private static long timedStatus(AgentProcess agent) throws IOException {
+    private static long timedStatus(AgentDaemon agent) throws IOException {
         long started = System.nanoTime();
-        try (AdminConnection connection = agent.connect()) {
+        try (AdminClient connection = agent.connect()) {
             assertTrue(connection.send(STATUS).path("ok").asBoolean());
         }
         return (System.nanoTime() - started) / 1_000;
     }
 
-    private static void addRedis(AgentProcess agent) throws IOException {
+    private static void addRedis(AgentDaemon agent) throws IOException {
         assertTrue(agent.call(
                         "forward.add",
                         "{\"forward\":{\"name\":\"redis\",\"listen\":6379,\"to\":[\"10.0.1.230:6379\"]}}")
@@ -242,24 +243,6 @@ class SocketAbuseTest {
                 .redirectErrorStream(true)
                 .start();
         assertTrue(process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0);
-    }
-
-    /** Another process holds the idle clients: ours could not hold both ends of 10,000 connections. */
-    private static Process holdIdleConnections(Path socket) throws IOException {
-        Process holder = new ProcessBuilder(
-                        "python3",
-                        "-c",
-                        "import socket,sys\n"
-                                + "s=[socket.socket(socket.AF_UNIX) for _ in range(int(sys.argv[2]))]\n"
-                                + "[c.connect(sys.argv[1]) for c in s]\n"
-                                + "print('ready',flush=True)\n"
-                                + "sys.stdin.read()",
-                        socket.toString(),
-                        Integer.toString(IDLE))
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
-        assertEquals("ready", new BufferedReader(new InputStreamReader(holder.getInputStream())).readLine());
-        return holder;
     }
 
     /** Writes up to 1 GiB of one line, never held in memory, until the daemon closes the connection. */

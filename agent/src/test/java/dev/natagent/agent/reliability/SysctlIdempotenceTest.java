@@ -4,12 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.natagent.agent.testing.AdminClient;
+import dev.natagent.agent.testing.AgentDaemon;
 import dev.natagent.testing.KernelTests;
 import dev.natagent.testing.Netns;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,9 +40,9 @@ class SysctlIdempotenceTest {
             // Off whatever a new namespace inherits here (net.core.devconf_inherit_init_net).
             netns.execOk("sysctl", "-w", "net.ipv4.ip_forward=0");
             netns.execOk("ip", "link", "add", "v0", "type", "veth", "peer", "name", "v1");
-            AgentJvm.Launch launch = new AgentJvm.Launch(
+            AgentDaemon.Launch launch = new AgentDaemon.Launch(
                     netns, dir.resolve("state"), dir.resolve("admin.sock"), config, dir.resolve("agent.log"));
-            try (AgentJvm agent = AgentJvm.start(launch)) {
+            try (AgentDaemon agent = AgentDaemon.start(launch)) {
                 assertEquals("1", sysctl(netns, "net.ipv4.ip_forward"));
                 assertEquals(1, writesLogged(agent), agent.log());
                 netns.execOk("sysctl", "-w", "net.ipv4.conf.v0.forwarding=0");
@@ -73,26 +74,18 @@ class SysctlIdempotenceTest {
         KernelTests.requireKernel();
         try (Netns netns = Netns.create()) {
             netns.execOk("sysctl", "-w", "net.ipv4.ip_forward=0");
-            AgentJvm.Launch launch = new AgentJvm.Launch(
+            AgentDaemon.Launch launch = new AgentDaemon.Launch(
                             netns, dir.resolve("state"), dir.resolve("admin.sock"), config(), dir.resolve("agent.log"))
-                    .withWrapper(List.of(
-                            "unshare",
-                            "--mount",
-                            "--propagation",
-                            "private",
-                            "sh",
-                            "-c",
-                            "mount --bind /proc/sys /proc/sys && mount -o remount,bind,ro /proc/sys && exec \"$@\"",
-                            "sh"));
-            try (AgentJvm agent = AgentJvm.start(launch)) {
-                JsonNode status = AgentSocket.status(agent.socket());
+                    .withPrivateMounts("mount --bind /proc/sys /proc/sys && mount -o remount,bind,ro /proc/sys");
+            try (AgentDaemon agent = AgentDaemon.start(launch)) {
+                JsonNode status = AdminClient.status(agent.socket());
                 assertEquals("degraded", status.path("health").asText(), status.toString());
                 String message = status.path("message").asText();
                 assertTrue(message.startsWith("cannot write net.ipv4.ip_forward=1"), message);
                 assertTrue(message.contains("Read-only file system"), message);
                 assertEquals("off", status.path("ip_forward").asText());
                 JsonNode finding = null;
-                for (JsonNode f : AgentSocket.ok(agent.socket(), "doctor", null).path("findings")) {
+                for (JsonNode f : AdminClient.ok(agent.socket(), "doctor", null).path("findings")) {
                     if (f.path("check").asText().equals("ip_forward")) {
                         finding = f;
                     }
@@ -127,7 +120,7 @@ class SysctlIdempotenceTest {
         return netns.execOk("sysctl", "-n", key).trim();
     }
 
-    private static long writesLogged(AgentJvm agent) {
+    private static long writesLogged(AgentDaemon agent) {
         return agent.log().lines().filter(l -> l.contains(SET_IP_FORWARD)).count();
     }
 }

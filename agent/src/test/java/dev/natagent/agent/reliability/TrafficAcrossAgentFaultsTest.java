@@ -8,6 +8,10 @@ import dev.natagent.agent.model.Forward;
 import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.Protocol;
 import dev.natagent.agent.model.Target;
+import dev.natagent.agent.testing.AdminClient;
+import dev.natagent.agent.testing.AgentDaemon;
+import dev.natagent.agent.testing.ClassPathCopy;
+import dev.natagent.agent.testing.KernelTable;
 import dev.natagent.testing.KernelTests;
 import dev.natagent.testing.Netns;
 import java.io.IOException;
@@ -89,12 +93,12 @@ class TrafficAcrossAgentFaultsTest {
 
     private void run(Netns client, Netns nat) throws Exception {
         Path socket = dir.resolve("admin.sock");
-        AgentJvm.Launch launch = new AgentJvm.Launch(
+        AgentDaemon.Launch launch = new AgentDaemon.Launch(
                 nat, dir.resolve("state"), socket, dir.resolve("no-config.json"), dir.resolve("agent.log"));
-        AgentJvm agent = AgentJvm.start(launch);
+        AgentDaemon agent = AgentDaemon.start(launch);
         try {
             Forward forward = Forward.single("redis", Protocol.TCP, PORT, Target.parse(NODE + ":" + PORT));
-            AgentSocket.ok(
+            AdminClient.ok(
                     socket,
                     "forward.add",
                     ModelJson.mapper().createObjectNode().set("forward", ModelJson.toTree(forward)));
@@ -108,27 +112,27 @@ class TrafficAcrossAgentFaultsTest {
 
             agent.kill();
             Thread.sleep(300);
-            agent = AgentJvm.start(launch);
+            agent = AgentDaemon.start(launch);
             assertEquals(table, KernelTable.withHandles(nat), "after SIGKILL and restart");
             steps.add("SIGKILL+restart");
             Thread.sleep(300);
 
-            String upgraded = ClassPathCopy.copy(AgentJvm.CLASS_PATH, Files.createDirectory(dir.resolve("upgrade")));
+            String upgraded = ClassPathCopy.copy(AgentDaemon.CLASS_PATH, Files.createDirectory(dir.resolve("upgrade")));
             agent.terminate();
-            agent = AgentJvm.start(launch.withClassPath(upgraded));
+            agent = AgentDaemon.start(launch.withClassPath(upgraded));
             assertEquals(table, KernelTable.withHandles(nat), "after the upgrade in place");
             steps.add("upgrade in place");
             Thread.sleep(300);
 
             agent.terminate();
             Thread.sleep(300);
-            agent = AgentJvm.start(launch);
+            agent = AgentDaemon.start(launch);
             assertEquals(table, KernelTable.withHandles(nat), "after SIGTERM and restart");
             steps.add("SIGTERM+restart");
             Thread.sleep(300);
 
             load.stop();
-            assertEquals("ok", AgentSocket.status(socket).path("health").asText());
+            assertEquals("ok", AdminClient.status(socket).path("health").asText());
             System.out.println(
                     "RELIABILITY 3: " + load.done.get() + " requests (new TCP connection + PING to redis-server"
                             + " through the forward) across " + String.join(", ", steps) + ": " + load.failed.get()

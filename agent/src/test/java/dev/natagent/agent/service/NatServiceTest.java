@@ -17,7 +17,6 @@ import dev.natagent.agent.model.Ipv4;
 import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.Outbound;
-import dev.natagent.agent.model.PortRange;
 import dev.natagent.agent.model.Protocol;
 import dev.natagent.agent.model.ReturnPath;
 import dev.natagent.agent.model.Settings;
@@ -28,6 +27,7 @@ import dev.natagent.agent.reconcile.FakeKernel;
 import dev.natagent.agent.reconcile.Reconciler;
 import dev.natagent.agent.store.StateCorruptException;
 import dev.natagent.agent.store.StateStore;
+import dev.natagent.agent.testing.ElastiCacheGuide;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -61,36 +61,16 @@ class NatServiceTest {
     }
 
     static Forward redis() {
-        return new Forward(
-                "redis",
-                Protocol.TCP,
-                PortRange.parse("6379-6381"),
-                List.of(
-                        Target.parse("10.0.1.230:6379"),
-                        Target.parse("10.0.1.231:6379"),
-                        Target.parse("10.0.1.232:6379")),
-                List.of(Cidr.parse("198.51.100.27/32")),
-                ReturnPath.MASQUERADE);
+        return ElastiCacheGuide.redis(ReturnPath.MASQUERADE);
     }
 
     static Forward memcached() {
-        return new Forward(
-                "memcached",
-                Protocol.TCP,
-                PortRange.parse("11211-11213"),
-                List.of(
-                        Target.parse("10.0.1.240:11211"),
-                        Target.parse("10.0.1.241:11211"),
-                        Target.parse("10.0.1.242:11211")),
-                List.of(),
-                ReturnPath.parse("10.0.1.1"));
+        return ElastiCacheGuide.memcached(ReturnPath.parse("10.0.1.1"));
     }
 
     static NatState aws() {
         return NatState.of(
-                Settings.DEFAULTS,
-                List.of(redis(), memcached()),
-                List.of(new Outbound("private", List.of(Cidr.parse("10.0.0.0/16")), "ens5")));
+                Settings.DEFAULTS, List.of(redis(), memcached()), List.of(ElastiCacheGuide.privateSubnets()));
     }
 
     /** What a fresh kernel holds after one full reconcile to {@code desired}: the reference rendering. */
@@ -222,6 +202,19 @@ class NatServiceTest {
                         new Outbound("private", List.of(Cidr.parse("10.9.0.0/16")), "ens6"))));
         assertEquals("PORT_IN_USE", invalid(() -> agent.service.apply(aws().withForward(clash), false)));
         assertEquals("PORT_IN_USE", invalid(() -> agent.service.apply(aws().withForward(clash), true)));
+
+        assertEquals(before, snapshot());
+    }
+
+    @Test
+    void aSecondReturnPathToTheSameTargetIsRefusedAndChangesNothing() throws Exception {
+        agent.service.apply(aws(), false);
+        Snapshot before = snapshot();
+        Forward unmasked = ModelJson.read(
+                "{\"name\":\"direct\",\"listen\":7000,\"to\":[\"10.0.1.231:6379\"],\"snat\":\"none\"}", Forward.class);
+
+        assertEquals("RETURN_PATH_CONFLICT", invalid(() -> agent.service.addForward(unmasked, true)));
+        assertEquals("RETURN_PATH_CONFLICT", invalid(() -> agent.service.apply(aws().withForward(unmasked), true)));
 
         assertEquals(before, snapshot());
     }

@@ -1,5 +1,6 @@
 package dev.natagent.nft.expr;
 
+import dev.natagent.nft.NftMsg;
 import dev.natagent.nl.Attrs;
 import dev.natagent.nl.MessageWriter;
 import dev.natagent.nl.NetlinkDecodeException;
@@ -40,6 +41,21 @@ public record Nat(
     public static final int F_RANDOM = 0x4;
     public static final int F_PERSISTENT = 0x8;
     public static final int F_RANDOM_FULLY = 0x10;
+
+    /**
+     * IPv4 DNAT to the address in {@code addressRegister} and the port in {@code portRegister}, as a
+     * map lookup with {@code ipv4_addr . inet_service} data leaves them; no flags (the kernel implies them).
+     */
+    public static Nat ipv4Dnat(int addressRegister, int portRegister) {
+        return new Nat(
+                NFT_NAT_DNAT,
+                NftMsg.NFPROTO_IPV4,
+                OptionalInt.of(addressRegister),
+                OptionalInt.empty(),
+                OptionalInt.of(portRegister),
+                OptionalInt.empty(),
+                0);
+    }
 
     @Override
     public String name() {

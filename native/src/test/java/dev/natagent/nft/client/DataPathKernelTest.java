@@ -8,7 +8,6 @@ import dev.natagent.nft.Batch;
 import dev.natagent.nft.Bytes;
 import dev.natagent.nft.Chain;
 import dev.natagent.nft.CounterObject;
-import dev.natagent.nft.NftMsg;
 import dev.natagent.nft.NftSet;
 import dev.natagent.nft.Rule;
 import dev.natagent.nft.SetElement;
@@ -102,14 +101,7 @@ class DataPathKernelTest {
                         Matches.l4proto(Matches.IPPROTO_TCP),
                         Payload.thDport(NFT_REG_1),
                         new Lookup(NFT_REG_1, OptionalInt.of(NFT_REG_1), "forwards", OptionalInt.of(1), false),
-                        new Nat(
-                                Nat.NFT_NAT_DNAT,
-                                NftMsg.NFPROTO_IPV4,
-                                OptionalInt.of(NFT_REG_1),
-                                OptionalInt.empty(),
-                                OptionalInt.of(NFT_REG32_01),
-                                OptionalInt.empty(),
-                                0)));
+                        Nat.ipv4Dnat(NFT_REG_1, NFT_REG32_01)));
     }
 
     private static Rule rule(List<Expr> matches, Expr... rest) {

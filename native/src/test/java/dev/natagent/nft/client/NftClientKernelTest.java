@@ -235,14 +235,7 @@ class NftClientKernelTest {
                         Matches.l4proto(TCP),
                         Payload.thDport(NFT_REG_1),
                         new Lookup(NFT_REG_1, OptionalInt.of(NFT_REG_1), "forwards", OptionalInt.of(1), false),
-                        new Nat(
-                                Nat.NFT_NAT_DNAT,
-                                NftMsg.NFPROTO_IPV4,
-                                OptionalInt.of(NFT_REG_1),
-                                OptionalInt.empty(),
-                                OptionalInt.of(NFT_REG32_01),
-                                OptionalInt.empty(),
-                                0)))
+                        Nat.ipv4Dnat(NFT_REG_1, NFT_REG32_01)))
                 .add(rule("postrouting", Matches.oifname("eth0"), Masq.plain()));
     }
 

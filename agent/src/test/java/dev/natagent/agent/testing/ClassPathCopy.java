@@ -1,4 +1,4 @@
-package dev.natagent.agent.reliability;
+package dev.natagent.agent.testing;
 
 import java.io.File;
 import java.io.IOException;
@@ -12,11 +12,11 @@ import java.util.stream.Stream;
  * A copy of the test JVM's class path (class directories and jars) into another directory, as a
  * package upgrade lays down a new jar set: an agent started from it loads no file of the original.
  */
-final class ClassPathCopy {
+public final class ClassPathCopy {
     private ClassPathCopy() {}
 
     /** Copies every entry into {@code target} (readable by everyone) and returns the new class path. */
-    static String copy(String classPath, Path target) throws IOException {
+    public static String copy(String classPath, Path target) throws IOException {
         List<String> entries = new ArrayList<>();
         int index = 0;
         for (String entry : classPath.split(File.pathSeparator)) {

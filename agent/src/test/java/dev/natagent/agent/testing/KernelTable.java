@@ -1,4 +1,4 @@
-package dev.natagent.agent.reliability;
+package dev.natagent.agent.testing;
 
 import dev.natagent.agent.model.Forward;
 import dev.natagent.agent.model.NatState;
@@ -11,24 +11,30 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The agent's table as the real {@code nft} prints it inside a test namespace. */
-final class KernelTable {
+public final class KernelTable {
     private static final Pattern COUNTER = Pattern.compile("counter packets \\d+ bytes \\d+");
     private static final Pattern FORWARD_ELEMENT =
             Pattern.compile("(tcp|udp) \\. (\\d+) (?:counter packets \\d+ bytes \\d+ )?: ([\\d.]+) \\. (\\d+)");
 
     private KernelTable() {}
 
+    /** {@code nft list table FAMILY NAME}, or the command's error when there is no such table. */
+    public static String listing(Netns netns, String family, String table) throws IOException {
+        var result = netns.exec("nft", "list", "table", family, table);
+        return result.ok() ? result.stdout() : "absent: " + result.stderr();
+    }
+
     /**
      * {@code nft -a list table ip nat_agent} with counter values masked (traffic moves them): equal
      * texts mean the same objects with the same handles.
      */
-    static String withHandles(Netns netns) throws IOException {
+    public static String withHandles(Netns netns) throws IOException {
         String listing = netns.execOk("nft", "-a", "list", "table", "ip", "nat_agent");
         return COUNTER.matcher(listing).replaceAll("counter");
     }
 
     /** The forwards map's elements as "tcp . 6379 : 10.0.1.230 . 6379", sorted. */
-    static Set<String> forwardElements(Netns netns) throws IOException {
+    public static Set<String> forwardElements(Netns netns) throws IOException {
         String listing = netns.execOk("nft", "list", "map", "ip", "nat_agent", "forwards");
         Set<String> elements = new TreeSet<>();
         Matcher m = FORWARD_ELEMENT.matcher(listing);
@@ -39,7 +45,7 @@ final class KernelTable {
     }
 
     /** What the forwards map must hold for {@code state} (literal targets only). */
-    static Set<String> expectedForwardElements(NatState state) {
+    public static Set<String> expectedForwardElements(NatState state) {
         Set<String> elements = new TreeSet<>();
         for (Forward forward : state.forwards().values()) {
             for (int i = 0; i < forward.targets().size(); i++) {

@@ -1,0 +1,30 @@
+package dev.natagent.agent.testing;
+
+import dev.natagent.agent.cli.Natctl;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One natctl run in this JVM, through its real parser: exit code and what it printed. */
+public record CliResult(int exitCode, String out, String err) {
+    public static CliResult natctl(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Natctl.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new CliResult(code, out.toString(), err.toString());
+    }
+
+    /** natctl against the agent on {@code socket} ({@code args} follow {@code --socket PATH}). */
+    public static CliResult natctl(Path socket, String... args) {
+        List<String> all = new ArrayList<>(List.of("--socket", socket.toString()));
+        all.addAll(List.of(args));
+        return natctl(all.toArray(String[]::new));
+    }
+
+    @Override
+    public String toString() {
+        return "exit " + exitCode + "\nstdout: " + out + "\nstderr: " + err;
+    }
+}
