@@ -36,7 +36,9 @@ class NativeLibraryErrorTest {
                         "--state-dir",
                         dir.resolve("state").toString(),
                         "--socket",
-                        dir.resolve("admin.sock").toString()));
+                        dir.resolve("admin.sock").toString(),
+                        "--admin-group",
+                        "root"));
         assertEquals(1, run.exitCode(), run::describe);
         assertTrue(
                 run.stderr().contains("could not load JNR's native library (libjffi)")
