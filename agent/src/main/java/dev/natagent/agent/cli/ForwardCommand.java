@@ -2,14 +2,5 @@ package dev.natagent.agent.cli;
 
 import picocli.CommandLine.Command;
 
-@Command(
-        name = "forward",
-        mixinStandardHelpOptions = true,
-        description = "Add, remove and show port forwards.",
-        subcommands = {
-            ForwardAddCommand.class,
-            ForwardRemoveCommand.class,
-            ForwardListCommand.class,
-            ForwardGetCommand.class
-        })
+@Command(name = "forward", mixinStandardHelpOptions = true, description = "Add, remove and show port forwards.")
 final class ForwardCommand {}

@@ -14,16 +14,6 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         version = "natctl 0.1.0",
         description = "Control nat-agent, the NAT-instance agent, through its admin socket.",
-        subcommands = {
-            StatusCommand.class,
-            ForwardCommand.class,
-            OutboundCommand.class,
-            ApplyCommand.class,
-            ExportCommand.class,
-            MetricsCommand.class,
-            DoctorCommand.class,
-            CompletionCommand.class
-        },
         footer = {
             "",
             "Exit codes: 0 ok, 1 the agent refused or failed the request, 2 usage error,",
@@ -60,14 +50,16 @@ public final class Natctl {
 
     /** Runs natctl with the given streams and returns its exit code (the test entry point). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        return commandLine(out, err).execute(args);
+        return commandLine(args, out, err).execute(args);
     }
 
-    static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    /** The command tree for args: only the subcommands they name (see {@link Subcommands}). */
+    static CommandLine commandLine(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine commandLine = new CommandLine(new Natctl());
+        Subcommands.register(commandLine, args);
         commandLine.setOut(out);
         commandLine.setErr(err);
-        commandLine.setParameterExceptionHandler((exception, args) -> {
+        commandLine.setParameterExceptionHandler((exception, unused) -> {
             CommandLine failed = exception.getCommandLine();
             failed.getErr().println("natctl: " + exception.getMessage());
             failed.getErr()

@@ -5,6 +5,5 @@ import picocli.CommandLine.Command;
 @Command(
         name = "outbound",
         mixinStandardHelpOptions = true,
-        description = "Add, remove and list outbound PAT (masquerade of private subnets).",
-        subcommands = {OutboundAddCommand.class, OutboundRemoveCommand.class, OutboundListCommand.class})
+        description = "Add, remove and list outbound PAT (masquerade of private subnets).")
 final class OutboundCommand {}
