@@ -99,6 +99,19 @@ host_forward=$(cat /proc/sys/net/ipv4/ip_forward)
 # Under /run, not /tmp: the agent gets a private /tmp (PrivateTmp=), like under systemd.
 tmp=$(mktemp -d /run/natagent-test.XXXXXX)
 chmod 0755 "$tmp"
+# The agent runs as an unprivileged user with a private /tmp: the checkout may be unreadable to
+# that user (under /root) or hidden (under /tmp), so it runs from a world-readable copy laid out
+# like the RPM's /usr/share/nat-agent (found through NAT_AGENT_HOME).
+install -d -m 0755 "$tmp/dist" "$tmp/dist/bin" "$tmp/dist/lib"
+install -m 0755 "$root"/packaging/bin/nat-agent "$root"/packaging/bin/natctl "$tmp/dist/bin/"
+install -m 0644 "$root"/packaging/bin/nat-agent-env.sh "$tmp/dist/bin/"
+install -m 0644 "$root"/agent/target/lib/*.jar "$tmp/dist/lib/"
+for jar in "$root"/agent/target/nat-agent-[0-9]*.jar; do
+    case $jar in *-sources.jar | *-tests.jar | *-javadoc.jar) ;; *) install -m 0644 "$jar" "$tmp/dist/lib/nat-agent.jar" ;; esac
+done
+export NAT_AGENT_HOME=$tmp/dist/lib
+agent=$tmp/dist/bin/nat-agent
+natctl=$tmp/dist/bin/natctl
 
 groupadd --system "$admin_group"
 created_group=$admin_group

@@ -3,6 +3,7 @@ package dev.natagent.agent.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.natagent.agent.testing.CliResult;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -50,7 +51,7 @@ class SubcommandsTest {
 
     @Test
     void topLevelHelpListsEveryCommand() {
-        NatctlTest.CliResult help = NatctlTest.checkedRun("--help");
+        CliResult help = CliResult.natctl("--help");
         assertEquals(0, help.exitCode(), help.err());
         assertEquals(CONTRACT.get(""), listedCommands(help.out()));
     }
@@ -60,7 +61,7 @@ class SubcommandsTest {
         for (String path : allPaths()) {
             List<String> args = new ArrayList<>(Arrays.asList(path.split(" ")));
             args.add("--help");
-            NatctlTest.CliResult help = NatctlTest.checkedRun(args.toArray(String[]::new));
+            CliResult help = CliResult.natctl(args.toArray(String[]::new));
             assertEquals(0, help.exitCode(), path + ": " + help.err());
             assertTrue(help.out().startsWith("Usage: natctl " + path + " "), help.out());
             assertEquals(CONTRACT.getOrDefault(path, List.of()), listedCommands(help.out()), path);
@@ -69,7 +70,7 @@ class SubcommandsTest {
 
     @Test
     void completionCoversEveryCommand() {
-        NatctlTest.CliResult completion = NatctlTest.checkedRun("completion");
+        CliResult completion = CliResult.natctl("completion");
         assertEquals(0, completion.exitCode(), completion.err());
         for (String path : allPaths()) {
             String function = "function _picocli_natctl_" + path.replace(' ', '_') + "()";
@@ -106,7 +107,7 @@ class SubcommandsTest {
     void argumentsThatNameNoCommandBuildTheWholeTreeForSuggestions() {
         CommandLine root = commandLine("forwrd", "lst");
         assertEquals(CONTRACT.get(""), List.copyOf(root.getSubcommands().keySet()));
-        NatctlTest.CliResult typo = NatctlTest.checkedRun("forward", "lst");
+        CliResult typo = CliResult.natctl("forward", "lst");
         assertEquals(ExitCode.USAGE, typo.exitCode());
         assertTrue(typo.err().contains("'lst'"), typo.err());
     }
