@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.function.Function;
 
@@ -19,19 +20,28 @@ import java.util.function.Function;
  */
 public final class NatState {
     public static final int SCHEMA_VERSION = 1;
-    private static final NatState EMPTY =
-            new NatState(Settings.DEFAULTS, PersistentSortedMap.empty(), PersistentSortedMap.empty());
+    private static final NatState EMPTY = new NatState(
+            Settings.DEFAULTS, PersistentSortedMap.empty(), PersistentSortedMap.empty(), ForwardIndex.EMPTY);
 
     private final Settings settings;
     // Persistent maps: with/without cost O(log N) and share structure with the state they came from.
     private final PersistentSortedMap<Forward> forwards;
     private final PersistentSortedMap<Outbound> outbounds;
+    /**
+     * Built on first use (a cold apply never pays for it), then carried along by every state derived
+     * from this one. Immutable, so racing first uses build equal copies.
+     */
+    private ForwardIndex index;
 
     private NatState(
-            Settings settings, PersistentSortedMap<Forward> forwards, PersistentSortedMap<Outbound> outbounds) {
+            Settings settings,
+            PersistentSortedMap<Forward> forwards,
+            PersistentSortedMap<Outbound> outbounds,
+            ForwardIndex index) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.forwards = forwards;
         this.outbounds = outbounds;
+        this.index = index;
     }
 
     public static NatState empty() {
@@ -44,7 +54,7 @@ public final class NatState {
         PersistentSortedMap<Forward> forwardMap = byName("forwards", forwards, Forward::name, errors);
         PersistentSortedMap<Outbound> outboundMap = byName("outbounds", outbounds, Outbound::name, errors);
         ValidationException.throwIfAny(errors);
-        return new NatState(settings, forwardMap, outboundMap);
+        return new NatState(settings, forwardMap, outboundMap, null);
     }
 
     public int schemaVersion() {
@@ -73,30 +83,60 @@ public final class NatState {
         return Optional.ofNullable(outbounds.get(name));
     }
 
+    /**
+     * The forwards of {@code proto} whose listen ports overlap {@code range}, in no set order:
+     * O(log N + overlaps) once the index is built.
+     */
+    public List<Forward> forwardsOverlapping(Protocol proto, PortRange range) {
+        return index().overlapping(proto, range);
+    }
+
+    /** The DNS names the forwards' targets use, in name order; unmodifiable. */
+    public Set<String> dnsHosts() {
+        return index().dnsHosts();
+    }
+
     /** Adds {@code forward}, or replaces the forward of the same name. */
     public NatState withForward(Forward forward) {
-        return new NatState(settings, forwards.plus(forward.name(), forward), outbounds);
+        ForwardIndex derived = null;
+        if (index != null) {
+            Forward replaced = forwards.get(forward.name());
+            derived = (replaced == null ? index : index.minus(replaced)).plus(forward);
+        }
+        return new NatState(settings, forwards.plus(forward.name(), forward), outbounds, derived);
     }
 
     /** Removes the forward called {@code name}; unchanged when there is none. */
     public NatState withoutForward(String name) {
         PersistentSortedMap<Forward> fewer = forwards.minus(name);
-        return fewer == forwards ? this : new NatState(settings, fewer, outbounds);
+        if (fewer == forwards) {
+            return this;
+        }
+        return new NatState(settings, fewer, outbounds, index == null ? null : index.minus(forwards.get(name)));
     }
 
     /** Adds {@code outbound}, or replaces the outbound of the same name. */
     public NatState withOutbound(Outbound outbound) {
-        return new NatState(settings, forwards, outbounds.plus(outbound.name(), outbound));
+        return new NatState(settings, forwards, outbounds.plus(outbound.name(), outbound), index);
     }
 
     /** Removes the outbound called {@code name}; unchanged when there is none. */
     public NatState withoutOutbound(String name) {
         PersistentSortedMap<Outbound> fewer = outbounds.minus(name);
-        return fewer == outbounds ? this : new NatState(settings, forwards, fewer);
+        return fewer == outbounds ? this : new NatState(settings, forwards, fewer, index);
     }
 
     public NatState withSettings(Settings newSettings) {
-        return new NatState(newSettings, forwards, outbounds);
+        return new NatState(newSettings, forwards, outbounds, index);
+    }
+
+    private ForwardIndex index() {
+        ForwardIndex built = index;
+        if (built == null) {
+            built = ForwardIndex.of(forwards.values());
+            index = built;
+        }
+        return built;
     }
 
     @JsonValue

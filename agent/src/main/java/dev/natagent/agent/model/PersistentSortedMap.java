@@ -11,6 +11,7 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * An immutable map from names to values, ordered by name, where {@link #plus} and {@link #minus}
@@ -44,6 +45,28 @@ final class PersistentSortedMap<V> extends AbstractMap<String, V> implements Sor
     PersistentSortedMap<V> minus(String key) {
         Node<V> updated = remove(root, key);
         return updated == root ? this : new PersistentSortedMap<>(updated);
+    }
+
+    /** Applies {@code action} to the values whose keys are in [from, to), in key order: O(log N + hits). */
+    void forEachBetween(String from, String to, Consumer<? super V> action) {
+        between(root, from, to, action);
+    }
+
+    private static <V> void between(Node<V> node, String from, String to, Consumer<? super V> action) {
+        if (node == null) {
+            return;
+        }
+        boolean atOrAboveFrom = node.key.compareTo(from) >= 0;
+        boolean belowTo = node.key.compareTo(to) < 0;
+        if (atOrAboveFrom) {
+            between(node.left, from, to, action);
+        }
+        if (atOrAboveFrom && belowTo) {
+            action.accept(node.value);
+        }
+        if (belowTo) {
+            between(node.right, from, to, action);
+        }
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.natagent.agent.resolve;
 
-import dev.natagent.agent.model.Forward;
 import dev.natagent.agent.model.Ipv4;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.Target;
@@ -34,15 +33,7 @@ public final class TargetResolver {
 
     /** The DNS names used by the targets of {@code state}, in order. */
     public static Set<String> dnsHosts(NatState state) {
-        Set<String> hosts = new TreeSet<>();
-        for (Forward forward : state.forwards().values()) {
-            for (Target target : forward.targets()) {
-                if (target.isDnsName()) {
-                    hosts.add(target.host());
-                }
-            }
-        }
-        return hosts;
+        return state.dnsHosts();
     }
 
     /**

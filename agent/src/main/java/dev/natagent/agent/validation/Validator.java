@@ -80,10 +80,16 @@ public final class Validator {
      * same as other forwards' to those targets, not sshd's port unless forced.
      */
     public void checkPutForward(NatState current, Forward forward, boolean force) {
-        for (Forward other : current.forwards().values()) {
-            if (!other.name().equals(forward.name()) && clash(forward, other)) {
-                throw new ValidationException("listen", ErrorCode.PORT_IN_USE, portInUse(forward, other));
+        // The same holder the old scan in name order reported: the first clashing forward by name.
+        Forward holder = null;
+        for (Forward other : current.forwardsOverlapping(forward.proto(), forward.listen())) {
+            if (!other.name().equals(forward.name())
+                    && (holder == null || other.name().compareTo(holder.name()) < 0)) {
+                holder = other;
             }
+        }
+        if (holder != null) {
+            throw new ValidationException("listen", ErrorCode.PORT_IN_USE, portInUse(forward, holder));
         }
         Set<String> targets = new HashSet<>();
         forward.targets().forEach(target -> targets.add(returnKey(forward, target)));

@@ -5,6 +5,7 @@ import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.reconcile.DriftWatcher;
 import dev.natagent.agent.reconcile.FakeKernel;
 import dev.natagent.agent.reconcile.KernelLayout;
+import dev.natagent.agent.reconcile.NftPort;
 import dev.natagent.agent.reconcile.Reconciler;
 import dev.natagent.agent.resolve.TargetResolver;
 import dev.natagent.agent.store.StateStore;
@@ -24,6 +25,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -37,7 +39,7 @@ final class ServiceFixture implements AutoCloseable {
     final Path procRoot;
     final Path configFile;
     final FakeKernel kernel = new FakeKernel();
-    final Reconciler reconciler = new Reconciler(kernel);
+    final Reconciler reconciler;
     final AgentHealth health = new AgentHealth();
     /** What the scripted DNS answers; a missing name fails to resolve. */
     final Map<String, List<Ipv4>> dns = new ConcurrentHashMap<>();
@@ -53,7 +55,8 @@ final class ServiceFixture implements AutoCloseable {
     private final HealthProber prober = new HealthProber(Duration.ofMillis(200));
 
     /** A service over a fresh (or existing) store in {@code dir}; {@code store} null means corrupt state. */
-    private ServiceFixture(Path dir, StateStore store) throws IOException {
+    private ServiceFixture(Path dir, StateStore store, UnaryOperator<NftPort> kernelPort) throws IOException {
+        this.reconciler = new Reconciler(kernelPort.apply(kernel));
         this.stateDir = dir.resolve("state");
         this.procRoot = dir.resolve("proc");
         this.configFile = dir.resolve("config.json");
@@ -83,8 +86,13 @@ final class ServiceFixture implements AutoCloseable {
 
     /** A service whose state directory is fresh and whose kernel table matches it (as after start-up). */
     static ServiceFixture fresh(Path dir) throws Exception {
+        return fresh(dir, UnaryOperator.identity());
+    }
+
+    /** As {@link #fresh(Path)}, the reconciler reaching the in-memory kernel through {@code kernelPort}. */
+    static ServiceFixture fresh(Path dir, UnaryOperator<NftPort> kernelPort) throws Exception {
         StateStore store = StateStore.open(dir.resolve("state"));
-        ServiceFixture fixture = new ServiceFixture(dir, store);
+        ServiceFixture fixture = new ServiceFixture(dir, store, kernelPort);
         fixture.reconciler.reconcileFull(fixture.service.desired());
         fixture.health.kernelInSync();
         return fixture;
@@ -92,7 +100,7 @@ final class ServiceFixture implements AutoCloseable {
 
     /** A service started over a state directory that could not be loaded (as the daemon does). */
     static ServiceFixture corrupt(Path dir, String failure) throws IOException {
-        ServiceFixture fixture = new ServiceFixture(dir, null);
+        ServiceFixture fixture = new ServiceFixture(dir, null, UnaryOperator.identity());
         fixture.health.stateFailed(failure);
         return fixture;
     }
