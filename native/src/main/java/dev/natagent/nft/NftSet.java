@@ -144,6 +144,24 @@ public record NftSet(
                 handle);
     }
 
+    /** The same set as the kernel lists it under {@code newHandle} (0: as we send it, no handle). */
+    public NftSet withHandle(long newHandle) {
+        return new NftSet(
+                table,
+                name,
+                flags,
+                keyType,
+                keyLen,
+                dataType,
+                dataLen,
+                concatFieldLens,
+                id,
+                size,
+                counter,
+                userdata,
+                newHandle);
+    }
+
     public NftSet withCounter() {
         return new NftSet(
                 table,

@@ -73,20 +73,7 @@ final class Wire {
         } else if (object instanceof Rule r) {
             return new Rule(r.table(), r.chain(), r.exprs(), r.comment(), 0, 0);
         } else if (object instanceof NftSet s) {
-            return new NftSet(
-                    s.table(),
-                    s.name(),
-                    s.flags(),
-                    s.keyType(),
-                    s.keyLen(),
-                    s.dataType(),
-                    s.dataLen(),
-                    s.concatFieldLens(),
-                    s.id(),
-                    s.size(),
-                    s.counter(),
-                    s.userdata(),
-                    0);
+            return s.withHandle(0);
         } else if (object instanceof CounterObject o) {
             return new CounterObject(o.table(), o.name(), o.packets(), o.bytes(), 0);
         }

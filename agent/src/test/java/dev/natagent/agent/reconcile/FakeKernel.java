@@ -277,7 +277,7 @@ public final class FakeKernel implements NftPort {
                 t.sets.remove(set.name());
                 t.elements.remove(set.name());
             } else if (!t.sets.containsKey(set.name())) {
-                t.sets.put(set.name(), withHandle(set, nextHandle++));
+                t.sets.put(set.name(), set.withHandle(nextHandle++));
                 t.elements.put(set.name(), new LinkedHashMap<>());
             } else if (exclusive) {
                 throw error(EEXIST, seq, what);
@@ -387,23 +387,6 @@ public final class FakeKernel implements NftPort {
     private static boolean usesSet(Rule rule, String set) {
         return rule.exprs().stream()
                 .anyMatch(e -> e instanceof Lookup l && l.set().equals(set));
-    }
-
-    private static NftSet withHandle(NftSet s, long handle) {
-        return new NftSet(
-                s.table(),
-                s.name(),
-                s.flags(),
-                s.keyType(),
-                s.keyLen(),
-                s.dataType(),
-                s.dataLen(),
-                s.concatFieldLens(),
-                s.id(),
-                s.size(),
-                s.counter(),
-                s.userdata(),
-                handle);
     }
 
     private static FakeTable table(Map<String, FakeTable> state, String name, int seq, String what)
