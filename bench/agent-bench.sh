@@ -201,7 +201,9 @@ hf() { python3 -c "import json,sys; r=json.load(open('$work/hf.json'))['results'
 R[natctl.status]=$(hf 0); R[natctl.get]=$(hf 1); R[nftproc.hf]=$(hf 2)
 inns n nft delete table ip bench_t 2>/dev/null || true
 
-# Hand-written nft map ruleset of the same size on port 16380, haproxy on 26379, direct to 6379.
+# Hand-written nft map ruleset of the same size on port 16380, haproxy on 61379, direct to 6379.
+# haproxy's port lies above every forwarded port (the agent's 10000..10000+N, the hand map's
+# 1024..1024+N): inside those ranges the DNAT would take its connections to some other target.
 python3 - "$big" >"$work/hand.nft" <<'EOF'
 import sys
 n = int(sys.argv[1])
@@ -224,7 +226,7 @@ defaults
     timeout client 30s
     timeout server 30s
 frontend f
-    bind 198.51.100.1:26379
+    bind 198.51.100.1:61379
     default_backend b
 backend b
     server redis 10.0.1.2:6379
@@ -232,7 +234,7 @@ EOF
 ip netns exec "${ns}n" haproxy -f "$work/haproxy.cfg" -db >"$work/haproxy.log" 2>&1 &
 pids+=($!)
 sleep 1
-declare -A via=([agent]="198.51.100.1 16379" [hand]="198.51.100.1 16380" [haproxy]="198.51.100.1 26379" [direct]="10.0.1.2 6379")
+declare -A via=([agent]="198.51.100.1 16379" [hand]="198.51.100.1 16380" [haproxy]="198.51.100.1 61379" [direct]="10.0.1.2 6379")
 rb() { # host port keepalive requests -> requests/s of PING_MBULK (bounded: 90 s)
     timeout 90 ip netns exec "${ns}c" redis-benchmark -h "$1" -p "$2" -k "$3" -n "$4" -c 20 -t ping --csv 2>/dev/null \
         | awk -F'"' '/PING_MBULK/ {print $4}' || true
@@ -276,6 +278,13 @@ traffic 2 hand haproxy direct
 med() { echo "${R[$1]:-nan}" | cut -d' ' -f1; }
 spread() { echo "${R[$1]:-nan nan nan}" | awk '{print $2 "-" $3}'; }
 ratio() { awk -v a="$(med "$1")" -v b="$(med "$2")" 'BEGIN { if (a == "nan" || b == "nan" || b == 0) print "-"; else printf "%.2fx", a / b }'; }
+# a/b across the two traffic phases, each first divided by its own phase's direct-routing figure
+# ($3, $4), so that a load change between the phases does not show up as a NAT difference.
+phase_ratio() {
+    awk -v a="$(med "$1")" -v b="$(med "$2")" -v da="$(med "$3")" -v db="$(med "$4")" 'BEGIN {
+        if (a == "nan" || b == "nan" || da == "nan" || db == "nan" || b == 0 || da == 0) print "-";
+        else printf "%.2fx", (a / da) / (b / db) }'
+}
 line() { printf '| %-58s | %10s | %-19s | %s |\n' "$1" "$(med "$2")" "$(spread "$2")" "${3:-}"; }
 
 echo
@@ -310,7 +319,7 @@ line "natctl forward get (wall, hyperfine)" "natctl.get"
 line "nft add element via ip netns exec (wall, hyperfine)" "nftproc.hf"
 for k in 0 1; do
     label=$([ $k = 0 ] && echo "new connections/s (-k 0)" || echo "requests/s, persistent (-k 1)")
-    line "$label: agent N=$big, allow-list + counters [phase 1]" "rps.agent.$k.1" "$(ratio rps.agent.$k.1 rps.hand.$k.2) of hand map, $(ratio rps.agent.$k.1 rps.haproxy.$k.1) of haproxy"
+    line "$label: agent N=$big, allow-list + counters [phase 1]" "rps.agent.$k.1" "$(phase_ratio rps.agent.$k.1 rps.hand.$k.2 rps.direct.$k.1 rps.direct.$k.2) of hand map (each per its phase's direct), $(ratio rps.agent.$k.1 rps.haproxy.$k.1) of haproxy"
     line "  haproxy tcp mode [phase 1]" "rps.haproxy.$k.1"
     line "  direct routing [phase 1]" "rps.direct.$k.1" "agent $(ratio rps.agent.$k.1 rps.direct.$k.1) of direct"
     line "  hand-written nft map, N=$big [phase 2]" "rps.hand.$k.2"
