@@ -19,7 +19,7 @@ trap cleanup EXIT
 command -v hyperfine >/dev/null || { echo "hyperfine missing: apt-get install hyperfine" >&2; exit 1; }
 
 mkdir -p "$work/cli"
-cp "$target"/nat-agent-*.jar "$target"/lib/picocli-*.jar "$target"/lib/jackson-*.jar "$work/cli/"
+cp "$target"/nat-agent-*.jar "$target"/lib/jackson-*.jar "$work/cli/"
 socket=$work/run/admin.sock
 java -cp "$target/classes:$target/test-classes:$target/lib/*" dev.natagent.agent.api.FakeAgent "$socket" root \
     2>"$work/agent.log" &
@@ -28,7 +28,7 @@ for _ in $(seq 100); do [ -S "$socket" ] && break; sleep 0.1; done
 
 cli="dev.natagent.agent.cli.Natctl --socket $socket forward list"
 cd "$work"
-# Static archive: JDK 17 keeps picocli's Java 5 class files only in a static (not a dynamic) archive.
+# Static and dynamic archives side by side (picocli is compiled for 17 into nat-agent.jar).
 java -XX:DumpLoadedClassList=natctl.classlist -cp 'cli/*' $cli >/dev/null
 java -Xshare:dump -XX:SharedClassListFile=natctl.classlist -XX:SharedArchiveFile=natctl.jsa -cp 'cli/*' \
     >/dev/null 2>&1
