@@ -184,6 +184,8 @@ pids+=($!)
 mkdir -p "$work/big"
 bench_java n seed "$work/big" "$big"
 start_daemon n "$work/big" "$work/big.sock"; agent_pid=$daemon_pid; wait_socket "$work/big.sock"
+# Let its start-up work settle (JIT, first drift check and probe round), as for N=0 above.
+sleep 3
 collect ".$big" < <("$NAT_AGENT_JAVA" $NAT_AGENT_DAEMON_JVM_OPTS -cp "$bench_cp" dev.natagent.agent.bench.AgentBench api "$work/big.sock" 0 0 "$pairs")
 R[rss.big]=$(rss "$agent_pid")
 
