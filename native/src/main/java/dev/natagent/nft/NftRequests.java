@@ -2,6 +2,7 @@ package dev.natagent.nft;
 
 import dev.natagent.nl.MessageWriter;
 import dev.natagent.nl.NlFlags;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -59,6 +60,23 @@ public final class NftRequests {
         w.beginMessage(NftMsg.type(NftMsg.GETSETELEM), DUMP, seq, family, 0);
         w.string(SetElements.NFTA_SET_ELEM_LIST_SET, set);
         w.string(SetElements.NFTA_SET_ELEM_LIST_TABLE, table);
+        w.endMessage();
+    }
+
+    /**
+     * GETSETELEM of chosen elements (not a dump): the kernel answers one NEWSETELEM per key, with
+     * its data and counters, then the ACK; ENOENT if any key is missing. Only the keys are sent.
+     */
+    public static void getSetElements(
+            MessageWriter w, int seq, int family, String table, String set, List<SetElement> keys) {
+        w.beginMessage(NftMsg.type(NftMsg.GETSETELEM), GET, seq, family, 0);
+        w.string(SetElements.NFTA_SET_ELEM_LIST_SET, set);
+        w.string(SetElements.NFTA_SET_ELEM_LIST_TABLE, table);
+        int list = w.beginNest(SetElements.NFTA_SET_ELEM_LIST_ELEMENTS);
+        for (int i = 0; i < keys.size(); i++) {
+            keys.get(i).identity().encode(w, i + 1);
+        }
+        w.endNest(list);
         w.endMessage();
     }
 

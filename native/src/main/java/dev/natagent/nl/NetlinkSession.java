@@ -159,6 +159,20 @@ public final class NetlinkSession implements Closeable {
      * @throws NetlinkException the kernel refused the request
      */
     public NlMessage get(ByteBuffer request, String description) throws IOException {
+        List<NlMessage> replies = getAll(request, description);
+        if (replies.size() != 1) {
+            throw new IOException(description + ": expected one reply before the ACK, got " + replies.size());
+        }
+        return replies.get(0);
+    }
+
+    /**
+     * Like {@link #get} for requests the kernel answers with several messages before its ACK (a
+     * GETSETELEM naming several keys gets one NEWSETELEM per key); returns them all, as copies.
+     *
+     * @throws NetlinkException the kernel refused the request (replies before the error are dropped)
+     */
+    public List<NlMessage> getAll(ByteBuffer request, String description) throws IOException {
         int seq = stamp(request, NlFlags.REQUEST | NlFlags.ACK);
         transport.send(request.duplicate());
         List<NlMessage> replies = new ArrayList<>();
@@ -176,10 +190,7 @@ public final class NetlinkSession implements Closeable {
                 if (!answer.isAck()) {
                     throw NetlinkException.of(answer, description);
                 }
-                if (replies.size() != 1) {
-                    throw new IOException(description + ": expected one reply before the ACK, got " + replies.size());
-                }
-                return replies.get(0);
+                return replies;
             }
         }
     }

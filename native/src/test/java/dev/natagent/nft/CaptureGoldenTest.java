@@ -146,12 +146,16 @@ class CaptureGoldenTest {
                 NftRequests.dumpRules(
                         w, seq, family, a.string(Rule.NFTA_RULE_TABLE, "table"), a.stringOpt(Rule.NFTA_RULE_CHAIN));
             }
-            case NftMsg.GETSETELEM -> NftRequests.dumpSetElements(
-                    w,
-                    seq,
-                    family,
-                    a.string(SetElements.NFTA_SET_ELEM_LIST_TABLE, "table"),
-                    a.string(SetElements.NFTA_SET_ELEM_LIST_SET, "set"));
+            case NftMsg.GETSETELEM -> {
+                String table = a.string(SetElements.NFTA_SET_ELEM_LIST_TABLE, "table");
+                String set = a.string(SetElements.NFTA_SET_ELEM_LIST_SET, "set");
+                if (dump) {
+                    NftRequests.dumpSetElements(w, seq, family, table, set);
+                } else {
+                    NftRequests.getSetElements(
+                            w, seq, family, table, set, SetElements.decode(a).elements());
+                }
+            }
             case NftMsg.GETOBJ -> {
                 if (!a.has(CounterObject.NFTA_OBJ_TABLE)) {
                     return Optional.empty();

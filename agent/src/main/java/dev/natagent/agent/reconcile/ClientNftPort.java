@@ -75,6 +75,11 @@ public final class ClientNftPort implements NftPort {
     }
 
     @Override
+    public List<SetElement> getElements(String table, String set, List<SetElement> keys) throws IOException {
+        return client.getElements(table, set, keys);
+    }
+
+    @Override
     public void commit(Batch batch) throws IOException {
         client.commit(batch);
     }

@@ -19,6 +19,9 @@ public interface NftPort {
     /** The elements of one set or map (with per-element counters); {@code NetlinkException} ENOENT if missing. */
     List<SetElement> listElements(String table, String set) throws IOException;
 
+    /** The elements with the given keys (with counters); {@code NetlinkException} ENOENT if one is missing. */
+    List<SetElement> getElements(String table, String set, List<SetElement> keys) throws IOException;
+
     /**
      * Commits {@code batch} atomically: all of it or, on any error, none of it.
      *

@@ -139,7 +139,15 @@ public final class Views {
     }
 
     public ForwardView forward(Forward forward) {
-        return forward(forward, kernelCounters());
+        Counter counter;
+        try {
+            counter = reconciler.forwardCounter(forward);
+        } catch (IOException e) {
+            // As for the list: the view still answers, with zero counters.
+            LOG.fine("reading the counters of forward " + forward.name() + " failed: " + e.getMessage());
+            counter = Counter.zero();
+        }
+        return forward(forward, Map.of(forward.name(), counter));
     }
 
     /**

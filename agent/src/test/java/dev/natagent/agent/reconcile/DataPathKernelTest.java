@@ -83,6 +83,10 @@ class DataPathKernelTest {
         assertEquals("10.0.1.232:6379 saw 10.0.1.1", connect("198.51.100.27", "203.0.113.73", 6381));
         Counter redis = reconciler.forwardCounters().get("redis");
         assertTrue(redis.packets() >= 3 && redis.bytes() > 0, "per-forward counters: " + redis);
+        assertEquals(
+                redis,
+                reconciler.forwardCounter(ElastiCacheGuide.aws().forwards().get("redis")),
+                "one forward's own elements read alone agree with the whole map's dump");
         assertEquals(0, reconciler.forwardCounters().get("memcached").packets());
     }
 

@@ -25,6 +25,7 @@ import dev.natagent.nl.OutcomeUnknownException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +55,8 @@ public final class FakeKernel implements NftPort {
     private int listings;
     private int elementListings;
     private final List<Fault> injectedFaults = new ArrayList<>();
+    /** Per set, packets and bytes counted by an element's key (what traffic would have added). */
+    private final Map<String, Map<Bytes, Counter>> traffic = new HashMap<>();
 
     /** An injected failure of one commit: refused with an errno, applied but unanswered, or lost. */
     private record Fault(Kind kind, int errno) {
@@ -157,14 +160,44 @@ public final class FakeKernel implements NftPort {
         return listedElements(t, set);
     }
 
+    @Override
+    public synchronized List<SetElement> getElements(String table, String set, List<SetElement> keys)
+            throws IOException {
+        FakeTable t = tables.get(table);
+        if (t == null || !t.sets.containsKey(set)) {
+            throw error(ENOENT, 0, "get elements of " + set);
+        }
+        List<SetElement> found = new ArrayList<>();
+        for (SetElement key : keys) {
+            SetElement element = t.elements.get(set).get(new ElementKey(key.key(), key.keyEnd(), key.flags()));
+            if (element == null) {
+                throw error(ENOENT, 0, "get elements of " + set);
+            }
+            found.add(listed(t, set, element));
+        }
+        return found;
+    }
+
+    /** Traffic matched the element {@code key} of {@code set}: its counter grows by these. */
+    public synchronized void count(String set, Bytes key, long packets, long bytes) {
+        traffic.computeIfAbsent(set, s -> new HashMap<>())
+                .merge(
+                        key,
+                        new Counter(bytes, packets),
+                        (a, b) -> new Counter(a.bytes() + b.bytes(), a.packets() + b.packets()));
+    }
+
     /** Elements as a dump shows them: with counter values on counted sets. */
-    private static List<SetElement> listedElements(FakeTable t, String set) {
-        boolean counted = t.sets.get(set).counter();
-        return t.elements.get(set).values().stream()
-                .map(e -> counted
-                        ? new SetElement(e.key(), e.keyEnd(), e.data(), e.flags(), Optional.of(Counter.zero()))
-                        : e)
-                .toList();
+    private List<SetElement> listedElements(FakeTable t, String set) {
+        return t.elements.get(set).values().stream().map(e -> listed(t, set, e)).toList();
+    }
+
+    private SetElement listed(FakeTable t, String set, SetElement e) {
+        if (!t.sets.get(set).counter()) {
+            return e;
+        }
+        Counter counted = traffic.getOrDefault(set, Map.of()).getOrDefault(e.key(), Counter.zero());
+        return new SetElement(e.key(), e.keyEnd(), e.data(), e.flags(), Optional.of(counted));
     }
 
     /** nat as the kernel lists it: ADDR_MAX/PROTO_MAX copied from the minimum, flags filled in. */

@@ -82,6 +82,12 @@ public final class AckBench {
                 }
 
                 @Override
+                public List<SetElement> getElements(String table, String set, List<SetElement> keys)
+                        throws IOException {
+                    return kernel.getElements(table, set, keys);
+                }
+
+                @Override
                 public void commit(Batch batch) throws IOException {
                     long start = System.nanoTime();
                     try {

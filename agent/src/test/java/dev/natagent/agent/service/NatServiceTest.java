@@ -24,6 +24,7 @@ import dev.natagent.agent.model.Target;
 import dev.natagent.agent.model.ValidationException;
 import dev.natagent.agent.reconcile.Desired;
 import dev.natagent.agent.reconcile.FakeKernel;
+import dev.natagent.agent.reconcile.KernelLayout;
 import dev.natagent.agent.reconcile.Reconciler;
 import dev.natagent.agent.store.StateCorruptException;
 import dev.natagent.agent.store.StateStore;
@@ -114,6 +115,24 @@ class NatServiceTest {
         assertEquals("6379-6381", removed.forward().listen());
         assertFalse(agent.kernelDump().contains("6380"), agent.kernelDump());
         assertAcknowledgedEverywhere(NatState.empty().withForward(memcached()));
+    }
+
+    @Test
+    void oneForwardsCountersAreReadFromItsOwnElementsOnly() throws Exception {
+        agent.service.addForward(redis(), false);
+        agent.service.addForward(memcached(), false);
+        for (int port = 6379; port <= 6381; port++) {
+            agent.kernel.count(KernelLayout.SET_FORWARDS, KernelLayout.protoPort(Protocol.TCP, port), port - 6378, 100);
+        }
+        int dumps = agent.kernel.elementListings();
+
+        ForwardView redis = agent.views.forward(redis());
+        ForwardView memcached = agent.views.forward(memcached());
+
+        assertEquals(1 + 2 + 3, redis.packets(), "summed over the forward's listen ports");
+        assertEquals(300, redis.bytes());
+        assertEquals(0, memcached.packets());
+        assertEquals(dumps, agent.kernel.elementListings(), "no dump of the whole forwards map");
     }
 
     @Test

@@ -156,6 +156,11 @@ class SysctlReportingTest {
         }
 
         @Override
+        public List<SetElement> getElements(String table, String set, List<SetElement> keys) throws IOException {
+            throw new IOException("no kernel in this test");
+        }
+
+        @Override
         public void commit(Batch batch) throws IOException {
             throw new IOException("no kernel in this test");
         }

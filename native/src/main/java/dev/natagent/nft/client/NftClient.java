@@ -38,6 +38,7 @@ import java.util.Optional;
  */
 public final class NftClient implements Closeable {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    private static final int KEYS_PER_GET = 256;
 
     private final NetlinkSession session;
     private final int family;
@@ -124,6 +125,26 @@ public final class NftClient implements Closeable {
                 (w, seq) -> NftRequests.dumpSetElements(w, seq, family, table, set),
                 SetElements.class)) {
             elements.addAll(part.elements());
+        }
+        return elements;
+    }
+
+    /**
+     * The elements of a set or map with the given keys, as the kernel holds them (data and
+     * counters): O(keys), where {@link #listElements} reads the whole set.
+     *
+     * @throws NetlinkException ENOENT when a key (or the set) is missing
+     */
+    public List<SetElement> getElements(String table, String set, List<SetElement> keys) throws IOException {
+        List<SetElement> elements = new ArrayList<>(keys.size());
+        // Each key's answer is its own message; in slices, so the answers fit the receive buffer.
+        for (int from = 0; from < keys.size(); from += KEYS_PER_GET) {
+            List<SetElement> slice = keys.subList(from, Math.min(keys.size(), from + KEYS_PER_GET));
+            ByteBuffer request =
+                    encodeRequest((w, seq) -> NftRequests.getSetElements(w, seq, family, table, set, slice), 0);
+            for (NlMessage message : session.getAll(request, "get elements of " + table + " " + set)) {
+                elements.addAll(body(message, SetElements.class).elements());
+            }
         }
         return elements;
     }

@@ -146,6 +146,33 @@ class NftClientKernelTest {
     }
 
     @Test
+    void chosenElementsAreReadWithoutReadingTheWholeMap() throws Exception {
+        List<SetElement> elements = new ArrayList<>();
+        for (int port = 10_000; port < 60_000; port++) {
+            elements.add(forward(port, "10.0." + (port >> 8 & 0xff) + "." + (port & 0xff), 6379));
+        }
+        client.commit(Batch.ipv4().add(Table.of(T)).add(forwardsMap()).add(SetElements.of(T, "forwards", elements)));
+        // More keys than one request carries, out of order: every answer is the committed element.
+        List<SetElement> wanted = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            wanted.add(elements.get((i * 7919) % elements.size()));
+        }
+        List<SetElement> keys =
+                wanted.stream().map(e -> SetElement.key(e.key())).toList();
+
+        List<SetElement> got = client.getElements(T, "forwards", keys);
+
+        assertEquals(wanted, got);
+        NetlinkException missing = assertThrows(
+                NetlinkException.class,
+                () -> client.getElements(
+                        T,
+                        "forwards",
+                        List.of(SetElement.key(forward(9_999, "10.0.0.1", 1).key()))));
+        assertTrue(missing.isNotFound());
+    }
+
+    @Test
     void errorsAreTypedAndNameTheCommand() throws Exception {
         client.commit(ruleset());
 
