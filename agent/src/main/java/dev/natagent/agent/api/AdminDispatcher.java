@@ -32,7 +32,7 @@ public final class AdminDispatcher implements RequestHandler {
     }
 
     @Override
-    public JsonNode handle(Request request, Peer peer) {
+    public Object handle(Request request, Peer peer) {
         try {
             return dispatch(request);
         } catch (ValidationException e) {
@@ -40,32 +40,32 @@ public final class AdminDispatcher implements RequestHandler {
         }
     }
 
-    private JsonNode dispatch(Request request) {
+    private Object dispatch(Request request) {
         return switch (request.op()) {
-            case STATUS -> tree(noArgs(request, operations::status));
+            case STATUS -> noArgs(request, operations::status);
             case FORWARD_ADD -> {
                 Args args = Args.of(request, "forward", "force");
                 Forward forward = args.requiredModel("forward", Forward.class);
-                yield tree(operations.addForward(forward, args.optionalBoolean("force")));
+                yield operations.addForward(forward, args.optionalBoolean("force"));
             }
-            case FORWARD_REMOVE -> tree(operations.removeForward(name(request)));
+            case FORWARD_REMOVE -> operations.removeForward(name(request));
             case FORWARD_LIST -> listOf("forwards", noArgs(request, operations::listForwards));
-            case FORWARD_GET -> tree(operations.getForward(name(request)));
-            case OUTBOUND_ADD -> tree(
-                    operations.addOutbound(Args.of(request, "outbound").requiredModel("outbound", Outbound.class)));
-            case OUTBOUND_REMOVE -> tree(operations.removeOutbound(name(request)));
+            case FORWARD_GET -> operations.getForward(name(request));
+            case OUTBOUND_ADD -> operations.addOutbound(
+                    Args.of(request, "outbound").requiredModel("outbound", Outbound.class));
+            case OUTBOUND_REMOVE -> operations.removeOutbound(name(request));
             case OUTBOUND_LIST -> listOf("outbounds", noArgs(request, operations::listOutbounds));
             case APPLY -> {
                 Args args = Args.of(request, "state", "dry_run");
                 NatState state = args.requiredModel("state", NatState.class);
-                yield tree(operations.apply(state, args.optionalBoolean("dry_run")));
+                yield operations.apply(state, args.optionalBoolean("dry_run"));
             }
             case EXPORT -> document(
                     operations.export(format(request, ExportFormat::fromWireName, "json, nft, iptables")));
             case METRICS -> document(
                     operations.metrics(format(request, MetricsFormat::fromWireName, "json, prometheus")));
             case DOCTOR -> listOf("findings", noArgs(request, operations::doctor));
-            case RELOAD -> tree(noArgs(request, operations::reload));
+            case RELOAD -> noArgs(request, operations::reload);
         };
     }
 
@@ -87,17 +87,8 @@ public final class AdminDispatcher implements RequestHandler {
                         "args.format"));
     }
 
-    private JsonNode tree(Object value) {
-        if (value instanceof JsonNode node) {
-            return node;
-        }
-        return mapper.valueToTree(value);
-    }
-
-    private JsonNode listOf(String key, Object list) {
-        ObjectNode result = mapper.createObjectNode();
-        result.set(key, mapper.valueToTree(list));
-        return result;
+    private static Map<String, Object> listOf(String key, Object list) {
+        return Map.of(key, list);
     }
 
     /** JSON documents are embedded as objects so clients need not parse a string inside JSON. */

@@ -1,7 +1,6 @@
 package dev.natagent.agent.api;
 
 import com.codahale.metrics.Timer;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.natagent.agent.metrics.AgentMetrics;
 import dev.natagent.agent.model.ModelJson;
@@ -487,7 +486,7 @@ public final class AdminServer implements AutoCloseable {
         Timer.Context timer = metrics.apiRequest(request.op().wireName()).time();
         String outcome = "ok";
         try {
-            JsonNode result = handler.handle(request, peer);
+            Object result = handler.handle(request, peer);
             return encoder.success(request.id(), result);
         } catch (AdminException e) {
             outcome = e.code().name();

@@ -1,7 +1,5 @@
 package dev.natagent.agent.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 /**
  * Executes one authorised request. The server guarantees that mutating requests reach it one at
  * a time (never two concurrently), while read-only ones may run in parallel with them.
@@ -9,8 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 @FunctionalInterface
 public interface RequestHandler {
     /**
-     * @return the result object of a successful request
+     * @return the result of a successful request: a value Jackson writes as a JSON object (a model
+     *     record, a map, a JsonNode); written straight into the response, never copied into a tree
      * @throws AdminException when the request is refused or fails; anything else is an INTERNAL error
      */
-    JsonNode handle(Request request, Peer peer);
+    Object handle(Request request, Peer peer);
 }

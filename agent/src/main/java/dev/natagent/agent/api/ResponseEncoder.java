@@ -1,9 +1,10 @@
 package dev.natagent.agent.api;
 
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
 
 /** Builds response lines: {@code {"v":1,"id":..,"ok":true,"result":..}} or the error form. */
 public final class ResponseEncoder {
@@ -13,11 +14,13 @@ public final class ResponseEncoder {
         this.mapper = mapper;
     }
 
-    public byte[] success(String id, JsonNode result) {
-        ObjectNode response = envelope(id, true);
-        response.set("result", result == null ? mapper.createObjectNode() : result);
-        return toLine(response);
+    /** The success line; {@code result} is written as it is (a 50k-forward diff is not first copied into a tree). */
+    public byte[] success(String id, Object result) {
+        return toLine(new Success(AdminProtocol.VERSION, id, true, result == null ? Map.of() : result));
     }
+
+    @JsonPropertyOrder({"v", "id", "ok", "result"})
+    private record Success(int v, String id, boolean ok, Object result) {}
 
     public byte[] failure(String id, AdminException error) {
         ObjectNode response = envelope(id, false);
@@ -41,7 +44,7 @@ public final class ResponseEncoder {
         return response;
     }
 
-    private byte[] toLine(ObjectNode response) {
+    private byte[] toLine(Object response) {
         try {
             // Jackson escapes control characters, so the only raw newline is the terminator.
             byte[] json = mapper.writeValueAsBytes(response);

@@ -18,8 +18,10 @@ class AdminDispatcherTest {
     private final AdminDispatcher dispatcher = new AdminDispatcher(operations);
 
     private JsonNode call(Op op, String args) throws IOException {
-        return dispatcher.handle(
+        // As the client sees it: the result written as JSON and read back.
+        Object result = dispatcher.handle(
                 new Request("t", op, (ObjectNode) ModelJson.mapper().readTree(args)), new Peer(0, 0, 1));
+        return ModelJson.mapper().readTree(ModelJson.mapper().writeValueAsBytes(result));
     }
 
     private AdminException refused(Op op, String args) {

@@ -3,7 +3,6 @@ package dev.natagent.agent.api;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.model.ModelJson;
 import dev.natagent.testing.Fuzz;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +44,7 @@ class RequestDecoderFuzzTest {
         try {
             Request request = decoder.decode(line, 0, line.length);
             try {
-                JsonNode result = dispatcher.handle(request, new Peer(0, 0, 1));
+                Object result = dispatcher.handle(request, new Peer(0, 0, 1));
                 response = encoder.success(request.id(), result);
             } catch (AdminException e) {
                 response = encoder.failure(request.id(), e);
