@@ -13,6 +13,9 @@ final class Connection {
     final UnixSocketChannel channel;
     final SelectionKey key;
     final Peer peer;
+    /** Kept across requests (the chunked-apply upload); closed with the connection. */
+    final ClientSession session;
+
     final LineBuffer input = new LineBuffer();
     /** Response being written, or null. */
     ByteBuffer output;
@@ -31,6 +34,7 @@ final class Connection {
         this.channel = channel;
         this.key = key;
         this.peer = peer;
+        this.session = new ClientSession(peer);
         this.idleDeadline = idleDeadline;
     }
 

@@ -19,7 +19,8 @@ class AdminDispatcherTest {
 
     private JsonNode call(Op op, String args) throws IOException {
         return dispatcher.handle(
-                new Request("t", op, (ObjectNode) ModelJson.mapper().readTree(args)), new Peer(0, 0, 1));
+                new Request("t", op, (ObjectNode) ModelJson.mapper().readTree(args)),
+                new ClientSession(new Peer(0, 0, 1)));
     }
 
     private AdminException refused(Op op, String args) {
