@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.NatState;
+import dev.natagent.agent.testing.StateDocuments;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -21,20 +22,8 @@ class ChunkedApplyTest {
     private final AdminDispatcher dispatcher = new AdminDispatcher(operations, uploads);
     private final ClientSession session = new ClientSession(new Peer(0, 0, 1));
 
-    /** A state document of {@code count} forwards, as text. */
-    static String document(int count) {
-        StringBuilder json = new StringBuilder("{\"schema_version\":1,\"forwards\":[");
-        for (int i = 0; i < count; i++) {
-            json.append(i == 0 ? "" : ",")
-                    .append("{\"name\":\"f")
-                    .append(i)
-                    .append("\",\"listen\":\"")
-                    .append(10_000 + i)
-                    .append("\",\"to\":[\"10.0.1.")
-                    .append(1 + i % 200)
-                    .append(":6379\"],\"allow\":[\"198.51.100.0/24\"]}");
-        }
-        return json.append("]}").toString();
+    private static String document(int count) {
+        return StateDocuments.forwards(count);
     }
 
     private JsonNode call(ClientSession on, Op op, ObjectNode args) {

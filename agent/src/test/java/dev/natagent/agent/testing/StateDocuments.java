@@ -1,0 +1,27 @@
+package dev.natagent.agent.testing;
+
+/** State documents (the JSON that apply takes) of any size, for the chunked-apply tests. */
+public final class StateDocuments {
+    private StateDocuments() {}
+
+    /**
+     * {@code count} forwards f0, f1, ... on tcp ports 10000 + i, each to one literal target in
+     * 10.0.1.0/24 and with an allow-list: ~85 characters a forward, so 50,000 make ~4.3 MB.
+     */
+    public static String forwards(int count) {
+        StringBuilder json = new StringBuilder(90 * count + 40).append("{\"schema_version\":1,\"forwards\":[");
+        for (int i = 0; i < count; i++) {
+            json.append(i == 0 ? "" : ",")
+                    .append("{\"name\":\"f")
+                    .append(i)
+                    .append("\",\"listen\":\"")
+                    .append(10_000 + i)
+                    .append("\",\"to\":[\"10.0.1.")
+                    .append(1 + i % 200)
+                    .append(':')
+                    .append(1_000 + i / 200)
+                    .append("\"],\"allow\":[\"198.51.100.0/24\"]}");
+        }
+        return json.append("]}").toString();
+    }
+}
