@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A document over the line limit through the real socket: per connection, atomic at commit. */
 class ChunkedApplyServerTest {
-    /** 20,000 forwards: about 1.7 MB, over the request line limit. */
-    private static final String DOCUMENT = StateDocuments.forwards(20_000);
+    /** 30,000 forwards: about 1.8 MB, over the request line limit. */
+    private static final String DOCUMENT = StateDocuments.forwards(30_000);
 
     private static final int CHUNK = 300_000;
 
@@ -42,7 +42,7 @@ class ChunkedApplyServerTest {
                 metrics);
     }
 
-    /** Buffered: the commit's answer (the diff of 20,000 forwards) is ~2 MB, too much to read byte by byte. */
+    /** Buffered: the commit's answer (the diff of 30,000 forwards) is ~2 MB, too much to read byte by byte. */
     private static JsonNode call(SocketChannel channel, String op, ObjectNode args) throws IOException {
         ObjectNode request =
                 ModelJson.mapper().createObjectNode().put("v", 1).put("id", op).put("op", op);
@@ -121,8 +121,8 @@ class ChunkedApplyServerTest {
             ok(committed);
             assertTrue(committed.at("/result/applied").booleanValue());
             assertEquals(1, committed.at("/result/generation").longValue());
-            assertEquals(20_000, committed.at("/result/diff/forwards/added").size());
-            assertEquals(20_000, operations.state().forwards().size());
+            assertEquals(30_000, committed.at("/result/diff/forwards/added").size());
+            assertEquals(30_000, operations.state().forwards().size());
             assertEquals(0, uploads.heldChars());
         }
     }
