@@ -7,7 +7,8 @@ import jnr.unixsocket.UnixSocketChannel;
 /**
  * State of one client connection, touched only by the selector thread except {@link #permitted}, which a
  * worker computes once. One request is in flight at a time, so a connection holds at most one
- * response and about one request line of memory.
+ * response and about one request line of memory, plus a chunked-apply upload if it opened one
+ * (bounded by {@link Uploads}, dropped when the connection closes).
  */
 final class Connection {
     final UnixSocketChannel channel;
