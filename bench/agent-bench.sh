@@ -5,15 +5,18 @@
 #   bench/agent-bench.sh [--quick]        (root; after `mvn -B -ntp package -DskipTests`)
 #
 # Everything happens in network namespaces this script creates (nab<pid>a/c/n/s) and removes on
-# exit, also on failure; processes it starts are killed by PID. Bounded: ~6-9 minutes in full,
+# exit, also on failure; processes it starts are killed by PID. Bounded: ~7-10 minutes in full,
 # ~2 minutes with --quick (fewer runs, smaller N, shorter traffic runs).
 #
 # Figures:
 #   cold apply      the calls the `apply` operation makes, timed in the process (validate, diff,
 #                   element batch into the kernel, journal record with fsync), with the daemon's
-#                   JVM flags; and for N <= 10,000 the same through a running daemon's socket from a
-#                   warm client (request JSON both ways included, natctl's JVM start excluded).
-#                   A 50,000-forward state document is ~3 MB, over the API's 1 MiB line limit.
+#                   JVM flags; for N <= 10,000 the same through a running daemon's socket from a
+#                   warm client (request JSON both ways included, natctl's JVM start excluded); and
+#                   for every N through `natctl apply FILE` (issue 7's definition): its wall time
+#                   minus natctl's own start, taken as the median wall time of `natctl status`
+#                   measured in the same run. Documents over 512 KiB (10k: ~0.6 MB, 50k: ~3 MB)
+#                   go in chunks (apply.begin/chunk/commit on one connection, atomic at commit).
 #   add/remove      one forward (2 elements) at N: kernel change alone, kernel + journal in the
 #                   process, and acknowledged through the socket.
 #   connections/s   redis-benchmark PING, keep-alive off (-k 0) and on (-k 1), client -> NAT -> redis;
@@ -153,6 +156,24 @@ if [ "${sizes[1]}" = 10000 ]; then
     collect ".10000" < <("$NAT_AGENT_JAVA" $NAT_AGENT_DAEMON_JVM_OPTS -cp "$bench_cp" dev.natagent.agent.bench.AgentBench api "$work/idle.sock" 10000 "$runs" 0)
     collect ".1000" < <("$NAT_AGENT_JAVA" $NAT_AGENT_DAEMON_JVM_OPTS -cp "$bench_cp" dev.natagent.agent.bench.AgentBench api "$work/idle.sock" 1000 "$runs" 0)
 fi
+# natctl apply of each N into the emptied idle daemon; natctl status gives natctl's own start.
+natctl="$root/packaging/bin/natctl"
+if [ ! -s "$NAT_AGENT_LIB/natctl.jsa" ]; then
+    NATCTL_CDS_DUMP="$NAT_AGENT_LIB/natctl.jsa" "$natctl" --socket "$work/idle.sock" status >/dev/null 2>&1 || true
+fi
+natctl_apply() { "$natctl" --socket "$work/idle.sock" apply "$1" >/dev/null || nat_agent_fail "natctl apply $1 failed"; }
+echo '{"forwards":[]}' >"$work/empty.json"
+R[natctl.start]=$(times_ms $((runs * 2)) "$natctl" --socket "$work/idle.sock" status | stats)
+natctl_start=$(echo "${R[natctl.start]}" | cut -d' ' -f1)
+for size in "${sizes[@]}"; do
+    echo "natctl apply N=$size ..." >&2
+    bench_java a export "$size" json "$work/state-$size.json"
+    R[natctl.cold.$size]=$(for _ in $(seq "$runs"); do
+        natctl_apply "$work/empty.json"
+        times_ms 1 natctl_apply "$work/state-$size.json"; done \
+        | awk -v start="$natctl_start" '{printf "%.3f\n", $1 - start}' | stats)
+done
+natctl_apply "$work/empty.json"
 stop_daemon "$idle_pid"; inns a nft flush ruleset
 starts=()
 for _ in $(seq "$runs"); do
@@ -190,10 +211,6 @@ collect ".$big" < <("$NAT_AGENT_JAVA" $NAT_AGENT_DAEMON_JVM_OPTS -cp "$bench_cp"
 R[rss.big]=$(rss "$agent_pid")
 
 # natctl wall time, against `nft add element` (both through ip netns exec's fork+exec)
-natctl="$root/packaging/bin/natctl"
-if [ ! -s "$NAT_AGENT_LIB/natctl.jsa" ]; then
-    NATCTL_CDS_DUMP="$NAT_AGENT_LIB/natctl.jsa" "$natctl" --socket "$work/big.sock" status >/dev/null 2>&1 || true
-fi
 inns n nft 'add table ip bench_t; add set ip bench_t m { type inet_service; }'
 hyperfine -N --style none --warmup 2 --runs $((runs * 4)) --export-json "$work/hf.json" \
     "$natctl --socket $work/big.sock status" \
@@ -298,6 +315,7 @@ for size in "${sizes[@]}"; do
     line "cold apply N=$size: agent, in process (apply's calls)" "inproc.cold.$size" "$(ratio inproc.cold.$size nft.cold.$size) of nft -f, $(ratio inproc.cold.$size iptlegacy.cold.$size) of legacy-restore"
     line "  of which element batch into the kernel" "inproc.cold.kernel.$size"
     [ -n "${R[api.cold.$size]:-}" ] && line "  agent through the socket (warm client)" "api.cold.$size" "$(ratio api.cold.$size nft.cold.$size) of nft -f"
+    line "  agent through natctl apply (wall minus natctl status)" "natctl.cold.$size" "$(ratio natctl.cold.$size nft.cold.$size) of nft -f, $(ratio natctl.cold.$size iptlegacy.cold.$size) of legacy-restore"
     line "  nft -f (agent's own nft export)" "nft.cold.$size"
     line "  iptables-nft-restore (agent's iptables export)" "iptnft.cold.$size"
     line "  iptables-legacy-restore" "iptlegacy.cold.$size"
@@ -317,6 +335,7 @@ line "forward.add acknowledged through the socket, N=$big" "api.add.$big" "$(rat
 line "forward.remove acknowledged through the socket, N=$big" "api.remove.$big" "$(ratio api.remove.$big nftproc.remove.$big) of nft delete element"
 line "iptables-nft -D of one DNAT rule at N=$big" "iptnft.remove.$big"
 line "natctl status (wall, hyperfine)" "natctl.status" "$(ratio natctl.status nftproc.hf) of nft add element"
+line "natctl status (wall, before the natctl apply runs; subtracted)" "natctl.start"
 line "natctl forward get (wall, hyperfine)" "natctl.get"
 line "nft add element via ip netns exec (wall, hyperfine)" "nftproc.hf"
 for k in 0 1; do

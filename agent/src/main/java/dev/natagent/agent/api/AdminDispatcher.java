@@ -25,22 +25,28 @@ public final class AdminDispatcher implements RequestHandler {
             dev.natagent.agent.model.ErrorCode.NOT_FOUND, ErrorCode.NOT_FOUND);
 
     private final AdminOperations operations;
+    private final Uploads uploads;
     private final ObjectMapper mapper = ModelJson.mapper();
 
     public AdminDispatcher(AdminOperations operations) {
+        this(operations, new Uploads());
+    }
+
+    AdminDispatcher(AdminOperations operations, Uploads uploads) {
         this.operations = operations;
+        this.uploads = uploads;
     }
 
     @Override
-    public Object handle(Request request, Peer peer) {
+    public Object handle(Request request, ClientSession session) {
         try {
-            return dispatch(request);
+            return dispatch(request, session);
         } catch (ValidationException e) {
             throw toAdminException(e);
         }
     }
 
-    private Object dispatch(Request request) {
+    private Object dispatch(Request request, ClientSession session) {
         return switch (request.op()) {
             case STATUS -> noArgs(request, operations::status);
             case FORWARD_ADD -> {
@@ -60,6 +66,30 @@ public final class AdminDispatcher implements RequestHandler {
                 NatState state = args.requiredModel("state", NatState.class);
                 yield operations.apply(state, args.optionalBoolean("dry_run"));
             }
+            case APPLY_BEGIN -> {
+                Upload upload =
+                        uploads.begin(session, Args.of(request, "dry_run").optionalBoolean("dry_run"));
+                ObjectNode result = uploadResult(upload);
+                result.put("max_chars", uploads.maxUploadChars());
+                yield result;
+            }
+            case APPLY_CHUNK -> {
+                Args args = Args.of(request, "upload", "seq", "data");
+                Upload upload = uploads.append(
+                        session, args.requiredString("upload"), args.requiredCount("seq"), args.requiredString("data"));
+                ObjectNode result = uploadResult(upload);
+                result.put("chars", upload.chars());
+                yield result;
+            }
+            case APPLY_COMMIT -> {
+                Upload upload = uploads.take(session, uploadId(request));
+                yield operations.apply(upload.state(), upload.dryRun());
+            }
+            case APPLY_ABORT -> {
+                String id = uploadId(request);
+                uploads.abort(session, id);
+                yield mapper.createObjectNode().put("upload", id);
+            }
             case EXPORT -> document(
                     operations.export(format(request, ExportFormat::fromWireName, "json, nft, iptables")));
             case METRICS -> document(
@@ -72,6 +102,14 @@ public final class AdminDispatcher implements RequestHandler {
     private static <T> T noArgs(Request request, Supplier<T> call) {
         Args.of(request);
         return call.get();
+    }
+
+    private static String uploadId(Request request) {
+        return Args.of(request, "upload").requiredString("upload");
+    }
+
+    private ObjectNode uploadResult(Upload upload) {
+        return mapper.createObjectNode().put("upload", upload.id());
     }
 
     private static String name(Request request) {

@@ -402,6 +402,7 @@ public final class AdminServer implements AutoCloseable {
         }
         connection.key.cancel();
         closeQuietly(connection.channel);
+        connection.session.close();
     }
 
     private static void closeQuietly(UnixSocketChannel channel) {
@@ -465,11 +466,11 @@ public final class AdminServer implements AutoCloseable {
             return;
         }
         if (!request.mutating()) {
-            complete(connection, execute(connection.peer, request), false);
+            complete(connection, execute(connection.session, request), false);
             return;
         }
         try {
-            writer.execute(() -> complete(connection, execute(connection.peer, request), false));
+            writer.execute(() -> complete(connection, execute(connection.session, request), false));
         } catch (RejectedExecutionException e) {
             complete(connection, encoder.failure(request.id(), busy()), false);
         }
@@ -482,11 +483,12 @@ public final class AdminServer implements AutoCloseable {
                         + policy.adminGroup() + "'");
     }
 
-    private byte[] execute(Peer peer, Request request) {
+    private byte[] execute(ClientSession session, Request request) {
+        Peer peer = session.peer();
         Timer.Context timer = metrics.apiRequest(request.op().wireName()).time();
         String outcome = "ok";
         try {
-            Object result = handler.handle(request, peer);
+            Object result = handler.handle(request, session);
             return encoder.success(request.id(), result);
         } catch (AdminException e) {
             outcome = e.code().name();

@@ -46,6 +46,18 @@ final class Args {
         return value == null || value.isNull() ? fallback : requiredString(name);
     }
 
+    /** A non-negative integer, e.g. a sequence number. */
+    long requiredCount(String name) {
+        JsonNode value = args.get(name);
+        if (value == null || value.isNull()) {
+            throw badRequest("args." + name, "missing argument '" + name + "'");
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < 0) {
+            throw badRequest("args." + name, "argument '" + name + "' must be a non-negative integer");
+        }
+        return value.longValue();
+    }
+
     boolean optionalBoolean(String name) {
         JsonNode value = args.get(name);
         if (value == null || value.isNull()) {

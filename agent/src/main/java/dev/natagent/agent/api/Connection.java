@@ -7,12 +7,16 @@ import jnr.unixsocket.UnixSocketChannel;
 /**
  * State of one client connection, touched only by the selector thread except {@link #permitted}, which a
  * worker computes once. One request is in flight at a time, so a connection holds at most one
- * response and about one request line of memory.
+ * response and about one request line of memory, plus a chunked-apply upload if it opened one
+ * (bounded by {@link Uploads}, dropped when the connection closes).
  */
 final class Connection {
     final UnixSocketChannel channel;
     final SelectionKey key;
     final Peer peer;
+    /** Kept across requests (the chunked-apply upload); closed with the connection. */
+    final ClientSession session;
+
     final LineBuffer input = new LineBuffer();
     /** Response being written, or null. */
     ByteBuffer output;
@@ -31,6 +35,7 @@ final class Connection {
         this.channel = channel;
         this.key = key;
         this.peer = peer;
+        this.session = new ClientSession(peer);
         this.idleDeadline = idleDeadline;
     }
 

@@ -24,9 +24,17 @@ public enum ErrorCode {
     UNKNOWN_OP,
     /** The request line exceeds the size limit; the connection is closed. */
     REQUEST_TOO_LARGE,
+    /** No open upload of this id on this connection (never begun, already committed or aborted, or discarded). */
+    UPLOAD_NOT_FOUND,
+    /** apply.begin while this connection already has an open upload: commit or abort it first. */
+    UPLOAD_IN_PROGRESS,
+    /** The chunk's seq is not the next one expected; the upload is unchanged. */
+    UPLOAD_OUT_OF_ORDER,
+    /** The document would exceed the upload size limit; the upload is discarded. */
+    UPLOAD_TOO_LARGE,
     /** The protocol version "v" is not supported. */
     UNSUPPORTED_VERSION,
-    /** The agent has too many requests queued; retry later. */
+    /** The agent has too many requests queued, or holds too much upload data for all clients; retry later. */
     BUSY,
     /** An unexpected failure inside the agent; see its log. */
     INTERNAL

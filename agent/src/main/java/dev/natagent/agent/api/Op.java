@@ -17,6 +17,11 @@ public enum Op {
     OUTBOUND_REMOVE("outbound.remove", true),
     OUTBOUND_LIST("outbound.list", false),
     APPLY("apply", true),
+    /** Chunked apply (a document over the request line limit): state is touched only by the commit. */
+    APPLY_BEGIN("apply.begin", false),
+    APPLY_CHUNK("apply.chunk", false),
+    APPLY_COMMIT("apply.commit", true),
+    APPLY_ABORT("apply.abort", false),
     EXPORT("export", false),
     METRICS("metrics", false),
     DOCTOR("doctor", false),

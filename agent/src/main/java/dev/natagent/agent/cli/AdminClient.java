@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * One request over the admin socket through the JDK's own UNIX-domain channel (no JNR: it would
+ * Requests over the admin socket through the JDK's own UNIX-domain channel (no JNR: it would
  * cost natctl ~90 ms of start-up). Failures to reach the agent become exit code 3 with the socket
  * path and the reason; an error answer becomes exit code 1.
  */
@@ -27,22 +27,102 @@ final class AdminClient {
         this.timeout = timeout;
     }
 
-    /** Sends op with args and returns the result object, or throws a {@link NatctlException}. */
+    /** Sends op with args on a connection of its own and returns the result object, or throws a {@link NatctlException}. */
     JsonNode call(Op op, ObjectNode args) {
-        String id = "natctl-" + ProcessHandle.current().pid();
-        ObjectNode request = CliJson.object();
-        request.put("v", AdminProtocol.VERSION);
-        request.put("id", id);
-        request.put("op", op.wireName());
-        request.set("args", args);
-        JsonNode response = parse(exchange(encode(request)));
-        if (!id.equals(response.path("id").asText(null)) && !response.path("id").isNull()) {
-            throw NatctlException.unreachable("agent at " + socket + " answered another request id");
+        try (Session session = open()) {
+            return session.call(op, args);
         }
-        if (response.path("ok").asBoolean(false)) {
-            return response.path("result");
+    }
+
+    /** Connects for several requests in a row (the agent keeps per-connection state, e.g. an upload). */
+    Session open() {
+        try {
+            return new Session(SocketChannel.open(UnixDomainSocketAddress.of(socket)));
+        } catch (IOException e) {
+            throw NatctlException.unreachable("cannot reach nat-agent at " + socket + ": " + explain(e));
         }
-        throw NatctlException.refused(response.path("error"));
+    }
+
+    /** One connection: requests are sent one at a time and each waits for its answer. */
+    final class Session implements AutoCloseable {
+        private final SocketChannel channel;
+        /** Received bytes not yet consumed (the agent answers one line per request, so normally none). */
+        private final ByteBuffer input = ByteBuffer.allocate(64 * 1024).flip();
+
+        private final String idPrefix = "natctl-" + ProcessHandle.current().pid();
+        private int requests;
+
+        private Session(SocketChannel channel) {
+            this.channel = channel;
+        }
+
+        /** Sends op with args and returns the result object, or throws a {@link NatctlException}. */
+        JsonNode call(Op op, ObjectNode args) {
+            String id = requests++ == 0 ? idPrefix : idPrefix + "-" + requests;
+            ObjectNode request = CliJson.object();
+            request.put("v", AdminProtocol.VERSION);
+            request.put("id", id);
+            request.put("op", op.wireName());
+            request.set("args", args);
+            JsonNode response = parse(exchange(encode(request)));
+            if (!id.equals(response.path("id").asText(null))
+                    && !response.path("id").isNull()) {
+                throw NatctlException.unreachable("agent at " + socket + " answered another request id");
+            }
+            if (response.path("ok").asBoolean(false)) {
+                return response.path("result");
+            }
+            throw NatctlException.refused(response.path("error"));
+        }
+
+        private byte[] exchange(byte[] request) {
+            Thread watchdog = watchdog(channel);
+            try {
+                ByteBuffer out = ByteBuffer.wrap(request);
+                while (out.hasRemaining()) {
+                    channel.write(out);
+                }
+                return readLine();
+            } catch (AsynchronousCloseException e) {
+                throw NatctlException.unreachable(
+                        "nat-agent at " + socket + " did not answer within " + timeout.toSeconds() + " s");
+            } catch (IOException e) {
+                throw NatctlException.unreachable("lost connection to nat-agent at " + socket + ": " + e.getMessage());
+            } finally {
+                watchdog.interrupt();
+            }
+        }
+
+        private byte[] readLine() throws IOException {
+            ByteArrayOutputStream line = new ByteArrayOutputStream(4096);
+            while (true) {
+                byte[] bytes = input.array();
+                for (int i = input.position(); i < input.limit(); i++) {
+                    if (bytes[i] == '\n') {
+                        line.write(bytes, input.position(), i - input.position());
+                        input.position(i + 1);
+                        return line.toByteArray();
+                    }
+                }
+                line.write(bytes, input.position(), input.remaining());
+                input.clear();
+                int count = channel.read(input);
+                input.flip();
+                if (count < 0) {
+                    throw NatctlException.unreachable(
+                            "nat-agent at " + socket + " closed the connection without an answer");
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // nothing is pending: every request was answered or has already failed
+            }
+        }
     }
 
     private static byte[] encode(ObjectNode request) {
@@ -62,48 +142,6 @@ final class AdminClient {
         } catch (IOException e) {
             throw NatctlException.unreachable("agent at " + socket + " sent malformed JSON: " + e.getMessage());
         }
-    }
-
-    private byte[] exchange(byte[] request) {
-        SocketChannel channel;
-        try {
-            channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
-        } catch (IOException e) {
-            throw NatctlException.unreachable("cannot reach nat-agent at " + socket + ": " + explain(e));
-        }
-        Thread watchdog = watchdog(channel);
-        try (channel) {
-            ByteBuffer out = ByteBuffer.wrap(request);
-            while (out.hasRemaining()) {
-                channel.write(out);
-            }
-            return readLine(channel);
-        } catch (AsynchronousCloseException e) {
-            throw NatctlException.unreachable(
-                    "nat-agent at " + socket + " did not answer within " + timeout.toSeconds() + " s");
-        } catch (IOException e) {
-            throw NatctlException.unreachable("lost connection to nat-agent at " + socket + ": " + e.getMessage());
-        } finally {
-            watchdog.interrupt();
-        }
-    }
-
-    private byte[] readLine(SocketChannel channel) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream(4096);
-        ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-        while (channel.read(buffer) >= 0) {
-            byte[] bytes = buffer.array();
-            int length = buffer.position();
-            for (int i = 0; i < length; i++) {
-                if (bytes[i] == '\n') {
-                    line.write(bytes, 0, i);
-                    return line.toByteArray();
-                }
-            }
-            line.write(bytes, 0, length);
-            buffer.clear();
-        }
-        throw NatctlException.unreachable("nat-agent at " + socket + " closed the connection without an answer");
     }
 
     /** The JDK reports connect errors by their strerror text; say what each means for an operator. */

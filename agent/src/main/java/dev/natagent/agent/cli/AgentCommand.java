@@ -30,9 +30,13 @@ abstract class AgentCommand implements Callable<Integer> {
         return CliJson.object();
     }
 
-    JsonNode call(Op op, ObjectNode args) {
+    AdminClient client() {
         Natctl root = root();
-        return new AdminClient(root.socket, Duration.ofSeconds(root.timeoutSeconds)).call(op, args);
+        return new AdminClient(root.socket, Duration.ofSeconds(root.timeoutSeconds));
+    }
+
+    JsonNode call(Op op, ObjectNode args) {
+        return client().call(op, args);
     }
 
     void printJson(JsonNode node) {
@@ -52,7 +56,11 @@ abstract class AgentCommand implements Callable<Integer> {
 
     /** Runs op and prints the result as JSON under --json, else through {@link #render}. */
     Integer callAndPrint(Op op, ObjectNode args) {
-        JsonNode result = call(op, args);
+        return print(call(op, args));
+    }
+
+    /** Prints a result as JSON under --json, else through {@link #render}. */
+    Integer print(JsonNode result) {
         if (jsonOutput()) {
             printJson(result);
             return ExitCode.OK;

@@ -1,7 +1,6 @@
 package dev.natagent.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.natagent.agent.api.Op;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -27,7 +26,7 @@ final class ApplyCommand extends AgentCommand {
     @Override
     public Integer call() {
         JsonNode state = readState();
-        return callAndPrint(Op.APPLY, args().put("dry_run", dryRun).set("state", state));
+        return print(ApplyUpload.send(client(), state, dryRun));
     }
 
     private JsonNode readState() {

@@ -20,7 +20,8 @@ class AdminDispatcherTest {
     private JsonNode call(Op op, String args) throws IOException {
         // As the client sees it: the result written as JSON and read back.
         Object result = dispatcher.handle(
-                new Request("t", op, (ObjectNode) ModelJson.mapper().readTree(args)), new Peer(0, 0, 1));
+                new Request("t", op, (ObjectNode) ModelJson.mapper().readTree(args)),
+                new ClientSession(new Peer(0, 0, 1)));
         return ModelJson.mapper().readTree(ModelJson.mapper().writeValueAsBytes(result));
     }
 

@@ -44,7 +44,7 @@ class RequestDecoderFuzzTest {
         try {
             Request request = decoder.decode(line, 0, line.length);
             try {
-                Object result = dispatcher.handle(request, new Peer(0, 0, 1));
+                Object result = dispatcher.handle(request, new ClientSession(new Peer(0, 0, 1)));
                 response = encoder.success(request.id(), result);
             } catch (AdminException e) {
                 response = encoder.failure(request.id(), e);

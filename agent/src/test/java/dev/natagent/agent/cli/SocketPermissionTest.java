@@ -9,6 +9,7 @@ import dev.natagent.agent.api.AdminServer;
 import dev.natagent.agent.api.AdminServerConfig;
 import dev.natagent.agent.api.FakeOperations;
 import dev.natagent.agent.api.TestSockets;
+import dev.natagent.agent.testing.StateDocuments;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -114,6 +115,18 @@ class SocketPermissionTest {
                     ExitCode.REFUSED,
                     natctlAs(outsider, "--socket", socket, "status").code());
             assertEquals(1, operations.state().forwards().size(), "nothing changed");
+
+            // A document over the line limit goes in chunks (apply.begin first): writers only, too.
+            Path big = dir.resolve("big.json");
+            Files.writeString(big, StateDocuments.forwards(12_000));
+            assertTrue(Files.size(big) > ApplyUpload.SINGLE_REQUEST_BYTES, "natctl will chunk it");
+            Result deniedUpload = natctlAs(outsider, "--socket", socket, "apply", big.toString());
+            assertEquals(ExitCode.REFUSED, deniedUpload.code(), deniedUpload.output());
+            assertTrue(deniedUpload.output().contains("PERMISSION_DENIED: uid "), deniedUpload.output());
+            assertEquals(1, operations.state().forwards().size(), "nothing changed");
+            Result upload = natctlAs(member, "--socket", socket, "--json", "apply", big.toString());
+            assertEquals(0, upload.code(), upload.output());
+            assertEquals(12_000, operations.state().forwards().size());
         }
     }
 
