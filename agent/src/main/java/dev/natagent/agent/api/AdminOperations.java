@@ -46,7 +46,8 @@ public interface AdminOperations {
     List<OutboundView> listOutbounds();
 
     /**
-     * Replaces the whole desired state atomically (op {@code apply}). With {@code dryRun} only the
+     * Replaces the whole desired state atomically (op {@code apply}, or {@code apply.commit} of a
+     * document uploaded in chunks). With {@code dryRun} only the
      * difference is computed and nothing changes (the socket then lets readers call it too).
      */
     ApplyResult apply(NatState state, boolean dryRun);
