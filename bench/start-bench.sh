@@ -7,8 +7,8 @@
 #   bench/start-bench.sh [RUNS [N]] [NAME=JVM_OPTS ...]   (root; after `mvn -B -ntp package -DskipTests`)
 #
 # "agent" is the launcher as installed, with the AppCDS archive it makes first (as the RPM's %post
-# does, into agent/target/lib/nat-agent.jsa); "no-appcds" the same without it (the JDK's default
-# archive only). Each NAME=JVM_OPTS adds a variant with NAT_AGENT_JAVA_OPTS=JVM_OPTS (appended to
+# does; kept in the run's temporary directory, as an archive left next to the jars would go stale
+# with the next build); "no-appcds" the same without it (the JDK's default archive only). Each NAME=JVM_OPTS adds a variant with NAT_AGENT_JAVA_OPTS=JVM_OPTS (appended to
 # the launcher's flags), e.g. `c2=-XX:TieredStopAtLevel=4`. Everything happens in one network
 # namespace it creates and removes on exit.
 set -euo pipefail
@@ -24,17 +24,17 @@ root=$(cd "$(dirname -- "$(readlink -f -- "$0")")/.." && pwd)
 nat_agent_locate "$root/packaging/bin/nat-agent"
 nat_agent_java
 bench_cp="$root/agent/target/test-classes:$NAT_AGENT_MAIN_JAR:$NAT_AGENT_LIB/*"
+work=$(mktemp -d /tmp/start-bench.XXXXXX)
 
 names=(agent no-appcds)
-declare -A opts=([agent]="" [no-appcds]="") archives=([agent]="" [no-appcds]=/nonexistent)
+declare -A opts=([agent]="" [no-appcds]="") archives=([agent]="$work/nat-agent.jsa" [no-appcds]=/nonexistent)
 for variant in "$@"; do
     names+=("${variant%%=*}")
     opts[${variant%%=*}]=${variant#*=}
-    archives[${variant%%=*}]=""
+    archives[${variant%%=*}]=$work/nat-agent.jsa
 done
 
 ns=nsb$$
-work=$(mktemp -d /tmp/start-bench.XXXXXX)
 daemon_pid=
 cleanup() {
     if [ -n "$daemon_pid" ]; then kill "$daemon_pid" 2>/dev/null || true; wait "$daemon_pid" 2>/dev/null || true; fi
@@ -55,7 +55,7 @@ inns ip link set lo up
 bench() { inns "$NAT_AGENT_JAVA" $NAT_AGENT_DAEMON_JVM_OPTS -cp "$bench_cp" dev.natagent.agent.bench.AgentBench "$@"; }
 bench seed "$work/seed" "$size"
 bench export "$size" nft "$work/state.nft"
-NAT_AGENT_CDS_DUMP=$NAT_AGENT_LIB/nat-agent.jsa "$root/packaging/bin/nat-agent" >"$work/cds-dump.log" 2>&1 \
+NAT_AGENT_CDS_DUMP=$work/nat-agent.jsa "$root/packaging/bin/nat-agent" >"$work/cds-dump.log" 2>&1 \
     || { cat "$work/cds-dump.log" >&2; nat_agent_fail "could not write the AppCDS archive"; }
 
 # One start (JVM options $1, archive $2): a fresh copy of the persisted state, an empty kernel,
@@ -95,7 +95,7 @@ nft_ms() {
 
 echo "start until the kernel matches $size persisted forwards; $runs runs, interleaved; $(nproc) CPUs, $(uname -r)"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-start_ms "" "" >/dev/null # warms the page cache for the jars, as the runs after it find it
+start_ms "" "$work/nat-agent.jsa" >/dev/null # warms the page cache for the jars, as the runs after it find it
 declare -A T C
 for _ in $(seq "$runs"); do
     for name in "${names[@]}"; do
