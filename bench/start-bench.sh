@@ -4,13 +4,14 @@
 # socket only once the kernel table matches the state), side by side with `nft -f` of the
 # equivalent ruleset, interleaved run by run so that load drift hits both alike.
 #
-#   bench/start-bench.sh [RUNS [N]] [NAME=JVM_OPTS ...]   (root; after `mvn -B -ntp package -DskipTests`)
+#   bench/start-bench.sh [RUNS [N]] [NAME=JVM_OPTS | NAME=@DIR ...]   (root; after `mvn -B -ntp package -DskipTests`)
 #
 # "agent" is the launcher as installed, with the AppCDS archive it makes first (as the RPM's %post
 # does; kept in the run's temporary directory, as an archive left next to the jars would go stale
 # with the next build); "no-appcds" the same without it (the JDK's default archive only). Each NAME=JVM_OPTS adds a variant with NAT_AGENT_JAVA_OPTS=JVM_OPTS (appended to
-# the launcher's flags), e.g. `c2=-XX:TieredStopAtLevel=4`. Everything happens in one network
-# namespace it creates and removes on exit.
+# the launcher's flags), e.g. `c2=-XX:TieredStopAtLevel=4`; NAME=@DIR a variant started by the
+# launcher of another built checkout in DIR (e.g. `before=@/tmp/base` for a before/after in one
+# run). Everything happens in one network namespace it creates and removes on exit.
 set -euo pipefail
 
 runs=${1:-9}
@@ -28,10 +29,16 @@ work=$(mktemp -d /tmp/start-bench.XXXXXX)
 
 names=(agent no-appcds)
 declare -A opts=([agent]="" [no-appcds]="") archives=([agent]="$work/nat-agent.jsa" [no-appcds]=/nonexistent)
+declare -A launchers=([agent]="$root/packaging/bin/nat-agent" [no-appcds]="$root/packaging/bin/nat-agent")
 for variant in "$@"; do
-    names+=("${variant%%=*}")
-    opts[${variant%%=*}]=${variant#*=}
-    archives[${variant%%=*}]=$work/nat-agent.jsa
+    name=${variant%%=*} value=${variant#*=}
+    names+=("$name")
+    opts[$name]="" archives[$name]=$work/nat-agent.jsa launchers[$name]=$root/packaging/bin/nat-agent
+    case $value in
+        @*) launchers[$name]=${value#@}/packaging/bin/nat-agent archives[$name]=/nonexistent ;;
+        *) opts[$name]=$value ;;
+    esac
+    [ -x "${launchers[$name]}" ] || nat_agent_fail "no launcher ${launchers[$name]}"
 done
 
 ns=nsb$$
@@ -58,14 +65,14 @@ bench export "$size" nft "$work/state.nft"
 NAT_AGENT_CDS_DUMP=$work/nat-agent.jsa "$root/packaging/bin/nat-agent" >"$work/cds-dump.log" 2>&1 \
     || { cat "$work/cds-dump.log" >&2; nat_agent_fail "could not write the AppCDS archive"; }
 
-# One start (JVM options $1, archive $2): a fresh copy of the persisted state, an empty kernel,
+# One start (launcher $1, JVM options $2, archive $3): a fresh copy of the persisted state, an empty kernel,
 # exec until the socket exists. Prints wall and CPU milliseconds.
 start_ms() {
     rm -rf "$work/s" "$work/s.sock"; cp -a "$work/seed" "$work/s"; inns nft flush ruleset
     local t0 t1
     t0=$(now_ns)
     # ip netns exec execs the launcher, which execs java: $! is the daemon's PID.
-    NAT_AGENT_JAVA_OPTS=$1 NAT_AGENT_CDS_ARCHIVE=$2 ip netns exec "$ns" "$root/packaging/bin/nat-agent" --state-dir "$work/s" \
+    NAT_AGENT_JAVA_OPTS=$2 NAT_AGENT_CDS_ARCHIVE=$3 ip netns exec "$ns" "$1" --state-dir "$work/s" \
         --socket "$work/s.sock" --config /nonexistent --admin-group root --log-level warn 2>>"$work/daemon.log" &
     daemon_pid=$!
     local i=0
@@ -95,11 +102,12 @@ nft_ms() {
 
 echo "start until the kernel matches $size persisted forwards; $runs runs, interleaved; $(nproc) CPUs, $(uname -r)"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-start_ms "" "$work/nat-agent.jsa" >/dev/null # warms the page cache for the jars, as the runs after it find it
+# One unmeasured start of each: the jars in the page cache, as the runs after it find them.
+for name in "${names[@]}"; do start_ms "${launchers[$name]}" "${opts[$name]}" "${archives[$name]}" >/dev/null; done
 declare -A T C
 for _ in $(seq "$runs"); do
     for name in "${names[@]}"; do
-        read -r wall cpu < <(start_ms "${opts[$name]}" "${archives[$name]}")
+        read -r wall cpu < <(start_ms "${launchers[$name]}" "${opts[$name]}" "${archives[$name]}")
         T[$name]+="$wall "; C[$name]+="$cpu "
     done
     T[nft]+="$(nft_ms) "
