@@ -56,6 +56,11 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+# The daemon runs as installed: with an AppCDS archive made by the launcher as the RPM's %post
+# does (in this run's directory: one left next to the jars would go stale with the next build).
+NAT_AGENT_CDS_DUMP=$work/nat-agent.jsa "$root/packaging/bin/nat-agent" >"$work/cds-dump.log" 2>&1 \
+    || { cat "$work/cds-dump.log" >&2; nat_agent_fail "could not write the AppCDS archive"; }
+export NAT_AGENT_CDS_ARCHIVE=$work/nat-agent.jsa
 
 inns() { local n=$1; shift; ip netns exec "$ns$n" "$@"; }
 now_ns() { date +%s%N; }

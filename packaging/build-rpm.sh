@@ -40,11 +40,12 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 dist=$work/nat-agent-$version
-mkdir -p "$dist/lib" "$dist/bin" "$dist/systemd" "$dist/config"
+mkdir -p "$dist/lib" "$dist/bin" "$dist/systemd" "$dist/config" "$dist/cds"
 cp "$agent_jar" "$dist/lib/nat-agent.jar"
 cp "$target"/lib/*.jar "$dist/lib/"
 cp "$packaging"/bin/nat-agent "$packaging"/bin/natctl "$packaging"/bin/nat-agent-env.sh "$dist/bin/"
 cp "$root/systemd/nat-agent.service" "$dist/systemd/"
+cp "$packaging/cds/nat-agent.classlist" "$dist/cds/"
 cp "$packaging/config/config.json" "$dist/config/"
 cp "$packaging/config/config.example.json" "$dist/"
 cp "$root/README.md" "$dist/"

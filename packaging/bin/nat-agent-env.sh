@@ -8,13 +8,17 @@ nat_agent_fail() {
     exit 1
 }
 
-# Sets NAT_AGENT_MAIN_JAR (the agent's own jar) and NAT_AGENT_LIB (directory of dependency jars).
+# Sets NAT_AGENT_MAIN_JAR (the agent's own jar), NAT_AGENT_LIB (directory of dependency jars) and
+# NAT_AGENT_CLASSLIST (the daemon's AppCDS class list: next to the jars when installed, the
+# committed packaging/cds/nat-agent.classlist in the build tree).
 nat_agent_locate() {
     launcher_dir=$(CDPATH= cd -- "$(dirname -- "$(readlink -f -- "$1")")" && pwd)
     if [ -n "${NAT_AGENT_HOME:-}" ]; then
         NAT_AGENT_LIB=$NAT_AGENT_HOME
         NAT_AGENT_MAIN_JAR=$NAT_AGENT_HOME/nat-agent.jar
+        NAT_AGENT_CLASSLIST=$NAT_AGENT_HOME/nat-agent.classlist
     elif [ -f "$launcher_dir/../../agent/pom.xml" ]; then
+        NAT_AGENT_CLASSLIST=$launcher_dir/../cds/nat-agent.classlist
         target=$(CDPATH= cd -- "$launcher_dir/../../agent/target" 2>/dev/null && pwd) \
             || nat_agent_fail "no agent/target: run 'mvn -B -ntp package' first"
         NAT_AGENT_LIB=$target/lib
@@ -28,6 +32,7 @@ nat_agent_locate() {
     else
         NAT_AGENT_LIB=/usr/share/nat-agent
         NAT_AGENT_MAIN_JAR=/usr/share/nat-agent/nat-agent.jar
+        NAT_AGENT_CLASSLIST=/usr/share/nat-agent/nat-agent.classlist
     fi
     [ -n "$NAT_AGENT_MAIN_JAR" ] && [ -f "$NAT_AGENT_MAIN_JAR" ] \
         || nat_agent_fail "nat-agent jar not found (looked in ${target:-$NAT_AGENT_LIB}): run 'mvn -B -ntp package' first"
@@ -58,6 +63,8 @@ nat_agent_java() {
 #  ExitOnOutOfMemoryError  an OOM leaves threads in unknown states: exit, let systemd restart us;
 #                the kernel table stays in place and is adopted on start, so traffic keeps flowing.
 #  -UsePerfData  no hsperfdata mmap file in /tmp.
+#  Xshare:auto   map a class-data archive when it matches this JVM and class path, run without one
+#                otherwise (the nat-agent launcher adds its AppCDS archive; see there).
 NAT_AGENT_DAEMON_JVM_OPTS="-XX:+UseSerialGC -Xms8m -Xmx128m -XX:MinHeapFreeRatio=40 -XX:MaxHeapFreeRatio=70 \
 -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=1 \
 -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData -Xshare:auto"

@@ -170,6 +170,56 @@ class LauncherTest {
     }
 
     @Test
+    void daemonMakesAnAppCdsArchiveFromItsClassListAndMapsIt() throws Exception {
+        Path home = installedHome();
+        Files.writeString(home.resolve("nat-agent.classlist"), "dev/natagent/agent/daemon/Main\n");
+        Path archive = home.resolve("nat-agent.jsa");
+        Project.Result dump = Project.run(
+                Map.of("NAT_AGENT_HOME", home.toString(), "NAT_AGENT_CDS_DUMP", archive.toString()),
+                List.of(launcher("nat-agent")));
+        assertEquals(0, dump.exitCode(), dump::describe);
+        assertTrue(Files.size(archive) > 0, "archive written");
+
+        // The archive next to the jars is used without being named, and the class comes from it.
+        Project.Result used = launch(
+                launcher("nat-agent"),
+                Map.of("NAT_AGENT_HOME", home.toString(), "NAT_AGENT_JAVA_OPTS", "-Xlog:class+load"),
+                "--version");
+        assertTrue(line(used, "jvm").contains("-XX:SharedArchiveFile=" + archive), used::describe);
+        assertTrue(
+                used.stdout().contains("dev.natagent.agent.daemon.Main source: shared objects file"), used::describe);
+        assertEquals("[--version]", line(used, "args"));
+    }
+
+    @Test
+    void daemonIgnoresAStaleOrMissingArchiveSilently() throws Exception {
+        Path home = installedHome();
+        Project.Result none = launch(launcher("nat-agent"), Map.of("NAT_AGENT_HOME", home.toString()));
+        assertFalse(line(none, "jvm").contains("SharedArchiveFile"), none::describe);
+
+        Files.writeString(home.resolve("nat-agent.jsa"), "not an archive");
+        Project.Result stale = launch(launcher("nat-agent"), Map.of("NAT_AGENT_HOME", home.toString()), "--version");
+        assertTrue(line(stale, "jvm").contains("-XX:SharedArchiveFile="), stale::describe);
+        assertEquals("", stale.stderr(), "a stale archive must not add noise");
+        assertEquals("[--version]", line(stale, "args"));
+    }
+
+    @Test
+    void makingTheArchiveWithoutAClassListIsAClearError() throws Exception {
+        Path home = installedHome();
+        Project.Result result = Project.run(
+                Map.of(
+                        "NAT_AGENT_HOME",
+                        home.toString(),
+                        "NAT_AGENT_CDS_DUMP",
+                        tmp.resolve("x.jsa").toString()),
+                List.of(launcher("nat-agent")));
+        assertEquals(1, result.exitCode(), result::describe);
+        assertTrue(result.stderr().contains("nat-agent.classlist missing"), result::describe);
+        assertFalse(Files.exists(tmp.resolve("x.jsa")), result::describe);
+    }
+
+    @Test
     void daemonUnpacksJnrsNativeStubIntoTheRuntimeDirectoryUnderSystemd() throws Exception {
         Path home = installedHome();
         Project.Result bySystemd = launch(

@@ -72,6 +72,8 @@ class RpmPackageTest {
                 () -> assertEquals("-rw-r--r-- root root", files.get("/usr/share/bash-completion/completions/natctl")),
                 () -> assertEquals("-rw-r--r-- root root d", files.get("/usr/share/doc/nat-agent/config.example.json")),
                 () -> assertEquals("-rw-r--r-- root root g", files.get("/usr/share/nat-agent/natctl.jsa")),
+                () -> assertEquals("-rw-r--r-- root root", files.get("/usr/share/nat-agent/nat-agent.classlist")),
+                () -> assertEquals("-rw-r--r-- root root g", files.get("/usr/share/nat-agent/nat-agent.jsa")),
                 () -> assertEquals("drwx------ nat-agent natadmin", files.get("/var/lib/nat-agent")));
         assertTrue(
                 files.keySet().stream()
@@ -113,6 +115,63 @@ class RpmPackageTest {
                 () -> assertTrue(
                         scriptlets.get("postuninstall").contains("systemctl try-restart nat-agent.service"),
                         "without systemd's update helper the unit is restarted directly: " + scriptlets));
+    }
+
+    /** The AppCDS archives are made on install and again when a JVM is installed or updated. */
+    @Test
+    void classDataArchivesAreMadeOnInstallAndAfterJvmUpdates() throws Exception {
+        Project.Result scripts = Project.run(List.of("rpm", "-qp", "--scripts", rpm.toString()));
+        assertEquals(0, scripts.exitCode(), scripts::describe);
+        Project.Result triggers = Project.run(List.of("rpm", "-qp", "--filetriggers", rpm.toString()));
+        assertEquals(0, triggers.exitCode(), triggers::describe);
+        String daemonDump = "NAT_AGENT_CDS_DUMP=/usr/share/nat-agent/nat-agent.jsa /usr/sbin/nat-agent";
+        String natctlDump = "NATCTL_CDS_DUMP=/usr/share/nat-agent/natctl.jsa /usr/bin/natctl";
+        String postinstall = scriptlets(scripts.stdout()).get("postinstall");
+        String header = "transfiletriggerin scriptlet (using /bin/sh) -- /usr/lib/jvm\n";
+        int trigger = triggers.stdout().indexOf(header);
+        assertAll(
+                () -> assertTrue(postinstall.contains(daemonDump), postinstall),
+                () -> assertTrue(postinstall.contains(natctlDump), postinstall),
+                () -> assertTrue(trigger >= 0, triggers::describe),
+                () -> assertTrue(triggers.stdout().indexOf(daemonDump) > trigger, triggers::describe),
+                () -> assertTrue(triggers.stdout().indexOf(natctlDump) > trigger, triggers::describe));
+    }
+
+    /**
+     * The payload unpacked into a directory and the %post command run against it (paths moved
+     * there): it writes an archive from the shipped class list that the installed launcher maps.
+     */
+    @Test
+    void postInstallMakesADaemonArchiveThatTheInstalledLauncherMaps() throws Exception {
+        Path root = Files.createDirectories(out.resolve("installed"));
+        Project.Result unpack = Project.run(List.of(
+                "sh", "-c", "cd \"$1\" && rpm2cpio \"$0\" | cpio -idm --quiet", rpm.toString(), root.toString()));
+        assertEquals(0, unpack.exitCode(), unpack::describe);
+        Path home = root.resolve("usr/share/nat-agent");
+        Path launcher = root.resolve("usr/sbin/nat-agent");
+        // The launcher finds its helper next to itself first (the build tree's layout).
+        Files.copy(home.resolve("nat-agent-env.sh"), root.resolve("usr/sbin/nat-agent-env.sh"));
+        String post = Project.run(List.of("rpm", "-qp", "--scripts", rpm.toString()))
+                .stdout()
+                .lines()
+                .filter(line -> line.startsWith("NAT_AGENT_CDS_DUMP="))
+                .findFirst()
+                .orElseThrow()
+                .replace("/usr/", root + "/usr/");
+        Map<String, String> env = Map.of("NAT_AGENT_HOME", home.toString());
+        Project.Result dump = Project.run(env, List.of("sh", "-c", post));
+        assertEquals(0, dump.exitCode(), dump::describe);
+        assertTrue(Files.size(home.resolve("nat-agent.jsa")) > 1_000_000, "archive written: " + dump.describe());
+
+        Project.Result version = Project.run(
+                Map.of("NAT_AGENT_HOME", home.toString(), "NAT_AGENT_JAVA_OPTS", "-Xlog:class+load"),
+                List.of(launcher.toString(), "--version"));
+        assertEquals(0, version.exitCode(), version::describe);
+        for (String shared : List.of("dev.natagent.agent.daemon.Main", "picocli.CommandLine")) {
+            assertTrue(
+                    version.stdout().contains(shared + " source: shared objects file"),
+                    () -> shared + " not mapped from the archive:\n" + version.describe());
+        }
     }
 
     /** {@code action} happens in {@code scriptlet} only inside the {@code condition}'s if. */

@@ -21,6 +21,9 @@ class ScriptSyntaxTest {
             "packaging/check-unit.sh",
             "packaging/test-restricted.sh",
             "packaging/bench-natctl.sh",
+            "packaging/cds/update-classlist.sh",
+            "bench/start-bench.sh",
+            "bench/agent-bench.sh",
             "demo/run.sh");
 
     @Test

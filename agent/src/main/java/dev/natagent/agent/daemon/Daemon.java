@@ -92,23 +92,24 @@ final class Daemon {
         String group = options.adminGroup() != null ? options.adminGroup() : daemon.adminGroup();
 
         requireAdminGroup(group);
-        AgentHealth health = new AgentHealth();
-        StateStore store = openStore(stateDir, health);
-        Validator validator = Validator.systemDefault();
-        if (store != null && store.isFresh()) {
-            seed(store, config.desired(), validator);
-        }
-        NatState initial = store == null ? NatState.empty() : store.state();
-
         Running running = new Running();
+        NativeStartup natives = running.add(NativeStartup.begin());
         try {
+            AgentHealth health = new AgentHealth();
+            StateStore store = openStore(stateDir, health);
+            Validator validator = Validator.systemDefault();
+            if (store != null && store.isFresh()) {
+                seed(store, config.desired(), validator);
+            }
+            NatState initial = store == null ? NatState.empty() : store.state();
+
             Clock clock = Clock.systemUTC();
             ScheduledExecutorService scheduler =
                     running.add(new Scheduler("nat-agent-background")).executor();
             // Probes wait out connect timeouts of dead targets: never on the thread that heals drift.
             ScheduledExecutorService probes =
                     running.add(new Scheduler("nat-agent-probes")).executor();
-            NftClient client = running.add(NftClient.openIpv4());
+            NftClient client = running.add(natives.client());
             Reconciler reconciler = new Reconciler(new ClientNftPort(client));
             DriftWatcher drift = new DriftWatcher(reconciler, scheduler, DriftWatcher.DEFAULT_DEBOUNCE, clock);
             TargetResolver resolver = new TargetResolver(HostLookup.system(), clock);
@@ -135,13 +136,15 @@ final class Daemon {
                 running.add(NftMonitor.open(client.portId(), drift));
                 drift.startPeriodicCheck(Duration.ofSeconds(initial.settings().fullCheckIntervalSeconds()));
             }
+            running.add(AdminServer.start(
+                    AdminServerConfig.defaults(socket, group), new AdminDispatcher(service), metrics));
+            // Background rounds (the first probe round starts at once) only after the kernel
+            // matches and the socket is open: until then they would compete for the CPUs.
             loops.schedule(initial.settings());
             daemon.metricsTextfilePath().ifPresent(path -> {
                 TextfileCollector collector = running.add(new TextfileCollector(path, metrics::prometheusText));
                 collector.start(TEXTFILE_INTERVAL);
             });
-            running.add(AdminServer.start(
-                    AdminServerConfig.defaults(socket, group), new AdminDispatcher(service), metrics));
             running.summary(
                     health.isFailed()
                             ? "FAILED: " + health.failureMessage()
@@ -149,6 +152,9 @@ final class Daemon {
                                     + initial.outbounds().size() + " outbounds");
             LOG.info("nat-agent " + Main.version() + " ready: " + running.summary() + "; socket " + socket);
             return running;
+        } catch (StartupException e) {
+            running.close();
+            throw e;
         } catch (IOException | RuntimeException e) {
             running.close();
             throw new StartupException("could not start: " + describe(e), e);
