@@ -2,13 +2,14 @@ package dev.natagent.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.api.Op;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
-@Command(
-        name = "list",
-        mixinStandardHelpOptions = true,
-        description = "List forwards with resolved targets, allow-lists, counters and health.")
 final class ForwardListCommand extends AgentCommand {
+    static CommandSpec spec() {
+        return Specs.command(
+                new ForwardListCommand(), "List forwards with resolved targets, allow-lists, counters and health.");
+    }
+
     @Override
     public Integer call() {
         return callAndPrint(Op.FORWARD_LIST, args());

@@ -1,43 +1,12 @@
 package dev.natagent.agent.cli;
 
-import dev.natagent.agent.api.AdminProtocol;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** natctl: the thin command-line client of nat-agent's admin socket. */
-@Command(
-        name = "natctl",
-        mixinStandardHelpOptions = true,
-        version = "natctl 0.1.0",
-        description = "Control nat-agent, the NAT-instance agent, through its admin socket.",
-        footer = {
-            "",
-            "Exit codes: 0 ok, 1 the agent refused or failed the request, 2 usage error,",
-            "3 the agent could not be reached."
-        })
 public final class Natctl {
-    @Option(
-            names = "--socket",
-            paramLabel = "PATH",
-            scope = ScopeType.INHERIT,
-            defaultValue = "${env:NATCTL_SOCKET:-" + AdminProtocol.DEFAULT_SOCKET + "}",
-            description = "Admin socket of nat-agent (default: $NATCTL_SOCKET or ${DEFAULT-VALUE}).")
-    Path socket;
-
-    @Option(names = "--json", scope = ScopeType.INHERIT, description = "Print machine-readable JSON.")
-    boolean json;
-
-    @Option(
-            names = "--timeout",
-            paramLabel = "SECONDS",
-            scope = ScopeType.INHERIT,
-            defaultValue = "120",
-            description = "Give up waiting for the agent after this long (default: ${DEFAULT-VALUE}).")
-    int timeoutSeconds;
+    private Natctl() {}
 
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true);
@@ -53,9 +22,23 @@ public final class Natctl {
         return commandLine(args, out, err).execute(args);
     }
 
+    /** The root command: what natctl is, its version, exit codes and the global options. */
+    static CommandSpec spec() {
+        CommandSpec spec = Specs.group(
+                        "Control nat-agent, the NAT-instance agent, through its admin socket.", Specs.globalOptions())
+                .name("natctl")
+                .version("natctl 0.1.0");
+        spec.usageMessage()
+                .footer(
+                        "",
+                        "Exit codes: 0 ok, 1 the agent refused or failed the request, 2 usage error,",
+                        "3 the agent could not be reached.");
+        return spec;
+    }
+
     /** The command tree for args: only the subcommands they name (see {@link Subcommands}). */
     static CommandLine commandLine(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine commandLine = new CommandLine(new Natctl());
+        CommandLine commandLine = new CommandLine(spec());
         Subcommands.register(commandLine, args);
         commandLine.setOut(out);
         commandLine.setErr(err);
@@ -68,8 +51,7 @@ public final class Natctl {
         });
         commandLine.setExecutionExceptionHandler((exception, command, parseResult) -> {
             if (exception instanceof NatctlException failure) {
-                Natctl root = command.getCommandSpec().root().commandLine().getCommand();
-                if (root.json && failure.agentError() != null) {
+                if (Specs.json(command.getCommandSpec()) && failure.agentError() != null) {
                     command.getOut().println(CliJson.compact(failure.agentError()));
                 }
                 command.getErr().println("natctl: " + failure.getMessage());

@@ -5,47 +5,48 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * natctl's subcommands, in help order, registered programmatically. Building a command's model
- * by annotation reflection costs picocli several milliseconds per command, so a run builds only
- * the commands its arguments name; help, completion and arguments that name no command build the
+ * natctl's subcommands, in help order, and their names (the one place commands are named). Even
+ * built programmatically, each command costs picocli a parser of its own, so a run builds only the
+ * commands its arguments name; help, completion and arguments that name no command build the
  * whole tree, so usage, suggestions and the completion script always list every command. picocli
  * still does all the parsing: a word that merely looks like a command name (an option's value)
  * only adds a command that is never used.
  */
 final class Subcommands {
-    /** A command and the subcommands under it; name is the one in the class's @Command. */
-    record Node(String name, Supplier<Object> factory, List<Node> children) {
-        static Node leaf(String name, Supplier<Object> factory) {
-            return new Node(name, factory, List.of());
+    /** A command and the subcommands under it. */
+    record Node(String name, Supplier<CommandSpec> spec, List<Node> children) {
+        static Node leaf(String name, Supplier<CommandSpec> spec) {
+            return new Node(name, spec, List.of());
         }
 
-        static Node group(String name, Supplier<Object> factory, Node... children) {
-            return new Node(name, factory, List.of(children));
+        static Node group(String name, String description, Node... children) {
+            return new Node(name, () -> Specs.group(description), List.of(children));
         }
     }
 
     static final List<Node> TREE = List.of(
-            Node.leaf("status", StatusCommand::new),
+            Node.leaf("status", StatusCommand::spec),
             Node.group(
                     "forward",
-                    ForwardCommand::new,
-                    Node.leaf("add", ForwardAddCommand::new),
-                    Node.leaf("remove", ForwardRemoveCommand::new),
-                    Node.leaf("list", ForwardListCommand::new),
-                    Node.leaf("get", ForwardGetCommand::new)),
+                    "Add, remove and show port forwards.",
+                    Node.leaf("add", ForwardAddCommand::spec),
+                    Node.leaf("remove", ForwardRemoveCommand::spec),
+                    Node.leaf("list", ForwardListCommand::spec),
+                    Node.leaf("get", ForwardGetCommand::spec)),
             Node.group(
                     "outbound",
-                    OutboundCommand::new,
-                    Node.leaf("add", OutboundAddCommand::new),
-                    Node.leaf("remove", OutboundRemoveCommand::new),
-                    Node.leaf("list", OutboundListCommand::new)),
-            Node.leaf("apply", ApplyCommand::new),
-            Node.leaf("export", ExportCommand::new),
-            Node.leaf("metrics", MetricsCommand::new),
-            Node.leaf("doctor", DoctorCommand::new),
-            Node.leaf("completion", CompletionCommand::new));
+                    "Add, remove and list outbound PAT (masquerade of private subnets).",
+                    Node.leaf("add", OutboundAddCommand::spec),
+                    Node.leaf("remove", OutboundRemoveCommand::spec),
+                    Node.leaf("list", OutboundListCommand::spec)),
+            Node.leaf("apply", ApplyCommand::spec),
+            Node.leaf("export", ExportCommand::spec),
+            Node.leaf("metrics", MetricsCommand::spec),
+            Node.leaf("doctor", DoctorCommand::spec),
+            Node.leaf("completion", CompletionCommand::spec));
 
     /** Words after which picocli shows usage or the completion script: they need every command. */
     private static final Set<String> WHOLE_TREE_WORDS = Set.of("-h", "--help", "help", "completion");
@@ -65,7 +66,7 @@ final class Subcommands {
         Set<String> below = anyNamed ? words : null;
         for (Node node : nodes) {
             if (!anyNamed || words.contains(node.name())) {
-                CommandLine child = new CommandLine(node.factory().get());
+                CommandLine child = new CommandLine(node.spec().get());
                 // Added before its own subcommands, so that those inherit natctl's global options.
                 parent.addSubcommand(node.name(), child);
                 register(child, node.children(), below);
