@@ -18,7 +18,9 @@ final class ForwardListCommand extends AgentCommand {
     @Override
     Integer render(JsonNode result) {
         Table table = ForwardRows.table();
-        result.path("forwards").forEach(forward -> ForwardRows.add(table, forward));
+        for (JsonNode forward : result.path("forwards")) {
+            ForwardRows.add(table, forward);
+        }
         table.print(out());
         return ExitCode.OK;
     }

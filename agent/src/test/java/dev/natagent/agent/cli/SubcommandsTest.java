@@ -78,14 +78,19 @@ class SubcommandsTest {
         }
     }
 
-    /** A spec holds the values parsed into it, so every run must get fresh ones. */
+    /** Every command of the tree has a spec, and a fresh one each time: it holds the values parsed into it. */
     @Test
-    void everyNodeBuildsAFreshSpec() {
+    void everyCommandOfTheTreeBuildsAFreshSpec() {
+        List<String> paths = new ArrayList<>();
         for (Subcommands.Node node : Subcommands.TREE) {
-            assertNotSame(node.spec().get(), node.spec().get(), node.name());
+            paths.add(node.name());
             for (Subcommands.Node child : node.children()) {
-                assertNotSame(child.spec().get(), child.spec().get(), node.name() + " " + child.name());
+                paths.add(node.name() + " " + child.name());
             }
+        }
+        assertEquals(allPaths(), paths);
+        for (String path : paths) {
+            assertNotSame(Subcommands.spec(path), Subcommands.spec(path), path);
         }
     }
 
