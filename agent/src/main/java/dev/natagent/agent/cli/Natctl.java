@@ -16,6 +16,7 @@ public final class Natctl {
         // picocli registers converters for java.time and java.sql types by reflection in every
         // parser it builds, initialising those classes (~5% of a call); natctl's options use none.
         System.setProperty("picocli.converters.excludes", "java\\.(time|sql)\\..*");
+        WarmUp.start();
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         int code = run(args, out, err);

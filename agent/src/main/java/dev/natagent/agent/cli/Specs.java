@@ -19,9 +19,9 @@ import picocli.CommandLine.ScopeType;
  * shares: -h/--help, -V/--version and the global options.
  */
 final class Specs {
-    static final String SOCKET = "--socket";
-    static final String JSON = "--json";
-    static final String TIMEOUT = "--timeout";
+    private static final String SOCKET = "--socket";
+    private static final String JSON = "--json";
+    private static final String TIMEOUT = "--timeout";
 
     private Specs() {}
 
