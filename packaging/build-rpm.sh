@@ -50,10 +50,11 @@ cp "$packaging/config/config.json" "$dist/config/"
 cp "$packaging/config/config.example.json" "$dist/"
 cp "$root/README.md" "$dist/"
 
-java -cp "$agent_jar:$target/lib/*" picocli.AutoComplete --force --name natctl \
-    --completionScript "$dist/natctl.bash" dev.natagent.agent.cli.Natctl \
-    || fail "picocli.AutoComplete failed on dev.natagent.agent.cli.Natctl"
-[ -s "$dist/natctl.bash" ] || fail "picocli.AutoComplete wrote no completion script"
+# natctl builds its picocli model programmatically (no annotated class for picocli.AutoComplete to
+# read), so the script comes from `natctl completion`: the same definitions that parse its arguments.
+java -cp "$agent_jar:$target/lib/*" dev.natagent.agent.cli.Natctl completion >"$dist/natctl.bash" \
+    || fail "natctl completion failed"
+[ -s "$dist/natctl.bash" ] || fail "natctl completion wrote no completion script"
 # bash-completion sources the file; a shebang would make it look like a non-executable script.
 sed -i '1{/^#!/d}' "$dist/natctl.bash"
 

@@ -232,6 +232,9 @@ class RpmPackageTest {
         String completion = extract("/usr/share/bash-completion/completions/natctl");
         assertTrue(completion.contains("complete -F"), "registers a completion function");
         assertTrue(completion.contains("natctl"), completion);
+        // Every command, not just natctl's own options (the script comes from the whole command tree).
+        assertTrue(completion.contains("function _picocli_natctl_forward_add()"), "forward add is completed");
+        assertTrue(completion.contains("'--listen'"), "forward add's options are completed");
         Path script = out.resolve("natctl.bash");
         Files.writeString(script, completion);
         Project.Result syntax = Project.run(List.of("bash", "-n", script.toString()));

@@ -1,10 +1,8 @@
 package dev.natagent.agent.api;
 
-import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /** Every operation of the admin protocol, with its wire name and whether it changes state. */
 public enum Op {
@@ -27,8 +25,8 @@ public enum Op {
     DOCTOR("doctor", false),
     RELOAD("reload", true);
 
-    private static final Map<String, Op> BY_WIRE_NAME =
-            Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(Op::wireName, Function.identity()));
+    /** Built with a loop, not a stream: natctl loads this class on every call, and streams cost start-up. */
+    private static final Map<String, Op> BY_WIRE_NAME = byWireName();
 
     private final String wireName;
     private final boolean mutating;
@@ -45,6 +43,14 @@ public enum Op {
     /** Mutating ops need the admin role and run one at a time. */
     public boolean mutating() {
         return mutating;
+    }
+
+    private static Map<String, Op> byWireName() {
+        Map<String, Op> ops = new HashMap<>();
+        for (Op op : values()) {
+            ops.put(op.wireName, op);
+        }
+        return Map.copyOf(ops);
     }
 
     public static Optional<Op> fromWireName(String name) {

@@ -162,18 +162,22 @@ final class AdminClient {
 
     /** Closes the channel when the agent takes too long, which ends the blocked read. */
     private Thread watchdog(SocketChannel channel) {
-        Thread thread = new Thread(
-                () -> {
-                    try {
-                        Thread.sleep(timeout.toMillis());
-                        channel.close();
-                    } catch (InterruptedException | IOException e) {
-                        // answered in time, or already closed
-                    }
-                },
-                "natctl-timeout");
+        Thread thread = new Thread(new Watchdog(channel, timeout), "natctl-timeout");
         thread.setDaemon(true);
         thread.start();
         return thread;
+    }
+
+    /** A class, not a lambda: natctl links no lambda call site on its way (each costs start-up time). */
+    private record Watchdog(SocketChannel channel, Duration timeout) implements Runnable {
+        @Override
+        public void run() {
+            try {
+                Thread.sleep(timeout.toMillis());
+                channel.close();
+            } catch (InterruptedException | IOException e) {
+                // answered in time, or already closed
+            }
+        }
     }
 }

@@ -3,27 +3,11 @@ package dev.natagent.agent.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.natagent.agent.api.Op;
-import java.io.PrintWriter;
-import java.time.Duration;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
-/** Base of every subcommand that talks to the agent: global options, the request, JSON output. */
-abstract class AgentCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    private Natctl root() {
-        return spec.root().commandLine().getCommand();
-    }
-
+/** Base of every subcommand that talks to the agent: the request, JSON or human output. */
+abstract class AgentCommand extends CliCommand {
     boolean jsonOutput() {
-        return root().json;
-    }
-
-    PrintWriter out() {
-        return spec.commandLine().getOut();
+        return Specs.json(spec);
     }
 
     ObjectNode args() {
@@ -31,8 +15,7 @@ abstract class AgentCommand implements Callable<Integer> {
     }
 
     AdminClient client() {
-        Natctl root = root();
-        return new AdminClient(root.socket, Duration.ofSeconds(root.timeoutSeconds));
+        return new AdminClient(Specs.socket(spec), Specs.timeout(spec));
     }
 
     JsonNode call(Op op, ObjectNode args) {

@@ -7,39 +7,49 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(
-        name = "apply",
-        mixinStandardHelpOptions = true,
-        description = "Replace the whole desired state with FILE, atomically (the agent validates it).")
 final class ApplyCommand extends AgentCommand {
-    @Parameters(paramLabel = "FILE", description = "State document (JSON, as `natctl export` prints it); - for stdin.")
-    String file;
+    private final PositionalParamSpec fileArg =
+            Specs.positional("FILE", "State document (JSON, as `natctl export` prints it); - for stdin.");
+    private final OptionSpec dryRunOption = Specs.flag("--dry-run", "Only show what would change.");
 
-    @Option(names = "--dry-run", description = "Only show what would change.")
-    boolean dryRun;
+    static CommandSpec spec() {
+        ApplyCommand command = new ApplyCommand();
+        return Specs.command(
+                command,
+                "Replace the whole desired state with FILE, atomically (the agent validates it).",
+                command.fileArg,
+                command.dryRunOption);
+    }
 
     @Override
     public Integer call() {
         JsonNode state = readState();
-        return print(ApplyUpload.send(client(), state, dryRun));
+        return print(ApplyUpload.send(client(), state, dryRun()));
+    }
+
+    private String file() {
+        return fileArg.getValue();
+    }
+
+    private boolean dryRun() {
+        return dryRunOption.getValue();
     }
 
     private JsonNode readState() {
-        try (InputStream in = "-".equals(file) ? System.in : Files.newInputStream(Path.of(file))) {
+        try (InputStream in = "-".equals(file()) ? System.in : Files.newInputStream(Path.of(file()))) {
             JsonNode state = CliJson.read(in);
             if (!state.isObject()) {
-                throw new ParameterException(spec.commandLine(), file + " does not hold a JSON object");
+                throw usageError(file() + " does not hold a JSON object");
             }
             return state;
         } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new ParameterException(spec.commandLine(), file + " is not valid JSON: " + e.getOriginalMessage());
+            throw usageError(file() + " is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new ParameterException(spec.commandLine(), "cannot read " + file + ": " + e);
+            throw usageError("cannot read " + file() + ": " + e);
         }
     }
 

@@ -34,7 +34,9 @@ final class CliJson {
 
     static ArrayNode array(Iterable<?> values) {
         ArrayNode array = NODES.arrayNode();
-        values.forEach(value -> array.add(value.toString()));
+        for (Object value : values) {
+            array.add(value.toString());
+        }
         return array;
     }
 

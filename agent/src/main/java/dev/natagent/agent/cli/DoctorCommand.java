@@ -2,13 +2,14 @@ package dev.natagent.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.api.Op;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
-@Command(
-        name = "doctor",
-        mixinStandardHelpOptions = true,
-        description = "Check what silently breaks NAT instances; exits 1 when a check finds an error.")
 final class DoctorCommand extends AgentCommand {
+    static CommandSpec spec() {
+        return Specs.command(
+                new DoctorCommand(), "Check what silently breaks NAT instances; exits 1 when a check finds an error.");
+    }
+
     @Override
     public Integer call() {
         JsonNode result = call(Op.DOCTOR, args());

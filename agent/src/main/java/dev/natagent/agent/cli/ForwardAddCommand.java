@@ -10,72 +10,78 @@ import dev.natagent.agent.model.Protocol;
 import dev.natagent.agent.model.ReturnPath;
 import dev.natagent.agent.model.Target;
 import dev.natagent.agent.model.ValidationException;
-import java.util.List;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(
-        name = "add",
-        mixinStandardHelpOptions = true,
-        description = "Add a port forward: connections to LISTEN on this host go to the targets.")
 final class ForwardAddCommand extends AgentCommand {
-    @Parameters(paramLabel = "NAME", description = "Forward name: [a-z0-9][a-z0-9_.-]{0,62}.")
-    String name;
+    private final PositionalParamSpec name = Specs.positional("NAME", "Forward name: [a-z0-9][a-z0-9_.-]{0,62}.");
+    private final OptionSpec listen = Specs.option(
+                    "--listen",
+                    "PORT|FIRST-LAST",
+                    PortRange.class,
+                    ModelConverters.PORT_RANGE,
+                    "Listen port or range; a range maps to the targets in order.")
+            .required(true)
+            .build();
+    private final OptionSpec targets = Specs.list(
+                    "--to",
+                    "HOST:PORT",
+                    Target.class,
+                    ModelConverters.TARGET,
+                    "Targets (IPv4 address or DNS name, with port), one per listen port.")
+            .required(true)
+            .build();
+    private final OptionSpec proto = Specs.option(
+                    "--proto", "tcp|udp", Protocol.class, ModelConverters.PROTOCOL, "Protocol (default: tcp).")
+            .build();
+    private final OptionSpec allow = Specs.list(
+                    "--allow",
+                    "CIDR",
+                    Cidr.class,
+                    ModelConverters.CIDR,
+                    "Source CIDRs allowed to use the forward (default: any source).")
+            .build();
+    private final OptionSpec snat = Specs.option(
+                    "--snat",
+                    "masquerade|none|ADDRESS",
+                    ReturnPath.class,
+                    ModelConverters.RETURN_PATH,
+                    "Return path: masquerade (default), none, or SNAT to ADDRESS.")
+            .build();
+    private final OptionSpec force = Specs.flag("--force", "Forward even the port this host's sshd listens on.");
 
-    @Option(
-            names = "--listen",
-            required = true,
-            paramLabel = "PORT|FIRST-LAST",
-            converter = ModelConverters.PortRangeConverter.class,
-            description = "Listen port or range; a range maps to the targets in order.")
-    PortRange listen;
-
-    @Option(
-            names = "--to",
-            required = true,
-            split = ",",
-            paramLabel = "HOST:PORT",
-            converter = ModelConverters.TargetConverter.class,
-            description = "Targets (IPv4 address or DNS name, with port), one per listen port.")
-    List<Target> targets;
-
-    @Option(
-            names = "--proto",
-            paramLabel = "tcp|udp",
-            converter = ModelConverters.ProtocolConverter.class,
-            description = "Protocol (default: tcp).")
-    Protocol proto;
-
-    @Option(
-            names = "--allow",
-            split = ",",
-            paramLabel = "CIDR",
-            converter = ModelConverters.CidrConverter.class,
-            description = "Source CIDRs allowed to use the forward (default: any source).")
-    List<Cidr> allow;
-
-    @Option(
-            names = "--snat",
-            paramLabel = "masquerade|none|ADDRESS",
-            converter = ModelConverters.ReturnPathConverter.class,
-            description = "Return path: masquerade (default), none, or SNAT to ADDRESS.")
-    ReturnPath snat;
-
-    @Option(names = "--force", description = "Forward even the port this host's sshd listens on.")
-    boolean force;
+    static CommandSpec spec() {
+        ForwardAddCommand command = new ForwardAddCommand();
+        return Specs.command(
+                command,
+                "Add a port forward: connections to LISTEN on this host go to the targets.",
+                command.name,
+                command.listen,
+                command.targets,
+                command.proto,
+                command.allow,
+                command.snat,
+                command.force);
+    }
 
     @Override
     public Integer call() {
         Forward forward;
         try {
-            forward = new Forward(name, proto, listen, targets, allow, snat);
+            forward = new Forward(
+                    name.getValue(),
+                    proto.getValue(),
+                    listen.getValue(),
+                    targets.getValue(),
+                    allow.getValue(),
+                    snat.getValue());
         } catch (ValidationException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "invalid forward: " + e.getMessage());
+            throw usageError("invalid forward: " + e.getMessage());
         }
         ObjectNode args = args();
         args.set("forward", json(forward));
-        if (force) {
+        if (force.<Boolean>getValue()) {
             args.put("force", true);
         }
         return callAndPrint(Op.FORWARD_ADD, args);

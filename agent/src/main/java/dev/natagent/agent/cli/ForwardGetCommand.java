@@ -2,17 +2,20 @@ package dev.natagent.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.api.Op;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(name = "get", mixinStandardHelpOptions = true, description = "Show one forward.")
 final class ForwardGetCommand extends AgentCommand {
-    @Parameters(paramLabel = "NAME", description = "Forward to show.")
-    String name;
+    private final PositionalParamSpec name = Specs.positional("NAME", "Forward to show.");
+
+    static CommandSpec spec() {
+        ForwardGetCommand command = new ForwardGetCommand();
+        return Specs.command(command, "Show one forward.", command.name);
+    }
 
     @Override
     public Integer call() {
-        return callAndPrint(Op.FORWARD_GET, args().put("name", name));
+        return callAndPrint(Op.FORWARD_GET, args().put("name", name.<String>getValue()));
     }
 
     @Override

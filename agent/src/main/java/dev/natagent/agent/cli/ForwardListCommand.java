@@ -2,13 +2,14 @@ package dev.natagent.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.api.Op;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
-@Command(
-        name = "list",
-        mixinStandardHelpOptions = true,
-        description = "List forwards with resolved targets, allow-lists, counters and health.")
 final class ForwardListCommand extends AgentCommand {
+    static CommandSpec spec() {
+        return Specs.command(
+                new ForwardListCommand(), "List forwards with resolved targets, allow-lists, counters and health.");
+    }
+
     @Override
     public Integer call() {
         return callAndPrint(Op.FORWARD_LIST, args());
@@ -17,7 +18,9 @@ final class ForwardListCommand extends AgentCommand {
     @Override
     Integer render(JsonNode result) {
         Table table = ForwardRows.table();
-        result.path("forwards").forEach(forward -> ForwardRows.add(table, forward));
+        for (JsonNode forward : result.path("forwards")) {
+            ForwardRows.add(table, forward);
+        }
         table.print(out());
         return ExitCode.OK;
     }

@@ -40,7 +40,9 @@ final class ForwardRows {
 
     static String join(JsonNode array) {
         List<String> items = new ArrayList<>();
-        array.forEach(item -> items.add(item.asText()));
+        for (JsonNode item : array) {
+            items.add(item.asText());
+        }
         return String.join(",", items);
     }
 }

@@ -3,26 +3,30 @@ package dev.natagent.agent.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.api.MetricsFormat;
 import dev.natagent.agent.api.Op;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
-@Command(
-        name = "metrics",
-        mixinStandardHelpOptions = true,
-        description = "Print the agent's metrics as JSON or Prometheus text exposition.")
 final class MetricsCommand extends AgentCommand {
-    @Option(
-            names = "--format",
-            paramLabel = "json|prometheus",
-            defaultValue = "json",
-            converter = FormatConverters.Metrics.class,
-            completionCandidates = FormatConverters.MetricsNames.class,
-            description = "Output format (default: ${DEFAULT-VALUE}).")
-    MetricsFormat format;
+    private final OptionSpec format = Specs.option(
+                    "--format",
+                    "json|prometheus",
+                    MetricsFormat.class,
+                    FormatConverters.METRICS,
+                    "Output format (default: ${DEFAULT-VALUE}).")
+            .defaultValue("json")
+            .completionCandidates(FormatConverters.METRICS_NAMES)
+            .build();
+
+    static CommandSpec spec() {
+        MetricsCommand command = new MetricsCommand();
+        return Specs.command(
+                command, "Print the agent's metrics as JSON or Prometheus text exposition.", command.format);
+    }
 
     @Override
     public Integer call() {
-        return callAndPrint(Op.METRICS, args().put("format", format.wireName()));
+        MetricsFormat chosen = format.getValue();
+        return callAndPrint(Op.METRICS, args().put("format", chosen.wireName()));
     }
 
     @Override

@@ -12,48 +12,22 @@ import picocli.CommandLine.TypeConversionException;
 
 /** picocli converters that parse option values with the model's own parsers (one set of rules). */
 final class ModelConverters {
+    static final ITypeConverter<PortRange> PORT_RANGE = of(PortRange::parse);
+    static final ITypeConverter<Target> TARGET = of(Target::parse);
+    static final ITypeConverter<Protocol> PROTOCOL = of(Protocol::parse);
+    static final ITypeConverter<Cidr> CIDR = of(Cidr::parse);
+    static final ITypeConverter<ReturnPath> RETURN_PATH = of(ReturnPath::parse);
+
     private ModelConverters() {}
 
-    private static <T> T convert(String value, Function<String, T> parser) {
-        try {
-            return parser.apply(value);
-        } catch (ValidationException e) {
-            throw new TypeConversionException(e.first().message());
-        }
-    }
-
-    static final class PortRangeConverter implements ITypeConverter<PortRange> {
-        @Override
-        public PortRange convert(String value) {
-            return ModelConverters.convert(value, PortRange::parse);
-        }
-    }
-
-    static final class TargetConverter implements ITypeConverter<Target> {
-        @Override
-        public Target convert(String value) {
-            return ModelConverters.convert(value, Target::parse);
-        }
-    }
-
-    static final class ProtocolConverter implements ITypeConverter<Protocol> {
-        @Override
-        public Protocol convert(String value) {
-            return ModelConverters.convert(value, Protocol::parse);
-        }
-    }
-
-    static final class CidrConverter implements ITypeConverter<Cidr> {
-        @Override
-        public Cidr convert(String value) {
-            return ModelConverters.convert(value, Cidr::parse);
-        }
-    }
-
-    static final class ReturnPathConverter implements ITypeConverter<ReturnPath> {
-        @Override
-        public ReturnPath convert(String value) {
-            return ModelConverters.convert(value, ReturnPath::parse);
-        }
+    /** The model's first validation error becomes picocli's "Invalid value for option" message. */
+    private static <T> ITypeConverter<T> of(Function<String, T> parser) {
+        return value -> {
+            try {
+                return parser.apply(value);
+            } catch (ValidationException e) {
+                throw new TypeConversionException(e.first().message());
+            }
+        };
     }
 }

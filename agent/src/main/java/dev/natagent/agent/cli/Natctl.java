@@ -1,45 +1,22 @@
 package dev.natagent.agent.cli;
 
-import dev.natagent.agent.api.AdminProtocol;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 
 /** natctl: the thin command-line client of nat-agent's admin socket. */
-@Command(
-        name = "natctl",
-        mixinStandardHelpOptions = true,
-        version = "natctl 0.1.0",
-        description = "Control nat-agent, the NAT-instance agent, through its admin socket.",
-        footer = {
-            "",
-            "Exit codes: 0 ok, 1 the agent refused or failed the request, 2 usage error,",
-            "3 the agent could not be reached."
-        })
 public final class Natctl {
-    @Option(
-            names = "--socket",
-            paramLabel = "PATH",
-            scope = ScopeType.INHERIT,
-            defaultValue = "${env:NATCTL_SOCKET:-" + AdminProtocol.DEFAULT_SOCKET + "}",
-            description = "Admin socket of nat-agent (default: $NATCTL_SOCKET or ${DEFAULT-VALUE}).")
-    Path socket;
-
-    @Option(names = "--json", scope = ScopeType.INHERIT, description = "Print machine-readable JSON.")
-    boolean json;
-
-    @Option(
-            names = "--timeout",
-            paramLabel = "SECONDS",
-            scope = ScopeType.INHERIT,
-            defaultValue = "120",
-            description = "Give up waiting for the agent after this long (default: ${DEFAULT-VALUE}).")
-    int timeoutSeconds;
+    private Natctl() {}
 
     public static void main(String[] args) {
+        // picocli registers converters for java.time and java.sql types by reflection in every
+        // parser it builds, initialising those classes (2-3 ms of a call); natctl's options use none.
+        System.setProperty("picocli.converters.excludes", "java\\.(time|sql)\\..*");
+        WarmUp.start();
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         int code = run(args, out, err);
@@ -53,30 +30,57 @@ public final class Natctl {
         return commandLine(args, out, err).execute(args);
     }
 
-    /** The command tree for args: only the subcommands they name (see {@link Subcommands}). */
+    /** The root command: what natctl is, its version, exit codes and the global options. */
+    static CommandSpec spec() {
+        CommandSpec spec = Specs.group(
+                        "Control nat-agent, the NAT-instance agent, through its admin socket.", Specs.globalOptions())
+                .name("natctl")
+                .version("natctl 0.1.0");
+        spec.usageMessage()
+                .footer(
+                        "",
+                        "Exit codes: 0 ok, 1 the agent refused or failed the request, 2 usage error,",
+                        "3 the agent could not be reached.");
+        return spec;
+    }
+
+    /**
+     * The command tree for args: only the subcommands they name (see {@link Subcommands}). natctl's
+     * code on this path avoids lambdas and streams: each call site linked costs start-up time.
+     */
     static CommandLine commandLine(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine commandLine = new CommandLine(new Natctl());
+        CommandLine commandLine = new CommandLine(spec());
         Subcommands.register(commandLine, args);
         commandLine.setOut(out);
         commandLine.setErr(err);
-        commandLine.setParameterExceptionHandler((exception, unused) -> {
+        ErrorHandler errors = new ErrorHandler();
+        commandLine.setParameterExceptionHandler(errors);
+        commandLine.setExecutionExceptionHandler(errors);
+        return commandLine;
+    }
+
+    /** Usage errors exit 2 with a pointer to --help; failures of the request exit with their code. */
+    private static final class ErrorHandler implements IParameterExceptionHandler, IExecutionExceptionHandler {
+        @Override
+        public int handleParseException(ParameterException exception, String[] args) {
             CommandLine failed = exception.getCommandLine();
             failed.getErr().println("natctl: " + exception.getMessage());
             failed.getErr()
                     .println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more information.");
             return ExitCode.USAGE;
-        });
-        commandLine.setExecutionExceptionHandler((exception, command, parseResult) -> {
+        }
+
+        @Override
+        public int handleExecutionException(Exception exception, CommandLine command, ParseResult parseResult)
+                throws Exception {
             if (exception instanceof NatctlException failure) {
-                Natctl root = command.getCommandSpec().root().commandLine().getCommand();
-                if (root.json && failure.agentError() != null) {
+                if (Specs.json(command.getCommandSpec()) && failure.agentError() != null) {
                     command.getOut().println(CliJson.compact(failure.agentError()));
                 }
                 command.getErr().println("natctl: " + failure.getMessage());
                 return failure.exitCode();
             }
             throw exception;
-        });
-        return commandLine;
+        }
     }
 }

@@ -6,39 +6,37 @@ import dev.natagent.agent.api.Op;
 import dev.natagent.agent.model.Cidr;
 import dev.natagent.agent.model.Outbound;
 import dev.natagent.agent.model.ValidationException;
-import java.util.List;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(
-        name = "add",
-        mixinStandardHelpOptions = true,
-        description = "Masquerade traffic from the source CIDRs leaving through interface IFACE.")
 final class OutboundAddCommand extends AgentCommand {
-    @Parameters(paramLabel = "NAME", description = "Outbound name: [a-z0-9][a-z0-9_.-]{0,62}.")
-    String name;
+    private final PositionalParamSpec name = Specs.positional("NAME", "Outbound name: [a-z0-9][a-z0-9_.-]{0,62}.");
+    private final OptionSpec sources = Specs.list(
+                    "--source", "CIDR", Cidr.class, ModelConverters.CIDR, "Private source CIDRs.")
+            .required(true)
+            .build();
+    private final OptionSpec outInterface = Specs.option("--out", "IFACE", String.class, "Egress interface, e.g. ens5.")
+            .required(true)
+            .build();
 
-    @Option(
-            names = "--source",
-            required = true,
-            split = ",",
-            paramLabel = "CIDR",
-            converter = ModelConverters.CidrConverter.class,
-            description = "Private source CIDRs.")
-    List<Cidr> sources;
-
-    @Option(names = "--out", required = true, paramLabel = "IFACE", description = "Egress interface, e.g. ens5.")
-    String out;
+    static CommandSpec spec() {
+        OutboundAddCommand command = new OutboundAddCommand();
+        return Specs.command(
+                command,
+                "Masquerade traffic from the source CIDRs leaving through interface IFACE.",
+                command.name,
+                command.sources,
+                command.outInterface);
+    }
 
     @Override
     public Integer call() {
         Outbound outbound;
         try {
-            outbound = new Outbound(name, sources, out);
+            outbound = new Outbound(name.getValue(), sources.getValue(), outInterface.getValue());
         } catch (ValidationException e) {
-            throw new ParameterException(spec.commandLine(), "invalid outbound: " + e.getMessage());
+            throw usageError("invalid outbound: " + e.getMessage());
         }
         ObjectNode json = CliJson.object();
         json.put("name", outbound.name());
@@ -49,7 +47,7 @@ final class OutboundAddCommand extends AgentCommand {
 
     @Override
     Integer render(JsonNode change) {
-        out().println("added outbound " + name + " (generation "
+        out().println("added outbound " + name.getValue() + " (generation "
                 + change.path("generation").asText() + ")");
         return ExitCode.OK;
     }

@@ -2,10 +2,13 @@ package dev.natagent.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.api.Op;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "list", mixinStandardHelpOptions = true, description = "List outbound PAT rules.")
 final class OutboundListCommand extends AgentCommand {
+    static CommandSpec spec() {
+        return Specs.command(new OutboundListCommand(), "List outbound PAT rules.");
+    }
+
     @Override
     public Integer call() {
         return callAndPrint(Op.OUTBOUND_LIST, args());

@@ -2,22 +2,25 @@ package dev.natagent.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.api.Op;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove an outbound PAT rule.")
 final class OutboundRemoveCommand extends AgentCommand {
-    @Parameters(paramLabel = "NAME", description = "Outbound to remove.")
-    String name;
+    private final PositionalParamSpec name = Specs.positional("NAME", "Outbound to remove.");
+
+    static CommandSpec spec() {
+        OutboundRemoveCommand command = new OutboundRemoveCommand();
+        return Specs.command(command, "Remove an outbound PAT rule.", command.name);
+    }
 
     @Override
     public Integer call() {
-        return callAndPrint(Op.OUTBOUND_REMOVE, args().put("name", name));
+        return callAndPrint(Op.OUTBOUND_REMOVE, args().put("name", name.<String>getValue()));
     }
 
     @Override
     Integer render(JsonNode change) {
-        out().println("removed outbound " + name + " (generation "
+        out().println("removed outbound " + name.getValue() + " (generation "
                 + change.path("generation").asText() + ")");
         return ExitCode.OK;
     }

@@ -2,10 +2,13 @@ package dev.natagent.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.api.Op;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "status", mixinStandardHelpOptions = true, description = "Show the agent's health and state.")
 final class StatusCommand extends AgentCommand {
+    static CommandSpec spec() {
+        return Specs.command(new StatusCommand(), "Show the agent's health and state.");
+    }
+
     @Override
     public Integer call() {
         return callAndPrint(Op.STATUS, args());

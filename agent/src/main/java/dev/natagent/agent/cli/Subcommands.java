@@ -3,72 +3,107 @@ package dev.natagent.agent.cli;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Supplier;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * natctl's subcommands, in help order, registered programmatically. Building a command's model
- * by annotation reflection costs picocli several milliseconds per command, so a run builds only
- * the commands its arguments name; help, completion and arguments that name no command build the
- * whole tree, so usage, suggestions and the completion script always list every command. picocli
- * still does all the parsing: a word that merely looks like a command name (an option's value)
- * only adds a command that is never used.
+ * natctl's subcommands, in help order. Even built programmatically, each command costs picocli a
+ * parser of its own, so a run builds only the commands its arguments name; help, completion and
+ * arguments that name no command build the whole tree, so usage, suggestions and the completion
+ * script always list every command. picocli still does all the parsing: a word that merely looks
+ * like a command name (an option's value) only adds a command that is never used.
  */
 final class Subcommands {
-    /** A command and the subcommands under it; name is the one in the class's @Command. */
-    record Node(String name, Supplier<Object> factory, List<Node> children) {
-        static Node leaf(String name, Supplier<Object> factory) {
-            return new Node(name, factory, List.of());
+    /** A command (its path names it, see {@link #spec}) and the subcommands under it. */
+    record Node(String name, List<Node> children) {
+        static Node leaf(String name) {
+            return new Node(name, List.of());
         }
 
-        static Node group(String name, Supplier<Object> factory, Node... children) {
-            return new Node(name, factory, List.of(children));
+        static Node group(String name, Node... children) {
+            return new Node(name, List.of(children));
         }
     }
 
     static final List<Node> TREE = List.of(
-            Node.leaf("status", StatusCommand::new),
-            Node.group(
-                    "forward",
-                    ForwardCommand::new,
-                    Node.leaf("add", ForwardAddCommand::new),
-                    Node.leaf("remove", ForwardRemoveCommand::new),
-                    Node.leaf("list", ForwardListCommand::new),
-                    Node.leaf("get", ForwardGetCommand::new)),
-            Node.group(
-                    "outbound",
-                    OutboundCommand::new,
-                    Node.leaf("add", OutboundAddCommand::new),
-                    Node.leaf("remove", OutboundRemoveCommand::new),
-                    Node.leaf("list", OutboundListCommand::new)),
-            Node.leaf("apply", ApplyCommand::new),
-            Node.leaf("export", ExportCommand::new),
-            Node.leaf("metrics", MetricsCommand::new),
-            Node.leaf("doctor", DoctorCommand::new),
-            Node.leaf("completion", CompletionCommand::new));
+            Node.leaf("status"),
+            Node.group("forward", Node.leaf("add"), Node.leaf("remove"), Node.leaf("list"), Node.leaf("get")),
+            Node.group("outbound", Node.leaf("add"), Node.leaf("remove"), Node.leaf("list")),
+            Node.leaf("apply"),
+            Node.leaf("export"),
+            Node.leaf("metrics"),
+            Node.leaf("doctor"),
+            Node.leaf("completion"));
 
     /** Words after which picocli shows usage or the completion script: they need every command. */
     private static final Set<String> WHOLE_TREE_WORDS = Set.of("-h", "--help", "help", "completion");
 
     private Subcommands() {}
 
+    /**
+     * A fresh spec of the command at path (names below natctl, space-separated). A switch rather
+     * than a table of method references: every lambda call site linked costs start-up time.
+     */
+    static CommandSpec spec(String path) {
+        switch (path) {
+            case "status":
+                return StatusCommand.spec();
+            case "forward":
+                return Specs.group("Add, remove and show port forwards.");
+            case "forward add":
+                return ForwardAddCommand.spec();
+            case "forward remove":
+                return ForwardRemoveCommand.spec();
+            case "forward list":
+                return ForwardListCommand.spec();
+            case "forward get":
+                return ForwardGetCommand.spec();
+            case "outbound":
+                return Specs.group("Add, remove and list outbound PAT (masquerade of private subnets).");
+            case "outbound add":
+                return OutboundAddCommand.spec();
+            case "outbound remove":
+                return OutboundRemoveCommand.spec();
+            case "outbound list":
+                return OutboundListCommand.spec();
+            case "apply":
+                return ApplyCommand.spec();
+            case "export":
+                return ExportCommand.spec();
+            case "metrics":
+                return MetricsCommand.spec();
+            case "doctor":
+                return DoctorCommand.spec();
+            case "completion":
+                return CompletionCommand.spec();
+            default:
+                throw new IllegalArgumentException("no natctl command " + path);
+        }
+    }
+
     /** Adds to root the subcommands that args name (all of them for help and completion). */
     static void register(CommandLine root, String[] args) {
         Set<String> words = Set.copyOf(Arrays.asList(args));
-        boolean wholeTree = words.stream().anyMatch(WHOLE_TREE_WORDS::contains);
-        register(root, TREE, wholeTree ? null : words);
+        boolean wholeTree = false;
+        for (String word : WHOLE_TREE_WORDS) {
+            wholeTree |= words.contains(word);
+        }
+        register(root, "", TREE, wholeTree ? null : words);
     }
 
     /** words null: register every node below parent. */
-    private static void register(CommandLine parent, List<Node> nodes, Set<String> words) {
-        boolean anyNamed = words != null && nodes.stream().anyMatch(node -> words.contains(node.name()));
-        Set<String> below = anyNamed ? words : null;
+    private static void register(CommandLine parent, String parentPath, List<Node> nodes, Set<String> words) {
+        boolean anyNamed = false;
+        for (Node node : nodes) {
+            anyNamed |= words != null && words.contains(node.name());
+        }
         for (Node node : nodes) {
             if (!anyNamed || words.contains(node.name())) {
-                CommandLine child = new CommandLine(node.factory().get());
+                String path = parentPath.isEmpty() ? node.name() : parentPath + " " + node.name();
+                CommandLine child = new CommandLine(spec(path));
                 // Added before its own subcommands, so that those inherit natctl's global options.
                 parent.addSubcommand(node.name(), child);
-                register(child, node.children(), below);
+                register(child, path, node.children(), anyNamed ? words : null);
             }
         }
     }

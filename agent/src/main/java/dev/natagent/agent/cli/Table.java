@@ -2,7 +2,6 @@ package dev.natagent.agent.cli;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /** A plain left-aligned text table; a cell may hold several lines (e.g. one target per line). */
@@ -23,7 +22,11 @@ final class Table {
     }
 
     void print(PrintWriter out) {
-        int[] widths = Arrays.stream(headers).mapToInt(String::length).toArray();
+        // Loops, not streams: natctl prints one table per run, and streams cost start-up time.
+        int[] widths = new int[headers.length];
+        for (int i = 0; i < headers.length; i++) {
+            widths[i] = headers[i].length();
+        }
         for (String[] row : rows) {
             for (int i = 0; i < row.length; i++) {
                 for (String line : row[i].split("\n", -1)) {
@@ -33,10 +36,12 @@ final class Table {
         }
         printLine(out, headers, widths);
         for (String[] row : rows) {
-            String[][] lines =
-                    Arrays.stream(row).map(cell -> cell.split("\n", -1)).toArray(String[][]::new);
-            int height =
-                    Arrays.stream(lines).mapToInt(cell -> cell.length).max().orElse(1);
+            String[][] lines = new String[row.length][];
+            int height = 1;
+            for (int i = 0; i < row.length; i++) {
+                lines[i] = row[i].split("\n", -1);
+                height = Math.max(height, lines[i].length);
+            }
             for (int line = 0; line < height; line++) {
                 String[] cells = new String[row.length];
                 for (int i = 0; i < row.length; i++) {

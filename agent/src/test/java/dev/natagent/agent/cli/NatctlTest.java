@@ -241,6 +241,28 @@ class NatctlTest {
         assertTrue(refused.err().contains("connection refused"), refused.err());
     }
 
+    /** --socket, --json and --timeout are inherited: accepted before, between and after command names. */
+    @Test
+    void globalOptionsWorkBeforeBetweenAndAfterTheCommandNames() {
+        natctl(REDIS);
+        String socket = server.socketPath().toString();
+        List<String[]> placements = List.of(
+                new String[] {"--socket", socket, "--json", "--timeout", "5", "forward", "list"},
+                new String[] {"forward", "--json", "--socket", socket, "list", "--timeout", "5"},
+                new String[] {"forward", "list", "--timeout", "5", "--socket", socket, "--json"});
+        for (String[] args : placements) {
+            CliResult list = CliResult.natctl(args);
+            assertEquals(0, list.exitCode(), String.join(" ", args) + ": " + list.err());
+            assertEquals("redis", parse(list.out()).at("/forwards/0/name").textValue(), list.out());
+        }
+        CliResult late = CliResult.natctl("status", "--timeout", "x", "--socket", socket);
+        assertEquals(ExitCode.USAGE, late.exitCode());
+        assertEquals(
+                "natctl: Invalid value for option '--timeout': 'x' is not an int\n"
+                        + "Try 'natctl status --help' for more information.\n",
+                late.err());
+    }
+
     @Test
     void socketFromTheEnvironmentVariableIsTheDefault() {
         // picocli resolves ${env:NATCTL_SOCKET:-...}; without the variable the documented default applies.

@@ -1,6 +1,7 @@
 package dev.natagent.agent.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.natagent.agent.testing.CliResult;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
 /** Lazy registration must never lose a command from help, completion or the parser. */
 class SubcommandsTest {
@@ -78,19 +78,20 @@ class SubcommandsTest {
         }
     }
 
+    /** Every command of the tree has a spec, and a fresh one each time: it holds the values parsed into it. */
     @Test
-    void tableNamesMatchTheCommandAnnotations() {
+    void everyCommandOfTheTreeBuildsAFreshSpec() {
+        List<String> paths = new ArrayList<>();
         for (Subcommands.Node node : Subcommands.TREE) {
-            assertNamed(node);
+            paths.add(node.name());
             for (Subcommands.Node child : node.children()) {
-                assertNamed(child);
+                paths.add(node.name() + " " + child.name());
             }
         }
-    }
-
-    private static void assertNamed(Subcommands.Node node) {
-        Command command = node.factory().get().getClass().getAnnotation(Command.class);
-        assertEquals(node.name(), command.name());
+        assertEquals(allPaths(), paths);
+        for (String path : paths) {
+            assertNotSame(Subcommands.spec(path), Subcommands.spec(path), path);
+        }
     }
 
     @Test

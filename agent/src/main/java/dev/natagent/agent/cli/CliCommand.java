@@ -1,0 +1,21 @@
+package dev.natagent.agent.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+
+/** A natctl command that does something: picocli calls it with its arguments parsed into its spec. */
+abstract class CliCommand implements Callable<Integer> {
+    /** This command's model, set by {@link Specs#command}; its options hold the parsed values. */
+    CommandSpec spec;
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    /** A usage error (exit code 2) found after parsing, reported like picocli's own. */
+    ParameterException usageError(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+}

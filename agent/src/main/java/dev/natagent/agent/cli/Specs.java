@@ -1,0 +1,141 @@
+package dev.natagent.agent.cli;
+
+import dev.natagent.agent.api.AdminProtocol;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * natctl's picocli model, built with picocli's programmatic API. Annotations would make picocli
+ * reflect over every command class and generate annotation proxies on each run (about a third of
+ * a natctl call); these builders hand it the same model directly. picocli still parses, validates,
+ * prints help and generates the completion script. This is the one place for what every command
+ * shares: -h/--help, -V/--version and the global options.
+ */
+final class Specs {
+    private static final String SOCKET = "--socket";
+    private static final String JSON = "--json";
+    private static final String TIMEOUT = "--timeout";
+
+    private Specs() {}
+
+    /** A command that runs command's call(); a description line break starts a new help line. */
+    static CommandSpec command(CliCommand command, String description, ArgSpec... args) {
+        CommandSpec spec = build(CommandSpec.wrapWithoutInspection(command), description, args);
+        command.spec = spec;
+        return spec;
+    }
+
+    /** A command that only groups subcommands: without one, picocli reports a missing subcommand. */
+    static CommandSpec group(String description, ArgSpec... args) {
+        return build(CommandSpec.create(), description, args);
+    }
+
+    /**
+     * Adds args, then the same -h/--help and -V/--version as picocli's mixinStandardHelpOptions
+     * (in the same place: the completion script lists options in this order) without its reflection.
+     */
+    private static CommandSpec build(CommandSpec spec, String description, ArgSpec[] args) {
+        spec.usageMessage().description(description.split("\n"));
+        for (ArgSpec arg : args) {
+            spec.add(arg);
+        }
+        spec.addOption(OptionSpec.builder("-h", "--help")
+                .usageHelp(true)
+                .description("Show this help message and exit.")
+                .build());
+        spec.addOption(OptionSpec.builder("-V", "--version")
+                .versionHelp(true)
+                .description("Print version information and exit.")
+                .build());
+        return spec;
+    }
+
+    /** natctl's global options, for the root: subcommands inherit them, before or after their name. */
+    static OptionSpec[] globalOptions() {
+        return new OptionSpec[] {
+            option(
+                            SOCKET,
+                            "PATH",
+                            Path.class,
+                            "Admin socket of nat-agent (default: $NATCTL_SOCKET or ${DEFAULT-VALUE}).")
+                    .scopeType(ScopeType.INHERIT)
+                    .defaultValue("${env:NATCTL_SOCKET:-" + AdminProtocol.DEFAULT_SOCKET + "}")
+                    .build(),
+            flagBuilder(JSON, "Print machine-readable JSON.")
+                    .scopeType(ScopeType.INHERIT)
+                    .build(),
+            option(
+                            TIMEOUT,
+                            "SECONDS",
+                            int.class,
+                            "Give up waiting for the agent after this long (default: ${DEFAULT-VALUE}).")
+                    .scopeType(ScopeType.INHERIT)
+                    .defaultValue("120")
+                    .build()
+        };
+    }
+
+    static Path socket(CommandSpec spec) {
+        return global(spec, SOCKET);
+    }
+
+    static boolean json(CommandSpec spec) {
+        return global(spec, JSON);
+    }
+
+    static Duration timeout(CommandSpec spec) {
+        int seconds = global(spec, TIMEOUT);
+        return Duration.ofSeconds(seconds);
+    }
+
+    /** Inherited copies share the root option's value, wherever on the command line it was given. */
+    private static <T> T global(CommandSpec spec, String name) {
+        return spec.root().findOption(name).getValue();
+    }
+
+    /** An option taking one value of type (picocli's own converter for it). */
+    static OptionSpec.Builder option(String name, String paramLabel, Class<?> type, String description) {
+        return OptionSpec.builder(name).paramLabel(paramLabel).type(type).description(description);
+    }
+
+    /** An option taking one value that converter parses. */
+    static <T> OptionSpec.Builder option(
+            String name, String paramLabel, Class<T> type, ITypeConverter<T> converter, String description) {
+        return option(name, paramLabel, type, description).converters(converter);
+    }
+
+    /** A repeatable option whose values may also be comma-separated (PARAM[,PARAM...]). */
+    static <T> OptionSpec.Builder list(
+            String name, String paramLabel, Class<T> elementType, ITypeConverter<T> converter, String description) {
+        return option(name, paramLabel, List.class, description)
+                .auxiliaryTypes(elementType)
+                .converters(converter)
+                .splitRegex(",");
+    }
+
+    /** An option without a value: true when given, false when not. */
+    static OptionSpec flag(String name, String description) {
+        return flagBuilder(name, description).build();
+    }
+
+    private static OptionSpec.Builder flagBuilder(String name, String description) {
+        return OptionSpec.builder(name).type(boolean.class).initialValue(false).description(description);
+    }
+
+    /** A required positional parameter holding one string. */
+    static PositionalParamSpec positional(String paramLabel, String description) {
+        return PositionalParamSpec.builder()
+                .required(true)
+                .paramLabel(paramLabel)
+                .type(String.class)
+                .description(description)
+                .build();
+    }
+}
