@@ -62,9 +62,10 @@ public final class AdminDispatcher implements RequestHandler {
             case OUTBOUND_REMOVE -> operations.removeOutbound(name(request));
             case OUTBOUND_LIST -> listOf("outbounds", noArgs(request, operations::listOutbounds));
             case APPLY -> {
-                Args args = Args.of(request, "state", "dry_run");
+                Args args = Args.of(request, "state", "dry_run", "diff");
+                boolean names = namesOnly(args);
                 NatState state = args.requiredModel("state", NatState.class);
-                yield operations.apply(state, args.optionalBoolean("dry_run"));
+                yield applyResult(operations.apply(state, args.optionalBoolean("dry_run")), names);
             }
             case APPLY_BEGIN -> {
                 Upload upload =
@@ -82,8 +83,10 @@ public final class AdminDispatcher implements RequestHandler {
                 yield result;
             }
             case APPLY_COMMIT -> {
-                Upload upload = uploads.take(session, uploadId(request));
-                yield operations.apply(upload.state(), upload.dryRun());
+                Args args = Args.of(request, "upload", "diff");
+                boolean names = namesOnly(args);
+                Upload upload = uploads.take(session, args.requiredString("upload"));
+                yield applyResult(operations.apply(upload.state(), upload.dryRun()), names);
             }
             case APPLY_ABORT -> {
                 String id = uploadId(request);
@@ -102,6 +105,23 @@ public final class AdminDispatcher implements RequestHandler {
     private static <T> T noArgs(Request request, Supplier<T> call) {
         Args.of(request);
         return call.get();
+    }
+
+    /** {@code diff}: "full" (default, every entry in full) or "names" (see {@link ApplyNames}). */
+    private static boolean namesOnly(Args args) {
+        String diff = args.optionalString("diff", "full");
+        return switch (diff) {
+            case "full" -> false;
+            case "names" -> true;
+            default -> throw new AdminException(
+                    ErrorCode.BAD_REQUEST,
+                    "unknown diff '" + RequestDecoder.abbreviate(diff) + "' (choose full or names)",
+                    "args.diff");
+        };
+    }
+
+    private static Object applyResult(ApplyResult result, boolean namesOnly) {
+        return namesOnly ? ApplyNames.of(result) : result;
     }
 
     private static String uploadId(Request request) {

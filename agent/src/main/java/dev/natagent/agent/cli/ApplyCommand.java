@@ -28,7 +28,8 @@ final class ApplyCommand extends AgentCommand {
     @Override
     public Integer call() {
         JsonNode state = readState();
-        return print(ApplyUpload.send(client(), state, dryRun()));
+        // --json prints the agent's full diff; people get one line per name.
+        return print(ApplyUpload.send(client(), state, dryRun(), jsonOutput() ? "full" : "names"));
     }
 
     private String file() {
@@ -57,12 +58,14 @@ final class ApplyCommand extends AgentCommand {
     Integer render(JsonNode result) {
         JsonNode diff = result.path("diff");
         List<String> lines = new ArrayList<>();
-        if (diff.has("settings")) {
+        if (diff.path("settings").asBoolean()) {
             lines.add("~ settings");
         }
         describe(lines, "forward", diff.path("forwards"));
         describe(lines, "outbound", diff.path("outbounds"));
-        lines.forEach(out()::println);
+        for (String line : lines) {
+            out().println(line);
+        }
         if (lines.isEmpty()) {
             out().println("no changes");
         } else if (result.path("applied").asBoolean()) {
@@ -73,16 +76,16 @@ final class ApplyCommand extends AgentCommand {
         return ExitCode.OK;
     }
 
-    /** One line per entry of a StateDiff section: + added, ~ changed, - removed. */
+    /** One line per name of a names-only diff section: + added, ~ changed, - removed. */
     private static void describe(List<String> lines, String kind, JsonNode section) {
-        section.path("added")
-                .forEach(entry ->
-                        lines.add("+ " + kind + " " + entry.path("name").asText()));
-        section.path("changed")
-                .forEach(entry ->
-                        lines.add("~ " + kind + " " + entry.at("/after/name").asText()));
-        section.path("removed")
-                .forEach(entry ->
-                        lines.add("- " + kind + " " + entry.path("name").asText()));
+        add(lines, "+ " + kind + " ", section.path("added"));
+        add(lines, "~ " + kind + " ", section.path("changed"));
+        add(lines, "- " + kind + " ", section.path("removed"));
+    }
+
+    private static void add(List<String> lines, String prefix, JsonNode names) {
+        for (JsonNode name : names) {
+            lines.add(prefix + name.asText());
+        }
     }
 }

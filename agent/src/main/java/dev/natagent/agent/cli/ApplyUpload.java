@@ -23,16 +23,21 @@ final class ApplyUpload {
 
     private ApplyUpload() {}
 
-    /** Applies (or with {@code dryRun} diffs) {@code state}; returns the agent's apply result. */
-    static JsonNode send(AdminClient client, JsonNode state, boolean dryRun) {
+    /**
+     * Applies (or with {@code dryRun} diffs) {@code state}; returns the agent's apply result, its
+     * diff as names only when {@code diff} is "names" (what a human reads; far smaller at 50k).
+     */
+    static JsonNode send(AdminClient client, JsonNode state, boolean dryRun, String diff) {
         byte[] document = CliJson.compactBytes(state);
         if (document.length <= SINGLE_REQUEST_BYTES) {
-            return client.call(Op.APPLY, CliJson.object().put("dry_run", dryRun).set("state", state));
+            return client.call(
+                    Op.APPLY,
+                    CliJson.object().put("dry_run", dryRun).put("diff", diff).set("state", state));
         }
-        return sendInChunks(client, new String(document, StandardCharsets.UTF_8), dryRun);
+        return sendInChunks(client, new String(document, StandardCharsets.UTF_8), dryRun, diff);
     }
 
-    private static JsonNode sendInChunks(AdminClient client, String document, boolean dryRun) {
+    private static JsonNode sendInChunks(AdminClient client, String document, boolean dryRun, String diff) {
         try (AdminClient.Session session = client.open()) {
             String upload = session.call(Op.APPLY_BEGIN, CliJson.object().put("dry_run", dryRun))
                     .path("upload")
@@ -48,7 +53,8 @@ final class ApplyUpload {
                                 .put("data", document.substring(start, end)));
                 start = end;
             }
-            return session.call(Op.APPLY_COMMIT, CliJson.object().put("upload", upload));
+            return session.call(
+                    Op.APPLY_COMMIT, CliJson.object().put("upload", upload).put("diff", diff));
         }
     }
 

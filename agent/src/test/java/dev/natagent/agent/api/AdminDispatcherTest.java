@@ -65,6 +65,26 @@ class AdminDispatcherTest {
         assertTrue(operations.state().forwards().isEmpty());
     }
 
+    @Test
+    void applyCanAnswerWithNamesOnly() throws Exception {
+        call(Op.FORWARD_ADD, "{\"forward\":{\"name\":\"redis\",\"listen\":\"6379\",\"to\":[\"10.0.1.230:6379\"]}}");
+        String state = "{\"forwards\":[{\"name\":\"memcached\",\"listen\":\"11211\",\"to\":[\"10.0.1.240:11211\"]}]}";
+
+        JsonNode names = call(Op.APPLY, "{\"state\":" + state + ",\"dry_run\":true,\"diff\":\"names\"}");
+
+        assertEquals(
+                ModelJson.mapper()
+                        .readTree("{\"applied\":false,\"generation\":1,\"diff\":{"
+                                + "\"forwards\":{\"added\":[\"memcached\"],\"removed\":[\"redis\"],\"changed\":[]},"
+                                + "\"outbounds\":{\"added\":[],\"removed\":[],\"changed\":[]},"
+                                + "\"settings\":false,\"empty\":false}}"),
+                names);
+        AdminException unknown = refused(Op.APPLY, "{\"state\":" + state + ",\"diff\":\"some\"}");
+        assertEquals(ErrorCode.BAD_REQUEST, unknown.code());
+        assertEquals("args.diff", unknown.field());
+        assertEquals("redis", operations.state().forwards().keySet().iterator().next(), "refused: nothing applied");
+    }
+
     /** op | args | code | field. */
     @ParameterizedTest(name = "{0} {1} -> {2}")
     @CsvSource(
