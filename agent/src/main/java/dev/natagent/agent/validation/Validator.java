@@ -7,6 +7,7 @@ import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.Protocol;
 import dev.natagent.agent.model.Target;
 import dev.natagent.agent.model.ValidationException;
+import dev.natagent.agent.reconcile.KernelLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,7 +24,8 @@ import java.util.function.Supplier;
  * The rules that span objects or look at the machine: a protocol+port claimed by two forwards
  * (PORT_IN_USE), one target reached by two forwards with different return paths
  * (RETURN_PATH_CONFLICT), names taken (NAME_TAKEN), removing what is not there (NOT_FOUND),
- * forwarding the port sshd listens on (SSH_PORT_FORWARD, allowed only with force). Rules about one object alone
+ * forwarding the port sshd listens on (SSH_PORT_FORWARD, allowed only with force), more listen ports
+ * than the kernel's sized sets hold (CAPACITY_EXCEEDED). Rules about one object alone
  * (name syntax, ports, addresses, target count, interface names) are enforced by the model's
  * constructors, so an invalid Forward or Outbound never exists. Validation changes nothing.
  *
@@ -32,10 +34,20 @@ import java.util.function.Supplier;
  */
 public final class Validator {
     private final Supplier<Set<Integer>> sshdPorts;
+    private final int listenPortCapacity;
 
     /** @param sshdPorts the TCP ports sshd listens on, asked on every check (the file may change) */
     public Validator(Supplier<Set<Integer>> sshdPorts) {
+        this(sshdPorts, KernelLayout.LISTEN_KEYS);
+    }
+
+    /**
+     * @param listenPortCapacity how many listen ports the kernel's sized sets hold (each listen port
+     *     is one element of {@code forwards} and at most one of each other sized set)
+     */
+    public Validator(Supplier<Set<Integer>> sshdPorts, int listenPortCapacity) {
         this.sshdPorts = Objects.requireNonNull(sshdPorts, "sshdPorts");
+        this.listenPortCapacity = listenPortCapacity;
     }
 
     public static Validator forSshdConfig(Path sshdConfig) {
@@ -51,6 +63,7 @@ public final class Validator {
         List<FieldError> errors = new ArrayList<>();
         portConflicts(proposed, errors);
         returnPathConflicts(proposed, errors);
+        capacity(proposed, errors);
         if (!force) {
             Set<Integer> ssh = sshPorts(proposed);
             for (Forward forward : proposed.forwards().values()) {
@@ -147,6 +160,26 @@ public final class Validator {
                     || forward.listen().last() > widest.listen().last()) {
                 widest = forward;
             }
+        }
+    }
+
+    /**
+     * The kernel refuses elements beyond a set's size. Ports claimed once each cannot exceed it (it
+     * is the whole tcp and udp port space), so this only speaks when ports overlap too, and keeps
+     * a state the kernel would refuse from reaching it. Single-forward changes need no count: a
+     * port free of other forwards is a port the sets have room for.
+     */
+    private void capacity(NatState state, List<FieldError> errors) {
+        long ports = 0;
+        for (Forward forward : state.forwards().values()) {
+            ports += forward.listen().last() - forward.listen().first() + 1;
+        }
+        if (ports > listenPortCapacity) {
+            errors.add(new FieldError(
+                    "forwards",
+                    ErrorCode.CAPACITY_EXCEEDED,
+                    "the forwards listen on " + ports + " ports in all; the kernel's sets hold " + listenPortCapacity
+                            + " (tcp and udp, ports 1-65535, each claimed by one forward)"));
         }
     }
 
