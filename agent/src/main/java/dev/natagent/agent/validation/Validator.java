@@ -104,7 +104,7 @@ public final class Validator {
         if (holder != null) {
             throw new ValidationException("listen", ErrorCode.PORT_IN_USE, portInUse(forward, holder));
         }
-        Set<String> targets = new HashSet<>();
+        Set<ReturnKey> targets = new HashSet<>();
         forward.targets().forEach(target -> targets.add(returnKey(forward, target)));
         for (Forward other : current.forwards().values()) {
             if (other.name().equals(forward.name()) || other.returnPath().equals(forward.returnPath())) {
@@ -189,7 +189,7 @@ public final class Validator {
      * win in the kernel; each later one that disagrees gets one error. O(total targets).
      */
     private static void returnPathConflicts(NatState state, List<FieldError> errors) {
-        Map<String, Forward> firstByTarget = new HashMap<>();
+        Map<ReturnKey, Forward> firstByTarget = new HashMap<>(state.forwards().size() * 2);
         List<Forward> byName = new ArrayList<>(state.forwards().values());
         byName.sort(Comparator.comparing(Forward::name));
         for (Forward forward : byName) {
@@ -207,9 +207,14 @@ public final class Validator {
         }
     }
 
-    /** DNS names are compared as written (lower-cased): what they resolve to is not known here. */
-    private static String returnKey(Forward forward, Target target) {
-        return forward.proto() + " " + target;
+    /**
+     * DNS names are compared as written (lower-cased, as Target keeps them): what they resolve to is
+     * not known here. A record, not a string: a 50,000-forward state builds one per target.
+     */
+    private record ReturnKey(Protocol proto, Target target) {}
+
+    private static ReturnKey returnKey(Forward forward, Target target) {
+        return new ReturnKey(forward.proto(), target);
     }
 
     private static String returnPathConflict(Forward forward, Forward other, Target target) {

@@ -128,7 +128,7 @@ public final class AgentBench {
                     long t1 = System.nanoTime();
                     reconciler.applyChange(empty, after);
                     long t2 = System.nanoTime();
-                    store.append(diff.changes());
+                    store.append(diff.changes(), full);
                     long t3 = System.nanoTime();
                     cold[run] = t3 - t0;
                     kernelOnly[run] = t2 - t1;
