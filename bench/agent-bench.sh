@@ -154,9 +154,9 @@ for round in $(seq "$cold_rounds"); do
         fi
         # nft -f of this tree's export and of the baseline's, alternating run by run.
         for _ in $(seq "$runs"); do
-            inns a nft flush ruleset; timed "$work/nft.$size" inns a nft -f "$work/state-$size.nft"
+            inns a nft flush ruleset; timed "$work/nft.$size" ip netns exec "${ns}a" nft -f "$work/state-$size.nft"
             if [ -n "$baseline" ]; then
-                inns a nft flush ruleset; timed "$work/nftbase.$size" inns a nft -f "$work/base-$size.nft"
+                inns a nft flush ruleset; timed "$work/nftbase.$size" ip netns exec "${ns}a" nft -f "$work/base-$size.nft"
             fi
             inns a nft flush ruleset
             timed "$work/iptnft.$size" sh -c "ip netns exec $ns"a" iptables-nft-restore < $work/state-$size.ipt"
