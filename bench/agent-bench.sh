@@ -2,7 +2,15 @@
 # Agent-level benchmark (issue 7): nat-agent side by side with nft, iptables-restore, haproxy and
 # direct routing, in one run, on this machine, printing one table of medians, spread and ratios.
 #
-#   bench/agent-bench.sh [--quick]        (root; after `mvn -B -ntp package -DskipTests`)
+#   bench/agent-bench.sh [--quick] [--cold] [--baseline DIR] [--rounds K]
+#                                         (root; after `mvn -B -ntp package -DskipTests`)
+#
+#   --cold          only the cold-apply rows (~2-4 minutes)
+#   --baseline DIR  also run the cold-apply rows of another built checkout DIR (e.g. the commit
+#                   before a change, `git worktree add` + `mvn package -DskipTests` there), side by
+#                   side with this one: its agent in process and `nft -f` of its own export
+#   --rounds K      repeat the cold-apply section K times, interleaved (default 1); on a loaded
+#                   machine the per-round medians show how far one round can be trusted
 #
 # Everything happens in network namespaces this script creates (nab<pid>a/c/n/s) and removes on
 # exit, also on failure; processes it starts are killed by PID. Bounded: ~7-10 minutes in full,
@@ -11,12 +19,14 @@
 # Figures:
 #   cold apply      the calls the `apply` operation makes, timed in the process (validate, diff,
 #                   element batch into the kernel, journal record with fsync), with the daemon's
-#                   JVM flags; for N <= 10,000 the same through a running daemon's socket from a
-#                   warm client (request JSON both ways included, natctl's JVM start excluded); and
-#                   for every N through `natctl apply FILE` (issue 7's definition): its wall time
-#                   minus natctl's own start, taken as the median wall time of `natctl status`
-#                   measured in the same run. Documents over 512 KiB (10k: ~0.6 MB, 50k: ~3 MB)
-#                   go in chunks (apply.begin/chunk/commit on one connection, atomic at commit).
+#                   JVM flags; wall time, and CPU time (user+sys: the process's, the tools' with their
+#                   children) for the CPU rows, steadier than wall time on a shared machine; for
+#                   N <= 10,000 the same through a running daemon's socket from a warm client
+#                   (request JSON both ways included, natctl's JVM start excluded); and for every N
+#                   through `natctl apply FILE` (issue 7's definition): its wall time minus natctl's
+#                   own start, taken as the median wall time of `natctl status` measured in the same
+#                   run. Documents over 512 KiB (10k: ~0.6 MB, 50k: ~3 MB) go in chunks
+#                   (apply.begin/chunk/commit on one connection, atomic at commit).
 #   add/remove      one forward (2 elements) at N: kernel change alone, kernel + journal in the
 #                   process, and acknowledged through the socket.
 #   connections/s   redis-benchmark PING, keep-alive off (-k 0) and on (-k 1), client -> NAT -> redis;
@@ -26,8 +36,17 @@
 #                   hand-written one in two phases (two DNAT tables in one hook do not mix).
 set -euo pipefail
 
-quick=0
-[ "${1:-}" = --quick ] && quick=1
+quick=0; cold_only=0; baseline=; cold_rounds=1
+while [ $# -gt 0 ]; do
+    case $1 in
+        --quick) quick=1 ;;
+        --cold) cold_only=1 ;;
+        --baseline) baseline=$(cd "${2:?--baseline needs a directory}" && pwd); shift ;;
+        --rounds) cold_rounds=${2:?--rounds needs a count}; shift ;;
+        *) echo "usage: $0 [--quick] [--cold] [--baseline DIR] [--rounds K]" >&2; exit 2 ;;
+    esac
+    shift
+done
 [ "$(id -u)" = 0 ] || { echo "$0: run as root (it creates network namespaces)" >&2; exit 2; }
 
 root=$(cd "$(dirname -- "$(readlink -f -- "$0")")/.." && pwd)
@@ -38,6 +57,11 @@ nat_agent_java
 [ -d "$root/agent/target/test-classes/dev/natagent/agent/bench" ] \
     || nat_agent_fail "no benchmark classes: run 'mvn -B -ntp package -DskipTests' first"
 bench_cp="$root/agent/target/test-classes:$NAT_AGENT_MAIN_JAR:$NAT_AGENT_LIB/*"
+if [ -n "$baseline" ]; then
+    [ -d "$baseline/agent/target/test-classes/dev/natagent/agent/bench" ] \
+        || nat_agent_fail "no benchmark classes in $baseline: run 'mvn -B -ntp package -DskipTests' there first"
+    base_cp="$baseline/agent/target/test-classes:$baseline/agent/target/nat-agent-0.1.0.jar:$baseline/agent/target/lib/*"
+fi
 
 if [ $quick = 1 ]; then
     sizes=(1000 10000); big=10000; runs=3; pairs=20; requests=3000; rounds=2; persistent=20000
@@ -66,6 +90,14 @@ inns() { local n=$1; shift; ip netns exec "$ns$n" "$@"; }
 now_ns() { date +%s%N; }
 # Median, min and max (ms, 3 decimals) of the numbers on stdin.
 stats() { sort -g | awk '{v[NR]=$1} END {if (NR) printf "%.3f %.3f %.3f\n", v[int((NR+1)/2)], v[1], v[NR]; else print "nan nan nan"}'; }
+# Runs "$@" once; prints its wall time and its CPU time (user + sys of it and its children), ms.
+wall_cpu_ms() {
+    python3 -c 'import resource, subprocess, sys, time
+t = time.perf_counter(); subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True); t = time.perf_counter() - t
+r = resource.getrusage(resource.RUSAGE_CHILDREN); print("%.3f %.3f" % (t * 1e3, (r.ru_utime + r.ru_stime) * 1e3))' "$@"
+}
+# Runs "$@" once and appends its wall and CPU ms to $1.wall and $1.cpu.
+timed() { local out=$1; shift; read -r w c < <(wall_cpu_ms "$@"); echo "$w" >>"$out.wall"; echo "$c" >>"$out.cpu"; }
 # Runs "$@" $count times, prints each wall time in ms.
 times_ms() {
     local count=$1; shift
@@ -78,6 +110,7 @@ times_ms() {
 declare -A R   # figure -> "median min max"
 row() { R[$1]="$2"; }
 bench_java() { local n=$1; shift; inns "$n" "$NAT_AGENT_JAVA" $NAT_AGENT_DAEMON_JVM_OPTS -cp "$bench_cp" dev.natagent.agent.bench.AgentBench "$@"; }
+base_java() { local n=$1; shift; inns "$n" "$NAT_AGENT_JAVA" $NAT_AGENT_DAEMON_JVM_OPTS -cp "$base_cp" dev.natagent.agent.bench.AgentBench "$@"; }
 # Merges "key median min max" lines of AgentBench into R with a suffix. Fed by < <(...), not by a
 # pipe: the right side of a pipe runs in a subshell and its assignments would be lost.
 collect() { local suffix=$1; while read -r key med min max; do R[$key$suffix]="$med $min $max"; done; }
@@ -98,31 +131,112 @@ wait_socket() {
 stop_daemon() { kill "$1"; wait "$1" 2>/dev/null || true; }
 rss() { awk '/^VmRSS|^VmHWM/ {printf "%s %.1f MiB  ", $1, $2/1024}' "/proc/$1/status"; }
 
-echo "nat-agent agent-level benchmark ($( [ $quick = 1 ] && echo quick || echo full )); $(nproc) CPUs, $(uname -r), $(java -version 2>&1 | head -1)"
+echo "nat-agent agent-level benchmark ($( [ $quick = 1 ] && echo quick || echo full )$( [ $cold_only = 1 ] && echo ", cold apply only" )); $(nproc) CPUs, $(uname -r), $(java -version 2>&1 | head -1)"
+[ -z "$baseline" ] || echo "baseline: $baseline ($(git -C "$baseline" log -1 --format=%h 2>/dev/null || echo "not a git checkout"))"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 for n in a c n s; do ip netns add "$ns$n"; done
 inns a ip link set lo up
 
 # --- cold apply ------------------------------------------------------------------------------
+# With --rounds K the whole section repeats K times, interleaved, so that load drift hits every
+# tool alike: the agent's figure is then the median of its per-round medians (each the median of
+# $runs applies in one JVM), the tools' figures the median of all their runs.
 for size in "${sizes[@]}"; do
-    echo "cold apply N=$size ..." >&2
     bench_java a export "$size" nft "$work/state-$size.nft"
     bench_java a export "$size" iptables "$work/state-$size.ipt"
-    p=0; [ "$size" = "$big" ] && p=$pairs
-    collect ".$size" < <(bench_java a inproc "$size" "$runs" "$p")
-    inns a nft flush ruleset
-    R[nft.cold.$size]=$(for _ in $(seq "$runs"); do
-        inns a nft flush ruleset; times_ms 1 inns a nft -f "$work/state-$size.nft"; done | stats)
-    R[iptnft.cold.$size]=$(for _ in $(seq "$runs"); do
-        inns a nft flush ruleset; times_ms 1 sh -c "ip netns exec $ns"a" iptables-nft-restore < $work/state-$size.ipt"; done | stats)
-    inns a nft flush ruleset
-    R[iptlegacy.cold.$size]=$(for _ in $(seq "$runs"); do
-        inns a iptables-legacy -t nat -F; inns a iptables-legacy -t nat -X; inns a iptables-legacy -t mangle -F; inns a iptables-legacy -t mangle -X
-        times_ms 1 sh -c "ip netns exec $ns"a" iptables-legacy-restore < $work/state-$size.ipt"; done | stats)
-    inns a iptables-legacy -t nat -F; inns a iptables-legacy -t nat -X; inns a iptables-legacy -t mangle -F; inns a iptables-legacy -t mangle -X
+    [ -z "$baseline" ] || base_java a export "$size" nft "$work/base-$size.nft"
 done
-collect ".100" < <(bench_java a inproc 100 1 "$pairs")
+rounds_collect() { local suffix=$1; while read -r key med min max; do
+    R[$key$suffix]="$med $min $max"; echo "$med" >>"$work/round.$key$suffix"; done; }
+legacy_flush() { for t in nat mangle; do inns a iptables-legacy -t $t -F; inns a iptables-legacy -t $t -X; done; }
+for round in $(seq "$cold_rounds"); do
+    for size in "${sizes[@]}"; do
+        echo "cold apply N=$size (round $round of $cold_rounds) ..." >&2
+        p=0; [ "$size" = "$big" ] && [ $cold_only = 0 ] && [ "$round" = 1 ] && p=$pairs
+        rounds_collect ".$size" < <(bench_java a inproc "$size" "$runs" "$p")
+        inns a nft flush ruleset
+        if [ -n "$baseline" ]; then
+            rounds_collect ".base.$size" < <(base_java a inproc "$size" "$runs" 0)
+            inns a nft flush ruleset
+        fi
+        # nft -f of this tree's export and of the baseline's, alternating run by run.
+        for _ in $(seq "$runs"); do
+            inns a nft flush ruleset; timed "$work/nft.$size" ip netns exec "${ns}a" nft -f "$work/state-$size.nft"
+            if [ -n "$baseline" ]; then
+                inns a nft flush ruleset; timed "$work/nftbase.$size" ip netns exec "${ns}a" nft -f "$work/base-$size.nft"
+            fi
+            inns a nft flush ruleset
+            timed "$work/iptnft.$size" sh -c "ip netns exec $ns"a" iptables-nft-restore < $work/state-$size.ipt"
+            inns a nft flush ruleset; legacy_flush
+            timed "$work/iptlegacy.$size" sh -c "ip netns exec $ns"a" iptables-legacy-restore < $work/state-$size.ipt"
+            legacy_flush
+        done
+        inns a nft flush ruleset
+    done
+done
+for size in "${sizes[@]}"; do
+    for tool in nft iptnft iptlegacy; do
+        R[$tool.cold.$size]=$(stats <"$work/$tool.$size.wall")
+        R[$tool.cold.cpu.$size]=$(stats <"$work/$tool.$size.cpu")
+    done
+    if [ -n "$baseline" ]; then
+        R[nft.cold.base.$size]=$(stats <"$work/nftbase.$size.wall")
+        R[nft.cold.cpu.base.$size]=$(stats <"$work/nftbase.$size.cpu")
+    fi
+done
+if [ "$cold_rounds" -gt 1 ]; then
+    for f in "$work"/round.*; do R[${f#"$work"/round.}]=$(stats <"$f"); done
+fi
+[ $cold_only = 1 ] || collect ".100" < <(bench_java a inproc 100 1 "$pairs")
+
+# Prints the cold-apply rows of the table (the whole table ends with them too).
+cold_rows() {
+    for size in "${sizes[@]}"; do
+        line "cold apply N=$size: agent, in process (apply's calls)" "inproc.cold.$size" "$(ratio inproc.cold.$size nft.cold.$size) of nft -f, $(ratio inproc.cold.$size iptlegacy.cold.$size) of legacy-restore"
+        line "  of which element batch into the kernel" "inproc.cold.kernel.$size"
+        [ -n "${R[api.cold.$size]:-}" ] && line "  agent through the socket (warm client)" "api.cold.$size" "$(ratio api.cold.$size nft.cold.$size) of nft -f"
+        [ -n "${R[natctl.cold.$size]:-}" ] && line "  agent through natctl apply (wall minus natctl status)" "natctl.cold.$size" "$(ratio natctl.cold.$size nft.cold.$size) of nft -f, $(ratio natctl.cold.$size iptlegacy.cold.$size) of legacy-restore"
+        line "  nft -f (agent's own nft export)" "nft.cold.$size"
+        if [ -n "$baseline" ]; then
+            line "  baseline agent, in process" "inproc.cold.base.$size" "$(ratio inproc.cold.base.$size nft.cold.base.$size) of its nft -f; this agent $(ratio inproc.cold.$size inproc.cold.base.$size) of it"
+            line "    of which element batch into the kernel" "inproc.cold.kernel.base.$size"
+            line "  nft -f of the baseline's export" "nft.cold.base.$size" "this export $(ratio nft.cold.$size nft.cold.base.$size) of it"
+        fi
+        line "  iptables-nft-restore (agent's iptables export)" "iptnft.cold.$size"
+        line "  iptables-legacy-restore" "iptlegacy.cold.$size"
+        line "  CPU time (user+sys): agent, in process" "inproc.cold.cpu.$size" "$(ratio inproc.cold.cpu.$size nft.cold.cpu.$size) of nft -f, $(ratio inproc.cold.cpu.$size iptlegacy.cold.cpu.$size) of legacy-restore"
+        line "    nft -f" "nft.cold.cpu.$size"
+        if [ -n "$baseline" ]; then
+            line "    baseline agent, in process" "inproc.cold.cpu.base.$size" "$(ratio inproc.cold.cpu.base.$size nft.cold.cpu.base.$size) of its nft -f; this agent $(ratio inproc.cold.cpu.$size inproc.cold.cpu.base.$size) of it"
+            line "    nft -f of the baseline's export" "nft.cold.cpu.base.$size"
+        fi
+        line "    iptables-legacy-restore" "iptlegacy.cold.cpu.$size"
+    done
+}
+med() { echo "${R[$1]:-nan}" | cut -d' ' -f1; }
+spread() { echo "${R[$1]:-nan nan nan}" | awk '{print $2 "-" $3}'; }
+ratio() { awk -v a="$(med "$1")" -v b="$(med "$2")" 'BEGIN { if (a == "nan" || b == "nan" || b == 0) print "-"; else printf "%.2fx", a / b }'; }
+# a/b across the two traffic phases, each first divided by its own phase's direct-routing figure
+# ($3, $4), so that a load change between the phases does not show up as a NAT difference.
+phase_ratio() {
+    awk -v a="$(med "$1")" -v b="$(med "$2")" -v da="$(med "$3")" -v db="$(med "$4")" 'BEGIN {
+        if (a == "nan" || b == "nan" || da == "nan" || db == "nan" || b == 0 || da == 0) print "-";
+        else printf "%.2fx", (a / da) / (b / db) }'
+}
+line() { printf '| %-58s | %10s | %-19s | %s |\n' "$1" "$(med "$2")" "$(spread "$2")" "${3:-}"; }
+header() {
+    echo
+    echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo
+    printf '| %-58s | %10s | %-19s | %s |\n' "figure (ms unless stated; median of runs)" "median" "min-max" "ratio"
+    echo "|---|---:|---|---|"
+}
+if [ $cold_only = 1 ]; then
+    header
+    cold_rows
+    exit 0
+fi
 
 # --- single element: nft process, nft -i, iptables-nft -D at the big N ---------------------------
 echo "single forward add/remove with nft and iptables ..." >&2
@@ -163,9 +277,10 @@ if [ "${sizes[1]}" = 10000 ]; then
 fi
 # natctl apply of each N into the emptied idle daemon; natctl status gives natctl's own start.
 natctl="$root/packaging/bin/natctl"
-if [ ! -s "$NAT_AGENT_LIB/natctl.jsa" ]; then
-    NATCTL_CDS_DUMP="$NAT_AGENT_LIB/natctl.jsa" "$natctl" --socket "$work/idle.sock" status >/dev/null 2>&1 || true
-fi
+# natctl's class-data archive, made afresh for this build in the run's directory (one left next to
+# the jars by an older build would be ignored silently, and natctl timed without it).
+export NATCTL_CDS_ARCHIVE="$work/natctl.jsa"
+NATCTL_CDS_DUMP="$NATCTL_CDS_ARCHIVE" "$natctl" --socket "$work/idle.sock" status >/dev/null 2>&1 || true
 natctl_apply() { "$natctl" --socket "$work/idle.sock" apply "$1" >/dev/null || nat_agent_fail "natctl apply $1 failed"; }
 echo '{"forwards":[]}' >"$work/empty.json"
 R[natctl.start]=$(times_ms $((runs * 2)) "$natctl" --socket "$work/idle.sock" status | stats)
@@ -299,32 +414,8 @@ inns n nft -f "$work/hand.nft"
 traffic 2 hand haproxy direct
 
 # --- the table ----------------------------------------------------------------------------------
-med() { echo "${R[$1]:-nan}" | cut -d' ' -f1; }
-spread() { echo "${R[$1]:-nan nan nan}" | awk '{print $2 "-" $3}'; }
-ratio() { awk -v a="$(med "$1")" -v b="$(med "$2")" 'BEGIN { if (a == "nan" || b == "nan" || b == 0) print "-"; else printf "%.2fx", a / b }'; }
-# a/b across the two traffic phases, each first divided by its own phase's direct-routing figure
-# ($3, $4), so that a load change between the phases does not show up as a NAT difference.
-phase_ratio() {
-    awk -v a="$(med "$1")" -v b="$(med "$2")" -v da="$(med "$3")" -v db="$(med "$4")" 'BEGIN {
-        if (a == "nan" || b == "nan" || da == "nan" || db == "nan" || b == 0 || da == 0) print "-";
-        else printf "%.2fx", (a / da) / (b / db) }'
-}
-line() { printf '| %-58s | %10s | %-19s | %s |\n' "$1" "$(med "$2")" "$(spread "$2")" "${3:-}"; }
-
-echo
-echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo
-printf '| %-58s | %10s | %-19s | %s |\n' "figure (ms unless stated; median of runs)" "median" "min-max" "ratio"
-echo "|---|---:|---|---|"
-for size in "${sizes[@]}"; do
-    line "cold apply N=$size: agent, in process (apply's calls)" "inproc.cold.$size" "$(ratio inproc.cold.$size nft.cold.$size) of nft -f, $(ratio inproc.cold.$size iptlegacy.cold.$size) of legacy-restore"
-    line "  of which element batch into the kernel" "inproc.cold.kernel.$size"
-    [ -n "${R[api.cold.$size]:-}" ] && line "  agent through the socket (warm client)" "api.cold.$size" "$(ratio api.cold.$size nft.cold.$size) of nft -f"
-    line "  agent through natctl apply (wall minus natctl status)" "natctl.cold.$size" "$(ratio natctl.cold.$size nft.cold.$size) of nft -f, $(ratio natctl.cold.$size iptlegacy.cold.$size) of legacy-restore"
-    line "  nft -f (agent's own nft export)" "nft.cold.$size"
-    line "  iptables-nft-restore (agent's iptables export)" "iptnft.cold.$size"
-    line "  iptables-legacy-restore" "iptlegacy.cold.$size"
-done
+header
+cold_rows
 for size in 100 "$big"; do
     line "one forward added N=$size: kernel change (Reconciler)" "inproc.kernel.add.$size" "$(ratio inproc.kernel.add.$size inproc.kernel.add.100) of N=100"
     line "one forward removed N=$size: kernel change" "inproc.kernel.remove.$size" "$(ratio inproc.kernel.remove.$size inproc.kernel.remove.100) of N=100"

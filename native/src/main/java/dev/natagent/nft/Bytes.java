@@ -14,6 +14,8 @@ public final class Bytes {
     public static final Bytes EMPTY = new Bytes(new byte[0]);
 
     private final byte[] value;
+    /** Cached as String does (0 = not yet): set keys are hashed several times per apply. */
+    private int hash;
 
     private Bytes(byte[] value) {
         this.value = value;
@@ -118,7 +120,12 @@ public final class Bytes {
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(value);
+        int h = hash;
+        if (h == 0) {
+            h = Arrays.hashCode(value);
+            hash = h;
+        }
+        return h;
     }
 
     @Override

@@ -162,6 +162,31 @@ public record NftSet(
                 newHandle);
     }
 
+    /**
+     * The same set declared with room for {@code elements}: the kernel then picks a fixed-size
+     * backend (a hash with buckets for that many, not the resizing rhashtable) and refuses elements
+     * beyond it with ENFILE. Cannot be changed on an existing set.
+     */
+    public NftSet withSize(int elements) {
+        if (elements <= 0) {
+            throw new IllegalArgumentException("set size must be positive: " + elements);
+        }
+        return new NftSet(
+                table,
+                name,
+                flags,
+                keyType,
+                keyLen,
+                dataType,
+                dataLen,
+                concatFieldLens,
+                id,
+                OptionalInt.of(elements),
+                counter,
+                userdata,
+                handle);
+    }
+
     public NftSet withCounter() {
         return new NftSet(
                 table,

@@ -64,6 +64,18 @@ class CaptureDecodeTest {
         assertEquals(7, anonymous.handle());
     }
 
+    /** A sized set lists its size back (NFTA_SET_DESC_SIZE). */
+    @Test
+    void sizedSetDumpCarriesTheSize() throws Exception {
+        NftSet forwards = bodies("list-map-sized-counter", NftSet.class).get(0);
+        assertEquals("forwards", forwards.name());
+        assertEquals(OptionalInt.of(131_070), forwards.size());
+        assertTrue(forwards.counter());
+        assertEquals(NftSet.F_MAP, forwards.flags());
+        assertTrue(
+                forwards.concatFieldLens().isEmpty(), forwards.concatFieldLens().toString());
+    }
+
     /**
      * Interval elements come descending, end before start, then an empty closing message (203.0.113.7
      * was deleted earlier in the capture sequence).

@@ -38,6 +38,8 @@ class HandBuiltBatchTest {
     private static final int TCP = Matches.IPPROTO_TCP;
     private static final Bytes MAP_USERDATA = Bytes.ofHex("000402000000010400000000040800040d0000000100060400000000");
     private static final Bytes IPV4_KEY_USERDATA = Bytes.ofHex("000402000000");
+    private static final Bytes SIZED_MAP_USERDATA =
+            Bytes.ofHex("000400000000010400000000030800040d0000000100040800040d0000000100060400000000");
 
     @Test
     void tables() {
@@ -104,6 +106,28 @@ class HandBuiltBatchTest {
                 Batch.ipv4()
                         .add(new SetElements(
                                 T, "hits", OptionalInt.of(1), List.of(SetElement.key(ipv4("127.0.0.1"))))));
+    }
+
+    /**
+     * {@code size} in a set body: NFTA_SET_DESC { NFTA_SET_DESC_SIZE } after the set id, before the
+     * userdata and the counter expression (nft 1.0.6 sends no concat description without intervals).
+     */
+    @Test
+    void sizedMapWithPerElementCounters() {
+        assertBatch(
+                "add-map-sized-counter",
+                Batch.ipv4()
+                        .add(NftSet.map(
+                                        T,
+                                        "forwards",
+                                        NftSet.concatType(12, NftSet.TYPE_INET_SERVICE),
+                                        8,
+                                        NftSet.concatType(NftSet.TYPE_IPV4_ADDR, NftSet.TYPE_INET_SERVICE),
+                                        8,
+                                        1)
+                                .withSize(131_070)
+                                .withUserdata(SIZED_MAP_USERDATA)
+                                .withCounter()));
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.natagent.agent.model;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -22,6 +23,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -96,6 +98,14 @@ public final class ModelJson {
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("model value could not be written as JSON", e);
         }
+    }
+
+    /**
+     * Streams UTF-8 JSON with a declared type to {@code out}, leaving it open (a record of ~7 MB at
+     * 50,000 forwards never exists in memory as a whole).
+     */
+    public static <T> void write(T value, TypeReference<T> type, OutputStream out) throws IOException {
+        MAPPER.writerFor(type).without(JsonGenerator.Feature.AUTO_CLOSE_TARGET).writeValue(out, value);
     }
 
     public static byte[] writeBytes(Object value) {

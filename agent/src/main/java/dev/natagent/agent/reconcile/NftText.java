@@ -59,6 +59,7 @@ public final class NftText {
                 out.append(" : ").append(typeName(set.dataType(), 0));
             }
             out.append('\n');
+            set.size().ifPresent(size -> out.append("\t\tsize ").append(size).append('\n'));
             if (set.isInterval()) {
                 out.append("\t\tflags interval\n");
             }

@@ -15,7 +15,8 @@ import java.util.OptionalInt;
  * Brings kernel listings and rendered objects to one comparable form. Dumps differ from requests
  * (wire brief 4, "Dumps != requests"): they carry handles and positions, set handles, ids and
  * nft display userdata, counter values, lookups without set ids, and nat expressions with ADDR_MAX,
- * PROTO_MAX and flags the kernel filled in. None of that changes what the ruleset does.
+ * PROTO_MAX and flags the kernel filled in. None of that changes what the ruleset does. Set sizes
+ * are dropped too: the planner compares them itself (an unsized set of an older agent is adopted).
  */
 final class Normalize {
     /** Set flags that describe the set's behaviour; EXPR is how a kernel may report a set counter. */

@@ -3,6 +3,7 @@ package dev.natagent.agent.reconcile;
 import static dev.natagent.agent.reconcile.KernelLayout.TABLE;
 
 import dev.natagent.agent.model.Forward;
+import dev.natagent.agent.model.Ipv4;
 import dev.natagent.agent.model.StateDiff;
 import dev.natagent.agent.model.Target;
 import dev.natagent.nft.Batch;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -161,13 +163,18 @@ public final class Reconciler {
         if (current == null || (current != before && !current.equals(before))) {
             return reconcileFull(after);
         }
-        ReturnUses uses = new ReturnUses(returnUses);
-        ElementBatch elements = new ElementBatch();
+        // Sized for the listen ports involved (about one element per port and set): a cold apply
+        // of 50,000 forwards would otherwise rehash every map a dozen times as it grows.
+        int ports = listenPorts(gone) + listenPorts(coming);
+        ReturnUses uses = new ReturnUses(returnUses, ports);
+        ElementBatch elements = new ElementBatch(ports);
+        Function<Target, Optional<Ipv4>> beforeAddresses = Renderer.addresses(before);
         for (Forward forward : gone) {
-            elements.remove(Renderer.forwardElements(forward, before), uses);
+            elements.remove(Renderer.forwardElements(forward, beforeAddresses), uses);
         }
+        Function<Target, Optional<Ipv4>> afterAddresses = Renderer.addresses(after);
         for (Forward forward : coming) {
-            elements.add(Renderer.forwardElements(forward, after), uses);
+            elements.add(Renderer.forwardElements(forward, afterAddresses), uses);
         }
         Plan plan = elements.plan();
         if (plan.isEmpty()) {
@@ -243,6 +250,19 @@ public final class Reconciler {
         return new Counter(bytes, packets);
     }
 
+    /** A HashMap capacity that holds {@code entries} without resizing (default load factor). */
+    private static int capacityFor(int entries) {
+        return (int) Math.min(1 << 30, entries * 4L / 3 + 1);
+    }
+
+    private static int listenPorts(List<Forward> forwards) {
+        int ports = 0;
+        for (Forward forward : forwards) {
+            ports += forward.listen().last() - forward.listen().first() + 1;
+        }
+        return ports;
+    }
+
     private static boolean addressChanged(Target target, Desired before, Desired after) {
         return target.isDnsName() && !before.addressOf(target).equals(after.addressOf(target));
     }
@@ -277,10 +297,11 @@ public final class Reconciler {
     private static final class ReturnUses {
         private final Map<Bytes, ReturnUse> committed;
         /** Changed keys; a null value means removed. */
-        private final Map<Bytes, ReturnUse> changes = new HashMap<>();
+        private final Map<Bytes, ReturnUse> changes;
 
-        ReturnUses(Map<Bytes, ReturnUse> committed) {
+        ReturnUses(Map<Bytes, ReturnUse> committed, int expectedChanges) {
             this.committed = committed;
+            this.changes = new HashMap<>(capacityFor(expectedChanges));
         }
 
         ReturnUse get(Bytes key) {
@@ -314,6 +335,11 @@ public final class Reconciler {
     private static final class ElementBatch {
         private final Map<String, Map<Bytes, SetElement>> deletes = new LinkedHashMap<>();
         private final Map<String, Map<Bytes, SetElement>> adds = new LinkedHashMap<>();
+        private final int expectedPerSet;
+
+        ElementBatch(int expectedPerSet) {
+            this.expectedPerSet = expectedPerSet;
+        }
 
         void remove(List<Renderer.SetMember> members, ReturnUses uses) {
             for (Renderer.SetMember member : members) {
@@ -347,8 +373,10 @@ public final class Reconciler {
                     uses.put(member.element().key(), new ReturnUse(member, 1));
                 }
                 SetElement element = member.element();
-                Map<Bytes, SetElement> setDeletes = pending(deletes, member.set());
-                if (element.equals(setDeletes.get(element.key()))) {
+                // Only the removals before it can cancel an add (they all come first), so a set
+                // without any has no deletes map to make.
+                Map<Bytes, SetElement> setDeletes = deletes.get(member.set());
+                if (setDeletes != null && element.equals(setDeletes.get(element.key()))) {
                     setDeletes.remove(element.key());
                 } else {
                     pending(adds, member.set()).put(element.key(), element);
@@ -356,8 +384,13 @@ public final class Reconciler {
             }
         }
 
-        private static Map<Bytes, SetElement> pending(Map<String, Map<Bytes, SetElement>> bySet, String set) {
-            return bySet.computeIfAbsent(set, s -> new LinkedHashMap<>());
+        private Map<Bytes, SetElement> pending(Map<String, Map<Bytes, SetElement>> bySet, String set) {
+            Map<Bytes, SetElement> pending = bySet.get(set);
+            if (pending == null) {
+                pending = new LinkedHashMap<>(capacityFor(expectedPerSet));
+                bySet.put(set, pending);
+            }
+            return pending;
         }
 
         Plan plan() {

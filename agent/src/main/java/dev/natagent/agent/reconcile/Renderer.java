@@ -70,7 +70,7 @@ public final class Renderer {
             elements.put(set.name(), new ArrayList<>());
         }
         Set<Bytes> returnKeys = new HashSet<>();
-        Function<Target, Optional<Ipv4>> addresses = memoised(desired);
+        Function<Target, Optional<Ipv4>> addresses = addresses(desired);
         for (Forward forward : desired.state().forwards().values()) {
             for (SetMember member : forwardElements(forward, addresses)) {
                 // Two forwards to one target share its return-path entry: the first (by name) wins.
@@ -108,7 +108,8 @@ public final class Renderer {
         return forwardElements(forward, desired::addressOf);
     }
 
-    private static List<SetMember> forwardElements(Forward forward, Function<Target, Optional<Ipv4>> addresses) {
+    /** As {@link #forwardElements(Forward, Desired)}, target addresses from {@link #addresses}. */
+    static List<SetMember> forwardElements(Forward forward, Function<Target, Optional<Ipv4>> addresses) {
         List<SetMember> members = new ArrayList<>();
         List<Ipv4Range> allowed = forward.allow().isEmpty() ? List.of() : Cidr.toRanges(forward.allow());
         for (int port = forward.listen().first(); port <= forward.listen().last(); port++) {
@@ -147,8 +148,11 @@ public final class Renderer {
         return members;
     }
 
-    /** Target addresses looked up once per host: parsing a literal is the costliest step at 50,000 forwards. */
-    private static Function<Target, Optional<Ipv4>> memoised(Desired desired) {
+    /**
+     * The addresses of {@code desired}'s targets, each host looked up once: parsing a literal is the
+     * costliest step at 50,000 forwards. For one rendering or one change (a snapshot of {@code desired}).
+     */
+    static Function<Target, Optional<Ipv4>> addresses(Desired desired) {
         Map<String, Optional<Ipv4>> byHost = new HashMap<>();
         return target -> byHost.computeIfAbsent(target.host(), host -> desired.addressOf(target));
     }

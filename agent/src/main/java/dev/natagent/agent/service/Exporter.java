@@ -11,6 +11,7 @@ import dev.natagent.agent.model.Outbound;
 import dev.natagent.agent.model.ReturnPath;
 import dev.natagent.agent.model.Target;
 import dev.natagent.agent.reconcile.Desired;
+import dev.natagent.agent.reconcile.KernelLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,6 +23,9 @@ import java.util.StringJoiner;
  * DNS name has not resolved yet are left out of the kernel forms, as they are of the kernel.
  */
 final class Exporter {
+    /** The sets' sizes as the agent declares them (KernelLayout), so the script is the same ruleset. */
+    private static final String SIZE = "\t\tsize " + KernelLayout.LISTEN_KEYS + "\n";
+
     private Exporter() {}
 
     static TextDocument export(NatState state, Desired desired, ExportFormat format) {
@@ -56,7 +60,9 @@ final class Exporter {
         out.append("table ip nat_agent\n");
         out.append("delete table ip nat_agent\n");
         out.append("table ip nat_agent {\n");
-        out.append("\tmap forwards {\n\t\ttype inet_proto . inet_service : ipv4_addr . inet_service\n\t\tcounter\n");
+        out.append("\tmap forwards {\n\t\ttype inet_proto . inet_service : ipv4_addr . inet_service\n")
+                .append(SIZE)
+                .append("\t\tcounter\n");
         elements(
                 out,
                 mappings.stream()
@@ -64,7 +70,7 @@ final class Exporter {
                                 + m.target().port())
                         .toList());
         out.append("\t}\n");
-        out.append("\tset guarded {\n\t\ttype inet_proto . inet_service\n");
+        out.append("\tset guarded {\n\t\ttype inet_proto . inet_service\n").append(SIZE);
         elements(
                 out,
                 mappings.stream()
@@ -81,10 +87,12 @@ final class Exporter {
         }
         elements(out, allowed);
         out.append("\t}\n");
-        out.append("\tset masq_targets {\n\t\ttype ipv4_addr . inet_proto . inet_service\n");
+        out.append("\tset masq_targets {\n\t\ttype ipv4_addr . inet_proto . inet_service\n")
+                .append(SIZE);
         elements(out, returnTargets(mappings, ReturnPath.Kind.MASQUERADE, false));
         out.append("\t}\n");
-        out.append("\tmap snat_targets {\n\t\ttype ipv4_addr . inet_proto . inet_service : ipv4_addr\n");
+        out.append("\tmap snat_targets {\n\t\ttype ipv4_addr . inet_proto . inet_service : ipv4_addr\n")
+                .append(SIZE);
         elements(out, returnTargets(mappings, ReturnPath.Kind.SNAT, true));
         out.append("\t}\n");
         out.append("\tchain allowlist {\n\t\ttype filter hook prerouting priority mangle; policy accept;\n");

@@ -221,7 +221,7 @@ public final class NatService implements AdminOperations {
             throw kernelError(e);
         }
         try {
-            store.append(changes);
+            store.append(changes, next);
         } catch (IOException e) {
             rollBackKernel(after, before);
             throw new AdminException(

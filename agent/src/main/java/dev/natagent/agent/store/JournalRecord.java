@@ -5,7 +5,11 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.StateChange;
 import dev.natagent.agent.model.ValidationException;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -32,13 +36,53 @@ record JournalRecord(long revision, List<StateChange> changes) {
 
     /** The record as one line including its terminating newline. */
     byte[] toLine() {
-        byte[] prefix = ("{\"revision\":" + revision + ",\"changes\":" + ModelJson.write(changes, StateChange.LIST))
-                .getBytes(StandardCharsets.UTF_8);
-        String suffix = ",\"crc32c\":\"" + hex(crc(prefix, prefix.length)) + "\"}\n";
-        byte[] tail = suffix.getBytes(StandardCharsets.US_ASCII);
-        byte[] line = Arrays.copyOf(prefix, prefix.length + tail.length);
-        System.arraycopy(tail, 0, line, prefix.length, tail.length);
-        return line;
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        try {
+            writeTo(line);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return line.toByteArray();
+    }
+
+    /**
+     * Streams the line to {@code out} (left open), checksumming as it goes: the changes of a cold
+     * apply are ~7 MB of JSON, better not built, copied and copied again on the heap.
+     *
+     * @return the bytes written
+     */
+    long writeTo(OutputStream out) throws IOException {
+        Checksummed prefix = new Checksummed(out);
+        prefix.write(("{\"revision\":" + revision + ",\"changes\":").getBytes(StandardCharsets.US_ASCII));
+        ModelJson.write(changes, StateChange.LIST, prefix);
+        byte[] tail =
+                (",\"crc32c\":\"" + hex((int) prefix.crc.getValue()) + "\"}\n").getBytes(StandardCharsets.US_ASCII);
+        out.write(tail);
+        return prefix.count + tail.length;
+    }
+
+    /** Passes bytes on, counting them and updating the CRC32C of everything before the checksum. */
+    private static final class Checksummed extends FilterOutputStream {
+        final CRC32C crc = new CRC32C();
+        long count;
+
+        Checksummed(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            crc.update(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            crc.update(b, off, len);
+            count += len;
+        }
     }
 
     /** Decodes one line (without its newline); throws with the reason when it is damaged. */

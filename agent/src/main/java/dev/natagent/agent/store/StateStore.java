@@ -2,9 +2,12 @@ package dev.natagent.agent.store;
 
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.StateChange;
+import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -48,6 +51,7 @@ public final class StateStore implements Closeable {
     public static final String PREVIOUS = "state.json.prev";
     public static final String JOURNAL = "journal.ndjson";
     private static final String TEMP_SUFFIX = ".tmp";
+    private static final int WRITE_BUFFER = 64 * 1024;
     private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_FILE =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
     private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_DIR =
@@ -159,24 +163,43 @@ public final class StateStore implements Closeable {
      */
     public synchronized Committed append(List<StateChange> changes) throws IOException {
         ensureOpen();
+        requireChanges(changes);
+        return record(changes, StateChange.applyAll(state, changes));
+    }
+
+    /**
+     * {@link #append(List)} for a caller that already holds the resulting state, {@code next}: the
+     * state with {@code changes} applied, as the service has it after validating and programming
+     * exactly that state. Spares applying a large change a second time (a cold apply of 50,000
+     * forwards: tens of milliseconds of persistent-map inserts).
+     */
+    public synchronized Committed append(List<StateChange> changes, NatState next) throws IOException {
+        ensureOpen();
+        requireChanges(changes);
+        return record(changes, Objects.requireNonNull(next, "next"));
+    }
+
+    private static void requireChanges(List<StateChange> changes) {
         if (changes.isEmpty()) {
             // An empty revision would make undoLast ambiguous; callers skip empty diffs.
             throw new IllegalArgumentException("no changes to record");
         }
-        NatState next = StateChange.applyAll(state, changes);
+    }
+
+    private Committed record(List<StateChange> changes, NatState next) throws IOException {
         long nextRevision = revision + 1;
-        byte[] line = new JournalRecord(nextRevision, changes).toLine();
         long start = journalSize;
+        long length;
         try {
             if (journal.size() != start) {
                 // A previous failed append may have left bytes behind.
                 journal.truncate(start);
             }
-            ByteBuffer buffer = ByteBuffer.wrap(line);
-            long position = start;
-            while (buffer.hasRemaining()) {
-                position += journal.write(buffer, position);
-            }
+            journal.position(start);
+            // Streamed through a buffer, never closed: closing the stream would close the journal.
+            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(journal), WRITE_BUFFER);
+            length = new JournalRecord(nextRevision, changes).writeTo(out);
+            out.flush();
             // fdatasync: the file size is data needed to read the record back, so it is flushed too.
             journal.force(false);
         } catch (IOException e) {
@@ -191,9 +214,9 @@ public final class StateStore implements Closeable {
         undo = new Undo(start, state, revision, journalRecords);
         state = next;
         revision = nextRevision;
-        journalSize = start + line.length;
+        journalSize = start + length;
         journalRecords++;
-        return new Committed(nextRevision, next, line.length);
+        return new Committed(nextRevision, next, length);
     }
 
     /**

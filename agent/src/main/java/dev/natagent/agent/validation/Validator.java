@@ -7,6 +7,7 @@ import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.Protocol;
 import dev.natagent.agent.model.Target;
 import dev.natagent.agent.model.ValidationException;
+import dev.natagent.agent.reconcile.KernelLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,7 +24,8 @@ import java.util.function.Supplier;
  * The rules that span objects or look at the machine: a protocol+port claimed by two forwards
  * (PORT_IN_USE), one target reached by two forwards with different return paths
  * (RETURN_PATH_CONFLICT), names taken (NAME_TAKEN), removing what is not there (NOT_FOUND),
- * forwarding the port sshd listens on (SSH_PORT_FORWARD, allowed only with force). Rules about one object alone
+ * forwarding the port sshd listens on (SSH_PORT_FORWARD, allowed only with force), more listen ports
+ * than the kernel's sized sets hold (CAPACITY_EXCEEDED). Rules about one object alone
  * (name syntax, ports, addresses, target count, interface names) are enforced by the model's
  * constructors, so an invalid Forward or Outbound never exists. Validation changes nothing.
  *
@@ -32,10 +34,20 @@ import java.util.function.Supplier;
  */
 public final class Validator {
     private final Supplier<Set<Integer>> sshdPorts;
+    private final int listenPortCapacity;
 
     /** @param sshdPorts the TCP ports sshd listens on, asked on every check (the file may change) */
     public Validator(Supplier<Set<Integer>> sshdPorts) {
+        this(sshdPorts, KernelLayout.LISTEN_KEYS);
+    }
+
+    /**
+     * @param listenPortCapacity how many listen ports the kernel's sized sets hold (each listen port
+     *     is one element of {@code forwards} and at most one of each other sized set)
+     */
+    public Validator(Supplier<Set<Integer>> sshdPorts, int listenPortCapacity) {
         this.sshdPorts = Objects.requireNonNull(sshdPorts, "sshdPorts");
+        this.listenPortCapacity = listenPortCapacity;
     }
 
     public static Validator forSshdConfig(Path sshdConfig) {
@@ -51,6 +63,7 @@ public final class Validator {
         List<FieldError> errors = new ArrayList<>();
         portConflicts(proposed, errors);
         returnPathConflicts(proposed, errors);
+        capacity(proposed, errors);
         if (!force) {
             Set<Integer> ssh = sshPorts(proposed);
             for (Forward forward : proposed.forwards().values()) {
@@ -91,7 +104,7 @@ public final class Validator {
         if (holder != null) {
             throw new ValidationException("listen", ErrorCode.PORT_IN_USE, portInUse(forward, holder));
         }
-        Set<String> targets = new HashSet<>();
+        Set<ReturnKey> targets = new HashSet<>();
         forward.targets().forEach(target -> targets.add(returnKey(forward, target)));
         for (Forward other : current.forwards().values()) {
             if (other.name().equals(forward.name()) || other.returnPath().equals(forward.returnPath())) {
@@ -151,12 +164,32 @@ public final class Validator {
     }
 
     /**
+     * The kernel refuses elements beyond a set's size. Ports claimed once each cannot exceed it (it
+     * is the whole tcp and udp port space), so this only speaks when ports overlap too, and keeps
+     * a state the kernel would refuse from reaching it. Single-forward changes need no count: a
+     * port free of other forwards is a port the sets have room for.
+     */
+    private void capacity(NatState state, List<FieldError> errors) {
+        long ports = 0;
+        for (Forward forward : state.forwards().values()) {
+            ports += forward.listen().last() - forward.listen().first() + 1;
+        }
+        if (ports > listenPortCapacity) {
+            errors.add(new FieldError(
+                    "forwards",
+                    ErrorCode.CAPACITY_EXCEEDED,
+                    "the forwards listen on " + ports + " ports in all; the kernel's sets hold " + listenPortCapacity
+                            + " (tcp and udp, ports 1-65535, each claimed by one forward)"));
+        }
+    }
+
+    /**
      * The kernel keys the return path by target address . proto . port, so forwards sharing a target
      * must share its return path. Forwards are taken by name, the order in which the first one would
      * win in the kernel; each later one that disagrees gets one error. O(total targets).
      */
     private static void returnPathConflicts(NatState state, List<FieldError> errors) {
-        Map<String, Forward> firstByTarget = new HashMap<>();
+        Map<ReturnKey, Forward> firstByTarget = new HashMap<>(state.forwards().size() * 2);
         List<Forward> byName = new ArrayList<>(state.forwards().values());
         byName.sort(Comparator.comparing(Forward::name));
         for (Forward forward : byName) {
@@ -174,9 +207,14 @@ public final class Validator {
         }
     }
 
-    /** DNS names are compared as written (lower-cased): what they resolve to is not known here. */
-    private static String returnKey(Forward forward, Target target) {
-        return forward.proto() + " " + target;
+    /**
+     * DNS names are compared as written (lower-cased, as Target keeps them): what they resolve to is
+     * not known here. A record, not a string: a 50,000-forward state builds one per target.
+     */
+    private record ReturnKey(Protocol proto, Target target) {}
+
+    private static ReturnKey returnKey(Forward forward, Target target) {
+        return new ReturnKey(forward.proto(), target);
     }
 
     private static String returnPathConflict(Forward forward, Forward other, Target target) {

@@ -23,6 +23,7 @@ import dev.natagent.agent.validation.Validator;
 import dev.natagent.nft.client.NftClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -115,6 +116,7 @@ public final class AgentBench {
         Desired empty = Desired.of(NatState.empty());
         Desired after = Desired.of(full);
         long[] cold = new long[runs];
+        long[] coldCpu = new long[runs];
         long[] kernelOnly = new long[runs];
         try (NftClient client = NftClient.openIpv4()) {
             Reconciler reconciler = new Reconciler(new ClientNftPort(client));
@@ -122,15 +124,17 @@ public final class AgentBench {
             for (int run = 0; run < runs; run++) {
                 Path dir = Files.createTempDirectory("agent-bench-store");
                 try (StateStore store = StateStore.open(dir)) {
+                    long cpu0 = processCpuNanos();
                     long t0 = System.nanoTime();
                     validator.check(store.state(), full, false);
                     StateDiff diff = StateDiff.between(store.state(), full);
                     long t1 = System.nanoTime();
                     reconciler.applyChange(empty, after);
                     long t2 = System.nanoTime();
-                    store.append(diff.changes());
+                    store.append(diff.changes(), full);
                     long t3 = System.nanoTime();
                     cold[run] = t3 - t0;
+                    coldCpu[run] = processCpuNanos() - cpu0;
                     kernelOnly[run] = t2 - t1;
                     if (run < runs - 1) {
                         reconciler.applyChange(after, empty);
@@ -140,6 +144,7 @@ public final class AgentBench {
                 }
             }
             print("inproc.cold", cold);
+            print("inproc.cold.cpu", coldCpu);
             print("inproc.cold.kernel", kernelOnly);
 
             Path dir = Files.createTempDirectory("agent-bench-store");
@@ -242,6 +247,15 @@ public final class AgentBench {
             }
             return response.path("result");
         }
+    }
+
+    /**
+     * CPU time of this whole process, user and system (the kernel taking a batch runs in our
+     * sendmsg), GC and JIT threads included: steadier than wall time on a machine shared with others.
+     */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** {@code key median min max} in milliseconds with two decimals. */

@@ -45,6 +45,7 @@ public final class FakeKernel implements NftPort {
     private static final int ENOENT = 2;
     private static final int EEXIST = 17;
     private static final int EBUSY = 16;
+    private static final int ENFILE = 23;
     private static final int EINVAL = 22;
     private static final int ERESTART = 85;
 
@@ -345,6 +346,10 @@ public final class FakeKernel implements NftPort {
                 }
                 if (set.isInterval() && members.values().stream().anyMatch(e -> overlaps(e, element))) {
                     throw error(EEXIST, seq, what);
+                }
+                // A sized set is full at its size (deletes earlier in the batch have made room).
+                if (set.size().isPresent() && members.size() >= set.size().getAsInt()) {
+                    throw error(ENFILE, seq, what);
                 }
                 members.put(key, stored);
             }

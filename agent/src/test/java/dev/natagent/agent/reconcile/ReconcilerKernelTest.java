@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -103,6 +104,28 @@ class ReconcilerKernelTest {
         assertTrue(plan.isEmpty(), plan.steps().toString());
         assertEquals(handles, ruleHandles());
         assertEquals(generation, port.generation(), "no transaction at all");
+    }
+
+    /**
+     * An agent from before sets had sizes left its table (same shape, sets unsized): the new agent
+     * adopts it untouched, with no transaction at all, and changes its elements as usual.
+     */
+    @Test
+    void anUnsizedTableOfAnOlderAgentIsAdoptedUntouched() throws Exception {
+        client.commit(OlderTables.withSetSizes(Desired.of(ElastiCacheGuide.aws()), OptionalInt.empty()));
+        assertEquals(RendererTest.fixture("kernel-aws-masquerade.nft").replace("\t\tsize 131070\n", ""), nftList());
+        String listed = netns.execOk("nft", "-a", "list", "table", "ip", "nat_agent");
+        int generation = port.generation();
+
+        Plan plan = reconciler.reconcileFull(Desired.of(ElastiCacheGuide.aws()));
+
+        assertTrue(plan.isEmpty(), plan.steps().toString());
+        assertEquals(generation, port.generation(), "no transaction at all");
+        assertEquals(listed, netns.execOk("nft", "-a", "list", "table", "ip", "nat_agent"));
+
+        Desired fewer = Desired.of(ElastiCacheGuide.aws().withoutForward("memcached"));
+        reconciler.applyChange(Desired.of(ElastiCacheGuide.aws()), fewer);
+        assertTrue(new Reconciler(port).reconcileFull(fewer).isEmpty());
     }
 
     @Test

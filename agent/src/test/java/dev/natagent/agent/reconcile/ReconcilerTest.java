@@ -19,10 +19,12 @@ import dev.natagent.nft.Rule;
 import dev.natagent.nft.expr.Immediate;
 import dev.natagent.nft.expr.Lookup;
 import dev.natagent.nft.expr.Payload;
+import dev.natagent.nl.NetlinkException;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 /** The reconciler against the in-memory kernel; states compared as text. */
@@ -171,6 +173,52 @@ class ReconcilerTest {
 
         assertEquals(commits + 1, kernel.commits());
         assertEquals(RendererTest.fixture("aws-masquerade.txt"), kernel.dump(KernelLayout.TABLE));
+    }
+
+    @Test
+    void anUnsizedTableOfAnOlderAgentIsAdoptedUntouchedAndKeepsWorking() throws IOException {
+        kernel.commit(OlderTables.withSetSizes(aws, OptionalInt.empty()));
+        int commits = kernel.commits();
+        List<Long> handles = kernel.ruleHandles(KernelLayout.TABLE, KernelLayout.CHAIN_POSTROUTING);
+
+        Plan plan = reconciler.reconcileFull(aws);
+
+        assertTrue(plan.isEmpty(), plan.steps().toString());
+        assertEquals(commits, kernel.commits());
+        assertEquals(handles, kernel.ruleHandles(KernelLayout.TABLE, KernelLayout.CHAIN_POSTROUTING));
+        assertEquals(
+                RendererTest.fixture("aws-masquerade.txt").replace("\t\tsize 131070\n", ""),
+                kernel.dump(KernelLayout.TABLE));
+
+        Desired fewer = Desired.of(ElastiCacheGuide.aws().withoutForward("memcached"));
+        Plan change = reconciler.applyChange(aws, fewer);
+        assertTrue(
+                change.steps().stream().allMatch(step -> step.contains("element")),
+                change.steps().toString());
+        assertTrue(reconciler.reconcileFull(fewer).isEmpty());
+    }
+
+    @Test
+    void aSetWithAnotherSizeThanOursMakesTheTableBeRebuiltInOneBatch() throws IOException {
+        kernel.commit(OlderTables.withSetSizes(aws, OptionalInt.of(1024)));
+        int commits = kernel.commits();
+
+        Plan plan = reconciler.reconcileFull(aws);
+
+        assertEquals(commits + 1, kernel.commits());
+        assertTrue(
+                plan.steps().get(0).startsWith("recreate table"), plan.steps().toString());
+        assertEquals(RendererTest.fixture("aws-masquerade.txt"), kernel.dump(KernelLayout.TABLE));
+    }
+
+    @Test
+    void aSizedSetRefusesElementsBeyondItsSizeLikeTheKernel() throws IOException {
+        kernel.commit(OlderTables.withSetSizes(Desired.of(NatState.empty()), OptionalInt.of(4)));
+
+        NetlinkException full = assertThrows(
+                NetlinkException.class, () -> kernel.commit(OlderTables.withSetSizes(aws, OptionalInt.of(4))));
+
+        assertEquals(23, full.errno());
     }
 
     @Test

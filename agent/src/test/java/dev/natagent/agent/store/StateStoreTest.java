@@ -2,6 +2,7 @@ package dev.natagent.agent.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -83,6 +84,21 @@ class StateStoreTest {
             assertEquals(expected, store.state());
             assertEquals(4, store.revision());
             assertEquals(4, store.journalRecords());
+        }
+    }
+
+    @Test
+    void aChangeRecordedWithItsResultingStateReadsBackAsThatState() throws Exception {
+        NatState next = NatState.empty().withForward(forward(1)).withForward(forward(2));
+        try (StateStore store = StateStore.open(dir)) {
+            Committed committed =
+                    store.append(StateDiff.between(NatState.empty(), next).changes(), next);
+            assertSame(next, committed.state());
+            assertSame(next, store.state());
+        }
+        try (StateStore store = StateStore.open(dir)) {
+            assertEquals(next, store.state());
+            assertEquals(1, store.revision());
         }
     }
 

@@ -13,9 +13,12 @@ import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.Outbound;
 import dev.natagent.agent.model.PortRange;
+import dev.natagent.agent.model.Protocol;
 import dev.natagent.agent.model.ReturnPath;
 import dev.natagent.agent.model.Settings;
+import dev.natagent.agent.model.Target;
 import dev.natagent.agent.model.ValidationException;
+import dev.natagent.agent.reconcile.KernelLayout;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
@@ -258,6 +261,52 @@ class ValidatorTest {
                         "{\"name\":\"o\",\"source\":[\"10.0.0.0/8\"],\"out\":\"this-name-is-too-long\"}",
                         Outbound.class));
         assertEquals(new FieldErrorShape("out", ErrorCode.INVALID_INTERFACE), shape(e.first()));
+    }
+
+    @Test
+    void theWholePortSpaceFitsTheKernelSetsAndMoreIsRefused() {
+        Target target = Target.parse("10.0.1.9:80");
+        List<Target> targets = Collections.nCopies(PortRange.MAX, target);
+        NatState everyPort = NatState.of(
+                Settings.DEFAULTS,
+                List.of(
+                        new Forward(
+                                "all-tcp",
+                                Protocol.TCP,
+                                new PortRange(1, PortRange.MAX),
+                                targets,
+                                List.of(),
+                                ReturnPath.MASQUERADE),
+                        new Forward(
+                                "all-udp",
+                                Protocol.UDP,
+                                new PortRange(1, PortRange.MAX),
+                                targets,
+                                List.of(),
+                                ReturnPath.MASQUERADE)),
+                List.of());
+        assertEquals(List.of(), validator.errors(NatState.empty(), everyPort, true));
+
+        Validator smaller = new Validator(() -> Set.of(22), KernelLayout.LISTEN_KEYS - 1);
+        List<FieldError> errors = smaller.errors(NatState.empty(), everyPort, true);
+        assertEquals(
+                List.of(new FieldErrorShape("forwards", ErrorCode.CAPACITY_EXCEEDED)),
+                errors.stream().map(ValidatorTest::shape).toList());
+        assertTrue(
+                errors.get(0).message().contains("131070 ports")
+                        && errors.get(0).message().contains("hold 131069"),
+                errors.get(0).message());
+    }
+
+    @Test
+    void aStateOverTheCapIsRefusedWithTheCount() {
+        Validator sixPorts = new Validator(() -> Set.of(22), 6);
+        sixPorts.check(NatState.empty(), elastiCache, false);
+        NatState seven = elastiCache.withForward(forward("x", "udp", "53", "10.0.1.53:53"));
+        ValidationException e =
+                assertThrows(ValidationException.class, () -> sixPorts.check(NatState.empty(), seven, false));
+        assertEquals(new FieldErrorShape("forwards", ErrorCode.CAPACITY_EXCEEDED), shape(e.first()));
+        assertTrue(e.first().message().contains("7 ports"), e.first().message());
     }
 
     @Test

@@ -145,6 +145,41 @@ class NftClientKernelTest {
         assertEquals(50_000, client.listElements(T, "forwards").size());
     }
 
+    /**
+     * A size is a hard cap in the kernel: listed back, elements beyond it refused with ENFILE, and
+     * deletes earlier in the same batch make room (a retarget at the cap is a delete plus an add).
+     */
+    @Test
+    void aSizedSetListsItsSizeAndRefusesElementsBeyondIt() throws Exception {
+        NftSet targets = NftSet.set(
+                        T, "targets", 0, NftSet.concatType(NftSet.TYPE_IPV4_ADDR, NftSet.TYPE_INET_SERVICE), 8, 1)
+                .withConcatFields(List.of(4, 2))
+                .withSize(3);
+        client.commit(Batch.ipv4()
+                .add(Table.of(T))
+                .add(targets)
+                .add(SetElements.of(
+                        T, "targets", List.of(target("10.0.1.1"), target("10.0.1.2"), target("10.0.1.3")))));
+
+        assertEquals(OptionalInt.of(3), client.listSets(T).get(0).size());
+        assertTrue(netns.execOk("nft", "list", "set", "ip", T, "targets").contains("size 3\n"));
+
+        NetlinkException full = assertThrows(
+                NetlinkException.class,
+                () -> client.commit(Batch.ipv4().add(SetElements.of(T, "targets", List.of(target("10.0.1.4"))))));
+        assertEquals(23, full.errno(), full.getMessage());
+        assertEquals(3, client.listElements(T, "targets").size());
+
+        client.commit(Batch.ipv4()
+                .delete(SetElements.of(T, "targets", List.of(target("10.0.1.1"))))
+                .add(SetElements.of(T, "targets", List.of(target("10.0.1.4")))));
+        assertEquals(3, client.listElements(T, "targets").size());
+    }
+
+    private static SetElement target(String address) {
+        return SetElement.key(Bytes.concat(Bytes.ipv4(address), Bytes.u16Be(6379)));
+    }
+
     @Test
     void chosenElementsAreReadWithoutReadingTheWholeMap() throws Exception {
         List<SetElement> elements = new ArrayList<>();
