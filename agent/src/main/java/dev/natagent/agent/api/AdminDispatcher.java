@@ -1,9 +1,9 @@
 package dev.natagent.agent.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import dev.natagent.agent.model.FieldError;
 import dev.natagent.agent.model.Forward;
 import dev.natagent.agent.model.ModelJson;
@@ -87,29 +87,32 @@ public final class AdminDispatcher implements RequestHandler {
                         "args.format"));
     }
 
+    /**
+     * Results stay objects until the response is written: at 50,000 forwards a JSON tree of a
+     * list or a diff takes ~1 KB per forward (tens of MB) and would expand the heap for good.
+     */
     private JsonNode tree(Object value) {
         if (value instanceof JsonNode node) {
             return node;
         }
-        return mapper.valueToTree(value);
+        return mapper.getNodeFactory().pojoNode(value);
     }
 
     private JsonNode listOf(String key, Object list) {
         ObjectNode result = mapper.createObjectNode();
-        result.set(key, mapper.valueToTree(list));
+        result.putPOJO(key, list);
         return result;
     }
 
-    /** JSON documents are embedded as objects so clients need not parse a string inside JSON. */
+    /**
+     * JSON documents are embedded as objects so clients need not parse a string inside JSON. The
+     * text is the agent's own serialisation, so it goes into the response as it is, not re-parsed.
+     */
     private JsonNode document(TextDocument document) {
         ObjectNode result = mapper.createObjectNode();
         result.put("format", document.format());
         if ("json".equals(document.format())) {
-            try {
-                result.set("content", mapper.readTree(document.content()));
-            } catch (JsonProcessingException e) {
-                throw new AdminException(ErrorCode.INTERNAL, "agent produced invalid JSON: " + e.getOriginalMessage());
-            }
+            result.putRawValue("content", new RawValue(document.content()));
         } else {
             result.put("content", document.content());
         }

@@ -1,6 +1,5 @@
 package dev.natagent.agent.metrics;
 
-import com.codahale.metrics.Gauge;
 import com.codahale.metrics.Histogram;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
@@ -8,6 +7,7 @@ import com.codahale.metrics.Snapshot;
 import com.codahale.metrics.Timer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,11 +20,16 @@ public final class MetricsJson {
     private MetricsJson() {}
 
     public static ObjectNode of(AgentMetrics metrics, ObjectMapper mapper) {
-        metrics.refresh();
+        List<LabelledGauges<ForwardStats>> live = metrics.forwardGauges();
         MetricRegistry registry = metrics.registry();
         ObjectNode root = mapper.createObjectNode();
         ObjectNode gauges = root.putObject("gauges");
-        registry.getGauges().forEach((name, gauge) -> putGauge(gauges, name, gauge));
+        registry.getGauges().forEach((name, gauge) -> putGauge(gauges, name, gauge.getValue()));
+        live.forEach(family -> family.rows()
+                .forEach((label, row) -> putGauge(
+                        gauges,
+                        family.registryName() + "." + label,
+                        family.value().applyAsDouble(row))));
         ObjectNode counters = root.putObject("counters");
         registry.getCounters().forEach((name, counter) -> counters.put(name, counter.getCount()));
         ObjectNode meters = root.putObject("meters");
@@ -36,8 +41,7 @@ public final class MetricsJson {
         return root;
     }
 
-    private static void putGauge(ObjectNode gauges, String name, Gauge<?> gauge) {
-        Object value = gauge.getValue();
+    private static void putGauge(ObjectNode gauges, String name, Object value) {
         if (value instanceof Double d && (d.isNaN() || d.isInfinite())) {
             gauges.putNull(name); // JSON has no NaN; null means "unknown"
         } else if (value instanceof Number number) {

@@ -213,7 +213,6 @@ public final class Views {
     }
 
     public TextDocument metrics(MetricsFormat format) {
-        metrics.refresh();
         return switch (format) {
             case PROMETHEUS -> new TextDocument("prometheus", metrics.prometheusText());
             case JSON -> new TextDocument("json", ModelJson.write(MetricsJson.of(metrics, ModelJson.mapper())));

@@ -17,9 +17,26 @@ class AdminDispatcherTest {
     private final FakeOperations operations = new FakeOperations();
     private final AdminDispatcher dispatcher = new AdminDispatcher(operations);
 
+    /** The result as a client reads it: through the response line (results may stay objects until then). */
     private JsonNode call(Op op, String args) throws IOException {
-        return dispatcher.handle(
+        JsonNode result = dispatcher.handle(
                 new Request("t", op, (ObjectNode) ModelJson.mapper().readTree(args)), new Peer(0, 0, 1));
+        byte[] line = new ResponseEncoder(ModelJson.mapper()).success("t", result);
+        return ModelJson.mapper().readTree(line).get("result");
+    }
+
+    @Test
+    void listsAndDocumentsAreNotBuiltAsJsonTrees() throws Exception {
+        call(Op.FORWARD_ADD, "{\"forward\":{\"name\":\"redis\",\"listen\":6379,\"to\":[\"10.0.1.230:6379\"]}}");
+        Peer root = new Peer(0, 0, 1);
+        JsonNode list = dispatcher.handle(
+                new Request("t", Op.FORWARD_LIST, ModelJson.mapper().createObjectNode()), root);
+        assertTrue(list.get("forwards").isPojo(), "the views are serialised when the response is written");
+        JsonNode export =
+                dispatcher.handle(new Request("t", Op.EXPORT, ModelJson.mapper().createObjectNode()), root);
+        assertTrue(export.get("content").isPojo(), "the agent's own JSON text is embedded as it is");
+        assertEquals(
+                "redis", call(Op.EXPORT, "{}").at("/content/forwards/0/name").textValue());
     }
 
     private AdminException refused(Op op, String args) {

@@ -100,6 +100,34 @@ class PrometheusWriterTest {
     }
 
     @Test
+    void perForwardFiguresAreReadAtRenderTimeNotKeptInTheRegistry() {
+        populate();
+        for (int i = 0; i < 1000; i++) {
+            sources.forwards.put("f" + i, new ForwardStats(i, 10L * i, 1.0));
+        }
+        int registered = metrics.registry().getMetrics().size();
+        String text = metrics.prometheusText();
+        ObjectNode json = MetricsJson.of(metrics, ModelJson.mapper());
+
+        assertTrue(text.contains("nat_agent_forward_bytes_total{forward=\"f999\"} 9990\n"), text);
+        assertEquals(
+                999.0,
+                json.at("/gauges/" + AgentMetrics.FORWARD_PACKETS + ".f999").doubleValue());
+        assertEquals(registered, metrics.registry().getMetrics().size(), "rendering registers nothing per forward");
+    }
+
+    @Test
+    void addressChangeCountersOfRemovedForwardsAreDropped() {
+        populate();
+        sources.forwards.remove("redis");
+        String text = metrics.prometheusText();
+        assertFalse(text.contains("forward=\"redis\""), text);
+        assertFalse(
+                metrics.registry().getNames().contains(AgentMetrics.FORWARD_ADDRESS_CHANGES + ".redis"),
+                "the counter itself is gone, not only hidden");
+    }
+
+    @Test
     void labelValuesAndNamesAreEscaped() {
         assertEquals("a\\\"b\\\\c\\nd", PrometheusWriter.escape("a\"b\\c\nd"));
         assertEquals("_9lives_x_y", PrometheusWriter.sanitise("9lives.x-y"));
