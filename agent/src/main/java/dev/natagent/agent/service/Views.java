@@ -215,7 +215,7 @@ public final class Views {
     public TextDocument metrics(MetricsFormat format) {
         return switch (format) {
             case PROMETHEUS -> new TextDocument("prometheus", metrics.prometheusText());
-            case JSON -> new TextDocument("json", ModelJson.write(MetricsJson.of(metrics, ModelJson.mapper())));
+            case JSON -> new TextDocument("json", MetricsJson.write(metrics, ModelJson.mapper()));
         };
     }
 
