@@ -18,6 +18,7 @@ public final class MessageWriter {
     /** nf_tables strings, NUL included; longer ones are refused with ERANGE. */
     public static final int MAX_STRING_BYTES = 256;
 
+    private final int initialCapacity;
     private ByteBuffer buf;
     private int messageStart = -1;
 
@@ -26,6 +27,7 @@ public final class MessageWriter {
     }
 
     public MessageWriter(int initialCapacity) {
+        this.initialCapacity = initialCapacity;
         buf = ByteBuffer.allocateDirect(initialCapacity).order(ByteOrder.nativeOrder());
     }
 
@@ -151,6 +153,23 @@ public final class MessageWriter {
     public void reset() {
         buf.clear();
         messageStart = -1;
+    }
+
+    /**
+     * Like {@link #reset()}, and a buffer grown past {@code maxRetainedCapacity} is replaced by
+     * one of the initial capacity: a long-lived writer that once encoded a 50,000-element batch
+     * (~10 MB) would otherwise hold that native memory for the life of the process. Buffers
+     * handed out by {@link #flip()} before this call stay valid.
+     */
+    public void resetAndShrink(int maxRetainedCapacity) {
+        reset();
+        if (buf.capacity() > maxRetainedCapacity) {
+            buf = ByteBuffer.allocateDirect(initialCapacity).order(ByteOrder.nativeOrder());
+        }
+    }
+
+    public int capacity() {
+        return buf.capacity();
     }
 
     private void header(int type, int len) {

@@ -133,6 +133,7 @@ final class Daemon {
             } else {
                 systemd.status("reconciling " + initial.forwards().size() + " forwards");
                 loops.adopt();
+                scheduler.execute(Daemon::returnStartupPeak);
                 running.add(NftMonitor.open(client.portId(), drift));
                 drift.startPeriodicCheck(Duration.ofSeconds(initial.settings().fullCheckIntervalSeconds()));
             }
@@ -168,6 +169,17 @@ final class Daemon {
                             + " writable and not mounted noexec",
                     e);
         }
+    }
+
+    /**
+     * Loading and adopting a large state is the daemon's biggest transient (the state's JSON, the
+     * rendered table, the kernel listing, the encoded batch): at 50,000 forwards it grows the heap
+     * by ~15 MB over what stays live. The serial collector gives heap back to the OS only at a full
+     * collection, which a steady daemon may not reach for days; one now, off the start-up path,
+     * returns it (tens of ms at that size).
+     */
+    private static void returnStartupPeak() {
+        System.gc();
     }
 
     /** Checked before anything touches the kernel, so a missing group changes nothing. */

@@ -8,15 +8,14 @@ import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import dev.natagent.agent.api.AdminServer;
 import dev.natagent.agent.metrics.MetricFamily.Type;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The agent's metric registry and the one place that knows every metric's name. Components get
- * their timers and counters here; gauges read from {@link MetricSources}. Per-forward gauges follow
- * the forwards that exist at each {@link #refresh()} (renderers call it), so removed forwards vanish.
+ * their timers and counters here; gauges read from {@link MetricSources}. Per-forward gauges are not
+ * registered: renderers read them from {@link #forwardGauges()}, so they always list the forwards
+ * that exist and cost no memory between renderings.
  */
 public final class AgentMetrics {
     static final String API_REQUESTS = name(AdminServer.class, "requests");
@@ -93,8 +92,6 @@ public final class AgentMetrics {
 
     private final MetricRegistry registry;
     private final MetricSources sources;
-    private final Set<String> forwardsWithGauges = new HashSet<>();
-    private volatile Map<String, ForwardStats> latest = Map.of();
 
     public AgentMetrics(MetricRegistry registry, MetricSources sources) {
         this.registry = registry;
@@ -129,39 +126,23 @@ public final class AgentMetrics {
         return registry.counter(name(FORWARD_ADDRESS_CHANGES, forward));
     }
 
-    /** Reads per-forward figures from the sources and makes the per-forward gauges match them. */
-    public synchronized void refresh() {
-        Map<String, ForwardStats> stats = Map.copyOf(sources.forwardStats());
-        latest = stats;
-        for (String forward : stats.keySet()) {
-            if (forwardsWithGauges.add(forward)) {
-                registry.register(name(FORWARD_PACKETS, forward), statGauge(forward, s -> (double) s.packets()));
-                registry.register(name(FORWARD_BYTES, forward), statGauge(forward, s -> (double) s.bytes()));
-                registry.register(name(FORWARD_HEALTH, forward), statGauge(forward, ForwardStats::healthyRatio));
-            }
-        }
-        for (var it = forwardsWithGauges.iterator(); it.hasNext(); ) {
-            String forward = it.next();
-            if (!stats.containsKey(forward)) {
-                it.remove();
-                registry.remove(name(FORWARD_PACKETS, forward));
-                registry.remove(name(FORWARD_BYTES, forward));
-                registry.remove(name(FORWARD_HEALTH, forward));
-                registry.remove(name(FORWARD_ADDRESS_CHANGES, forward));
-            }
-        }
+    /**
+     * The per-forward gauges, read from the sources now. Address-change counters of forwards that
+     * no longer exist are dropped here, so removed forwards vanish from every rendering.
+     */
+    public synchronized List<LabelledGauges<ForwardStats>> forwardGauges() {
+        Map<String, ForwardStats> stats = sources.forwardStats();
+        String changesPrefix = FORWARD_ADDRESS_CHANGES + ".";
+        registry.removeMatching((name, metric) ->
+                name.startsWith(changesPrefix) && !stats.containsKey(name.substring(changesPrefix.length())));
+        return List.of(
+                new LabelledGauges<>(FORWARD_PACKETS, stats, s -> (double) s.packets()),
+                new LabelledGauges<>(FORWARD_BYTES, stats, s -> (double) s.bytes()),
+                new LabelledGauges<>(FORWARD_HEALTH, stats, ForwardStats::healthyRatio));
     }
 
-    private Gauge<Double> statGauge(String forward, java.util.function.ToDoubleFunction<ForwardStats> field) {
-        return () -> {
-            ForwardStats stats = latest.get(forward);
-            return stats == null ? Double.NaN : field.applyAsDouble(stats);
-        };
-    }
-
-    /** Prometheus text exposition of every metric, refreshed first. */
+    /** Prometheus text exposition of every metric, per-forward figures as of now. */
     public String prometheusText() {
-        refresh();
-        return new PrometheusWriter(FAMILIES).write(registry);
+        return new PrometheusWriter(FAMILIES).write(registry, forwardGauges());
     }
 }

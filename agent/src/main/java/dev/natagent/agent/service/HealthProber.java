@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,11 +31,10 @@ public final class HealthProber implements AutoCloseable {
 
     private final Duration timeout;
     private final Map<Endpoint, Health> results = new ConcurrentHashMap<>();
-    private final ExecutorService pool = Executors.newFixedThreadPool(PARALLEL, runnable -> {
-        Thread thread = new Thread(runnable, "health-probe");
-        thread.setDaemon(true);
-        return thread;
-    });
+    /** Probe threads end when a round is over (rounds are 30 s apart): idle threads cost memory. */
+    private static final long THREAD_KEEP_ALIVE_SECONDS = 5;
+
+    private final ExecutorService pool = probePool();
 
     public HealthProber(Duration timeout) {
         this.timeout = timeout;
@@ -91,6 +91,22 @@ public final class HealthProber implements AutoCloseable {
         } catch (IOException e) {
             return Health.DOWN;
         }
+    }
+
+    private static ExecutorService probePool() {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(
+                PARALLEL,
+                PARALLEL,
+                THREAD_KEEP_ALIVE_SECONDS,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "health-probe");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     @Override

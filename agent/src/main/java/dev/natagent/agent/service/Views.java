@@ -221,10 +221,9 @@ public final class Views {
     }
 
     public TextDocument metrics(MetricsFormat format) {
-        metrics.refresh();
         return switch (format) {
             case PROMETHEUS -> new TextDocument("prometheus", metrics.prometheusText());
-            case JSON -> new TextDocument("json", ModelJson.write(MetricsJson.of(metrics, ModelJson.mapper())));
+            case JSON -> new TextDocument("json", MetricsJson.write(metrics, ModelJson.mapper()));
         };
     }
 

@@ -1,6 +1,7 @@
 package dev.natagent.agent.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.natagent.agent.model.ModelJson;
 import java.io.IOException;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -17,12 +19,29 @@ class AdminDispatcherTest {
     private final FakeOperations operations = new FakeOperations();
     private final AdminDispatcher dispatcher = new AdminDispatcher(operations);
 
+    /** The result as a client reads it: through the response line (results may stay objects until then). */
     private JsonNode call(Op op, String args) throws IOException {
-        // As the client sees it: the result written as JSON and read back.
         Object result = dispatcher.handle(
                 new Request("t", op, (ObjectNode) ModelJson.mapper().readTree(args)),
                 new ClientSession(new Peer(0, 0, 1)));
-        return ModelJson.mapper().readTree(ModelJson.mapper().writeValueAsBytes(result));
+        byte[] line = new ResponseEncoder(ModelJson.mapper()).success("t", result);
+        return ModelJson.mapper().readTree(line).get("result");
+    }
+
+    @Test
+    void listsAndDocumentsAreNotBuiltAsJsonTrees() throws Exception {
+        call(Op.FORWARD_ADD, "{\"forward\":{\"name\":\"redis\",\"listen\":6379,\"to\":[\"10.0.1.230:6379\"]}}");
+        ClientSession root = new ClientSession(new Peer(0, 0, 1));
+        Object list = dispatcher.handle(
+                new Request("t", Op.FORWARD_LIST, ModelJson.mapper().createObjectNode()), root);
+        assertFalse(
+                ((Map<?, ?>) list).get("forwards") instanceof JsonNode,
+                "the views are serialised when the response is written");
+        JsonNode export = (JsonNode)
+                dispatcher.handle(new Request("t", Op.EXPORT, ModelJson.mapper().createObjectNode()), root);
+        assertTrue(export.get("content").isPojo(), "the agent's own JSON text is embedded as it is");
+        assertEquals(
+                "redis", call(Op.EXPORT, "{}").at("/content/forwards/0/name").textValue());
     }
 
     private AdminException refused(Op op, String args) {

@@ -99,7 +99,7 @@ public final class AgentBench {
         return NatState.of(Settings.DEFAULTS, forwards, List.of());
     }
 
-    private static Forward extra() {
+    static Forward extra() {
         return Forward.single("extra", Protocol.UDP, 5353, Target.parse("10.0.1.53:53"));
     }
 
@@ -216,12 +216,12 @@ public final class AgentBench {
         }
     }
 
-    private static ObjectNode args() {
+    static ObjectNode args() {
         return ModelJson.mapper().createObjectNode();
     }
 
     /** One request on its own connection, as natctl does; fails loudly on an error answer. */
-    private static JsonNode call(Path socket, String op, ObjectNode args) throws IOException {
+    static JsonNode call(Path socket, String op, ObjectNode args) throws IOException {
         ObjectNode request = ModelJson.mapper().createObjectNode();
         request.put("v", 1).put("id", "bench").put("op", op).set("args", args);
         byte[] json = ModelJson.mapper().writeValueAsBytes(request);

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.codahale.metrics.MetricRegistry;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.model.ModelJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -100,6 +100,34 @@ class PrometheusWriterTest {
     }
 
     @Test
+    void perForwardFiguresAreReadAtRenderTimeNotKeptInTheRegistry() throws Exception {
+        populate();
+        for (int i = 0; i < 1000; i++) {
+            sources.forwards.put("f" + i, new ForwardStats(i, 10L * i, 1.0));
+        }
+        int registered = metrics.registry().getMetrics().size();
+        String text = metrics.prometheusText();
+        JsonNode json = ModelJson.mapper().readTree(MetricsJson.write(metrics, ModelJson.mapper()));
+
+        assertTrue(text.contains("nat_agent_forward_bytes_total{forward=\"f999\"} 9990\n"), text);
+        assertEquals(
+                999.0,
+                json.at("/gauges/" + AgentMetrics.FORWARD_PACKETS + ".f999").doubleValue());
+        assertEquals(registered, metrics.registry().getMetrics().size(), "rendering registers nothing per forward");
+    }
+
+    @Test
+    void addressChangeCountersOfRemovedForwardsAreDropped() {
+        populate();
+        sources.forwards.remove("redis");
+        String text = metrics.prometheusText();
+        assertFalse(text.contains("forward=\"redis\""), text);
+        assertFalse(
+                metrics.registry().getNames().contains(AgentMetrics.FORWARD_ADDRESS_CHANGES + ".redis"),
+                "the counter itself is gone, not only hidden");
+    }
+
+    @Test
     void labelValuesAndNamesAreEscaped() {
         assertEquals("a\\\"b\\\\c\\nd", PrometheusWriter.escape("a\"b\\c\nd"));
         assertEquals("_9lives_x_y", PrometheusWriter.sanitise("9lives.x-y"));
@@ -135,9 +163,9 @@ class PrometheusWriterTest {
     }
 
     @Test
-    void jsonGroupsMetricsByKind() {
+    void jsonGroupsMetricsByKind() throws Exception {
         populate();
-        ObjectNode json = MetricsJson.of(metrics, ModelJson.mapper());
+        JsonNode json = ModelJson.mapper().readTree(MetricsJson.write(metrics, ModelJson.mapper()));
         assertEquals(
                 1234.0,
                 json.at("/gauges/" + AgentMetrics.FORWARD_PACKETS.replace("/", "~1") + ".redis")

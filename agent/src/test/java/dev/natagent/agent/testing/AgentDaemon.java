@@ -5,6 +5,7 @@ import dev.natagent.agent.daemon.Main;
 import dev.natagent.agent.store.StateStore;
 import dev.natagent.testing.Netns;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,20 +30,6 @@ public final class AgentDaemon implements AutoCloseable {
     /** The launcher's start-up flags without its heap limits: C1 only, serial GC, class data sharing. */
     private static final List<String> FAST_START_FLAGS =
             List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:-UsePerfData");
-
-    /** What packaging/bin/nat-agent passes: memory figures are those of the shipped daemon. */
-    private static final List<String> LAUNCHER_FLAGS = List.of(
-            "-XX:+UseSerialGC",
-            "-Xms8m",
-            "-Xmx128m",
-            "-XX:MinHeapFreeRatio=10",
-            "-XX:MaxHeapFreeRatio=30",
-            "-XX:MaxMetaspaceSize=64m",
-            "-XX:ReservedCodeCacheSize=32m",
-            "-XX:TieredStopAtLevel=1",
-            "-XX:+ExitOnOutOfMemoryError",
-            "-XX:-UsePerfData",
-            "-Xshare:auto");
 
     /** ip netns exec and sh both exec, so the pid stays the JVM's; room for many client connections. */
     private static final List<String> MANY_FILES = List.of("sh", "-c", "ulimit -n 20000 && exec \"$@\"", "sh");
@@ -109,7 +96,7 @@ public final class AgentDaemon implements AutoCloseable {
             command.addAll(launcherJvm ? MANY_FILES : List.of());
             command.addAll(wrapper);
             command.add(JAVA);
-            command.addAll(launcherJvm ? LAUNCHER_FLAGS : FAST_START_FLAGS);
+            command.addAll(launcherJvm ? launcherFlags() : FAST_START_FLAGS);
             command.addAll(List.of(
                     "-cp",
                     classPath,
@@ -207,12 +194,36 @@ public final class AgentDaemon implements AutoCloseable {
         Files.writeString(launch.log(), "---- start\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         ProcessBuilder builder = new ProcessBuilder(launch.command()).redirectErrorStream(true);
         if (launch.launcherJvm()) {
-            builder.environment().put("MALLOC_ARENA_MAX", "2");
+            builder.environment().put("MALLOC_ARENA_MAX", "1");
         }
         builder.redirectOutput(ProcessBuilder.Redirect.appendTo(launch.log().toFile()));
         Process started = builder.start();
         started.getOutputStream().close();
         return started;
+    }
+
+    /**
+     * What packaging/bin/nat-agent passes, read from the shell file it sources (tests run in the
+     * agent module's directory): memory figures are those of the shipped daemon.
+     */
+    private static List<String> launcherFlags() {
+        Path env = Path.of("..", "packaging", "bin", "nat-agent-env.sh").toAbsolutePath();
+        try {
+            Process shell = new ProcessBuilder(
+                            "sh", "-c", ". \"$1\" && printf '%s' \"$NAT_AGENT_DAEMON_JVM_OPTS\"", "sh", env.toString())
+                    .redirectErrorStream(true)
+                    .start();
+            String flags = new String(shell.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (shell.waitFor() != 0 || flags.isBlank()) {
+                throw new IllegalStateException("no NAT_AGENT_DAEMON_JVM_OPTS from " + env + ": " + flags);
+            }
+            return List.of(flags.trim().split("\\s+"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     public Netns netns() {

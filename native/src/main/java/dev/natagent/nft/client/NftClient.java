@@ -42,7 +42,10 @@ public final class NftClient implements Closeable {
 
     private final NetlinkSession session;
     private final int family;
-    private final MessageWriter batchWriter = new MessageWriter(64 * 1024);
+    /** Room for the batches of everyday changes; a larger one's buffer is dropped after its commit. */
+    private static final int BATCH_BUFFER_BYTES = 64 * 1024;
+
+    private final MessageWriter batchWriter = new MessageWriter(BATCH_BUFFER_BYTES);
 
     public NftClient(NetlinkTransport transport, int family, Duration timeout) {
         this.session = new NetlinkSession(transport, timeout);
@@ -76,13 +79,17 @@ public final class NftClient implements Closeable {
         if (batch.isEmpty()) {
             return List.of();
         }
-        EncodedBatch encoded = encode(batch.ackEach(true));
-        List<NftMessage> echoes = new ArrayList<>();
-        for (NlMessage echo :
-                session.commit(encoded.bytes(), seq -> encoded.describe(seq).orElse("batch seq " + seq))) {
-            echoes.add(NftMessage.decode(echo));
+        try {
+            EncodedBatch encoded = encode(batch.ackEach(true));
+            List<NftMessage> echoes = new ArrayList<>();
+            for (NlMessage echo :
+                    session.commit(encoded.bytes(), seq -> encoded.describe(seq).orElse("batch seq " + seq))) {
+                echoes.add(NftMessage.decode(echo));
+            }
+            return echoes;
+        } finally {
+            batchWriter.resetAndShrink(BATCH_BUFFER_BYTES);
         }
-        return echoes;
     }
 
     /** The current ruleset generation (for {@link Batch#expectGeneration}). */
