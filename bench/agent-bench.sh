@@ -318,6 +318,9 @@ inns c ip link set "${ns}c0" up; inns n ip link set "${ns}n0" up; inns n ip link
 inns c ip route add 10.0.1.0/24 via 198.51.100.1
 inns s ip route add default via 10.0.1.1
 inns n sysctl -qw net.ipv4.ip_forward=1
+# haproxy in n opens one connection to redis per client connection: without reuse of TIME_WAIT
+# ports its default 28k ephemeral ports run out within a run and it stops answering.
+inns n sysctl -qw net.ipv4.ip_local_port_range="1024 65000" net.ipv4.tcp_tw_reuse=1
 inns c sysctl -qw net.ipv4.ip_local_port_range="1024 65000" net.ipv4.tcp_tw_reuse=1
 ip netns exec "${ns}s" redis-server --bind 10.0.1.2 --port 6379 --save '' --appendonly no --protected-mode no \
     --maxclients 10000 --logfile "$work/redis.log" &
