@@ -104,16 +104,23 @@ public final class Validator {
         if (holder != null) {
             throw new ValidationException("listen", ErrorCode.PORT_IN_USE, portInUse(forward, holder));
         }
-        Set<ReturnKey> targets = new HashSet<>();
-        forward.targets().forEach(target -> targets.add(returnKey(forward, target)));
-        for (Forward other : current.forwards().values()) {
-            if (other.name().equals(forward.name()) || other.returnPath().equals(forward.returnPath())) {
-                continue;
+        // Reported as a scan in name order would: the first clashing forward by name, and its
+        // first target in common. Found through the target index, not by scanning every forward.
+        Forward clash = null;
+        for (Target target : new HashSet<>(forward.targets())) {
+            for (Forward other : current.forwardsSendingTo(forward.proto(), target)) {
+                if (!other.name().equals(forward.name())
+                        && !other.returnPath().equals(forward.returnPath())
+                        && (clash == null || other.name().compareTo(clash.name()) < 0)) {
+                    clash = other;
+                }
             }
-            for (Target target : other.targets()) {
-                if (targets.contains(returnKey(other, target))) {
+        }
+        if (clash != null) {
+            for (Target target : clash.targets()) {
+                if (forward.targets().contains(target)) {
                     throw new ValidationException(
-                            "snat", ErrorCode.RETURN_PATH_CONFLICT, returnPathConflict(forward, other, target));
+                            "snat", ErrorCode.RETURN_PATH_CONFLICT, returnPathConflict(forward, clash, target));
                 }
             }
         }

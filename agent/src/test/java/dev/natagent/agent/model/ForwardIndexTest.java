@@ -34,6 +34,13 @@ class ForwardIndexTest {
                             sorted(state.forwardsOverlapping(proto, range)),
                             "seed " + seed + " step " + step + " " + proto + " " + range);
                     assertEquals(scanHosts(state), List.copyOf(state.dnsHosts()), "seed " + seed + " step " + step);
+                    Target target = target(random);
+                    assertEquals(
+                            scanSendingTo(state, proto, target),
+                            state.forwardsSendingTo(proto, target).stream()
+                                    .map(Forward::name)
+                                    .toList(),
+                            "seed " + seed + " step " + step + " " + proto + " to " + target);
                 }
             }
         }
@@ -44,9 +51,7 @@ class ForwardIndexTest {
         List<Target> targets = new ArrayList<>();
         // A port range maps its ports to targets in order.
         for (int i = listen.first(); i <= listen.last(); i++) {
-            String host =
-                    random.nextBoolean() ? HOSTS[random.nextInt(HOSTS.length)] : "10.0.1." + (1 + random.nextInt(9));
-            targets.add(new Target(host, 80));
+            targets.add(target(random));
         }
         return new Forward(
                 name,
@@ -73,6 +78,23 @@ class ForwardIndexTest {
         List<String> names = new ArrayList<>();
         for (Forward forward : state.forwards().values()) {
             if (forward.proto() == proto && forward.listen().overlaps(range)) {
+                names.add(forward.name());
+            }
+        }
+        return names;
+    }
+
+    /** Few hosts and ports, so that forwards share targets (and a range lists one target twice). */
+    private static Target target(Random random) {
+        String host = random.nextBoolean() ? HOSTS[random.nextInt(HOSTS.length)] : "10.0.1." + (1 + random.nextInt(9));
+        return new Target(host, random.nextBoolean() ? 80 : 8080);
+    }
+
+    /** Names in name order of the forwards sending {@code proto} to {@code target}. */
+    private static List<String> scanSendingTo(NatState state, Protocol proto, Target target) {
+        List<String> names = new ArrayList<>();
+        for (Forward forward : state.forwards().values()) {
+            if (forward.proto() == proto && forward.targets().contains(target)) {
                 names.add(forward.name());
             }
         }
