@@ -46,14 +46,7 @@ final class Specs {
         for (ArgSpec arg : args) {
             spec.add(arg);
         }
-        spec.addOption(OptionSpec.builder("-h", "--help")
-                .usageHelp(true)
-                .description("Show this help message and exit.")
-                .build());
-        spec.addOption(OptionSpec.builder("-V", "--version")
-                .versionHelp(true)
-                .description("Print version information and exit.")
-                .build());
+        HelpOptions.addTo(spec);
         return spec;
     }
 

@@ -1,5 +1,6 @@
 package dev.natagent.agent.daemon;
 
+import dev.natagent.agent.cli.HelpOptions;
 import dev.natagent.agent.config.ConfigFile;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -35,17 +36,9 @@ public final class Main {
 
     /** The command line; {@code daemon} runs with the parsed options unless help or version was asked. */
     static CommandLine commandLine(ToIntFunction<Invocation> daemon) {
-        // -h and -V by hand: picocli's mixinStandardHelpOptions is itself an annotated class.
         CommandSpec spec =
                 CommandSpec.create().name("nat-agent").versionProvider(() -> new String[] {"nat-agent " + version()});
-        spec.addOption(OptionSpec.builder("-h", "--help")
-                .usageHelp(true)
-                .description("Show this help message and exit.")
-                .build());
-        spec.addOption(OptionSpec.builder("-V", "--version")
-                .versionHelp(true)
-                .description("Print version information and exit.")
-                .build());
+        HelpOptions.addTo(spec);
         Map<String, String> exitCodes = new LinkedHashMap<>();
         exitCodes.put("0", "stopped by SIGTERM/SIGINT");
         exitCodes.put("1", "could not start (config, state directory, netlink, socket)");
