@@ -292,8 +292,8 @@ done
 say "Live counters after the traffic"
 printf '    $ natctl forward list\n'
 natctl forward list | sed 's/^/    /'
-echo "    (the counters are the DNAT rule's: one packet per forwarded connection, here PING and INFO"
-echo "    on each port; the untrusted client's packets were dropped before they reached it)"
+echo "    (every packet of each forward's connections, both directions, here PING and INFO on each"
+echo "    port; the untrusted client's attempts are counted too, then dropped by the allow-list)"
 if command -v nft >/dev/null; then
     printf '\n    $ nft list table ip nat_agent    (inside the NAT namespace)\n'
     in_ns "$ns_nat" nft list table ip nat_agent | sed 's/^/    /'

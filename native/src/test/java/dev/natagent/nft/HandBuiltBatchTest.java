@@ -9,6 +9,8 @@ import static dev.natagent.nft.expr.Registers.NFT_REG_2;
 import static dev.natagent.nft.expr.Registers.NFT_REG_VERDICT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.natagent.nft.expr.Bitwise;
+import dev.natagent.nft.expr.Cmp;
 import dev.natagent.nft.expr.Counter;
 import dev.natagent.nft.expr.Ct;
 import dev.natagent.nft.expr.Expr;
@@ -16,6 +18,7 @@ import dev.natagent.nft.expr.Immediate;
 import dev.natagent.nft.expr.Lookup;
 import dev.natagent.nft.expr.Masq;
 import dev.natagent.nft.expr.Matches;
+import dev.natagent.nft.expr.Meta;
 import dev.natagent.nft.expr.Nat;
 import dev.natagent.nft.expr.Objref;
 import dev.natagent.nft.expr.Payload;
@@ -275,6 +278,30 @@ class HandBuiltBatchTest {
                                         OptionalInt.of(NFT_REG_VERDICT),
                                         "dport_vmap",
                                         OptionalInt.of(5),
+                                        false))));
+        assertBatch(
+                "add-rule-ct-original-proto-dst-vmap",
+                Batch.ipv4()
+                        .add(rule(
+                                "traffic",
+                                exprs(
+                                        List.of(
+                                                new Ct(Ct.NFT_CT_STATUS, NFT_REG_1, OptionalInt.empty()),
+                                                new Bitwise(
+                                                        NFT_REG_1,
+                                                        NFT_REG_1,
+                                                        4,
+                                                        Bytes.ofHex("20000000"),
+                                                        Bytes.ofHex("00000000")),
+                                                new Cmp(NFT_REG_1, Cmp.NEQ, Bytes.ofHex("00000000"))),
+                                        Matches.l4proto(TCP)),
+                                new Meta(Meta.NFT_META_L4PROTO, NFT_REG_1),
+                                new Ct(Ct.NFT_CT_PROTO_DST, NFT_REG32_01, OptionalInt.of(0)),
+                                new Lookup(
+                                        NFT_REG_1,
+                                        OptionalInt.of(NFT_REG_VERDICT),
+                                        "ports",
+                                        OptionalInt.of(1),
                                         false))));
         assertBatch("delete-rule-handle", Batch.ipv4().delete(Rule.withHandle(T, "prerouting", 6)));
         assertBatch(

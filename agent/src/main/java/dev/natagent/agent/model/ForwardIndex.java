@@ -8,34 +8,26 @@ import java.util.Set;
 
 /**
  * Lookups over a state's forwards that would otherwise scan all of them on every change: which
- * forwards claim a protocol's ports, which send a protocol to a target, and which DNS names the
- * targets use. Persistent like the state
+ * forwards claim a protocol's ports, and which DNS names the targets use. Persistent like the state
  * (O(log N) per forward added or removed), so a state derived from an indexed one keeps an index.
  */
 final class ForwardIndex {
-    static final ForwardIndex EMPTY = new ForwardIndex(
-            PersistentSortedMap.empty(),
-            PersistentSortedMap.empty(),
-            PersistentSortedMap.empty(),
-            PersistentSortedMap.empty());
+    static final ForwardIndex EMPTY =
+            new ForwardIndex(PersistentSortedMap.empty(), PersistentSortedMap.empty(), PersistentSortedMap.empty());
 
     /** Forwards keyed by protocol, first port (fixed width, so text order is port order), name. */
     private final PersistentSortedMap<Forward> byFirstPort;
     /** How many forwards span each width (last - first port): the widest bounds a lookup. */
     private final PersistentSortedMap<Integer> widths;
-    /** Forwards keyed by protocol, target, name: who shares a target's return path. */
-    private final PersistentSortedMap<Forward> byTarget;
     /** How many targets use each DNS name. */
     private final PersistentSortedMap<Integer> dnsHosts;
 
     private ForwardIndex(
             PersistentSortedMap<Forward> byFirstPort,
             PersistentSortedMap<Integer> widths,
-            PersistentSortedMap<Forward> byTarget,
             PersistentSortedMap<Integer> dnsHosts) {
         this.byFirstPort = byFirstPort;
         this.widths = widths;
-        this.byTarget = byTarget;
         this.dnsHosts = dnsHosts;
     }
 
@@ -49,43 +41,28 @@ final class ForwardIndex {
 
     ForwardIndex plus(Forward forward) {
         PersistentSortedMap<Integer> hosts = dnsHosts;
-        PersistentSortedMap<Forward> targets = byTarget;
         for (Target target : forward.targets()) {
             if (target.isDnsName()) {
                 hosts = hosts.plus(target.host(), hosts.getOrDefault(target.host(), 0) + 1);
             }
-            // A target listed twice (a range to one node) is one key: the forward uses it once.
-            targets = targets.plus(targetKey(forward.proto(), target, forward.name()), forward);
         }
         return new ForwardIndex(
                 byFirstPort.plus(portKey(forward.proto(), forward.listen().first(), forward.name()), forward),
                 count(widths, widthKey(forward), 1),
-                targets,
                 hosts);
     }
 
     ForwardIndex minus(Forward forward) {
         PersistentSortedMap<Integer> hosts = dnsHosts;
-        PersistentSortedMap<Forward> targets = byTarget;
         for (Target target : forward.targets()) {
             if (target.isDnsName()) {
                 hosts = count(hosts, target.host(), -1);
             }
-            targets = targets.minus(targetKey(forward.proto(), target, forward.name()));
         }
         return new ForwardIndex(
                 byFirstPort.minus(portKey(forward.proto(), forward.listen().first(), forward.name())),
                 count(widths, widthKey(forward), -1),
-                targets,
                 hosts);
-    }
-
-    /** The forwards that send {@code proto} to {@code target}, in name order. */
-    List<Forward> sendingTo(Protocol proto, Target target) {
-        List<Forward> hits = new ArrayList<>();
-        // Names are [a-z0-9_.-]: every key of this target sorts between "..../" and "..../\uffff".
-        byTarget.forEachBetween(targetKey(proto, target, ""), targetKey(proto, target, "\uffff"), hits::add);
-        return hits;
     }
 
     /** The forwards of {@code proto} whose listen ports overlap {@code range}, in no set order. */
@@ -116,10 +93,6 @@ final class ForwardIndex {
 
     private static String widthKey(Forward forward) {
         return fixedWidth(forward.listen().last() - forward.listen().first());
-    }
-
-    private static String targetKey(Protocol proto, Target target, String name) {
-        return proto.name() + '/' + target + '/' + name;
     }
 
     private static String portKey(Protocol proto, int firstPort, String name) {

@@ -91,11 +91,6 @@ public final class NatState {
         return index().overlapping(proto, range);
     }
 
-    /** The forwards that send {@code proto} to {@code target}, in name order: O(log N + hits). */
-    public List<Forward> forwardsSendingTo(Protocol proto, Target target) {
-        return index().sendingTo(proto, target);
-    }
-
     /** The DNS names the forwards' targets use, in name order; unmodifiable. */
     public Set<String> dnsHosts() {
         return index().dnsHosts();

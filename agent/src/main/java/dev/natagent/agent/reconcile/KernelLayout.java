@@ -10,89 +10,108 @@ import java.util.List;
  * The kernel objects nat-agent owns: one table {@code ip nat_agent}, nothing else. For the AWS
  * ElastiCache example (redis 6379-6381 allowed from 198.51.100.27 only, memcached 11211-11213,
  * masquerade return path, outbound PAT of 10.0.0.0/16 out of ens5) {@code nft list table ip
- * nat_agent} prints:
+ * nat_agent} prints (the udp twin of each per-protocol rule left out):
  *
  * <pre>
  * table ip nat_agent {
- *     map forwards {                      # listen proto . port -> target address . port, counted per element
+ *     map forwards {                      # listen proto . port -> target address . port
  *         type inet_proto . inet_service : ipv4_addr . inet_service
  *         size 131070
- *         counter
- *         elements = { tcp . 6379 counter packets 0 bytes 0 : 10.0.1.230 . 6379, ... }
+ *         elements = { tcp . 6379 : 10.0.1.230 . 6379, ... }
  *     }
- *     set guarded {                       # listen ports that have an allow-list
- *         type inet_proto . inet_service
+ *     map ports {                         # listen proto . port -> its traffic's verdict, counted per element
+ *         type inet_proto . inet_service : verdict
  *         size 131070
- *         elements = { tcp . 6379, tcp . 6380, tcp . 6381 }
+ *         counter
+ *         elements = { tcp . 6379 counter packets 0 bytes 0 : jump allowlist, tcp . 11211 counter packets 0 bytes 0 : accept, ... }
  *     }
  *     set allowed {                       # source range . proto . listen port admitted
  *         type ipv4_addr . inet_proto . inet_service
  *         flags interval
  *         elements = { 198.51.100.27 . tcp . 6379, ... }
  *     }
- *     set masq_targets {                  # DNAT targets whose replies are masqueraded
- *         type ipv4_addr . inet_proto . inet_service
- *         size 131070
- *         elements = { 10.0.1.230 . tcp . 6379, ... }
- *     }
- *     map snat_targets {                  # DNAT targets whose replies are SNATed to a fixed address
- *         type ipv4_addr . inet_proto . inet_service : ipv4_addr
+ *     map snat_ports {                    # listen ports whose replies are SNATed to a fixed address
+ *         type inet_proto . inet_service : ipv4_addr
  *         size 131070
  *     }
- *     chain allowlist {                   # before DNAT: drop guarded ports from sources not allowed
- *         type filter hook prerouting priority mangle; policy accept;
- *         ct direction original fib daddr type local meta l4proto . th dport @guarded ip saddr . meta l4proto . th dport != @allowed drop comment "nat-agent:allowlist"
+ *     set plain_ports {                   # listen ports whose replies keep their source (return path none)
+ *         type inet_proto . inet_service
+ *         size 131070
  *     }
  *     chain prerouting {                  # one DNAT rule for every forward: O(1) per connection
  *         type nat hook prerouting priority dstnat; policy accept;
  *         fib daddr type local dnat ip to meta l4proto . th dport map @forwards comment "nat-agent:dnat"
  *     }
+ *     chain traffic {                     # every packet of a DNATed connection, both directions
+ *         type filter hook prerouting priority dstnat + 10; policy accept;
+ *         ct status dnat meta l4proto tcp meta l4proto . ct original proto-dst vmap @ports comment "nat-agent:traffic:tcp"
+ *     }
+ *     chain allowlist {                   # jumped to for listen ports that have an allow-list
+ *         ct direction original meta l4proto tcp ip saddr . meta l4proto . ct original proto-dst != @allowed drop comment "nat-agent:allowlist:tcp"
+ *     }
  *     chain postrouting {
  *         type nat hook postrouting priority srcnat; policy accept;
- *         ct status dnat ip daddr . meta l4proto . th dport @masq_targets masquerade comment "nat-agent:return:masquerade"
- *         ct status dnat snat to ip daddr . meta l4proto . th dport map @snat_targets comment "nat-agent:return:snat"
+ *         ct status dnat meta l4proto tcp snat to meta l4proto . ct original proto-dst map @snat_ports comment "nat-agent:return:snat:tcp"
+ *         ct status dnat meta l4proto tcp meta l4proto . ct original proto-dst @plain_ports accept comment "nat-agent:return:none:tcp"
+ *         ct status dnat meta l4proto tcp meta l4proto . ct original proto-dst @forwards masquerade comment "nat-agent:return:masquerade:tcp"
  *         ip saddr 10.0.0.0/16 oifname "ens5" masquerade comment "nat-agent:outbound:private"
  *     }
  * }
  * </pre>
  *
- * Why this shape: {@code fib daddr type local} makes DNAT and the allow-list act only on traffic
- * addressed to the NAT instance itself, so private hosts reaching some internet host on 6379
- * through the NAT are never hijacked. Every per-forward fact lives in a set or map element, so
- * adding, removing or retargeting a forward is an element change, never a rule change. The return
- * path is keyed by the post-DNAT destination, which is all postrouting still sees. Per-forward
- * counters are per-element counters of {@code forwards} (the set's {@code counter}): no extra
- * objects or rules, read back with the element listing; a retargeted element restarts at zero.
- * Names avoid nft keywords ({@code fwd}, {@code snat}, {@code masquerade} are reserved).
+ * Why this shape: {@code fib daddr type local} makes DNAT act only on traffic addressed to the NAT
+ * instance itself, so private hosts reaching some internet host on 6379 through the NAT are never
+ * hijacked. Every per-forward fact lives in a set or map element, so adding, removing or
+ * retargeting a forward is an element change, never a rule change; a plain forward is two
+ * elements, its DNAT mapping and its {@code ports} entry.
+ *
+ * <p>NAT chains see only the first packet of a connection, so the per-forward counters cannot sit
+ * on {@code forwards}: they are per-element counters of {@code ports}, which the {@code traffic}
+ * chain looks up for every packet of a connection we DNATed, in both directions, keyed by the
+ * connection's original destination (the listen port, which conntrack keeps). The same lookup's
+ * verdict sends listen ports with an allow-list to {@code allowlist}, which checks every packet
+ * from the client's side, so removing an address from an allow-list also stops its open
+ * connections (the packets it drops have been counted by then). The return path is keyed by the listen port too, from conntrack's original tuple.
+ * The per-protocol twins exist because nft can type {@code ct original proto-dst} (to print and
+ * re-read the rule) only after a {@code meta l4proto} match. A forward's counter restarts at zero
+ * when its allow-list appears or goes (its verdict changes) and when it is removed; retargeting
+ * keeps it. Names avoid nft keywords ({@code fwd}, {@code snat}, {@code masquerade} are reserved).
  *
  * <p>Sizes: a set declared with a size gets the kernel's fixed-bucket hash backend instead of the
  * resizing rhashtable, which takes a 50,000-element batch in ~20% less kernel time; the size is
- * also a hard cap (the kernel refuses more elements with ENFILE). Every sized set here is bounded
- * by the listen keys, {@value #LISTEN_KEYS} (tcp and udp times ports 1-65535, each claimed by one
- * forward): {@code forwards} and {@code guarded} are keyed by them, and each return-path entry comes
- * from at least one listen key (entries to one target are shared). {@code allowed} stays unsized:
- * it holds listen ports times allow-list ranges, which has no such bound, and its concatenated
- * ranges use the one backend for them (pipapo) whatever the size. A table made by an older agent,
- * without sizes, is adopted as it is (see {@link Planner}).
+ * also a hard cap (the kernel refuses more elements with ENFILE). Every sized set here is keyed by
+ * listen keys, of which there are {@value #LISTEN_KEYS} (tcp and udp times ports 1-65535, each
+ * claimed by one forward). {@code allowed} stays unsized: it holds listen ports times allow-list
+ * ranges, which has no such bound, and its concatenated ranges use the one backend for them
+ * (pipapo) whatever the size. A table of any other shape (an older agent's layout, other sizes) is
+ * replaced in one transaction (see {@link Planner}).
  */
 public final class KernelLayout {
     public static final String TABLE = "nat_agent";
-    public static final String CHAIN_ALLOWLIST = "allowlist";
     public static final String CHAIN_PREROUTING = "prerouting";
+    public static final String CHAIN_TRAFFIC = "traffic";
+    public static final String CHAIN_ALLOWLIST = "allowlist";
     public static final String CHAIN_POSTROUTING = "postrouting";
     public static final String SET_FORWARDS = "forwards";
-    public static final String SET_GUARDED = "guarded";
+    public static final String SET_PORTS = "ports";
     public static final String SET_ALLOWED = "allowed";
-    public static final String SET_MASQ_TARGETS = "masq_targets";
-    public static final String SET_SNAT_TARGETS = "snat_targets";
+    public static final String SET_SNAT_PORTS = "snat_ports";
+    public static final String SET_PLAIN_PORTS = "plain_ports";
+
+    /** After DNAT (so the first packet is seen DNATed) and before the filter hooks of other tables. */
+    public static final int PRIORITY_TRAFFIC = Chain.PRIORITY_DSTNAT + 10;
 
     /** Rule comments: they tag our rules, so a listing tells ours from foreign ones exactly. */
     public static final String COMMENT_PREFIX = "nat-agent:";
 
-    public static final String COMMENT_ALLOWLIST = COMMENT_PREFIX + "allowlist";
     public static final String COMMENT_DNAT = COMMENT_PREFIX + "dnat";
-    public static final String COMMENT_RETURN_MASQUERADE = COMMENT_PREFIX + "return:masquerade";
-    public static final String COMMENT_RETURN_SNAT = COMMENT_PREFIX + "return:snat";
+    /** The per-protocol rules' comments end in {@code :tcp} or {@code :udp}. */
+    public static final String COMMENT_TRAFFIC = COMMENT_PREFIX + "traffic:";
+
+    public static final String COMMENT_ALLOWLIST = COMMENT_PREFIX + "allowlist:";
+    public static final String COMMENT_RETURN_SNAT = COMMENT_PREFIX + "return:snat:";
+    public static final String COMMENT_RETURN_NONE = COMMENT_PREFIX + "return:none:";
+    public static final String COMMENT_RETURN_MASQUERADE = COMMENT_PREFIX + "return:masquerade:";
     public static final String COMMENT_OUTBOUND = COMMENT_PREFIX + "outbound:";
 
     /**
@@ -115,8 +134,9 @@ public final class KernelLayout {
 
     public static List<Chain> chains() {
         return List.of(
-                Chain.base(TABLE, CHAIN_ALLOWLIST, "filter", Chain.Hook.PREROUTING, Chain.PRIORITY_MANGLE),
                 Chain.base(TABLE, CHAIN_PREROUTING, "nat", Chain.Hook.PREROUTING, Chain.PRIORITY_DSTNAT),
+                Chain.base(TABLE, CHAIN_TRAFFIC, "filter", Chain.Hook.PREROUTING, PRIORITY_TRAFFIC),
+                Chain.regular(TABLE, CHAIN_ALLOWLIST),
                 Chain.base(TABLE, CHAIN_POSTROUTING, "nat", Chain.Hook.POSTROUTING, Chain.PRIORITY_SRCNAT));
     }
 
@@ -125,18 +145,18 @@ public final class KernelLayout {
         return List.of(
                 NftSet.map(TABLE, SET_FORWARDS, PROTO_PORT, 8, ADDR_PORT, 8, 1)
                         .withConcatFields(PROTO_PORT_FIELDS)
+                        .withSize(LISTEN_KEYS),
+                NftSet.map(TABLE, SET_PORTS, PROTO_PORT, 8, NftSet.TYPE_VERDICT, 0, 2)
+                        .withConcatFields(PROTO_PORT_FIELDS)
                         .withSize(LISTEN_KEYS)
                         .withCounter(),
-                NftSet.set(TABLE, SET_GUARDED, 0, PROTO_PORT, 8, 2)
-                        .withConcatFields(PROTO_PORT_FIELDS)
-                        .withSize(LISTEN_KEYS),
                 NftSet.set(TABLE, SET_ALLOWED, NftSet.F_INTERVAL, ADDR_PROTO_PORT, 12, 3)
                         .withConcatFields(ADDR_PROTO_PORT_FIELDS),
-                NftSet.set(TABLE, SET_MASQ_TARGETS, 0, ADDR_PROTO_PORT, 12, 4)
-                        .withConcatFields(ADDR_PROTO_PORT_FIELDS)
+                NftSet.map(TABLE, SET_SNAT_PORTS, PROTO_PORT, 8, NftSet.TYPE_IPV4_ADDR, 4, 4)
+                        .withConcatFields(PROTO_PORT_FIELDS)
                         .withSize(LISTEN_KEYS),
-                NftSet.map(TABLE, SET_SNAT_TARGETS, ADDR_PROTO_PORT, 12, NftSet.TYPE_IPV4_ADDR, 4, 5)
-                        .withConcatFields(ADDR_PROTO_PORT_FIELDS)
+                NftSet.set(TABLE, SET_PLAIN_PORTS, 0, PROTO_PORT, 8, 5)
+                        .withConcatFields(PROTO_PORT_FIELDS)
                         .withSize(LISTEN_KEYS));
     }
 

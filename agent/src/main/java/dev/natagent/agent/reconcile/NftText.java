@@ -126,10 +126,15 @@ public final class NftText {
             if (data instanceof NftData.Value v) {
                 out.append(value(set.dataType(), List.of(), v.bytes()));
             } else {
-                out.append(data);
+                out.append(verdict((NftData.Verdict) data));
             }
         });
         return out.toString();
+    }
+
+    private static String verdict(NftData.Verdict verdict) {
+        return verdict.code().name().toLowerCase(Locale.ROOT)
+                + verdict.chain().map(c -> " " + c).orElse("");
     }
 
     /** A concatenated range whose first field spans addresses and whose other fields are equal. */
@@ -270,8 +275,7 @@ public final class NftText {
         } else if (expr instanceof Immediate i) {
             return "immediate reg " + i.dreg() + " "
                     + (i.data() instanceof NftData.Verdict v
-                            ? v.code().name().toLowerCase(Locale.ROOT)
-                                    + v.chain().map(c -> " " + c).orElse("")
+                            ? verdict(v)
                             : "0x" + ((NftData.Value) i.data()).bytes().hex());
         } else if (expr instanceof Lookup l) {
             return "lookup reg " + l.sreg() + " set " + l.set()
@@ -299,9 +303,13 @@ public final class NftText {
                         case Ct.NFT_CT_STATUS -> "status";
                         case Ct.NFT_CT_MARK -> "mark";
                         case Ct.NFT_CT_DIRECTION -> "direction";
+                        case Ct.NFT_CT_PROTO_DST -> "proto_dst";
                         default -> "key" + c.key();
                     };
-            return "ct load " + key + " => reg " + c.dreg();
+            return "ct load " + key + " => reg " + c.dreg()
+                    + (c.direction().isEmpty()
+                            ? ""
+                            : c.direction().getAsInt() == 0 ? " , dir original" : " , dir reply");
         } else if (expr instanceof Fib f) {
             return "fib " + ((f.flags() & Fib.F_DADDR) != 0 ? "daddr" : "saddr")
                     + (f.result() == Fib.RESULT_ADDRTYPE ? " type" : " oif") + " => reg " + f.dreg();

@@ -15,8 +15,7 @@ import java.util.OptionalInt;
  * Brings kernel listings and rendered objects to one comparable form. Dumps differ from requests
  * (wire brief 4, "Dumps != requests"): they carry handles and positions, set handles, ids and
  * nft display userdata, counter values, lookups without set ids, and nat expressions with ADDR_MAX,
- * PROTO_MAX and flags the kernel filled in. None of that changes what the ruleset does. Set sizes
- * are dropped too: the planner compares them itself (an unsized set of an older agent is adopted).
+ * PROTO_MAX and flags the kernel filled in, verdict maps with a data length. None of that changes what the ruleset does.
  */
 final class Normalize {
     /** Set flags that describe the set's behaviour; EXPR is how a kernel may report a set counter. */
@@ -38,10 +37,11 @@ final class Normalize {
                 set.keyType(),
                 set.keyLen(),
                 set.dataType(),
-                set.dataLen(),
+                // A verdict map is created with no data length; the kernel reports its verdict size.
+                set.dataType() == NftSet.TYPE_VERDICT ? 0 : set.dataLen(),
                 set.concatFieldLens(),
                 0,
-                OptionalInt.empty(),
+                set.size(),
                 set.counter(),
                 Optional.empty(),
                 0);

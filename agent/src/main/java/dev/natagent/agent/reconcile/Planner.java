@@ -27,9 +27,9 @@ import java.util.stream.Collectors;
  * data changed is deleted and re-added in the same batch, as the kernel refuses to overwrite it);
  * foreign rules, chains and sets inside our table deleted by handle or name; a rule that is missing
  * appended after the rules that still match. Should a chain or set of ours have the wrong shape
- * (hook, priority, key type, a size other than ours...), which the kernel cannot change in place,
- * the table is deleted and created again in the same batch; an unsized set of an older agent is
- * kept. Batch order is the kernel's: deletes of rules, chains, sets and
+ * (hook, priority, key type, size...), which the kernel cannot change in place, or should one be
+ * missing (a table of an older agent's layout), the table is deleted and created again in the same
+ * batch: one transaction, so no packet meets a half-built table. Batch order is the kernel's: deletes of rules, chains, sets and
  * elements first, then element and rule adds.
  */
 final class Planner {
@@ -151,22 +151,11 @@ final class Planner {
         Map<String, NftSet> sets = byName(actual.sets(), NftSet::name);
         for (NftSet set : desired.sets()) {
             NftSet present = sets.get(set.name());
-            if (present == null || !Normalize.set(present).equals(Normalize.set(set)) || !sizeAdoptable(present, set)) {
+            if (present == null || !Normalize.set(present).equals(Normalize.set(set))) {
                 return false;
             }
         }
         return true;
-    }
-
-    /**
-     * A set's size cannot change in place. An unsized set (made by an agent before sets had sizes)
-     * holds the same elements and works the same, so it is adopted untouched rather than the table
-     * replaced (which would zero the per-forward counters); it gets its size when the table is next
-     * created, at the latest after a reboot. Any other size is not ours (too small, it would refuse
-     * elements), so the table is created again.
-     */
-    private static boolean sizeAdoptable(NftSet present, NftSet desired) {
-        return present.size().isEmpty() || present.size().equals(desired.size());
     }
 
     private static <T> Map<String, T> byName(Collection<T> objects, Function<T, String> name) {

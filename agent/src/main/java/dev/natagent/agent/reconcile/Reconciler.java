@@ -53,8 +53,6 @@ public final class Reconciler {
     private final NftPort port;
     /** What the kernel holds, as far as we know: the last desired state committed or adopted. */
     private Desired current;
-    /** Return-path entries are shared by forwards to one target: how many forwards use each key. */
-    private final Map<Bytes, ReturnUse> returnUses = new HashMap<>();
 
     public Reconciler(NftPort port) {
         this.port = Objects.requireNonNull(port, "port");
@@ -82,7 +80,7 @@ public final class Reconciler {
                     port.commit(plan.batch());
                     LOG.log(Level.FINE, "reconciled table {0}: {1}", new Object[] {TABLE, plan.steps()});
                 }
-                remember(desired);
+                current = desired;
                 return plan;
             } catch (NetlinkException e) {
                 if (!e.isStaleGeneration()) {
@@ -166,20 +164,18 @@ public final class Reconciler {
         // Sized for the listen ports involved (about one element per port and set): a cold apply
         // of 50,000 forwards would otherwise rehash every map a dozen times as it grows.
         int ports = listenPorts(gone) + listenPorts(coming);
-        ReturnUses uses = new ReturnUses(returnUses, ports);
         ElementBatch elements = new ElementBatch(ports);
         Function<Target, Optional<Ipv4>> beforeAddresses = Renderer.addresses(before);
         for (Forward forward : gone) {
-            elements.remove(Renderer.forwardElements(forward, beforeAddresses), uses);
+            elements.remove(Renderer.forwardElements(forward, beforeAddresses));
         }
         Function<Target, Optional<Ipv4>> afterAddresses = Renderer.addresses(after);
         for (Forward forward : coming) {
-            elements.add(Renderer.forwardElements(forward, afterAddresses), uses);
+            elements.add(Renderer.forwardElements(forward, afterAddresses));
         }
         Plan plan = elements.plan();
         if (plan.isEmpty()) {
             current = after;
-            uses.commit();
             return plan;
         }
         try {
@@ -196,13 +192,13 @@ public final class Reconciler {
             throw new ReconcileException("could not commit the change", e);
         }
         current = after;
-        uses.commit();
         return plan;
     }
 
     /**
      * Packets and bytes per forward of the current state, summed over its listen ports, from the
-     * per-element counters of the forwards map (read now; a retargeted port restarts at zero).
+     * per-element counters of the ports map (read now): every packet of the forward's connections,
+     * both directions.
      */
     public synchronized Map<String, Counter> forwardCounters() throws IOException {
         Map<String, Counter> counters = new LinkedHashMap<>();
@@ -210,7 +206,7 @@ public final class Reconciler {
             return counters;
         }
         Map<Bytes, Counter> byKey = new HashMap<>();
-        for (SetElement element : port.listElements(TABLE, KernelLayout.SET_FORWARDS)) {
+        for (SetElement element : port.listElements(TABLE, KernelLayout.SET_PORTS)) {
             element.counter().ifPresent(c -> byKey.put(element.key(), c));
         }
         for (Forward forward : current.state().forwards().values()) {
@@ -242,7 +238,7 @@ public final class Reconciler {
         }
         long packets = 0;
         long bytes = 0;
-        for (SetElement element : port.getElements(TABLE, KernelLayout.SET_FORWARDS, keys)) {
+        for (SetElement element : port.getElements(TABLE, KernelLayout.SET_PORTS, keys)) {
             Counter c = element.counter().orElse(Counter.zero());
             packets += c.packets();
             bytes += c.bytes();
@@ -267,66 +263,6 @@ public final class Reconciler {
         return target.isDnsName() && !before.addressOf(target).equals(after.addressOf(target));
     }
 
-    private void remember(Desired desired) {
-        current = desired;
-        returnUses.clear();
-        for (Forward forward : desired.state().forwards().values()) {
-            for (Renderer.SetMember member : Renderer.forwardElements(forward, desired)) {
-                if (member.isReturnPath()) {
-                    returnUses.merge(
-                            member.element().key(), new ReturnUse(member, 1), (a, b) -> a.count(a.count() + 1));
-                }
-            }
-        }
-    }
-
-    /**
-     * A return-path entry (the first user's, as the renderer keeps the first forward's by name) and
-     * how many forwards send to its target.
-     */
-    private record ReturnUse(Renderer.SetMember member, int count) {
-        ReturnUse count(int newCount) {
-            return new ReturnUse(member, newCount);
-        }
-    }
-
-    /**
-     * Tentative changes to the return-path use counts: read through to the committed counts, kept
-     * aside until the batch is in the kernel, so a change costs O(its elements), not a copy of all.
-     */
-    private static final class ReturnUses {
-        private final Map<Bytes, ReturnUse> committed;
-        /** Changed keys; a null value means removed. */
-        private final Map<Bytes, ReturnUse> changes;
-
-        ReturnUses(Map<Bytes, ReturnUse> committed, int expectedChanges) {
-            this.committed = committed;
-            this.changes = new HashMap<>(capacityFor(expectedChanges));
-        }
-
-        ReturnUse get(Bytes key) {
-            return changes.containsKey(key) ? changes.get(key) : committed.get(key);
-        }
-
-        void put(Bytes key, ReturnUse use) {
-            changes.put(key, use);
-        }
-
-        void remove(Bytes key) {
-            changes.put(key, null);
-        }
-
-        void commit() {
-            changes.forEach((key, use) -> {
-                if (use == null) {
-                    committed.remove(key);
-                } else {
-                    committed.put(key, use);
-                }
-            });
-        }
-    }
-
     /**
      * Element deletes and adds per set, netted: an element removed and added back unchanged is no
      * change at all, a key removed and added with other data is a delete then an add (the kernel
@@ -341,20 +277,8 @@ public final class Reconciler {
             this.expectedPerSet = expectedPerSet;
         }
 
-        void remove(List<Renderer.SetMember> members, ReturnUses uses) {
+        void remove(List<Renderer.SetMember> members) {
             for (Renderer.SetMember member : members) {
-                if (member.isReturnPath()) {
-                    ReturnUse use = uses.get(member.element().key());
-                    if (use == null) {
-                        continue;
-                    }
-                    if (use.count() > 1) {
-                        uses.put(member.element().key(), use.count(use.count() - 1));
-                        continue;
-                    }
-                    uses.remove(member.element().key());
-                    member = use.member();
-                }
                 SetElement element = member.element();
                 if (pending(adds, member.set()).remove(element.key()) == null) {
                     pending(deletes, member.set()).put(element.key(), element);
@@ -362,16 +286,8 @@ public final class Reconciler {
             }
         }
 
-        void add(List<Renderer.SetMember> members, ReturnUses uses) {
+        void add(List<Renderer.SetMember> members) {
             for (Renderer.SetMember member : members) {
-                if (member.isReturnPath()) {
-                    ReturnUse use = uses.get(member.element().key());
-                    if (use != null) {
-                        uses.put(member.element().key(), use.count(use.count() + 1));
-                        continue;
-                    }
-                    uses.put(member.element().key(), new ReturnUse(member, 1));
-                }
                 SetElement element = member.element();
                 // Only the removals before it can cancel an add (they all come first), so a set
                 // without any has no deletes map to make.

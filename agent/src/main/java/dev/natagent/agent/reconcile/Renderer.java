@@ -7,6 +7,7 @@ import dev.natagent.agent.model.Forward;
 import dev.natagent.agent.model.Ipv4;
 import dev.natagent.agent.model.Ipv4Range;
 import dev.natagent.agent.model.Outbound;
+import dev.natagent.agent.model.Protocol;
 import dev.natagent.agent.model.ReturnPath;
 import dev.natagent.agent.model.Target;
 import dev.natagent.nft.Bytes;
@@ -33,20 +34,17 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
  * Turns a {@link Desired} state into the objects of table {@code ip nat_agent} (layout in {@link
- * KernelLayout}). Pure: no I/O, same input same output. The rules are fixed; forwards and outbounds
- * become set elements, and outbound rules (one per merged source CIDR, tagged with the outbound's
- * name). The expressions are exactly what nft 1.0.6 sends for the rule text in KernelLayout.
+ * KernelLayout}). Pure: no I/O, same input same output. The rules are fixed; forwards become set
+ * elements, and outbounds rules (one per merged source CIDR, tagged with the outbound's name). The expressions are exactly what nft 1.0.6 sends for the rule text in KernelLayout.
  */
 public final class Renderer {
     private static final int REG_1 = Registers.NFT_REG_1;
@@ -54,6 +52,9 @@ public final class Renderer {
     private static final int REG_10 = Registers.NFT_REG32_02;
     /** ct direction of packets sent by the connection's initiator (one byte in the register). */
     private static final int IP_CT_DIR_ORIGINAL = 0;
+
+    private static final NftData.Verdict ACCEPT = NftData.Verdict.ACCEPT;
+    private static final NftData.Verdict JUMP_ALLOWLIST = NftData.Verdict.jump(KernelLayout.CHAIN_ALLOWLIST);
     /** ct status bit IPS_DST_NAT (host order in the register). */
     private static final int IPS_DST_NAT = 0x20;
     /** Interface names are compared as IFNAMSIZ bytes, NUL-padded. */
@@ -63,46 +64,44 @@ public final class Renderer {
 
     /** Everything the table should hold for {@code desired}. */
     public static Ruleset render(Desired desired) {
-        // Lists, not hash sets: elements hash poorly (record hashes of similar byte strings), and
-        // every key is unique by construction (listen ports are unique, return keys deduplicated).
         Map<String, List<SetElement>> elements = new LinkedHashMap<>();
         for (NftSet set : KernelLayout.sets()) {
             elements.put(set.name(), new ArrayList<>());
         }
-        Set<Bytes> returnKeys = new HashSet<>();
         Function<Target, Optional<Ipv4>> addresses = addresses(desired);
         for (Forward forward : desired.state().forwards().values()) {
+            // Every key is unique by construction (listen ports are unique), so lists, not sets.
             for (SetMember member : forwardElements(forward, addresses)) {
-                // Two forwards to one target share its return-path entry: the first (by name) wins.
-                if (member.isReturnPath() && !returnKeys.add(member.element().key())) {
-                    continue;
-                }
                 elements.get(member.set()).add(member.element());
             }
         }
         Map<String, List<Rule>> rules = new LinkedHashMap<>();
-        rules.put(KernelLayout.CHAIN_ALLOWLIST, List.of(allowlistRule()));
         rules.put(KernelLayout.CHAIN_PREROUTING, List.of(dnatRule()));
-        List<Rule> postrouting = new ArrayList<>(List.of(returnMasqueradeRule(), returnSnatRule()));
+        List<Rule> traffic = new ArrayList<>();
+        List<Rule> allowlist = new ArrayList<>();
+        List<Rule> postrouting = new ArrayList<>();
+        for (Protocol protocol : Protocol.values()) {
+            traffic.add(trafficRule(protocol));
+            allowlist.add(allowlistRule(protocol));
+            postrouting.addAll(returnRules(protocol));
+        }
         for (Outbound outbound : desired.state().outbounds().values()) {
             postrouting.addAll(outboundRules(outbound));
         }
+        rules.put(KernelLayout.CHAIN_TRAFFIC, traffic);
+        rules.put(KernelLayout.CHAIN_ALLOWLIST, allowlist);
         rules.put(KernelLayout.CHAIN_POSTROUTING, postrouting);
         return new Ruleset(KernelLayout.chains(), KernelLayout.sets(), elements, rules);
     }
 
     /** One element of one of our sets. */
-    public record SetMember(String set, SetElement element) {
-        boolean isReturnPath() {
-            return set.equals(KernelLayout.SET_MASQ_TARGETS) || set.equals(KernelLayout.SET_SNAT_TARGETS);
-        }
-    }
+    public record SetMember(String set, SetElement element) {}
 
     /**
-     * The elements one forward contributes, per listen port: its map entry (when the target has an
-     * address), its allow-list entries, and its target's return-path entry. Listen-port keyed
-     * entries belong to this forward alone; return-path entries may be shared with other forwards
-     * to the same target.
+     * The elements one forward contributes, per listen port: its {@code ports} entry (its counter,
+     * and the jump to the allow-list when it has one), its allow-list entries, and, when the target
+     * has an address, its DNAT mapping and a return-path entry unless that is the default
+     * (masquerade). Every element is keyed by one of the forward's own listen ports.
      */
     public static List<SetMember> forwardElements(Forward forward, Desired desired) {
         return forwardElements(forward, desired::addressOf);
@@ -112,37 +111,35 @@ public final class Renderer {
     static List<SetMember> forwardElements(Forward forward, Function<Target, Optional<Ipv4>> addresses) {
         List<SetMember> members = new ArrayList<>();
         List<Ipv4Range> allowed = forward.allow().isEmpty() ? List.of() : Cidr.toRanges(forward.allow());
+        NftData.Verdict verdict = allowed.isEmpty() ? ACCEPT : JUMP_ALLOWLIST;
         for (int port = forward.listen().first(); port <= forward.listen().last(); port++) {
             Bytes listenKey = KernelLayout.protoPort(forward.proto(), port);
-            if (!allowed.isEmpty()) {
-                members.add(new SetMember(KernelLayout.SET_GUARDED, SetElement.key(listenKey)));
-                for (Ipv4Range range : allowed) {
-                    members.add(new SetMember(
-                            KernelLayout.SET_ALLOWED,
-                            SetElement.range(
-                                    KernelLayout.addrProtoPort(range.first().toBytes(), forward.proto(), port),
-                                    KernelLayout.addrProtoPort(range.last().toBytes(), forward.proto(), port))));
-                }
+            members.add(new SetMember(KernelLayout.SET_PORTS, SetElement.mapping(listenKey, verdict)));
+            for (Ipv4Range range : allowed) {
+                members.add(new SetMember(
+                        KernelLayout.SET_ALLOWED,
+                        SetElement.range(
+                                KernelLayout.addrProtoPort(range.first().toBytes(), forward.proto(), port),
+                                KernelLayout.addrProtoPort(range.last().toBytes(), forward.proto(), port))));
             }
             Target target = forward.targetFor(port);
             Optional<Ipv4> address = addresses.apply(target);
             if (address.isEmpty()) {
                 continue;
             }
-            byte[] targetAddress = address.get().toBytes();
             members.add(new SetMember(
                     KernelLayout.SET_FORWARDS,
-                    SetElement.mapping(listenKey, KernelLayout.addrPort(targetAddress, target.port()))));
-            Bytes targetKey = KernelLayout.addrProtoPort(targetAddress, forward.proto(), target.port());
+                    SetElement.mapping(
+                            listenKey, KernelLayout.addrPort(address.get().toBytes(), target.port()))));
             ReturnPath returnPath = forward.returnPath();
             switch (returnPath.kind()) {
-                case MASQUERADE -> members.add(new SetMember(KernelLayout.SET_MASQ_TARGETS, SetElement.key(targetKey)));
+                case MASQUERADE -> {}
                 case SNAT -> members.add(new SetMember(
-                        KernelLayout.SET_SNAT_TARGETS,
+                        KernelLayout.SET_SNAT_PORTS,
                         SetElement.mapping(
-                                targetKey,
+                                listenKey,
                                 Bytes.of(returnPath.address().orElseThrow().toBytes()))));
-                case NONE -> {}
+                case NONE -> members.add(new SetMember(KernelLayout.SET_PLAIN_PORTS, SetElement.key(listenKey)));
             }
         }
         return members;
@@ -157,51 +154,53 @@ public final class Renderer {
         return target -> byHost.computeIfAbsent(target.host(), host -> desired.addressOf(target));
     }
 
-    /**
-     * {@code ct direction original fib daddr type local meta l4proto . th dport @guarded ip saddr .
-     * meta l4proto . th dport != @allowed drop}. The direction test spares replies: a reply to a
-     * masqueraded connection whose client used a guarded port as its source port comes back to the
-     * NAT's own address on that port from a target that is not on the allow-list.
-     */
-    static Rule allowlistRule() {
-        List<Expr> exprs = new ArrayList<>();
-        exprs.add(new Ct(Ct.NFT_CT_DIRECTION, REG_1, OptionalInt.empty()));
-        exprs.add(Cmp.eq(REG_1, Bytes.of((byte) IP_CT_DIR_ORIGINAL)));
-        exprs.addAll(destinationIsLocal());
-        exprs.addAll(loadProtoPort());
-        exprs.add(Lookup.member(REG_1, KernelLayout.SET_GUARDED));
-        exprs.add(Payload.ipSaddr(REG_1));
-        exprs.add(new Meta(Meta.NFT_META_L4PROTO, REG_9));
-        // nft converts host-order fields of interval-set keys (here the l4proto byte) to network order.
-        exprs.add(Byteorder.hton(REG_9, 1, 2));
-        exprs.add(Payload.thDport(REG_10));
-        exprs.add(new Lookup(REG_1, OptionalInt.empty(), KernelLayout.SET_ALLOWED, OptionalInt.empty(), true));
-        exprs.add(Immediate.verdict(NftData.Verdict.DROP));
-        return rule(KernelLayout.CHAIN_ALLOWLIST, exprs, KernelLayout.COMMENT_ALLOWLIST);
-    }
-
     /** {@code fib daddr type local dnat ip to meta l4proto . th dport map @forwards}. */
     static Rule dnatRule() {
-        List<Expr> exprs = new ArrayList<>(destinationIsLocal());
-        exprs.addAll(loadProtoPort());
+        List<Expr> exprs = new ArrayList<>(List.of(Fib.daddrType(REG_1), Cmp.eq(REG_1, hostOrderU32(Fib.RTN_LOCAL))));
+        exprs.add(new Meta(Meta.NFT_META_L4PROTO, REG_1));
+        exprs.add(Payload.thDport(REG_9));
         exprs.add(Lookup.map(REG_1, REG_1, KernelLayout.SET_FORWARDS));
         exprs.add(Nat.ipv4Dnat(REG_1, REG_9));
         return rule(KernelLayout.CHAIN_PREROUTING, exprs, KernelLayout.COMMENT_DNAT);
     }
 
-    /** {@code ct status dnat ip daddr . meta l4proto . th dport @masq_targets masquerade}. */
-    static Rule returnMasqueradeRule() {
-        List<Expr> exprs = new ArrayList<>(dnatedTarget());
-        exprs.add(Lookup.member(REG_1, KernelLayout.SET_MASQ_TARGETS));
-        exprs.add(Masq.plain());
-        return rule(KernelLayout.CHAIN_POSTROUTING, exprs, KernelLayout.COMMENT_RETURN_MASQUERADE);
+    /** {@code ct status dnat meta l4proto P meta l4proto . ct original proto-dst vmap @ports}. */
+    static Rule trafficRule(Protocol protocol) {
+        List<Expr> exprs = new ArrayList<>(dnated(protocol));
+        exprs.addAll(originalListenKey(REG_1, REG_9));
+        exprs.add(new Lookup(
+                REG_1, OptionalInt.of(Registers.NFT_REG_VERDICT), KernelLayout.SET_PORTS, OptionalInt.empty(), false));
+        return rule(KernelLayout.CHAIN_TRAFFIC, exprs, KernelLayout.COMMENT_TRAFFIC + protocol);
     }
 
-    /** {@code ct status dnat snat ip to ip daddr . meta l4proto . th dport map @snat_targets}. */
-    static Rule returnSnatRule() {
-        List<Expr> exprs = new ArrayList<>(dnatedTarget());
-        exprs.add(Lookup.map(REG_1, REG_1, KernelLayout.SET_SNAT_TARGETS));
-        exprs.add(new Nat(
+    /**
+     * {@code ct direction original meta l4proto P ip saddr . meta l4proto . ct original proto-dst !=
+     * @allowed drop}. Only the client's side is checked: replies come from the target.
+     */
+    static Rule allowlistRule(Protocol protocol) {
+        List<Expr> exprs = new ArrayList<>();
+        exprs.add(new Ct(Ct.NFT_CT_DIRECTION, REG_1, OptionalInt.empty()));
+        exprs.add(Cmp.eq(REG_1, Bytes.of((byte) IP_CT_DIR_ORIGINAL)));
+        exprs.addAll(isProtocol(protocol));
+        exprs.add(Payload.ipSaddr(REG_1));
+        exprs.add(new Meta(Meta.NFT_META_L4PROTO, REG_9));
+        // nft converts host-order fields of interval-set keys (here the l4proto byte) to network order.
+        exprs.add(Byteorder.hton(REG_9, 1, 2));
+        exprs.add(originalDport(REG_10));
+        exprs.add(new Lookup(REG_1, OptionalInt.empty(), KernelLayout.SET_ALLOWED, OptionalInt.empty(), true));
+        exprs.add(Immediate.verdict(NftData.Verdict.DROP));
+        return rule(KernelLayout.CHAIN_ALLOWLIST, exprs, KernelLayout.COMMENT_ALLOWLIST + protocol);
+    }
+
+    /**
+     * The return path of connections we DNATed, by listen port: SNAT to the address in {@code
+     * snat_ports}, left alone for {@code plain_ports}, masqueraded for every other forward.
+     */
+    static List<Rule> returnRules(Protocol protocol) {
+        List<Expr> snat = new ArrayList<>(dnated(protocol));
+        snat.addAll(originalListenKey(REG_1, REG_9));
+        snat.add(Lookup.map(REG_1, REG_1, KernelLayout.SET_SNAT_PORTS));
+        snat.add(new Nat(
                 Nat.NFT_NAT_SNAT,
                 NftMsg.NFPROTO_IPV4,
                 OptionalInt.of(REG_1),
@@ -209,7 +208,18 @@ public final class Renderer {
                 OptionalInt.empty(),
                 OptionalInt.empty(),
                 0));
-        return rule(KernelLayout.CHAIN_POSTROUTING, exprs, KernelLayout.COMMENT_RETURN_SNAT);
+        List<Expr> plain = new ArrayList<>(dnated(protocol));
+        plain.addAll(originalListenKey(REG_1, REG_9));
+        plain.add(Lookup.member(REG_1, KernelLayout.SET_PLAIN_PORTS));
+        plain.add(Immediate.verdict(NftData.Verdict.ACCEPT));
+        List<Expr> masquerade = new ArrayList<>(dnated(protocol));
+        masquerade.addAll(originalListenKey(REG_1, REG_9));
+        masquerade.add(Lookup.member(REG_1, KernelLayout.SET_FORWARDS));
+        masquerade.add(Masq.plain());
+        return List.of(
+                rule(KernelLayout.CHAIN_POSTROUTING, snat, KernelLayout.COMMENT_RETURN_SNAT + protocol),
+                rule(KernelLayout.CHAIN_POSTROUTING, plain, KernelLayout.COMMENT_RETURN_NONE + protocol),
+                rule(KernelLayout.CHAIN_POSTROUTING, masquerade, KernelLayout.COMMENT_RETURN_MASQUERADE + protocol));
     }
 
     /** {@code ip saddr CIDR oifname IFACE masquerade}, one rule per merged source CIDR. */
@@ -234,24 +244,28 @@ public final class Renderer {
         return rules;
     }
 
-    private static List<Expr> destinationIsLocal() {
-        return List.of(Fib.daddrType(REG_1), Cmp.eq(REG_1, hostOrderU32(Fib.RTN_LOCAL)));
-    }
-
-    /** {@code meta l4proto . th dport} into reg 1 (proto) and reg 9 (port). */
-    private static List<Expr> loadProtoPort() {
-        return List.of(new Meta(Meta.NFT_META_L4PROTO, REG_1), Payload.thDport(REG_9));
-    }
-
-    /** {@code ct status dnat} then the post-DNAT destination {@code ip daddr . meta l4proto . th dport} in reg 1. */
-    private static List<Expr> dnatedTarget() {
-        return List.of(
+    /** {@code ct status dnat meta l4proto P}: a connection we (or another table) DNATed, of protocol P. */
+    private static List<Expr> dnated(Protocol protocol) {
+        List<Expr> exprs = new ArrayList<>(List.of(
                 new Ct(Ct.NFT_CT_STATUS, REG_1, OptionalInt.empty()),
                 new Bitwise(REG_1, REG_1, 4, hostOrderU32(IPS_DST_NAT), Bytes.of(new byte[4])),
-                new Cmp(REG_1, Cmp.NEQ, Bytes.of(new byte[4])),
-                Payload.ipDaddr(REG_1),
-                new Meta(Meta.NFT_META_L4PROTO, REG_9),
-                Payload.thDport(REG_10));
+                new Cmp(REG_1, Cmp.NEQ, Bytes.of(new byte[4]))));
+        exprs.addAll(isProtocol(protocol));
+        return exprs;
+    }
+
+    private static List<Expr> isProtocol(Protocol protocol) {
+        return List.of(new Meta(Meta.NFT_META_L4PROTO, REG_1), Cmp.eq(REG_1, Bytes.of((byte)
+                KernelLayout.protocolNumber(protocol))));
+    }
+
+    /** {@code meta l4proto . ct original proto-dst}: the listen key, in every packet of the connection. */
+    private static List<Expr> originalListenKey(int protoReg, int portReg) {
+        return List.of(new Meta(Meta.NFT_META_L4PROTO, protoReg), originalDport(portReg));
+    }
+
+    private static Ct originalDport(int reg) {
+        return new Ct(Ct.NFT_CT_PROTO_DST, reg, OptionalInt.of(IP_CT_DIR_ORIGINAL));
     }
 
     private static Rule rule(String chain, List<Expr> exprs, String comment) {

@@ -8,6 +8,7 @@ import dev.natagent.agent.model.Ipv4;
 import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.Outbound;
+import dev.natagent.agent.model.Protocol;
 import dev.natagent.agent.model.ReturnPath;
 import dev.natagent.agent.model.Target;
 import dev.natagent.agent.reconcile.Desired;
@@ -20,7 +21,7 @@ import java.util.StringJoiner;
 /**
  * The export op: the desired state as JSON (what apply takes), as an {@code nft -f} script of the
  * same table, or as {@code iptables-restore} input for hosts that still run iptables. Targets whose
- * DNS name has not resolved yet are left out of the kernel forms, as they are of the kernel.
+ * DNS name has not resolved yet get no DNAT mapping in the kernel forms, as in the kernel.
  */
 final class Exporter {
     /** The sets' sizes as the agent declares them (KernelLayout), so the script is the same ruleset. */
@@ -61,51 +62,88 @@ final class Exporter {
         out.append("delete table ip nat_agent\n");
         out.append("table ip nat_agent {\n");
         out.append("\tmap forwards {\n\t\ttype inet_proto . inet_service : ipv4_addr . inet_service\n")
-                .append(SIZE)
-                .append("\t\tcounter\n");
+                .append(SIZE);
         elements(
                 out,
                 mappings.stream()
-                        .map(m -> m.forward().proto() + " . " + m.port() + " : " + m.address() + " . "
+                        .map(m -> listenKey(m) + " : " + m.address() + " . "
                                 + m.target().port())
                         .toList());
         out.append("\t}\n");
-        out.append("\tset guarded {\n\t\ttype inet_proto . inet_service\n").append(SIZE);
-        elements(
-                out,
-                mappings.stream()
-                        .filter(m -> !m.forward().allow().isEmpty())
-                        .map(m -> m.forward().proto() + " . " + m.port())
-                        .toList());
+        out.append("\tmap ports {\n\t\ttype inet_proto . inet_service : verdict\n")
+                .append(SIZE)
+                .append("\t\tcounter\n");
+        List<String> ports = new ArrayList<>();
+        for (Forward forward : state.forwards().values()) {
+            String verdict = forward.allow().isEmpty() ? "accept" : "jump allowlist";
+            for (int port = forward.listen().first(); port <= forward.listen().last(); port++) {
+                ports.add(forward.proto() + " . " + port + " : " + verdict);
+            }
+        }
+        elements(out, ports);
         out.append("\t}\n");
         out.append("\tset allowed {\n\t\ttype ipv4_addr . inet_proto . inet_service\n\t\tflags interval\n");
         List<String> allowed = new ArrayList<>();
-        for (PortMapping m : mappings) {
-            for (Cidr cidr : Cidr.merge(m.forward().allow())) {
-                allowed.add(cidr + " . " + m.forward().proto() + " . " + m.port());
+        for (Forward forward : state.forwards().values()) {
+            for (int port = forward.listen().first(); port <= forward.listen().last(); port++) {
+                for (Cidr cidr : Cidr.merge(forward.allow())) {
+                    allowed.add(cidr + " . " + forward.proto() + " . " + port);
+                }
             }
         }
         elements(out, allowed);
         out.append("\t}\n");
-        out.append("\tset masq_targets {\n\t\ttype ipv4_addr . inet_proto . inet_service\n")
+        out.append("\tmap snat_ports {\n\t\ttype inet_proto . inet_service : ipv4_addr\n")
                 .append(SIZE);
-        elements(out, returnTargets(mappings, ReturnPath.Kind.MASQUERADE, false));
+        elements(
+                out,
+                mappings.stream()
+                        .filter(m -> m.forward().returnPath().kind() == ReturnPath.Kind.SNAT)
+                        .map(m ->
+                                listenKey(m) + " : " + m.forward().returnPath().snatAddress())
+                        .toList());
         out.append("\t}\n");
-        out.append("\tmap snat_targets {\n\t\ttype ipv4_addr . inet_proto . inet_service : ipv4_addr\n")
-                .append(SIZE);
-        elements(out, returnTargets(mappings, ReturnPath.Kind.SNAT, true));
+        out.append("\tset plain_ports {\n\t\ttype inet_proto . inet_service\n").append(SIZE);
+        elements(
+                out,
+                mappings.stream()
+                        .filter(m -> m.forward().returnPath().kind() == ReturnPath.Kind.NONE)
+                        .map(Exporter::listenKey)
+                        .toList());
         out.append("\t}\n");
-        out.append("\tchain allowlist {\n\t\ttype filter hook prerouting priority mangle; policy accept;\n");
-        out.append("\t\tct direction original fib daddr type local meta l4proto . th dport @guarded"
-                + " ip saddr . meta l4proto . th dport != @allowed drop comment \"nat-agent:allowlist\"\n\t}\n");
         out.append("\tchain prerouting {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n");
         out.append("\t\tfib daddr type local dnat ip to meta l4proto . th dport map @forwards"
                 + " comment \"nat-agent:dnat\"\n\t}\n");
-        out.append("\tchain postrouting {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n");
-        out.append("\t\tct status dnat ip daddr . meta l4proto . th dport @masq_targets masquerade"
-                + " comment \"nat-agent:return:masquerade\"\n");
-        out.append("\t\tct status dnat snat to ip daddr . meta l4proto . th dport map @snat_targets"
-                + " comment \"nat-agent:return:snat\"\n");
+        out.append("\tchain traffic {\n\t\ttype filter hook prerouting priority dstnat + 10; policy accept;\n");
+        for (Protocol protocol : Protocol.values()) {
+            out.append("\t\tct status dnat ")
+                    .append(originalListenKey(protocol))
+                    .append(" vmap @ports comment \"nat-agent:traffic:")
+                    .append(protocol)
+                    .append("\"\n");
+        }
+        out.append("\t}\n\tchain allowlist {\n");
+        for (Protocol protocol : Protocol.values()) {
+            out.append("\t\tct direction original meta l4proto ")
+                    .append(protocol)
+                    .append(" ip saddr . meta l4proto . ct original proto-dst != @allowed drop")
+                    .append(" comment \"nat-agent:allowlist:")
+                    .append(protocol)
+                    .append("\"\n");
+        }
+        out.append("\t}\n\tchain postrouting {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n");
+        for (Protocol protocol : Protocol.values()) {
+            String key = originalListenKey(protocol);
+            String dnated = "\t\tct status dnat meta l4proto " + protocol + " ";
+            out.append(dnated).append("snat to meta l4proto . ct original proto-dst map @snat_ports");
+            out.append(" comment \"nat-agent:return:snat:").append(protocol).append("\"\n");
+            out.append("\t\tct status dnat ").append(key).append(" @plain_ports accept");
+            out.append(" comment \"nat-agent:return:none:").append(protocol).append("\"\n");
+            out.append("\t\tct status dnat ").append(key).append(" @forwards masquerade");
+            out.append(" comment \"nat-agent:return:masquerade:")
+                    .append(protocol)
+                    .append("\"\n");
+        }
         for (Outbound outbound : state.outbounds().values()) {
             for (Cidr source : Cidr.merge(outbound.sources())) {
                 out.append("\t\tip saddr ")
@@ -121,14 +159,13 @@ final class Exporter {
         return out.toString();
     }
 
-    private static List<String> returnTargets(List<PortMapping> mappings, ReturnPath.Kind kind, boolean withData) {
-        return mappings.stream()
-                .filter(m -> m.forward().returnPath().kind() == kind)
-                .map(m -> m.address() + " . " + m.forward().proto() + " . "
-                        + m.target().port()
-                        + (withData ? " : " + m.forward().returnPath().snatAddress() : ""))
-                .distinct()
-                .toList();
+    private static String listenKey(PortMapping m) {
+        return m.forward().proto() + " . " + m.port();
+    }
+
+    /** nft types {@code ct original proto-dst} only after a protocol match, hence the first one. */
+    private static String originalListenKey(Protocol protocol) {
+        return "meta l4proto " + protocol + " meta l4proto . ct original proto-dst";
     }
 
     private static void elements(StringBuilder out, List<String> elements) {
@@ -175,20 +212,19 @@ final class Exporter {
                     .append('\n');
         }
         for (PortMapping m : mappings) {
+            // By the connection's original (listen) port, as in the nft form: forwards to one target
+            // may each have their own return path.
             ReturnPath path = m.forward().returnPath();
-            if (path.kind() == ReturnPath.Kind.NONE) {
-                continue;
-            }
-            out.append("-A NAT_AGENT_SNAT -m conntrack --ctstate DNAT -d ")
-                    .append(m.address())
-                    .append("/32 -p ")
+            out.append("-A NAT_AGENT_SNAT -p ")
                     .append(m.forward().proto())
-                    .append(" --dport ")
-                    .append(m.target().port())
+                    .append(" -m conntrack --ctstate DNAT --ctorigdstport ")
+                    .append(m.port())
                     .append(
-                            path.kind() == ReturnPath.Kind.SNAT
-                                    ? " -j SNAT --to-source " + path.snatAddress()
-                                    : " -j MASQUERADE")
+                            switch (path.kind()) {
+                                case SNAT -> " -j SNAT --to-source " + path.snatAddress();
+                                case MASQUERADE -> " -j MASQUERADE";
+                                case NONE -> " -j RETURN";
+                            })
                     .append('\n');
         }
         for (Outbound outbound : state.outbounds().values()) {

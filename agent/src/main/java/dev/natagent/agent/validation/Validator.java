@@ -5,16 +5,12 @@ import dev.natagent.agent.model.FieldError;
 import dev.natagent.agent.model.Forward;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.Protocol;
-import dev.natagent.agent.model.Target;
 import dev.natagent.agent.model.ValidationException;
 import dev.natagent.agent.reconcile.KernelLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -22,8 +18,7 @@ import java.util.function.Supplier;
 
 /**
  * The rules that span objects or look at the machine: a protocol+port claimed by two forwards
- * (PORT_IN_USE), one target reached by two forwards with different return paths
- * (RETURN_PATH_CONFLICT), names taken (NAME_TAKEN), removing what is not there (NOT_FOUND),
+ * (PORT_IN_USE), names taken (NAME_TAKEN), removing what is not there (NOT_FOUND),
  * forwarding the port sshd listens on (SSH_PORT_FORWARD, allowed only with force), more listen ports
  * than the kernel's sized sets hold (CAPACITY_EXCEEDED). Rules about one object alone
  * (name syntax, ports, addresses, target count, interface names) are enforced by the model's
@@ -62,7 +57,6 @@ public final class Validator {
     public List<FieldError> errors(NatState current, NatState proposed, boolean force) {
         List<FieldError> errors = new ArrayList<>();
         portConflicts(proposed, errors);
-        returnPathConflicts(proposed, errors);
         capacity(proposed, errors);
         if (!force) {
             Set<Integer> ssh = sshPorts(proposed);
@@ -89,8 +83,8 @@ public final class Validator {
     }
 
     /**
-     * For adding or replacing one forward: ports free of other forwards, its targets' return path the
-     * same as other forwards' to those targets, not sshd's port unless forced.
+     * For adding or replacing one forward: ports free of other forwards, not sshd's port unless
+     * forced.
      */
     public void checkPutForward(NatState current, Forward forward, boolean force) {
         // The same holder the old scan in name order reported: the first clashing forward by name.
@@ -103,26 +97,6 @@ public final class Validator {
         }
         if (holder != null) {
             throw new ValidationException("listen", ErrorCode.PORT_IN_USE, portInUse(forward, holder));
-        }
-        // Reported as a scan in name order would: the first clashing forward by name, and its
-        // first target in common. Found through the target index, not by scanning every forward.
-        Forward clash = null;
-        for (Target target : new HashSet<>(forward.targets())) {
-            for (Forward other : current.forwardsSendingTo(forward.proto(), target)) {
-                if (!other.name().equals(forward.name())
-                        && !other.returnPath().equals(forward.returnPath())
-                        && (clash == null || other.name().compareTo(clash.name()) < 0)) {
-                    clash = other;
-                }
-            }
-        }
-        if (clash != null) {
-            for (Target target : clash.targets()) {
-                if (forward.targets().contains(target)) {
-                    throw new ValidationException(
-                            "snat", ErrorCode.RETURN_PATH_CONFLICT, returnPathConflict(forward, clash, target));
-                }
-            }
         }
         if (!force) {
             Optional<FieldError> ssh = sshPortError(forward, current.forwards().get(forward.name()), sshPorts(current));
@@ -188,47 +162,6 @@ public final class Validator {
                     "the forwards listen on " + ports + " ports in all; the kernel's sets hold " + listenPortCapacity
                             + " (tcp and udp, ports 1-65535, each claimed by one forward)"));
         }
-    }
-
-    /**
-     * The kernel keys the return path by target address . proto . port, so forwards sharing a target
-     * must share its return path. Forwards are taken by name, the order in which the first one would
-     * win in the kernel; each later one that disagrees gets one error. O(total targets).
-     */
-    private static void returnPathConflicts(NatState state, List<FieldError> errors) {
-        Map<ReturnKey, Forward> firstByTarget = new HashMap<>(state.forwards().size() * 2);
-        List<Forward> byName = new ArrayList<>(state.forwards().values());
-        byName.sort(Comparator.comparing(Forward::name));
-        for (Forward forward : byName) {
-            Optional<FieldError> conflict = Optional.empty();
-            for (Target target : forward.targets()) {
-                Forward first = firstByTarget.putIfAbsent(returnKey(forward, target), forward);
-                if (conflict.isEmpty() && first != null && !first.returnPath().equals(forward.returnPath())) {
-                    conflict = Optional.of(new FieldError(
-                            key(forward.name()) + ".snat",
-                            ErrorCode.RETURN_PATH_CONFLICT,
-                            returnPathConflict(forward, first, target)));
-                }
-            }
-            conflict.ifPresent(errors::add);
-        }
-    }
-
-    /**
-     * DNS names are compared as written (lower-cased, as Target keeps them): what they resolve to is
-     * not known here. A record, not a string: a 50,000-forward state builds one per target.
-     */
-    private record ReturnKey(Protocol proto, Target target) {}
-
-    private static ReturnKey returnKey(Forward forward, Target target) {
-        return new ReturnKey(forward.proto(), target);
-    }
-
-    private static String returnPathConflict(Forward forward, Forward other, Target target) {
-        return "snat " + forward.returnPath() + " conflicts with snat " + other.returnPath() + " of forward '"
-                + other.name() + "', which also sends " + forward.proto() + " to " + target
-                + "; replies from one target take one return path, so use snat " + other.returnPath()
-                + " here (or change forward '" + other.name() + "' to match)";
     }
 
     private static boolean clash(Forward a, Forward b) {

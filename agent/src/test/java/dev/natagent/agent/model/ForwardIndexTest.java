@@ -34,13 +34,6 @@ class ForwardIndexTest {
                             sorted(state.forwardsOverlapping(proto, range)),
                             "seed " + seed + " step " + step + " " + proto + " " + range);
                     assertEquals(scanHosts(state), List.copyOf(state.dnsHosts()), "seed " + seed + " step " + step);
-                    Target target = target(random);
-                    assertEquals(
-                            scanSendingTo(state, proto, target),
-                            state.forwardsSendingTo(proto, target).stream()
-                                    .map(Forward::name)
-                                    .toList(),
-                            "seed " + seed + " step " + step + " " + proto + " to " + target);
                 }
             }
         }
@@ -91,16 +84,6 @@ class ForwardIndexTest {
     }
 
     /** Names in name order of the forwards sending {@code proto} to {@code target}. */
-    private static List<String> scanSendingTo(NatState state, Protocol proto, Target target) {
-        List<String> names = new ArrayList<>();
-        for (Forward forward : state.forwards().values()) {
-            if (forward.proto() == proto && forward.targets().contains(target)) {
-                names.add(forward.name());
-            }
-        }
-        return names;
-    }
-
     private static List<String> sorted(List<Forward> forwards) {
         return forwards.stream()
                 .map(Forward::name)

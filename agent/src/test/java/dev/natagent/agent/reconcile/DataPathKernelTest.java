@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.natagent.agent.model.Cidr;
+import dev.natagent.agent.model.Forward;
 import dev.natagent.agent.testing.ElastiCacheGuide;
 import dev.natagent.nft.client.NftClient;
 import dev.natagent.nft.expr.Counter;
@@ -90,6 +92,50 @@ class DataPathKernelTest {
         assertEquals(0, reconciler.forwardCounters().get("memcached").packets());
     }
 
+    /**
+     * NAT chains see only a connection's first packet, so a counter there would count connections;
+     * ours counts every packet of the forward's connections, both directions.
+     */
+    @Test
+    void theForwardCounterCountsEveryPacketInBothDirections() throws Exception {
+        echoServer(node, 6379);
+        int messages = 20;
+        int size = 100;
+        try (Socket socket = open("198.51.100.27", "203.0.113.73", 6380)) {
+            for (int i = 0; i < messages; i++) {
+                assertEquals(size, roundTrip(socket, size));
+            }
+        }
+
+        Counter redis = reconciler.forwardCounters().get("redis");
+        assertTrue(redis.packets() >= 2L * messages, "requests and replies each counted: " + redis);
+        assertTrue(redis.bytes() >= 2L * messages * size, "payload both ways: " + redis);
+        assertEquals(0, reconciler.forwardCounters().get("memcached").packets());
+    }
+
+    /** The allow-list is checked on every packet from the client, not only when connecting. */
+    @Test
+    void removingAClientFromTheAllowListStopsItsOpenConnection() throws Exception {
+        echoServer(node, 6379);
+        Desired before = Desired.of(ElastiCacheGuide.aws());
+        Forward redis = before.state().forward("redis").orElseThrow();
+        Desired revoked = Desired.of(before.state()
+                .withForward(new Forward(
+                        redis.name(),
+                        redis.proto(),
+                        redis.listen(),
+                        redis.targets(),
+                        List.of(Cidr.parse("198.51.100.99/32")),
+                        redis.returnPath())));
+        try (Socket socket = open("198.51.100.27", "203.0.113.73", 6380)) {
+            assertEquals(10, roundTrip(socket, 10));
+
+            reconciler.applyChange(before, revoked);
+
+            assertThrows(SocketTimeoutException.class, () -> roundTrip(socket, 10));
+        }
+    }
+
     @Test
     void snatReturnPathRewritesTheSourceToTheGivenAddress() throws Exception {
         nat.execOk("ip", "addr", "add", "10.0.1.2/24", "dev", "n1");
@@ -99,6 +145,25 @@ class DataPathKernelTest {
         server(node, "0.0.0.0", 6379);
 
         assertEquals("10.0.1.231:6379 saw 10.0.1.2", connect("198.51.100.27", "203.0.113.73", 6380));
+    }
+
+    /** The return path is chosen per connection, by listen port: two forwards to one node differ. */
+    @Test
+    void forwardsToOneNodeMayHaveDifferentReturnPaths() throws Exception {
+        Desired before = Desired.of(ElastiCacheGuide.aws());
+        Desired withDirect = Desired.of(before.state()
+                .withForward(new Forward(
+                        "direct",
+                        dev.natagent.agent.model.Protocol.TCP,
+                        dev.natagent.agent.model.PortRange.single(7000),
+                        List.of(dev.natagent.agent.model.Target.parse("10.0.1.231:6379")),
+                        List.of(),
+                        dev.natagent.agent.model.ReturnPath.NONE)));
+        reconciler.applyChange(before, withDirect);
+        server(node, "0.0.0.0", 6379);
+
+        assertEquals("10.0.1.231:6379 saw 198.51.100.27", connect("198.51.100.27", "203.0.113.73", 7000));
+        assertEquals("10.0.1.231:6379 saw 10.0.1.1", connect("198.51.100.27", "203.0.113.73", 6380));
     }
 
     @Test
@@ -120,6 +185,44 @@ class DataPathKernelTest {
         server(client, "198.51.100.27", 6380);
 
         assertEquals("198.51.100.27:6380 saw 10.0.1.230", connectFrom(node, "10.0.1.230", "198.51.100.27", 6380));
+    }
+
+    /** A listener inside {@code netns} that echoes what each connection sends, until it closes. */
+    private void echoServer(Netns netns, int port) throws Exception {
+        ServerSocket server = track(netns.call(() -> {
+            ServerSocket socket = new ServerSocket();
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(port));
+            return socket;
+        }));
+        Thread acceptor = new Thread(
+                () -> {
+                    try (Socket connection = server.accept()) {
+                        connection.getInputStream().transferTo(connection.getOutputStream());
+                    } catch (IOException e) {
+                        // closed by the test
+                    }
+                },
+                "echo-" + netns + "-" + port);
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    /** A connection from the client namespace, {@code source} to {@code destination:port}. */
+    private Socket open(String source, String destination, int port) throws Exception {
+        return client.call(() -> {
+            Socket socket = new Socket();
+            socket.bind(new InetSocketAddress(InetAddress.getByName(source), 0));
+            socket.connect(new InetSocketAddress(InetAddress.getByName(destination), port), TIMEOUT_MILLIS);
+            socket.setSoTimeout(TIMEOUT_MILLIS);
+            return socket;
+        });
+    }
+
+    /** Sends {@code size} bytes and reads as many back; the count read. */
+    private static int roundTrip(Socket socket, int size) throws IOException {
+        socket.getOutputStream().write(new byte[size]);
+        return socket.getInputStream().readNBytes(size).length;
     }
 
     /** Opens a listener inside {@code netns} that answers each connection with "LOCAL saw PEER". */

@@ -49,21 +49,56 @@ class RendererTest {
         assertEquals("udp . 5000 : 10.0.1.9 . 5001", NftTextLines.elements(resolved, KernelLayout.SET_FORWARDS));
     }
 
+    /**
+     * Return paths are keyed by listen port (conntrack's original destination), so forwards to one
+     * target may each have their own; masquerade, the default, needs no element at all.
+     */
     @Test
-    void forwardsToOneTargetShareItsReturnPathEntry() {
-        Forward a = Forward.single("a", Protocol.TCP, 7001, Target.parse("10.0.1.5:80"));
-        Forward b = Forward.single("b", Protocol.TCP, 7002, Target.parse("10.0.1.5:80"));
+    void returnPathsAreKeyedByListenPortAndMasqueradeNeedsNoElement() {
+        Forward masquerade = Forward.single("a", Protocol.TCP, 7001, Target.parse("10.0.1.5:80"));
+        Forward snat = new Forward(
+                "b",
+                Protocol.TCP,
+                PortRange.single(7002),
+                List.of(Target.parse("10.0.1.5:80")),
+                List.of(),
+                ReturnPath.parse("10.0.1.1"));
         Forward none = new Forward(
                 "c",
-                Protocol.TCP,
+                Protocol.UDP,
                 PortRange.single(7003),
-                List.of(Target.parse("10.0.1.6:80")),
+                List.of(Target.parse("10.0.1.5:80")),
                 List.of(),
                 ReturnPath.NONE);
-        Ruleset rendered = Renderer.render(Desired.of(NatState.of(Settings.DEFAULTS, List.of(a, b, none), List.of())));
+        Ruleset rendered =
+                Renderer.render(Desired.of(NatState.of(Settings.DEFAULTS, List.of(masquerade, snat, none), List.of())));
 
-        assertEquals("10.0.1.5 . tcp . 80", NftTextLines.elements(rendered, KernelLayout.SET_MASQ_TARGETS));
+        assertEquals("tcp . 7002 : 10.0.1.1", NftTextLines.elements(rendered, KernelLayout.SET_SNAT_PORTS));
+        assertEquals("udp . 7003", NftTextLines.elements(rendered, KernelLayout.SET_PLAIN_PORTS));
         assertEquals(3, rendered.elementsOf(KernelLayout.SET_FORWARDS).size());
+        assertEquals(
+                "tcp . 7001 : accept\ntcp . 7002 : accept\nudp . 7003 : accept",
+                NftTextLines.elements(rendered, KernelLayout.SET_PORTS));
+    }
+
+    /** Unresolved targets have no DNAT mapping, but their counter and allow-list are in place. */
+    @Test
+    void aListenPortIsCountedAndGuardedBeforeItsTargetResolves() {
+        Forward guarded = new Forward(
+                "g",
+                Protocol.TCP,
+                PortRange.parse("6379-6380"),
+                List.of(Target.parse("node-1.cache.example.com:6379"), Target.parse("node-2.cache.example.com:6379")),
+                List.of(dev.natagent.agent.model.Cidr.parse("198.51.100.27/32")),
+                ReturnPath.MASQUERADE);
+
+        Ruleset rendered = Renderer.render(Desired.of(NatState.empty().withForward(guarded)));
+
+        assertEquals(0, rendered.elementsOf(KernelLayout.SET_FORWARDS).size());
+        assertEquals(
+                "tcp . 6379 : jump allowlist\ntcp . 6380 : jump allowlist",
+                NftTextLines.elements(rendered, KernelLayout.SET_PORTS));
+        assertEquals(2, rendered.elementsOf(KernelLayout.SET_ALLOWED).size());
     }
 
     @Test

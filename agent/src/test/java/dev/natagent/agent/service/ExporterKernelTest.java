@@ -90,6 +90,13 @@ class ExporterKernelTest {
                     nat.contains("-A NAT_AGENT_DNAT -p tcp -m addrtype --dst-type LOCAL -m tcp --dport 6380"
                             + " -j DNAT --to-destination 10.0.1.231:6379"),
                     nat);
+            assertTrue(
+                    nat.contains(
+                            "-A NAT_AGENT_SNAT -p tcp -m conntrack --ctstate DNAT --ctorigdstport 6380 -j MASQUERADE"),
+                    nat);
+            assertTrue(
+                    nat.contains("-A NAT_AGENT_SNAT -p udp -m conntrack --ctstate DNAT --ctorigdstport 5353 -j RETURN"),
+                    nat);
         }
     }
 

@@ -143,70 +143,20 @@ class ValidatorTest {
         assertTrue(errors.get(0).message().contains("'a'"), errors.get(0).message());
     }
 
-    @ParameterizedTest
-    @CsvSource({
-        // proto, target, snat of a new forward next to redis (tcp, masquerade) -> expected ('' = valid)
-        "tcp,10.0.1.231:6379,none,RETURN_PATH_CONFLICT",
-        "tcp,10.0.1.231:6379,10.0.0.55,RETURN_PATH_CONFLICT",
-        "tcp,10.0.1.231:6379,masquerade,''",
-        "udp,10.0.1.231:6379,none,''",
-        "tcp,10.0.1.231:6380,none,''",
-        // memcached's targets are DNS names with snat 10.0.0.55: compared as text, case-insensitively
-        "tcp,MC.0002.use1.cache.amazonaws.com:11211,masquerade,RETURN_PATH_CONFLICT",
-        "tcp,mc.0002.use1.cache.amazonaws.com:11211,10.0.0.56,RETURN_PATH_CONFLICT",
-        "tcp,mc.0002.use1.cache.amazonaws.com:11211,10.0.0.55,''",
-        "tcp,mc.0002.use1.cache.amazonaws.com:11212,none,''",
-    })
-    void aTargetHasOneReturnPath(String proto, String target, String snat, String expected) {
-        Forward candidate = snatForward("new", proto, "7000", snat, target);
-        NatState proposed = elastiCache.withForward(candidate);
-        if (expected.isEmpty()) {
-            assertDoesNotThrow(() -> validator.checkAddForward(elastiCache, candidate, false));
-            assertEquals(List.of(), validator.errors(elastiCache, proposed, false));
-            return;
-        }
-        ValidationException e =
-                assertThrows(ValidationException.class, () -> validator.checkAddForward(elastiCache, candidate, true));
-        assertEquals(new FieldErrorShape("snat", ErrorCode.RETURN_PATH_CONFLICT), shape(e.first()));
-        String other = target.startsWith("10.") ? "redis" : "memcached";
-        assertTrue(
-                e.first().message().contains("forward '" + other + "'"),
-                e.first().message());
-        assertTrue(e.first().message().contains("use snat "), e.first().message());
-        // "memcached" < "new" < "redis" by name: the later name is the one refused in a whole state.
-        String refused = other.equals("redis") ? "redis" : "new";
-        assertEquals(
-                List.of(new FieldErrorShape("forwards[name=" + refused + "].snat", ErrorCode.RETURN_PATH_CONFLICT)),
-                validator.errors(NatState.empty(), proposed, true).stream()
-                        .map(ValidatorTest::shape)
-                        .toList());
-    }
-
+    /** The kernel decides the return path per connection (by listen port), so targets may be shared freely. */
     @Test
-    void replacingAForwardMayChangeTheReturnPathOfItsOwnTargets() {
-        Forward redis = elastiCache.forwards().get("redis");
-        Forward unmasked = new Forward(
-                redis.name(), redis.proto(), redis.listen(), redis.targets(), redis.allow(), ReturnPath.NONE);
-        assertDoesNotThrow(() -> validator.checkPutForward(elastiCache, unmasked, false));
-        assertEquals(List.of(), validator.errors(elastiCache, elastiCache.withForward(unmasked), false));
-    }
-
-    @Test
-    void aForwardWithManyConflictingTargetsGetsOneError() {
+    void forwardsToOneTargetMayEachHaveTheirOwnReturnPath() {
         NatState state = NatState.of(
                 Settings.DEFAULTS,
                 List.of(
                         snatForward("a", "tcp", "100-102", "masquerade", rep(3)),
                         snatForward("b", "tcp", "200-202", "none", rep(3)),
-                        snatForward("c", "tcp", "300", "masquerade", "10.0.0.1:1"),
-                        snatForward("d", "tcp", "400", "10.0.0.9", "10.0.0.1:1")),
+                        snatForward("c", "tcp", "300", "10.0.0.9", "10.0.0.1:1")),
                 List.of());
-        List<FieldError> errors = validator.errors(NatState.empty(), state, false);
-        assertEquals(
-                List.of("forwards[name=b].snat", "forwards[name=d].snat"),
-                errors.stream().map(FieldError::field).toList());
-        assertTrue(errors.stream().allMatch(e -> e.code() == ErrorCode.RETURN_PATH_CONFLICT));
-        assertTrue(errors.get(1).message().contains("'a'"), errors.get(1).message());
+
+        assertEquals(List.of(), validator.errors(NatState.empty(), state, false));
+        assertDoesNotThrow(
+                () -> validator.checkAddForward(state, snatForward("d", "tcp", "400", "none", "10.0.0.1:1"), false));
     }
 
     @Test

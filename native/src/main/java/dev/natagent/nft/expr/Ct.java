@@ -24,6 +24,8 @@ public record Ct(int key, int dreg, OptionalInt direction) implements Expr {
     public static final int NFT_CT_DIRECTION = 1;
     public static final int NFT_CT_STATUS = 2;
     public static final int NFT_CT_MARK = 3;
+    /** Transport destination of the tuple of {@code direction} (network order, 2 bytes). */
+    public static final int NFT_CT_PROTO_DST = 12;
     /** ct state bits (host order in the register). */
     public static final int STATE_ESTABLISHED = 0x2;
 
