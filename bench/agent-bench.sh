@@ -415,7 +415,7 @@ traffic() {
 # with haproxy and direct routing alongside as the yardstick.
 inns n nft delete table ip bench_hand
 traffic 1 agent haproxy direct
-counted=$(inns n nft list map ip nat_agent forwards | grep -o 'tcp . 16379 counter packets [0-9]*' || true)
+counted=$(inns n nft list map ip nat_agent ports | grep -o 'tcp . 16379 counter packets [0-9]* bytes [0-9]*' || true)
 stop_daemon "$agent_pid"
 inns n nft delete table ip nat_agent
 inns n nft -f "$work/hand.nft"

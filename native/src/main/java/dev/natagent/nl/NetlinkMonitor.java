@@ -21,7 +21,15 @@ public final class NetlinkMonitor implements Closeable {
 
     /** Receives the monitor's events, always on the reader thread. */
     public interface Listener {
-        /** The messages of one datagram, as copies the listener may keep. */
+        /**
+         * Whether {@code message} (a view into the receive buffer, header only to be trusted) is to
+         * be copied and delivered at all; the rest of a datagram is skipped unread.
+         */
+        default boolean wants(NlMessage message) {
+            return true;
+        }
+
+        /** The wanted messages of one datagram, as copies the listener may keep; never empty. */
         void onMessages(List<NlMessage> messages);
 
         /**
@@ -106,12 +114,16 @@ public final class NetlinkMonitor implements Closeable {
         List<NlMessage> copies = new ArrayList<>();
         try {
             for (NlMessage message : NlMessage.parseAll(datagram, datagram.limit())) {
-                copies.add(message.copy());
+                if (listener.wants(message)) {
+                    copies.add(message.copy());
+                }
             }
         } catch (NetlinkDecodeException e) {
             listener.onEventsLost(e);
             return;
         }
-        listener.onMessages(List.copyOf(copies));
+        if (!copies.isEmpty()) {
+            listener.onMessages(List.copyOf(copies));
+        }
     }
 }

@@ -62,8 +62,8 @@ public final class DriftWatcher implements NftMonitor.Listener {
     }
 
     @Override
-    public void onChange(NftMessage change, boolean ours) {
-        if (!ours && touchesOurTable(change)) {
+    public void onForeignChange(NftMessage change) {
+        if (touchesOurTable(change)) {
             foreignChangePending.set(true);
         }
     }

@@ -15,6 +15,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -113,6 +115,45 @@ class DataPathKernelTest {
         assertEquals(0, reconciler.forwardCounters().get("memcached").packets());
     }
 
+    /** The udp twins of the rules: a datagram forward is DNATed, masqueraded, guarded and counted. */
+    @Test
+    void aUdpForwardIsTranslatedGuardedAndCounted() throws Exception {
+        Desired before = Desired.of(ElastiCacheGuide.aws());
+        Desired withUdp = Desired.of(before.state()
+                .withForward(new Forward(
+                        "dns",
+                        dev.natagent.agent.model.Protocol.UDP,
+                        dev.natagent.agent.model.PortRange.single(5353),
+                        List.of(dev.natagent.agent.model.Target.parse("10.0.1.230:53")),
+                        List.of(Cidr.parse("198.51.100.27/32")),
+                        dev.natagent.agent.model.ReturnPath.MASQUERADE)));
+        reconciler.applyChange(before, withUdp);
+        DatagramSocket server = track(node.call(() -> new DatagramSocket(new InetSocketAddress("10.0.1.230", 53))));
+        Thread echo = new Thread(
+                () -> {
+                    byte[] buffer = new byte[512];
+                    while (!server.isClosed()) {
+                        try {
+                            DatagramPacket request = new DatagramPacket(buffer, buffer.length);
+                            server.receive(request);
+                            byte[] answer = ("saw " + request.getAddress().getHostAddress())
+                                    .getBytes(StandardCharsets.US_ASCII);
+                            server.send(new DatagramPacket(answer, answer.length, request.getSocketAddress()));
+                        } catch (IOException e) {
+                            return;
+                        }
+                    }
+                },
+                "udp-echo");
+        echo.setDaemon(true);
+        echo.start();
+
+        assertEquals("saw 10.0.1.1", datagram("198.51.100.27", "203.0.113.73", 5353));
+        assertThrows(SocketTimeoutException.class, () -> datagram("198.51.100.99", "203.0.113.73", 5353));
+        Counter dns = reconciler.forwardCounters().get("dns");
+        assertTrue(dns.packets() >= 2, "question and answer (and the refused one): " + dns);
+    }
+
     /** The allow-list is checked on every packet from the client, not only when connecting. */
     @Test
     void removingAClientFromTheAllowListStopsItsOpenConnection() throws Exception {
@@ -206,6 +247,18 @@ class DataPathKernelTest {
                 "echo-" + netns + "-" + port);
         acceptor.setDaemon(true);
         acceptor.start();
+    }
+
+    /** One datagram from {@code source} in the client namespace, and the answer's text. */
+    private String datagram(String source, String destination, int port) throws Exception {
+        try (DatagramSocket socket = client.call(() -> new DatagramSocket(new InetSocketAddress(source, 0)))) {
+            socket.setSoTimeout(TIMEOUT_MILLIS);
+            byte[] question = "hello".getBytes(StandardCharsets.US_ASCII);
+            socket.send(new DatagramPacket(question, question.length, InetAddress.getByName(destination), port));
+            DatagramPacket answer = new DatagramPacket(new byte[512], 512);
+            socket.receive(answer);
+            return new String(answer.getData(), 0, answer.getLength(), StandardCharsets.US_ASCII);
+        }
     }
 
     /** A connection from the client namespace, {@code source} to {@code destination:port}. */

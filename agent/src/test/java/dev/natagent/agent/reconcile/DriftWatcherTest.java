@@ -48,9 +48,8 @@ class DriftWatcherTest {
                         List.of(SetElement.key(KernelLayout.protoPort(Protocol.TCP, 6380)))));
         kernel.commit(foreign);
 
-        watcher.onChange(
-                event(NftMsg.DELSETELEM, SetElements.of(KernelLayout.TABLE, KernelLayout.SET_FORWARDS, List.of())),
-                false);
+        watcher.onForeignChange(
+                event(NftMsg.DELSETELEM, SetElements.of(KernelLayout.TABLE, KernelLayout.SET_FORWARDS, List.of())));
         watcher.onCommit(new NftMonitor.Commit(7, 99, 1234, "nft", false));
         settle();
 
@@ -60,12 +59,11 @@ class DriftWatcherTest {
     }
 
     @Test
-    void ourOwnChangesAndOtherTablesAreIgnored() throws Exception {
+    void ourOwnCommitsAndOtherTablesAreIgnored() throws Exception {
         reconciler.reconcileFull(aws);
 
-        watcher.onChange(event(NftMsg.DELTABLE, Table.of(KernelLayout.TABLE)), true);
         watcher.onCommit(new NftMonitor.Commit(7, 4242, 1, "java", true));
-        watcher.onChange(event(NftMsg.DELTABLE, Table.of("other")), false);
+        watcher.onForeignChange(event(NftMsg.DELTABLE, Table.of("other")));
         watcher.onCommit(new NftMonitor.Commit(8, 99, 1234, "nft", false));
         settle();
 
