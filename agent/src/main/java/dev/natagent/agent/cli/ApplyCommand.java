@@ -27,7 +27,7 @@ final class ApplyCommand extends AgentCommand {
 
     @Override
     public Integer call() {
-        JsonNode state = readState();
+        byte[] state = readState();
         // --json prints the agent's full diff; people get one line per name.
         return print(ApplyUpload.send(client(), state, dryRun(), jsonOutput() ? "full" : "names"));
     }
@@ -40,13 +40,12 @@ final class ApplyCommand extends AgentCommand {
         return dryRunOption.getValue();
     }
 
-    private JsonNode readState() {
+    /** The state document, checked to be one JSON object and compacted to one line. */
+    private byte[] readState() {
         try (InputStream in = "-".equals(file()) ? System.in : Files.newInputStream(Path.of(file()))) {
-            JsonNode state = CliJson.read(in);
-            if (!state.isObject()) {
-                throw usageError(file() + " does not hold a JSON object");
-            }
-            return state;
+            return CliJson.compactObject(in);
+        } catch (CliJson.NotAnObjectException e) {
+            throw usageError(file() + " does not hold a JSON object");
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw usageError(file() + " is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {

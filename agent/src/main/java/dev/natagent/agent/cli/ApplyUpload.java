@@ -6,7 +6,7 @@ import dev.natagent.agent.api.Op;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Sends a whole state document for {@code natctl apply}. One {@code apply} request when the document
+ * Sends a whole state document (one line of JSON) for {@code natctl apply}. One {@code apply} request when the document
  * fits comfortably in a request line; otherwise (a 50,000-forward state is ~3 MB, the line limit
  * 1 MiB) {@code apply.begin}, numbered {@code apply.chunk}s and {@code apply.commit} on one
  * connection: the agent applies nothing before the commit, and drops the upload if we fail or exit
@@ -27,14 +27,21 @@ final class ApplyUpload {
      * Applies (or with {@code dryRun} diffs) {@code state}; returns the agent's apply result, its
      * diff as names only when {@code diff} is "names" (what a human reads; far smaller at 50k).
      */
-    static JsonNode send(AdminClient client, JsonNode state, boolean dryRun, String diff) {
-        byte[] document = CliJson.compactBytes(state);
+    static JsonNode send(AdminClient client, byte[] document, boolean dryRun, String diff) {
         if (document.length <= SINGLE_REQUEST_BYTES) {
             return client.call(
                     Op.APPLY,
-                    CliJson.object().put("dry_run", dryRun).put("diff", diff).set("state", state));
+                    CliJson.object().put("dry_run", dryRun).put("diff", diff).set("state", tree(document)));
         }
         return sendInChunks(client, new String(document, StandardCharsets.UTF_8), dryRun, diff);
+    }
+
+    private static JsonNode tree(byte[] document) {
+        try {
+            return CliJson.read(document);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("a document CliJson wrote did not read back", e);
+        }
     }
 
     private static JsonNode sendInChunks(AdminClient client, String document, boolean dryRun, String diff) {
