@@ -23,7 +23,7 @@ import java.util.List;
  *         type inet_proto . inet_service : verdict
  *         size 131070
  *         counter
- *         elements = { tcp . 6379 counter packets 0 bytes 0 : jump allowlist, tcp . 11211 counter packets 0 bytes 0 : accept, ... }
+ *         elements = { tcp . 6379 counter packets 0 bytes 0 : goto allowlist, tcp . 11211 counter packets 0 bytes 0 : accept, ... }
  *     }
  *     set allowed {                       # source range . proto . listen port admitted
  *         type ipv4_addr . inet_proto . inet_service
@@ -46,7 +46,7 @@ import java.util.List;
  *         type filter hook prerouting priority dstnat + 10; policy accept;
  *         ct status dnat meta l4proto tcp meta l4proto . ct original proto-dst vmap @ports comment "nat-agent:traffic:tcp"
  *     }
- *     chain allowlist {                   # jumped to for listen ports that have an allow-list
+ *     chain allowlist {                   # goto from ports, for listen ports that have an allow-list
  *         ct direction original meta l4proto tcp ip saddr . meta l4proto . ct original proto-dst != @allowed drop comment "nat-agent:allowlist:tcp"
  *     }
  *     chain postrouting {

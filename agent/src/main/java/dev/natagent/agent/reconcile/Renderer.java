@@ -54,7 +54,8 @@ public final class Renderer {
     private static final int IP_CT_DIR_ORIGINAL = 0;
 
     private static final NftData.Verdict ACCEPT = NftData.Verdict.ACCEPT;
-    private static final NftData.Verdict JUMP_ALLOWLIST = NftData.Verdict.jump(KernelLayout.CHAIN_ALLOWLIST);
+    /** goto, not jump: nothing in the traffic chain is left to run after the allow-list. */
+    private static final NftData.Verdict GOTO_ALLOWLIST = NftData.Verdict.goTo(KernelLayout.CHAIN_ALLOWLIST);
     /** ct status bit IPS_DST_NAT (host order in the register). */
     private static final int IPS_DST_NAT = 0x20;
     /** Interface names are compared as IFNAMSIZ bytes, NUL-padded. */
@@ -99,7 +100,7 @@ public final class Renderer {
 
     /**
      * The elements one forward contributes, per listen port: its {@code ports} entry (its counter,
-     * and the jump to the allow-list when it has one), its allow-list entries, and, when the target
+     * and the goto to the allow-list when it has one), its allow-list entries, and, when the target
      * has an address, its DNAT mapping and a return-path entry unless that is the default
      * (masquerade). Every element is keyed by one of the forward's own listen ports.
      */
@@ -111,7 +112,7 @@ public final class Renderer {
     static List<SetMember> forwardElements(Forward forward, Function<Target, Optional<Ipv4>> addresses) {
         List<SetMember> members = new ArrayList<>();
         List<Ipv4Range> allowed = forward.allow().isEmpty() ? List.of() : Cidr.toRanges(forward.allow());
-        NftData.Verdict verdict = allowed.isEmpty() ? ACCEPT : JUMP_ALLOWLIST;
+        NftData.Verdict verdict = allowed.isEmpty() ? ACCEPT : GOTO_ALLOWLIST;
         for (int port = forward.listen().first(); port <= forward.listen().last(); port++) {
             Bytes listenKey = KernelLayout.protoPort(forward.proto(), port);
             members.add(new SetMember(KernelLayout.SET_PORTS, SetElement.mapping(listenKey, verdict)));

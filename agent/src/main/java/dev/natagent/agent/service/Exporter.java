@@ -75,7 +75,7 @@ final class Exporter {
                 .append("\t\tcounter\n");
         List<String> ports = new ArrayList<>();
         for (Forward forward : state.forwards().values()) {
-            String verdict = forward.allow().isEmpty() ? "accept" : "jump allowlist";
+            String verdict = forward.allow().isEmpty() ? "accept" : "goto allowlist";
             for (int port = forward.listen().first(); port <= forward.listen().last(); port++) {
                 ports.add(forward.proto() + " . " + port + " : " + verdict);
             }

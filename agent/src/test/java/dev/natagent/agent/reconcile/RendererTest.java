@@ -96,7 +96,7 @@ class RendererTest {
 
         assertEquals(0, rendered.elementsOf(KernelLayout.SET_FORWARDS).size());
         assertEquals(
-                "tcp . 6379 : jump allowlist\ntcp . 6380 : jump allowlist",
+                "tcp . 6379 : goto allowlist\ntcp . 6380 : goto allowlist",
                 NftTextLines.elements(rendered, KernelLayout.SET_PORTS));
         assertEquals(2, rendered.elementsOf(KernelLayout.SET_ALLOWED).size());
     }
