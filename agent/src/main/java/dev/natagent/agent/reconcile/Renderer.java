@@ -43,8 +43,9 @@ import java.util.function.Function;
 
 /**
  * Turns a {@link Desired} state into the objects of table {@code ip nat_agent} (layout in {@link
- * KernelLayout}). Pure: no I/O, same input same output. The rules are fixed; forwards become set
- * elements, and outbounds rules (one per merged source CIDR, tagged with the outbound's name). The expressions are exactly what nft 1.0.6 sends for the rule text in KernelLayout.
+ * KernelLayout}). Pure: no I/O, same input same output. Forwards become set elements; the rules
+ * are fixed but for the outbounds' (one per merged source CIDR, tagged with the outbound's name).
+ * The expressions are exactly what nft 1.0.6 sends for the rule text in KernelLayout.
  */
 public final class Renderer {
     private static final int REG_1 = Registers.NFT_REG_1;
@@ -167,8 +168,7 @@ public final class Renderer {
 
     /** {@code ct status dnat meta l4proto P meta l4proto . ct original proto-dst vmap @ports}. */
     static Rule trafficRule(Protocol protocol) {
-        List<Expr> exprs = new ArrayList<>(dnated(protocol));
-        exprs.addAll(originalListenKey(REG_1, REG_9));
+        List<Expr> exprs = dnatedListenKey(protocol);
         exprs.add(new Lookup(
                 REG_1, OptionalInt.of(Registers.NFT_REG_VERDICT), KernelLayout.SET_PORTS, OptionalInt.empty(), false));
         return rule(KernelLayout.CHAIN_TRAFFIC, exprs, KernelLayout.COMMENT_TRAFFIC + protocol);
@@ -198,8 +198,7 @@ public final class Renderer {
      * snat_ports}, left alone for {@code plain_ports}, masqueraded for every other forward.
      */
     static List<Rule> returnRules(Protocol protocol) {
-        List<Expr> snat = new ArrayList<>(dnated(protocol));
-        snat.addAll(originalListenKey(REG_1, REG_9));
+        List<Expr> snat = dnatedListenKey(protocol);
         snat.add(Lookup.map(REG_1, REG_1, KernelLayout.SET_SNAT_PORTS));
         snat.add(new Nat(
                 Nat.NFT_NAT_SNAT,
@@ -209,12 +208,10 @@ public final class Renderer {
                 OptionalInt.empty(),
                 OptionalInt.empty(),
                 0));
-        List<Expr> plain = new ArrayList<>(dnated(protocol));
-        plain.addAll(originalListenKey(REG_1, REG_9));
+        List<Expr> plain = dnatedListenKey(protocol);
         plain.add(Lookup.member(REG_1, KernelLayout.SET_PLAIN_PORTS));
         plain.add(Immediate.verdict(NftData.Verdict.ACCEPT));
-        List<Expr> masquerade = new ArrayList<>(dnated(protocol));
-        masquerade.addAll(originalListenKey(REG_1, REG_9));
+        List<Expr> masquerade = dnatedListenKey(protocol);
         masquerade.add(Lookup.member(REG_1, KernelLayout.SET_FORWARDS));
         masquerade.add(Masq.plain());
         return List.of(
@@ -245,24 +242,25 @@ public final class Renderer {
         return rules;
     }
 
-    /** {@code ct status dnat meta l4proto P}: a connection we (or another table) DNATed, of protocol P. */
-    private static List<Expr> dnated(Protocol protocol) {
+    /**
+     * {@code ct status dnat meta l4proto P meta l4proto . ct original proto-dst}: a connection we
+     * (or another table) DNATed, of protocol P, and its listen key in reg 1 and reg 9, in every
+     * packet of the connection; a new list to append to.
+     */
+    private static List<Expr> dnatedListenKey(Protocol protocol) {
         List<Expr> exprs = new ArrayList<>(List.of(
                 new Ct(Ct.NFT_CT_STATUS, REG_1, OptionalInt.empty()),
                 new Bitwise(REG_1, REG_1, 4, hostOrderU32(IPS_DST_NAT), Bytes.of(new byte[4])),
                 new Cmp(REG_1, Cmp.NEQ, Bytes.of(new byte[4]))));
         exprs.addAll(isProtocol(protocol));
+        exprs.add(new Meta(Meta.NFT_META_L4PROTO, REG_1));
+        exprs.add(originalDport(REG_9));
         return exprs;
     }
 
     private static List<Expr> isProtocol(Protocol protocol) {
         return List.of(new Meta(Meta.NFT_META_L4PROTO, REG_1), Cmp.eq(REG_1, Bytes.of((byte)
                 KernelLayout.protocolNumber(protocol))));
-    }
-
-    /** {@code meta l4proto . ct original proto-dst}: the listen key, in every packet of the connection. */
-    private static List<Expr> originalListenKey(int protoReg, int portReg) {
-        return List.of(new Meta(Meta.NFT_META_L4PROTO, protoReg), originalDport(portReg));
     }
 
     private static Ct originalDport(int reg) {

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.natagent.agent.model.Cidr;
 import dev.natagent.agent.model.Forward;
+import dev.natagent.agent.model.PortRange;
+import dev.natagent.agent.model.Protocol;
+import dev.natagent.agent.model.ReturnPath;
+import dev.natagent.agent.model.Target;
 import dev.natagent.agent.testing.ElastiCacheGuide;
 import dev.natagent.nft.client.NftClient;
 import dev.natagent.nft.expr.Counter;
@@ -118,16 +122,13 @@ class DataPathKernelTest {
     /** The udp twins of the rules: a datagram forward is DNATed, masqueraded, guarded and counted. */
     @Test
     void aUdpForwardIsTranslatedGuardedAndCounted() throws Exception {
-        Desired before = Desired.of(ElastiCacheGuide.aws());
-        Desired withUdp = Desired.of(before.state()
-                .withForward(new Forward(
-                        "dns",
-                        dev.natagent.agent.model.Protocol.UDP,
-                        dev.natagent.agent.model.PortRange.single(5353),
-                        List.of(dev.natagent.agent.model.Target.parse("10.0.1.230:53")),
-                        List.of(Cidr.parse("198.51.100.27/32")),
-                        dev.natagent.agent.model.ReturnPath.MASQUERADE)));
-        reconciler.applyChange(before, withUdp);
+        addToTheExample(forward(
+                "dns",
+                Protocol.UDP,
+                5353,
+                "10.0.1.230:53",
+                List.of(Cidr.parse("198.51.100.27/32")),
+                ReturnPath.MASQUERADE));
         DatagramSocket server = track(node.call(() -> new DatagramSocket(new InetSocketAddress("10.0.1.230", 53))));
         Thread echo = new Thread(
                 () -> {
@@ -180,8 +181,8 @@ class DataPathKernelTest {
     @Test
     void snatReturnPathRewritesTheSourceToTheGivenAddress() throws Exception {
         nat.execOk("ip", "addr", "add", "10.0.1.2/24", "dev", "n1");
-        Desired snat = Desired.of(ElastiCacheGuide.aws()
-                .withForward(ElastiCacheGuide.redis(dev.natagent.agent.model.ReturnPath.parse("10.0.1.2"))));
+        Desired snat =
+                Desired.of(ElastiCacheGuide.aws().withForward(ElastiCacheGuide.redis(ReturnPath.parse("10.0.1.2"))));
         reconciler.applyChange(Desired.of(ElastiCacheGuide.aws()), snat);
         server(node, "0.0.0.0", 6379);
 
@@ -191,16 +192,7 @@ class DataPathKernelTest {
     /** The return path is chosen per connection, by listen port: two forwards to one node differ. */
     @Test
     void forwardsToOneNodeMayHaveDifferentReturnPaths() throws Exception {
-        Desired before = Desired.of(ElastiCacheGuide.aws());
-        Desired withDirect = Desired.of(before.state()
-                .withForward(new Forward(
-                        "direct",
-                        dev.natagent.agent.model.Protocol.TCP,
-                        dev.natagent.agent.model.PortRange.single(7000),
-                        List.of(dev.natagent.agent.model.Target.parse("10.0.1.231:6379")),
-                        List.of(),
-                        dev.natagent.agent.model.ReturnPath.NONE)));
-        reconciler.applyChange(before, withDirect);
+        addToTheExample(forward("direct", Protocol.TCP, 7000, "10.0.1.231:6379", List.of(), ReturnPath.NONE));
         server(node, "0.0.0.0", 6379);
 
         assertEquals("10.0.1.231:6379 saw 198.51.100.27", connect("198.51.100.27", "203.0.113.73", 7000));
@@ -226,6 +218,17 @@ class DataPathKernelTest {
         server(client, "198.51.100.27", 6380);
 
         assertEquals("198.51.100.27:6380 saw 10.0.1.230", connectFrom(node, "10.0.1.230", "198.51.100.27", 6380));
+    }
+
+    /** Adds {@code extra} to the AWS example the kernel holds. */
+    private void addToTheExample(Forward extra) throws Exception {
+        Desired before = Desired.of(ElastiCacheGuide.aws());
+        reconciler.applyChange(before, Desired.of(before.state().withForward(extra)));
+    }
+
+    private static Forward forward(
+            String name, Protocol proto, int port, String target, List<Cidr> allow, ReturnPath returnPath) {
+        return new Forward(name, proto, PortRange.single(port), List.of(Target.parse(target)), allow, returnPath);
     }
 
     /** A listener inside {@code netns} that echoes what each connection sends, until it closes. */
