@@ -28,7 +28,7 @@ public final class ClientNftPort implements NftPort {
         this.client = client;
     }
 
-    /** The current ruleset generation. */
+    @Override
     public int generation() throws IOException {
         return client.generation().genId();
     }

@@ -28,8 +28,9 @@ import java.util.logging.Logger;
  * of another process touched table {@code ip nat_agent} (including a ruleset flush, which deletes
  * every table), or events were lost, runs a full reconcile after a short debounce, so a burst of
  * foreign transactions costs one repair. Our own transactions (NEWGEN from our request socket)
- * are ignored. A periodic full check is the safety net for anything events cannot show. Repairs run
- * on {@code executor}, never on the monitor's reader thread.
+ * are ignored. A periodic check is the safety net for anything events cannot show (lost events, a
+ * monitor that failed): it lists the table only when the ruleset generation moved since the table
+ * last matched. Repairs run on {@code executor}, never on the monitor's reader thread.
  */
 public final class DriftWatcher implements NftMonitor.Listener {
     public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(10);
@@ -58,7 +59,8 @@ public final class DriftWatcher implements NftMonitor.Listener {
 
     /** Starts the periodic full check every {@code period} (the settings' full_check_interval_seconds). */
     public void startPeriodicCheck(Duration period) {
-        executor.scheduleWithFixedDelay(this::check, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(
+                this::periodicCheck, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -90,7 +92,7 @@ public final class DriftWatcher implements NftMonitor.Listener {
         LOG.log(Level.SEVERE, "nf_tables monitor failed; only the periodic check is left: {0}", cause.getMessage());
     }
 
-    /** Full checks run so far (event-driven and periodic). */
+    /** Checks run so far (event-driven, and periodic ones that had to list the table). */
     public long checks() {
         return checks.get();
     }
@@ -114,19 +116,31 @@ public final class DriftWatcher implements NftMonitor.Listener {
             executor.schedule(
                     () -> {
                         checkScheduled.set(false);
-                        check();
+                        check(reconciler::reconcileCurrent);
                     },
                     debounce.toNanos(),
                     TimeUnit.NANOSECONDS);
         }
     }
 
-    /** One full reconcile to the current desired state; counts and logs what it had to repair. */
-    void check() {
-        checks.incrementAndGet();
+    /** The periodic check: skipped (uncounted) when nothing was committed since the table last matched. */
+    void periodicCheck() {
+        check(reconciler::reconcileCurrentIfChanged);
+    }
+
+    /** What a check runs: a reconcile to the current desired state, empty when it did not run. */
+    private interface Reconcile {
+        Optional<Plan> run() throws ReconcileException;
+    }
+
+    /** One reconcile to the current desired state; counts and logs what it had to repair. */
+    private void check(Reconcile reconcile) {
         try {
-            Optional<Plan> plan = reconciler.reconcileCurrent();
+            Optional<Plan> plan = reconcile.run();
             lastError = Optional.empty();
+            if (plan.isPresent()) {
+                checks.incrementAndGet();
+            }
             if (plan.isPresent() && !plan.get().isEmpty()) {
                 corrections.incrementAndGet();
                 lastCorrection = Optional.of(clock.instant());
@@ -135,9 +149,11 @@ public final class DriftWatcher implements NftMonitor.Listener {
                 });
             }
         } catch (ReconcileException e) {
+            checks.incrementAndGet();
             lastError = Optional.of(e.getMessage());
             LOG.log(Level.SEVERE, "drift check failed: {0}", e.getMessage());
         } catch (RuntimeException e) {
+            checks.incrementAndGet();
             // A bug must not kill the executor's schedule: report it and keep checking.
             lastError = Optional.of(e.toString());
             LOG.log(Level.SEVERE, "drift check failed", e);

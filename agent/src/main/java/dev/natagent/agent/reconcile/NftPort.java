@@ -13,6 +13,12 @@ import java.util.Optional;
  * serialises its calls).
  */
 public interface NftPort {
+    /**
+     * The ruleset generation: the kernel counts every committed nf_tables transaction, of any
+     * process and any table, so an unchanged generation means an unchanged ruleset.
+     */
+    int generation() throws IOException;
+
     /** The table of family ip called {@code table}, or empty when it does not exist. */
     Optional<TableListing> list(String table) throws IOException;
 

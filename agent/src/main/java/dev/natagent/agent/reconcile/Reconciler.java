@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -53,6 +54,11 @@ public final class Reconciler {
     private final NftPort port;
     /** What the kernel holds, as far as we know: the last desired state committed or adopted. */
     private Desired current;
+    /**
+     * The ruleset generation at which a listing last matched {@link #current} exactly; empty after
+     * any commit of ours, until a listing verifies the result.
+     */
+    private OptionalInt verifiedGeneration = OptionalInt.empty();
 
     public Reconciler(NftPort port) {
         this.port = Objects.requireNonNull(port, "port");
@@ -75,6 +81,8 @@ public final class Reconciler {
             try {
                 Optional<TableListing> listing = port.list(TABLE);
                 Plan plan = Planner.plan(listing, wanted);
+                verifiedGeneration =
+                        plan.isEmpty() ? OptionalInt.of(listing.orElseThrow().generation()) : OptionalInt.empty();
                 if (!plan.isEmpty()) {
                     listing.ifPresent(l -> plan.batch().expectGeneration(l.generation()));
                     port.commit(plan.batch());
@@ -99,9 +107,27 @@ public final class Reconciler {
         throw new ReconcileException("reconcile gave up after " + MAX_ATTEMPTS + " attempts", last);
     }
 
-    /** Reconciles to the last desired state again (drift, periodic check); no-op before the first call. */
+    /** Reconciles to the last desired state again (drift); no-op before the first call. */
     public synchronized Optional<Plan> reconcileCurrent() throws ReconcileException {
         return current == null ? Optional.empty() : Optional.of(reconcileFull(current));
+    }
+
+    /**
+     * The periodic check: as {@link #reconcileCurrent}, but when nothing at all was committed since
+     * a listing last matched (same ruleset generation), it costs one generation read instead of
+     * listing the table (at 50,000 forwards, 100,000 elements every period); then empty.
+     */
+    public synchronized Optional<Plan> reconcileCurrentIfChanged() throws ReconcileException {
+        if (current != null && verifiedGeneration.isPresent()) {
+            try {
+                if (port.generation() == verifiedGeneration.getAsInt()) {
+                    return Optional.empty();
+                }
+            } catch (IOException e) {
+                LOG.log(Level.FINE, "reading the ruleset generation failed ({0}); listing instead", e.getMessage());
+            }
+        }
+        return reconcileCurrent();
     }
 
     /**
@@ -178,6 +204,7 @@ public final class Reconciler {
             current = after;
             return plan;
         }
+        verifiedGeneration = OptionalInt.empty();
         try {
             port.commit(plan.batch());
         } catch (NetlinkException e) {

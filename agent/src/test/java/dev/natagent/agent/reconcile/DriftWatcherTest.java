@@ -110,6 +110,46 @@ class DriftWatcherTest {
         assertEquals(1, watcher.corrections());
     }
 
+    /**
+     * The periodic check lists the table once after our own commit (to verify it), then, while
+     * nothing at all is committed, only reads the ruleset generation.
+     */
+    @Test
+    void thePeriodicCheckListsNothingWhileTheRulesetIsUnchanged() throws Exception {
+        reconciler.reconcileFull(aws);
+        int listings = kernel.listings();
+
+        watcher.periodicCheck();
+        assertEquals(listings + 1, kernel.listings(), "our commit is verified by one listing");
+        watcher.periodicCheck();
+        watcher.periodicCheck();
+
+        assertEquals(listings + 1, kernel.listings());
+        assertEquals(1, watcher.checks());
+        assertEquals(0, watcher.corrections());
+
+        reconciler.applyChange(aws, Desired.of(ElastiCacheGuide.aws().withoutForward("memcached")));
+        watcher.periodicCheck();
+        assertEquals(listings + 2, kernel.listings(), "an element change of ours is verified again");
+    }
+
+    /** A change no event told of (the monitor failed, say) still moves the generation: repaired. */
+    @Test
+    void thePeriodicCheckRepairsAChangeNoEventToldOf() throws Exception {
+        reconciler.reconcileFull(aws);
+        watcher.periodicCheck();
+        kernel.commit(Batch.ipv4()
+                .delete(SetElements.of(
+                        KernelLayout.TABLE,
+                        KernelLayout.SET_FORWARDS,
+                        List.of(SetElement.key(KernelLayout.protoPort(Protocol.TCP, 6380))))));
+
+        watcher.periodicCheck();
+
+        assertEquals(1, watcher.corrections());
+        assertEquals(RendererTest.fixture("aws-masquerade.txt"), kernel.dump(KernelLayout.TABLE));
+    }
+
     private static NftMessage event(int type, NftBody body) {
         return new NftMessage(type, 0, 0, 99, NftMsg.NFPROTO_IPV4, 0, body);
     }

@@ -133,7 +133,8 @@ public final class FakeKernel implements NftPort {
         return elementListings;
     }
 
-    int generation() {
+    @Override
+    public int generation() {
         return generation;
     }
 

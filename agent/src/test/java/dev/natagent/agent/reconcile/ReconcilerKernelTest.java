@@ -131,6 +131,28 @@ class ReconcilerKernelTest {
                 .isEmpty());
     }
 
+    /**
+     * The kernel's ruleset generation moves with every transaction of any process and any table:
+     * the periodic check skips the listing only while it stands still.
+     */
+    @Test
+    void thePeriodicCheckListsOnlyAfterTheRulesetGenerationMoved() throws Exception {
+        reconciler.reconcileFull(Desired.of(ElastiCacheGuide.aws()));
+
+        assertTrue(reconciler.reconcileCurrentIfChanged().isPresent(), "our own commit is verified by a listing");
+        assertTrue(reconciler.reconcileCurrentIfChanged().isEmpty(), "nothing committed since: skipped");
+
+        netns.execOk("nft", "add", "table", "ip", "someone_else");
+        Plan unrelated = reconciler.reconcileCurrentIfChanged().orElseThrow();
+        assertTrue(unrelated.isEmpty(), unrelated.steps().toString());
+        assertTrue(reconciler.reconcileCurrentIfChanged().isEmpty());
+
+        netns.execOk("nft", "delete", "element", "ip", "nat_agent", "forwards", "{ tcp . 6380 }");
+        Plan repair = reconciler.reconcileCurrentIfChanged().orElseThrow();
+        assertEquals(List.of("add 1 element(s) to forwards"), repair.steps());
+        assertEquals(RendererTest.fixture("kernel-aws-masquerade.nft"), nftList());
+    }
+
     @Test
     void elementChangesAreAppliedWithoutTouchingRules() throws Exception {
         Desired before = Desired.of(ElastiCacheGuide.aws());

@@ -72,6 +72,11 @@ public final class AckBench {
         NftPort around(NftPort kernel) {
             return new NftPort() {
                 @Override
+                public int generation() throws IOException {
+                    return kernel.generation();
+                }
+
+                @Override
                 public Optional<TableListing> list(String table) throws IOException {
                     return kernel.list(table);
                 }

@@ -146,6 +146,11 @@ class SysctlReportingTest {
     /** Doctor and status never touch the kernel here. */
     private static final class NoKernel implements NftPort {
         @Override
+        public int generation() throws IOException {
+            throw new IOException("no kernel in this test");
+        }
+
+        @Override
         public Optional<TableListing> list(String table) throws IOException {
             throw new IOException("no kernel in this test");
         }
