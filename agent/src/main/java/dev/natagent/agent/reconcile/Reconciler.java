@@ -55,8 +55,9 @@ public final class Reconciler {
     /** What the kernel holds, as far as we know: the last desired state committed or adopted. */
     private Desired current;
     /**
-     * The ruleset generation at which a listing last matched {@link #current} exactly; empty after
-     * any commit of ours, until a listing verifies the result.
+     * The ruleset generation at which the kernel is known to hold {@link #current} exactly: that of
+     * a listing that matched, or the very next one after our own commit on top of it (no other
+     * transaction in between); empty when not known.
      */
     private OptionalInt verifiedGeneration = OptionalInt.empty();
 
@@ -82,10 +83,14 @@ public final class Reconciler {
                 Optional<TableListing> listing = port.list(TABLE);
                 Plan plan = Planner.plan(listing, wanted);
                 verifiedGeneration =
-                        plan.isEmpty() ? OptionalInt.of(listing.orElseThrow().generation()) : OptionalInt.empty();
+                        listing.isPresent() ? OptionalInt.of(listing.get().generation()) : OptionalInt.empty();
                 if (!plan.isEmpty()) {
+                    OptionalInt listed = verifiedGeneration;
+                    verifiedGeneration = OptionalInt.empty();
                     listing.ifPresent(l -> plan.batch().expectGeneration(l.generation()));
                     port.commit(plan.batch());
+                    // The batch carried the listing's generation: the kernel took it on top of exactly that.
+                    verifiedGeneration = listed.isPresent() ? OptionalInt.of(next(listed.getAsInt())) : listed;
                     LOG.log(Level.FINE, "reconciled table {0}: {1}", new Object[] {TABLE, plan.steps()});
                 }
                 current = desired;
@@ -204,9 +209,11 @@ public final class Reconciler {
             current = after;
             return plan;
         }
+        OptionalInt verifiedBefore = verifiedGeneration;
         verifiedGeneration = OptionalInt.empty();
         try {
             port.commit(plan.batch());
+            verifiedGeneration = ourCommitFollowed(verifiedBefore);
         } catch (NetlinkException e) {
             if (e.isPermission()) {
                 throw new ReconcileException("kernel refused the change", e);
@@ -271,6 +278,27 @@ public final class Reconciler {
             bytes += c.bytes();
         }
         return new Counter(bytes, packets);
+    }
+
+    /**
+     * After an element commit of ours that carried no generation check: still verified when the
+     * generation moved by exactly one from the verified one, our commit being that one.
+     */
+    private OptionalInt ourCommitFollowed(OptionalInt verifiedBefore) {
+        if (verifiedBefore.isEmpty()) {
+            return verifiedBefore;
+        }
+        try {
+            int now = port.generation();
+            return now == next(verifiedBefore.getAsInt()) ? OptionalInt.of(now) : OptionalInt.empty();
+        } catch (IOException e) {
+            return OptionalInt.empty();
+        }
+    }
+
+    /** The kernel's generation after {@code generation}: one more, skipping 0 when it wraps. */
+    private static int next(int generation) {
+        return generation + 1 == 0 ? 1 : generation + 1;
     }
 
     /** A HashMap capacity that holds {@code entries} without resizing (default load factor). */

@@ -111,8 +111,9 @@ class DriftWatcherTest {
     }
 
     /**
-     * The periodic check lists the table once after our own commit (to verify it), then, while
-     * nothing at all is committed, only reads the ruleset generation.
+     * The periodic check lists the table once to verify a table it created, then only reads the
+     * ruleset generation while nothing but our own changes is committed; another process's
+     * transaction, even on another table, makes it list again.
      */
     @Test
     void thePeriodicCheckListsNothingWhileTheRulesetIsUnchanged() throws Exception {
@@ -128,9 +129,16 @@ class DriftWatcherTest {
         assertEquals(1, watcher.checks());
         assertEquals(0, watcher.corrections());
 
-        reconciler.applyChange(aws, Desired.of(ElastiCacheGuide.aws().withoutForward("memcached")));
+        Desired fewer = Desired.of(ElastiCacheGuide.aws().withoutForward("memcached"));
+        reconciler.applyChange(aws, fewer);
         watcher.periodicCheck();
-        assertEquals(listings + 2, kernel.listings(), "an element change of ours is verified again");
+        assertEquals(listings + 1, kernel.listings(), "our element change, right after the verified state");
+
+        kernel.commit(Batch.ipv4().add(Table.of("someone_else")));
+        reconciler.applyChange(fewer, aws);
+        watcher.periodicCheck();
+        assertEquals(listings + 2, kernel.listings(), "another transaction came in between: listed");
+        assertEquals(0, watcher.corrections());
     }
 
     /** A change no event told of (the monitor failed, say) still moves the generation: repaired. */

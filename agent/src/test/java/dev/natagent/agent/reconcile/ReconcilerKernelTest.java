@@ -139,8 +139,14 @@ class ReconcilerKernelTest {
     void thePeriodicCheckListsOnlyAfterTheRulesetGenerationMoved() throws Exception {
         reconciler.reconcileFull(Desired.of(ElastiCacheGuide.aws()));
 
-        assertTrue(reconciler.reconcileCurrentIfChanged().isPresent(), "our own commit is verified by a listing");
+        assertTrue(reconciler.reconcileCurrentIfChanged().isPresent(), "a table we created is verified by a listing");
         assertTrue(reconciler.reconcileCurrentIfChanged().isEmpty(), "nothing committed since: skipped");
+        Desired fewer = Desired.of(ElastiCacheGuide.aws().withoutForward("memcached"));
+        reconciler.applyChange(Desired.of(ElastiCacheGuide.aws()), fewer);
+        reconciler.applyChange(fewer, Desired.of(ElastiCacheGuide.aws()));
+        assertTrue(
+                reconciler.reconcileCurrentIfChanged().isEmpty(),
+                "each of our commits moved the generation by exactly one: still verified");
 
         netns.execOk("nft", "add", "table", "ip", "someone_else");
         Plan unrelated = reconciler.reconcileCurrentIfChanged().orElseThrow();
