@@ -120,7 +120,9 @@ final class Daemon {
             Views views =
                     new Views(health, resolver, reconciler, prober, sysctls, drift, doctor, clock, Main.version());
             NatService service =
-                    new NatService(health, store, reconciler, resolver, validator, views, options.config());
+                    new NatService(health, store, reconciler, resolver, validator, views, options.config(), () -> {
+                        scheduler.execute(Daemon::returnHeapPeak);
+                    });
             AgentMetrics metrics =
                     new AgentMetrics(new MetricRegistry(), new LiveMetricSources(service, views, sysctls));
             views.attach(metrics);
@@ -133,7 +135,7 @@ final class Daemon {
             } else {
                 systemd.status("reconciling " + initial.forwards().size() + " forwards");
                 loops.adopt();
-                scheduler.execute(Daemon::returnStartupPeak);
+                scheduler.execute(Daemon::returnHeapPeak);
                 running.add(NftMonitor.open(client.portId(), drift));
                 drift.startPeriodicCheck(Duration.ofSeconds(initial.settings().fullCheckIntervalSeconds()));
             }
@@ -172,13 +174,13 @@ final class Daemon {
     }
 
     /**
-     * Loading and adopting a large state is the daemon's biggest transient (the state's JSON, the
-     * rendered table, the kernel listing, the encoded batch): at 50,000 forwards it grows the heap
-     * by ~15 MB over what stays live. The serial collector gives heap back to the OS only at a full
-     * collection, which a steady daemon may not reach for days; one now, off the start-up path,
-     * returns it (tens of ms at that size).
+     * Loading and adopting a large state, and applying one, are the daemon's biggest transients
+     * (the state's JSON, the rendered elements, the kernel listing, the encoded batch): a
+     * 50,000-forward apply leaves the heap ~30 MB above what stays live. The serial collector gives
+     * heap back to the OS only at a full collection, which a steady daemon may not reach for days;
+     * one right after, off the request path, returns it (tens of ms at that size).
      */
-    private static void returnStartupPeak() {
+    private static void returnHeapPeak() {
         System.gc();
     }
 

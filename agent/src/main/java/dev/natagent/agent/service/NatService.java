@@ -41,6 +41,8 @@ import java.util.logging.Logger;
  */
 public final class NatService implements AdminOperations {
     private static final Logger LOG = Logger.getLogger(NatService.class.getName());
+    /** An apply changing at least this many forwards is a bulk change (see {@code afterBulkChange}). */
+    public static final int BULK_CHANGES = 1_000;
 
     private final AgentHealth health;
     private final StateStore store;
@@ -49,13 +51,11 @@ public final class NatService implements AdminOperations {
     private final Validator validator;
     private final Views views;
     private final Path configFile;
+    private final Runnable afterBulkChange;
     private final Object writeLock = new Object();
     private volatile NatState state;
 
-    /**
-     * @param store the loaded store, or null when the state on disk could not be trusted (the
-     *     service then refuses every change and status says why)
-     */
+    /** As the full constructor, with nothing to do after bulk changes. */
     public NatService(
             AgentHealth health,
             StateStore store,
@@ -64,6 +64,24 @@ public final class NatService implements AdminOperations {
             Validator validator,
             Views views,
             Path configFile) {
+        this(health, store, reconciler, resolver, validator, views, configFile, () -> {});
+    }
+
+    /**
+     * @param store the loaded store, or null when the state on disk could not be trusted (the
+     *     service then refuses every change and status says why)
+     * @param afterBulkChange run (on the caller's thread; hand work off) after an applied change of
+     *     at least {@value #BULK_CHANGES} forwards
+     */
+    public NatService(
+            AgentHealth health,
+            StateStore store,
+            Reconciler reconciler,
+            TargetResolver resolver,
+            Validator validator,
+            Views views,
+            Path configFile,
+            Runnable afterBulkChange) {
         this.health = health;
         this.store = store;
         this.reconciler = reconciler;
@@ -71,6 +89,7 @@ public final class NatService implements AdminOperations {
         this.validator = validator;
         this.views = views;
         this.configFile = configFile;
+        this.afterBulkChange = afterBulkChange;
         this.state = store == null ? NatState.empty() : store.state();
     }
 
@@ -168,8 +187,12 @@ public final class NatService implements AdminOperations {
             requireWritable();
             validator.check(state, proposed, false);
             StateDiff diff = StateDiff.between(state, proposed);
-            if (!diff.isEmpty()) {
-                commit(proposed, diff.changes(), null);
+            List<StateChange> changes = diff.changes();
+            if (!changes.isEmpty()) {
+                commit(proposed, changes, null);
+            }
+            if (changes.size() >= BULK_CHANGES) {
+                afterBulkChange.run();
             }
             return new ApplyResult(!diff.isEmpty(), store.revision(), diff);
         }

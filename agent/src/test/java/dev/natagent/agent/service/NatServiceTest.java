@@ -353,6 +353,26 @@ class NatServiceTest {
                 .matches(dnatMapping));
     }
 
+    /** A bulk apply is reported once it is in (the daemon then returns the heap it grew); small ones, dry runs not. */
+    @Test
+    void anApplyOfThousandsOfForwardsIsReportedAsABulkChange() throws Exception {
+        List<Forward> many = new java.util.ArrayList<>();
+        for (int i = 0; i < NatService.BULK_CHANGES; i++) {
+            many.add(
+                    Forward.single("f" + i, Protocol.TCP, 20_000 + i, Target.parse("10.0.2." + (1 + i % 250) + ":80")));
+        }
+        NatState bulk = NatState.of(Settings.DEFAULTS, many, List.of());
+
+        agent.service.apply(bulk, true);
+        agent.service.apply(aws(), false);
+        assertEquals(0, agent.bulkChanges.get(), "a dry run and a small apply");
+
+        agent.service.apply(bulk, false);
+        assertEquals(1, agent.bulkChanges.get());
+        agent.service.apply(bulk.withoutForward("f0"), false);
+        assertEquals(1, agent.bulkChanges.get(), "one forward less is no bulk change");
+    }
+
     @Test
     void statusCountsAndGeneration() throws Exception {
         agent.service.apply(aws(), false);

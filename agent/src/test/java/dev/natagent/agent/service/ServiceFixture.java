@@ -51,6 +51,9 @@ final class ServiceFixture implements AutoCloseable {
     final StateStore store;
     final NatService service;
     final List<String> foreignDnat = new ArrayList<>();
+    /** How often the service reported a bulk change. */
+    final java.util.concurrent.atomic.AtomicInteger bulkChanges = new java.util.concurrent.atomic.AtomicInteger();
+
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final HealthProber prober = new HealthProber(Duration.ofMillis(200));
 
@@ -81,7 +84,8 @@ final class ServiceFixture implements AutoCloseable {
         this.views = new Views(health, resolver, reconciler, prober, sysctls, drift, doctor, Clock.systemUTC(), "test");
         this.store = store;
         Validator validator = new Validator(() -> Set.of(22));
-        this.service = new NatService(health, store, reconciler, resolver, validator, views, configFile);
+        this.service = new NatService(
+                health, store, reconciler, resolver, validator, views, configFile, bulkChanges::incrementAndGet);
     }
 
     /** A service whose state directory is fresh and whose kernel table matches it (as after start-up). */
