@@ -118,9 +118,10 @@ public final class Reconciler {
     }
 
     /**
-     * The periodic check: as {@link #reconcileCurrent}, but when nothing at all was committed since
-     * a listing last matched (same ruleset generation), it costs one generation read instead of
-     * listing the table (at 50,000 forwards, 100,000 elements every period); then empty.
+     * The periodic check: as {@link #reconcileCurrent}, but while the ruleset generation is the one
+     * at which the table was last known to match (see {@code verifiedGeneration}), it costs one
+     * generation read instead of listing the table (at 50,000 forwards, 100,000 elements every
+     * period); then empty.
      */
     public synchronized Optional<Plan> reconcileCurrentIfChanged() throws ReconcileException {
         if (current != null && verifiedGeneration.isPresent()) {

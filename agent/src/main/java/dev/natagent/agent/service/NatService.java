@@ -55,18 +55,6 @@ public final class NatService implements AdminOperations {
     private final Object writeLock = new Object();
     private volatile NatState state;
 
-    /** As the full constructor, with nothing to do after bulk changes. */
-    public NatService(
-            AgentHealth health,
-            StateStore store,
-            Reconciler reconciler,
-            TargetResolver resolver,
-            Validator validator,
-            Views views,
-            Path configFile) {
-        this(health, store, reconciler, resolver, validator, views, configFile, () -> {});
-    }
-
     /**
      * @param store the loaded store, or null when the state on disk could not be trusted (the
      *     service then refuses every change and status says why)

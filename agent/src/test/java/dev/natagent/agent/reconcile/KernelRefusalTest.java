@@ -81,7 +81,14 @@ class KernelRefusalTest {
         Doctor doctor = new Doctor(dir.resolve("no-proc"), sysctls, health, ports -> List.of());
         Views views = new Views(health, resolver, reconciler, prober, sysctls, drift, doctor, clock, "test");
         service = new NatService(
-                health, store, reconciler, resolver, new Validator(() -> Set.of(22)), views, dir.resolve("none.json"));
+                health,
+                store,
+                reconciler,
+                resolver,
+                new Validator(() -> Set.of(22)),
+                views,
+                dir.resolve("none.json"),
+                () -> {});
         reconciler.reconcileFull(service.desired());
         add(forward());
     }
