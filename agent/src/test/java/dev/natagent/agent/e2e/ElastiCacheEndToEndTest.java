@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -100,10 +101,15 @@ class ElastiCacheEndToEndTest {
         assertEquals("STORED\r\nVALUE k 0 1\r\nx\r\nEND\r\n", stored);
         assertEquals("END\r\n", CacheClient.memcached(trusted, PUBLIC, 11211, "get k\r\n"), "k lives on node 2 only");
 
+        // Every packet of each connection, both directions: a connection is at least the handshake,
+        // a request, its reply and the close (a counter in a NAT chain would see one per connection).
+        Map<String, Integer> connections =
+                Map.of("redis", 3 * REDIS_NODES.length, "memcached", MEMCACHED_NODES.length + 2);
         JsonNode forwards = json(agent.natctlOk("--json", "forward", "list")).get("forwards");
         for (JsonNode forward : forwards) {
-            assertTrue(forward.get("packets").asLong() > 0, "live counters: " + forward);
-            assertTrue(forward.get("bytes").asLong() > 0, "live counters: " + forward);
+            int made = connections.get(forward.get("name").asText());
+            assertTrue(forward.get("packets").asLong() >= 5L * made, made + " connections, counters: " + forward);
+            assertTrue(forward.get("bytes").asLong() > 5L * 40 * made, made + " connections, counters: " + forward);
         }
         String table = agent.natctlOk("forward", "list");
         assertTrue(table.lines().anyMatch(l -> l.startsWith("redis ") && l.contains("10.0.1.230:6379")), table);
