@@ -82,12 +82,11 @@ public final class Reconciler {
             try {
                 Optional<TableListing> listing = port.list(TABLE);
                 Plan plan = Planner.plan(listing, wanted);
-                verifiedGeneration =
+                OptionalInt listed =
                         listing.isPresent() ? OptionalInt.of(listing.get().generation()) : OptionalInt.empty();
+                verifiedGeneration = plan.isEmpty() ? listed : OptionalInt.empty();
                 if (!plan.isEmpty()) {
-                    OptionalInt listed = verifiedGeneration;
-                    verifiedGeneration = OptionalInt.empty();
-                    listing.ifPresent(l -> plan.batch().expectGeneration(l.generation()));
+                    listed.ifPresent(plan.batch()::expectGeneration);
                     port.commit(plan.batch());
                     // The batch carried the listing's generation: the kernel took it on top of exactly that.
                     verifiedGeneration = listed.isPresent() ? OptionalInt.of(next(listed.getAsInt())) : listed;

@@ -116,33 +116,26 @@ final class Exporter {
                 + " comment \"nat-agent:dnat\"\n\t}\n");
         out.append("\tchain traffic {\n\t\ttype filter hook prerouting priority dstnat + 10; policy accept;\n");
         for (Protocol protocol : Protocol.values()) {
-            out.append("\t\tct status dnat ")
-                    .append(originalListenKey(protocol))
-                    .append(" vmap @ports comment \"nat-agent:traffic:")
-                    .append(protocol)
-                    .append("\"\n");
+            rule(out, "ct status dnat " + originalListenKey(protocol) + " vmap @ports", "traffic:" + protocol);
         }
         out.append("\t}\n\tchain allowlist {\n");
         for (Protocol protocol : Protocol.values()) {
-            out.append("\t\tct direction original meta l4proto ")
-                    .append(protocol)
-                    .append(" ip saddr . meta l4proto . ct original proto-dst != @allowed drop")
-                    .append(" comment \"nat-agent:allowlist:")
-                    .append(protocol)
-                    .append("\"\n");
+            rule(
+                    out,
+                    "ct direction original meta l4proto " + protocol
+                            + " ip saddr . meta l4proto . ct original proto-dst != @allowed drop",
+                    "allowlist:" + protocol);
         }
         out.append("\t}\n\tchain postrouting {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n");
         for (Protocol protocol : Protocol.values()) {
-            String key = originalListenKey(protocol);
-            String dnated = "\t\tct status dnat meta l4proto " + protocol + " ";
-            out.append(dnated).append("snat to meta l4proto . ct original proto-dst map @snat_ports");
-            out.append(" comment \"nat-agent:return:snat:").append(protocol).append("\"\n");
-            out.append("\t\tct status dnat ").append(key).append(" @plain_ports accept");
-            out.append(" comment \"nat-agent:return:none:").append(protocol).append("\"\n");
-            out.append("\t\tct status dnat ").append(key).append(" @forwards masquerade");
-            out.append(" comment \"nat-agent:return:masquerade:")
-                    .append(protocol)
-                    .append("\"\n");
+            String dnated = "ct status dnat " + originalListenKey(protocol);
+            rule(
+                    out,
+                    "ct status dnat meta l4proto " + protocol
+                            + " snat to meta l4proto . ct original proto-dst map @snat_ports",
+                    "return:snat:" + protocol);
+            rule(out, dnated + " @plain_ports accept", "return:none:" + protocol);
+            rule(out, dnated + " @forwards masquerade", "return:masquerade:" + protocol);
         }
         for (Outbound outbound : state.outbounds().values()) {
             for (Cidr source : Cidr.merge(outbound.sources())) {
@@ -157,6 +150,15 @@ final class Exporter {
         }
         out.append("\t}\n}\n");
         return out.toString();
+    }
+
+    /** One rule line of the script, tagged with our comment as the agent's rules are. */
+    private static void rule(StringBuilder out, String rule, String comment) {
+        out.append("\t\t")
+                .append(rule)
+                .append(" comment \"nat-agent:")
+                .append(comment)
+                .append("\"\n");
     }
 
     private static String listenKey(PortMapping m) {

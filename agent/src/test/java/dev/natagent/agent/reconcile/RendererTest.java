@@ -56,20 +56,8 @@ class RendererTest {
     @Test
     void returnPathsAreKeyedByListenPortAndMasqueradeNeedsNoElement() {
         Forward masquerade = Forward.single("a", Protocol.TCP, 7001, Target.parse("10.0.1.5:80"));
-        Forward snat = new Forward(
-                "b",
-                Protocol.TCP,
-                PortRange.single(7002),
-                List.of(Target.parse("10.0.1.5:80")),
-                List.of(),
-                ReturnPath.parse("10.0.1.1"));
-        Forward none = new Forward(
-                "c",
-                Protocol.UDP,
-                PortRange.single(7003),
-                List.of(Target.parse("10.0.1.5:80")),
-                List.of(),
-                ReturnPath.NONE);
+        Forward snat = toNode5("b", Protocol.TCP, 7002, ReturnPath.parse("10.0.1.1"));
+        Forward none = toNode5("c", Protocol.UDP, 7003, ReturnPath.NONE);
         Ruleset rendered =
                 Renderer.render(Desired.of(NatState.of(Settings.DEFAULTS, List.of(masquerade, snat, none), List.of())));
 
@@ -117,6 +105,11 @@ class RendererTest {
         Ruleset rendered = Renderer.render(Desired.of(NatState.empty().withForward(forward)));
 
         assertEquals("198.51.100.0/24 . tcp . 6379", NftTextLines.elements(rendered, KernelLayout.SET_ALLOWED));
+    }
+
+    private static Forward toNode5(String name, Protocol proto, int port, ReturnPath returnPath) {
+        return new Forward(
+                name, proto, PortRange.single(port), List.of(Target.parse("10.0.1.5:80")), List.of(), returnPath);
     }
 
     static String rendered(Desired desired) throws IOException {
