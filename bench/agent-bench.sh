@@ -31,9 +31,10 @@
 #                   process, and acknowledged through the socket.
 #   connections/s   redis-benchmark PING, keep-alive off (-k 0) and on (-k 1), client -> NAT -> redis;
 #                   the agent's table (50,000 forwards, allow-list and counters on), a hand-written
-#                   nft map of the same size, haproxy (tcp mode), and direct routing, measured in
+#                   nft map of the same size, bare and with the same allow-list and per-forward
+#                   counters ("hand+"), haproxy (tcp mode), and direct routing, measured in
 #                   interleaved rounds so load drift hits them alike; the agent's table and the
-#                   hand-written one in two phases (two DNAT tables in one hook do not mix).
+#                   hand-written ones in two phases (two DNAT tables in one hook do not mix).
 set -euo pipefail
 
 quick=0; cold_only=0; baseline=; cold_rounds=1
@@ -364,6 +365,30 @@ print("""table ip bench_hand {
 }""" % els)
 EOF
 inns n nft -f "$work/hand.nft"
+# "hand+": the hand map given the agent's functions, written as one would by hand: a counter per
+# forward (a counter set per protocol, looked up for every packet of a DNATed connection) and the
+# redis forward's allow-list as one rule, in a filter table of its own beside the hand map's NAT
+# table. Its rules are in place only while hand+ is measured (hand_plus), so that the bare and the
+# full hand-written ruleset run in the same interleaved rounds of phase 2.
+python3 - "$big" >"$work/hand-filter.nft" <<'EOF'
+import sys
+n = int(sys.argv[1])
+ports = [16380] + [p if p < 16380 else p + 1 for p in range(1024, 1024 + n - 1)]
+print("""table ip bench_hand_filter {
+    set counted { type inet_service; counter; elements = { %s } }
+    chain forward { type filter hook forward priority filter; policy accept; }
+}""" % ", ".join(map(str, ports)))
+EOF
+cat >"$work/hand-rules.nft" <<'EOF'
+add rule ip bench_hand_filter forward ct status dnat meta l4proto tcp ct original proto-dst @counted
+add rule ip bench_hand_filter forward ct direction original meta l4proto tcp ct original proto-dst 16380 ip saddr != 198.51.100.0/24 drop
+EOF
+hand_plus_state=off
+hand_plus() { # on|off: the hand+ rules in place or not (only once phase 2 has loaded their table)
+    [ "$hand_plus_state" = "$1" ] && return 0
+    if [ "$1" = on ]; then inns n nft -f "$work/hand-rules.nft"; else inns n nft flush chain ip bench_hand_filter forward; fi
+    hand_plus_state=$1
+}
 cat >"$work/haproxy.cfg" <<EOF
 global
     maxconn 4000
@@ -381,7 +406,7 @@ EOF
 ip netns exec "${ns}n" haproxy -f "$work/haproxy.cfg" -db >"$work/haproxy.log" 2>&1 &
 pids+=($!)
 sleep 1
-declare -A via=([agent]="198.51.100.1 16379" [hand]="198.51.100.1 16380" [haproxy]="198.51.100.1 61379" [direct]="10.0.1.2 6379")
+declare -A via=([agent]="198.51.100.1 16379" [hand]="198.51.100.1 16380" [handplus]="198.51.100.1 16380" [haproxy]="198.51.100.1 61379" [direct]="10.0.1.2 6379")
 rb() { # host port keepalive requests -> requests/s of PING_MBULK (bounded: 90 s)
     timeout 90 ip netns exec "${ns}c" redis-benchmark -h "$1" -p "$2" -k "$3" -n "$4" -c 20 -t ping --csv 2>/dev/null \
         | awk -F'"' '/PING_MBULK/ {print $4}' || true
@@ -389,6 +414,7 @@ rb() { # host port keepalive requests -> requests/s of PING_MBULK (bounded: 90 s
 reachable() { # path -> true when redis answers PING through it
     local path=$1 host port
     read -r host port <<<"${via[$path]}"
+    if [ "$path" = handplus ]; then hand_plus on; else hand_plus off; fi
     [ "$(timeout 5 ip netns exec "${ns}c" redis-cli -h "$host" -p "$port" ping 2>&1)" = PONG ] && return 0
     echo "WARNING: redis is not reachable through $path ($host:$port); no figures for it" >&2
     R[unreachable]="${R[unreachable]:-} $path"
@@ -403,6 +429,7 @@ traffic() {
         [ $k = 0 ] && count=$requests || count=$persistent
         for _ in $(seq "$rounds"); do
             for path in "${ok[@]}"; do
+                if [ "$path" = handplus ]; then hand_plus on; else hand_plus off; fi
                 # shellcheck disable=SC2086
                 rb ${via[$path]} "$k" "$count" >>"$work/rps.$path.$k.$phase"
             done
@@ -419,8 +446,11 @@ counted=$(inns n nft list map ip nat_agent ports | grep -o 'tcp . 16379 counter 
 stop_daemon "$agent_pid"
 inns n nft delete table ip nat_agent
 inns n nft -f "$work/hand.nft"
+inns n nft -f "$work/hand-filter.nft"
 sleep 2
-traffic 2 hand haproxy direct
+traffic 2 hand handplus haproxy direct
+hand_plus off
+hand_counted=$(inns n nft list set ip bench_hand_filter counted | grep -o '16380 counter packets [0-9]* bytes [0-9]*' || true)
 
 # --- the table ----------------------------------------------------------------------------------
 header
@@ -445,10 +475,11 @@ line "natctl forward get (wall, hyperfine)" "natctl.get"
 line "nft add element via ip netns exec (wall, hyperfine)" "nftproc.hf"
 for k in 0 1; do
     label=$([ $k = 0 ] && echo "new connections/s (-k 0)" || echo "requests/s, persistent (-k 1)")
-    line "$label: agent N=$big, allow-list + counters [phase 1]" "rps.agent.$k.1" "$(phase_ratio rps.agent.$k.1 rps.hand.$k.2 rps.direct.$k.1 rps.direct.$k.2) of hand map (each per its phase's direct), $(ratio rps.agent.$k.1 rps.haproxy.$k.1) of haproxy"
+    line "$label: agent N=$big, allow-list + counters [phase 1]" "rps.agent.$k.1" "$(phase_ratio rps.agent.$k.1 rps.handplus.$k.2 rps.direct.$k.1 rps.direct.$k.2) of hand+, $(phase_ratio rps.agent.$k.1 rps.hand.$k.2 rps.direct.$k.1 rps.direct.$k.2) of bare hand map (each per its phase's direct), $(ratio rps.agent.$k.1 rps.haproxy.$k.1) of haproxy"
     line "  haproxy tcp mode [phase 1]" "rps.haproxy.$k.1"
     line "  direct routing [phase 1]" "rps.direct.$k.1" "agent $(ratio rps.agent.$k.1 rps.direct.$k.1) of direct"
-    line "  hand-written nft map, N=$big [phase 2]" "rps.hand.$k.2"
+    line "  hand+: hand map + allow-list + counters [phase 2]" "rps.handplus.$k.2" "$(ratio rps.handplus.$k.2 rps.hand.$k.2) of bare hand map"
+    line "  hand-written nft map, bare, N=$big [phase 2]" "rps.hand.$k.2"
     line "  haproxy tcp mode [phase 2]" "rps.haproxy.$k.2"
     line "  direct routing [phase 2]" "rps.direct.$k.2" "hand map $(ratio rps.hand.$k.2 rps.direct.$k.2) of direct"
 done
@@ -457,5 +488,5 @@ line "  nft -f of the same 10,000" "nftstart.10000"
 echo
 echo "agent RSS idle: ${R[rss.idle]}"
 echo "agent RSS with $big forwards (after start, adopt and $pairs add/remove pairs): ${R[rss.big]}"
-echo "redis forward counter after the runs: ${counted:-none}"
+echo "redis forward counter after the runs: agent ${counted:-none}; hand+ ${hand_counted:-none}"
 [ -z "${R[unreachable]:-}" ] || echo "NOT MEASURED (redis unreachable through):${R[unreachable]}"

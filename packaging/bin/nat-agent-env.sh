@@ -55,9 +55,12 @@ nat_agent_java() {
 #  Xms8m/Xmx128m start small, cap the heap so a leak ends in a restart, not in the NAT instance
 #                swapping; 50,000 forwards (~31 MB live) plus one `apply` of the same size fit
 #                (an in-process 50,000-forward apply still completes with -Xmx64m, slowly).
-#  Min/MaxHeapFreeRatio=20/40 with -ShrinkHeapInSteps  after a full collection the heap keeps at
-#                most 40% free, returned at once (with the former 40/70, in steps, the heap never
-#                shrank below ~3x what is live: 205 MiB RSS at 50,000 forwards after requests).
+#  Min/MaxHeapFreeRatio=30/30 with -ShrinkHeapInSteps  after a full collection the heap keeps
+#                30% free: it grows in steps of 1.4x and gives back the rest at once (with the
+#                former 40/70, in steps, the heap never shrank below ~3x what is live: 205 MiB RSS
+#                at 50,000 forwards after requests). Against 20/40, measured with four
+#                50,000-forward applies: 34 full collections instead of 46 (2.2-2.6 s of pauses
+#                instead of 3.2 s), and 5 MiB less RSS after a collection at 50,000 forwards.
 #  MaxNewSize=8m the young generation grows with the old one (a third of the heap) and its touched
 #                pages stay resident: at 50,000 forwards it reached 26-39 MB. 8 MB costs GC time in
 #                a 50,000-forward apply (GC CPU 2.1 s vs 1.3 s over three applies; 10/30 with 4 MB:
@@ -77,7 +80,7 @@ nat_agent_java() {
 #  -UsePerfData  no hsperfdata mmap file in /tmp.
 #  Xshare:auto   map a class-data archive when it matches this JVM and class path, run without one
 #                otherwise (the nat-agent launcher adds its AppCDS archive; see there).
-NAT_AGENT_DAEMON_JVM_OPTS="-XX:+UseSerialGC -Xms8m -Xmx128m -XX:MaxNewSize=8m -XX:MinHeapFreeRatio=20 \
--XX:MaxHeapFreeRatio=40 -XX:-ShrinkHeapInSteps -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=1 \
+NAT_AGENT_DAEMON_JVM_OPTS="-XX:+UseSerialGC -Xms8m -Xmx128m -XX:MaxNewSize=8m -XX:MinHeapFreeRatio=30 \
+-XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=1 \
 -Djdk.nio.maxCachedBufferSize=262144 \
 -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData -Xshare:auto"

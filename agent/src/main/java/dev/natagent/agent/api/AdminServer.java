@@ -15,6 +15,7 @@ import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -45,12 +46,10 @@ import jnr.unixsocket.UnixSocketOptions;
 public final class AdminServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(AdminServer.class.getName());
     private static final int READ_CHUNK = 32 * 1024;
-    /** jnr copies the whole remaining buffer on every write; slicing keeps a big response O(n). */
-    private static final int WRITE_CHUNK = 64 * 1024;
-    /** Pipelined input kept while a request is in flight; beyond it reading pauses. */
     /** Pending connections the kernel queues before connect() blocks; bursts of scripts are common. */
     private static final int BACKLOG = 1024;
 
+    /** Pipelined input kept while a request is in flight; beyond it reading pauses. */
     private static final int MAX_BUFFERED = AdminProtocol.MAX_REQUEST_BYTES + READ_CHUNK;
 
     private final AdminServerConfig config;
@@ -350,8 +349,8 @@ public final class AdminServer implements AutoCloseable {
         connection.key.interestOps(ops);
     }
 
-    private void send(Connection connection, byte[] line) {
-        connection.output = ByteBuffer.wrap(line);
+    private void send(Connection connection, ResponseLine line) {
+        connection.output = line.buffers();
         try {
             flush(connection);
         } catch (IOException e) {
@@ -360,19 +359,18 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private void flush(Connection connection) throws IOException {
-        ByteBuffer output = connection.output;
-        while (output != null && output.hasRemaining()) {
-            ByteBuffer chunk = output.slice();
-            chunk.limit(Math.min(chunk.remaining(), WRITE_CHUNK));
-            int written = connection.channel.write(chunk);
-            if (written <= 0) {
-                break;
+        // jnr copies the whole remaining buffer on every write: chunks of at most
+        // ResponseLine.MAX_CHUNK keep writing a big response O(n).
+        Deque<ByteBuffer> output = connection.output;
+        while (output != null && !output.isEmpty()) {
+            ByteBuffer chunk = output.peek();
+            if (connection.channel.write(chunk) <= 0 && chunk.hasRemaining()) {
+                updateInterest(connection);
+                return;
             }
-            output.position(output.position() + written);
-        }
-        if (output != null && output.hasRemaining()) {
-            updateInterest(connection);
-            return;
+            if (!chunk.hasRemaining()) {
+                output.poll();
+            }
         }
         connection.output = null;
         connection.busy = false;
@@ -483,7 +481,7 @@ public final class AdminServer implements AutoCloseable {
                         + policy.adminGroup() + "'");
     }
 
-    private byte[] execute(ClientSession session, Request request) {
+    private ResponseLine execute(ClientSession session, Request request) {
         Peer peer = session.peer();
         Timer.Context timer = metrics.apiRequest(request.op().wireName()).time();
         String outcome = "ok";
@@ -516,7 +514,7 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
-    private void complete(Connection connection, byte[] response, boolean closeAfter) {
+    private void complete(Connection connection, ResponseLine response, boolean closeAfter) {
         onSelector(() -> {
             if (!connections.contains(connection)) {
                 return;

@@ -2,6 +2,7 @@ package dev.natagent.agent.api;
 
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
+import java.util.Deque;
 import jnr.unixsocket.UnixSocketChannel;
 
 /**
@@ -18,8 +19,8 @@ final class Connection {
     final ClientSession session;
 
     final LineBuffer input = new LineBuffer();
-    /** Response being written, or null. */
-    ByteBuffer output;
+    /** What is left to write of the response, or null. */
+    Deque<ByteBuffer> output;
     /** A request was handed to a worker and its response is not fully written yet. */
     boolean busy;
     /** Close once the pending output is written (after REQUEST_TOO_LARGE, PERMISSION_DENIED, EOF). */

@@ -1,9 +1,10 @@
 package dev.natagent.agent.api;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.util.Map;
 
 /** Builds response lines: {@code {"v":1,"id":..,"ok":true,"result":..}} or the error form. */
@@ -15,14 +16,14 @@ public final class ResponseEncoder {
     }
 
     /** The success line; {@code result} is written as it is (a 50k-forward diff is not first copied into a tree). */
-    public byte[] success(String id, Object result) {
+    public ResponseLine success(String id, Object result) {
         return toLine(new Success(AdminProtocol.VERSION, id, true, result == null ? Map.of() : result));
     }
 
     @JsonPropertyOrder({"v", "id", "ok", "result"})
     private record Success(int v, String id, boolean ok, Object result) {}
 
-    public byte[] failure(String id, AdminException error) {
+    public ResponseLine failure(String id, AdminException error) {
         ObjectNode response = envelope(id, false);
         ObjectNode body = response.putObject("error");
         body.put("code", error.code().name());
@@ -44,14 +45,13 @@ public final class ResponseEncoder {
         return response;
     }
 
-    private byte[] toLine(Object response) {
+    private ResponseLine toLine(Object response) {
         try {
             // Jackson escapes control characters, so the only raw newline is the terminator.
-            byte[] json = mapper.writeValueAsBytes(response);
-            byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
-            line[json.length] = '\n';
-            return line;
-        } catch (JsonProcessingException e) {
+            return ResponseLine.write(out -> mapper.writer()
+                    .without(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+                    .writeValue(out, response));
+        } catch (IOException e) {
             throw new IllegalStateException("response not serialisable", e);
         }
     }

@@ -24,7 +24,8 @@ class AdminDispatcherTest {
         Object result = dispatcher.handle(
                 new Request("t", op, (ObjectNode) ModelJson.mapper().readTree(args)),
                 new ClientSession(new Peer(0, 0, 1)));
-        byte[] line = new ResponseEncoder(ModelJson.mapper()).success("t", result);
+        byte[] line =
+                new ResponseEncoder(ModelJson.mapper()).success("t", result).toByteArray();
         return ModelJson.mapper().readTree(line).get("result");
     }
 

@@ -40,7 +40,7 @@ class RequestDecoderFuzzTest {
 
     /** What the server does with a line, minus the socket; the response must be a valid line. */
     private void handle(byte[] line) {
-        byte[] response;
+        ResponseLine response;
         try {
             Request request = decoder.decode(line, 0, line.length);
             try {
@@ -53,7 +53,7 @@ class RequestDecoderFuzzTest {
             assertNotNull(failure.error().code());
             response = encoder.failure(failure.id(), failure.error());
         }
-        String text = new String(response, StandardCharsets.UTF_8);
+        String text = new String(response.toByteArray(), StandardCharsets.UTF_8);
         assertFalse(text.substring(0, text.length() - 1).contains("\n"), "one line per response");
     }
 

@@ -2,6 +2,7 @@ package dev.natagent.agent.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -215,6 +216,16 @@ class ValueTypesTest {
         assertEquals(literal, target.literal().isPresent());
         assertEquals(!literal, target.isDnsName());
         assertEquals(target, Target.parse(target.toString()));
+    }
+
+    @Test
+    void targetsToOneHostShareItsString() {
+        // 50,000 forwards to a few cache nodes hold a few host strings, not 50,000 copies.
+        Target parsed = Target.parse("10.0.1.230:6379");
+        Target built = Target.of(Ipv4.parse("10.0.1.230"), 6380);
+        Target named = new Target("Node-1.Cache.Example.", 11211);
+        assertSame(parsed.host(), built.host());
+        assertSame(named.host(), Target.parse("node-1.cache.example:11212").host());
     }
 
     @ParameterizedTest
