@@ -67,7 +67,7 @@ fi
 if [ $quick = 1 ]; then
     sizes=(1000 10000); big=10000; runs=3; pairs=20; requests=3000; rounds=2; persistent=20000
 else
-    sizes=(1000 10000 50000); big=50000; runs=5; pairs=50; requests=10000; rounds=3; persistent=100000
+    sizes=(1000 10000 50000); big=50000; runs=5; pairs=50; requests=10000; rounds=7; persistent=100000
 fi
 
 ns=nab$$
@@ -218,13 +218,10 @@ cold_rows() {
 med() { echo "${R[$1]:-nan}" | cut -d' ' -f1; }
 spread() { echo "${R[$1]:-nan nan nan}" | awk '{print $2 "-" $3}'; }
 ratio() { awk -v a="$(med "$1")" -v b="$(med "$2")" 'BEGIN { if (a == "nan" || b == "nan" || b == 0) print "-"; else printf "%.2fx", a / b }'; }
-# a/b across the two traffic phases, each first divided by its own phase's direct-routing figure
-# ($3, $4), so that a load change between the phases does not show up as a NAT difference.
-phase_ratio() {
-    awk -v a="$(med "$1")" -v b="$(med "$2")" -v da="$(med "$3")" -v db="$(med "$4")" 'BEGIN {
-        if (a == "nan" || b == "nan" || da == "nan" || db == "nan" || b == 0 || da == 0) print "-";
-        else printf "%.2fx", (a / da) / (b / db) }'
-}
+# Path a against path b across the traffic phases: each as the median of its per-round ratios to
+# direct routing measured in the same round (traffic's rel.* figures), so that load drift between
+# rounds and phases does not show up as a NAT difference. Arguments: PATH_A PHASE_A PATH_B PHASE_B K.
+phase_ratio() { ratio "rel.$1.$5.$2" "rel.$3.$5.$4"; }
 line() { printf '| %-58s | %10s | %-19s | %s |\n' "$1" "$(med "$2")" "$(spread "$2")" "${3:-}"; }
 header() {
     echo
@@ -434,7 +431,12 @@ traffic() {
                 rb ${via[$path]} "$k" "$count" >>"$work/rps.$path.$k.$phase"
             done
         done
-        for path in "${ok[@]}"; do R[rps.$path.$k.$phase]=$(stats <"$work/rps.$path.$k.$phase"); done
+        for path in "${ok[@]}"; do
+            R[rps.$path.$k.$phase]=$(stats <"$work/rps.$path.$k.$phase")
+            [ -f "$work/rps.direct.$k.$phase" ] || continue
+            R[rel.$path.$k.$phase]=$(paste "$work/rps.$path.$k.$phase" "$work/rps.direct.$k.$phase" \
+                | awk '$1 != "" && $2 > 0 {print $1 / $2}' | stats)
+        done
     done
 }
 # Two NAT tables that both DNAT in prerouting do not mix here (the chain that runs second never
@@ -475,13 +477,13 @@ line "natctl forward get (wall, hyperfine)" "natctl.get"
 line "nft add element via ip netns exec (wall, hyperfine)" "nftproc.hf"
 for k in 0 1; do
     label=$([ $k = 0 ] && echo "new connections/s (-k 0)" || echo "requests/s, persistent (-k 1)")
-    line "$label: agent N=$big, allow-list + counters [phase 1]" "rps.agent.$k.1" "$(phase_ratio rps.agent.$k.1 rps.handplus.$k.2 rps.direct.$k.1 rps.direct.$k.2) of hand+, $(phase_ratio rps.agent.$k.1 rps.hand.$k.2 rps.direct.$k.1 rps.direct.$k.2) of bare hand map (each per its phase's direct), $(ratio rps.agent.$k.1 rps.haproxy.$k.1) of haproxy"
+    line "$label: agent N=$big, allow-list + counters [phase 1]" "rps.agent.$k.1" "$(phase_ratio agent 1 handplus 2 $k) of hand+, $(phase_ratio agent 1 hand 2 $k) of bare hand map (per-round ratios to direct), $(ratio rps.agent.$k.1 rps.haproxy.$k.1) of haproxy"
     line "  haproxy tcp mode [phase 1]" "rps.haproxy.$k.1"
-    line "  direct routing [phase 1]" "rps.direct.$k.1" "agent $(ratio rps.agent.$k.1 rps.direct.$k.1) of direct"
-    line "  hand+: hand map + allow-list + counters [phase 2]" "rps.handplus.$k.2" "$(ratio rps.handplus.$k.2 rps.hand.$k.2) of bare hand map"
+    line "  direct routing [phase 1]" "rps.direct.$k.1" "agent $(med rel.agent.$k.1)x of direct (per round)"
+    line "  hand+: hand map + allow-list + counters [phase 2]" "rps.handplus.$k.2" "$(phase_ratio handplus 2 hand 2 $k) of bare hand map"
     line "  hand-written nft map, bare, N=$big [phase 2]" "rps.hand.$k.2"
     line "  haproxy tcp mode [phase 2]" "rps.haproxy.$k.2"
-    line "  direct routing [phase 2]" "rps.direct.$k.2" "hand map $(ratio rps.hand.$k.2 rps.direct.$k.2) of direct"
+    line "  direct routing [phase 2]" "rps.direct.$k.2" "hand map $(med rel.hand.$k.2)x, hand+ $(med rel.handplus.$k.2)x of direct (per round)"
 done
 line "agent start until kernel matches 10,000 persisted forwards" "start.10000" "$(ratio start.10000 nftstart.10000) of nft -f"
 line "  nft -f of the same 10,000" "nftstart.10000"

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Lookups over a state's forwards that would otherwise scan all of them on every change: which
@@ -31,12 +32,24 @@ final class ForwardIndex {
         this.dnsHosts = dnsHosts;
     }
 
+    /** The index of a whole state at once (sorted first, then each map built in one pass). */
     static ForwardIndex of(Collection<Forward> forwards) {
-        ForwardIndex index = EMPTY;
+        TreeMap<String, Forward> byPort = new TreeMap<>();
+        TreeMap<String, Integer> widthCounts = new TreeMap<>();
+        TreeMap<String, Integer> hostCounts = new TreeMap<>();
         for (Forward forward : forwards) {
-            index = index.plus(forward);
+            byPort.put(portKey(forward.proto(), forward.listen().first(), forward.name()), forward);
+            widthCounts.merge(widthKey(forward), 1, Integer::sum);
+            for (Target target : forward.targets()) {
+                if (target.isDnsName()) {
+                    hostCounts.merge(target.host(), 1, Integer::sum);
+                }
+            }
         }
-        return index;
+        return new ForwardIndex(
+                PersistentSortedMap.of(byPort),
+                PersistentSortedMap.of(widthCounts),
+                PersistentSortedMap.of(hostCounts));
     }
 
     ForwardIndex plus(Forward forward) {

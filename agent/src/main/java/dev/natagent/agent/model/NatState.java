@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -190,22 +191,20 @@ public final class NatState {
 
     private static <T> PersistentSortedMap<T> byName(
             String field, Collection<T> items, Function<T, String> name, List<FieldError> errors) {
-        PersistentSortedMap<T> map = PersistentSortedMap.empty();
+        TreeMap<String, T> sorted = new TreeMap<>();
         int index = 0;
         for (T item : items) {
             if (item == null) {
                 errors.add(new FieldError(
                         field + "[" + index + "]", ErrorCode.MISSING_FIELD, "null is not a valid entry"));
-            } else if (map.containsKey(name.apply(item))) {
+            } else if (sorted.putIfAbsent(name.apply(item), item) != null) {
                 errors.add(new FieldError(
                         field + "[" + index + "].name",
                         ErrorCode.NAME_TAKEN,
                         "name '" + name.apply(item) + "' is used twice"));
-            } else {
-                map = map.plus(name.apply(item), item);
             }
             index++;
         }
-        return map;
+        return PersistentSortedMap.of(sorted);
     }
 }

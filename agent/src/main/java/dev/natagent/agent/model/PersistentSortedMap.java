@@ -3,10 +3,12 @@ package dev.natagent.agent.model;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.SortedMap;
@@ -33,6 +35,28 @@ final class PersistentSortedMap<V> extends AbstractMap<String, V> implements Sor
     @SuppressWarnings("unchecked")
     static <V> PersistentSortedMap<V> empty() {
         return (PersistentSortedMap<V>) EMPTY;
+    }
+
+    /**
+     * The entries of {@code sorted} as a balanced tree in one pass: N nodes, where N calls of
+     * {@link #plus} copy a path each time (~17 nodes per entry at 50,000, all garbage but one).
+     */
+    static <V> PersistentSortedMap<V> of(SortedMap<String, ? extends V> sorted) {
+        if (sorted.comparator() != null) {
+            throw new IllegalArgumentException("keys must be in their natural order");
+        }
+        List<Entry<String, ? extends V>> entries = new ArrayList<>(sorted.entrySet());
+        return entries.isEmpty() ? empty() : new PersistentSortedMap<>(build(entries, 0, entries.size()));
+    }
+
+    /** The middle entry over the two halves: subtree heights differ by at most one. */
+    private static <V> Node<V> build(List<Entry<String, ? extends V>> entries, int from, int to) {
+        if (from == to) {
+            return null;
+        }
+        int middle = (from + to) >>> 1;
+        Entry<String, ? extends V> entry = entries.get(middle);
+        return node(entry.getKey(), entry.getValue(), build(entries, from, middle), build(entries, middle + 1, to));
     }
 
     /** This map with {@code key} mapped to {@code value}. */

@@ -60,6 +60,34 @@ class PersistentSortedMapTest {
     }
 
     @Test
+    void builtInOnePassEqualsBuiltByPlusAndStaysUsable() {
+        Random random = new Random(11);
+        for (int size : new int[] {0, 1, 2, 3, 7, 64, 1_000, 50_000}) {
+            TreeMap<String, Integer> reference = new TreeMap<>();
+            PersistentSortedMap<Integer> byPlus = PersistentSortedMap.empty();
+            while (reference.size() < size) {
+                String key = "k" + random.nextInt(10 * size + 1);
+                reference.put(key, size);
+                byPlus = byPlus.plus(key, size);
+            }
+            PersistentSortedMap<Integer> built = PersistentSortedMap.of(reference);
+            assertEquals(byPlus, built);
+            assertEquals(List.copyOf(reference.keySet()), List.copyOf(built.keySet()));
+            // Perfectly balanced: the height of a complete tree of that size.
+            int expected = 32 - Integer.numberOfLeadingZeros(size);
+            assertEquals(expected, built.height(), "height at " + size);
+            TreeMap<String, Integer> changedReference = new TreeMap<>(reference);
+            changedReference.put("new", -1);
+            String smallest = changedReference.pollFirstEntry().getKey();
+            assertEquals(changedReference, built.plus("new", -1).minus(smallest));
+            assertEquals(reference, built, "the one-pass map is persistent like the others");
+        }
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> PersistentSortedMap.of(new TreeMap<String, Integer>(java.util.Comparator.reverseOrder())));
+    }
+
+    @Test
     void absentKeysLeaveTheMapAsIs() {
         PersistentSortedMap<Integer> map = PersistentSortedMap.<Integer>empty().plus("a", 1);
         assertSame(map, map.minus("b"));
