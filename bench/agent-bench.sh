@@ -13,7 +13,7 @@
 #                   machine the per-round medians show how far one round can be trusted
 #
 # Everything happens in network namespaces this script creates (nab<pid>a/c/n/s) and removes on
-# exit, also on failure; processes it starts are killed by PID. Bounded: ~7-10 minutes in full,
+# exit, also on failure; processes it starts are killed by PID. Bounded: ~9-12 minutes in full,
 # ~2 minutes with --quick (fewer runs, smaller N, shorter traffic runs).
 #
 # Figures:
