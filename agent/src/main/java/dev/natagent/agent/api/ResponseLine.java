@@ -13,7 +13,7 @@ import java.util.List;
  * One response line, newline included, kept as the chunks it was written in. The forward list of
  * 50,000 forwards is megabytes of JSON: written as one array and copied once more to append the
  * newline, its two contiguous copies made the old generation grow by ~30 MiB for one request.
- * Chunks are small objects, never copied, and no larger than what one socket write takes.
+ * Chunks are small objects, never joined, and no larger than what one socket write takes.
  */
 public final class ResponseLine {
     private static final int FIRST_CHUNK = 1024;
