@@ -80,16 +80,20 @@ public final class Reconciler {
         IOException last = null;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             try {
+                // Read before listing: an absent table has no listing to carry a generation, and the
+                // batch that creates it is bound to this one instead (a transaction in between makes
+                // it stale and the attempt repeats). So a table created at start-up is verified
+                // without the first periodic check listing all of it again.
+                int seen = port.generation();
                 Optional<TableListing> listing = port.list(TABLE);
                 Plan plan = Planner.plan(listing, wanted);
-                OptionalInt listed =
-                        listing.isPresent() ? OptionalInt.of(listing.get().generation()) : OptionalInt.empty();
-                verifiedGeneration = plan.isEmpty() ? listed : OptionalInt.empty();
+                int listed = listing.map(TableListing::generation).orElse(seen);
+                verifiedGeneration = plan.isEmpty() ? OptionalInt.of(listed) : OptionalInt.empty();
                 if (!plan.isEmpty()) {
-                    listed.ifPresent(plan.batch()::expectGeneration);
+                    plan.batch().expectGeneration(listed);
                     port.commit(plan.batch());
-                    // The batch carried the listing's generation: the kernel took it on top of exactly that.
-                    verifiedGeneration = listed.isPresent() ? OptionalInt.of(next(listed.getAsInt())) : listed;
+                    // The batch carried the listed generation: the kernel took it on top of exactly that.
+                    verifiedGeneration = OptionalInt.of(next(listed));
                     LOG.log(Level.FINE, "reconciled table {0}: {1}", new Object[] {TABLE, plan.steps()});
                 }
                 current = desired;

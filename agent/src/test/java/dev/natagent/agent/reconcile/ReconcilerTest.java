@@ -16,6 +16,8 @@ import dev.natagent.nft.Chain;
 import dev.natagent.nft.NftData;
 import dev.natagent.nft.NftSet;
 import dev.natagent.nft.Rule;
+import dev.natagent.nft.SetElement;
+import dev.natagent.nft.Table;
 import dev.natagent.nft.expr.Immediate;
 import dev.natagent.nft.expr.Lookup;
 import dev.natagent.nft.expr.Payload;
@@ -25,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -244,6 +247,56 @@ class ReconcilerTest {
         reconciler.reconcileFull(aws);
 
         assertEquals(RendererTest.fixture("aws-masquerade.txt"), kernel.dump(KernelLayout.TABLE));
+    }
+
+    /**
+     * An absent table has no listing to carry a generation: the batch that creates it is bound to
+     * the generation read before the listing, so a transaction in between makes it stale, it is
+     * retried, and the table it then creates is verified without being listed again.
+     */
+    @Test
+    void creatingTheTableIsBoundToTheGenerationReadBeforeListing() throws IOException {
+        AtomicBoolean interleaved = new AtomicBoolean();
+        NftPort racing = new NftPort() {
+            @Override
+            public int generation() throws IOException {
+                int generation = kernel.generation();
+                if (interleaved.compareAndSet(false, true)) {
+                    // Another process commits between the reconcile's generation read and its listing.
+                    kernel.commit(Batch.ipv4().add(Table.of("someone_else")));
+                }
+                return generation;
+            }
+
+            @Override
+            public Optional<TableListing> list(String table) {
+                return kernel.list(table);
+            }
+
+            @Override
+            public List<SetElement> listElements(String table, String set) throws IOException {
+                return kernel.listElements(table, set);
+            }
+
+            @Override
+            public List<SetElement> getElements(String table, String set, List<SetElement> keys) throws IOException {
+                return kernel.getElements(table, set, keys);
+            }
+
+            @Override
+            public void commit(Batch batch) throws IOException {
+                kernel.commit(batch);
+            }
+        };
+        Reconciler reconciler = new Reconciler(racing);
+
+        reconciler.reconcileFull(aws);
+
+        assertEquals(2, kernel.commits(), "someone_else's, then ours on the second attempt");
+        assertEquals(RendererTest.fixture("aws-masquerade.txt"), kernel.dump(KernelLayout.TABLE));
+        int listings = kernel.listings();
+        assertTrue(reconciler.reconcileCurrentIfChanged().isEmpty(), "verified at the generation of our commit");
+        assertEquals(listings, kernel.listings());
     }
 
     @Test
