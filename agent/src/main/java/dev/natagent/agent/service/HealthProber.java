@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * TCP connect probes of forward targets, run from the NAT instance itself (the path DNATed traffic
@@ -40,10 +41,13 @@ public final class HealthProber implements AutoCloseable {
         this.timeout = timeout;
     }
 
-    /** Probes {@code endpoints} (the first {@value #MAX_PER_ROUND}) and forgets all others. */
-    public void probe(Collection<Endpoint> endpoints) throws InterruptedException {
-        List<Endpoint> round =
-                endpoints.stream().distinct().limit(MAX_PER_ROUND).toList();
+    /**
+     * Probes {@code endpoints} (the first {@value #MAX_PER_ROUND} distinct ones) and forgets all
+     * others. A stream, read only as far as the round needs: at 50,000 forwards a list of every
+     * endpoint, built each round, was megabytes of garbage every 30 s.
+     */
+    public void probe(Stream<Endpoint> endpoints) throws InterruptedException {
+        List<Endpoint> round = endpoints.distinct().limit(MAX_PER_ROUND).toList();
         results.keySet().retainAll(round);
         List<Future<?>> pending = round.stream()
                 .map(endpoint -> pool.submit(() -> results.put(endpoint, connect(endpoint))))

@@ -36,6 +36,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 /**
  * Read side of the service: turns the state plus live facts (DNS answers, kernel counters, probe
@@ -187,11 +188,9 @@ public final class Views {
         return target.literal().or(() -> resolver.status(target.host()).flatMap(s -> s.address()));
     }
 
-    /** Every target endpoint with an address, for the prober. */
-    public List<HealthProber.Endpoint> endpoints(NatState state) {
-        List<HealthProber.Endpoint> endpoints = new ArrayList<>();
-        state.forwards().values().forEach(forward -> endpoints.addAll(endpoints(forward)));
-        return endpoints;
+    /** Every target endpoint with an address, for the prober, computed as it is read. */
+    public Stream<HealthProber.Endpoint> endpoints(NatState state) {
+        return state.forwards().values().stream().flatMap(forward -> endpoints(forward).stream());
     }
 
     private List<HealthProber.Endpoint> endpoints(Forward forward) {
