@@ -54,6 +54,7 @@ public final class FakeKernel implements NftPort {
     private int generation = 1;
     private int commits;
     private int listings;
+    private Runnable afterGenerationRead;
     private int elementListings;
     private final List<Fault> injectedFaults = new ArrayList<>();
     /** Per set, packets and bytes counted by an element's key (what traffic would have added). */
@@ -133,9 +134,20 @@ public final class FakeKernel implements NftPort {
         return elementListings;
     }
 
+    /** Runs {@code change} right after the next generation read (another process's transaction). */
+    void afterNextGenerationRead(Runnable change) {
+        afterGenerationRead = change;
+    }
+
     @Override
-    public int generation() {
-        return generation;
+    public synchronized int generation() {
+        int read = generation;
+        Runnable change = afterGenerationRead;
+        afterGenerationRead = null;
+        if (change != null) {
+            change.run();
+        }
+        return read;
     }
 
     @Override

@@ -16,18 +16,17 @@ import dev.natagent.nft.Chain;
 import dev.natagent.nft.NftData;
 import dev.natagent.nft.NftSet;
 import dev.natagent.nft.Rule;
-import dev.natagent.nft.SetElement;
 import dev.natagent.nft.Table;
 import dev.natagent.nft.expr.Immediate;
 import dev.natagent.nft.expr.Lookup;
 import dev.natagent.nft.expr.Payload;
 import dev.natagent.nl.NetlinkException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -256,39 +255,13 @@ class ReconcilerTest {
      */
     @Test
     void creatingTheTableIsBoundToTheGenerationReadBeforeListing() throws IOException {
-        AtomicBoolean interleaved = new AtomicBoolean();
-        NftPort racing = new NftPort() {
-            @Override
-            public int generation() throws IOException {
-                int generation = kernel.generation();
-                if (interleaved.compareAndSet(false, true)) {
-                    // Another process commits between the reconcile's generation read and its listing.
-                    kernel.commit(Batch.ipv4().add(Table.of("someone_else")));
-                }
-                return generation;
+        kernel.afterNextGenerationRead(() -> {
+            try {
+                kernel.commit(Batch.ipv4().add(Table.of("someone_else")));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-
-            @Override
-            public Optional<TableListing> list(String table) {
-                return kernel.list(table);
-            }
-
-            @Override
-            public List<SetElement> listElements(String table, String set) throws IOException {
-                return kernel.listElements(table, set);
-            }
-
-            @Override
-            public List<SetElement> getElements(String table, String set, List<SetElement> keys) throws IOException {
-                return kernel.getElements(table, set, keys);
-            }
-
-            @Override
-            public void commit(Batch batch) throws IOException {
-                kernel.commit(batch);
-            }
-        };
-        Reconciler reconciler = new Reconciler(racing);
+        });
 
         reconciler.reconcileFull(aws);
 
