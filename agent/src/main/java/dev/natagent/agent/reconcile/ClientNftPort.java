@@ -34,19 +34,19 @@ public final class ClientNftPort implements NftPort {
     }
 
     @Override
-    public Optional<TableListing> list(String table) throws IOException {
+    public Listing list(String table) throws IOException {
         for (int attempt = 1; attempt <= MAX_LISTING_ATTEMPTS; attempt++) {
             int before = generation();
-            Optional<TableListing> listing = listOnce(table, before);
+            Optional<TableListing> listing = listOnce(table);
             if (generation() == before) {
-                return listing;
+                return new Listing(before, listing);
             }
         }
         throw new IOException(
                 "table " + table + " kept changing while being listed (" + MAX_LISTING_ATTEMPTS + " attempts)");
     }
 
-    private Optional<TableListing> listOnce(String name, int generation) throws IOException {
+    private Optional<TableListing> listOnce(String name) throws IOException {
         Optional<Table> table =
                 client.listTables().stream().filter(t -> t.name().equals(name)).findFirst();
         if (table.isEmpty()) {
@@ -66,7 +66,7 @@ public final class ClientNftPort implements NftPort {
         List<Rule> rules = client.listRules(name).stream()
                 .filter(r -> r.table().equals(name))
                 .toList();
-        return Optional.of(new TableListing(generation, table.get(), chains, sets, elements, rules));
+        return Optional.of(new TableListing(table.get(), chains, sets, elements, rules));
     }
 
     @Override

@@ -4,7 +4,6 @@ import dev.natagent.nft.Batch;
 import dev.natagent.nft.SetElement;
 import java.io.IOException;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * What the reconciler needs from nf_tables: list one table, list one set's elements, commit one
@@ -19,8 +18,8 @@ public interface NftPort {
      */
     int generation() throws IOException;
 
-    /** The table of family ip called {@code table}, or empty when it does not exist. */
-    Optional<TableListing> list(String table) throws IOException;
+    /** The table of family ip called {@code table}, if it exists, and the generation it was read at. */
+    Listing list(String table) throws IOException;
 
     /** The elements of one set or map (with per-element counters); {@code NetlinkException} ENOENT if missing. */
     List<SetElement> listElements(String table, String set) throws IOException;

@@ -80,14 +80,12 @@ public final class Reconciler {
         IOException last = null;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             try {
-                // Read before listing: an absent table has no listing to carry a generation, and the
-                // batch that creates it is bound to this one instead (a transaction in between makes
-                // it stale and the attempt repeats). So a table created at start-up is verified
-                // without the first periodic check listing all of it again.
-                int seen = port.generation();
-                Optional<TableListing> listing = port.list(TABLE);
-                Plan plan = Planner.plan(listing, wanted);
-                int listed = listing.map(TableListing::generation).orElse(seen);
+                // An absent table is listed at a generation too: the batch that creates it is bound
+                // to it like any other, so a table created at start-up is verified by our own commit
+                // (the first periodic check need not list all of it again).
+                Listing listing = port.list(TABLE);
+                Plan plan = Planner.plan(listing.table(), wanted);
+                int listed = listing.generation();
                 verifiedGeneration = plan.isEmpty() ? OptionalInt.of(listed) : OptionalInt.empty();
                 if (!plan.isEmpty()) {
                     plan.batch().expectGeneration(listed);

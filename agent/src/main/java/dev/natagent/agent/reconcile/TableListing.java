@@ -9,16 +9,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One table as the kernel listed it, at ruleset generation {@code generation}: chains, sets, each
+ * One table as the kernel listed it (the generation is the {@link Listing}'s): chains, sets, each
  * set's elements (with per-element counter values) and rules with their handles, in kernel order.
  */
 public record TableListing(
-        int generation,
-        Table table,
-        List<Chain> chains,
-        List<NftSet> sets,
-        Map<String, List<SetElement>> elements,
-        List<Rule> rules) {
+        Table table, List<Chain> chains, List<NftSet> sets, Map<String, List<SetElement>> elements, List<Rule> rules) {
     public TableListing {
         chains = List.copyOf(chains);
         sets = List.copyOf(sets);

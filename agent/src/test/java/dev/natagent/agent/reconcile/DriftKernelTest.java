@@ -113,7 +113,7 @@ class DriftKernelTest {
     }
 
     private boolean matches() throws IOException {
-        return Planner.plan(new ClientNftPort(observer).list(KernelLayout.TABLE), Renderer.render(desired))
+        return Planner.plan(new ClientNftPort(observer).list(KernelLayout.TABLE).table(), Renderer.render(desired))
                 .isEmpty();
     }
 }

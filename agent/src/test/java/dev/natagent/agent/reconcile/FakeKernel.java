@@ -54,7 +54,7 @@ public final class FakeKernel implements NftPort {
     private int generation = 1;
     private int commits;
     private int listings;
-    private Runnable afterGenerationRead;
+    private Runnable afterListing;
     private int elementListings;
     private final List<Fault> injectedFaults = new ArrayList<>();
     /** Per set, packets and bytes counted by an element's key (what traffic would have added). */
@@ -134,24 +134,28 @@ public final class FakeKernel implements NftPort {
         return elementListings;
     }
 
-    /** Runs {@code change} right after the next generation read (another process's transaction). */
-    void afterNextGenerationRead(Runnable change) {
-        afterGenerationRead = change;
+    /** Runs {@code change} right after the next listing (another process's transaction). */
+    void afterNextListing(Runnable change) {
+        afterListing = change;
     }
 
     @Override
-    public synchronized int generation() {
-        int read = generation;
-        Runnable change = afterGenerationRead;
-        afterGenerationRead = null;
+    public int generation() {
+        return generation;
+    }
+
+    @Override
+    public synchronized Listing list(String name) {
+        Listing listing = new Listing(generation, listed(name));
+        Runnable change = afterListing;
+        afterListing = null;
         if (change != null) {
             change.run();
         }
-        return read;
+        return listing;
     }
 
-    @Override
-    public synchronized Optional<TableListing> list(String name) {
+    private Optional<TableListing> listed(String name) {
         listings++;
         FakeTable t = tables.get(name);
         if (t == null) {
@@ -161,7 +165,7 @@ public final class FakeKernel implements NftPort {
         t.sets.keySet().forEach(set -> elements.put(set, listedElements(t, set)));
         List<Rule> rules = t.rules.stream().map(FakeKernel::asListed).toList();
         return Optional.of(new TableListing(
-                generation, t.table, List.copyOf(t.chains.values()), List.copyOf(t.sets.values()), elements, rules));
+                t.table, List.copyOf(t.chains.values()), List.copyOf(t.sets.values()), elements, rules));
     }
 
     @Override

@@ -129,9 +129,8 @@ class KernelRefusalTest {
         String truncated = refusedOutbound(
                 "truncated dump while listing the table", outbound, () -> kernel.transport.truncateNextDump());
         assertTrue(truncated.contains("no reply within"), truncated);
-        // Two generation reads (the reconcile's own, then the listing's) come before the dump.
         acknowledgedOutbound(
-                "ENOBUFS during the listing dump (repeated)", outbound, () -> kernel.transport.overflowAfter(2));
+                "ENOBUFS during the listing dump (repeated)", outbound, () -> kernel.transport.overflowAfter(1));
 
         // A foreign process deletes the table; the periodic reconcile is refused once, then converges.
         kernel.synced().commit(Batch.ipv4().delete(Table.of(KernelLayout.TABLE)));

@@ -275,7 +275,7 @@ class ReconcilerKernelTest {
     }
 
     private List<Long> ruleHandles() throws IOException {
-        return port.list(KernelLayout.TABLE).orElseThrow().rules().stream()
+        return port.list(KernelLayout.TABLE).table().orElseThrow().rules().stream()
                 .map(Rule::handle)
                 .toList();
     }

@@ -249,13 +249,13 @@ class ReconcilerTest {
     }
 
     /**
-     * An absent table has no listing to carry a generation: the batch that creates it is bound to
-     * the generation read before the listing, so a transaction in between makes it stale, it is
-     * retried, and the table it then creates is verified without being listed again.
+     * An absent table is listed at a generation too: the batch that creates it is bound to it, so a
+     * transaction between the listing and the commit makes it stale, it is retried, and the table
+     * it then creates is verified without being listed again.
      */
     @Test
-    void creatingTheTableIsBoundToTheGenerationReadBeforeListing() throws IOException {
-        kernel.afterNextGenerationRead(() -> {
+    void creatingTheTableIsBoundToTheGenerationItWasFoundMissingAt() throws IOException {
+        kernel.afterNextListing(() -> {
             try {
                 kernel.commit(Batch.ipv4().add(Table.of("someone_else")));
             } catch (IOException e) {

@@ -96,7 +96,7 @@ final class ScriptedKernel {
     }
 
     private Optional<TableListing> listing() {
-        return synced().list(KernelLayout.TABLE);
+        return synced().list(KernelLayout.TABLE).table();
     }
 
     /** The committed commands as a batch again (same verbs and flags), for the fake to apply. */

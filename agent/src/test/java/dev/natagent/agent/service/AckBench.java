@@ -8,8 +8,8 @@ import dev.natagent.agent.model.Protocol;
 import dev.natagent.agent.model.ReturnPath;
 import dev.natagent.agent.model.Settings;
 import dev.natagent.agent.model.Target;
+import dev.natagent.agent.reconcile.Listing;
 import dev.natagent.agent.reconcile.NftPort;
-import dev.natagent.agent.reconcile.TableListing;
 import dev.natagent.nft.Batch;
 import dev.natagent.nft.SetElement;
 import java.io.IOException;
@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * Acknowledged single-forward change through {@link NatService} (validation, element batch on the
@@ -77,7 +76,7 @@ public final class AckBench {
                 }
 
                 @Override
-                public Optional<TableListing> list(String table) throws IOException {
+                public Listing list(String table) throws IOException {
                     return kernel.list(table);
                 }
 

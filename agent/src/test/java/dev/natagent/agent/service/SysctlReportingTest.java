@@ -9,9 +9,9 @@ import dev.natagent.agent.api.Finding;
 import dev.natagent.agent.api.StatusView;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.reconcile.DriftWatcher;
+import dev.natagent.agent.reconcile.Listing;
 import dev.natagent.agent.reconcile.NftPort;
 import dev.natagent.agent.reconcile.Reconciler;
-import dev.natagent.agent.reconcile.TableListing;
 import dev.natagent.agent.resolve.TargetResolver;
 import dev.natagent.agent.sysctl.Sysctls;
 import dev.natagent.nft.Batch;
@@ -24,7 +24,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -151,7 +150,7 @@ class SysctlReportingTest {
         }
 
         @Override
-        public Optional<TableListing> list(String table) throws IOException {
+        public Listing list(String table) throws IOException {
             throw new IOException("no kernel in this test");
         }
 
