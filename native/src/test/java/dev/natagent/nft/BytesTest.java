@@ -1,0 +1,32 @@
+package dev.natagent.nft;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class BytesTest {
+    @Test
+    void equalContentsAreEqualWithEqualHashes() {
+        Bytes a = Bytes.of((byte) 10, (byte) 0, (byte) 1, (byte) 2);
+        Bytes b = Bytes.ipv4("10.0.1.2");
+        assertEquals(a, b);
+        assertEquals(a.hashCode(), b.hashCode());
+        assertNotEquals(a, Bytes.ipv4("10.0.1.3"));
+    }
+
+    /** Set keys of a big apply are ports: a HashMap of them must not pile them into few buckets. */
+    @Test
+    void everyPortKeyHashesApart() {
+        Set<Integer> twoByte = new HashSet<>();
+        Set<Integer> padded = new HashSet<>();
+        for (int port = 0; port <= 0xffff; port++) {
+            twoByte.add(Bytes.u16Be(port).hashCode());
+            padded.add(Bytes.u32Be(port).hashCode());
+        }
+        assertEquals(65_536, twoByte.size());
+        assertEquals(65_536, padded.size());
+    }
+}
