@@ -3,6 +3,7 @@ package dev.natagent.agent.model;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
@@ -32,23 +33,33 @@ final class ForwardIndex {
         this.dnsHosts = dnsHosts;
     }
 
-    /** The index of a whole state at once (sorted first, then each map built in one pass). */
+    /**
+     * The index of a whole state at once: forwards sorted by protocol, port and name as numbers (as
+     * strings with their shared prefixes the compares cost ~4x more under C1), each map built in
+     * one pass.
+     */
     static ForwardIndex of(Collection<Forward> forwards) {
-        TreeMap<String, Forward> byPort = new TreeMap<>();
-        TreeMap<String, Integer> widthCounts = new TreeMap<>();
+        List<Forward> byPort = new ArrayList<>(forwards);
+        byPort.sort(Comparator.comparing(Forward::proto)
+                .thenComparingInt((Forward forward) -> forward.listen().first())
+                .thenComparing(Forward::name));
+        List<String> portKeys = new ArrayList<>(byPort.size());
+        TreeMap<Integer, Integer> widthCounts = new TreeMap<>();
         TreeMap<String, Integer> hostCounts = new TreeMap<>();
-        for (Forward forward : forwards) {
-            byPort.put(portKey(forward.proto(), forward.listen().first(), forward.name()), forward);
-            widthCounts.merge(widthKey(forward), 1, Integer::sum);
+        for (Forward forward : byPort) {
+            portKeys.add(portKey(forward.proto(), forward.listen().first(), forward.name()));
+            widthCounts.merge(width(forward), 1, Integer::sum);
             for (Target target : forward.targets()) {
                 if (target.isDnsName()) {
                     hostCounts.merge(target.host(), 1, Integer::sum);
                 }
             }
         }
+        TreeMap<String, Integer> widthKeys = new TreeMap<>();
+        widthCounts.forEach((width, count) -> widthKeys.put(fixedWidth(width), count));
         return new ForwardIndex(
-                PersistentSortedMap.of(byPort),
-                PersistentSortedMap.of(widthCounts),
+                PersistentSortedMap.ofSorted(portKeys, byPort),
+                PersistentSortedMap.of(widthKeys),
                 PersistentSortedMap.of(hostCounts));
     }
 
@@ -105,7 +116,11 @@ final class ForwardIndex {
     }
 
     private static String widthKey(Forward forward) {
-        return fixedWidth(forward.listen().last() - forward.listen().first());
+        return fixedWidth(width(forward));
+    }
+
+    private static int width(Forward forward) {
+        return forward.listen().last() - forward.listen().first();
     }
 
     private static String portKey(Protocol proto, int firstPort, String name) {

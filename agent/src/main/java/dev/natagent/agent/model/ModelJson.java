@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -55,6 +56,15 @@ public final class ModelJson {
 
     /** Reads one value; never returns null (a JSON {@code null} is an INVALID_TYPE error). */
     public static <T> T read(byte[] json, Class<T> type) {
+        try {
+            return nonNull(MAPPER.readValue(json, type));
+        } catch (IOException e) {
+            throw toValidation(e);
+        }
+    }
+
+    /** Reads one value from text that arrives in pieces; never returns null. */
+    public static <T> T read(Reader json, Class<T> type) {
         try {
             return nonNull(MAPPER.readValue(json, type));
         } catch (IOException e) {
@@ -108,12 +118,9 @@ public final class ModelJson {
         MAPPER.writerFor(type).without(JsonGenerator.Feature.AUTO_CLOSE_TARGET).writeValue(out, value);
     }
 
-    public static byte[] writeBytes(Object value) {
-        try {
-            return MAPPER.writeValueAsBytes(value);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException("model value could not be written as JSON", e);
-        }
+    /** Streams UTF-8 JSON to {@code out}, leaving it open (as above, never whole in memory). */
+    public static void write(Object value, OutputStream out) throws IOException {
+        MAPPER.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET).writeValue(out, value);
     }
 
     /** Maps any Jackson failure to field-level errors; model errors keep their code. */

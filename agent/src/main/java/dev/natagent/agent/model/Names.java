@@ -1,18 +1,32 @@
 package dev.natagent.agent.model;
 
 import java.util.List;
-import java.util.regex.Pattern;
 
 /** Rules for the names of forwards and outbounds (they appear in nft comments and metric names). */
 public final class Names {
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,62}");
+    private static final int MAX_NAME = 63;
     /** Linux IFNAMSIZ is 16 including the terminating NUL. */
     public static final int MAX_INTERFACE_NAME = 15;
 
     private Names() {}
 
+    /**
+     * {@code [a-z0-9][a-z0-9_.-]{0,62}}, checked by hand: a regex matcher per name was a visible
+     * share of reading a 50,000-forward document.
+     */
     public static boolean isValidName(String name) {
-        return NAME.matcher(name).matches();
+        int length = name.length();
+        if (length == 0 || length > MAX_NAME) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            char c = name.charAt(i);
+            boolean letterOrDigit = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+            if (!letterOrDigit && (i == 0 || (c != '_' && c != '.' && c != '-'))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Adds an INVALID_NAME or MISSING_FIELD error for {@code field} when {@code name} is not valid. */

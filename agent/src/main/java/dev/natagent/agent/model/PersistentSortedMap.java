@@ -45,18 +45,42 @@ final class PersistentSortedMap<V> extends AbstractMap<String, V> implements Sor
         if (sorted.comparator() != null) {
             throw new IllegalArgumentException("keys must be in their natural order");
         }
-        List<Entry<String, ? extends V>> entries = new ArrayList<>(sorted.entrySet());
-        return entries.isEmpty() ? empty() : new PersistentSortedMap<>(build(entries, 0, entries.size()));
+        List<String> keys = new ArrayList<>(sorted.size());
+        List<V> values = new ArrayList<>(sorted.size());
+        sorted.forEach((key, value) -> {
+            keys.add(key);
+            values.add(value);
+        });
+        return ofSorted(keys, values);
+    }
+
+    /**
+     * The same from keys already in strictly ascending order and their values, index by index, for
+     * callers that sort a list once instead of filling a TreeMap (see NatState#of).
+     */
+    static <V> PersistentSortedMap<V> ofSorted(List<String> keys, List<? extends V> values) {
+        if (keys.size() != values.size()) {
+            throw new IllegalArgumentException(keys.size() + " keys but " + values.size() + " values");
+        }
+        for (int i = 1; i < keys.size(); i++) {
+            if (keys.get(i - 1).compareTo(keys.get(i)) >= 0) {
+                throw new IllegalArgumentException("keys not strictly ascending at " + i + ": " + keys.get(i));
+            }
+        }
+        return keys.isEmpty() ? empty() : new PersistentSortedMap<>(build(keys, values, 0, keys.size()));
     }
 
     /** The middle entry over the two halves: subtree heights differ by at most one. */
-    private static <V> Node<V> build(List<Entry<String, ? extends V>> entries, int from, int to) {
+    private static <V> Node<V> build(List<String> keys, List<? extends V> values, int from, int to) {
         if (from == to) {
             return null;
         }
         int middle = (from + to) >>> 1;
-        Entry<String, ? extends V> entry = entries.get(middle);
-        return node(entry.getKey(), entry.getValue(), build(entries, from, middle), build(entries, middle + 1, to));
+        return node(
+                keys.get(middle),
+                values.get(middle),
+                build(keys, values, from, middle),
+                build(keys, values, middle + 1, to));
     }
 
     /** This map with {@code key} mapped to {@code value}. */

@@ -88,6 +88,20 @@ class PersistentSortedMapTest {
     }
 
     @Test
+    void sortedListsMustBeStrictlyAscendingAndOfEqualLength() {
+        assertEquals(
+                List.of("a", "b", "c"),
+                List.copyOf(PersistentSortedMap.ofSorted(List.of("a", "b", "c"), List.of(1, 2, 3))
+                        .keySet()));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> PersistentSortedMap.ofSorted(List.of("a", "c", "b"), List.of(1, 2, 3)));
+        assertThrows(
+                IllegalArgumentException.class, () -> PersistentSortedMap.ofSorted(List.of("a", "a"), List.of(1, 2)));
+        assertThrows(IllegalArgumentException.class, () -> PersistentSortedMap.ofSorted(List.of("a"), List.of(1, 2)));
+    }
+
+    @Test
     void absentKeysLeaveTheMapAsIs() {
         PersistentSortedMap<Integer> map = PersistentSortedMap.<Integer>empty().plus("a", 1);
         assertSame(map, map.minus("b"));

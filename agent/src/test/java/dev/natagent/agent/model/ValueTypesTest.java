@@ -350,6 +350,23 @@ class ValueTypesTest {
         assertFalse(Names.isValidName(name));
     }
 
+    /** The check is written by hand; the pattern in its error message is the rule it must follow. */
+    @Test
+    void nameCheckAgreesWithItsPatternOnEveryShortName() {
+        java.util.regex.Pattern rule = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9_.-]{0,62}");
+        List<String> names = new java.util.ArrayList<>(List.of("a".repeat(63), "a".repeat(64), "a".repeat(62) + "-"));
+        for (char first = 0x20; first < 0x80; first++) {
+            names.add(String.valueOf(first));
+            for (char second : "az09_.-A/ é".toCharArray()) {
+                names.add("" + first + second);
+                names.add("" + second + first);
+            }
+        }
+        for (String name : names) {
+            assertEquals(rule.matcher(name).matches(), Names.isValidName(name), "'" + name + "'");
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({
         "eth0,true",
