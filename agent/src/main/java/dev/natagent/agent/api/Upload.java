@@ -49,9 +49,9 @@ final class Upload {
 
     /** The whole document as a state (field errors as for {@code apply}); the data is released first. */
     NatState state() {
-        String document = String.join("", chunks);
+        List<String> document = chunks;
         discard();
-        return ModelJson.read(document, NatState.class);
+        return ModelJson.read(new ChunksReader(document), NatState.class);
     }
 
     /** Drops the data and returns its characters to the budget; idempotent. */

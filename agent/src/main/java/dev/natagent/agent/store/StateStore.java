@@ -433,10 +433,11 @@ public final class StateStore implements Closeable {
         Files.deleteIfExists(temp);
         try (FileChannel out = FileChannel.open(
                 temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OWNER_ONLY_FILE)) {
-            ByteBuffer buffer = ByteBuffer.wrap(snapshot.toBytes());
-            while (buffer.hasRemaining()) {
-                out.write(buffer);
-            }
+            // Streamed: as one array, a 50,000-forward snapshot was ~10 MB of garbage per write
+            // (and a 5 MB temporary direct buffer for the copy into the kernel).
+            OutputStream stream = new BufferedOutputStream(Channels.newOutputStream(out), WRITE_BUFFER);
+            snapshot.writeTo(stream);
+            stream.flush();
             out.force(true);
         } catch (IOException e) {
             deleteQuietly(temp, e);

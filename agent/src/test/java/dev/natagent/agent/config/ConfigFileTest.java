@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.natagent.agent.model.ErrorCode;
 import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.NatState;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -57,7 +58,8 @@ class ConfigFileTest {
         assertEquals(60, config.desired().settings().fullCheckIntervalSeconds());
         assertEquals(
                 3, config.desired().forward("redis").orElseThrow().targets().size());
-        AgentConfig back = ConfigFile.parse(Path.of("x"), ModelJson.writeBytes(config));
+        AgentConfig back =
+                ConfigFile.parse(Path.of("x"), ModelJson.write(config).getBytes(StandardCharsets.UTF_8));
         assertEquals(config, back);
         // The state part of a config file is itself a valid state document.
         assertEquals(config.desired(), ModelJson.read(ModelJson.write(config.desired()), NatState.class));
