@@ -119,10 +119,8 @@ final class Daemon {
             Doctor doctor = new Doctor(Path.of("/proc"), sysctls, health, new NetlinkForeignDnat());
             Views views =
                     new Views(health, resolver, reconciler, prober, sysctls, drift, doctor, clock, Main.version());
-            NatService service =
-                    new NatService(health, store, reconciler, resolver, validator, views, options.config(), () -> {
-                        scheduler.execute(Daemon::returnHeapPeak);
-                    });
+            NatService service = new NatService(
+                    health, store, reconciler, resolver, validator, views, options.config(), new HeapPolicy(scheduler));
             AgentMetrics metrics =
                     new AgentMetrics(new MetricRegistry(), new LiveMetricSources(service, views, sysctls));
             views.attach(metrics);
@@ -180,7 +178,7 @@ final class Daemon {
      * heap back to the OS only at a full collection, which a steady daemon may not reach for days;
      * one right after, off the request path, returns it (tens of ms at that size).
      */
-    private static void returnHeapPeak() {
+    static void returnHeapPeak() {
         System.gc();
     }
 

@@ -41,7 +41,7 @@ import java.util.logging.Logger;
  */
 public final class NatService implements AdminOperations {
     private static final Logger LOG = Logger.getLogger(NatService.class.getName());
-    /** An apply changing at least this many forwards is a bulk change (see {@code afterBulkChange}). */
+    /** An apply changing at least this many forwards is a bulk change (see {@link BulkChange}). */
     public static final int BULK_CHANGES = 1_000;
 
     private final AgentHealth health;
@@ -51,15 +51,14 @@ public final class NatService implements AdminOperations {
     private final Validator validator;
     private final Views views;
     private final Path configFile;
-    private final Runnable afterBulkChange;
+    private final BulkChange bulkChange;
     private final Object writeLock = new Object();
     private volatile NatState state;
 
     /**
      * @param store the loaded store, or null when the state on disk could not be trusted (the
      *     service then refuses every change and status says why)
-     * @param afterBulkChange run (on the caller's thread; hand work off) after an applied change of
-     *     at least {@value #BULK_CHANGES} forwards
+     * @param bulkChange told before and after an apply of at least {@value #BULK_CHANGES} changes
      */
     public NatService(
             AgentHealth health,
@@ -69,7 +68,7 @@ public final class NatService implements AdminOperations {
             Validator validator,
             Views views,
             Path configFile,
-            Runnable afterBulkChange) {
+            BulkChange bulkChange) {
         this.health = health;
         this.store = store;
         this.reconciler = reconciler;
@@ -77,7 +76,7 @@ public final class NatService implements AdminOperations {
         this.validator = validator;
         this.views = views;
         this.configFile = configFile;
-        this.afterBulkChange = afterBulkChange;
+        this.bulkChange = bulkChange;
         this.state = store == null ? NatState.empty() : store.state();
     }
 
@@ -176,11 +175,18 @@ public final class NatService implements AdminOperations {
             validator.check(state, proposed, false);
             StateDiff diff = StateDiff.between(state, proposed);
             List<StateChange> changes = diff.changes();
-            if (!changes.isEmpty()) {
-                commit(proposed, changes, null);
+            boolean bulk = changes.size() >= BULK_CHANGES;
+            if (bulk) {
+                bulkChange.starting();
             }
-            if (changes.size() >= BULK_CHANGES) {
-                afterBulkChange.run();
+            try {
+                if (!changes.isEmpty()) {
+                    commit(proposed, changes, null);
+                }
+            } finally {
+                if (bulk) {
+                    bulkChange.finished();
+                }
             }
             return new ApplyResult(!diff.isEmpty(), store.revision(), diff);
         }

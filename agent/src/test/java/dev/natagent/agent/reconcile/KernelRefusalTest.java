@@ -14,6 +14,7 @@ import dev.natagent.agent.model.Protocol;
 import dev.natagent.agent.model.Target;
 import dev.natagent.agent.resolve.TargetResolver;
 import dev.natagent.agent.service.AgentHealth;
+import dev.natagent.agent.service.BulkChange;
 import dev.natagent.agent.service.Doctor;
 import dev.natagent.agent.service.HealthProber;
 import dev.natagent.agent.service.NatService;
@@ -88,7 +89,7 @@ class KernelRefusalTest {
                 new Validator(() -> Set.of(22)),
                 views,
                 dir.resolve("none.json"),
-                () -> {});
+                BulkChange.NONE);
         reconciler.reconcileFull(service.desired());
         add(forward());
     }

@@ -353,9 +353,13 @@ class NatServiceTest {
                 .matches(dnatMapping));
     }
 
-    /** A bulk apply is reported once it is in (the daemon then returns the heap it grew); small ones, dry runs not. */
+    /**
+     * A bulk apply is announced before it goes to the kernel and reported after, applied or refused
+     * (the daemon loosens its heap policy for it, then returns the heap it grew); small ones and dry
+     * runs are neither.
+     */
     @Test
-    void anApplyOfThousandsOfForwardsIsReportedAsABulkChange() throws Exception {
+    void anApplyOfThousandsOfForwardsIsABulkChangeFromStartToEnd() throws Exception {
         List<Forward> many = new java.util.ArrayList<>();
         for (int i = 0; i < NatService.BULK_CHANGES; i++) {
             many.add(
@@ -365,12 +369,21 @@ class NatServiceTest {
 
         agent.service.apply(bulk, true);
         agent.service.apply(aws(), false);
+        assertEquals(0, agent.bulkStarts.get(), "a dry run and a small apply");
         assertEquals(0, agent.bulkChanges.get(), "a dry run and a small apply");
 
+        agent.kernel.failNextCommit(EPERM);
+        assertEquals(ErrorCode.KERNEL_ERROR, refusal(() -> agent.service.apply(bulk, false)));
+        assertEquals(1, agent.bulkStarts.get(), "announced before the kernel refused it");
+        assertEquals(1, agent.bulkChanges.get(), "a refused bulk apply is over too");
+
+        int commits = agent.kernel.commits();
         agent.service.apply(bulk, false);
-        assertEquals(1, agent.bulkChanges.get());
+        assertEquals(commits + 1, agent.kernel.commits());
+        assertEquals(2, agent.bulkChanges.get());
         agent.service.apply(bulk.withoutForward("f0"), false);
-        assertEquals(1, agent.bulkChanges.get(), "one forward less is no bulk change");
+        assertEquals(2, agent.bulkStarts.get(), "one forward less is no bulk change");
+        assertEquals(2, agent.bulkChanges.get(), "one forward less is no bulk change");
     }
 
     @Test

@@ -51,7 +51,9 @@ final class ServiceFixture implements AutoCloseable {
     final StateStore store;
     final NatService service;
     final List<String> foreignDnat = new ArrayList<>();
-    /** How often the service reported a bulk change. */
+    /** How often the service announced a bulk change, and how often it reported one over. */
+    final java.util.concurrent.atomic.AtomicInteger bulkStarts = new java.util.concurrent.atomic.AtomicInteger();
+
     final java.util.concurrent.atomic.AtomicInteger bulkChanges = new java.util.concurrent.atomic.AtomicInteger();
 
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
@@ -84,8 +86,18 @@ final class ServiceFixture implements AutoCloseable {
         this.views = new Views(health, resolver, reconciler, prober, sysctls, drift, doctor, Clock.systemUTC(), "test");
         this.store = store;
         Validator validator = new Validator(() -> Set.of(22));
-        this.service = new NatService(
-                health, store, reconciler, resolver, validator, views, configFile, bulkChanges::incrementAndGet);
+        this.service =
+                new NatService(health, store, reconciler, resolver, validator, views, configFile, new BulkChange() {
+                    @Override
+                    public void starting() {
+                        bulkStarts.incrementAndGet();
+                    }
+
+                    @Override
+                    public void finished() {
+                        bulkChanges.incrementAndGet();
+                    }
+                });
     }
 
     /** A service whose state directory is fresh and whose kernel table matches it (as after start-up). */
