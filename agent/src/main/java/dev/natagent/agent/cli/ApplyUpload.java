@@ -3,14 +3,13 @@ package dev.natagent.agent.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.api.AdminProtocol;
 import dev.natagent.agent.api.Op;
-import java.nio.charset.StandardCharsets;
 
 /**
- * Sends a whole state document (one line of JSON) for {@code natctl apply}. One {@code apply} request when the document
- * fits comfortably in a request line; otherwise (a 50,000-forward state is ~3 MB, the line limit
- * 1 MiB) {@code apply.begin}, numbered {@code apply.chunk}s and {@code apply.commit} on one
- * connection: the agent applies nothing before the commit, and drops the upload if we fail or exit
- * before it. The answer is {@code apply}'s either way.
+ * Sends a whole state document for {@code natctl apply}. One {@code apply} request carrying its
+ * tree when the document fits comfortably in a request line; otherwise (a 50,000-forward state is
+ * ~5 MB, the line limit 1 MiB) its text in {@code apply.begin}, numbered {@code apply.chunk}s and
+ * {@code apply.commit} on one connection: the agent applies nothing before the commit, and drops
+ * the upload if we fail or exit before it. The answer is {@code apply}'s either way.
  */
 final class ApplyUpload {
     /** Documents up to half the line limit go in one request. */
@@ -24,27 +23,17 @@ final class ApplyUpload {
     private ApplyUpload() {}
 
     /**
-     * Applies (or with {@code dryRun} diffs) {@code state}; returns the agent's apply result, its
-     * diff as names only when {@code diff} is "names" (what a human reads; far smaller at 50k).
+     * Applies (or with {@code dryRun} diffs) {@code state} in one request; returns the agent's apply
+     * result, its diff as names only when {@code diff} is "names" (what a human reads; far smaller at 50k).
      */
-    static JsonNode send(AdminClient client, byte[] document, boolean dryRun, String diff) {
-        if (document.length <= SINGLE_REQUEST_BYTES) {
-            return client.call(
-                    Op.APPLY,
-                    CliJson.object().put("dry_run", dryRun).put("diff", diff).set("state", tree(document)));
-        }
-        return sendInChunks(client, new String(document, StandardCharsets.UTF_8), dryRun, diff);
+    static JsonNode sendOne(AdminClient client, JsonNode state, boolean dryRun, String diff) {
+        return client.call(
+                Op.APPLY,
+                CliJson.object().put("dry_run", dryRun).put("diff", diff).set("state", state));
     }
 
-    private static JsonNode tree(byte[] document) {
-        try {
-            return CliJson.read(document);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("a document CliJson wrote did not read back", e);
-        }
-    }
-
-    private static JsonNode sendInChunks(AdminClient client, String document, boolean dryRun, String diff) {
+    /** The same for a document's text of any size, in chunks. */
+    static JsonNode sendInChunks(AdminClient client, String document, boolean dryRun, String diff) {
         try (AdminClient.Session session = client.open()) {
             String upload = session.call(Op.APPLY_BEGIN, CliJson.object().put("dry_run", dryRun))
                     .path("upload")

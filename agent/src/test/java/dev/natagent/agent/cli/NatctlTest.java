@@ -13,6 +13,7 @@ import dev.natagent.agent.testing.CliResult;
 import dev.natagent.agent.testing.ElastiCacheGuide;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -189,6 +190,55 @@ class NatctlTest {
         assertEquals(
                 ExitCode.USAGE,
                 natctl("apply", dir.resolve("missing.json").toString()).exitCode());
+    }
+
+    /**
+     * A document too large for one request goes as the file's own text, in chunks: checked here to
+     * be one object of UTF-8 JSON, everything else (repeated keys too) the agent's, whose errors
+     * then name lines of the very file.
+     */
+    @Test
+    void aLargeDocumentGoesAsItsTextAndTheAgentsErrorsNameItsLines() throws Exception {
+        int count = 8_000;
+        StringBuilder text = new StringBuilder("{\n  \"forwards\": [\n");
+        for (int i = 0; i < count; i++) {
+            text.append("    {\"name\": \"f")
+                    .append(i)
+                    .append("\", \"listen\": ")
+                    .append(10_000 + i);
+            text.append(", \"to\": [\"10.0.1.").append(1 + i % 200).append(":6379\"]}");
+            text.append(i < count - 1 ? ",\n" : "\n");
+        }
+        String document = text.append("  ]\n}\n").toString();
+        assertTrue(document.length() > ApplyUpload.SINGLE_REQUEST_BYTES, "goes in chunks");
+
+        CliResult applied = natctl(
+                "apply", Files.writeString(dir.resolve("big.json"), document).toString());
+        assertEquals(0, applied.exitCode(), applied.err());
+        assertEquals(count, operations.state().forwards().size());
+
+        // Forward f4000 is on line 4,003 of the file.
+        String repeated = document.replace("\"listen\": 14000,", "\"listen\": 14000, \"listen\": 14001,");
+        CliResult refused = natctl(
+                "apply", Files.writeString(dir.resolve("twice.json"), repeated).toString());
+        assertEquals(ExitCode.REFUSED, refused.exitCode());
+        assertTrue(refused.err().contains("Duplicate field 'listen'"), refused.err());
+        assertTrue(refused.err().contains("line 4003,"), refused.err());
+        assertEquals(count, operations.state().forwards().size(), "nothing applied");
+
+        Path latin1 = Files.write(
+                dir.resolve("latin1.json"),
+                document.replace("\"f1\"", "\"f\u00e91\"").getBytes(StandardCharsets.ISO_8859_1));
+        assertUsageError(natctl("apply", latin1.toString()), "is not UTF-8 text");
+        Path array = Files.writeString(dir.resolve("array.json"), "[" + document + "]");
+        assertUsageError(natctl("apply", array.toString()), "does not hold a JSON object");
+        Path cut = Files.writeString(dir.resolve("cut.json"), document.substring(0, document.length() / 2));
+        assertUsageError(natctl("apply", cut.toString()), "is not valid JSON");
+    }
+
+    private static void assertUsageError(CliResult result, String message) {
+        assertEquals(ExitCode.USAGE, result.exitCode(), result.err());
+        assertTrue(result.err().contains(message), result.err());
     }
 
     @Test
