@@ -58,7 +58,10 @@ public record Target(String host, int port) {
     private static String checkHost(String raw) {
         String host = raw.trim();
         if (Ipv4.looksLikeAddress(host)) {
-            return Ipv4.parseUnicast(host).toString();
+            // Digits and dots that parse are the canonical form already (leading zeros are refused),
+            // so the text is kept: no second string per target.
+            Ipv4.parseUnicast(host);
+            return host;
         }
         String name = host.toLowerCase(Locale.ROOT);
         if (name.endsWith(".")) {
