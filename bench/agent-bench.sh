@@ -8,7 +8,8 @@
 #   --cold          only the cold-apply rows (~2-4 minutes)
 #   --baseline DIR  also run the cold-apply rows of another built checkout DIR (e.g. the commit
 #                   before a change, `git worktree add` + `mvn package -DskipTests` there), side by
-#                   side with this one: its agent in process and `nft -f` of its own export
+#                   side with this one: its agent in process, `nft -f` of its own export, and its
+#                   daemon through its own natctl apply (each run right after one of this build's)
 #   --rounds K      repeat the cold-apply section K times, interleaved (default 1); on a loaded
 #                   machine the per-round medians show how far one round can be trusted
 #
@@ -76,7 +77,7 @@ pids=()
 cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
     for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-    for n in a c n s; do ip netns del "$ns$n" 2>/dev/null || true; done
+    for n in a b c n s; do ip netns del "$ns$n" 2>/dev/null || true; done
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -120,8 +121,8 @@ collect() { local suffix=$1; while read -r key med min max; do R[$key$suffix]="$
 start_daemon() {
     # ip netns exec execs the launcher, which execs java: $! is the daemon's PID (a shell function
     # in the background would be a subshell whose kill leaves the JVM running).
-    ip netns exec "$ns$1" "$root/packaging/bin/nat-agent" --state-dir "$2" --socket "$3" --config /nonexistent \
-        --admin-group root --log-level warn 2>>"$work/daemon.log" &
+    ip netns exec "$ns$1" "${daemon_root:-$root}/packaging/bin/nat-agent" --state-dir "$2" --socket "$3" \
+        --config /nonexistent --admin-group root --log-level warn 2>>"$work/daemon.log" &
     daemon_pid=$!
     pids+=("$daemon_pid")
 }
@@ -138,6 +139,7 @@ echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 for n in a c n s; do ip netns add "$ns$n"; done
 inns a ip link set lo up
+if [ -n "$baseline" ]; then ip netns add "${ns}b"; inns b ip link set lo up; fi
 
 # --- cold apply ------------------------------------------------------------------------------
 # With --rounds K the whole section repeats K times, interleaved, so that load drift hits every
@@ -199,6 +201,9 @@ cold_rows() {
         [ -n "${R[api.cold.$size]:-}" ] && line "  agent through the socket (warm client)" "api.cold.$size" "$(ratio api.cold.$size nft.cold.$size) of nft -f"
         [ -n "${R[natctl.cold.$size]:-}" ] && line "  agent through natctl apply (wall minus natctl status)" "natctl.cold.$size" "$(ratio natctl.cold.$size nft.cold.$size) of nft -f, $(ratio natctl.cold.$size iptlegacy.cold.$size) of legacy-restore"
         line "  nft -f (agent's own nft export)" "nft.cold.$size"
+        if [ -n "$baseline" ] && [ -n "${R[natctl.cold.base.$size]:-}" ]; then
+            line "  baseline agent through its natctl apply (wall minus its natctl status)" "natctl.cold.base.$size" "this agent $(ratio natctl.cold.$size natctl.cold.base.$size) of it"
+        fi
         if [ -n "$baseline" ]; then
             line "  baseline agent, in process" "inproc.cold.base.$size" "$(ratio inproc.cold.base.$size nft.cold.base.$size) of its nft -f; this agent $(ratio inproc.cold.$size inproc.cold.base.$size) of it"
             line "    of which element batch into the kernel" "inproc.cold.kernel.base.$size"
@@ -283,16 +288,37 @@ natctl_apply() { "$natctl" --socket "$work/idle.sock" apply "$1" >/dev/null || n
 echo '{"forwards":[]}' >"$work/empty.json"
 R[natctl.start]=$(times_ms $((runs * 2)) "$natctl" --socket "$work/idle.sock" status | stats)
 natctl_start=$(echo "${R[natctl.start]}" | cut -d' ' -f1)
+# With --baseline, the baseline's daemon (its own class-data archives) and natctl in namespace b,
+# each of its applies right after one of this build's, the same document.
+base_apply() { :; }
+if [ -n "$baseline" ]; then
+    NAT_AGENT_CDS_DUMP=$work/base.jsa "$baseline/packaging/bin/nat-agent" >"$work/base-cds-dump.log" 2>&1 \
+        || { cat "$work/base-cds-dump.log" >&2; nat_agent_fail "could not write the baseline's AppCDS archive"; }
+    mkdir -p "$work/base-idle"
+    NAT_AGENT_CDS_ARCHIVE=$work/base.jsa daemon_root=$baseline start_daemon b "$work/base-idle" "$work/base.sock"
+    base_pid=$daemon_pid; wait_socket "$work/base.sock"
+    base_natctl() { NATCTL_CDS_ARCHIVE="$work/base-natctl.jsa" "$baseline/packaging/bin/natctl" --socket "$work/base.sock" "$@"; }
+    NATCTL_CDS_DUMP="$work/base-natctl.jsa" base_natctl status >/dev/null 2>&1 || true
+    R[natctl.start.base]=$(times_ms $((runs * 2)) base_natctl status | stats)
+    base_apply() { base_natctl apply "$1" >/dev/null || nat_agent_fail "baseline natctl apply $1 failed"; }
+fi
 for size in "${sizes[@]}"; do
     echo "natctl apply N=$size ..." >&2
     bench_java a export "$size" json "$work/state-$size.json"
-    R[natctl.cold.$size]=$(for _ in $(seq "$runs"); do
+    for _ in $(seq "$runs"); do
         natctl_apply "$work/empty.json"
-        times_ms 1 natctl_apply "$work/state-$size.json"; done \
-        | awk -v start="$natctl_start" '{printf "%.3f\n", $1 - start}' | stats)
+        times_ms 1 natctl_apply "$work/state-$size.json" >>"$work/natctl.$size"
+        [ -z "$baseline" ] && continue
+        base_apply "$work/empty.json"
+        times_ms 1 base_apply "$work/state-$size.json" >>"$work/natctl.base.$size"
+    done
+    R[natctl.cold.$size]=$(awk -v start="$natctl_start" '{printf "%.3f\n", $1 - start}' "$work/natctl.$size" | stats)
+    [ -z "$baseline" ] || R[natctl.cold.base.$size]=$(awk -v start="$(echo "${R[natctl.start.base]}" | cut -d' ' -f1)" \
+        '{printf "%.3f\n", $1 - start}' "$work/natctl.base.$size" | stats)
 done
 natctl_apply "$work/empty.json"
 stop_daemon "$idle_pid"; inns a nft flush ruleset
+[ -z "$baseline" ] || stop_daemon "$base_pid"
 starts=()
 for _ in $(seq "$runs"); do
     rm -rf "$work/s10k" "$work/s10k.sock"; bench_java a seed "$work/s10k" 10000; inns a nft flush ruleset
@@ -473,6 +499,7 @@ line "forward.remove acknowledged through the socket, N=$big" "api.remove.$big" 
 line "iptables-nft -D of one DNAT rule at N=$big" "iptnft.remove.$big"
 line "natctl status (wall, hyperfine)" "natctl.status" "$(ratio natctl.status nftproc.hf) of nft add element"
 line "natctl status (wall, before the natctl apply runs; subtracted)" "natctl.start"
+[ -z "$baseline" ] || line "  the baseline's natctl status (subtracted from its applies)" "natctl.start.base"
 line "natctl forward get (wall, hyperfine)" "natctl.get"
 line "nft add element via ip netns exec (wall, hyperfine)" "nftproc.hf"
 for k in 0 1; do
