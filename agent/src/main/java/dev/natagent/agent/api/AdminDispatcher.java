@@ -86,7 +86,7 @@ public final class AdminDispatcher implements RequestHandler {
                 Args args = Args.of(request, "upload", "diff");
                 boolean names = namesOnly(args);
                 Upload upload = uploads.take(session, args.requiredString("upload"));
-                yield applyResult(operations.apply(upload.state(), upload.dryRun()), names);
+                yield applyResult(operations.applyDocument(upload::state, upload.chars(), upload.dryRun()), names);
             }
             case APPLY_ABORT -> {
                 String id = uploadId(request);

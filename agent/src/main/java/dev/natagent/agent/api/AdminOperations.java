@@ -4,6 +4,7 @@ import dev.natagent.agent.model.Forward;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.Outbound;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Everything the admin socket offers, implemented by the daemon's service. The socket calls
@@ -51,6 +52,15 @@ public interface AdminOperations {
      * difference is computed and nothing changes (the socket then lets readers call it too).
      */
     ApplyResult apply(NatState state, boolean dryRun);
+
+    /**
+     * As {@link #apply}, for a document that arrived in chunks ({@code apply.commit}): {@code
+     * document} parses it (field errors as a {@code ValidationException}), {@code chars} is its
+     * length. The parse is left to the implementation, which may prepare for a large one first.
+     */
+    default ApplyResult applyDocument(Supplier<NatState> document, long chars, boolean dryRun) {
+        return apply(document.get(), dryRun);
+    }
 
     /** The desired state as JSON, the nft ruleset text, or iptables-restore text. */
     TextDocument export(ExportFormat format);

@@ -30,6 +30,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -43,6 +44,8 @@ public final class NatService implements AdminOperations {
     private static final Logger LOG = Logger.getLogger(NatService.class.getName());
     /** An apply changing at least this many forwards is a bulk change (see {@link BulkChange}). */
     public static final int BULK_CHANGES = 1_000;
+    /** So is an uploaded document of this many characters: about as many forwards, ~100 each. */
+    public static final long BULK_DOCUMENT_CHARS = 100L * BULK_CHANGES;
 
     private final AgentHealth health;
     private final StateStore store;
@@ -165,6 +168,25 @@ public final class NatService implements AdminOperations {
 
     @Override
     public ApplyResult apply(NatState proposed, boolean dryRun) {
+        return apply(proposed, dryRun, true);
+    }
+
+    /** A large document is a bulk change from before its parse, which grows the heap as much. */
+    @Override
+    public ApplyResult applyDocument(Supplier<NatState> document, long chars, boolean dryRun) {
+        if (chars < BULK_DOCUMENT_CHARS) {
+            return apply(document.get(), dryRun);
+        }
+        bulkChange.starting();
+        try {
+            return apply(document.get(), dryRun, false);
+        } finally {
+            bulkChange.finished();
+        }
+    }
+
+    /** @param announceBulk whether a bulk change is to be announced here (not when it already is) */
+    private ApplyResult apply(NatState proposed, boolean dryRun, boolean announceBulk) {
         if (dryRun) {
             NatState current = state;
             validator.check(current, proposed, false);
@@ -175,7 +197,7 @@ public final class NatService implements AdminOperations {
             validator.check(state, proposed, false);
             StateDiff diff = StateDiff.between(state, proposed);
             List<StateChange> changes = diff.changes();
-            boolean bulk = changes.size() >= BULK_CHANGES;
+            boolean bulk = announceBulk && changes.size() >= BULK_CHANGES;
             if (bulk) {
                 bulkChange.starting();
             }

@@ -36,4 +36,23 @@ class HeapPolicyTest {
             assertEquals(round + 1, background.size(), "one full collection per change, off the caller's thread");
         }
     }
+
+    /** Two clients' bulk changes may overlap: the policy stays loose until the last one is over. */
+    @Test
+    void overlappingBulkChangesRestoreOnceTheLastIsOver() {
+        int min = flag("MinHeapFreeRatio");
+        List<Runnable> background = new ArrayList<>();
+        HeapPolicy policy = new HeapPolicy(background::add);
+
+        policy.starting();
+        policy.starting();
+        policy.finished();
+        assertEquals(Math.max(min, HeapPolicy.BULK_FREE_RATIO), flag("MinHeapFreeRatio"), "one still under way");
+        assertEquals(0, background.size());
+        policy.finished();
+        assertEquals(min, flag("MinHeapFreeRatio"));
+        assertEquals(1, background.size());
+        policy.finished();
+        assertEquals(1, background.size(), "an unmatched end changes nothing");
+    }
 }

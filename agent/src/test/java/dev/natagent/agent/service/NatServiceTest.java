@@ -386,6 +386,43 @@ class NatServiceTest {
         assertEquals(2, agent.bulkChanges.get(), "one forward less is no bulk change");
     }
 
+    /**
+     * A large uploaded document is a bulk change from before its parse (which grows the heap as
+     * much as the commit), once, and over when its parse fails too; a small one is not.
+     */
+    @Test
+    void aLargeUploadedDocumentIsABulkChangeFromBeforeItsParse() throws Exception {
+        agent.service.applyDocument(() -> aws(), NatService.BULK_DOCUMENT_CHARS - 1, false);
+        assertEquals(0, agent.bulkStarts.get(), "a small document");
+
+        NatState parsed = aws().withoutForward("redis");
+        ApplyResult result = agent.service.applyDocument(
+                () -> {
+                    assertEquals(1, agent.bulkStarts.get(), "announced before the parse");
+                    assertEquals(0, agent.bulkChanges.get());
+                    return parsed;
+                },
+                NatService.BULK_DOCUMENT_CHARS,
+                false);
+        assertTrue(result.applied());
+        assertEquals(parsed, agent.service.state());
+        assertEquals(1, agent.bulkStarts.get(), "announced once, not again by the apply inside");
+        assertEquals(1, agent.bulkChanges.get());
+
+        ValidationException unparsable =
+                new ValidationException("forwards[0].listen", dev.natagent.agent.model.ErrorCode.INVALID_PORT, "bad");
+        assertThrows(
+                ValidationException.class,
+                () -> agent.service.applyDocument(
+                        () -> {
+                            throw unparsable;
+                        },
+                        NatService.BULK_DOCUMENT_CHARS,
+                        true));
+        assertEquals(2, agent.bulkStarts.get());
+        assertEquals(2, agent.bulkChanges.get(), "over when the parse fails");
+    }
+
     @Test
     void statusCountsAndGeneration() throws Exception {
         agent.service.apply(aws(), false);
