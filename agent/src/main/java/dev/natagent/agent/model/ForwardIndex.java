@@ -34,9 +34,9 @@ final class ForwardIndex {
     }
 
     /**
-     * The index of a whole state at once: forwards sorted by protocol, port and name as numbers (as
-     * strings with their shared prefixes the compares cost ~4x more under C1), each map built in
-     * one pass.
+     * The index of a whole state at once: forwards sorted once by protocol, port and name, compared
+     * as values rather than as the key strings, whose long shared prefixes are slow to compare
+     * under C1; each map is then built in one pass.
      */
     static ForwardIndex of(Collection<Forward> forwards) {
         List<Forward> byPort = new ArrayList<>(forwards);
