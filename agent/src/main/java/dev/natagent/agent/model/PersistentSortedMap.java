@@ -51,7 +51,8 @@ final class PersistentSortedMap<V> extends AbstractMap<String, V> implements Sor
             keys.add(key);
             values.add(value);
         });
-        return ofSorted(keys, values);
+        // A naturally ordered SortedMap is ascending already: no second check of every key.
+        return balanced(keys, values);
     }
 
     /**
@@ -67,6 +68,10 @@ final class PersistentSortedMap<V> extends AbstractMap<String, V> implements Sor
                 throw new IllegalArgumentException("keys not strictly ascending at " + i + ": " + keys.get(i));
             }
         }
+        return balanced(keys, values);
+    }
+
+    private static <V> PersistentSortedMap<V> balanced(List<String> keys, List<? extends V> values) {
         return keys.isEmpty() ? empty() : new PersistentSortedMap<>(build(keys, values, 0, keys.size()));
     }
 
