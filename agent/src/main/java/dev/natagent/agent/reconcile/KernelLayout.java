@@ -23,12 +23,7 @@ import java.util.List;
  *         type inet_proto . inet_service : verdict
  *         size 131070
  *         counter
- *         elements = { tcp . 6379 counter packets 0 bytes 0 : goto allowlist, tcp . 11211 counter packets 0 bytes 0 : accept, ... }
- *     }
- *     set allowed {                       # source range . proto . listen port admitted
- *         type ipv4_addr . inet_proto . inet_service
- *         flags interval
- *         elements = { 198.51.100.27 . tcp . 6379, ... }
+ *         elements = { tcp . 6379 counter packets 0 bytes 0 : goto allow_15aa47591f4b4aef, tcp . 11211 counter packets 0 bytes 0 : accept, ... }
  *     }
  *     map snat_ports {                    # listen ports whose replies are SNATed to a fixed address
  *         type inet_proto . inet_service : ipv4_addr
@@ -38,6 +33,11 @@ import java.util.List;
  *         type inet_proto . inet_service
  *         size 131070
  *     }
+ *     set allow_15aa47591f4b4aef {        # one per distinct allow-list: the sources it admits
+ *         type ipv4_addr
+ *         flags interval
+ *         elements = { 198.51.100.27 }
+ *     }
  *     chain prerouting {                  # one DNAT rule for every forward: O(1) per connection
  *         type nat hook prerouting priority dstnat; policy accept;
  *         fib daddr type local dnat ip to meta l4proto . th dport map @forwards comment "nat-agent:dnat"
@@ -46,8 +46,8 @@ import java.util.List;
  *         type filter hook prerouting priority dstnat + 10; policy accept;
  *         ct status dnat meta l4proto tcp meta l4proto . ct original proto-dst vmap @ports comment "nat-agent:traffic:tcp"
  *     }
- *     chain allowlist {                   # goto from ports, for listen ports that have an allow-list
- *         ct direction original meta l4proto tcp ip saddr . meta l4proto . ct original proto-dst != @allowed drop comment "nat-agent:allowlist:tcp"
+ *     chain allow_15aa47591f4b4aef {      # goto from ports, for the listen ports with that allow-list
+ *         ct direction original ip saddr != @allow_15aa47591f4b4aef drop comment "nat-agent:allow"
  *     }
  *     chain postrouting {
  *         type nat hook postrouting priority srcnat; policy accept;
@@ -69,32 +69,37 @@ import java.util.List;
  * on {@code forwards}: they are per-element counters of {@code ports}, which the {@code traffic}
  * chain looks up for every packet of a connection we DNATed, in both directions, keyed by the
  * connection's original destination (the listen port, which conntrack keeps). The same lookup's
- * verdict sends listen ports with an allow-list to {@code allowlist}, which checks every packet
- * from the client's side, so removing an address from an allow-list also stops its open
- * connections (the packets it drops have been counted by then). The return path is keyed by the listen port too, from conntrack's original tuple.
- * The per-protocol twins exist because nft can type {@code ct original proto-dst} (to print and
- * re-read the rule) only after a {@code meta l4proto} match. A forward's counter restarts at zero
- * when its allow-list appears or goes (its verdict changes) and when it is removed; retargeting
- * keeps it. Names avoid nft keywords ({@code fwd}, {@code snat}, {@code masquerade} are reserved).
+ * verdict sends listen ports with an allow-list to the chain of that list ({@link AllowGroup}: one
+ * chain and set per distinct list, named after its content), which checks every packet from the
+ * client's side, so removing an address from an allow-list also stops its open connections (the
+ * packets it drops have been counted by then). A single-field interval set per list costs a
+ * packet less than one set of source range . proto . port for all forwards: the kernel keeps
+ * concatenated ranges in its pipapo backend, whose lookup cost 3-6% of new connections/s in a
+ * side-by-side run. The return path is keyed by the listen port too, from conntrack's original
+ * tuple. The per-protocol twins exist because nft can type {@code ct original proto-dst} (to print
+ * and re-read the rule) only after a {@code meta l4proto} match. A forward's counter restarts at
+ * zero when its allow-list appears, goes or changes (its verdict changes) and when it is removed;
+ * retargeting keeps it. Names avoid nft keywords ({@code fwd}, {@code snat}, {@code masquerade} are
+ * reserved).
  *
  * <p>Sizes: a set declared with a size gets the kernel's fixed-bucket hash backend instead of the
  * resizing rhashtable, which takes a 50,000-element batch in ~20% less kernel time; the size is
  * also a hard cap (the kernel refuses more elements with ENFILE). Every sized set here is keyed by
  * listen keys, of which there are {@value #LISTEN_KEYS} (tcp and udp times ports 1-65535, each
- * claimed by one forward). {@code allowed} stays unsized: it holds listen ports times allow-list
- * ranges, which has no such bound, and its concatenated ranges use the one backend for them
- * (pipapo) whatever the size. A table of any other shape (an older agent's layout, other sizes) is
- * replaced in one transaction (see {@link Planner}).
+ * claimed by one forward). The allow-list sets stay unsized: a list has no bound on its ranges.
+ * Chains and sets of allow-lists come and go with the lists in use; a table of any other shape (an
+ * older agent's layout, other sizes) is replaced in one transaction (see {@link Planner}).
  */
 public final class KernelLayout {
     public static final String TABLE = "nat_agent";
     public static final String CHAIN_PREROUTING = "prerouting";
     public static final String CHAIN_TRAFFIC = "traffic";
-    public static final String CHAIN_ALLOWLIST = "allowlist";
     public static final String CHAIN_POSTROUTING = "postrouting";
     public static final String SET_FORWARDS = "forwards";
     public static final String SET_PORTS = "ports";
-    public static final String SET_ALLOWED = "allowed";
+    /** Names of the chain and set of an {@link AllowGroup} start with this (no fixed object's does). */
+    public static final String ALLOW_PREFIX = "allow_";
+
     public static final String SET_SNAT_PORTS = "snat_ports";
     public static final String SET_PLAIN_PORTS = "plain_ports";
 
@@ -108,7 +113,7 @@ public final class KernelLayout {
     /** The per-protocol rules' comments end in {@code :tcp} or {@code :udp}. */
     public static final String COMMENT_TRAFFIC = COMMENT_PREFIX + "traffic:";
 
-    public static final String COMMENT_ALLOWLIST = COMMENT_PREFIX + "allowlist:";
+    public static final String COMMENT_ALLOW = COMMENT_PREFIX + "allow";
     public static final String COMMENT_RETURN_SNAT = COMMENT_PREFIX + "return:snat:";
     public static final String COMMENT_RETURN_NONE = COMMENT_PREFIX + "return:none:";
     public static final String COMMENT_RETURN_MASQUERADE = COMMENT_PREFIX + "return:masquerade:";
@@ -124,11 +129,8 @@ public final class KernelLayout {
     public static final int TYPE_INET_PROTO = 12;
 
     private static final int PROTO_PORT = NftSet.concatType(TYPE_INET_PROTO, NftSet.TYPE_INET_SERVICE);
-    private static final int ADDR_PROTO_PORT =
-            NftSet.concatType(NftSet.TYPE_IPV4_ADDR, TYPE_INET_PROTO, NftSet.TYPE_INET_SERVICE);
     private static final int ADDR_PORT = NftSet.concatType(NftSet.TYPE_IPV4_ADDR, NftSet.TYPE_INET_SERVICE);
     private static final List<Integer> PROTO_PORT_FIELDS = List.of(1, 2);
-    private static final List<Integer> ADDR_PROTO_PORT_FIELDS = List.of(4, 1, 2);
 
     private KernelLayout() {}
 
@@ -136,11 +138,10 @@ public final class KernelLayout {
         return List.of(
                 Chain.base(TABLE, CHAIN_PREROUTING, "nat", Chain.Hook.PREROUTING, Chain.PRIORITY_DSTNAT),
                 Chain.base(TABLE, CHAIN_TRAFFIC, "filter", Chain.Hook.PREROUTING, PRIORITY_TRAFFIC),
-                Chain.regular(TABLE, CHAIN_ALLOWLIST),
                 Chain.base(TABLE, CHAIN_POSTROUTING, "nat", Chain.Hook.POSTROUTING, Chain.PRIORITY_SRCNAT));
     }
 
-    /** The sets in creation order; ids name them within the creating batch. */
+    /** The fixed sets in creation order; ids name them within the creating batch. */
     public static List<NftSet> sets() {
         return List.of(
                 NftSet.map(TABLE, SET_FORWARDS, PROTO_PORT, 8, ADDR_PORT, 8, 1)
@@ -150,14 +151,27 @@ public final class KernelLayout {
                         .withConcatFields(PROTO_PORT_FIELDS)
                         .withSize(LISTEN_KEYS)
                         .withCounter(),
-                NftSet.set(TABLE, SET_ALLOWED, NftSet.F_INTERVAL, ADDR_PROTO_PORT, 12, 3)
-                        .withConcatFields(ADDR_PROTO_PORT_FIELDS),
-                NftSet.map(TABLE, SET_SNAT_PORTS, PROTO_PORT, 8, NftSet.TYPE_IPV4_ADDR, 4, 4)
+                NftSet.map(TABLE, SET_SNAT_PORTS, PROTO_PORT, 8, NftSet.TYPE_IPV4_ADDR, 4, 3)
                         .withConcatFields(PROTO_PORT_FIELDS)
                         .withSize(LISTEN_KEYS),
-                NftSet.set(TABLE, SET_PLAIN_PORTS, 0, PROTO_PORT, 8, 5)
+                NftSet.set(TABLE, SET_PLAIN_PORTS, 0, PROTO_PORT, 8, 4)
                         .withConcatFields(PROTO_PORT_FIELDS)
                         .withSize(LISTEN_KEYS));
+    }
+
+    /** Whether {@code name} is that of an allow-list's chain or set. */
+    public static boolean isAllowGroup(String name) {
+        return name.startsWith(ALLOW_PREFIX);
+    }
+
+    /** The chain of allow-list {@code name}: a regular chain, entered by goto from {@code ports}. */
+    public static Chain allowChain(String name) {
+        return Chain.regular(TABLE, name);
+    }
+
+    /** The set of allow-list {@code name}: source address intervals, {@code id} naming it in its batch. */
+    public static NftSet allowSet(String name, int id) {
+        return NftSet.set(TABLE, name, NftSet.F_INTERVAL, NftSet.TYPE_IPV4_ADDR, 4, id);
     }
 
     /** IPPROTO_* number of a protocol: the value of {@code meta l4proto}. */
@@ -173,15 +187,6 @@ public final class KernelLayout {
         byte[] key = new byte[8];
         key[0] = (byte) protocolNumber(protocol);
         putPort(key, 4, port);
-        return Bytes.of(key);
-    }
-
-    /** Key of {@code ip addr . meta l4proto . th dport}. */
-    public static Bytes addrProtoPort(byte[] address, Protocol protocol, int port) {
-        byte[] key = new byte[12];
-        System.arraycopy(address, 0, key, 0, 4);
-        key[4] = (byte) protocolNumber(protocol);
-        putPort(key, 8, port);
         return Bytes.of(key);
     }
 

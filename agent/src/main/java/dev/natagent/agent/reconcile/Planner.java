@@ -25,12 +25,14 @@ import java.util.stream.Collectors;
  * Computes the one batch that turns a table listing into the rendered {@link Ruleset}, touching
  * only what differs: nothing at all when they match; element adds and deletes per set (a key whose
  * data changed is deleted and re-added in the same batch, as the kernel refuses to overwrite it);
- * foreign rules, chains and sets inside our table deleted by handle or name; a rule that is missing
- * appended after the rules that still match. Should a chain or set of ours have the wrong shape
- * (hook, priority, key type, size...), which the kernel cannot change in place, or should one be
- * missing (a table of an older agent's layout), the table is deleted and created again in the same
- * batch: one transaction, so no packet meets a half-built table. Batch order is the kernel's: deletes of rules, chains, sets and
- * elements first, then element and rule adds.
+ * foreign rules, chains and sets inside our table deleted by handle or name (so are the chain and
+ * set of an allow-list no longer in use); a rule that is missing appended after the rules that
+ * still match; the chain and set of an allow-list newly in use created. Should a chain or set of
+ * ours have the wrong shape (hook, priority, key type, size...), which the kernel cannot change in
+ * place, or should a fixed one be missing (a table of an older agent's layout), the table is
+ * deleted and created again in the same batch: one transaction, so no packet meets a half-built
+ * table. Batch order is the kernel's: deletes of rules, then elements (which may be the last
+ * references to a chain), chains and sets; then new sets and chains, element adds, rule adds.
  */
 final class Planner {
     private Planner() {}
@@ -72,18 +74,6 @@ final class Planner {
                     ruleAdds,
                     steps);
         }
-        for (Chain foreign : actual.chains()) {
-            if (!ourChains.contains(foreign.name())) {
-                batch.delete(Chain.regular(TABLE, foreign.name()));
-                steps.add("delete foreign chain " + foreign.name());
-            }
-        }
-        for (NftSet foreign : actual.sets()) {
-            if (!ourSets.contains(foreign.name())) {
-                batch.delete(foreign);
-                steps.add("delete foreign set " + foreign.name());
-            }
-        }
         List<SetElements> elementAdds = new ArrayList<>();
         for (NftSet set : desired.sets()) {
             ElementDiff diff = ElementDiff.between(
@@ -97,9 +87,40 @@ final class Planner {
                 steps.add("add " + diff.adds().size() + " element(s) to " + set.name());
             }
         }
+        for (Chain other : actual.chains()) {
+            if (!ourChains.contains(other.name())) {
+                batch.delete(Chain.regular(TABLE, other.name()));
+                steps.add("delete " + otherKind(other.name()) + " chain " + other.name());
+            }
+        }
+        for (NftSet other : actual.sets()) {
+            if (!ourSets.contains(other.name())) {
+                batch.delete(other);
+                steps.add("delete " + otherKind(other.name()) + " set " + other.name());
+            }
+        }
+        Set<String> actualSets = names(actual.sets(), NftSet::name);
+        for (NftSet set : desired.sets()) {
+            if (!actualSets.contains(set.name())) {
+                batch.add(set);
+                steps.add("add set " + set.name());
+            }
+        }
+        Set<String> actualChains = names(actual.chains(), Chain::name);
+        for (Chain chain : desired.chains()) {
+            if (!actualChains.contains(chain.name())) {
+                batch.add(chain);
+                steps.add("add chain " + chain.name());
+            }
+        }
         elementAdds.forEach(batch::add);
         ruleAdds.forEach(batch::add);
         return new Plan(batch, steps);
+    }
+
+    /** What a chain or set in our table that the ruleset does not hold is. */
+    private static String otherKind(String name) {
+        return KernelLayout.isAllowGroup(name) ? "unused allow-list" : "foreign";
     }
 
     /**
@@ -140,18 +161,26 @@ final class Planner {
         desired.rules().values().forEach(rules -> rules.forEach(batch::add));
     }
 
+    /**
+     * Whether every chain and set of ours that the table has is of the desired shape, and the fixed
+     * ones are all there (an allow-list's may be missing: it is then added).
+     */
     private static boolean ourShapesMatch(TableListing actual, Ruleset desired) {
         Map<String, Chain> chains = byName(actual.chains(), Chain::name);
         for (Chain chain : desired.chains()) {
             Chain present = chains.get(chain.name());
-            if (present == null || !Normalize.chain(present).equals(chain)) {
+            if (present == null
+                    ? !KernelLayout.isAllowGroup(chain.name())
+                    : !Normalize.chain(present).equals(chain)) {
                 return false;
             }
         }
         Map<String, NftSet> sets = byName(actual.sets(), NftSet::name);
         for (NftSet set : desired.sets()) {
             NftSet present = sets.get(set.name());
-            if (present == null || !Normalize.set(present).equals(Normalize.set(set))) {
+            if (present == null
+                    ? !KernelLayout.isAllowGroup(set.name())
+                    : !Normalize.set(present).equals(Normalize.set(set))) {
                 return false;
             }
         }

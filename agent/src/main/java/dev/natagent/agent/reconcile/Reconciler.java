@@ -2,12 +2,14 @@ package dev.natagent.agent.reconcile;
 
 import static dev.natagent.agent.reconcile.KernelLayout.TABLE;
 
+import dev.natagent.agent.model.Cidr;
 import dev.natagent.agent.model.Forward;
 import dev.natagent.agent.model.Ipv4;
 import dev.natagent.agent.model.StateDiff;
 import dev.natagent.agent.model.Target;
 import dev.natagent.nft.Batch;
 import dev.natagent.nft.Bytes;
+import dev.natagent.nft.NftData;
 import dev.natagent.nft.SetElement;
 import dev.natagent.nft.SetElements;
 import dev.natagent.nft.expr.Counter;
@@ -60,6 +62,12 @@ public final class Reconciler {
      * transaction in between); empty when not known.
      */
     private OptionalInt verifiedGeneration = OptionalInt.empty();
+    /**
+     * Per allow-list chain, the {@code ports} entries of {@link #current} that go to it: the
+     * kernel's references, kept so that an element change knows, without looking at every forward,
+     * when a list comes into use (create its chain and set) or goes out of use (delete them).
+     */
+    private Map<String, Integer> allowChainRefs = Map.of();
 
     public Reconciler(NftPort port) {
         this.port = Objects.requireNonNull(port, "port");
@@ -95,6 +103,7 @@ public final class Reconciler {
                     LOG.log(Level.FINE, "reconciled table {0}: {1}", new Object[] {TABLE, plan.steps()});
                 }
                 current = desired;
+                allowChainRefs = allowChainRefs(wanted.elementsOf(KernelLayout.SET_PORTS), List.of(), Map.of());
                 return plan;
             } catch (NetlinkException e) {
                 if (!e.isStaleGeneration()) {
@@ -198,17 +207,34 @@ public final class Reconciler {
         // of 50,000 forwards would otherwise rehash every map a dozen times as it grows.
         int ports = listenPorts(gone) + listenPorts(coming);
         ElementBatch elements = new ElementBatch(ports);
+        Function<List<Cidr>, AllowGroup> groups = AllowGroup.memo();
         Function<Target, Optional<Ipv4>> beforeAddresses = Renderer.addresses(before);
         for (Forward forward : gone) {
-            elements.remove(Renderer.forwardElements(forward, beforeAddresses));
+            elements.remove(Renderer.forwardElements(forward, beforeAddresses, groups));
         }
         Function<Target, Optional<Ipv4>> afterAddresses = Renderer.addresses(after);
         for (Forward forward : coming) {
-            elements.add(Renderer.forwardElements(forward, afterAddresses));
+            elements.add(Renderer.forwardElements(forward, afterAddresses, groups));
         }
-        Plan plan = elements.plan();
+        Map<String, Integer> refsAfter = allowChainRefs(
+                elements.added(KernelLayout.SET_PORTS), elements.deleted(KernelLayout.SET_PORTS), allowChainRefs);
+        List<AllowGroup> created = new ArrayList<>();
+        for (Forward forward : coming) {
+            if (!forward.allow().isEmpty()) {
+                AllowGroup group = groups.apply(forward.allow());
+                if (!allowChainRefs.containsKey(group.name()) && !created.contains(group)) {
+                    created.add(group);
+                }
+            }
+        }
+        List<String> unused = allowChainRefs.keySet().stream()
+                .filter(name -> !refsAfter.containsKey(name))
+                .sorted()
+                .toList();
+        Plan plan = elements.plan(created, unused);
         if (plan.isEmpty()) {
             current = after;
+            allowChainRefs = refsAfter;
             return plan;
         }
         OptionalInt verifiedBefore = verifiedGeneration;
@@ -228,7 +254,27 @@ public final class Reconciler {
             throw new ReconcileException("could not commit the change", e);
         }
         current = after;
+        allowChainRefs = refsAfter;
         return plan;
+    }
+
+    /**
+     * {@code refs} (counts per allow-list chain) plus the {@code ports} entries {@code added} that go
+     * to a chain, minus those {@code deleted}; chains left with none are not in the result.
+     */
+    private static Map<String, Integer> allowChainRefs(
+            Collection<SetElement> added, Collection<SetElement> deleted, Map<String, Integer> refs) {
+        Map<String, Integer> counts = new HashMap<>(refs);
+        added.forEach(element -> chainOf(element).ifPresent(chain -> counts.merge(chain, 1, Integer::sum)));
+        deleted.forEach(element -> chainOf(element).ifPresent(chain -> counts.merge(chain, -1, Integer::sum)));
+        counts.values().removeIf(count -> count <= 0);
+        return Map.copyOf(counts);
+    }
+
+    private static Optional<String> chainOf(SetElement portsEntry) {
+        return portsEntry
+                .data()
+                .flatMap(data -> data instanceof NftData.Verdict verdict ? verdict.chain() : Optional.empty());
     }
 
     /**
@@ -366,15 +412,42 @@ public final class Reconciler {
             return pending;
         }
 
-        Plan plan() {
+        /** The elements of {@code set} this batch adds, as netted so far. */
+        Collection<SetElement> added(String set) {
+            return adds.getOrDefault(set, Map.of()).values();
+        }
+
+        /** The elements of {@code set} this batch deletes, with their data, as netted so far. */
+        Collection<SetElement> deleted(String set) {
+            return deletes.getOrDefault(set, Map.of()).values();
+        }
+
+        /**
+         * The batch: allow-lists coming into use ({@code created}: set, elements, chain, rule) first,
+         * then element deletes, which drop the last references to the chains of lists going out of
+         * use ({@code unused}), then those chains and sets, then element adds.
+         */
+        Plan plan(List<AllowGroup> created, List<String> unused) {
             Batch batch = Batch.ipv4();
             List<String> steps = new ArrayList<>();
+            int setId = 1;
+            for (AllowGroup group : created) {
+                batch.add(group.set(setId++))
+                        .add(SetElements.of(TABLE, group.name(), group.elements()))
+                        .add(group.chain())
+                        .add(Renderer.allowRule(group));
+                steps.add("add allow-list " + group.name());
+            }
             deletes.forEach((set, elements) -> {
                 if (!elements.isEmpty()) {
                     batch.delete(SetElements.of(TABLE, set, List.copyOf(keysOnly(elements.values()))));
                     steps.add("delete " + elements.size() + " element(s) of " + set);
                 }
             });
+            for (String name : unused) {
+                batch.delete(KernelLayout.allowChain(name)).delete(KernelLayout.allowSet(name, 0));
+                steps.add("delete allow-list " + name);
+            }
             adds.forEach((set, elements) -> {
                 if (!elements.isEmpty()) {
                     batch.add(SetElements.of(TABLE, set, List.copyOf(elements.values())));

@@ -5,19 +5,18 @@ import static dev.natagent.agent.reconcile.KernelLayout.TABLE;
 import dev.natagent.agent.model.Cidr;
 import dev.natagent.agent.model.Forward;
 import dev.natagent.agent.model.Ipv4;
-import dev.natagent.agent.model.Ipv4Range;
 import dev.natagent.agent.model.Outbound;
 import dev.natagent.agent.model.Protocol;
 import dev.natagent.agent.model.ReturnPath;
 import dev.natagent.agent.model.Target;
 import dev.natagent.nft.Bytes;
+import dev.natagent.nft.Chain;
 import dev.natagent.nft.NftData;
 import dev.natagent.nft.NftMsg;
 import dev.natagent.nft.NftSet;
 import dev.natagent.nft.Rule;
 import dev.natagent.nft.SetElement;
 import dev.natagent.nft.expr.Bitwise;
-import dev.natagent.nft.expr.Byteorder;
 import dev.natagent.nft.expr.Cmp;
 import dev.natagent.nft.expr.Ct;
 import dev.natagent.nft.expr.Expr;
@@ -50,13 +49,10 @@ import java.util.function.Function;
 public final class Renderer {
     private static final int REG_1 = Registers.NFT_REG_1;
     private static final int REG_9 = Registers.NFT_REG32_01;
-    private static final int REG_10 = Registers.NFT_REG32_02;
     /** ct direction of packets sent by the connection's initiator (one byte in the register). */
     private static final int IP_CT_DIR_ORIGINAL = 0;
 
     private static final NftData.Verdict ACCEPT = NftData.Verdict.ACCEPT;
-    /** goto, not jump: nothing in the traffic chain is left to run after the allow-list. */
-    private static final NftData.Verdict GOTO_ALLOWLIST = NftData.Verdict.goTo(KernelLayout.CHAIN_ALLOWLIST);
     /** ct status bit IPS_DST_NAT (host order in the register). */
     private static final int IPS_DST_NAT = 0x20;
     /** Interface names are compared as IFNAMSIZ bytes, NUL-padded. */
@@ -71,29 +67,40 @@ public final class Renderer {
             elements.put(set.name(), new ArrayList<>());
         }
         Function<Target, Optional<Ipv4>> addresses = addresses(desired);
+        Function<List<Cidr>, AllowGroup> groups = AllowGroup.memo();
+        Map<String, AllowGroup> groupsInUse = new LinkedHashMap<>();
         for (Forward forward : desired.state().forwards().values()) {
             // Every key is unique by construction (listen ports are unique), so lists, not sets.
-            for (SetMember member : forwardElements(forward, addresses)) {
+            for (SetMember member : forwardElements(forward, addresses, groups)) {
                 elements.get(member.set()).add(member.element());
+            }
+            if (!forward.allow().isEmpty()) {
+                AllowGroup group = groups.apply(forward.allow());
+                groupsInUse.putIfAbsent(group.name(), group);
             }
         }
         Map<String, List<Rule>> rules = new LinkedHashMap<>();
         rules.put(KernelLayout.CHAIN_PREROUTING, List.of(dnatRule()));
         List<Rule> traffic = new ArrayList<>();
-        List<Rule> allowlist = new ArrayList<>();
         List<Rule> postrouting = new ArrayList<>();
         for (Protocol protocol : Protocol.values()) {
             traffic.add(trafficRule(protocol));
-            allowlist.add(allowlistRule(protocol));
             postrouting.addAll(returnRules(protocol));
         }
         for (Outbound outbound : desired.state().outbounds().values()) {
             postrouting.addAll(outboundRules(outbound));
         }
         rules.put(KernelLayout.CHAIN_TRAFFIC, traffic);
-        rules.put(KernelLayout.CHAIN_ALLOWLIST, allowlist);
         rules.put(KernelLayout.CHAIN_POSTROUTING, postrouting);
-        return new Ruleset(KernelLayout.chains(), KernelLayout.sets(), elements, rules);
+        List<Chain> chains = new ArrayList<>(KernelLayout.chains());
+        List<NftSet> sets = new ArrayList<>(KernelLayout.sets());
+        for (AllowGroup group : groupsInUse.values()) {
+            chains.add(group.chain());
+            sets.add(group.set(sets.size() + 1));
+            elements.put(group.name(), group.elements());
+            rules.put(group.name(), List.of(allowRule(group)));
+        }
+        return new Ruleset(chains, sets, elements, rules);
     }
 
     /** One element of one of our sets. */
@@ -101,29 +108,22 @@ public final class Renderer {
 
     /**
      * The elements one forward contributes, per listen port: its {@code ports} entry (its counter,
-     * and the goto to the allow-list when it has one), its allow-list entries, and, when the target
-     * has an address, its DNAT mapping and a return-path entry unless that is the default
-     * (masquerade). Every element is keyed by one of the forward's own listen ports.
+     * and the goto to its allow-list's chain when it has one) and, when the target has an address,
+     * its DNAT mapping and a return-path entry unless that is the default (masquerade). Every element
+     * is keyed by one of the forward's own listen ports. Target addresses come from {@link
+     * #addresses}, allow-list groups from {@link AllowGroup#memo}; the group's own chain and set are
+     * shared, not the forward's.
      */
-    public static List<SetMember> forwardElements(Forward forward, Desired desired) {
-        return forwardElements(forward, desired::addressOf);
-    }
-
-    /** As {@link #forwardElements(Forward, Desired)}, target addresses from {@link #addresses}. */
-    static List<SetMember> forwardElements(Forward forward, Function<Target, Optional<Ipv4>> addresses) {
+    static List<SetMember> forwardElements(
+            Forward forward, Function<Target, Optional<Ipv4>> addresses, Function<List<Cidr>, AllowGroup> groups) {
         List<SetMember> members = new ArrayList<>();
-        List<Ipv4Range> allowed = forward.allow().isEmpty() ? List.of() : Cidr.toRanges(forward.allow());
-        NftData.Verdict verdict = allowed.isEmpty() ? ACCEPT : GOTO_ALLOWLIST;
+        // goto, not jump: nothing in the traffic chain is left to run after the allow-list.
+        NftData.Verdict verdict = forward.allow().isEmpty()
+                ? ACCEPT
+                : NftData.Verdict.goTo(groups.apply(forward.allow()).name());
         for (int port = forward.listen().first(); port <= forward.listen().last(); port++) {
             Bytes listenKey = KernelLayout.protoPort(forward.proto(), port);
             members.add(new SetMember(KernelLayout.SET_PORTS, SetElement.mapping(listenKey, verdict)));
-            for (Ipv4Range range : allowed) {
-                members.add(new SetMember(
-                        KernelLayout.SET_ALLOWED,
-                        SetElement.range(
-                                KernelLayout.addrProtoPort(range.first().toBytes(), forward.proto(), port),
-                                KernelLayout.addrProtoPort(range.last().toBytes(), forward.proto(), port))));
-            }
             Target target = forward.targetFor(port);
             Optional<Ipv4> address = addresses.apply(target);
             if (address.isEmpty()) {
@@ -175,22 +175,17 @@ public final class Renderer {
     }
 
     /**
-     * {@code ct direction original meta l4proto P ip saddr . meta l4proto . ct original proto-dst !=
-     * @allowed drop}. Only the client's side is checked: replies come from the target.
+     * {@code ct direction original ip saddr != @allow_X drop}, the one rule of allow-list chain X.
+     * Only the client's side is checked: replies come from the target.
      */
-    static Rule allowlistRule(Protocol protocol) {
+    static Rule allowRule(AllowGroup group) {
         List<Expr> exprs = new ArrayList<>();
         exprs.add(new Ct(Ct.NFT_CT_DIRECTION, REG_1, OptionalInt.empty()));
         exprs.add(Cmp.eq(REG_1, Bytes.of((byte) IP_CT_DIR_ORIGINAL)));
-        exprs.addAll(isProtocol(protocol));
         exprs.add(Payload.ipSaddr(REG_1));
-        exprs.add(new Meta(Meta.NFT_META_L4PROTO, REG_9));
-        // nft converts host-order fields of interval-set keys (here the l4proto byte) to network order.
-        exprs.add(Byteorder.hton(REG_9, 1, 2));
-        exprs.add(originalDport(REG_10));
-        exprs.add(new Lookup(REG_1, OptionalInt.empty(), KernelLayout.SET_ALLOWED, OptionalInt.empty(), true));
+        exprs.add(new Lookup(REG_1, OptionalInt.empty(), group.name(), OptionalInt.empty(), true));
         exprs.add(Immediate.verdict(NftData.Verdict.DROP));
-        return rule(KernelLayout.CHAIN_ALLOWLIST, exprs, KernelLayout.COMMENT_ALLOWLIST + protocol);
+        return rule(group.name(), exprs, KernelLayout.COMMENT_ALLOW);
     }
 
     /**

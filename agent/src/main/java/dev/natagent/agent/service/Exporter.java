@@ -5,18 +5,23 @@ import dev.natagent.agent.api.TextDocument;
 import dev.natagent.agent.model.Cidr;
 import dev.natagent.agent.model.Forward;
 import dev.natagent.agent.model.Ipv4;
+import dev.natagent.agent.model.Ipv4Range;
 import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.Outbound;
 import dev.natagent.agent.model.Protocol;
 import dev.natagent.agent.model.ReturnPath;
 import dev.natagent.agent.model.Target;
+import dev.natagent.agent.reconcile.AllowGroup;
 import dev.natagent.agent.reconcile.Desired;
 import dev.natagent.agent.reconcile.KernelLayout;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
+import java.util.function.Function;
 
 /**
  * The export op: the desired state as JSON (what apply takes), as an {@code nft -f} script of the
@@ -73,25 +78,21 @@ final class Exporter {
         out.append("\tmap ports {\n\t\ttype inet_proto . inet_service : verdict\n")
                 .append(SIZE)
                 .append("\t\tcounter\n");
+        Function<List<Cidr>, AllowGroup> groups = AllowGroup.memo();
+        Map<String, AllowGroup> groupsInUse = new LinkedHashMap<>();
         List<String> ports = new ArrayList<>();
         for (Forward forward : state.forwards().values()) {
-            String verdict = forward.allow().isEmpty() ? "accept" : "goto allowlist";
+            String verdict = "accept";
+            if (!forward.allow().isEmpty()) {
+                AllowGroup group = groups.apply(forward.allow());
+                groupsInUse.putIfAbsent(group.name(), group);
+                verdict = "goto " + group.name();
+            }
             for (int port = forward.listen().first(); port <= forward.listen().last(); port++) {
                 ports.add(forward.proto() + " . " + port + " : " + verdict);
             }
         }
         elements(out, ports);
-        out.append("\t}\n");
-        out.append("\tset allowed {\n\t\ttype ipv4_addr . inet_proto . inet_service\n\t\tflags interval\n");
-        List<String> allowed = new ArrayList<>();
-        for (Forward forward : state.forwards().values()) {
-            for (int port = forward.listen().first(); port <= forward.listen().last(); port++) {
-                for (Cidr cidr : Cidr.merge(forward.allow())) {
-                    allowed.add(cidr + " . " + forward.proto() + " . " + port);
-                }
-            }
-        }
-        elements(out, allowed);
         out.append("\t}\n");
         out.append("\tmap snat_ports {\n\t\ttype inet_proto . inet_service : ipv4_addr\n")
                 .append(SIZE);
@@ -111,20 +112,17 @@ final class Exporter {
                         .map(Exporter::listenKey)
                         .toList());
         out.append("\t}\n");
+        for (AllowGroup group : groupsInUse.values()) {
+            out.append("\tset ").append(group.name()).append(" {\n\t\ttype ipv4_addr\n\t\tflags interval\n");
+            elements(out, group.ranges().stream().map(Exporter::interval).toList());
+            out.append("\t}\n");
+        }
         out.append("\tchain prerouting {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n");
         out.append("\t\tfib daddr type local dnat ip to meta l4proto . th dport map @forwards"
                 + " comment \"nat-agent:dnat\"\n\t}\n");
         out.append("\tchain traffic {\n\t\ttype filter hook prerouting priority dstnat + 10; policy accept;\n");
         for (Protocol protocol : Protocol.values()) {
             rule(out, "ct status dnat " + originalListenKey(protocol) + " vmap @ports", "traffic:" + protocol);
-        }
-        out.append("\t}\n\tchain allowlist {\n");
-        for (Protocol protocol : Protocol.values()) {
-            rule(
-                    out,
-                    "ct direction original meta l4proto " + protocol
-                            + " ip saddr . meta l4proto . ct original proto-dst != @allowed drop",
-                    "allowlist:" + protocol);
         }
         out.append("\t}\n\tchain postrouting {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n");
         for (Protocol protocol : Protocol.values()) {
@@ -148,8 +146,20 @@ final class Exporter {
                         .append("\"\n");
             }
         }
-        out.append("\t}\n}\n");
+        out.append("\t}\n");
+        for (AllowGroup group : groupsInUse.values()) {
+            out.append("\tchain ").append(group.name()).append(" {\n");
+            rule(out, "ct direction original ip saddr != @" + group.name() + " drop", "allow");
+            out.append("\t}\n");
+        }
+        out.append("}\n");
         return out.toString();
+    }
+
+    /** An interval element as nft writes it: a CIDR when the range is one, else first-last. */
+    private static String interval(Ipv4Range range) {
+        List<Cidr> blocks = range.toCidrs();
+        return blocks.size() == 1 ? blocks.get(0).toString() : range.toString();
     }
 
     /** One rule line of the script, tagged with our comment as the agent's rules are. */

@@ -8,7 +8,9 @@ import dev.natagent.agent.model.Cidr;
 import dev.natagent.agent.model.Forward;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.Outbound;
+import dev.natagent.agent.model.PortRange;
 import dev.natagent.agent.model.Protocol;
+import dev.natagent.agent.model.ReturnPath;
 import dev.natagent.agent.model.Settings;
 import dev.natagent.agent.model.Target;
 import dev.natagent.agent.testing.ElastiCacheGuide;
@@ -178,6 +180,70 @@ class ReconcilerKernelTest {
         assertTrue(listed.contains("tcp . 6380 : 10.0.1.233 . 6379"), listed);
         assertTrue(!listed.contains("11211"), listed);
         assertTrue(reconciler.reconcileFull(after).isEmpty(), "the incremental change left exactly the state");
+    }
+
+    /**
+     * An allow-list's chain and set exist exactly while some forward uses the list: created in the
+     * batch of its first forward, shared, kept while one forward still uses it, deleted in the batch
+     * of its last. Each step is an element change (no listing), and leaves what a full reconcile
+     * would: the next full reconcile has nothing to do.
+     */
+    @Test
+    void allowListsComeAndGoWithTheForwardsThatUseThem() throws Exception {
+        List<Cidr> office = List.of(Cidr.parse("198.51.100.0/24"));
+        List<Cidr> vpn = List.of(Cidr.parse("203.0.113.7/32"), Cidr.parse("203.0.113.8/32"));
+        String officeGroup = AllowGroup.of(office).name();
+        String vpnGroup = AllowGroup.of(vpn).name();
+        Desired none = Desired.of(NatState.empty());
+        reconciler.reconcileFull(none);
+
+        Desired a = withForward(none, allowed("a", 7001, office));
+        Plan first = reconciler.applyForwards(none, a, Set.of("a"));
+        assertTrue(
+                first.steps().contains("add allow-list " + officeGroup),
+                first.steps().toString());
+        assertTrue(nftList().contains("ip saddr != @" + officeGroup + " drop"), nftList());
+
+        Desired ab = withForward(a, allowed("b", 7002, office));
+        Plan shared = reconciler.applyForwards(a, ab, Set.of("b"));
+        assertTrue(
+                shared.steps().stream().noneMatch(step -> step.contains("allow-list")),
+                shared.steps().toString());
+
+        Desired moved = withForward(ab, allowed("a", 7001, vpn));
+        Plan move = reconciler.applyForwards(ab, moved, Set.of("a"));
+        assertTrue(
+                move.steps().contains("add allow-list " + vpnGroup),
+                move.steps().toString());
+        String listed = nftList();
+        assertTrue(listed.contains("set " + officeGroup) && listed.contains("set " + vpnGroup), listed);
+        assertTrue(listed.contains("elements = { 203.0.113.7-203.0.113.8 }"), listed);
+
+        Desired onlyA = Desired.of(moved.state().withoutForward("b"));
+        Plan last = reconciler.applyForwards(moved, onlyA, Set.of("b"));
+        assertTrue(
+                last.steps().contains("delete allow-list " + officeGroup),
+                last.steps().toString());
+        assertTrue(!nftList().contains(officeGroup), nftList());
+        assertTrue(reconciler.reconcileFull(onlyA).isEmpty(), "the element changes left exactly the state");
+
+        reconciler.applyForwards(onlyA, none, Set.of("a"));
+        assertTrue(!nftList().contains(KernelLayout.ALLOW_PREFIX), nftList());
+        assertTrue(reconciler.reconcileFull(none).isEmpty());
+    }
+
+    private static Desired withForward(Desired desired, Forward forward) {
+        return Desired.of(desired.state().withForward(forward));
+    }
+
+    private static Forward allowed(String name, int port, List<Cidr> allow) {
+        return new Forward(
+                name,
+                Protocol.TCP,
+                PortRange.single(port),
+                List.of(Target.parse("10.0.1.5:80")),
+                allow,
+                ReturnPath.MASQUERADE);
     }
 
     @Test

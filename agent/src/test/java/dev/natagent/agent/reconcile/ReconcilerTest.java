@@ -16,6 +16,7 @@ import dev.natagent.nft.Chain;
 import dev.natagent.nft.NftData;
 import dev.natagent.nft.NftSet;
 import dev.natagent.nft.Rule;
+import dev.natagent.nft.SetElements;
 import dev.natagent.nft.Table;
 import dev.natagent.nft.expr.Immediate;
 import dev.natagent.nft.expr.Lookup;
@@ -149,7 +150,7 @@ class ReconcilerTest {
                 .add(foreignSet)
                 .add(Rule.of(
                         KernelLayout.TABLE,
-                        KernelLayout.CHAIN_ALLOWLIST,
+                        KernelLayout.CHAIN_TRAFFIC,
                         List.of(
                                 Payload.ipSaddr(1),
                                 Lookup.member(1, "blocked"),
@@ -165,9 +166,16 @@ class ReconcilerTest {
     @Test
     void aChainOfOursWithTheWrongHookMakesTheTableBeRebuiltInOneBatch() throws IOException {
         reconciler.reconcileFull(aws);
+        String allowChain = AllowGroup.of(
+                        aws.state().forward("redis").orElseThrow().allow())
+                .name();
         kernel.commit(Batch.ipv4()
-                .delete(Chain.regular(KernelLayout.TABLE, KernelLayout.CHAIN_ALLOWLIST))
-                .add(Chain.base(KernelLayout.TABLE, KernelLayout.CHAIN_ALLOWLIST, "filter", Chain.Hook.INPUT, 0)));
+                .delete(SetElements.of(
+                        KernelLayout.TABLE,
+                        KernelLayout.SET_PORTS,
+                        kernel.listElements(KernelLayout.TABLE, KernelLayout.SET_PORTS)))
+                .delete(Chain.regular(KernelLayout.TABLE, allowChain))
+                .add(Chain.base(KernelLayout.TABLE, allowChain, "filter", Chain.Hook.INPUT, 0)));
         int commits = kernel.commits();
 
         reconciler.reconcileFull(aws);

@@ -1,7 +1,10 @@
 package dev.natagent.agent.reconcile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.natagent.agent.model.Cidr;
 import dev.natagent.agent.model.Forward;
 import dev.natagent.agent.model.Ipv4;
 import dev.natagent.agent.model.NatState;
@@ -15,6 +18,7 @@ import dev.natagent.nft.Batch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -77,16 +81,17 @@ class RendererTest {
                 Protocol.TCP,
                 PortRange.parse("6379-6380"),
                 List.of(Target.parse("node-1.cache.example.com:6379"), Target.parse("node-2.cache.example.com:6379")),
-                List.of(dev.natagent.agent.model.Cidr.parse("198.51.100.27/32")),
+                List.of(Cidr.parse("198.51.100.27/32")),
                 ReturnPath.MASQUERADE);
 
         Ruleset rendered = Renderer.render(Desired.of(NatState.empty().withForward(guarded)));
 
+        String group = AllowGroup.of(guarded.allow()).name();
         assertEquals(0, rendered.elementsOf(KernelLayout.SET_FORWARDS).size());
         assertEquals(
-                "tcp . 6379 : goto allowlist\ntcp . 6380 : goto allowlist",
+                "tcp . 6379 : goto " + group + "\ntcp . 6380 : goto " + group,
                 NftTextLines.elements(rendered, KernelLayout.SET_PORTS));
-        assertEquals(2, rendered.elementsOf(KernelLayout.SET_ALLOWED).size());
+        assertEquals("198.51.100.27\n198.51.100.28 (interval end)", NftTextLines.elements(rendered, group));
     }
 
     @Test
@@ -96,15 +101,55 @@ class RendererTest {
                 Protocol.TCP,
                 PortRange.single(6379),
                 List.of(Target.parse("10.0.1.5:6379")),
-                List.of(
-                        dev.natagent.agent.model.Cidr.parse("198.51.100.0/25"),
-                        dev.natagent.agent.model.Cidr.parse("198.51.100.128/25"),
-                        dev.natagent.agent.model.Cidr.parse("198.51.100.27/32")),
+                List.of(Cidr.parse("198.51.100.0/25"), Cidr.parse("198.51.100.128/25"), Cidr.parse("198.51.100.27/32")),
                 ReturnPath.MASQUERADE);
 
         Ruleset rendered = Renderer.render(Desired.of(NatState.empty().withForward(forward)));
 
-        assertEquals("198.51.100.0/24 . tcp . 6379", NftTextLines.elements(rendered, KernelLayout.SET_ALLOWED));
+        String group = AllowGroup.of(forward.allow()).name();
+        assertEquals("198.51.100.0\n198.51.101.0 (interval end)", NftTextLines.elements(rendered, group));
+    }
+
+    /**
+     * Forwards whose allow-lists admit the same addresses, however written, share one chain and
+     * set; another list gets its own; a list that runs to the last address has no end element.
+     */
+    @Test
+    void forwardsShareTheChainAndSetOfEqualAllowLists() {
+        NatState state = NatState.empty()
+                .withForward(allowing("a", 7001, "198.51.100.0/25", "198.51.100.128/25"))
+                .withForward(allowing("b", 7002, "198.51.100.0/24"))
+                .withForward(allowing("c", 7003, "203.0.113.0/24", "255.255.255.0/24"))
+                .withForward(toNode5("open", Protocol.TCP, 7004, ReturnPath.MASQUERADE));
+
+        Ruleset rendered = Renderer.render(Desired.of(state));
+
+        String shared = AllowGroup.of(List.of(Cidr.parse("198.51.100.0/24"))).name();
+        String other = AllowGroup.of(List.of(Cidr.parse("255.255.255.0/24"), Cidr.parse("203.0.113.0/24")))
+                .name();
+        assertNotEquals(shared, other);
+        assertEquals(
+                "tcp . 7001 : goto " + shared + "\ntcp . 7002 : goto " + shared + "\ntcp . 7003 : goto " + other
+                        + "\ntcp . 7004 : accept",
+                NftTextLines.elements(rendered, KernelLayout.SET_PORTS));
+        assertEquals("203.0.113.0\n203.0.114.0 (interval end)\n255.255.255.0", NftTextLines.elements(rendered, other));
+        List<String> groupChains = rendered.chains().stream()
+                .map(chain -> chain.name())
+                .filter(KernelLayout::isAllowGroup)
+                .toList();
+        assertEquals(List.of(shared, other), groupChains);
+        assertEquals(1, rendered.rulesOf(shared).size());
+        assertTrue(shared.matches("allow_[0-9a-f]{16}"), shared);
+    }
+
+    private static Forward allowing(String name, int port, String... allow) {
+        return new Forward(
+                name,
+                Protocol.TCP,
+                PortRange.single(port),
+                List.of(Target.parse("10.0.1.5:80")),
+                Arrays.stream(allow).map(Cidr::parse).toList(),
+                ReturnPath.MASQUERADE);
     }
 
     private static Forward toNode5(String name, Protocol proto, int port, ReturnPath returnPath) {
