@@ -134,6 +134,40 @@ class ReconcilerKernelTest {
     }
 
     /**
+     * The table of the agent before allow-list groups (one pipapo set for every allow-list) becomes
+     * the current layout in one transaction, in place: its allow-list objects go, the groups come,
+     * and only the ports entries of allow-listed forwards are replaced (redis's three), so the
+     * counters of the others carry on.
+     */
+    @Test
+    void theTableOfTheAgentBeforeAllowListGroupsIsUpgradedInPlace() throws Exception {
+        Desired aws = Desired.of(ElastiCacheGuide.aws());
+        port.commit(OlderTables.withOneAllowedSet(aws));
+        assertTrue(nftList().contains("ct original proto-dst != @allowed drop"), nftList());
+        int generation = port.generation();
+
+        Plan plan = reconciler.reconcileFull(aws);
+
+        String group = AllowGroup.of(aws.state().forward("redis").orElseThrow().allow())
+                .name();
+        // Steps are listed as planned, not in batch order; the rules of a foreign chain go with it.
+        assertEquals(
+                Set.of(
+                        "delete 3 element(s) of ports",
+                        "delete foreign chain allowlist",
+                        "delete foreign set allowed",
+                        "add set " + group,
+                        "add chain " + group,
+                        "add 3 element(s) to ports",
+                        "add 2 element(s) to " + group,
+                        "add rule " + group + " (nat-agent:allow)"),
+                Set.copyOf(plan.steps()));
+        assertEquals(generation + 1, port.generation(), "one transaction");
+        assertEquals(RendererTest.fixture("kernel-aws-masquerade.nft"), nftList());
+        assertTrue(new Reconciler(port).reconcileFull(aws).isEmpty());
+    }
+
+    /**
      * The kernel's ruleset generation moves with every transaction of any process and any table:
      * the periodic check skips the listing only while it stands still. The table the reconciler
      * creates is known without a listing (what a cold start does, e.g. at every boot).
