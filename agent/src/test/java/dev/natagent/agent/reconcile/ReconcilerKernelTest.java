@@ -266,6 +266,39 @@ class ReconcilerKernelTest {
         assertTrue(reconciler.reconcileFull(none).isEmpty());
     }
 
+    /**
+     * Lists that reach either end of the address space: a range to 255.255.255.255 has no interval
+     * end, and 0.0.0.0/0 is a lone start. The kernel matches them as meant (nft looks addresses up
+     * in the set), and the listing reads back as rendered.
+     */
+    @Test
+    void allowListsReachingEitherEndOfTheAddressSpaceMatchAsMeant() throws Exception {
+        List<Cidr> everyone = List.of(Cidr.parse("0.0.0.0/0"));
+        List<Cidr> ends = List.of(Cidr.parse("255.255.255.255/32"), Cidr.parse("0.0.0.0/32"));
+        Desired desired = Desired.of(NatState.empty()
+                .withForward(allowed("everyone", 7001, everyone))
+                .withForward(allowed("ends", 7002, ends)));
+
+        reconciler.reconcileFull(desired);
+
+        String all = AllowGroup.of(everyone).name();
+        String edges = AllowGroup.of(ends).name();
+        for (String address : List.of("0.0.0.0", "1.2.3.4", "255.255.255.254", "255.255.255.255")) {
+            assertTrue(admits(all, address), address);
+        }
+        assertTrue(admits(edges, "0.0.0.0"));
+        assertTrue(admits(edges, "255.255.255.255"));
+        assertTrue(!admits(edges, "1.2.3.4"));
+        assertTrue(!admits(edges, "255.255.255.254"));
+        assertTrue(reconciler.reconcileFull(desired).isEmpty(), "the sets read back as rendered");
+    }
+
+    private boolean admits(String set, String address) throws Exception {
+        return netns.exec("nft", "get", "element", "ip", "nat_agent", set, "{ " + address + " }")
+                        .exitCode()
+                == 0;
+    }
+
     private static Desired withForward(Desired desired, Forward forward) {
         return Desired.of(desired.state().withForward(forward));
     }
