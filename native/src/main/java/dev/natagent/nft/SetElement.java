@@ -60,6 +60,11 @@ public record SetElement(
         return new SetElement(key, keyEnd, Optional.empty(), flags, Optional.empty());
     }
 
+    /** This element with {@code counter} as its counter expression (initial counts when added). */
+    public SetElement withCounter(Optional<Counter> counter) {
+        return new SetElement(key, keyEnd, data, flags, counter);
+    }
+
     public boolean isIntervalEnd() {
         return (flags & F_INTERVAL_END) != 0;
     }

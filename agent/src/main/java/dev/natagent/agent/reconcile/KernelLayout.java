@@ -78,8 +78,8 @@ import java.util.List;
  * side-by-side run. The return path is keyed by the listen port too, from conntrack's original
  * tuple. The per-protocol twins exist because nft can type {@code ct original proto-dst} (to print
  * and re-read the rule) only after a {@code meta l4proto} match. A forward's counter restarts at
- * zero when its allow-list appears, goes or changes (its verdict changes) and when it is removed;
- * retargeting keeps it. Names avoid nft keywords ({@code fwd}, {@code snat}, {@code masquerade} are
+ * zero when it is removed or the table is rebuilt: an entry whose verdict changes (its allow-list appears, goes or
+ * changes) is replaced by one that starts from the old one's counts. Names avoid nft keywords ({@code fwd}, {@code snat}, {@code masquerade} are
  * reserved).
  *
  * <p>Sizes: a set declared with a size gets the kernel's fixed-bucket hash backend instead of the

@@ -197,7 +197,11 @@ final class Planner {
         return objects.stream().map(name).collect(Collectors.toSet());
     }
 
-    /** Element changes of one set, elements identified by key (and key end for ranges). */
+    /**
+     * Element changes of one set, elements identified by key (and key end for ranges). A key whose
+     * data changes is re-added with the counts its element had, so a forward whose allow-list
+     * changes (its ports verdict) keeps its counters.
+     */
     record ElementDiff(List<SetElement> deletes, List<SetElement> adds) {
         static ElementDiff between(Collection<SetElement> actual, Collection<SetElement> desired) {
             // Element counters do not matter here, and only key, end and data are compared.
@@ -213,8 +217,10 @@ final class Planner {
             });
             wanted.forEach((id, element) -> {
                 SetElement have = present.get(id);
-                if (have == null || !Objects.equals(have.data(), element.data())) {
+                if (have == null) {
                     adds.add(element);
+                } else if (!Objects.equals(have.data(), element.data())) {
+                    adds.add(element.withCounter(have.counter()));
                 }
             });
             return new ElementDiff(deletes, adds);

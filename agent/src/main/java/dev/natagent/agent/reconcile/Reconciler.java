@@ -231,6 +231,7 @@ public final class Reconciler {
                 .filter(name -> !refsAfter.containsKey(name))
                 .sorted()
                 .toList();
+        keepCounters(elements);
         Plan plan = elements.plan(created, unused);
         if (plan.isEmpty()) {
             current = after;
@@ -256,6 +257,32 @@ public final class Reconciler {
         current = after;
         allowChainRefs = refsAfter;
         return plan;
+    }
+
+    /**
+     * Gives the {@code ports} entries that this change replaces (their verdict changes with the
+     * forward's allow-list) the counts their current elements have, read now: one round trip, and
+     * only for such changes. The packets of the moment between this read and the commit go
+     * uncounted. Should the read fail (an element missing: drift, which a full reconcile heals),
+     * those entries start from zero.
+     */
+    private void keepCounters(ElementBatch elements) {
+        List<SetElement> replaced = elements.replaced(KernelLayout.SET_PORTS);
+        if (replaced.isEmpty()) {
+            return;
+        }
+        try {
+            Map<Bytes, Counter> counts = new HashMap<>();
+            for (SetElement element : port.getElements(TABLE, KernelLayout.SET_PORTS, replaced)) {
+                element.counter().ifPresent(counter -> counts.put(element.key(), counter));
+            }
+            elements.setCounters(KernelLayout.SET_PORTS, counts);
+        } catch (IOException e) {
+            LOG.log(
+                    Level.FINE,
+                    "could not read the counters of replaced ports entries ({0}); they restart",
+                    e.getMessage());
+        }
     }
 
     /**
@@ -410,6 +437,21 @@ public final class Reconciler {
                 bySet.put(set, pending);
             }
             return pending;
+        }
+
+        /** Keys of {@code set} this batch deletes and adds back with other data, as key-only elements. */
+        List<SetElement> replaced(String set) {
+            Map<Bytes, SetElement> added = adds.getOrDefault(set, Map.of());
+            return keysOnly(deletes.getOrDefault(set, Map.of()).values().stream()
+                    .filter(element -> added.containsKey(element.key()))
+                    .toList());
+        }
+
+        /** Gives the elements of {@code set} this batch adds the initial counts in {@code counts}, by key. */
+        void setCounters(String set, Map<Bytes, Counter> counts) {
+            Map<Bytes, SetElement> added = adds.getOrDefault(set, Map.of());
+            counts.forEach((key, counter) ->
+                    added.computeIfPresent(key, (k, element) -> element.withCounter(Optional.of(counter))));
         }
 
         /** The elements of {@code set} this batch adds, as netted so far. */

@@ -178,6 +178,54 @@ class DataPathKernelTest {
         }
     }
 
+    /**
+     * Changing a forward's allow-list replaces its ports entries (their verdict names the list's
+     * chain), yet its counters carry on: through an element change, through losing the list, and
+     * through a full reconcile.
+     */
+    @Test
+    void aForwardKeepsItsCountersWhenItsAllowListChanges() throws Exception {
+        echoServer(node, 6379);
+        Desired before = Desired.of(ElastiCacheGuide.aws());
+        try (Socket socket = open("198.51.100.27", "203.0.113.73", 6380)) {
+            assertEquals(100, roundTrip(socket, 100));
+            Counter counted = reconciler.forwardCounters().get("redis");
+            assertTrue(counted.packets() > 0, counted.toString());
+
+            Desired widened = withAllow(before, "198.51.100.27/32", "198.51.100.99/32");
+            reconciler.applyChange(before, widened);
+            assertAtLeast(counted, reconciler.forwardCounters().get("redis"));
+
+            Desired open = withAllow(widened);
+            reconciler.applyChange(widened, open);
+            assertAtLeast(counted, reconciler.forwardCounters().get("redis"));
+
+            assertTrue(!reconciler.reconcileFull(before).isEmpty(), "the list comes back through a full reconcile");
+            assertAtLeast(counted, reconciler.forwardCounters().get("redis"));
+
+            assertEquals(100, roundTrip(socket, 100));
+            assertTrue(reconciler.forwardCounters().get("redis").bytes() > counted.bytes() + 200, "and counts on");
+        }
+    }
+
+    private static Desired withAllow(Desired desired, String... allow) {
+        Forward redis = desired.state().forward("redis").orElseThrow();
+        return Desired.of(desired.state()
+                .withForward(new Forward(
+                        redis.name(),
+                        redis.proto(),
+                        redis.listen(),
+                        redis.targets(),
+                        java.util.Arrays.stream(allow).map(Cidr::parse).toList(),
+                        redis.returnPath())));
+    }
+
+    private static void assertAtLeast(Counter expected, Counter actual) {
+        assertTrue(
+                actual.packets() >= expected.packets() && actual.bytes() >= expected.bytes(),
+                "counters went back: " + expected + " -> " + actual);
+    }
+
     @Test
     void snatReturnPathRewritesTheSourceToTheGivenAddress() throws Exception {
         nat.execOk("ip", "addr", "add", "10.0.1.2/24", "dev", "n1");
