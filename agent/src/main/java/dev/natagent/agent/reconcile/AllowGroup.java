@@ -12,11 +12,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
 
 /**
  * One allow-list as the kernel holds it, shared by every forward whose allow-list admits the same
@@ -38,19 +35,10 @@ public record AllowGroup(String name, List<Ipv4Range> ranges) {
         }
     }
 
-    /** The group of a non-empty allow-list. */
+    /** The group of a non-empty allow-list (see {@link AllowGroups} to hash each list once). */
     public static AllowGroup of(Collection<Cidr> allow) {
         List<Ipv4Range> ranges = Cidr.toRanges(allow);
         return new AllowGroup(KernelLayout.ALLOW_PREFIX + contentHash(ranges), ranges);
-    }
-
-    /**
-     * {@link #of}, each distinct list hashed once: for one rendering or one change, where 50,000
-     * forwards may share a list.
-     */
-    public static Function<List<Cidr>, AllowGroup> memo() {
-        Map<List<Cidr>, AllowGroup> known = new HashMap<>();
-        return allow -> known.computeIfAbsent(allow, AllowGroup::of);
     }
 
     public Chain chain() {

@@ -2,7 +2,6 @@ package dev.natagent.agent.reconcile;
 
 import static dev.natagent.agent.reconcile.KernelLayout.TABLE;
 
-import dev.natagent.agent.model.Cidr;
 import dev.natagent.agent.model.Forward;
 import dev.natagent.agent.model.Ipv4;
 import dev.natagent.agent.model.StateDiff;
@@ -207,7 +206,7 @@ public final class Reconciler {
         // of 50,000 forwards would otherwise rehash every map a dozen times as it grows.
         int ports = listenPorts(gone) + listenPorts(coming);
         ElementBatch elements = new ElementBatch(ports);
-        Function<List<Cidr>, AllowGroup> groups = AllowGroup.memo();
+        AllowGroups groups = new AllowGroups();
         Function<Target, Optional<Ipv4>> beforeAddresses = Renderer.addresses(before);
         for (Forward forward : gone) {
             elements.remove(Renderer.forwardElements(forward, beforeAddresses, groups));
@@ -218,15 +217,12 @@ public final class Reconciler {
         }
         Map<String, Integer> refsAfter = allowChainRefs(
                 elements.added(KernelLayout.SET_PORTS), elements.deleted(KernelLayout.SET_PORTS), allowChainRefs);
-        List<AllowGroup> created = new ArrayList<>();
-        for (Forward forward : coming) {
-            if (!forward.allow().isEmpty()) {
-                AllowGroup group = groups.apply(forward.allow());
-                if (!allowChainRefs.containsKey(group.name()) && !created.contains(group)) {
-                    created.add(group);
-                }
-            }
-        }
+        // Lists newly referenced are those of coming forwards, all met while rendering them.
+        List<AllowGroup> created = refsAfter.keySet().stream()
+                .filter(name -> !allowChainRefs.containsKey(name))
+                .sorted()
+                .map(name -> groups.named(name).orElseThrow())
+                .toList();
         List<String> unused = allowChainRefs.keySet().stream()
                 .filter(name -> !refsAfter.containsKey(name))
                 .sorted()

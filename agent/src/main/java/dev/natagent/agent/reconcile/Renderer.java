@@ -67,16 +67,11 @@ public final class Renderer {
             elements.put(set.name(), new ArrayList<>());
         }
         Function<Target, Optional<Ipv4>> addresses = addresses(desired);
-        Function<List<Cidr>, AllowGroup> groups = AllowGroup.memo();
-        Map<String, AllowGroup> groupsInUse = new LinkedHashMap<>();
+        AllowGroups groups = new AllowGroups();
         for (Forward forward : desired.state().forwards().values()) {
             // Every key is unique by construction (listen ports are unique), so lists, not sets.
             for (SetMember member : forwardElements(forward, addresses, groups)) {
                 elements.get(member.set()).add(member.element());
-            }
-            if (!forward.allow().isEmpty()) {
-                AllowGroup group = groups.apply(forward.allow());
-                groupsInUse.putIfAbsent(group.name(), group);
             }
         }
         Map<String, List<Rule>> rules = new LinkedHashMap<>();
@@ -94,7 +89,7 @@ public final class Renderer {
         rules.put(KernelLayout.CHAIN_POSTROUTING, postrouting);
         List<Chain> chains = new ArrayList<>(KernelLayout.chains());
         List<NftSet> sets = new ArrayList<>(KernelLayout.sets());
-        for (AllowGroup group : groupsInUse.values()) {
+        for (AllowGroup group : groups.met()) {
             chains.add(group.chain());
             sets.add(group.set(sets.size() + 1));
             elements.put(group.name(), group.elements());
@@ -111,16 +106,16 @@ public final class Renderer {
      * and the goto to its allow-list's chain when it has one) and, when the target has an address,
      * its DNAT mapping and a return-path entry unless that is the default (masquerade). Every element
      * is keyed by one of the forward's own listen ports. Target addresses come from {@link
-     * #addresses}, allow-list groups from {@link AllowGroup#memo}; the group's own chain and set are
+     * #addresses}, allow-list groups from {@code groups}; the group's own chain and set are
      * shared, not the forward's.
      */
     static List<SetMember> forwardElements(
-            Forward forward, Function<Target, Optional<Ipv4>> addresses, Function<List<Cidr>, AllowGroup> groups) {
+            Forward forward, Function<Target, Optional<Ipv4>> addresses, AllowGroups groups) {
         List<SetMember> members = new ArrayList<>();
         // goto, not jump: nothing in the traffic chain is left to run after the allow-list.
         NftData.Verdict verdict = forward.allow().isEmpty()
                 ? ACCEPT
-                : NftData.Verdict.goTo(groups.apply(forward.allow()).name());
+                : NftData.Verdict.goTo(groups.of(forward.allow()).name());
         for (int port = forward.listen().first(); port <= forward.listen().last(); port++) {
             Bytes listenKey = KernelLayout.protoPort(forward.proto(), port);
             members.add(new SetMember(KernelLayout.SET_PORTS, SetElement.mapping(listenKey, verdict)));

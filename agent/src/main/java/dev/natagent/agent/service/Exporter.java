@@ -13,15 +13,13 @@ import dev.natagent.agent.model.Protocol;
 import dev.natagent.agent.model.ReturnPath;
 import dev.natagent.agent.model.Target;
 import dev.natagent.agent.reconcile.AllowGroup;
+import dev.natagent.agent.reconcile.AllowGroups;
 import dev.natagent.agent.reconcile.Desired;
 import dev.natagent.agent.reconcile.KernelLayout;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
-import java.util.function.Function;
 
 /**
  * The export op: the desired state as JSON (what apply takes), as an {@code nft -f} script of the
@@ -78,16 +76,12 @@ final class Exporter {
         out.append("\tmap ports {\n\t\ttype inet_proto . inet_service : verdict\n")
                 .append(SIZE)
                 .append("\t\tcounter\n");
-        Function<List<Cidr>, AllowGroup> groups = AllowGroup.memo();
-        Map<String, AllowGroup> groupsInUse = new LinkedHashMap<>();
+        AllowGroups groups = new AllowGroups();
         List<String> ports = new ArrayList<>();
         for (Forward forward : state.forwards().values()) {
-            String verdict = "accept";
-            if (!forward.allow().isEmpty()) {
-                AllowGroup group = groups.apply(forward.allow());
-                groupsInUse.putIfAbsent(group.name(), group);
-                verdict = "goto " + group.name();
-            }
+            String verdict = forward.allow().isEmpty()
+                    ? "accept"
+                    : "goto " + groups.of(forward.allow()).name();
             for (int port = forward.listen().first(); port <= forward.listen().last(); port++) {
                 ports.add(forward.proto() + " . " + port + " : " + verdict);
             }
@@ -112,7 +106,7 @@ final class Exporter {
                         .map(Exporter::listenKey)
                         .toList());
         out.append("\t}\n");
-        for (AllowGroup group : groupsInUse.values()) {
+        for (AllowGroup group : groups.met()) {
             out.append("\tset ").append(group.name()).append(" {\n\t\ttype ipv4_addr\n\t\tflags interval\n");
             elements(out, group.ranges().stream().map(Exporter::interval).toList());
             out.append("\t}\n");
@@ -147,7 +141,7 @@ final class Exporter {
             }
         }
         out.append("\t}\n");
-        for (AllowGroup group : groupsInUse.values()) {
+        for (AllowGroup group : groups.met()) {
             out.append("\tchain ").append(group.name()).append(" {\n");
             rule(out, "ct direction original ip saddr != @" + group.name() + " drop", "allow");
             out.append("\t}\n");
