@@ -48,7 +48,7 @@ cp "$root/systemd/nat-agent.service" "$dist/systemd/"
 cp "$packaging/cds/nat-agent.classlist" "$dist/cds/"
 cp "$packaging/config/config.json" "$dist/config/"
 cp "$packaging/config/config.example.json" "$dist/"
-cp "$root/README.md" "$dist/"
+cp "$root/README.md" "$root/LICENSE" "$dist/"
 
 # natctl builds its picocli model programmatically (no annotated class for picocli.AutoComplete to
 # read), so the script comes from `natctl completion`: the same definitions that parse its arguments.

@@ -71,6 +71,7 @@ class RpmPackageTest {
                 () -> assertEquals("-rw-r--r-- root root", files.get("/usr/lib/sysusers.d/nat-agent.conf")),
                 () -> assertEquals("-rw-r--r-- root root", files.get("/usr/share/bash-completion/completions/natctl")),
                 () -> assertEquals("-rw-r--r-- root root d", files.get("/usr/share/doc/nat-agent/config.example.json")),
+                () -> assertEquals("-rw-r--r-- root root l", files.get("/usr/share/licenses/nat-agent/LICENSE")),
                 () -> assertEquals("-rw-r--r-- root root g", files.get("/usr/share/nat-agent/natctl.jsa")),
                 () -> assertEquals("-rw-r--r-- root root", files.get("/usr/share/nat-agent/nat-agent.classlist")),
                 () -> assertEquals("-rw-r--r-- root root g", files.get("/usr/share/nat-agent/nat-agent.jsa")),
