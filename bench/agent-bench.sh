@@ -1,5 +1,5 @@
 #!/bin/bash
-# Agent-level benchmark (issue 7): nat-agent side by side with nft, iptables-restore, haproxy and
+# Agent-level benchmark: nat-agent side by side with nft, iptables-restore, haproxy and
 # direct routing, in one run, on this machine, printing one table of medians, spread and ratios.
 #
 #   bench/agent-bench.sh [--quick] [--cold] [--baseline DIR] [--rounds K]
@@ -24,7 +24,7 @@
 #                   children) for the CPU rows, steadier than wall time on a shared machine; for
 #                   N <= 10,000 the same through a running daemon's socket from a warm client
 #                   (request JSON both ways included, natctl's JVM start excluded); and for every N
-#                   through `natctl apply FILE` (issue 7's definition): its wall time minus natctl's
+#                   through `natctl apply FILE` (the way users apply a config): its wall time minus natctl's
 #                   own start, taken as the median wall time of `natctl status` measured in the same
 #                   run. Documents over 512 KiB (10k: ~0.6 MB, 50k: ~3 MB) go in chunks
 #                   (apply.begin/chunk/commit on one connection, atomic at commit).

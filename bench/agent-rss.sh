@@ -1,5 +1,5 @@
 #!/bin/bash
-# The daemon's memory (issue 7: RSS <= 48 MiB idle, <= 96 MiB with 50,000 forwards), measured on
+# The daemon's memory (targets: RSS <= 48 MiB idle, <= 96 MiB with 50,000 forwards), measured on
 # real daemons started by the real launcher (its JVM flags and environment), side by side.
 #
 #   bench/agent-rss.sh [-n N] [-s SECONDS] [-r ROUNDS] [--nmt] [DIR...]    (root; after `mvn package`)

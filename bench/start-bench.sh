@@ -1,5 +1,5 @@
 #!/bin/bash
-# Issue 7's start-up row on its own: the daemon started on an empty kernel (as at boot) with a
+# The start-up row of agent-bench.sh on its own: the daemon started on an empty kernel (as at boot) with a
 # persisted state of N forwards, timed from exec until its admin socket exists (it opens the
 # socket only once the kernel table matches the state), side by side with `nft -f` of the
 # equivalent ruleset, interleaved run by run so that load drift hits both alike.

@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 /**
  * The native benchmark: cold apply of N forwards and single-element changes through NftClient,
  * side by side with nft and iptables-restore, each measurement in private network namespaces it
- * creates and deletes (never the root namespace). Prints a table; judges the targets of issue 2 §4.
+ * creates and deletes (never the root namespace). Prints a table and judges each figure against its target.
  * Needs root. Run it with {@code bench/native-bench.sh [--quick]}.
  */
 public final class NativeBench {

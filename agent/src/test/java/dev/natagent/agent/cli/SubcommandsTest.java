@@ -16,7 +16,7 @@ import picocli.CommandLine;
 
 /** Lazy registration must never lose a command from help, completion or the parser. */
 class SubcommandsTest {
-    /** The command tree of the natctl contract (issue 4), written out independently of the table. */
+    /** The command tree of the natctl contract (docs/admin-api.md), written out independently of the table. */
     private static final Map<String, List<String>> CONTRACT = Map.of(
             "", List.of("status", "forward", "outbound", "apply", "export", "metrics", "doctor", "completion"),
             "forward", List.of("add", "remove", "list", "get"),

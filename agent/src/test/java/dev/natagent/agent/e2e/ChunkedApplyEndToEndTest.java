@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 7's 50,000-forward document (over issue 4's 1 MiB line limit) through {@code natctl apply}
+ * A 50,000-forward document (over the admin socket's 1 MiB line limit) through {@code natctl apply}
  * against the real daemon (the launcher's JVM flags, 128 MiB heap) in a namespace of its own: a
  * dry run changes nothing, the apply puts every forward into the kernel's map in one generation.
  */

@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 6 item 5: kernel refusals injected at the netlink transport seam, under the real
+ * Kernel refusals injected at the netlink transport seam, under the real
  * NftClient, ClientNftPort, Reconciler and NatService with a real StateStore. Every change either
  * is refused as KERNEL_ERROR with the errno's text while the state, the journal and the kernel stay
  * exactly as they were, or is acknowledged and then really is in the (fake) kernel and on disk.

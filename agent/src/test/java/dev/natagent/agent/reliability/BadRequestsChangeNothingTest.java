@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 6 item 1 against the real daemon in a namespace: a stream of generated bad requests
+ * Bad requests change nothing, against the real daemon in a namespace: a stream of generated bad requests
  * (malformed JSON, wrong types, invalid forwards, conflicting ports and names, unknown ops, deep
  * nesting, oversized lines) through the admin socket. Each is refused with a typed error, the
  * daemon keeps answering, and the state files and {@code nft list table ip nat_agent} are

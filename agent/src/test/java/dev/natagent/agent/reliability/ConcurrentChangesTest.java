@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 6 item 8 against the real daemon in a namespace: 50 clients, each on its own connection,
+ * Concurrent changes against the real daemon in a namespace: 50 clients, each on its own connection,
  * add and remove forwards with clashing names and ports for 10 s ({@code
  * -Dnatagent.concurrency.seconds=N}). Replaying the acknowledged answers in generation order (no
  * gap, no duplicate) gives one set of forwards, and the daemon's listing, the kernel's {@code

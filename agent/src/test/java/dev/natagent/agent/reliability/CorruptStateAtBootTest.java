@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 6 item 6: the real daemon boots on a truncated, empty, wrong-schema or unreadable state
+ * Corrupt state at boot: the real daemon boots on a truncated, empty, wrong-schema or unreadable state
  * file while the kernel holds the table of an earlier good run. The live table must stay exactly
  * as it is (same handles), status must say failed and what to do, every mutating natctl command
  * must be refused with STATE_CORRUPT (exit 1), and the read-only ones must keep working.

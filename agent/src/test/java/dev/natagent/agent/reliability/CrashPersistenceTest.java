@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 6 item 2, crash-safe persistence with the real daemon: a client issues a burst of forward
+ * Crash-safe persistence with the real daemon: a client issues a burst of forward
  * adds and removes through the admin socket, recording every acknowledged generation and change,
  * while the agent is SIGKILLed at a random moment. After each kill the state files must load and
  * hold exactly the last acknowledged state, or that plus the one change in flight; the restarted

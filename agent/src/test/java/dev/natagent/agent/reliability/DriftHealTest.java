@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 6 item 4 against the real daemon in a namespace: another process changes the ruleset with
+ * Drift healing against the real daemon in a namespace: another process changes the ruleset with
  * {@code nft} (flush everything, delete our table, delete one map element, add a rule to our
  * chain) and the daemon puts its table back. The heal time runs from the foreign command's exit
  * to the first {@code nft list table ip nat_agent} that equals the listing before (polled every

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 6 item 2, full disk: the real daemon keeps its state on a small tmpfs mounted only in its
+ * Persistence on a full disk: the real daemon keeps its state on a small tmpfs mounted only in its
  * own private mount namespace ({@code unshare --mount}; the host's mount table is never touched).
  * The test fills that file system (through {@code /proc/PID/root}) and adds forwards until one
  * cannot be journalled: natctl must exit 1 with a clear message, the kernel must have been rolled

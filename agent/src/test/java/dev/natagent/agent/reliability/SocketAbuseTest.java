@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 6 item 7 against the real daemon in a namespace. Access: a uid outside the admin group is
+ * The admin socket under abuse, against the real daemon in a namespace. Access: a uid outside the admin group is
  * kept out by the socket's mode and, were the mode too open, by the SO_PEERCRED check, for reads
  * and writes alike; a peer with the admin group reads and writes; the daemon will not start on a
  * symlinked or foreign-owned socket path. Abuse: 10,000 idle connections, slow-loris writers (one

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 6 item 9 with the real daemon. /proc/sys has no inotify, so a rewrite of ip_forward is
+ * Sysctls are written only when they differ, with the real daemon. /proc/sys has no inotify, so a rewrite of ip_forward is
  * detected by its side effect: writing net.ipv4.ip_forward resets every interface's
  * conf/IFACE/forwarding. An interface's forwarding turned off by hand must survive several full
  * checks (run every second here); a control write shows the detector works. With /proc/sys

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 6 item 3: a client namespace keeps opening new TCP connections through the NAT forward to
+ * Traffic across agent faults: a client namespace keeps opening new TCP connections through the NAT forward to
  * a real redis-server (PING on each) while the agent is SIGKILLed and restarted, upgraded in place
  * (SIGTERM, then started from a copied jar set) and SIGTERMed and restarted. No request may fail,
  * and every restart must adopt the kernel table untouched: {@code nft -a list table ip nat_agent}

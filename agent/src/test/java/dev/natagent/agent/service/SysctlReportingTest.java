@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 6 item 9, in process: the sysctl upkeep that every housekeeping round runs never rewrites
+ * Sysctl upkeep, in process: the sysctl upkeep that every housekeeping round runs never rewrites
  * ip_forward when it is already 1 (counted by {@link Sysctls}' write counter, and the file's mtime
  * kept), and a failed write shows in status (degraded, with the message) and in doctor (an
  * ip_forward finding that quotes it). The sysctl root is a temp tree laid out like /proc/sys.
