@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import dev.natagent.agent.model.FieldError;
 import dev.natagent.agent.model.Forward;
+import dev.natagent.agent.model.ForwardEdit;
 import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.Outbound;
@@ -53,6 +54,13 @@ public final class AdminDispatcher implements RequestHandler {
                 Args args = Args.of(request, "forward", "force");
                 Forward forward = args.requiredModel("forward", Forward.class);
                 yield operations.addForward(forward, args.optionalBoolean("force"));
+            }
+            case FORWARD_SET -> {
+                Args args = Args.of(request, "name", "set", "force");
+                yield operations.setForward(
+                        args.requiredString("name"),
+                        args.requiredModel("set", ForwardEdit.class),
+                        args.optionalBoolean("force"));
             }
             case FORWARD_REMOVE -> operations.removeForward(name(request));
             case FORWARD_LIST -> listOf("forwards", noArgs(request, operations::listForwards));

@@ -1,6 +1,7 @@
 package dev.natagent.agent.api;
 
 import dev.natagent.agent.model.Forward;
+import dev.natagent.agent.model.ForwardEdit;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.Outbound;
 import java.util.List;
@@ -27,6 +28,14 @@ public interface AdminOperations {
      * SSH_PORT_FORWARD (unless {@code force}), STATE_CORRUPT or KERNEL_ERROR.
      */
     ForwardChange addForward(Forward forward, boolean force);
+
+    /**
+     * Changes fields of a forward in place (op {@code forward.set}), as one atomic change that
+     * keeps its counters and the connections open to targets it keeps. Refused with NOT_FOUND,
+     * PORT_IN_USE, VALIDATION, SSH_PORT_FORWARD (unless {@code force}), STATE_CORRUPT or
+     * KERNEL_ERROR; an edit that changes nothing changes nothing (same generation).
+     */
+    ForwardUpdate setForward(String name, ForwardEdit edit, boolean force);
 
     /** Removes a forward (op {@code forward.remove}); NOT_FOUND if there is none of that name. */
     ForwardChange removeForward(String name);

@@ -2,7 +2,10 @@ package dev.natagent.agent.api;
 
 import dev.natagent.agent.model.StateDiff;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -10,21 +13,31 @@ import java.util.function.Function;
  * 50,000-forward apply answers with a few hundred KB instead of echoing the whole ~5 MB document.
  *
  * <pre>{"applied":true,"generation":N,"diff":{"forwards":{"added":["a",...],"removed":[...],
- *  "changed":[...]},"outbounds":{...same...},"settings":false,"empty":false}}</pre>
+ *  "changed":[...],"changes":{"a":"to 10.0.1.230:6379 -> 10.0.1.240:6379",...}},
+ *  "outbounds":{...same...},"settings":false,"empty":false}}</pre>
  */
 public record ApplyNames(boolean applied, long generation, Diff diff) {
     /** Names per kind; {@code settings} says whether the settings change. */
     public record Diff(Section forwards, Section outbounds, boolean settings, boolean empty) {}
 
-    /** Names added, removed and changed, each list in name order. */
-    public record Section(List<String> added, List<String> removed, List<String> changed) {
-        static <T> Section of(StateDiff.Section<T> section, Function<T, String> name) {
+    /**
+     * Names added, removed and changed, each list in name order; {@code changes} says per changed
+     * name which fields change and how (what a person reads in a dry run).
+     */
+    public record Section(List<String> added, List<String> removed, List<String> changed, Map<String, String> changes) {
+        static <T> Section of(
+                StateDiff.Section<T> section, Function<T, String> name, BiFunction<T, T, String> describe) {
             List<String> changed = new ArrayList<>(section.changed().size());
-            section.changed().forEach(c -> changed.add(name.apply(c.after())));
+            Map<String, String> changes = new LinkedHashMap<>();
+            for (StateDiff.Changed<T> c : section.changed()) {
+                changed.add(name.apply(c.after()));
+                changes.put(name.apply(c.after()), describe.apply(c.before(), c.after()));
+            }
             return new Section(
                     section.added().stream().map(name).toList(),
                     section.removed().stream().map(name).toList(),
-                    changed);
+                    changed,
+                    changes);
         }
     }
 
@@ -34,8 +47,8 @@ public record ApplyNames(boolean applied, long generation, Diff diff) {
                 result.applied(),
                 result.generation(),
                 new Diff(
-                        Section.of(diff.forwards(), f -> f.name()),
-                        Section.of(diff.outbounds(), o -> o.name()),
+                        Section.of(diff.forwards(), f -> f.name(), StateDiff::describeChange),
+                        Section.of(diff.outbounds(), o -> o.name(), StateDiff::describeChange),
                         diff.settings() != null,
                         diff.isEmpty()));
     }

@@ -8,6 +8,7 @@ import java.util.Optional;
 public enum Op {
     STATUS("status", false),
     FORWARD_ADD("forward.add", true),
+    FORWARD_SET("forward.set", true),
     FORWARD_REMOVE("forward.remove", true),
     FORWARD_LIST("forward.list", false),
     FORWARD_GET("forward.get", false),

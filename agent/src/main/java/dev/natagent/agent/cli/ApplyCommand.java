@@ -115,10 +115,16 @@ final class ApplyCommand extends AgentCommand {
         return ExitCode.OK;
     }
 
-    /** One line per name of a names-only diff section: + added, ~ changed, - removed. */
+    /**
+     * One line per name of a names-only diff section: + added, ~ changed (with what changes, e.g.
+     * {@code ~ forward redis: to 10.0.1.230:6379 -> 10.0.1.240:6379}), - removed.
+     */
     private static void describe(List<String> lines, String kind, JsonNode section) {
         add(lines, "+ " + kind + " ", section.path("added"));
-        add(lines, "~ " + kind + " ", section.path("changed"));
+        for (JsonNode name : section.path("changed")) {
+            String changes = section.path("changes").path(name.asText()).asText("");
+            lines.add("~ " + kind + " " + name.asText() + (changes.isEmpty() ? "" : ": " + changes));
+        }
         add(lines, "- " + kind + " ", section.path("removed"));
     }
 

@@ -50,6 +50,16 @@ final class Specs {
         return spec;
     }
 
+    /** Ends command's help with an "Examples:" section, one command line each. */
+    static void examples(CommandSpec spec, String... commandLines) {
+        String[] lines = new String[commandLines.length];
+        for (int i = 0; i < lines.length; i++) {
+            // Footer lines are format strings.
+            lines[i] = "  " + commandLines[i].replace("%", "%%");
+        }
+        spec.usageMessage().footerHeading("%nExamples:%n").footer(lines);
+    }
+
     /** natctl's global options, for the root: subcommands inherit them, before or after their name. */
     static OptionSpec[] globalOptions() {
         return new OptionSpec[] {

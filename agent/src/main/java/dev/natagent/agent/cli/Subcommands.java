@@ -27,7 +27,13 @@ final class Subcommands {
 
     static final List<Node> TREE = List.of(
             Node.leaf("status"),
-            Node.group("forward", Node.leaf("add"), Node.leaf("remove"), Node.leaf("list"), Node.leaf("get")),
+            Node.group(
+                    "forward",
+                    Node.leaf("add"),
+                    Node.leaf("set"),
+                    Node.leaf("remove"),
+                    Node.leaf("list"),
+                    Node.leaf("get")),
             Node.group("outbound", Node.leaf("add"), Node.leaf("remove"), Node.leaf("list")),
             Node.leaf("apply"),
             Node.leaf("export"),
@@ -49,9 +55,11 @@ final class Subcommands {
             case "status":
                 return StatusCommand.spec();
             case "forward":
-                return Specs.group("Add, remove and show port forwards.");
+                return Specs.group("Add, change, remove and show port forwards.");
             case "forward add":
                 return ForwardAddCommand.spec();
+            case "forward set":
+                return ForwardSetCommand.spec();
             case "forward remove":
                 return ForwardRemoveCommand.spec();
             case "forward list":

@@ -140,24 +140,30 @@ public record StateDiff(
     }
 
     private static String forwardChanges(Changed<Forward> c) {
-        Forward a = c.before();
-        Forward b = c.after();
+        return c.before().name() + ": " + describeChange(c.before(), c.after());
+    }
+
+    private static String outboundChanges(Changed<Outbound> c) {
+        return c.before().name() + ": " + describeChange(c.before(), c.after());
+    }
+
+    /** What differs between two versions of a forward, e.g. {@code to 10.0.1.230:6379 -> 10.0.1.240:6379}. */
+    public static String describeChange(Forward a, Forward b) {
         List<String> parts = new ArrayList<>();
         field(parts, "proto", a.proto(), b.proto());
         field(parts, "listen", a.listen(), b.listen());
         field(parts, "to", join(a.targets()), join(b.targets()));
         field(parts, "allow", allow(a.allow()), allow(b.allow()));
         field(parts, "snat", a.returnPath(), b.returnPath());
-        return a.name() + ": " + String.join("; ", parts);
+        return String.join("; ", parts);
     }
 
-    private static String outboundChanges(Changed<Outbound> c) {
-        Outbound a = c.before();
-        Outbound b = c.after();
+    /** What differs between two versions of an outbound, e.g. {@code out ens5 -> ens6}. */
+    public static String describeChange(Outbound a, Outbound b) {
         List<String> parts = new ArrayList<>();
         field(parts, "source", join(a.sources()), join(b.sources()));
         field(parts, "out", a.outInterface(), b.outInterface());
-        return a.name() + ": " + String.join("; ", parts);
+        return String.join("; ", parts);
     }
 
     private static String settingsChanges(Settings a, Settings b) {

@@ -7,6 +7,7 @@ import dev.natagent.agent.api.ErrorCode;
 import dev.natagent.agent.api.ExportFormat;
 import dev.natagent.agent.api.Finding;
 import dev.natagent.agent.api.ForwardChange;
+import dev.natagent.agent.api.ForwardUpdate;
 import dev.natagent.agent.api.ForwardView;
 import dev.natagent.agent.api.MetricsFormat;
 import dev.natagent.agent.api.OutboundChange;
@@ -16,6 +17,7 @@ import dev.natagent.agent.api.TextDocument;
 import dev.natagent.agent.config.ConfigException;
 import dev.natagent.agent.config.ConfigFile;
 import dev.natagent.agent.model.Forward;
+import dev.natagent.agent.model.ForwardEdit;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.Outbound;
 import dev.natagent.agent.model.StateChange;
@@ -114,12 +116,31 @@ public final class NatService implements AdminOperations {
         }
     }
 
+    /**
+     * The changed forward replaces the old one element by element (the kernel keeps the listen
+     * ports' entries and their counters where it can), in one batch: no moment without the forward.
+     */
+    @Override
+    public ForwardUpdate setForward(String name, ForwardEdit edit, boolean force) {
+        synchronized (writeLock) {
+            requireWritable();
+            Forward before = validator.existingForward(state, name);
+            Forward after = edit.applyTo(before);
+            if (after.equals(before)) {
+                return new ForwardUpdate(store.revision(), views.forward(after), "");
+            }
+            validator.checkPutForward(state, after, force);
+            commit(state.withForward(after), List.of(new StateChange.PutForward(after)), Set.of(name));
+            views.probeSoon(after);
+            return new ForwardUpdate(store.revision(), views.forward(after), StateDiff.describeChange(before, after));
+        }
+    }
+
     @Override
     public ForwardChange removeForward(String name) {
         synchronized (writeLock) {
             requireWritable();
-            validator.checkRemoveForward(state, name);
-            Forward removed = state.forward(name).orElseThrow();
+            Forward removed = validator.existingForward(state, name);
             NatState next = state.withoutForward(name);
             commit(next, List.of(new StateChange.RemoveForward(name)), Set.of(name));
             return new ForwardChange(store.revision(), views.changedForward(removed));
@@ -133,10 +154,7 @@ public final class NatService implements AdminOperations {
 
     @Override
     public ForwardView getForward(String name) {
-        NatState current = state;
-        Forward forward = current.forward(name)
-                .orElseThrow(() -> new AdminException(ErrorCode.NOT_FOUND, "no forward named '" + name + "'", "name"));
-        return views.forward(forward);
+        return views.forward(validator.existingForward(state, name));
     }
 
     @Override

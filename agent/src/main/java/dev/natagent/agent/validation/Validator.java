@@ -77,7 +77,11 @@ public final class Validator {
     public void checkAddForward(NatState current, Forward forward, boolean force) {
         if (current.forwards().containsKey(forward.name())) {
             throw new ValidationException(
-                    "name", ErrorCode.NAME_TAKEN, "a forward named '" + forward.name() + "' already exists");
+                    "name",
+                    ErrorCode.NAME_TAKEN,
+                    "a forward named '" + forward.name()
+                            + "' already exists; to change it in place: natctl forward set " + forward.name()
+                            + " --to ... (API: forward.set)");
         }
         checkPutForward(current, forward, force);
     }
@@ -113,10 +117,11 @@ public final class Validator {
         }
     }
 
-    public void checkRemoveForward(NatState current, String name) {
-        if (!current.forwards().containsKey(name)) {
-            throw new ValidationException("name", ErrorCode.NOT_FOUND, "there is no forward named '" + name + "'");
-        }
+    /** The forward named {@code name}, for changing, removing or showing it; NOT_FOUND if there is none. */
+    public Forward existingForward(NatState current, String name) {
+        return current.forward(name)
+                .orElseThrow(() -> new ValidationException(
+                        "name", ErrorCode.NOT_FOUND, "there is no forward named '" + name + "'"));
     }
 
     public void checkRemoveOutbound(NatState current, String name) {
@@ -190,7 +195,7 @@ public final class Validator {
                         "listen",
                         ErrorCode.SSH_PORT_FORWARD,
                         "tcp port " + port + " is where this instance's sshd listens; forwarding it would lock you out"
-                                + " of SSH. Use force to do it anyway"));
+                                + " of SSH; repeat with --force (API: \"force\":true) to do it anyway"));
             }
         }
         return Optional.empty();

@@ -61,10 +61,14 @@ class AdminDispatcherTest {
                 "redis",
                 call(Op.FORWARD_GET, "{\"name\":\"redis\"}").get("name").textValue());
         assertEquals(1, call(Op.FORWARD_LIST, "{}").get("forwards").size());
+        JsonNode set = call(Op.FORWARD_SET, "{\"name\":\"redis\",\"set\":{\"snat\":\"none\"},\"force\":false}");
+        assertEquals(2, set.get("generation").longValue());
+        assertEquals("none", set.at("/forward/snat").textValue());
+        assertEquals("snat masquerade -> none", set.get("changes").textValue());
         call(Op.OUTBOUND_ADD, "{\"outbound\":{\"name\":\"p\",\"source\":[\"10.0.0.0/16\"],\"out\":\"ens5\"}}");
         assertEquals("ens5", call(Op.OUTBOUND_LIST, "{}").at("/outbounds/0/out").textValue());
         assertEquals(
-                3,
+                4,
                 call(Op.OUTBOUND_REMOVE, "{\"name\":\"p\"}").get("generation").longValue());
         assertEquals("ok", call(Op.STATUS, "{}").get("health").textValue());
         assertEquals("ok", call(Op.DOCTOR, "{}").at("/findings/0/severity").textValue());
@@ -95,8 +99,8 @@ class AdminDispatcherTest {
         assertEquals(
                 ModelJson.mapper()
                         .readTree("{\"applied\":false,\"generation\":1,\"diff\":{"
-                                + "\"forwards\":{\"added\":[\"memcached\"],\"removed\":[\"redis\"],\"changed\":[]},"
-                                + "\"outbounds\":{\"added\":[],\"removed\":[],\"changed\":[]},"
+                                + "\"forwards\":{\"added\":[\"memcached\"],\"removed\":[\"redis\"],\"changed\":[],\"changes\":{}},"
+                                + "\"outbounds\":{\"added\":[],\"removed\":[],\"changed\":[],\"changes\":{}},"
                                 + "\"settings\":false,\"empty\":false}}"),
                 names);
         AdminException unknown = refused(Op.APPLY, "{\"state\":" + state + ",\"diff\":\"some\"}");
@@ -118,6 +122,11 @@ class AdminDispatcherTest {
                 "FORWARD_ADD|`{\"forward\":{\"name\":\"a\",\"listen\":1,\"to\":[\"10.0.1.1:1\"],\"colour\":\"red\"}}`|VALIDATION|colour",
                 "FORWARD_ADD|`{\"forward\":{\"name\":\"a\",\"listen\":\"x\",\"to\":[\"10.0.1.1:1\"]}}`|VALIDATION|listen",
                 "FORWARD_ADD|`{\"forward\":{\"name\":\"a\",\"listen\":22,\"to\":[\"10.0.1.1:22\"]}}`|SSH_PORT_FORWARD|listen",
+                "FORWARD_SET|`{\"name\":\"redis\"}`|BAD_REQUEST|args.set",
+                "FORWARD_SET|`{\"set\":{}}`|BAD_REQUEST|args.name",
+                "FORWARD_SET|`{\"name\":\"ghost\",\"set\":{\"snat\":\"none\"}}`|NOT_FOUND|name",
+                "FORWARD_SET|`{\"name\":\"redis\",\"set\":{\"name\":\"other\"}}`|VALIDATION|name",
+                "FORWARD_SET|`{\"name\":\"redis\",\"set\":{\"listen\":\"x\"}}`|VALIDATION|listen",
                 "FORWARD_REMOVE|`{}`|BAD_REQUEST|args.name",
                 "FORWARD_REMOVE|`{\"name\":[\"a\"]}`|BAD_REQUEST|args.name",
                 "FORWARD_GET|`{\"name\":\"ghost\"}`|NOT_FOUND|name",

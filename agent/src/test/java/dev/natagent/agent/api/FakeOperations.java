@@ -1,6 +1,7 @@
 package dev.natagent.agent.api;
 
 import dev.natagent.agent.model.Forward;
+import dev.natagent.agent.model.ForwardEdit;
 import dev.natagent.agent.model.Ipv4;
 import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.NatState;
@@ -60,6 +61,17 @@ public class FakeOperations implements AdminOperations {
         }
         state = state.withForward(forward);
         return new ForwardChange(++generation, view(forward));
+    }
+
+    @Override
+    public synchronized ForwardUpdate setForward(String name, ForwardEdit edit, boolean force) {
+        Forward before = state.forward(name).orElseThrow(() -> notFound("forward", name));
+        Forward after = edit.applyTo(before);
+        if (after.equals(before)) {
+            return new ForwardUpdate(generation, view(after), "");
+        }
+        state = state.withForward(after);
+        return new ForwardUpdate(++generation, view(after), StateDiff.describeChange(before, after));
     }
 
     @Override

@@ -26,6 +26,7 @@ class NatctlGoldenTest {
             "status",
             "forward",
             "forward add",
+            "forward set",
             "forward remove",
             "forward list",
             "forward get",

@@ -101,6 +101,44 @@ class NatctlTest {
     }
 
     @Test
+    void forwardSetChangesOnlyTheFieldsGiven() {
+        natctl(REDIS);
+        CliResult set = natctl("forward", "set", "redis", "--to", "10.0.1.230:6379,10.0.1.231:6379,10.0.1.240:6379");
+        assertEquals(0, set.exitCode(), set.err());
+        assertTrue(
+                set.out()
+                        .startsWith("changed forward redis: to 10.0.1.230:6379,10.0.1.231:6379,10.0.1.232:6379 ->"
+                                + " 10.0.1.230:6379,10.0.1.231:6379,10.0.1.240:6379 (generation 2)\n"),
+                set.out());
+        var redis = operations.state().forward("redis").orElseThrow();
+        assertEquals("10.0.1.240:6379", redis.targets().get(2).toString());
+        assertEquals("[198.51.100.27/32]", redis.allow().toString(), "allow-list stays");
+
+        assertEquals(
+                0,
+                natctl("forward", "set", "redis", "--allow", "any", "--snat", "none")
+                        .exitCode());
+        redis = operations.state().forward("redis").orElseThrow();
+        assertTrue(redis.allow().isEmpty(), "any admits every source");
+        assertEquals("none", redis.returnPath().toString());
+        assertEquals("10.0.1.240:6379", redis.targets().get(2).toString(), "targets stay");
+
+        CliResult same = natctl("forward", "set", "redis", "--snat", "none");
+        assertTrue(same.out().startsWith("forward redis unchanged (generation 3)"), same.out());
+
+        CliResult json = natctl("--json", "forward", "set", "redis", "--allow", "10.0.0.0/8");
+        assertEquals("allow any -> 10.0.0.0/8", parse(json.out()).get("changes").textValue());
+
+        assertUsageError(natctl("forward", "set", "redis"), "nothing to change");
+        assertUsageError(natctl("forward", "set", "redis", "--allow", "10.0.0.0/33"), "'--allow'");
+        CliResult mismatch = natctl("forward", "set", "redis", "--to", "10.0.1.1:1");
+        assertEquals(ExitCode.REFUSED, mismatch.exitCode(), mismatch.err());
+        CliResult missing = natctl("forward", "set", "nope", "--snat", "none");
+        assertEquals(ExitCode.REFUSED, missing.exitCode(), missing.err());
+        assertEquals(4, operations.generation(), "refused changes changed nothing");
+    }
+
+    @Test
     void theSshPortNeedsForce() {
         String[] ssh = {"forward", "add", "ssh", "--listen", "22", "--to", "10.0.1.5:22"};
         assertEquals(ExitCode.REFUSED, natctl(ssh).exitCode());
@@ -173,6 +211,19 @@ class NatctlTest {
 
         CliResult applied = natctl("apply", file.toString());
         assertEquals("+ forward redis\n+ outbound p\napplied (generation 1)\n", applied.out());
+
+        Files.writeString(
+                file,
+                "{\"forwards\":[{\"name\":\"redis\",\"listen\":6379,\"to\":[\"10.0.1.240:6379\"],\"snat\":\"none\"}],"
+                        + "\"outbounds\":[{\"name\":\"p\",\"source\":[\"10.0.0.0/16\"],\"out\":\"ens6\"}]}");
+        assertEquals(
+                "~ forward redis: to 10.0.1.230:6379 -> 10.0.1.240:6379; snat masquerade -> none\n"
+                        + "~ outbound p: out ens5 -> ens6\ndry run: nothing changed\n",
+                natctl("apply", "--dry-run", file.toString()).out());
+        Files.writeString(
+                file,
+                "{\"forwards\":[{\"name\":\"redis\",\"listen\":6379,\"to\":[\"10.0.1.230:6379\"]}],"
+                        + "\"outbounds\":[{\"name\":\"p\",\"source\":[\"10.0.0.0/16\"],\"out\":\"ens5\"}]}");
 
         CliResult export = natctl("export");
         assertEquals(0, export.exitCode());

@@ -19,7 +19,7 @@ class SubcommandsTest {
     /** The command tree of the natctl contract (docs/admin-api.md), written out independently of the table. */
     private static final Map<String, List<String>> CONTRACT = Map.of(
             "", List.of("status", "forward", "outbound", "apply", "export", "metrics", "doctor", "completion"),
-            "forward", List.of("add", "remove", "list", "get"),
+            "forward", List.of("add", "set", "remove", "list", "get"),
             "outbound", List.of("add", "remove", "list"));
 
     private static List<String> allPaths() {

@@ -172,7 +172,7 @@ class ValidatorTest {
                         .code());
         assertEquals(
                 ErrorCode.NOT_FOUND,
-                assertThrows(ValidationException.class, () -> validator.checkRemoveForward(elastiCache, "nope"))
+                assertThrows(ValidationException.class, () -> validator.existingForward(elastiCache, "nope"))
                         .first()
                         .code());
         assertEquals(
@@ -180,7 +180,7 @@ class ValidatorTest {
                 assertThrows(ValidationException.class, () -> validator.checkRemoveOutbound(elastiCache, "nope"))
                         .first()
                         .code());
-        assertDoesNotThrow(() -> validator.checkRemoveForward(elastiCache, "redis"));
+        assertEquals("redis", validator.existingForward(elastiCache, "redis").name());
     }
 
     @Test

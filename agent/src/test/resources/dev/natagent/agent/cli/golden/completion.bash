@@ -163,6 +163,7 @@ function _complete_natctl() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} doctor" ];    then _picocli_natctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} completion" ];    then _picocli_natctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} forward add" ];    then _picocli_natctl_forward; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} forward set" ];    then _picocli_natctl_forward; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} forward remove" ];    then _picocli_natctl_forward; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} forward list" ];    then _picocli_natctl_forward; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} forward get" ];    then _picocli_natctl_forward; return $?; fi
@@ -180,19 +181,21 @@ function _complete_natctl() {
   local cmds6=(doctor)
   local cmds7=(completion)
   local cmds8=(forward add)
-  local cmds9=(forward remove)
-  local cmds10=(forward list)
-  local cmds11=(forward get)
-  local cmds12=(outbound add)
-  local cmds13=(outbound remove)
-  local cmds14=(outbound list)
+  local cmds9=(forward set)
+  local cmds10=(forward remove)
+  local cmds11=(forward list)
+  local cmds12=(forward get)
+  local cmds13=(outbound add)
+  local cmds14=(outbound remove)
+  local cmds15=(outbound list)
 
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_natctl_outbound_list; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_natctl_outbound_remove; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_natctl_outbound_add; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_natctl_forward_get; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_natctl_forward_list; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_natctl_forward_remove; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_natctl_outbound_list; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_natctl_outbound_remove; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_natctl_outbound_add; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_natctl_forward_get; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_natctl_forward_list; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_natctl_forward_remove; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_natctl_forward_set; return $?; fi
   if CompWordsContainsArray "${cmds8[@]}"; then _picocli_natctl_forward_add; return $?; fi
   if CompWordsContainsArray "${cmds7[@]}"; then _picocli_natctl_completion; return $?; fi
   if CompWordsContainsArray "${cmds6[@]}"; then _picocli_natctl_doctor; return $?; fi
@@ -279,7 +282,7 @@ function _picocli_natctl_forward() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="add remove list get"
+  local commands="add set remove list get"
   local flag_opts="'-h' '--help' '-V' '--version' '--json'"
   local arg_opts="'--socket' '--timeout'"
 
@@ -546,6 +549,57 @@ function _picocli_natctl_forward_add() {
       ;;
     '--snat')
       return
+      ;;
+    '--socket')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--timeout')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `set` subcommand.
+function _picocli_natctl_forward_set() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--force' '-h' '--help' '-V' '--version' '--json'"
+  local arg_opts="'--to' '--allow' '--snat' '--listen' '--proto' '--socket' '--timeout'"
+  local tcpudp_option_args=("tcp" "udp") # --proto values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--to')
+      return
+      ;;
+    '--allow')
+      return
+      ;;
+    '--snat')
+      return
+      ;;
+    '--listen')
+      return
+      ;;
+    '--proto')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${tcpudp_option_args[@]}" ) )
+      return $?
       ;;
     '--socket')
       local IFS=$'\n'

@@ -1,0 +1,29 @@
+package dev.natagent.agent.model;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/**
+ * The fields of a forward to change in place ({@code forward.set}); a null field stays as it is.
+ * The name is not among them: a forward is changed under its name, never renamed. JSON: the
+ * forward's own keys, e.g. {@code {"to":["10.0.1.240:6379"],"allow":[]}} ({@code []} admits
+ * every source).
+ */
+public record ForwardEdit(
+        Protocol proto,
+        PortRange listen,
+        @JsonProperty("to") List<Target> targets,
+        List<Cidr> allow,
+        @JsonProperty("snat") ReturnPath returnPath) {
+
+    /** {@code forward} with these fields changed; validated like any forward. */
+    public Forward applyTo(Forward forward) {
+        return new Forward(
+                forward.name(),
+                proto == null ? forward.proto() : proto,
+                listen == null ? forward.listen() : listen,
+                targets == null ? forward.targets() : targets,
+                allow == null ? forward.allow() : allow,
+                returnPath == null ? forward.returnPath() : returnPath);
+    }
+}
