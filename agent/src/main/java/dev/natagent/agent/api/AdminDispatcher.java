@@ -105,7 +105,7 @@ public final class AdminDispatcher implements RequestHandler {
                     operations.export(format(request, ExportFormat::fromWireName, "json, nft, iptables")));
             case METRICS -> document(
                     operations.metrics(format(request, MetricsFormat::fromWireName, "json, prometheus")));
-            case DOCTOR -> listOf("findings", noArgs(request, operations::doctor));
+            case DOCTOR -> noArgs(request, operations::doctor);
             case RELOAD -> noArgs(request, operations::reload);
         };
     }

@@ -78,7 +78,7 @@ public interface AdminOperations {
     TextDocument metrics(MetricsFormat format);
 
     /** Checks for what silently breaks a NAT instance; each finding says what to do. */
-    List<Finding> doctor();
+    DoctorReport doctor();
 
     /** Re-reads the config file and applies it like {@link #apply}; NOT_FOUND if there is no file. */
     ApplyResult reload();

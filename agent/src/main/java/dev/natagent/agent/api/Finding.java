@@ -11,6 +11,8 @@ import java.util.Locale;
  * @param fix what to do about it (empty when severity is OK)
  */
 public record Finding(Severity severity, String check, String message, String fix) {
+    /** The check that the state on disk can be trusted; its error means changes are refused. */
+    public static final String STATE = "state";
 
     public enum Severity {
         OK,

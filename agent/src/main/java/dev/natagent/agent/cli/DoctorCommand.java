@@ -1,6 +1,7 @@
 package dev.natagent.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.natagent.agent.api.DoctorReport;
 import dev.natagent.agent.api.Op;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -24,6 +25,12 @@ final class DoctorCommand extends AgentCommand {
                             finding.path("message").asText(),
                             finding.path("fix").asText("")));
             table.print(out());
+            JsonNode summary = result.path("summary");
+            out().println(new DoctorReport.Summary(
+                            summary.path("ok").asInt(),
+                            summary.path("warning").asInt(),
+                            summary.path("error").asInt())
+                    .line());
         }
         for (JsonNode finding : result.path("findings")) {
             if ("error".equals(finding.path("severity").asText())) {

@@ -1,5 +1,6 @@
 package dev.natagent.agent.service;
 
+import dev.natagent.agent.api.DoctorReport;
 import dev.natagent.agent.api.Finding;
 import dev.natagent.agent.api.Finding.Severity;
 import dev.natagent.agent.api.ForwardView;
@@ -10,7 +11,7 @@ import dev.natagent.agent.model.Forward;
 import dev.natagent.agent.model.Ipv4;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.ReturnPath;
-import dev.natagent.agent.reconcile.Desired;
+import dev.natagent.agent.sysctl.SysctlStatus;
 import dev.natagent.agent.sysctl.Sysctls;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,22 +46,23 @@ public final class Doctor {
         this.foreignDnat = foreignDnat;
     }
 
-    List<Finding> run(NatState state, Desired desired, Views views) {
+    /** Every check, read now: the sysctls, /proc, routes and the other tables as they are at this call. */
+    DoctorReport run(NatState state, Views views) {
         List<Finding> findings = new ArrayList<>();
         stateAndTable(views, findings);
         ipForward(findings);
         rpFilter(findings);
         returnRoutes(state, findings);
         foreignDnat(state, findings);
-        targets(views.forwards(state), findings);
-        return findings;
+        targets(state.forwards().values().stream().map(views::changedForward), findings);
+        return DoctorReport.of(findings);
     }
 
     private void stateAndTable(Views views, List<Finding> findings) {
         if (health.isFailed()) {
             findings.add(new Finding(
                     Severity.ERROR,
-                    "state",
+                    Finding.STATE,
                     health.failureMessage(),
                     "restore a good state file (the previous one is kept as state.json.prev) and restart the agent"));
             findings.add(new Finding(
@@ -88,20 +90,26 @@ public final class Doctor {
     }
 
     private void ipForward(List<Finding> findings) {
-        Optional<Boolean> on = sysctls.status().ipForward();
+        SysctlStatus status = sysctls.status();
+        Optional<Boolean> on = status.ipForward();
         if (on.isEmpty()) {
             findings.add(new Finding(
-                    Severity.WARNING, "ip_forward", "net.ipv4.ip_forward could not be read", "check /proc/sys"));
+                    Severity.WARNING,
+                    "ip_forward",
+                    "net.ipv4.ip_forward could not be read"
+                            + status.lastError().map(e -> " (" + e + ")").orElse(""),
+                    "check /proc/sys"));
         } else if (!on.get()) {
             findings.add(new Finding(
                     Severity.ERROR,
                     "ip_forward",
                     "net.ipv4.ip_forward is 0: the kernel drops every forwarded packet"
-                            + sysctls.status()
-                                    .lastError()
+                            + status.lastError()
                                     .map(e -> " (" + e + ")")
-                                    .orElse(""),
-                    "set settings.manage_ip_forward to true, or run 'sysctl -w net.ipv4.ip_forward=1'"));
+                                    .orElse(status.managed() ? " (the agent sets it back to 1 at its next check)" : ""),
+                    status.managed()
+                            ? "run 'sysctl -w net.ipv4.ip_forward=1' now, and find what turned it off"
+                            : "set settings.manage_ip_forward to true, or run 'sysctl -w net.ipv4.ip_forward=1'"));
         } else {
             findings.add(ok("ip_forward", "net.ipv4.ip_forward is 1"));
         }
@@ -146,21 +154,25 @@ public final class Doctor {
                 continue;
             }
             List<Cidr> clients = forward.allow().isEmpty() ? List.of(Cidr.parse("0.0.0.0/0")) : forward.allow();
-            for (Cidr client : clients) {
-                if (routes.stream().noneMatch(r -> r.covers(client.network()))) {
-                    findings.add(new Finding(
-                            Severity.ERROR,
-                            "return_route",
-                            "forward " + forward.name() + " has snat none but there is no route to " + client,
-                            "add a route to " + client + " or use --snat masquerade"));
-                }
+            List<String> unrouted = clients.stream()
+                    .filter(client -> routes.stream().noneMatch(r -> r.covers(client.network())))
+                    .map(Cidr::toString)
+                    .toList();
+            if (unrouted.isEmpty()) {
+                findings.add(new Finding(
+                        Severity.OK,
+                        "return_route",
+                        "forward " + forward.name() + " has snat none and a route to its clients: its targets must"
+                                + " route replies through this instance",
+                        ""));
+            } else {
+                String list = String.join(", ", unrouted);
+                findings.add(new Finding(
+                        Severity.ERROR,
+                        "return_route",
+                        "forward " + forward.name() + " has snat none but there is no route to " + list,
+                        "add a route to " + list + " or use --snat masquerade"));
             }
-            findings.add(new Finding(
-                    Severity.OK,
-                    "return_route",
-                    "forward " + forward.name() + " has snat none: its targets must route replies through this"
-                            + " instance",
-                    ""));
         }
     }
 
@@ -199,25 +211,35 @@ public final class Doctor {
         }
     }
 
-    private static void targets(List<ForwardView> forwards, List<Finding> findings) {
-        for (ForwardView forward : forwards) {
+    /** One finding per forward and check, naming every target it concerns. */
+    private static void targets(Stream<ForwardView> forwards, List<Finding> findings) {
+        forwards.forEach(forward -> {
+            List<String> unresolved = new ArrayList<>();
+            List<String> down = new ArrayList<>();
             for (TargetView target : forward.targets()) {
                 if (target.address() == null) {
-                    findings.add(new Finding(
-                            Severity.ERROR,
-                            "target_resolved",
-                            "forward " + forward.name() + ": " + target.target() + " has never resolved",
-                            "check the DNS name and the instance's resolver"));
+                    unresolved.add(target.target());
                 } else if (target.health() == Health.DOWN) {
-                    findings.add(new Finding(
-                            Severity.WARNING,
-                            "target_reachable",
-                            "forward " + forward.name() + ": " + target.target() + " (" + target.address()
-                                    + ") does not accept TCP connections",
-                            "check the node, its security group (allow this instance) and the route to it"));
+                    down.add(target.target() + " (" + target.address() + ")");
                 }
             }
-        }
+            if (!unresolved.isEmpty()) {
+                findings.add(new Finding(
+                        Severity.ERROR,
+                        "target_resolved",
+                        "forward " + forward.name() + ": " + String.join(", ", unresolved)
+                                + (unresolved.size() == 1 ? " has" : " have") + " never resolved",
+                        "check the DNS name and the instance's resolver"));
+            }
+            if (!down.isEmpty()) {
+                findings.add(new Finding(
+                        Severity.WARNING,
+                        "target_reachable",
+                        "forward " + forward.name() + ": " + String.join(", ", down)
+                                + (down.size() == 1 ? " does" : " do") + " not accept TCP connections",
+                        "check the node, its security group (allow this instance) and the route to it"));
+            }
+        });
     }
 
     /** One line of /proc/net/route: destination and mask, host byte order (little-endian hex). */

@@ -3,9 +3,9 @@ package dev.natagent.agent.service;
 import dev.natagent.agent.api.AdminException;
 import dev.natagent.agent.api.AdminOperations;
 import dev.natagent.agent.api.ApplyResult;
+import dev.natagent.agent.api.DoctorReport;
 import dev.natagent.agent.api.ErrorCode;
 import dev.natagent.agent.api.ExportFormat;
-import dev.natagent.agent.api.Finding;
 import dev.natagent.agent.api.ForwardChange;
 import dev.natagent.agent.api.ForwardUpdate;
 import dev.natagent.agent.api.ForwardView;
@@ -243,7 +243,7 @@ public final class NatService implements AdminOperations {
     }
 
     @Override
-    public List<Finding> doctor() {
+    public DoctorReport doctor() {
         return views.doctor(state);
     }
 

@@ -1,6 +1,6 @@
 package dev.natagent.agent.service;
 
-import dev.natagent.agent.api.Finding;
+import dev.natagent.agent.api.DoctorReport;
 import dev.natagent.agent.api.ForwardView;
 import dev.natagent.agent.api.Health;
 import dev.natagent.agent.api.MetricsFormat;
@@ -92,25 +92,12 @@ public final class Views {
         return new Desired(state, resolved);
     }
 
+    /** Health is doctor's verdict, computed by the same checks at the same moment. */
     public StatusView status(NatState state, long generation) {
-        String healthWord;
-        String message;
-        if (health.isFailed()) {
-            healthWord = "failed";
-            message = health.failureMessage();
-        } else if (!tableWord().equals("in_sync")) {
-            healthWord = "degraded";
-            message = "kernel table " + tableWord() + ": " + tableDetail();
-        } else if (sysctls.status().lastError().isPresent()) {
-            healthWord = "degraded";
-            message = sysctls.status().lastError().get();
-        } else {
-            healthWord = "ok";
-            message = "";
-        }
+        DoctorReport report = doctor(state);
         return new StatusView(
-                healthWord,
-                message,
+                report.health(),
+                report.healthMessage(),
                 version,
                 Duration.between(started, clock.instant()).toSeconds(),
                 generation,
@@ -226,8 +213,8 @@ public final class Views {
         };
     }
 
-    public List<Finding> doctor(NatState state) {
-        return doctor.run(state, desired(state), this);
+    public DoctorReport doctor(NatState state) {
+        return doctor.run(state, this);
     }
 
     static OutboundView outbound(Outbound outbound) {

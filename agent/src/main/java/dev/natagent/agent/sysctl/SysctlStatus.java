@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What {@link Sysctls} last saw: each managed key's value as read (empty if unreadable), whether
+ * What {@link Sysctls} saw: each managed key's value as read (empty if unreadable), whether
  * the agent manages them at all, how many writes it made, and the read and write errors of the last
  * check (every one of them, joined by "; ").
  */
@@ -14,7 +14,7 @@ public record SysctlStatus(
         values = Map.copyOf(values);
     }
 
-    /** net.ipv4.ip_forward as last read: on, off, or empty when unreadable. */
+    /** net.ipv4.ip_forward as read: on, off, or empty when unreadable. */
     public Optional<Boolean> ipForward() {
         return values.getOrDefault(Sysctls.IP_FORWARD, Optional.empty())
                 .map(v -> v.trim().equals("1"));

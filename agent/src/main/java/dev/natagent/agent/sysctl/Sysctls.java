@@ -32,7 +32,6 @@ public final class Sysctls {
     private final Path root;
     private long writes;
     private Optional<String> lastError = Optional.empty();
-    private Map<String, Optional<String>> values = Map.of();
     private boolean managed = true;
 
     public Sysctls(Path root) {
@@ -84,13 +83,24 @@ public final class Sysctls {
             }
             seen.put(key, value);
         }
-        values = seen;
         lastError = errors.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", errors));
-        return status();
+        return new SysctlStatus(managed, seen, writes, lastError);
     }
 
+    /**
+     * The keys as they are now (read at this call: another tool may have changed them since the
+     * last check), with the write count and the errors of the last check.
+     */
     public synchronized SysctlStatus status() {
-        return new SysctlStatus(managed, values, writes, lastError);
+        Map<String, Optional<String>> now = new LinkedHashMap<>();
+        for (String key : WANTED.keySet()) {
+            try {
+                now.put(key, Optional.of(read(key)));
+            } catch (IOException e) {
+                now.put(key, Optional.empty());
+            }
+        }
+        return new SysctlStatus(managed, now, writes, lastError);
     }
 
     private Path path(String key) {

@@ -139,8 +139,8 @@ public class FakeOperations implements AdminOperations {
     }
 
     @Override
-    public synchronized List<Finding> doctor() {
-        return findings;
+    public synchronized DoctorReport doctor() {
+        return DoctorReport.of(findings);
     }
 
     @Override

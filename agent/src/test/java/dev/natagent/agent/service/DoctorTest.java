@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.natagent.agent.api.DoctorReport;
 import dev.natagent.agent.api.Finding;
 import dev.natagent.agent.api.Finding.Severity;
+import dev.natagent.agent.api.StatusView;
 import dev.natagent.agent.model.Cidr;
 import dev.natagent.agent.model.Forward;
 import dev.natagent.agent.model.PortRange;
@@ -41,7 +43,7 @@ class DoctorTest {
     void aHealthyInstanceHasNoErrorOrWarning() throws Exception {
         agent.service.addForward(NatServiceTest.redis(), false);
 
-        List<Finding> findings = agent.service.doctor();
+        List<Finding> findings = agent.service.doctor().findings();
 
         assertEquals(Severity.OK, find(findings, "ip_forward").orElseThrow().severity());
         assertEquals(Severity.OK, find(findings, "kernel_table").orElseThrow().severity());
@@ -55,7 +57,7 @@ class DoctorTest {
         agent.writeProc("sys/net/ipv4/ip_forward", "0");
         agent.sysctls.ensure(false);
 
-        Finding finding = find(agent.service.doctor(), "ip_forward").orElseThrow();
+        Finding finding = find(agent.service.doctor().findings(), "ip_forward").orElseThrow();
 
         assertEquals(Severity.ERROR, finding.severity());
         assertTrue(finding.fix().contains("net.ipv4.ip_forward=1"), finding.fix());
@@ -65,7 +67,7 @@ class DoctorTest {
     void strictReversePathFilteringIsNamedByInterface() throws Exception {
         agent.writeProc("sys/net/ipv4/conf/eth0/rp_filter", "1");
 
-        Finding finding = find(agent.service.doctor(), "rp_filter").orElseThrow();
+        Finding finding = find(agent.service.doctor().findings(), "rp_filter").orElseThrow();
 
         assertEquals(Severity.WARNING, finding.severity());
         assertTrue(finding.message().contains("eth0"), finding.message());
@@ -77,7 +79,7 @@ class DoctorTest {
         agent.foreignDnat.add("ip nat PREROUTING: tcp dport 6380 dnat to 10.9.9.9");
         agent.writeProc("net/ip_tables_names", "filter\nnat\n");
 
-        List<Finding> findings = agent.service.doctor();
+        List<Finding> findings = agent.service.doctor().findings();
 
         Finding conflict = find(findings, "foreign_dnat").orElseThrow();
         assertEquals(Severity.ERROR, conflict.severity());
@@ -98,7 +100,7 @@ class DoctorTest {
                 ReturnPath.NONE);
         agent.service.addForward(direct, false);
 
-        assertTrue(agent.service.doctor().stream()
+        assertTrue(agent.service.doctor().findings().stream()
                 .anyMatch(f -> f.check().equals("return_route") && f.severity() == Severity.ERROR));
 
         // default route: destination 0, mask 0
@@ -106,7 +108,7 @@ class DoctorTest {
                 "net/route",
                 "Iface\tDestination\tGateway\tFlags\tRefCnt\tUse\tMetric\tMask\n"
                         + "eth0\t00000000\t0100000A\t0003\t0\t0\t0\t00000000\n");
-        assertFalse(agent.service.doctor().stream()
+        assertFalse(agent.service.doctor().findings().stream()
                 .anyMatch(f -> f.check().equals("return_route") && f.severity() == Severity.ERROR));
     }
 
@@ -115,10 +117,95 @@ class DoctorTest {
         agent.service.addForward(
                 Forward.single("mc", Protocol.TCP, 11211, Target.parse("gone.cache.test:11211")), false);
 
-        Finding finding = find(agent.service.doctor(), "target_resolved").orElseThrow();
+        Finding finding =
+                find(agent.service.doctor().findings(), "target_resolved").orElseThrow();
 
         assertEquals(Severity.ERROR, finding.severity());
         assertTrue(finding.message().contains("gone.cache.test"), finding.message());
+    }
+
+    @Test
+    void ipForwardTurnedOffByAnotherProgramIsSeenAtOnceByDoctorAndStatus() throws Exception {
+        agent.writeProc("sys/net/ipv4/ip_forward", "0"); // no check of the agent ran since
+
+        Finding finding = find(agent.service.doctor().findings(), "ip_forward").orElseThrow();
+        StatusView status = agent.service.status();
+
+        assertEquals(Severity.ERROR, finding.severity(), finding.toString());
+        assertTrue(finding.message().contains("is 0"), finding.message());
+        assertEquals("off", status.ipForward());
+        assertEquals("degraded", status.health());
+
+        agent.writeProc("sys/net/ipv4/ip_forward", "1");
+        assertEquals(
+                Severity.OK,
+                find(agent.service.doctor().findings(), "ip_forward")
+                        .orElseThrow()
+                        .severity());
+        assertEquals("on", agent.service.status().ipForward());
+    }
+
+    @Test
+    void statusHealthIsDoctorsWorstFinding() throws Exception {
+        agent.service.addForward(NatServiceTest.redis(), false);
+        assertEquals(
+                "ok", agent.service.status().health(), agent.service.doctor().toString());
+
+        agent.sysctls.ensure(false);
+        agent.writeProc("sys/net/ipv4/ip_forward", "0");
+        DoctorReport report = agent.service.doctor();
+        StatusView status = agent.service.status();
+
+        assertEquals(1, report.summary().error(), report.toString());
+        assertEquals(
+                report.findings().size(),
+                report.summary().ok() + report.summary().warning() + 1);
+        assertEquals("degraded", status.health());
+        assertTrue(status.message().startsWith("ip_forward: net.ipv4.ip_forward is 0"), status.message());
+        assertTrue(status.message().contains("1 error"), status.message());
+
+        agent.writeProc("sys/net/ipv4/conf/eth0/rp_filter", "1");
+        agent.writeProc("sys/net/ipv4/ip_forward", "1");
+        assertEquals(
+                Severity.WARNING,
+                find(agent.service.doctor().findings(), "rp_filter")
+                        .orElseThrow()
+                        .severity());
+        assertEquals("degraded", agent.service.status().health(), "a warning is not ok");
+    }
+
+    @Test
+    void eachForwardGetsOneFindingPerCheck() throws Exception {
+        Forward direct = new Forward(
+                "direct",
+                Protocol.TCP,
+                PortRange.parse("8080-8081"),
+                List.of(Target.parse("gone-a.cache.test:80"), Target.parse("gone-b.cache.test:80")),
+                List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("198.51.100.0/24")),
+                ReturnPath.NONE);
+        agent.service.addForward(direct, false);
+        // a route to 10.0.0.0/8 only
+        agent.writeProc(
+                "net/route",
+                "Iface\tDestination\tGateway\tFlags\tRefCnt\tUse\tMetric\tMask\n"
+                        + "eth0\t0000000A\t00000000\t0001\t0\t0\t0\t000000FF\n");
+
+        List<Finding> findings = agent.service.doctor().findings();
+
+        List<Finding> routes =
+                findings.stream().filter(f -> f.check().equals("return_route")).toList();
+        assertEquals(1, routes.size(), routes.toString());
+        assertEquals(Severity.ERROR, routes.get(0).severity());
+        assertTrue(
+                routes.get(0).message().contains("198.51.100.0/24"),
+                routes.get(0).message());
+        assertFalse(
+                routes.get(0).message().contains("10.0.0.0/8"), routes.get(0).message());
+        List<Finding> unresolved = findings.stream()
+                .filter(f -> f.check().equals("target_resolved"))
+                .toList();
+        assertEquals(1, unresolved.size(), unresolved.toString());
+        assertTrue(unresolved.get(0).message().contains("gone-a.cache.test:80, gone-b.cache.test:80"));
     }
 
     private static Optional<Finding> find(List<Finding> findings, String check) {

@@ -317,7 +317,7 @@ class NatServiceTest {
         assertTrue(agent.service.status().message().contains(StateStore.SNAPSHOT));
         assertTrue(agent.service.apply(aws(), true).diff().forwards().added().size() == 2, "dry run still answers");
         assertEquals(before, snapshot());
-        assertTrue(agent.service.doctor().stream()
+        assertTrue(agent.service.doctor().findings().stream()
                 .anyMatch(f -> f.check().equals("state") && f.severity().name().equals("ERROR")));
     }
 
@@ -346,7 +346,8 @@ class NatServiceTest {
         assertFalse(agent.kernelDump().matches(dnatMapping), agent.kernelDump());
         assertTrue(agent.kernelDump().contains("tcp . 11211 : accept"), agent.kernelDump());
         assertEquals(null, agent.service.getForward("mc").targets().get(0).address());
-        assertTrue(agent.service.doctor().stream().anyMatch(f -> f.check().equals("target_resolved")));
+        assertTrue(agent.service.doctor().findings().stream()
+                .anyMatch(f -> f.check().equals("target_resolved")));
         assertFalse(agent.service
                 .export(dev.natagent.agent.api.ExportFormat.NFT)
                 .content()
