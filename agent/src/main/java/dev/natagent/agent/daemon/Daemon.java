@@ -122,7 +122,7 @@ final class Daemon {
             NatService service = new NatService(
                     health, store, reconciler, resolver, validator, views, options.config(), new HeapPolicy(scheduler));
             AgentMetrics metrics =
-                    new AgentMetrics(new MetricRegistry(), new LiveMetricSources(service, views, sysctls));
+                    new AgentMetrics(new MetricRegistry(), new LiveMetricSources(service, views, sysctls, drift));
             views.attach(metrics);
             Loops loops = new Loops(
                     service, reconciler, resolver, prober, sysctls, health, views, metrics, scheduler, probes);

@@ -2,17 +2,24 @@ package dev.natagent.agent.daemon;
 
 import dev.natagent.agent.metrics.ForwardStats;
 import dev.natagent.agent.metrics.MetricSources;
+import dev.natagent.agent.reconcile.DriftWatcher;
 import dev.natagent.agent.service.NatService;
 import dev.natagent.agent.service.Views;
 import dev.natagent.agent.sysctl.Sysctls;
 import java.util.Map;
 import java.util.Optional;
 
-/** Gauges read the service's current state, the kernel counters and the sysctls. */
-record LiveMetricSources(NatService service, Views views, Sysctls sysctls) implements MetricSources {
+/** Gauges read the service's current state, the kernel counters, the sysctls and the drift watcher. */
+record LiveMetricSources(NatService service, Views views, Sysctls sysctls, DriftWatcher drift)
+        implements MetricSources {
     @Override
     public Optional<Boolean> ipForward() {
         return sysctls.status().ipForward();
+    }
+
+    @Override
+    public long driftCorrections() {
+        return drift.corrections();
     }
 
     @Override

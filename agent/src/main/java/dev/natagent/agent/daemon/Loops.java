@@ -165,7 +165,7 @@ final class Loops {
     private void countAddressChanges(NatState state, Set<String> changedHosts) {
         for (Forward forward : state.forwards().values()) {
             if (forward.targets().stream().map(Target::host).anyMatch(changedHosts::contains)) {
-                metrics.addressChanges(forward.name()).inc();
+                metrics.addressChanged(forward.name());
             }
         }
     }

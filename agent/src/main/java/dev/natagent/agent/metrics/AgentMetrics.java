@@ -6,10 +6,12 @@ import com.codahale.metrics.Counter;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
-import dev.natagent.agent.api.AdminServer;
 import dev.natagent.agent.metrics.MetricFamily.Type;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The agent's metric registry and the one place that knows every metric's name. Components get
@@ -18,17 +20,20 @@ import java.util.Map;
  * that exist and cost no memory between renderings.
  */
 public final class AgentMetrics {
-    static final String API_REQUESTS = name(AdminServer.class, "requests");
-    static final String RECONCILE = name(AgentMetrics.class, "reconcile");
-    static final String DRIFT_CORRECTIONS = name(AgentMetrics.class, "drift-corrections");
-    static final String RESOLVE_FAILURES = name(AgentMetrics.class, "resolve-failures");
-    static final String IP_FORWARD = name(AgentMetrics.class, "ip-forward");
-    static final String FORWARDS = name(AgentMetrics.class, "forwards");
-    static final String OUTBOUNDS = name(AgentMetrics.class, "outbounds");
-    static final String FORWARD_PACKETS = name(AgentMetrics.class, "forward", "packets");
-    static final String FORWARD_BYTES = name(AgentMetrics.class, "forward", "bytes");
-    static final String FORWARD_HEALTH = name(AgentMetrics.class, "forward", "health");
-    static final String FORWARD_ADDRESS_CHANGES = name(AgentMetrics.class, "forward", "address-changes");
+    // The JSON format shows these names: fixed strings (they once derived from class names and
+    // must not change when a class is renamed).
+    static final String API_REQUESTS = "dev.natagent.agent.api.AdminServer.requests";
+    private static final String PREFIX = "dev.natagent.agent.metrics.AgentMetrics.";
+    static final String RECONCILE = PREFIX + "reconcile";
+    static final String DRIFT_CORRECTIONS = PREFIX + "drift-corrections";
+    static final String RESOLVE_FAILURES = PREFIX + "resolve-failures";
+    static final String IP_FORWARD = PREFIX + "ip-forward";
+    static final String FORWARDS = PREFIX + "forwards";
+    static final String OUTBOUNDS = PREFIX + "outbounds";
+    static final String FORWARD_PACKETS = PREFIX + "forward.packets";
+    static final String FORWARD_BYTES = PREFIX + "forward.bytes";
+    static final String FORWARD_HEALTH = PREFIX + "forward.health";
+    static final String FORWARD_ADDRESS_CHANGES = PREFIX + "forward.address-changes";
 
     /** Exposition of every metric above, in output order. */
     static final List<MetricFamily> FAMILIES = List.of(
@@ -59,7 +64,7 @@ public final class AgentMetrics {
             new MetricFamily(
                     IP_FORWARD,
                     "nat_agent_ip_forward",
-                    "net.ipv4.ip_forward as last read (1 on, 0 off, NaN unknown).",
+                    "net.ipv4.ip_forward as read now (1 on, 0 off, NaN unknown).",
                     Type.GAUGE,
                     null),
             new MetricFamily(FORWARDS, "nat_agent_forwards", "Forwards in the desired state.", Type.GAUGE, null),
@@ -92,10 +97,14 @@ public final class AgentMetrics {
 
     private final MetricRegistry registry;
     private final MetricSources sources;
+    /** Per forward; kept out of the registry so every forward is listed, with 0 before its first change. */
+    private final Map<String, LongAdder> addressChanges = new ConcurrentHashMap<>();
 
     public AgentMetrics(MetricRegistry registry, MetricSources sources) {
         this.registry = registry;
         this.sources = sources;
+        registry.register(DRIFT_CORRECTIONS, new SourcedCounter(sources::driftCorrections));
+        registry.counter(RESOLVE_FAILURES);
         registry.register(IP_FORWARD, (Gauge<Double>)
                 () -> sources.ipForward().map(on -> on ? 1.0 : 0.0).orElse(Double.NaN));
         registry.register(FORWARDS, (Gauge<Integer>) sources::forwardCount);
@@ -107,38 +116,40 @@ public final class AgentMetrics {
     }
 
     public Timer apiRequest(String op) {
-        return registry.timer(name(API_REQUESTS, op));
+        return registry.timer(name(API_REQUESTS, op), SummingTimer::new);
     }
 
     public Timer reconcile() {
-        return registry.timer(RECONCILE);
-    }
-
-    public Counter driftCorrections() {
-        return registry.counter(DRIFT_CORRECTIONS);
+        return registry.timer(RECONCILE, SummingTimer::new);
     }
 
     public Counter resolveFailures() {
         return registry.counter(RESOLVE_FAILURES);
     }
 
-    public Counter addressChanges(String forward) {
-        return registry.counter(name(FORWARD_ADDRESS_CHANGES, forward));
+    /** A DNS target of {@code forward} resolved to a new address and the forward was updated. */
+    public void addressChanged(String forward) {
+        addressChanges.computeIfAbsent(forward, f -> new LongAdder()).increment();
     }
 
     /**
-     * The per-forward gauges, read from the sources now. Address-change counters of forwards that
+     * The per-forward figures, read from the sources now. Address-change counts of forwards that
      * no longer exist are dropped here, so removed forwards vanish from every rendering.
      */
-    public synchronized List<LabelledGauges<ForwardStats>> forwardGauges() {
+    public synchronized List<LabelledGauges<?>> forwardGauges() {
         Map<String, ForwardStats> stats = sources.forwardStats();
-        String changesPrefix = FORWARD_ADDRESS_CHANGES + ".";
-        registry.removeMatching((name, metric) ->
-                name.startsWith(changesPrefix) && !stats.containsKey(name.substring(changesPrefix.length())));
+        addressChanges.keySet().retainAll(stats.keySet());
+        Map<String, Long> changes = new LinkedHashMap<>();
+        stats.keySet().forEach(name -> changes.put(name, count(addressChanges.get(name))));
         return List.of(
                 new LabelledGauges<>(FORWARD_PACKETS, stats, s -> (double) s.packets()),
                 new LabelledGauges<>(FORWARD_BYTES, stats, s -> (double) s.bytes()),
-                new LabelledGauges<>(FORWARD_HEALTH, stats, ForwardStats::healthyRatio));
+                new LabelledGauges<>(FORWARD_HEALTH, stats, ForwardStats::healthyRatio),
+                new LabelledGauges<>(FORWARD_ADDRESS_CHANGES, changes, Long::doubleValue));
+    }
+
+    private static long count(LongAdder adder) {
+        return adder == null ? 0 : adder.sum();
     }
 
     /** Prometheus text exposition of every metric, per-forward figures as of now. */

@@ -5,8 +5,11 @@ import java.util.Optional;
 
 /** Where gauges read their values; the daemon implements it from its state, kernel counters and probes. */
 public interface MetricSources {
-    /** net.ipv4.ip_forward as last read, empty when unknown. */
+    /** net.ipv4.ip_forward as read now, empty when unknown. */
     Optional<Boolean> ipForward();
+
+    /** Foreign changes to the agent's table undone since start. */
+    long driftCorrections();
 
     int forwardCount();
 
@@ -19,6 +22,11 @@ public interface MetricSources {
         @Override
         public Optional<Boolean> ipForward() {
             return Optional.empty();
+        }
+
+        @Override
+        public long driftCorrections() {
+            return 0;
         }
 
         @Override

@@ -31,7 +31,7 @@ public final class MetricsJson {
      * members, which as a tree (then text) took ~20 MB of heap at once.
      */
     public static String write(AgentMetrics metrics, ObjectMapper mapper) {
-        List<LabelledGauges<ForwardStats>> live = metrics.forwardGauges();
+        List<LabelledGauges<?>> live = metrics.forwardGauges();
         MetricRegistry registry = metrics.registry();
         StringWriter text = new StringWriter();
         try (JsonGenerator json = mapper.getFactory().createGenerator(text)) {
@@ -42,13 +42,8 @@ public final class MetricsJson {
             for (var gauge : registered.entrySet()) {
                 writeGauge(json, gauge.getKey(), gauge.getValue());
             }
-            for (LabelledGauges<ForwardStats> family : live) {
-                for (var row : family.rows().entrySet()) {
-                    writeGauge(
-                            json,
-                            family.registryName() + "." + row.getKey(),
-                            family.value().applyAsDouble(row.getValue()));
-                }
+            for (LabelledGauges<?> family : live) {
+                writeRows(json, family);
             }
             json.writeEndObject();
             json.writeObjectFieldStart("counters");
@@ -65,6 +60,15 @@ public final class MetricsJson {
             throw new UncheckedIOException("writing to a string failed", e);
         }
         return text.toString();
+    }
+
+    private static <T> void writeRows(JsonGenerator json, LabelledGauges<T> family) throws IOException {
+        for (var row : family.rows().entrySet()) {
+            writeGauge(
+                    json,
+                    family.registryName() + "." + row.getKey(),
+                    family.value().applyAsDouble(row.getValue()));
+        }
     }
 
     private static void writeGauge(JsonGenerator json, String name, Object value) throws IOException {
@@ -118,6 +122,9 @@ public final class MetricsJson {
         node.put("p95_ms", snapshot.get95thPercentile() / NANOS_PER_MILLI);
         node.put("p99_ms", snapshot.get99thPercentile() / NANOS_PER_MILLI);
         node.put("max_ms", snapshot.getMax() / NANOS_PER_MILLI);
+        if (timer instanceof SummingTimer summing) {
+            node.put("sum_ms", summing.sumNanos() / NANOS_PER_MILLI);
+        }
         node.put("m1_rate", timer.getOneMinuteRate());
         return node;
     }

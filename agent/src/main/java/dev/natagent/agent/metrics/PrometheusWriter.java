@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Writes a registry in the Prometheus text exposition format (version 0.0.4): HELP and TYPE once per
- * family, counters with {@code _total}, timers as summaries in seconds with quantiles and a count.
+ * family, counters with {@code _total}, timers as summaries in seconds with quantiles, a sum (of
+ * {@link SummingTimer}s) and a count.
  * Metrics without a {@link MetricFamily} are still written, under a sanitised name.
  */
 public final class PrometheusWriter {
@@ -100,6 +101,9 @@ public final class PrometheusWriter {
                             name,
                             labels.isEmpty() ? quantileLabel : labels + "," + quantileLabel,
                             snapshot.getValue(quantile) / scale);
+                }
+                if (metric instanceof SummingTimer summing) {
+                    sample(name + "_sum", labels, summing.sumNanos() / scale);
                 }
                 sample(name + "_count", labels, ((com.codahale.metrics.Counting) metric).getCount());
                 return;

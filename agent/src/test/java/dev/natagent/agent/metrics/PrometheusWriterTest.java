@@ -26,10 +26,16 @@ class PrometheusWriterTest {
     /** Sources whose forwards the test changes between renders. */
     static final class Sources implements MetricSources {
         final Map<String, ForwardStats> forwards = new HashMap<>();
+        long driftCorrections;
 
         @Override
         public Optional<Boolean> ipForward() {
             return Optional.of(true);
+        }
+
+        @Override
+        public long driftCorrections() {
+            return driftCorrections;
         }
 
         @Override
@@ -57,8 +63,8 @@ class PrometheusWriterTest {
         metrics.apiRequest("forward.add").update(3, TimeUnit.MILLISECONDS);
         metrics.apiRequest("status").update(200, TimeUnit.MICROSECONDS);
         metrics.reconcile().update(12, TimeUnit.MILLISECONDS);
-        metrics.driftCorrections().inc(2);
-        metrics.addressChanges("redis").inc();
+        sources.driftCorrections = 2;
+        metrics.addressChanged("redis");
         metrics.registry().counter("some.other-component.events").inc(5);
     }
 
@@ -122,9 +128,50 @@ class PrometheusWriterTest {
         sources.forwards.remove("redis");
         String text = metrics.prometheusText();
         assertFalse(text.contains("forward=\"redis\""), text);
-        assertFalse(
-                metrics.registry().getNames().contains(AgentMetrics.FORWARD_ADDRESS_CHANGES + ".redis"),
-                "the counter itself is gone, not only hidden");
+        sources.forwards.put("redis", new ForwardStats(0, 0, Double.NaN));
+        String again = metrics.prometheusText();
+        assertTrue(
+                again.contains("nat_agent_forward_address_changes_total{forward=\"redis\"} 0\n"),
+                "a forward added again starts from 0: " + again);
+    }
+
+    @Test
+    void everyDocumentedFamilyIsPresentBeforeAnythingHappened() {
+        sources.forwards.put("redis", new ForwardStats(0, 0, Double.NaN));
+        metrics.apiRequest("status").update(1, TimeUnit.MILLISECONDS);
+        metrics.reconcile().update(1, TimeUnit.MILLISECONDS);
+
+        String text = metrics.prometheusText();
+
+        assertTrue(text.contains("nat_agent_drift_corrections_total 0\n"), text);
+        assertTrue(text.contains("nat_agent_resolve_failures_total 0\n"), text);
+        assertTrue(text.contains("nat_agent_forward_address_changes_total{forward=\"redis\"} 0\n"), text);
+    }
+
+    @Test
+    void summariesHaveASumOfEveryObservation() throws Exception {
+        metrics.apiRequest("status").update(3, TimeUnit.MILLISECONDS);
+        metrics.apiRequest("status").update(5, TimeUnit.MILLISECONDS);
+        var timing = metrics.reconcile().time();
+        Thread.sleep(20);
+        timing.stop();
+
+        String text = metrics.prometheusText();
+        JsonNode json = ModelJson.mapper().readTree(MetricsJson.write(metrics, ModelJson.mapper()));
+
+        assertTrue(text.contains("nat_agent_api_request_duration_seconds_sum{op=\"status\"} 0.008\n"), text);
+        assertTrue(text.contains("nat_agent_api_request_duration_seconds_count{op=\"status\"} 2\n"), text);
+        double reconcileSum = Double.parseDouble(text.lines()
+                .filter(l -> l.startsWith("nat_agent_reconcile_duration_seconds_sum "))
+                .findFirst()
+                .orElseThrow()
+                .split(" ")[1]);
+        assertTrue(reconcileSum >= 0.02 && reconcileSum < 5, text);
+        assertEquals(
+                8.0,
+                json.at("/timers/" + AgentMetrics.API_REQUESTS.replace("/", "~1") + ".status/sum_ms")
+                        .doubleValue(),
+                1e-9);
     }
 
     @Test
