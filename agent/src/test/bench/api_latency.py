@@ -6,7 +6,7 @@ def call(i, op, args):
     r = json.loads(f.readline()); assert r["ok"], r; return r
 lat = {"status": [], "forward.add": [], "forward.remove": []}
 for i in range(n):
-    for op, args in (("status", {}), ("forward.add", {"forward":{"name":"b","listen":7100,"to":["10.0.1.5:7100"]}}), ("forward.remove", {"name":"b"})):
+    for op, args in (("status", {}), ("forward.add", {"forward":{"name":"b","listen":"7100","to":["10.0.1.5:7100"]}}), ("forward.remove", {"name":"b"})):
         t = time.perf_counter(); call(i, op, args); lat[op].append((time.perf_counter()-t)*1e6)
 for op, v in lat.items():
     v = v[n//5:]  # drop warm-up

@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * An IPv4 network. The constructor clears host bits, so {@code 10.0.1.5/24} and {@code 10.0.1.0/24}
- * are the same value; a bare address means {@code /32}.
+ * An IPv4 network. The constructor clears host bits, so {@code new Cidr(10.0.1.5, 24)} is {@code
+ * 10.0.1.0/24}; text with host bits set is refused by {@link #parse} instead, since a typo there
+ * would silently widen an allow-list. A bare address means {@code /32}.
  */
 public record Cidr(Ipv4 network, int prefix) {
     public Cidr {
@@ -24,23 +25,46 @@ public record Cidr(Ipv4 network, int prefix) {
         return new Cidr(address, 32);
     }
 
-    /** Parses {@code 198.51.100.0/24} or a bare address ({@code /32}). */
+    /**
+     * Parses {@code 198.51.100.0/24} or a bare address ({@code /32}). An address with bits set
+     * beyond the prefix ({@code 198.51.100.27/24}) is refused with both readings spelled out.
+     */
     @JsonCreator
     public static Cidr parse(String text) {
+        Names.refuseControlCharacters(text, ErrorCode.INVALID_CIDR);
         String trimmed = text.trim();
         int slash = trimmed.indexOf('/');
+        Ipv4 address;
+        int prefix = 32;
         try {
-            if (slash < 0) {
-                return host(Ipv4.parse(trimmed));
+            address = Ipv4.parse(slash < 0 ? trimmed : trimmed.substring(0, slash));
+            if (slash >= 0) {
+                String length = trimmed.substring(slash + 1);
+                if (length.isEmpty() || length.length() > 2 || !length.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                    throw invalid(text);
+                }
+                prefix = Integer.parseInt(length);
             }
-            String length = trimmed.substring(slash + 1);
-            if (length.isEmpty() || length.length() > 2 || !length.chars().allMatch(c -> c >= '0' && c <= '9')) {
-                throw invalid(text);
-            }
-            return new Cidr(Ipv4.parse(trimmed.substring(0, slash)), Integer.parseInt(length));
         } catch (ValidationException e) {
             throw invalid(text);
         }
+        if (prefix > 32) {
+            throw invalid(text);
+        }
+        Cidr cidr = new Cidr(address, prefix);
+        if (!cidr.network.equals(address)) {
+            throw hostBitsSet(address, cidr);
+        }
+        return cidr;
+    }
+
+    private static ValidationException hostBitsSet(Ipv4 address, Cidr network) {
+        long size = 1L << (32 - network.prefix);
+        return new ValidationException(
+                "",
+                ErrorCode.INVALID_CIDR,
+                address + "/" + network.prefix + " has host bits set: did you mean " + address + "/32 (one address) or "
+                        + network + " (" + size + " addresses)?");
     }
 
     /** The fewest CIDR blocks covering exactly the union of {@code cidrs}, in address order. */

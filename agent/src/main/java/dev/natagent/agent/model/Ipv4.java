@@ -10,6 +10,7 @@ public record Ipv4(int bits) implements Comparable<Ipv4> {
     @JsonCreator
     public static Ipv4 parse(String text) {
         // Hand-rolled, allocation-free: this runs for every target of every forward on load and render.
+        Names.refuseControlCharacters(text, ErrorCode.INVALID_ADDRESS);
         int end = text.length();
         int pos = 0;
         while (pos < end && text.charAt(pos) <= ' ') { // as String.trim()

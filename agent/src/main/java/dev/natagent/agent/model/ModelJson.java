@@ -5,10 +5,13 @@ import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,10 +20,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -195,7 +200,7 @@ public final class ModelJson {
                 return "unexpected content after the JSON value";
             }
             String expected = mismatch.getTargetType() == null ? "another type" : describe(mismatch.getTargetType());
-            return "wrong type: expected " + expected;
+            return "wrong type: expected " + expected + example(mismatch);
         }
         return "invalid value: " + e.getOriginalMessage();
     }
@@ -235,6 +240,20 @@ public final class ModelJson {
         return "an object";
     }
 
+    /** The lists of the model, so that a lone string there gets an example of the right shape. */
+    private static String example(MismatchedInputException e) {
+        List<JsonMappingException.Reference> path = e.getPath();
+        if (e.getTargetType() == null || !List.class.isAssignableFrom(e.getTargetType()) || path.isEmpty()) {
+            return "";
+        }
+        String field = path.get(path.size() - 1).getFieldName();
+        return switch (field == null ? "" : field) {
+            case "to" -> " of HOST:PORT strings, e.g. [\"10.0.1.230:6379\"]";
+            case "allow", "source" -> " of CIDR strings, e.g. [\"198.51.100.0/24\"]";
+            default -> "";
+        };
+    }
+
     private static String path(List<JsonMappingException.Reference> references) {
         StringBuilder path = new StringBuilder();
         for (JsonMappingException.Reference reference : references) {
@@ -257,18 +276,35 @@ public final class ModelJson {
         return " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
     }
 
+    /** Jackson hands an enum's creator a number as its text: {@code "proto": 6} would read as "6". */
+    private static final class ProtocolDeserializer extends StdScalarDeserializer<Protocol> {
+        private static final long serialVersionUID = 1L;
+
+        ProtocolDeserializer() {
+            super(Protocol.class);
+        }
+
+        @Override
+        public Protocol deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+            if (!parser.hasToken(JsonToken.VALUE_STRING)) {
+                return (Protocol) context.handleUnexpectedToken(Protocol.class, parser);
+            }
+            return Protocol.parse(parser.getText());
+        }
+    }
+
     private static ObjectMapper newMapper() {
         JsonMapper mapper = JsonMapper.builder()
                 .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-                .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .withConfigOverride(List.class, o -> o.setSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL)))
+                .addModule(new SimpleModule().addDeserializer(Protocol.class, new ProtocolDeserializer()))
                 .build();
         // "name": 12 or "manage_ip_forward": "yes" are type errors, not something to guess at.
         mapper.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);

@@ -39,12 +39,61 @@ public final class Names {
         }
     }
 
-    /** The kernel's dev_valid_name(): 1..15 bytes, not "." or "..", no '/', ':' or whitespace. */
+    /**
+     * An interface name both nft and iptables carry as written: 1-15 characters (the kernel's
+     * IFNAMSIZ, including a wildcard) of letters, digits, '_', '.' and '-', not "." or "..",
+     * optionally ending in one '*' that matches every name with that prefix (iptables writes it
+     * '+'). Quotes, whitespace, '/', ':' and '+' would change meaning in one of the two syntaxes.
+     */
     public static boolean isValidInterface(String name) {
-        return !name.isEmpty()
-                && name.length() <= MAX_INTERFACE_NAME
-                && !name.equals(".")
-                && !name.equals("..")
-                && name.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '/' && c != ':');
+        int length = name.length();
+        int plain = name.endsWith("*") ? length - 1 : length;
+        if (plain == 0 || length > MAX_INTERFACE_NAME || name.equals(".") || name.equals("..")) {
+            return false;
+        }
+        for (int i = 0; i < plain; i++) {
+            char c = name.charAt(i);
+            boolean letterOrDigit = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+            if (!letterOrDigit && c != '_' && c != '.' && c != '-') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Refuses text holding a control character (NUL, newline, DEL, ...): the parsers trim
+     * whitespace, and a control character trimmed away silently would make the stored value differ
+     * from what was sent.
+     */
+    public static void refuseControlCharacters(String text, ErrorCode code) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (isControl(c)) {
+                throw new ValidationException(
+                        "",
+                        code,
+                        "'" + escape(text) + "' contains a control character (" + String.format("U+%04X", (int) c)
+                                + " at position " + (i + 1) + ")");
+            }
+        }
+    }
+
+    /** {@code text} fit for a message: control characters as backslash-u escapes. */
+    public static String escape(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (isControl(c)) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    private static boolean isControl(char c) {
+        return c < 0x20 || (c >= 0x7f && c <= 0x9f);
     }
 }

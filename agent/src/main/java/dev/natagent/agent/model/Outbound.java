@@ -27,8 +27,10 @@ public record Outbound(
             errors.add(new FieldError(
                     "out",
                     ErrorCode.INVALID_INTERFACE,
-                    "'" + outInterface
-                            + "' is not a valid interface name (1-15 characters, no '/', ':' or whitespace)"));
+                    "'" + Names.escape(outInterface)
+                            + "' is not a valid interface name: 1-15 letters, digits, '_', '.' or '-',"
+                            + " optionally ending in '*' to match every interface with that prefix (e.g. ens5 or"
+                            + " ens*)"));
         }
         ValidationException.throwIfAny(errors);
     }

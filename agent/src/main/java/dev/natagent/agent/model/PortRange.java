@@ -26,18 +26,13 @@ public record PortRange(int first, int last) {
     /** Parses {@code 6379} or {@code 6379-6381}. */
     @JsonCreator
     public static PortRange parse(String text) {
+        Names.refuseControlCharacters(text, ErrorCode.INVALID_PORT);
         String trimmed = text.trim();
         int dash = trimmed.indexOf('-');
         if (dash < 0) {
             return single(parsePort(trimmed, text));
         }
         return new PortRange(parsePort(trimmed.substring(0, dash), text), parsePort(trimmed.substring(dash + 1), text));
-    }
-
-    /** JSON may give a single port as a number. */
-    @JsonCreator
-    public static PortRange ofNumber(int port) {
-        return single(port);
     }
 
     /** Parses one decimal port number, 1..65535. */

@@ -11,6 +11,7 @@ public enum Protocol {
 
     @JsonCreator
     public static Protocol parse(String text) {
+        Names.refuseControlCharacters(text, ErrorCode.INVALID_PROTOCOL);
         String lower = text.trim().toLowerCase(Locale.ROOT);
         return switch (lower) {
             case "tcp" -> TCP;

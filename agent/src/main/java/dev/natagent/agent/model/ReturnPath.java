@@ -32,6 +32,7 @@ public record ReturnPath(Kind kind, Ipv4 snatAddress) {
 
     @JsonCreator
     public static ReturnPath parse(String text) {
+        Names.refuseControlCharacters(text, ErrorCode.INVALID_RETURN_PATH);
         String trimmed = text.trim();
         if (trimmed.equalsIgnoreCase("masquerade")) {
             return MASQUERADE;

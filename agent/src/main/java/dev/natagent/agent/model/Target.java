@@ -31,6 +31,7 @@ public record Target(String host, int port) {
     /** Parses {@code HOST:PORT}, e.g. {@code 10.0.1.230:6379} or {@code node-1.cache.amazonaws.com:6379}. */
     @JsonCreator
     public static Target parse(String text) {
+        Names.refuseControlCharacters(text, ErrorCode.INVALID_TARGET);
         String trimmed = text.trim();
         int colon = trimmed.lastIndexOf(':');
         if (colon <= 0 || colon == trimmed.length() - 1) {
@@ -56,6 +57,7 @@ public record Target(String host, int port) {
     }
 
     private static String checkHost(String raw) {
+        Names.refuseControlCharacters(raw, ErrorCode.INVALID_TARGET);
         String host = raw.trim();
         if (Ipv4.looksLikeAddress(host)) {
             // Digits and dots that parse are the canonical form already (leading zeros are refused),

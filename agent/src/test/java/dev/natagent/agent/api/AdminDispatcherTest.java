@@ -31,7 +31,7 @@ class AdminDispatcherTest {
 
     @Test
     void listsAndDocumentsAreNotBuiltAsJsonTrees() throws Exception {
-        call(Op.FORWARD_ADD, "{\"forward\":{\"name\":\"redis\",\"listen\":6379,\"to\":[\"10.0.1.230:6379\"]}}");
+        call(Op.FORWARD_ADD, "{\"forward\":{\"name\":\"redis\",\"listen\":\"6379\",\"to\":[\"10.0.1.230:6379\"]}}");
         ClientSession root = new ClientSession(new Peer(0, 0, 1));
         Object list = dispatcher.handle(
                 new Request("t", Op.FORWARD_LIST, ModelJson.mapper().createObjectNode()), root);
@@ -118,10 +118,10 @@ class AdminDispatcherTest {
                 "STATUS|`{\"x\":1}`|BAD_REQUEST|args.x",
                 "FORWARD_ADD|`{}`|BAD_REQUEST|args.forward",
                 "FORWARD_ADD|`{\"forward\":[]}`|BAD_REQUEST|args.forward",
-                "FORWARD_ADD|`{\"forward\":{\"name\":\"a\",\"listen\":1,\"to\":[\"10.0.1.1:1\"]},\"force\":\"yes\"}`|BAD_REQUEST|args.force",
-                "FORWARD_ADD|`{\"forward\":{\"name\":\"a\",\"listen\":1,\"to\":[\"10.0.1.1:1\"],\"colour\":\"red\"}}`|VALIDATION|colour",
+                "FORWARD_ADD|`{\"forward\":{\"name\":\"a\",\"listen\":\"1\",\"to\":[\"10.0.1.1:1\"]},\"force\":\"yes\"}`|BAD_REQUEST|args.force",
+                "FORWARD_ADD|`{\"forward\":{\"name\":\"a\",\"listen\":\"1\",\"to\":[\"10.0.1.1:1\"],\"colour\":\"red\"}}`|VALIDATION|colour",
                 "FORWARD_ADD|`{\"forward\":{\"name\":\"a\",\"listen\":\"x\",\"to\":[\"10.0.1.1:1\"]}}`|VALIDATION|listen",
-                "FORWARD_ADD|`{\"forward\":{\"name\":\"a\",\"listen\":22,\"to\":[\"10.0.1.1:22\"]}}`|SSH_PORT_FORWARD|listen",
+                "FORWARD_ADD|`{\"forward\":{\"name\":\"a\",\"listen\":\"22\",\"to\":[\"10.0.1.1:22\"]}}`|SSH_PORT_FORWARD|listen",
                 "FORWARD_SET|`{\"name\":\"redis\"}`|BAD_REQUEST|args.set",
                 "FORWARD_SET|`{\"set\":{}}`|BAD_REQUEST|args.name",
                 "FORWARD_SET|`{\"name\":\"ghost\",\"set\":{\"snat\":\"none\"}}`|NOT_FOUND|name",
@@ -131,8 +131,8 @@ class AdminDispatcherTest {
                 "FORWARD_REMOVE|`{\"name\":[\"a\"]}`|BAD_REQUEST|args.name",
                 "FORWARD_GET|`{\"name\":\"ghost\"}`|NOT_FOUND|name",
                 "OUTBOUND_ADD|`{\"outbound\":{\"name\":\"p\",\"source\":[\"10.0.0.0/16\"],\"out\":\"a/b\"}}`|VALIDATION|out",
-                "APPLY|`{\"state\":{\"forwards\":[{\"name\":\"a\",\"listen\":1,\"to\":[\"10.0.1.1:1\"]},"
-                        + "{\"name\":\"a\",\"listen\":2,\"to\":[\"10.0.1.1:2\"]}]}}`|NAME_TAKEN|forwards[1].name",
+                "APPLY|`{\"state\":{\"forwards\":[{\"name\":\"a\",\"listen\":\"1\",\"to\":[\"10.0.1.1:1\"]},"
+                        + "{\"name\":\"a\",\"listen\":\"2\",\"to\":[\"10.0.1.1:2\"]}]}}`|NAME_TAKEN|forwards[1].name",
                 "APPLY|`{\"state\":{\"schema_version\":9}}`|VALIDATION|schema_version",
                 "APPLY|`{\"dry_run\":true}`|BAD_REQUEST|args.state",
                 "EXPORT|`{\"format\":\"xml\"}`|BAD_REQUEST|args.format",

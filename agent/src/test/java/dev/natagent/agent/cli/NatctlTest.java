@@ -202,7 +202,7 @@ class NatctlTest {
     void applyDryRunThenApplyAndExport() throws Exception {
         Path file = Files.writeString(
                 dir.resolve("state.json"),
-                "{\"forwards\":[{\"name\":\"redis\",\"listen\":6379,\"to\":[\"10.0.1.230:6379\"]}],"
+                "{\"forwards\":[{\"name\":\"redis\",\"listen\":\"6379\",\"to\":[\"10.0.1.230:6379\"]}],"
                         + "\"outbounds\":[{\"name\":\"p\",\"source\":[\"10.0.0.0/16\"],\"out\":\"ens5\"}]}");
         CliResult dry = natctl("apply", file.toString(), "--dry-run");
         assertEquals(0, dry.exitCode(), dry.err());
@@ -214,7 +214,7 @@ class NatctlTest {
 
         Files.writeString(
                 file,
-                "{\"forwards\":[{\"name\":\"redis\",\"listen\":6379,\"to\":[\"10.0.1.240:6379\"],\"snat\":\"none\"}],"
+                "{\"forwards\":[{\"name\":\"redis\",\"listen\":\"6379\",\"to\":[\"10.0.1.240:6379\"],\"snat\":\"none\"}],"
                         + "\"outbounds\":[{\"name\":\"p\",\"source\":[\"10.0.0.0/16\"],\"out\":\"ens6\"}]}");
         assertEquals(
                 "~ forward redis: to 10.0.1.230:6379 -> 10.0.1.240:6379; snat masquerade -> none\n"
@@ -222,7 +222,7 @@ class NatctlTest {
                 natctl("apply", "--dry-run", file.toString()).out());
         Files.writeString(
                 file,
-                "{\"forwards\":[{\"name\":\"redis\",\"listen\":6379,\"to\":[\"10.0.1.230:6379\"]}],"
+                "{\"forwards\":[{\"name\":\"redis\",\"listen\":\"6379\",\"to\":[\"10.0.1.230:6379\"]}],"
                         + "\"outbounds\":[{\"name\":\"p\",\"source\":[\"10.0.0.0/16\"],\"out\":\"ens5\"}]}");
 
         CliResult export = natctl("export");
@@ -255,9 +255,9 @@ class NatctlTest {
         for (int i = 0; i < count; i++) {
             text.append("    {\"name\": \"f")
                     .append(i)
-                    .append("\", \"listen\": ")
+                    .append("\", \"listen\": \"")
                     .append(10_000 + i);
-            text.append(", \"to\": [\"10.0.1.").append(1 + i % 200).append(":6379\"]}");
+            text.append("\", \"to\": [\"10.0.1.").append(1 + i % 200).append(":6379\"]}");
             text.append(i < count - 1 ? ",\n" : "\n");
         }
         String document = text.append("  ]\n}\n").toString();
@@ -269,7 +269,7 @@ class NatctlTest {
         assertEquals(count, operations.state().forwards().size());
 
         // Forward f4000 is on line 4,003 of the file.
-        String repeated = document.replace("\"listen\": 14000,", "\"listen\": 14000, \"listen\": 14001,");
+        String repeated = document.replace("\"listen\": \"14000\",", "\"listen\": \"14000\", \"listen\": \"14001\",");
         CliResult refused = natctl(
                 "apply", Files.writeString(dir.resolve("twice.json"), repeated).toString());
         assertEquals(ExitCode.REFUSED, refused.exitCode());
@@ -296,7 +296,7 @@ class NatctlTest {
     void invalidStateInAFileIsRefusedByTheAgent() throws Exception {
         Path file = Files.writeString(
                 dir.resolve("s.json"),
-                "{\"forwards\":[{\"name\":\"Bad Name\",\"listen\":1," + "\"to\":[\"10.0.1.1:1\"]}]}");
+                "{\"forwards\":[{\"name\":\"Bad Name\",\"listen\":\"1\"," + "\"to\":[\"10.0.1.1:1\"]}]}");
         CliResult result = natctl("apply", file.toString());
         assertEquals(ExitCode.REFUSED, result.exitCode());
         assertTrue(result.err().startsWith("natctl: VALIDATION: "), result.err());

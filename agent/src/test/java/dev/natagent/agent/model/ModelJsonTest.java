@@ -55,6 +55,46 @@ class ModelJsonTest {
                 ModelJson.write(e.first()));
     }
 
+    /** The same strictness inside objects as at the top level: no number for a string, no lone value for a list. */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"name\":\"a\",\"listen\":7003,\"to\":[\"10.0.1.230:6379\"]} | listen"
+                        + " | a port or port range string",
+                "{\"name\":\"a\",\"listen\":\"6379\",\"to\":\"10.0.1.230:6379\"} | to | an array of HOST:PORT strings",
+                "{\"name\":\"a\",\"listen\":\"6379\",\"to\":[\"10.0.1.230:6379\"],\"allow\":\"198.51.100.0/24\"} | allow"
+                        + " | an array of CIDR strings",
+                "{\"name\":\"a\",\"listen\":\"6379\",\"to\":[\"10.0.1.230:6379\"],\"snat\":167772161} | snat | a string",
+                "{\"name\":\"a\",\"listen\":\"6379\",\"to\":[\"10.0.1.230:6379\"],\"proto\":6} | proto | a string",
+                "{\"name\":\"a\",\"listen\":\"6379\",\"to\":[6379]} | to[0] | a string",
+            })
+    void wrongTypesInsideAForwardAreRefused(String json, String field, String expected) {
+        ValidationException e = assertThrows(ValidationException.class, () -> ModelJson.read(json, Forward.class));
+        assertEquals(field, e.first().field(), e.getMessage());
+        assertEquals(ErrorCode.INVALID_TYPE, e.first().code(), e.getMessage());
+        assertTrue(
+                e.first().message().contains("expected " + expected), e.first().message());
+    }
+
+    @Test
+    void wrongTypesInsideADocumentNameTheirPath() {
+        String document =
+                """
+                {"forwards": [{"name": "a", "listen": "6379", "to": ["10.0.1.230:6379"]},
+                              {"name": "b", "listen": 7003, "to": ["10.0.1.230:6379"]}],
+                 "outbounds": [{"name": "private", "source": "10.0.0.0/16", "out": "ens5"}]}
+                """;
+        ValidationException e = assertThrows(ValidationException.class, () -> ModelJson.read(document, NatState.class));
+        assertEquals("forwards[1].listen", e.first().field(), e.getMessage());
+        assertEquals(ErrorCode.INVALID_TYPE, e.first().code());
+        String outbound = "{\"outbounds\": [{\"name\": \"private\", \"source\": \"10.0.0.0/16\", \"out\": \"ens5\"}]}";
+        ValidationException source =
+                assertThrows(ValidationException.class, () -> ModelJson.read(outbound, NatState.class));
+        assertEquals("outbounds[0].source", source.first().field(), source.getMessage());
+        assertEquals(ErrorCode.INVALID_TYPE, source.first().code());
+    }
+
     @ParameterizedTest
     @CsvSource(
             delimiter = '|',
@@ -67,7 +107,7 @@ class ModelJsonTest {
                 "{\"name\":\"a\",\"listen\":\"6379-6380\",\"to\":[\"10.0.1.230:6379\"]} | to | TARGET_COUNT_MISMATCH",
                 "{\"name\":12,\"listen\":\"6379\",\"to\":[\"10.0.1.230:6379\"]} | name | INVALID_TYPE",
                 "{\"name\":\"A\",\"listen\":\"6379\",\"to\":[\"10.0.1.230:6379\"]} | name | INVALID_NAME",
-                "{\"name\":\"a\",\"listen\":6379,\"to\":\"10.0.1.230:6379\",\"allow\":\"1.2.3.4/40\"} | allow[0] | INVALID_CIDR",
+                "{\"name\":\"a\",\"listen\":\"6379\",\"to\":[\"10.0.1.230:6379\"],\"allow\":[\"1.2.3.4/40\"]} | allow[0] | INVALID_CIDR",
                 "{\"name\":\"a\",\"name\":\"b\"} | '' | MALFORMED_JSON",
                 "{\"name\":\"a\" | '' | MALFORMED_JSON",
                 "'' | '' | MALFORMED_JSON",

@@ -89,8 +89,14 @@ class ValueTypesTest {
         }
     }
 
-    /** The straightforward parser the hand-rolled one replaced: split on dots, strict octets. */
+    /**
+     * The straightforward parser the hand-rolled one replaced: split on dots, strict octets; spaces
+     * around are trimmed, control characters (a tab too) refused.
+     */
     private static Optional<Integer> referenceParse(String text) {
+        if (text.chars().anyMatch(c -> c < 0x20)) {
+            return Optional.empty();
+        }
         String[] parts = text.trim().split("\\.", -1);
         if (parts.length != 4) {
             return Optional.empty();
@@ -117,13 +123,80 @@ class ValueTypesTest {
     @ParameterizedTest
     @CsvSource({
         "198.51.100.27,198.51.100.27/32",
-        "10.0.1.5/24,10.0.1.0/24",
+        "10.0.1.0/24,10.0.1.0/24",
         "10.0.0.0/8,10.0.0.0/8",
-        "1.2.3.4/0,0.0.0.0/0",
-        "255.255.255.255/31,255.255.255.254/31"
+        " 10.0.0.0/8 ,10.0.0.0/8",
+        "0.0.0.0/0,0.0.0.0/0",
+        "255.255.255.254/31,255.255.255.254/31",
+        "255.255.255.255/32,255.255.255.255/32"
     })
     void cidrsNormalise(String text, String canonical) {
         assertEquals(canonical, Cidr.parse(text).toString());
+    }
+
+    /** A typo in an allow-list must not silently open a whole network. */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "198.51.100.27/24 | 198.51.100.27/24 has host bits set: did you mean 198.51.100.27/32 (one address)"
+                        + " or 198.51.100.0/24 (256 addresses)?",
+                "10.0.1.5/31 | 10.0.1.5/31 has host bits set: did you mean 10.0.1.5/32 (one address)"
+                        + " or 10.0.1.4/31 (2 addresses)?",
+                "1.2.3.4/0 | 1.2.3.4/0 has host bits set: did you mean 1.2.3.4/32 (one address)"
+                        + " or 0.0.0.0/0 (4294967296 addresses)?"
+            })
+    void cidrsWithHostBitsAreRefusedWithBothReadings(String text, String message) {
+        ValidationException e = assertThrows(ValidationException.class, () -> Cidr.parse(text));
+        assertEquals(ErrorCode.INVALID_CIDR, e.first().code());
+        assertEquals(message, e.first().message());
+    }
+
+    /** String.trim() drops control characters: the stored value would differ from what was sent. */
+    @Test
+    void controlCharactersInTargetsAreRefused() {
+        for (String text : List.of(
+                "node-1.cache.test\u0000:6379",
+                "10.0.1.230:6379\u0000",
+                "\u0000node-1.cache.test:6379",
+                "10.0.1.230\n:6379",
+                "node-1.cache.test\u007f:6379")) {
+            ValidationException e = assertThrows(ValidationException.class, () -> Target.parse(text), text);
+            assertEquals(ErrorCode.INVALID_TARGET, e.first().code());
+            assertTrue(
+                    e.first().message().contains("control character"), e.first().message());
+            assertFalse(e.first().message().chars().anyMatch(c -> c < 0x20), "the message itself is printable");
+        }
+        assertThrows(ValidationException.class, () -> new Target("node-1.cache.test\u0000", 6379));
+    }
+
+    @Test
+    void controlCharactersInOtherValuesAreRefused() {
+        assertEquals(
+                ErrorCode.INVALID_CIDR,
+                assertThrows(ValidationException.class, () -> Cidr.parse("10.0.0.0/8\u0000"))
+                        .first()
+                        .code());
+        assertEquals(
+                ErrorCode.INVALID_PORT,
+                assertThrows(ValidationException.class, () -> PortRange.parse("6379\u0000"))
+                        .first()
+                        .code());
+        assertEquals(
+                ErrorCode.INVALID_ADDRESS,
+                assertThrows(ValidationException.class, () -> Ipv4.parse("\u000010.0.0.1"))
+                        .first()
+                        .code());
+        assertEquals(
+                ErrorCode.INVALID_PROTOCOL,
+                assertThrows(ValidationException.class, () -> Protocol.parse("tcp\u0000"))
+                        .first()
+                        .code());
+        assertEquals(
+                ErrorCode.INVALID_RETURN_PATH,
+                assertThrows(ValidationException.class, () -> ReturnPath.parse("none\u0000"))
+                        .first()
+                        .code());
     }
 
     @ParameterizedTest
@@ -379,10 +452,30 @@ class ValueTypesTest {
         "'',false",
         ".,false",
         "..,false",
-        "a:1,false"
+        "a:1,false",
+        "ens*,true",
+        "br-0*,true",
+        "abcdefghijklmn*,true",
+        "abcdefghijklmno*,false",
+        "*,false",
+        "e*ns,false",
+        "ens**,false",
+        "ens+,false",
+        "'en\"s5',false",
+        "e\\s,false",
+        "eth0@if2,false",
+        "'ens5\t',false"
     })
     void interfaceNames(String name, boolean valid) {
         assertEquals(valid, Names.isValidInterface(name));
+    }
+
+    @Test
+    void outboundRejectsAWildcardWithoutPrefix() {
+        ValidationException e = assertThrows(
+                ValidationException.class, () -> new Outbound("all", List.of(Cidr.parse("10.0.0.0/16")), "*"));
+        assertEquals("out", e.first().field());
+        assertEquals(ErrorCode.INVALID_INTERFACE, e.first().code());
     }
 
     @Test

@@ -57,7 +57,7 @@ class DriftHealTest {
                     .asBoolean());
             assertTrue(agent.call(
                             "forward.add",
-                            "{\"forward\":{\"name\":\"memcached\",\"listen\":11211,\"to\":[\"10.0.1.240:11211\"],"
+                            "{\"forward\":{\"name\":\"memcached\",\"listen\":\"11211\",\"to\":[\"10.0.1.240:11211\"],"
                                     + "\"snat\":\"10.0.0.55\"}}")
                     .path("ok")
                     .asBoolean());

@@ -208,7 +208,7 @@ class SocketAbuseTest {
     private static void addRedis(AgentDaemon agent) throws IOException {
         assertTrue(agent.call(
                         "forward.add",
-                        "{\"forward\":{\"name\":\"redis\",\"listen\":6379,\"to\":[\"10.0.1.230:6379\"]}}")
+                        "{\"forward\":{\"name\":\"redis\",\"listen\":\"6379\",\"to\":[\"10.0.1.230:6379\"]}}")
                 .path("ok")
                 .asBoolean());
     }

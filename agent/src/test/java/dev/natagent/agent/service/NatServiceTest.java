@@ -194,7 +194,8 @@ class NatServiceTest {
         agent.service.addForward(redis(), false);
         Snapshot before = snapshot();
 
-        Files.writeString(agent.configFile, "{\"forwards\":[{\"name\":\"Bad Name\",\"listen\":1,\"to\":[\"x:1\"]}]}");
+        Files.writeString(
+                agent.configFile, "{\"forwards\":[{\"name\":\"Bad Name\",\"listen\":\"1\",\"to\":[\"x:1\"]}]}");
         assertEquals(ErrorCode.VALIDATION, refusal(agent.service::reload));
         Files.delete(agent.configFile);
         assertEquals(ErrorCode.NOT_FOUND, refusal(agent.service::reload));

@@ -191,10 +191,10 @@ class ValidatorTest {
 
     @Test
     void duplicateNamesInADocumentAreNameTaken() {
-        String json = "{\"forwards\":[{\"name\":\"a\",\"listen\":1,\"to\":\"10.0.0.1:1\"},"
-                + "{\"name\":\"a\",\"listen\":2,\"to\":\"10.0.0.1:1\"}],"
-                + "\"outbounds\":[{\"name\":\"o\",\"source\":\"10.0.0.0/8\",\"out\":\"eth0\"},"
-                + "{\"name\":\"o\",\"source\":\"10.0.0.0/8\",\"out\":\"eth1\"}]}";
+        String json = "{\"forwards\":[{\"name\":\"a\",\"listen\":\"1\",\"to\":[\"10.0.0.1:1\"]},"
+                + "{\"name\":\"a\",\"listen\":\"2\",\"to\":[\"10.0.0.1:1\"]}],"
+                + "\"outbounds\":[{\"name\":\"o\",\"source\":[\"10.0.0.0/8\"],\"out\":\"eth0\"},"
+                + "{\"name\":\"o\",\"source\":[\"10.0.0.0/8\"],\"out\":\"eth1\"}]}";
         ValidationException e = assertThrows(ValidationException.class, () -> ModelJson.read(json, NatState.class));
         assertEquals(
                 List.of(
