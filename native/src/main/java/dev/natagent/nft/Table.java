@@ -18,7 +18,10 @@ public record Table(String name, int flags, long handle) implements NftObject {
     public static final int NFTA_TABLE_FLAGS = 2;
     public static final int NFTA_TABLE_USE = 3;
     public static final int NFTA_TABLE_HANDLE = 4;
-    /** Owned by the creating socket; deleted when it closes (see the wire brief). */
+    /**
+     * Owned by the creating socket and deleted when it closes, so nat-agent never sets it
+     * (docs/netlink.md, "Tables, chains and rules").
+     */
     public static final int NFT_TABLE_F_OWNER = 2;
 
     public static Table of(String name) {

@@ -24,7 +24,10 @@ public final class NetlinkSession implements Closeable {
     public static final int NFNL_MSG_BATCH_BEGIN = 0x10;
 
     public static final int NFNL_MSG_BATCH_END = 0x11;
-    /** Receive-queue room per ACK-flagged command: each queued ACK took about 830 bytes (brief 3.4). */
+    /**
+     * Receive-queue room per ACK-flagged command: the kernel charges each queued ACK a little under
+     * 1 KiB (docs/netlink.md, "Replies, and when a batch succeeded").
+     */
     static final int RECEIVE_BYTES_PER_ACK = 1024;
     /** A dump interrupted (NLM_F_DUMP_INTR) this many times in a row is given up. */
     static final int MAX_DUMP_ATTEMPTS = 5;

@@ -12,7 +12,7 @@ import jnr.constants.platform.SocketMessage;
 import jnr.constants.platform.SocketOption;
 
 /**
- * An AF_NETLINK / NETLINK_NETFILTER socket (see the wire brief, section 1). Extended ACKs are on,
+ * An AF_NETLINK / NETLINK_NETFILTER socket (docs/netlink.md, "Sockets"). Extended ACKs are on,
  * error replies do not echo the request payload (NETLINK_CAP_ACK), the port id is read back with
  * getsockname (it is the pid only for a process's first netlink socket), and datagrams are received
  * into a 68 KiB buffer with MSG_TRUNC so that a datagram that does not fit is an error, never
@@ -25,7 +25,10 @@ public final class NetlinkSocket implements NetlinkTransport {
     public static final int NETLINK_NETFILTER = 12;
     /** nfnetlink multicast group of nf_tables changes (NFNLGRP_NFTABLES). */
     public static final int NFNLGRP_NFTABLES = 7;
-    /** 64 KiB + 4 KiB like nft: the kernel sizes dump datagrams to the receiver's buffer (brief 3.4). */
+    /**
+     * 64 KiB + 4 KiB like nft: the kernel sizes dump datagrams to the receiver's buffer
+     * (docs/netlink.md, "Sockets").
+     */
     public static final int DATAGRAM_BUFFER_BYTES = 64 * 1024 + 4 * 1024;
 
     private static final int SOL_NETLINK = 270;

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * A golden capture file (captures README / wire brief section 9): line 1 is the nft command, '#'
+ * A golden capture file (captures README.md; docs/netlink.md, "Golden captures"): line 1 is the nft command, '#'
  * lines are comments, and each 'SEND n syscall bytes' / 'RECV n syscall bytes' line starts a buffer
  * whose hex lines (16 bytes each) follow it.
  */

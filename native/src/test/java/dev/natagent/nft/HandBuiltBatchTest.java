@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Encode side with records written by hand (not decoded from the capture): the batch must equal
  * nft's bytes. Set ids are the ones nft allocated in that session (volatile, so we pass them in), and
- * sets carry nft's display userdata only so the bytes can match; nat-agent may omit it (the wire
- * brief verified sets without it list fine).
+ * sets carry nft's display userdata only so the bytes can match; nat-agent omits it (only nft's
+ * printing uses it, and ReconcilerKernelTest shows nft lists the agent's sets as documented).
  */
 class HandBuiltBatchTest {
     private static final String T = "nat_agent";
@@ -177,7 +177,7 @@ class HandBuiltBatchTest {
 
     /**
      * nft prefixes interval elements with a 0.0.0.0 END element; we build start/end pairs only (the
-     * wire brief verified that this matches the same packets). The bytes match once we add nft's
+     * kernel does not need it: docs/netlink.md, "Interval sets"). The bytes match once we add nft's
      * leading element, and the rest is exactly our pairs.
      */
     @Test

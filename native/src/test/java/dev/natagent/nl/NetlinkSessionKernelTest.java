@@ -148,7 +148,7 @@ class NetlinkSessionKernelTest {
 
             assertInstanceOf(MessagesLostException.class, e.getCause());
         }
-        // As observed in the brief: the kernel committed although the ACKs were lost.
+        // The kernel committed although the ACKs were lost (docs/netlink.md, "Replies, and when a batch succeeded").
         List<NlMessage> elements = session.dump(TestMessages.dumpElements(TABLE, "fwd"), "list map fwd");
         assertEquals(2_000, TestMessages.countElements(elements));
     }

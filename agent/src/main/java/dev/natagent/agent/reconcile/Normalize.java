@@ -13,9 +13,10 @@ import java.util.OptionalInt;
 
 /**
  * Brings kernel listings and rendered objects to one comparable form. Dumps differ from requests
- * (wire brief 4, "Dumps != requests"): they carry handles and positions, set handles, ids and
- * nft display userdata, counter values, lookups without set ids, and nat expressions with ADDR_MAX,
- * PROTO_MAX and flags the kernel filled in, verdict maps with a data length. None of that changes what the ruleset does.
+ * (docs/netlink.md, "What a dump carries that a request must not"): they carry handles and
+ * positions, set handles, ids and nft display userdata, counter values, lookups without set ids,
+ * and nat expressions with ADDR_MAX, PROTO_MAX and flags the kernel filled in, verdict maps with a
+ * data length. None of that changes what the ruleset does.
  */
 final class Normalize {
     /** Set flags that describe the set's behaviour; EXPR is how a kernel may report a set counter. */

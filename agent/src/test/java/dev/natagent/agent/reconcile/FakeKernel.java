@@ -35,11 +35,11 @@ import java.util.function.Consumer;
 
 /**
  * nf_tables in memory, for reconciler tests. Batches go through the real codec (encoded, then
- * decoded message by message) and are applied with the kernel's rules (wire brief 3.3): all or
- * nothing; EEXIST for a key with different data, an overlapping range or an exclusive create;
- * ENOENT for anything missing; EBUSY for a set a rule uses; ERESTART for a stale generation.
- * Listings look like the kernel's: handles, per-element counters, and nat expressions with the
- * attributes the kernel fills in. {@link #dump} prints a table as {@link NftText}.
+ * decoded message by message) and are applied with the kernel's rules (docs/netlink.md, "Batches"
+ * and "Errors and extended ACKs"): all or nothing; EEXIST for a key with different data, an
+ * overlapping range or an exclusive create; ENOENT for anything missing; EBUSY for a set a rule
+ * uses; ERESTART for a stale generation. Listings look like the kernel's: handles, per-element
+ * counters, and nat expressions with the attributes the kernel fills in. {@link #dump} prints a table as {@link NftText}.
  */
 public final class FakeKernel implements NftPort {
     private static final int ENOENT = 2;
