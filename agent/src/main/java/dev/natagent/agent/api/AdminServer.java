@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
@@ -49,8 +50,29 @@ public final class AdminServer implements AutoCloseable {
     /** Pending connections the kernel queues before connect() blocks; bursts of scripts are common. */
     private static final int BACKLOG = 1024;
 
-    /** Pipelined input kept while a request is in flight; beyond it reading pauses. */
-    private static final int MAX_BUFFERED = AdminProtocol.MAX_REQUEST_BYTES + READ_CHUNK;
+    /** The most one connection buffers: a line of the maximal size and its CRLF. */
+    static final int LINE_LIMIT = AdminProtocol.MAX_REQUEST_BYTES + 2;
+    /**
+     * A request line in progress is charged this many times its length: what a hostile line (say
+     * {@code [[],[],...]}) can grow to as a parsed JSON tree, which lives until its answer is ready.
+     */
+    static final int PARSED_WEIGHT = 16;
+    /** The request's own objects (array header, queue entry, task). */
+    static final int LINE_OVERHEAD = 64;
+    /** Request memory kept for connections holding less than {@link #SMALL_HOLDING}. */
+    static final long RESERVE = 1L << 20;
+    /** What a connection holding little (a status request) needs; it may draw on {@link #RESERVE}. */
+    static final long SMALL_HOLDING = 16L << 10;
+    /** Room for one request of the maximal size as it is read and then parsed, plus the reserve. */
+    static final long MIN_REQUEST_MEMORY = LINE_LIMIT + lineWeight(AdminProtocol.MAX_REQUEST_BYTES) + RESERVE;
+    /**
+     * After its last answer a connection being closed is drained (input read and dropped) for at
+     * most this long or {@link #DRAIN_BYTES}: closing a UNIX socket with unread input resets it, and
+     * the peer would lose the answer that says why.
+     */
+    private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private static final long DRAIN_BYTES = 1L << 20;
 
     private final AdminServerConfig config;
     private final RequestHandler handler;
@@ -67,6 +89,14 @@ public final class AdminServer implements AutoCloseable {
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final AtomicInteger openConnections = new AtomicInteger();
     private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_CHUNK);
+    private final ClientMemory memory;
+    /** Connections parked until memory is given back (selector thread only). */
+    private final Deque<Connection> starved = new ArrayDeque<>();
+    /** Response bytes not yet written, all connections (selector thread only). */
+    private long responseBytes;
+    /** Memory was given back since the parked connections last had a turn. */
+    private boolean memoryFreed;
+
     private final Thread selectorThread;
     private volatile boolean running = true;
 
@@ -80,6 +110,7 @@ public final class AdminServer implements AutoCloseable {
         ObjectMapper mapper = ModelJson.mapper();
         this.decoder = new RequestDecoder(mapper);
         this.encoder = new ResponseEncoder(mapper);
+        this.memory = new ClientMemory(config.requestMemory(), RESERVE, SMALL_HOLDING);
         GroupPrincipal group = adminGroup(config.adminGroup());
         this.readers = boundedPool("nat-agent-admin-reader", config.readerThreads(), config.queueCapacity());
         this.writer = boundedPool("nat-agent-admin-writer", 1, config.queueCapacity());
@@ -145,6 +176,11 @@ public final class AdminServer implements AutoCloseable {
         return openConnections.get();
     }
 
+    /** Bytes reserved for partial request lines and requests in progress (for tests). */
+    long requestMemoryHeld() {
+        return memory.held();
+    }
+
     private static ThreadPoolExecutor boundedPool(String name, int threads, int queueCapacity) {
         AtomicInteger counter = new AtomicInteger();
         return new ThreadPoolExecutor(
@@ -173,6 +209,9 @@ public final class AdminServer implements AutoCloseable {
                     SelectionKey key = selected.next();
                     selected.remove();
                     handleKey(key);
+                }
+                if (memoryFreed) {
+                    wakeStarved();
                 }
                 long now = System.nanoTime();
                 if (now - nextSweep >= 0) {
@@ -236,15 +275,55 @@ public final class AdminServer implements AutoCloseable {
             }
             try {
                 channel.configureBlocking(false);
-                SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
+                // Nothing is read before the peer is admitted: an outsider's bytes never reach a buffer.
+                SelectionKey key = channel.register(selector, 0);
                 Connection connection = new Connection(channel, key, peerOf(channel), idleDeadline());
                 key.attach(connection);
                 connections.add(connection);
                 openConnections.incrementAndGet();
+                checkAccess(connection);
             } catch (IOException e) {
                 closeQuietly(channel);
             }
         }
+    }
+
+    /** Asks the policy on a worker (it reads the group database), then admits or refuses on the selector. */
+    private void checkAccess(Connection connection) {
+        connection.busy = true;
+        try {
+            readers.execute(() -> {
+                boolean permitted = policy.permits(connection.peer);
+                onSelector(() -> admit(connection, permitted));
+            });
+        } catch (RejectedExecutionException e) {
+            connection.closeAfterWrite = true;
+            send(connection, encoder.failure(null, busy()));
+        }
+    }
+
+    /**
+     * An admitted peer is read from now on. A refused one gets PERMISSION_DENIED whatever it sent
+     * or sends, and is closed; nothing it sends is ever buffered or parsed.
+     */
+    private void admit(Connection connection, boolean permitted) {
+        if (!connections.contains(connection)) {
+            return;
+        }
+        connection.busy = false;
+        if (permitted) {
+            connection.admitted = true;
+            dispatchNext(connection);
+            return;
+        }
+        LOG.log(
+                System.Logger.Level.WARNING,
+                "admin connection refused {0}: not root or in group {1}",
+                connection.peer,
+                policy.adminGroup());
+        connection.busy = true;
+        connection.closeAfterWrite = true;
+        send(connection, encoder.failure(null, permissionDenied(connection.peer)));
     }
 
     private static Peer peerOf(UnixSocketChannel channel) {
@@ -260,46 +339,158 @@ public final class AdminServer implements AutoCloseable {
         return System.nanoTime() + config.idleTimeout().toNanos();
     }
 
+    /**
+     * One read of at most {@link #READ_CHUNK} bytes per turn, so every ready connection gets its turn
+     * before a flooding one reads again; never more than its buffer may grow by in {@link ClientMemory}.
+     */
     private void read(Connection connection) throws IOException {
-        while (true) {
-            readBuffer.clear();
-            int count = connection.channel.read(readBuffer);
-            if (count < 0) {
-                connection.inputClosed = true;
-                break;
+        if (connection.draining) {
+            drain(connection);
+            return;
+        }
+        LineBuffer input = connection.input;
+        long room = memory.room(connection);
+        int want = (int) Math.min(Math.min(READ_CHUNK, LINE_LIMIT - input.length()), input.free() + room);
+        if (want <= 0) {
+            if (input.length() >= LINE_LIMIT) {
+                dispatchNext(connection);
+            } else if (!evictLargestPartialLine(null)) {
+                waitForMemory(connection);
             }
-            if (count == 0) {
-                break;
+            return;
+        }
+        readBuffer.clear().limit(want);
+        int count = connection.channel.read(readBuffer);
+        if (count < 0) {
+            connection.inputClosed = true;
+        } else if (count > 0) {
+            int needed = input.length() + count;
+            if (needed > input.capacity()) {
+                // Doubles (amortised copying of a long line) within the room reserved for it.
+                long capacity = Math.min(
+                        Math.min(LINE_LIMIT, Math.max(needed, 2L * input.capacity())), input.capacity() + room);
+                charge(connection, capacity - input.capacity());
+                input.resize((int) capacity);
             }
             readBuffer.flip();
-            connection.input.append(readBuffer);
-            if (connection.input.length() > MAX_BUFFERED) {
-                break;
-            }
+            input.append(readBuffer);
         }
         dispatchNext(connection);
     }
 
+    /** Reads and drops a closing connection's input (never buffered) until EOF or its drain ends. */
+    private void drain(Connection connection) throws IOException {
+        readBuffer.clear();
+        int count = connection.channel.read(readBuffer);
+        connection.drained += Math.max(0, count);
+        if (count < 0 || connection.drained > DRAIN_BYTES) {
+            close(connection);
+        }
+    }
+
+    private void charge(Connection connection, long bytes) {
+        if (!memory.tryCharge(connection, bytes)) {
+            throw new IllegalStateException("reserved " + bytes + " bytes beyond the room checked");
+        }
+    }
+
+    private void release(Connection connection, long bytes) {
+        if (bytes > 0) {
+            memory.release(connection, bytes);
+            memoryFreed = true;
+        }
+    }
+
+    /**
+     * Request memory is full: the connection holding the largest unfinished line (but {@code
+     * except}) loses it with BUSY and is closed, so that a flood of lines that never end cannot keep
+     * others out. False when nobody holds an unfinished line (memory is held by requests in progress,
+     * which end by themselves).
+     */
+    private boolean evictLargestPartialLine(Connection except) {
+        Connection largest = null;
+        for (Connection candidate : connections) {
+            if (candidate != except
+                    && !candidate.busy
+                    && candidate.input.capacity() > 0
+                    && (largest == null || candidate.input.capacity() > largest.input.capacity())
+                    && candidate.input.newlineIndex() < 0) {
+                largest = candidate;
+            }
+        }
+        if (largest == null) {
+            return false;
+        }
+        int unfinished = largest.input.length();
+        reject(
+                largest,
+                new AdminException(
+                        ErrorCode.BUSY,
+                        "the agent holds the most request data it takes from all clients ("
+                                + config.requestMemory() + " bytes); this connection's unfinished request of "
+                                + unfinished + " bytes was the largest and is dropped; closing connection"));
+        return true;
+    }
+
+    /** Parks a connection that has no memory to go on with: it is not read until some is given back. */
+    private void waitForMemory(Connection connection) {
+        if (!connection.waiting) {
+            connection.waiting = true;
+            starved.add(connection);
+        }
+        updateInterest(connection);
+    }
+
+    /** Gives the parked connections another turn, in the order they were parked. */
+    private void wakeStarved() {
+        memoryFreed = false;
+        for (int i = starved.size(); i > 0 && !starved.isEmpty(); i--) {
+            Connection connection = starved.poll();
+            connection.waiting = false;
+            if (connections.contains(connection)) {
+                dispatchNext(connection);
+            }
+        }
+    }
+
     /** Starts the next buffered request when none is in flight; handles EOF and oversize lines. */
     private void dispatchNext(Connection connection) {
-        if (connection.busy) {
+        if (connection.busy || connection.waiting || !connection.admitted) {
             updateInterest(connection);
             return;
         }
+        LineBuffer input = connection.input;
         int newline;
-        while ((newline = connection.input.newlineIndex()) >= 0) {
-            if (newline > AdminProtocol.MAX_REQUEST_BYTES) {
+        while ((newline = input.newlineIndex()) >= 0) {
+            int length = input.lineLength(newline);
+            if (length > AdminProtocol.MAX_REQUEST_BYTES) {
                 rejectTooLarge(connection);
                 return;
             }
-            byte[] line = connection.input.takeLine(newline);
-            if (!isBlank(line)) {
-                submit(connection, line);
-                updateInterest(connection);
+            long weight = lineWeight(length);
+            if (responseBytes > config.responseMemory()) {
+                waitForMemory(connection);
                 return;
             }
+            if (!memory.tryCharge(connection, weight)) {
+                // A complete request goes before others' unfinished lines.
+                if (!evictLargestPartialLine(connection)) {
+                    waitForMemory(connection);
+                }
+                return;
+            }
+            byte[] line = input.takeLine(newline);
+            dropEmptyBuffer(connection);
+            if (isBlank(line)) {
+                release(connection, weight);
+                continue;
+            }
+            connection.lineCharge = weight;
+            submit(connection, line);
+            updateInterest(connection);
+            return;
         }
-        if (connection.input.length() > AdminProtocol.MAX_REQUEST_BYTES) {
+        if (input.pendingLineLength() > AdminProtocol.MAX_REQUEST_BYTES) {
             rejectTooLarge(connection);
             return;
         }
@@ -310,18 +501,37 @@ public final class AdminServer implements AutoCloseable {
         updateInterest(connection);
     }
 
+    /** What a request line costs until its answer is ready: the line, and the tree it is parsed into. */
+    static long lineWeight(int length) {
+        return LINE_OVERHEAD + (long) length * PARSED_WEIGHT;
+    }
+
+    /** An idle connection keeps no buffer. */
+    private void dropEmptyBuffer(Connection connection) {
+        LineBuffer input = connection.input;
+        if (input.length() == 0 && input.capacity() > 0) {
+            long capacity = input.capacity();
+            input.resize(0);
+            release(connection, capacity);
+        }
+    }
+
     private void rejectTooLarge(Connection connection) {
+        reject(
+                connection,
+                new AdminException(
+                        ErrorCode.REQUEST_TOO_LARGE,
+                        "request line exceeds " + AdminProtocol.MAX_REQUEST_BYTES + " bytes; closing connection"));
+    }
+
+    /** Drops what the connection sent, answers {@code error} and closes it. */
+    private void reject(Connection connection, AdminException error) {
+        long capacity = connection.input.capacity();
         connection.input.clear();
+        release(connection, capacity);
         connection.busy = true;
         connection.closeAfterWrite = true;
-        send(
-                connection,
-                encoder.failure(
-                        null,
-                        new AdminException(
-                                ErrorCode.REQUEST_TOO_LARGE,
-                                "request line exceeds " + AdminProtocol.MAX_REQUEST_BYTES
-                                        + " bytes; closing connection")));
+        send(connection, encoder.failure(null, error));
     }
 
     private static boolean isBlank(byte[] line) {
@@ -338,8 +548,13 @@ public final class AdminServer implements AutoCloseable {
             return;
         }
         int ops = 0;
-        boolean wantInput =
-                !connection.inputClosed && !connection.closeAfterWrite && connection.input.length() <= MAX_BUFFERED;
+        boolean wantInput = connection.draining
+                ? connection.output == null
+                : connection.admitted
+                        && !connection.inputClosed
+                        && !connection.closeAfterWrite
+                        && !connection.waiting
+                        && connection.input.length() < LINE_LIMIT;
         if (wantInput) {
             ops |= SelectionKey.OP_READ;
         }
@@ -349,8 +564,14 @@ public final class AdminServer implements AutoCloseable {
         connection.key.interestOps(ops);
     }
 
+    /** Hands a response to the connection; it replaces the request's reservation. */
     private void send(Connection connection, ResponseLine line) {
+        release(connection, connection.lineCharge);
+        connection.lineCharge = 0;
         connection.output = line.buffers();
+        connection.outputBytes = line.length();
+        responseBytes += connection.outputBytes;
+        connection.writeDeadline = idleDeadline();
         try {
             flush(connection);
         } catch (IOException e) {
@@ -368,24 +589,40 @@ public final class AdminServer implements AutoCloseable {
                 updateInterest(connection);
                 return;
             }
+            connection.writeDeadline = idleDeadline();
             if (!chunk.hasRemaining()) {
                 output.poll();
+                writtenOut(connection, chunk.capacity());
             }
         }
         connection.output = null;
         connection.busy = false;
         connection.idleDeadline = idleDeadline();
         if (connection.closeAfterWrite) {
-            close(connection);
+            if (connection.inputClosed) {
+                close(connection);
+                return;
+            }
+            connection.draining = true;
+            connection.idleDeadline = System.nanoTime() + DRAIN_NANOS;
+            updateInterest(connection);
             return;
         }
         dispatchNext(connection);
     }
 
+    private void writtenOut(Connection connection, long bytes) {
+        connection.outputBytes -= bytes;
+        responseBytes -= bytes;
+        memoryFreed = true;
+    }
+
+    /** Closes connections idle too long, and those that stopped reading their response as long. */
     private void closeIdle(long now) {
         List<Connection> expired = new ArrayList<>();
         for (Connection connection : connections) {
-            if (!connection.busy && now - connection.idleDeadline > 0) {
+            boolean stalled = connection.output != null && now - connection.writeDeadline > 0;
+            if (stalled || (!connection.busy && now - connection.idleDeadline > 0)) {
                 expired.add(connection);
             }
         }
@@ -401,6 +638,19 @@ public final class AdminServer implements AutoCloseable {
         connection.key.cancel();
         closeQuietly(connection.channel);
         connection.session.close();
+        connection.input.clear();
+        connection.lineCharge = 0;
+        if (connection.waiting) {
+            starved.remove(connection);
+        }
+        if (connection.charged > 0) {
+            memory.releaseAll(connection);
+            memoryFreed = true;
+        }
+        if (connection.output != null) {
+            writtenOut(connection, connection.outputBytes);
+            connection.output = null;
+        }
     }
 
     private static void closeQuietly(UnixSocketChannel channel) {
@@ -450,17 +700,6 @@ public final class AdminServer implements AutoCloseable {
             request = decoder.decode(line, 0, line.length);
         } catch (RequestDecoder.DecodeFailure failure) {
             complete(connection, encoder.failure(failure.id(), failure.error()), false);
-            return;
-        }
-        if (!connection.permitted(policy)) {
-            LOG.log(
-                    System.Logger.Level.WARNING,
-                    "admin refused op={0} id={1} {2}: not root or in group {3}",
-                    request.op().wireName(),
-                    request.id(),
-                    connection.peer,
-                    policy.adminGroup());
-            complete(connection, encoder.failure(request.id(), permissionDenied(connection.peer)), true);
             return;
         }
         if (!request.mutating()) {

@@ -6,10 +6,10 @@ import java.util.Deque;
 import jnr.unixsocket.UnixSocketChannel;
 
 /**
- * State of one client connection, touched only by the selector thread except {@link #permitted}, which a
- * worker computes once. One request is in flight at a time, so a connection holds at most one
- * response and about one request line of memory, plus a chunked-apply upload if it opened one
- * (bounded by {@link Uploads}, dropped when the connection closes).
+ * State of one client connection, touched only by the selector thread. One request is in flight
+ * at a time, so a connection holds at most one response and about one request line of memory
+ * (reserved in {@link ClientMemory}), plus a chunked-apply upload if it opened one (bounded by
+ * {@link Uploads}, dropped when the connection closes).
  */
 final class Connection {
     final UnixSocketChannel channel;
@@ -21,16 +21,30 @@ final class Connection {
     final LineBuffer input = new LineBuffer();
     /** What is left to write of the response, or null. */
     Deque<ByteBuffer> output;
-    /** A request was handed to a worker and its response is not fully written yet. */
+    /** Bytes of {@link #output} not yet written. */
+    long outputBytes;
+    /** A request was handed to a worker (or the access check runs) and its answer is not fully written yet. */
     boolean busy;
-    /** Close once the pending output is written (after REQUEST_TOO_LARGE, PERMISSION_DENIED, EOF). */
+    /** Close once the pending output is written (after REQUEST_TOO_LARGE, BUSY, PERMISSION_DENIED, EOF). */
     boolean closeAfterWrite;
     /** The client shut down its side: no more input will come. */
     boolean inputClosed;
     /** Monotonic time (nanos) after which an idle connection is closed. */
     long idleDeadline;
-
-    private volatile Boolean permitted;
+    /** Monotonic time (nanos) after which a response the client does not read closes the connection. */
+    long writeDeadline;
+    /** The peer passed the access check: its input is read. */
+    boolean admitted;
+    /** Answered for the last time: its input is dropped unread until EOF or the drain ends, then it is closed. */
+    boolean draining;
+    /** Bytes dropped while {@link #draining}. */
+    long drained;
+    /** Parked until {@link ClientMemory} has room again; not read meanwhile. */
+    boolean waiting;
+    /** Bytes reserved in {@link ClientMemory}: the input buffer's capacity plus {@link #lineCharge}. */
+    long charged;
+    /** The part of {@link #charged} that pays for the request in progress. */
+    long lineCharge;
 
     Connection(UnixSocketChannel channel, SelectionKey key, Peer peer, long idleDeadline) {
         this.channel = channel;
@@ -38,15 +52,5 @@ final class Connection {
         this.peer = peer;
         this.session = new ClientSession(peer);
         this.idleDeadline = idleDeadline;
-    }
-
-    /** Asks the policy once per connection (it reads the group database, so not on the selector). */
-    boolean permitted(AccessPolicy policy) {
-        Boolean known = permitted;
-        if (known == null) {
-            known = policy.permits(peer);
-            permitted = known;
-        }
-        return known;
     }
 }

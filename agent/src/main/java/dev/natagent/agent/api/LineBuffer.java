@@ -5,21 +5,22 @@ import java.util.Arrays;
 
 /**
  * Bytes received on one connection, split into lines. Holds no array while empty, so an idle
- * connection costs a few dozen bytes; grows to at most {@code limit} bytes plus one read.
+ * connection costs a few dozen bytes. It never grows by itself: the server decides the capacity
+ * ({@link #resize}) after reserving it in {@link ClientMemory}, so what it holds is always paid for.
  */
 final class LineBuffer {
     private static final byte[] EMPTY = new byte[0];
-    private static final int RELEASE_ABOVE = 8 * 1024;
 
     private byte[] bytes = EMPTY;
     private int length;
     /** Bytes at the start already known to hold no newline (avoids rescanning a growing line). */
     private int scanned;
 
+    /** Appends what {@code src} holds; the caller has made room for it ({@link #free}). */
     void append(ByteBuffer src) {
         int count = src.remaining();
-        if (length + count > bytes.length) {
-            bytes = Arrays.copyOf(bytes, Math.max(length + count, bytes.length * 2));
+        if (count > free()) {
+            throw new IllegalStateException(count + " bytes do not fit in " + free());
         }
         src.get(bytes, length, count);
         length += count;
@@ -27,6 +28,22 @@ final class LineBuffer {
 
     int length() {
         return length;
+    }
+
+    int capacity() {
+        return bytes.length;
+    }
+
+    int free() {
+        return bytes.length - length;
+    }
+
+    /** Sets the capacity to {@code capacity} (at least the bytes held); 0 drops the array. */
+    void resize(int capacity) {
+        if (capacity < length) {
+            throw new IllegalArgumentException("capacity " + capacity + " below the " + length + " bytes held");
+        }
+        bytes = capacity == 0 ? EMPTY : Arrays.copyOf(bytes, capacity);
     }
 
     /** Index of the first newline, or -1. */
@@ -40,16 +57,24 @@ final class LineBuffer {
         return -1;
     }
 
+    /** Length of the line ending at {@code newline} without its terminator ("\n" or "\r\n"). */
+    int lineLength(int newline) {
+        return newline > 0 && bytes[newline - 1] == '\r' ? newline - 1 : newline;
+    }
+
+    /**
+     * Length of the incomplete line held so far, not counting a last CR: it may be the start of a
+     * CRLF terminator, so a line of exactly the limit followed by CR is not yet too long.
+     */
+    int pendingLineLength() {
+        return length > 0 && bytes[length - 1] == '\r' ? length - 1 : length;
+    }
+
     /** Removes and returns the first line without its terminator (and a trailing CR). */
     byte[] takeLine(int newline) {
-        int end = newline > 0 && bytes[newline - 1] == '\r' ? newline - 1 : newline;
-        byte[] line = Arrays.copyOfRange(bytes, 0, end);
+        byte[] line = Arrays.copyOfRange(bytes, 0, lineLength(newline));
         int rest = length - newline - 1;
-        if (rest == 0 && bytes.length > RELEASE_ABOVE) {
-            bytes = EMPTY;
-        } else {
-            System.arraycopy(bytes, newline + 1, bytes, 0, rest);
-        }
+        System.arraycopy(bytes, newline + 1, bytes, 0, rest);
         length = rest;
         scanned = 0;
         return line;

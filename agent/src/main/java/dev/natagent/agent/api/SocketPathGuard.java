@@ -13,13 +13,17 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * Makes the socket path safe to bind: the parent directory is ours and not a link, and whatever is
- * at the path is removed only if it is a stale socket of ours (nobody answers on it). Anything else
- * there (a file, a symlink, a foreign socket, a live agent) is refused, never deleted.
+ * Makes the socket path safe to bind: the parent directory is ours and not a link, nobody but
+ * root and the agent may write in it or above it (else they could move the socket aside and answer
+ * natctl in the agent's place), and whatever is at the path is removed only if it is a stale socket
+ * of ours (nobody answers on it). Anything else there (a file, a symlink, a foreign socket, a live
+ * agent) is refused, never deleted.
  */
 final class SocketPathGuard {
     private static final int S_IFMT = 0170000;
     private static final int S_IFSOCK = 0140000;
+    private static final int S_ISVTX = 01000;
+    private static final int GROUP_OR_OTHER_WRITE = 0022;
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
 
     private final int ownUid;
@@ -53,7 +57,36 @@ final class SocketPathGuard {
         if (owner == ownUid && ownUid != 0) {
             // systemd's RuntimeDirectory= gives the service user's own group; admins must get in too.
             restrictToGroup(dir, group);
+        } else {
+            int mode = (Integer) Files.getAttribute(dir, "unix:mode", NOFOLLOW);
+            if ((mode & GROUP_OR_OTHER_WRITE) != 0) {
+                throw new IOException("refusing socket directory " + dir + ": its mode " + octal(mode)
+                        + " lets users other than root and the agent write there, who could move the socket"
+                        + " aside and read the requests meant for the agent; run `chmod 0750 " + dir
+                        + "`, or remove it to have the agent create it");
+            }
         }
+        requireSafeAncestors(dir);
+    }
+
+    /** Every directory above {@code dir}: owned by root or us, and writable by others only if sticky. */
+    private void requireSafeAncestors(Path dir) throws IOException {
+        for (Path above = dir.toRealPath().getParent(); above != null; above = above.getParent()) {
+            int owner = (Integer) Files.getAttribute(above, "unix:uid");
+            int mode = (Integer) Files.getAttribute(above, "unix:mode");
+            if (owner != 0 && owner != ownUid) {
+                throw new IOException("refusing socket directory " + dir + ": " + above + " above it is owned by uid "
+                        + owner + ", who could replace it");
+            }
+            if ((mode & GROUP_OR_OTHER_WRITE) != 0 && (mode & S_ISVTX) == 0) {
+                throw new IOException("refusing socket directory " + dir + ": " + above + " above it has mode "
+                        + octal(mode) + " (writable by others, not sticky), so others could replace it");
+            }
+        }
+    }
+
+    private static String octal(int mode) {
+        return String.format("%04o", mode & 07777);
     }
 
     /** Mode 0750 with the admin group: members may reach the socket, others may not even list it. */

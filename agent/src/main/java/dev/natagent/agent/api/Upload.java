@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One chunked-apply document being received: its pieces in order, nothing parsed or applied until
- * {@link #state()}. Counts its characters against the agent-wide budget {@code held} and gives
+ * {@link #state()}. Counts its heap bytes against the agent-wide budget {@code held} and gives
  * them back when discarded. Callers serialise access (the owning {@link ClientSession}'s lock).
  */
 final class Upload {
@@ -17,6 +17,7 @@ final class Upload {
     private final AtomicLong held;
     private List<String> chunks = new ArrayList<>();
     private long chars;
+    private long cost;
 
     Upload(String id, boolean dryRun, AtomicLong held) {
         this.id = id;
@@ -41,10 +42,11 @@ final class Upload {
         return chars;
     }
 
-    /** Appends a piece whose characters the caller has already reserved in {@code held}. */
-    void add(String data) {
+    /** Appends a piece whose heap bytes ({@code cost}) the caller has already reserved in {@code held}. */
+    void add(String data, long cost) {
         chunks.add(data);
         chars += data.length();
+        this.cost += cost;
     }
 
     /** The whole document as a state (field errors as for {@code apply}); the data is released first. */
@@ -54,11 +56,11 @@ final class Upload {
         return ModelJson.read(new ChunksReader(document), NatState.class);
     }
 
-    /** Drops the data and returns its characters to the budget; idempotent. */
+    /** Drops the data and returns its bytes to the budget; idempotent. */
     void discard() {
         if (chunks != null) {
             chunks = null;
-            held.addAndGet(-chars);
+            held.addAndGet(-cost);
         }
     }
 }

@@ -6,35 +6,48 @@ import java.util.concurrent.atomic.AtomicLong;
  * Chunked apply: a state document too large for one request line ({@link AdminProtocol#MAX_REQUEST_BYTES})
  * arrives as numbered pieces on one connection and is parsed and applied only at commit, so a
  * half-sent document never changes anything. Bounded twice, so that clients cannot exhaust the
- * daemon's heap: per upload, and for all connections' open uploads together.
+ * daemon's heap: per upload (in characters of the document), and for all connections' open uploads
+ * together (in bytes of heap, {@link #cost}: a chunk's text and its bookkeeping, so that a document
+ * sent one character at a time is as bounded as one sent in large pieces).
  */
 final class Uploads {
     /** 16 Mi characters: about five times a 50,000-forward document, and a size the daemon's heap can parse. */
     static final long MAX_UPLOAD_CHARS = 16L << 20;
-    /** Two maximal uploads at once; beyond that chunks get BUSY. */
-    static final long MAX_HELD_CHARS = 2 * MAX_UPLOAD_CHARS;
+    /** Heap for two maximal uploads at once; beyond that chunks get BUSY. */
+    static final long MAX_HELD_BYTES = 2 * MAX_UPLOAD_CHARS;
+    /** A chunk's objects besides its text: the String, its array's header, the list slot and its slack. */
+    static final int CHUNK_OVERHEAD = 64;
 
     private final long maxUploadChars;
-    private final long maxHeldChars;
+    private final long maxHeldBytes;
     private final AtomicLong held = new AtomicLong();
     private final AtomicLong lastId = new AtomicLong();
 
     Uploads() {
-        this(MAX_UPLOAD_CHARS, MAX_HELD_CHARS);
+        this(MAX_UPLOAD_CHARS, MAX_HELD_BYTES);
     }
 
-    Uploads(long maxUploadChars, long maxHeldChars) {
+    Uploads(long maxUploadChars, long maxHeldBytes) {
         this.maxUploadChars = maxUploadChars;
-        this.maxHeldChars = maxHeldChars;
+        this.maxHeldBytes = maxHeldBytes;
     }
 
     long maxUploadChars() {
         return maxUploadChars;
     }
 
-    /** Characters held by all open uploads (for tests: discarded uploads must give theirs back). */
-    long heldChars() {
+    /** Heap bytes held by all open uploads (for tests: discarded uploads must give theirs back). */
+    long heldBytes() {
         return held.get();
+    }
+
+    /**
+     * What a chunk costs on the heap: one byte per character (compact strings) or two when any is
+     * beyond Latin-1, plus {@link #CHUNK_OVERHEAD}.
+     */
+    static long cost(String data) {
+        boolean latin1 = data.chars().allMatch(c -> c <= 0xFF);
+        return CHUNK_OVERHEAD + (long) data.length() * (latin1 ? 1 : 2);
     }
 
     /** Opens this connection's upload; ids are unique in the agent, so another connection's never matches. */
@@ -64,15 +77,17 @@ final class Uploads {
                         "upload " + id + " would exceed " + maxUploadChars + " characters; it was discarded",
                         "args.data");
             }
-            if (held.addAndGet(data.length()) > maxHeldChars) {
-                held.addAndGet(-data.length());
+            long cost = cost(data);
+            if (held.addAndGet(cost) > maxHeldBytes) {
+                held.addAndGet(-cost);
                 session.discard(upload);
                 throw new AdminException(
                         ErrorCode.BUSY,
-                        "uploads in progress hold too much data (limit " + maxHeldChars
-                                + " characters for all clients); upload " + id + " was discarded, retry later");
+                        "uploads in progress hold too much data (limit " + maxHeldBytes
+                                + " bytes for all clients, each chunk counting " + CHUNK_OVERHEAD
+                                + " bytes besides its text); upload " + id + " was discarded, retry later");
             }
-            upload.add(data);
+            upload.add(data, cost);
             return upload;
         }
     }

@@ -123,6 +123,28 @@ class AdminServerTest {
     }
 
     @Test
+    void refusesASocketDirectoryOthersMayWriteIn() throws Exception {
+        Path run = Files.createDirectories(dir.resolve("run"));
+        for (String mode : List.of("rwxrwxrwx", "rwxrwxrwt", "rwxrwx---")) {
+            Files.setPosixFilePermissions(run, PosixFilePermissions.fromString(mode.replace('t', 'x')));
+            if (mode.endsWith("t")) {
+                Files.setAttribute(run, "unix:mode", 01777);
+            }
+            IOException refused = assertThrows(IOException.class, () -> TestSockets.start(dir, operations), mode);
+            assertTrue(refused.getMessage().contains("chmod 0750 " + run), refused.getMessage());
+            assertFalse(Files.exists(socket()), "nothing bound there");
+        }
+        Path above = Files.createDirectories(dir.resolve("open"));
+        Files.setPosixFilePermissions(above, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path inside = Files.createDirectories(above.resolve("run"));
+        Files.setPosixFilePermissions(inside, PosixFilePermissions.fromString("rwxr-x---"));
+        IOException refused = assertThrows(
+                IOException.class,
+                () -> TestSockets.start(AdminServerConfig.defaults(inside.resolve("admin.sock"), "root"), operations));
+        assertTrue(refused.getMessage().contains(above + " above it has mode 0777"), refused.getMessage());
+    }
+
+    @Test
     void answersMalformedLinesAndKeepsTheConnection() throws Exception {
         List<String> corpus = List.of(
                 "garbage",
@@ -222,6 +244,143 @@ class AdminServerTest {
     }
 
     @Test
+    void aLineOfExactlyTheLimitEndedByCrlfIsRead() throws Exception {
+        try (AdminServer server = TestSockets.start(dir, operations)) {
+            String prefix = "{\"v\":1,\"id\":\"crlf\",\"op\":\"status\",\"args\":{},\"pad\":\"";
+            String line = prefix + "p".repeat(AdminProtocol.MAX_REQUEST_BYTES - prefix.length() - 2) + "\"}";
+            assertEquals(AdminProtocol.MAX_REQUEST_BYTES, line.length());
+            JsonNode response = json(roundTrip(server.socketPath(), line + "\r"));
+            assertEquals("BAD_REQUEST", response.at("/error/code").textValue(), "decoded (unknown field pad)");
+            assertEquals("crlf", response.get("id").textValue());
+            JsonNode over = json(roundTrip(server.socketPath(), line + "p\r"));
+            assertEquals("REQUEST_TOO_LARGE", over.at("/error/code").textValue(), "one byte more is too large");
+        }
+    }
+
+    @Test
+    void linesThatNeverEndAreBoundedByTheRequestMemoryAndStatusIsStillServed() throws Exception {
+        int flooders = 60;
+        int lineBytes = 1_000_000;
+        AdminServerConfig config = AdminServerConfig.defaults(socket(), "root");
+        try (AdminServer server = TestSockets.start(config, operations)) {
+            List<SocketChannel> channels = new ArrayList<>();
+            long maxHeld = 0;
+            int busy = 0;
+            try {
+                for (int i = 0; i < flooders; i++) {
+                    SocketChannel channel = connect(server.socketPath());
+                    channel.configureBlocking(false);
+                    channels.add(channel);
+                }
+                byte[] block = new byte[64 * 1024];
+                java.util.Arrays.fill(block, (byte) 'a');
+                long[] sent = new long[flooders];
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (System.nanoTime() < deadline
+                        && java.util.Arrays.stream(sent).anyMatch(n -> n < lineBytes)) {
+                    for (int i = 0; i < flooders; i++) {
+                        if (sent[i] < lineBytes) {
+                            try {
+                                sent[i] += channels.get(i).write(ByteBuffer.wrap(block, 0, (int)
+                                        Math.min(block.length, lineBytes - sent[i])));
+                            } catch (IOException closedByServer) {
+                                sent[i] = lineBytes;
+                            }
+                        }
+                    }
+                    maxHeld = Math.max(maxHeld, server.requestMemoryHeld());
+                    long started = System.nanoTime();
+                    assertTrue(json(roundTrip(server.socketPath(), request("s", "status", "{}")))
+                            .get("ok")
+                            .booleanValue());
+                    long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+                    assertTrue(millis < 500, "status took " + millis + " ms during the flood");
+                }
+                for (SocketChannel channel : channels) {
+                    ByteBuffer answer = ByteBuffer.allocate(4096);
+                    try {
+                        channel.read(answer);
+                    } catch (IOException closed) {
+                        // closed after its answer
+                    }
+                    if (new String(answer.array(), 0, answer.position(), java.nio.charset.StandardCharsets.UTF_8)
+                            .contains("\"BUSY\"")) {
+                        busy++;
+                    }
+                }
+            } finally {
+                for (SocketChannel channel : channels) {
+                    channel.close();
+                }
+            }
+            assertTrue(maxHeld <= config.requestMemory(), "held " + maxHeld + " of " + config.requestMemory());
+            assertTrue(maxHeld > config.requestMemory() / 2, "the flood filled the request memory: " + maxHeld);
+            assertTrue(busy > 0, "flooders beyond the memory got BUSY");
+            waitFor(() -> server.openConnections() == 0);
+            waitFor(() -> server.requestMemoryHeld() == 0);
+        }
+    }
+
+    /** Connects as uid/gid 65534 without groups, sends {@code lines}, prints all it receives until EOF. */
+    private static final String OUTSIDER = String.join(
+            "\n",
+            "import socket,sys",
+            "s=socket.socket(socket.AF_UNIX)",
+            "s.settimeout(10)",
+            "s.connect(sys.argv[1])",
+            "try:",
+            "    s.sendall(sys.argv[2].encode())",
+            "except OSError:",
+            "    pass",
+            "data=b''",
+            "try:",
+            "    while True:",
+            "        b=s.recv(65536)",
+            "        if not b: break",
+            "        data+=b",
+            "    print(data.decode().strip()); print('EOF')",
+            "except socket.timeout:",
+            "    print(data.decode().strip()); print('STILL OPEN')");
+
+    @Test
+    void anOutsiderGetsPermissionDeniedAndIsClosedWhateverItSends() throws Exception {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (AdminServer server = TestSockets.start(dir, operations)) {
+            // The modes opened by mistake: only SO_PEERCRED stands between the outsider and the agent.
+            Files.setPosixFilePermissions(socket().getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(server.socketPath(), PosixFilePermissions.fromString("rw-rw-rw-"));
+            for (String sent :
+                    List.of("garbage\ngarbage\n{\n", "", "x".repeat(100_000), request("r", "status", "{}") + "\n")) {
+                Process process = new ProcessBuilder(
+                                "setpriv",
+                                "--reuid",
+                                "65534",
+                                "--regid",
+                                "65534",
+                                "--clear-groups",
+                                "/usr/bin/python3",
+                                "-c",
+                                OUTSIDER,
+                                socket().toString(),
+                                sent)
+                        .redirectErrorStream(true)
+                        .start();
+                String output =
+                        new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                assertTrue(process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+                List<String> lines = output.strip().lines().toList();
+                assertEquals(2, lines.size(), output);
+                assertEquals(
+                        "PERMISSION_DENIED",
+                        json(lines.get(0)).at("/error/code").textValue(),
+                        output);
+                assertEquals("EOF", lines.get(1), "closed after the refusal, having sent " + sent.length() + " bytes");
+            }
+            assertEquals(0, operations.generation());
+        }
+    }
+
+    @Test
     void idleAndSlowClientsAreClosedWhileOthersAreServed() throws Exception {
         AdminServerConfig config = AdminServerConfig.defaults(socket(), "root").withIdleTimeout(Duration.ofMillis(300));
         try (AdminServer server = TestSockets.start(config, operations);
@@ -242,7 +401,7 @@ class AdminServerTest {
 
     @Test
     void connectionsBeyondTheLimitAreClosedAtOnce() throws Exception {
-        AdminServerConfig config = new AdminServerConfig(socket(), "root", Duration.ofSeconds(60), 2, 4, 1_024);
+        AdminServerConfig config = AdminServerConfig.defaults(socket(), "root").withMaxConnections(2);
         try (AdminServer server = TestSockets.start(config, operations);
                 SocketChannel first = connect(server.socketPath());
                 SocketChannel second = connect(server.socketPath())) {

@@ -123,7 +123,7 @@ class ChunkedApplyServerTest {
             assertEquals(1, committed.at("/result/generation").longValue());
             assertEquals(30_000, committed.at("/result/diff/forwards/added").size());
             assertEquals(30_000, operations.state().forwards().size());
-            assertEquals(0, uploads.heldChars());
+            assertEquals(0, uploads.heldBytes());
         }
     }
 
@@ -132,9 +132,9 @@ class ChunkedApplyServerTest {
         try (AdminServer server = start()) {
             try (SocketChannel channel = connect(server.socketPath())) {
                 sendAllButTheLastChunk(channel);
-                assertTrue(uploads.heldChars() > AdminProtocol.MAX_REQUEST_BYTES);
+                assertTrue(uploads.heldBytes() > AdminProtocol.MAX_REQUEST_BYTES);
             }
-            AdminServerTest.waitFor(() -> uploads.heldChars() == 0);
+            AdminServerTest.waitFor(() -> uploads.heldBytes() == 0);
             assertEquals(0, operations.generation());
             assertTrue(operations.state().forwards().isEmpty());
             try (SocketChannel channel = connect(server.socketPath())) {

@@ -93,7 +93,7 @@ class ChunkedApplyTest {
         assertEquals(applied, committed);
         assertEquals(direct.state(), operations.state());
         assertEquals(500, operations.state().forwards().size());
-        assertEquals(0, uploads.heldChars(), "a committed upload gives its memory back");
+        assertEquals(0, uploads.heldBytes(), "a committed upload gives its memory back");
         refused(ErrorCode.UPLOAD_NOT_FOUND, () -> commit(session, "upload-1"));
     }
 
@@ -165,7 +165,7 @@ class ChunkedApplyTest {
                 "args.data",
                 refused(ErrorCode.UPLOAD_TOO_LARGE, () -> chunk(session, upload, 1, "x".repeat(5 * 1024)))
                         .field());
-        assertEquals(0, uploads.heldChars());
+        assertEquals(0, uploads.heldBytes());
         refused(ErrorCode.UPLOAD_NOT_FOUND, () -> commit(session, upload));
         assertEquals(0, operations.generation());
         begin(session, false); // the connection may start over
@@ -179,9 +179,36 @@ class ChunkedApplyTest {
         String second = begin(other, false);
         chunk(other, second, 0, "x".repeat(30 * 1024));
         refused(ErrorCode.BUSY, () -> chunk(other, second, 1, "x".repeat(20 * 1024)));
-        assertEquals(60 * 1024, uploads.heldChars(), "the refused upload gave its share back");
+        assertEquals(60 * 1024 + Uploads.CHUNK_OVERHEAD, uploads.heldBytes(), "the refused upload gave its share back");
         refused(ErrorCode.UPLOAD_NOT_FOUND, () -> chunk(other, second, 1, "x"));
         chunk(session, big, 1, "x".repeat(1024));
+    }
+
+    @Test
+    void tinyChunksCountTheirOverheadAgainstTheBudget() {
+        // 100 KiB for all uploads: one-character chunks reach it after ~1,560 chunks, not 102,400.
+        String upload = begin(session, false);
+        int accepted = 0;
+        AdminException busy = null;
+        for (int seq = 0; seq < 200_000 && busy == null; seq++) {
+            try {
+                chunk(session, upload, seq, "x");
+                accepted++;
+            } catch (AdminException e) {
+                busy = e;
+            }
+        }
+        assertEquals(ErrorCode.BUSY, busy == null ? null : busy.code(), "refused at " + accepted + " chunks");
+        assertEquals(100 * 1024 / (1 + Uploads.CHUNK_OVERHEAD), accepted);
+        assertEquals(0, uploads.heldBytes(), "the refused upload was discarded and gave its bytes back");
+        int next = accepted;
+        refused(ErrorCode.UPLOAD_NOT_FOUND, () -> chunk(session, upload, next, "x"));
+    }
+
+    @Test
+    void textBeyondLatin1CostsTwoBytesPerCharacter() {
+        assertEquals(Uploads.CHUNK_OVERHEAD + 3, Uploads.cost("abc"));
+        assertEquals(Uploads.CHUNK_OVERHEAD + 6, Uploads.cost("ab\u20ac"));
     }
 
     @Test
@@ -193,7 +220,7 @@ class ChunkedApplyTest {
                 call(session, Op.APPLY_ABORT, args().put("upload", upload))
                         .get("upload")
                         .textValue());
-        assertEquals(0, uploads.heldChars());
+        assertEquals(0, uploads.heldBytes());
         refused(ErrorCode.UPLOAD_NOT_FOUND, () -> commit(session, upload));
         assertEquals(0, operations.generation());
         assertFalse(begin(session, false).equals(upload), "ids are not reused");
@@ -204,12 +231,12 @@ class ChunkedApplyTest {
         String upload = begin(session, false);
         chunk(session, upload, 0, document(40));
         session.close();
-        assertEquals(0, uploads.heldChars());
+        assertEquals(0, uploads.heldBytes());
         refused(ErrorCode.UPLOAD_NOT_FOUND, () -> commit(session, upload));
         assertEquals(0, operations.generation());
         assertTrue(operations.state().forwards().isEmpty());
         begin(session, false); // a worker finishing a begin after the close holds nothing
-        assertEquals(0, uploads.heldChars());
+        assertEquals(0, uploads.heldBytes());
     }
 
     @Test
@@ -233,7 +260,7 @@ class ChunkedApplyTest {
         AdminException malformed = refused(ErrorCode.VALIDATION, () -> commit(session, truncated));
         assertEquals("MALFORMED_JSON", malformed.details().get(0).code());
         assertEquals(0, operations.generation());
-        assertEquals(0, uploads.heldChars());
+        assertEquals(0, uploads.heldBytes());
     }
 
     @Test

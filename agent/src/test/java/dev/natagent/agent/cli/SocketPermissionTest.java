@@ -158,7 +158,9 @@ class SocketPermissionTest {
             Path path = Path.of(entry);
             String name = path.getFileName().toString();
             if (name.equals("classes")) {
-                run("jar", "--create", "--file", lib.resolve("nat-agent.jar").toString(), "-C", entry, ".");
+                // One jar per module: the reactor puts both native/target/classes and agent/target/classes here.
+                String module = path.getParent().getParent().getFileName().toString();
+                run("jar", "--create", "--file", lib.resolve(module + ".jar").toString(), "-C", entry, ".");
             } else if (name.startsWith("picocli") || name.startsWith("jackson")) {
                 Files.copy(path, lib.resolve(name), StandardCopyOption.REPLACE_EXISTING);
             }
