@@ -464,8 +464,8 @@ class AdminServerTest {
                                     ? request(
                                             client + "-" + r,
                                             "forward.add",
-                                            "{\"forward\":{\"name\":\"" + name + "\",\"listen\":" + port
-                                                    + ",\"to\":[\"10.0.1." + (client + 1) + ":6379\"]}}")
+                                            "{\"forward\":{\"name\":\"" + name + "\",\"listen\":\"" + port
+                                                    + "\",\"to\":[\"10.0.1." + (client + 1) + ":6379\"]}}")
                                     : request(client + "-" + r, "forward.remove", "{\"name\":\"" + name + "\"}");
                             send(channel, line + "\n");
                             JsonNode response = json(readLine(channel));
