@@ -20,7 +20,9 @@ import dev.natagent.nft.expr.Meta;
 import dev.natagent.nft.expr.Nat;
 import dev.natagent.nft.expr.Objref;
 import dev.natagent.nft.expr.Payload;
+import dev.natagent.nft.expr.Range;
 import dev.natagent.nft.expr.UnknownExpr;
+import dev.natagent.nft.expr.Xt;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -318,6 +320,12 @@ public final class NftText {
                     + b.sreg() + ", " + b.size() + ", " + b.len() + ")";
         } else if (expr instanceof Objref o) {
             return "objref type " + o.type() + " name " + o.objectName();
+        } else if (expr instanceof Range r) {
+            return "range " + (r.op() == Range.EQ ? "eq" : "neq") + " reg " + r.sreg() + " 0x"
+                    + r.from().hex() + " 0x" + r.to().hex();
+        } else if (expr instanceof Xt x) {
+            return x.kind() + " name " + x.module() + " rev " + x.revision() + " 0x"
+                    + x.info().hex();
         } else {
             UnknownExpr u = (UnknownExpr) expr;
             return u.name() + " 0x" + u.data().hex();

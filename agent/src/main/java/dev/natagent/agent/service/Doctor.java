@@ -10,6 +10,7 @@ import dev.natagent.agent.model.Cidr;
 import dev.natagent.agent.model.Forward;
 import dev.natagent.agent.model.Ipv4;
 import dev.natagent.agent.model.NatState;
+import dev.natagent.agent.model.Protocol;
 import dev.natagent.agent.model.ReturnPath;
 import dev.natagent.agent.sysctl.SysctlStatus;
 import dev.natagent.agent.sysctl.Sysctls;
@@ -19,8 +20,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -28,11 +27,20 @@ import java.util.stream.Stream;
  * /proc and the other owners' nf_tables rules; changes nothing.
  */
 public final class Doctor {
-    /** DNAT rules of other tables (iptables-nft, firewalld, hand-written), by the ports they match. */
+    /** DNAT rules of other owners (iptables-nft, firewalld, hand-written nft), read at each call. */
     public interface ForeignDnat {
-        /** "table chain: rule" descriptions of foreign DNAT rules matching any of {@code tcpUdpPorts}. */
-        List<String> conflicts(Set<Integer> ports) throws IOException;
+        /** Every foreign rule that DNATs (or redirects) traffic arriving at this instance. */
+        List<ForeignRule> rules() throws IOException;
     }
+
+    /**
+     * One foreign rule that rewrites the destination of the traffic it matches.
+     *
+     * @param where "table ip nat chain PREROUTING handle 4 (dnat)": enough to find and remove it
+     * @param protocol the protocol it matches, empty for any
+     * @param ports the destination ports it matches
+     */
+    public record ForeignRule(String where, Optional<Protocol> protocol, PortSet ports) {}
 
     private final Path procRoot;
     private final Sysctls sysctls;
@@ -176,29 +184,46 @@ public final class Doctor {
         }
     }
 
+    /** Per forward, the foreign rules that take its traffic before (or instead of) ours. */
     private void foreignDnat(NatState state, List<Finding> findings) {
-        Set<Integer> ports = new TreeSet<>();
-        for (Forward forward : state.forwards().values()) {
-            for (int port = forward.listen().first(); port <= forward.listen().last(); port++) {
-                ports.add(port);
-            }
-        }
+        List<ForeignRule> rules;
         try {
-            List<String> conflicts = ports.isEmpty() ? List.of() : foreignDnat.conflicts(ports);
-            for (String conflict : conflicts) {
-                findings.add(new Finding(
-                        Severity.ERROR,
-                        "foreign_dnat",
-                        "another table DNATs a port we forward: " + conflict,
-                        "remove that rule (iptables-nft -t nat -S / nft list ruleset show it); whichever"
-                                + " runs first wins"));
-            }
-            if (conflicts.isEmpty()) {
-                findings.add(ok("foreign_dnat", "no other nftables table DNATs our ports"));
-            }
+            rules = state.forwards().isEmpty() ? List.of() : foreignDnat.rules();
         } catch (IOException e) {
             findings.add(new Finding(
-                    Severity.WARNING, "foreign_dnat", "could not list other tables: " + e.getMessage(), ""));
+                    Severity.WARNING,
+                    "foreign_dnat",
+                    "could not list the other nf_tables tables: " + e.getMessage(),
+                    "run 'nft list ruleset' and look for dnat or redirect rules on our ports"));
+            rules = null;
+        }
+        if (rules != null) {
+            boolean conflict = false;
+            for (Forward forward : state.forwards().values()) {
+                PortSet listen =
+                        PortSet.range(forward.listen().first(), forward.listen().last());
+                List<String> hits = new ArrayList<>();
+                for (ForeignRule rule : rules) {
+                    PortSet shared = rule.ports().intersect(listen);
+                    if (!shared.isEmpty()
+                            && rule.protocol().map(p -> p == forward.proto()).orElse(true)) {
+                        hits.add(rule.where() + " matches port " + shared);
+                    }
+                }
+                if (!hits.isEmpty()) {
+                    conflict = true;
+                    findings.add(new Finding(
+                            Severity.ERROR,
+                            "foreign_dnat",
+                            "forward " + forward.name() + " (" + forward.proto() + " " + forward.listen()
+                                    + "): another owner rewrites its traffic's destination: " + String.join("; ", hits),
+                            "remove that rule ('nft -a list ruleset' shows handles; iptables-nft -t nat -S shows"
+                                    + " iptables rules); whichever runs first wins"));
+                }
+            }
+            if (!conflict) {
+                findings.add(ok("foreign_dnat", "no other nf_tables table (ip or inet) DNATs our ports"));
+            }
         }
         if (readText(procRoot.resolve("net/ip_tables_names"))
                 .map(t -> t.contains("nat"))

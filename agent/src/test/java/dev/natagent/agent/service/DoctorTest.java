@@ -76,14 +76,18 @@ class DoctorTest {
     @Test
     void aForeignDnatOnOurPortAndALegacyNatTableAreReported() throws Exception {
         agent.service.addForward(NatServiceTest.redis(), false);
-        agent.foreignDnat.add("ip nat PREROUTING: tcp dport 6380 dnat to 10.9.9.9");
+        agent.foreignDnat.add(new Doctor.ForeignRule(
+                "table ip nat chain PREROUTING handle 4 (dnat)", Optional.of(Protocol.TCP), PortSet.range(6380, 6380)));
+        agent.foreignDnat.add(new Doctor.ForeignRule(
+                "table ip nat chain PREROUTING handle 5 (dnat)", Optional.of(Protocol.UDP), PortSet.range(6379, 6379)));
         agent.writeProc("net/ip_tables_names", "filter\nnat\n");
 
         List<Finding> findings = agent.service.doctor().findings();
 
         Finding conflict = find(findings, "foreign_dnat").orElseThrow();
         assertEquals(Severity.ERROR, conflict.severity());
-        assertTrue(conflict.message().contains("dport 6380"), conflict.message());
+        assertTrue(conflict.message().contains("handle 4 (dnat) matches port 6380"), conflict.message());
+        assertFalse(conflict.message().contains("handle 5"), "a udp rule does not take tcp traffic");
         assertEquals(
                 Severity.WARNING,
                 find(findings, "legacy_iptables").orElseThrow().severity());

@@ -50,7 +50,7 @@ final class ServiceFixture implements AutoCloseable {
     final Views views;
     final StateStore store;
     final NatService service;
-    final List<String> foreignDnat = new ArrayList<>();
+    final List<Doctor.ForeignRule> foreignDnat = new ArrayList<>();
     /** How often the service announced a bulk change, and how often it reported one over. */
     final java.util.concurrent.atomic.AtomicInteger bulkStarts = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -81,7 +81,7 @@ final class ServiceFixture implements AutoCloseable {
                 Clock.systemUTC());
         this.sysctls = new Sysctls(procRoot.resolve("sys"));
         sysctls.ensure(true);
-        this.doctor = new Doctor(procRoot, sysctls, health, ports -> List.copyOf(foreignDnat));
+        this.doctor = new Doctor(procRoot, sysctls, health, () -> List.copyOf(foreignDnat));
         DriftWatcher drift = new DriftWatcher(reconciler, scheduler, DriftWatcher.DEFAULT_DEBOUNCE, Clock.systemUTC());
         this.views = new Views(health, resolver, reconciler, prober, sysctls, drift, doctor, Clock.systemUTC(), "test");
         this.store = store;

@@ -9,6 +9,8 @@ import dev.natagent.nl.MessageWriter;
  */
 public sealed interface Expr
         permits Meta,
+                Range,
+                Xt,
                 Payload,
                 Cmp,
                 Bitwise,

@@ -56,6 +56,8 @@ public final class Exprs {
                     case Ct.NAME -> Ct.decode(data);
                     case Fib.NAME -> Fib.decode(data);
                     case Byteorder.NAME -> Byteorder.decode(data);
+                    case Range.NAME -> Range.decode(data);
+                    case Xt.MATCH, Xt.TARGET -> Xt.decode(name, data);
                     default -> Optional.empty();
                 };
         // A known name in a shape we do not model (meta set, bitwise shift, ...) stays opaque too.
