@@ -9,6 +9,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -19,6 +21,8 @@ import java.util.stream.Collectors;
  */
 public final class ConfigFile {
     public static final Path DEFAULT_PATH = Path.of("/etc/nat-agent/config.json");
+    /** How the model's JSON errors carry the position the parser was at. */
+    private static final Pattern POSITION_IN_MESSAGE = Pattern.compile(" \\(line (\\d+), column (\\d+)\\)");
     /** A config file is small; refuse anything absurd before reading it into memory. */
     private static final long MAX_BYTES = 64L << 20;
 
@@ -40,11 +44,20 @@ public final class ConfigFile {
             }
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            throw new ConfigException(file, file + ": no such file", List.of(), e);
+            throw new ConfigException(file, file + ": no such file", List.of(), null);
         } catch (IOException e) {
-            throw new ConfigException(file, file + ": cannot read: " + e.getMessage(), List.of(), e);
+            throw new ConfigException(file, file + ": cannot read: " + reason(e), List.of(), null);
         }
         return parse(file, bytes);
+    }
+
+    /** An I/O failure as an operator reads it: the OS's reason, without the exception's class. */
+    private static String reason(IOException e) {
+        String message = e.getMessage();
+        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason();
+        }
+        return message == null ? "input/output error" : message;
     }
 
     /** Parses config text; {@code file} only names the source in messages. */
@@ -52,8 +65,47 @@ public final class ConfigFile {
         try {
             return ModelJson.read(json, AgentConfig.class);
         } catch (ValidationException e) {
-            String details = e.errors().stream().map(FieldError::toString).collect(Collectors.joining("\n  "));
-            throw new ConfigException(file, file + ": invalid configuration:\n  " + details, e.errors(), e);
+            throw invalid(file, json, e);
         }
+    }
+
+    /**
+     * The config file's content is refused (by parsing, or by the validator after it): one line,
+     * each problem as {@code FILE:LINE:COLUMN: FIELD: MESSAGE [CODE]}, positions looked up in the
+     * file as it is now.
+     */
+    public static ConfigException invalid(Path file, ValidationException refusal) {
+        byte[] json;
+        try {
+            json = Files.size(file) > MAX_BYTES ? new byte[0] : Files.readAllBytes(file);
+        } catch (IOException e) {
+            json = new byte[0];
+        }
+        return invalid(file, json, refusal);
+    }
+
+    private static ConfigException invalid(Path file, byte[] json, ValidationException refusal) {
+        JsonPositions positions = JsonPositions.of(json);
+        String details = refusal.errors().stream()
+                .map(error -> describe(file, positions, error))
+                .collect(Collectors.joining("; "));
+        return new ConfigException(file, details, refusal.errors(), null);
+    }
+
+    private static String describe(Path file, JsonPositions positions, FieldError error) {
+        String message = error.message();
+        Matcher at = POSITION_IN_MESSAGE.matcher(message);
+        String where;
+        if (at.find()) {
+            where = at.group(1) + ":" + at.group(2);
+            message = message.substring(0, at.start()) + message.substring(at.end());
+        } else {
+            where = positions
+                    .of(error.field())
+                    .map(p -> p.line() + ":" + p.column())
+                    .orElse("");
+        }
+        return file + (where.isEmpty() ? "" : ":" + where) + ": "
+                + (error.field().isEmpty() ? "" : error.field() + ": ") + message + " [" + error.code() + "]";
     }
 }

@@ -75,7 +75,9 @@ final class Daemon {
             stop.await();
             return 0;
         } catch (StartupException e) {
-            LOG.log(Level.SEVERE, e.getMessage(), e.getCause() instanceof RuntimeException ? e.getCause() : null);
+            // One journal line for what an operator can fix; a stack trace only for a bug.
+            LOG.log(Level.SEVERE, "could not start: " + e.getMessage(), e.getCause());
+            systemd.status("could not start: " + e.getMessage());
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -99,7 +101,7 @@ final class Daemon {
             StateStore store = openStore(stateDir, health);
             Validator validator = Validator.systemDefault();
             if (store != null && store.isFresh()) {
-                seed(store, config.desired(), validator);
+                seed(store, config.desired(), validator, options.config());
             }
             NatState initial = store == null ? NatState.empty() : store.state();
 
@@ -156,9 +158,12 @@ final class Daemon {
         } catch (StartupException e) {
             running.close();
             throw e;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             running.close();
-            throw new StartupException("could not start: " + describe(e), e);
+            throw new StartupException(describe(e), null);
+        } catch (RuntimeException e) {
+            running.close();
+            throw new StartupException(describe(e), e);
         } catch (UnsatisfiedLinkError e) {
             // JNR unpacks libjffi into a directory and maps it executable; a noexec /tmp is the
             // usual reason this fails, and the JVM's own report is a stack trace.
@@ -167,7 +172,7 @@ final class Daemon {
                     "could not load JNR's native library (libjffi): " + e.getMessage()
                             + "; it is unpacked into java.io.tmpdir (or -Djffi.extract.dir), which must be"
                             + " writable and not mounted noexec",
-                    e);
+                    null);
         }
     }
 
@@ -187,7 +192,7 @@ final class Daemon {
         try {
             AdminServer.adminGroup(group);
         } catch (IOException e) {
-            throw new StartupException(e.getMessage(), e);
+            throw new StartupException(e.getMessage(), null);
         }
     }
 
@@ -195,7 +200,7 @@ final class Daemon {
         try {
             return ConfigFile.loadIfPresent(file).orElse(AgentConfig.DEFAULTS);
         } catch (ConfigException e) {
-            throw new StartupException(e.getMessage(), e);
+            throw new StartupException(e.getMessage(), null);
         }
     }
 
@@ -212,11 +217,12 @@ final class Daemon {
             health.stateFailed(e.getMessage());
             return null;
         } catch (IOException e) {
-            throw new StartupException("cannot use state directory " + dir + ": " + e.getMessage(), e);
+            throw new StartupException("cannot use state directory " + dir + ": " + e.getMessage(), null);
         }
     }
 
-    private static void seed(StateStore store, NatState desired, Validator validator) throws StartupException {
+    private static void seed(StateStore store, NatState desired, Validator validator, Path configFile)
+            throws StartupException {
         // Settings alone (e.g. manage_ip_forward false) are part of the seed too.
         StateDiff seed = StateDiff.between(NatState.empty(), desired);
         if (seed.isEmpty()) {
@@ -227,9 +233,9 @@ final class Daemon {
             store.append(seed.changes());
             LOG.info("first start: seeded the state from the config file");
         } catch (ValidationException e) {
-            throw new StartupException("the config file's state is not valid: " + e.getMessage(), e);
+            throw new StartupException(ConfigFile.invalid(configFile, e).getMessage(), null);
         } catch (IOException e) {
-            throw new StartupException("could not write the first state: " + e.getMessage(), e);
+            throw new StartupException("could not write the first state: " + e.getMessage(), null);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.natagent.agent.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +12,9 @@ import java.util.List;
  *
  * <p>JSON: {@code {"name":"redis","proto":"tcp","listen":"6379-6381","to":["10.0.1.230:6379",...],
  * "allow":["198.51.100.27/32"],"snat":"masquerade"}}; {@code proto} defaults to tcp, {@code allow}
- * to empty, {@code snat} to masquerade.
+ * to empty, {@code snat} to masquerade. {@code "force":true} (written only when set) records that
+ * the operator chose to forward even the port this host's sshd listens on, so that a document
+ * holding such a forward (an export, a config file) applies again without a separate flag.
  */
 public record Forward(
         String name,
@@ -19,7 +22,9 @@ public record Forward(
         PortRange listen,
         @JsonProperty("to") List<Target> targets,
         List<Cidr> allow,
-        @JsonProperty("snat") ReturnPath returnPath) {
+        @JsonProperty("snat") ReturnPath returnPath,
+        // Boxed so that a document without the key reads as false (primitives must be present).
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) Boolean force) {
 
     public Forward {
         List<FieldError> errors = new ArrayList<>();
@@ -27,6 +32,7 @@ public record Forward(
         proto = proto == null ? Protocol.TCP : proto;
         allow = allow == null ? List.of() : List.copyOf(allow);
         returnPath = returnPath == null ? ReturnPath.MASQUERADE : returnPath;
+        force = Boolean.TRUE.equals(force);
         if (listen == null) {
             errors.add(new FieldError("listen", ErrorCode.MISSING_FIELD, "listen port or range is required"));
         }
@@ -45,6 +51,17 @@ public record Forward(
         ValidationException.throwIfAny(errors);
     }
 
+    /** A forward that is not forced (see {@link #force}). */
+    public Forward(
+            String name,
+            Protocol proto,
+            PortRange listen,
+            List<Target> targets,
+            List<Cidr> allow,
+            ReturnPath returnPath) {
+        this(name, proto, listen, targets, allow, returnPath, false);
+    }
+
     /** A forward of a single port to a single target. */
     public static Forward single(String name, Protocol proto, int port, Target target) {
         return new Forward(name, proto, PortRange.single(port), List.of(target), List.of(), ReturnPath.MASQUERADE);
@@ -59,6 +76,11 @@ public record Forward(
     }
 
     public Forward withTargets(List<Target> newTargets) {
-        return new Forward(name, proto, listen, newTargets, allow, returnPath);
+        return new Forward(name, proto, listen, newTargets, allow, returnPath, force);
+    }
+
+    /** This forward, forced (it may claim sshd's port) or not. */
+    public Forward withForce(boolean forced) {
+        return forced == force ? this : new Forward(name, proto, listen, targets, allow, returnPath, forced);
     }
 }

@@ -24,6 +24,7 @@ public record ForwardEdit(
                 listen == null ? forward.listen() : listen,
                 targets == null ? forward.targets() : targets,
                 allow == null ? forward.allow() : allow,
-                returnPath == null ? forward.returnPath() : returnPath);
+                returnPath == null ? forward.returnPath() : returnPath,
+                forward.force());
     }
 }

@@ -155,6 +155,7 @@ public record StateDiff(
         field(parts, "to", join(a.targets()), join(b.targets()));
         field(parts, "allow", allow(a.allow()), allow(b.allow()));
         field(parts, "snat", a.returnPath(), b.returnPath());
+        field(parts, "force", a.force(), b.force());
         return String.join("; ", parts);
     }
 

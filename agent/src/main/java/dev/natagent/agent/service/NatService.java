@@ -109,10 +109,12 @@ public final class NatService implements AdminOperations {
         synchronized (writeLock) {
             requireWritable();
             validator.checkAddForward(state, forward, force);
-            NatState next = state.withForward(forward);
-            commit(next, List.of(new StateChange.PutForward(forward)), Set.of(forward.name()));
-            views.probeSoon(forward);
-            return new ForwardChange(store.revision(), views.changedForward(forward));
+            // Kept with the forward, so that its export (or a restart's state) carries the decision.
+            Forward added = forward.withForce(forward.force() || force);
+            NatState next = state.withForward(added);
+            commit(next, List.of(new StateChange.PutForward(added)), Set.of(added.name()));
+            views.probeSoon(added);
+            return new ForwardChange(store.revision(), views.changedForward(added));
         }
     }
 
@@ -125,7 +127,7 @@ public final class NatService implements AdminOperations {
         synchronized (writeLock) {
             requireWritable();
             Forward before = validator.existingForward(state, name);
-            Forward after = edit.applyTo(before);
+            Forward after = edit.applyTo(before).withForce(before.force() || force);
             if (after.equals(before)) {
                 return new ForwardUpdate(store.revision(), views.forward(after), "");
             }

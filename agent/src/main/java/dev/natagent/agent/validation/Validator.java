@@ -184,9 +184,12 @@ public final class Validator {
                 : sshdPorts.get();
     }
 
-    /** An already accepted (earlier forced) claim of the same port is not asked about again. */
+    /**
+     * A forward that carries {@code "force": true} is not asked about; nor is an already accepted
+     * (earlier forced) claim of the same port.
+     */
     private static Optional<FieldError> sshPortError(Forward forward, Forward before, Set<Integer> ssh) {
-        if (forward.proto() != Protocol.TCP) {
+        if (forward.proto() != Protocol.TCP || forward.force()) {
             return Optional.empty();
         }
         for (int port : ssh) {

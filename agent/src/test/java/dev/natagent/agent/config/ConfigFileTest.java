@@ -1,16 +1,21 @@
 package dev.natagent.agent.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.natagent.agent.model.ErrorCode;
 import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.NatState;
+import dev.natagent.agent.model.ValidationException;
+import dev.natagent.agent.validation.Validator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,8 +75,8 @@ class ConfigFileTest {
         Path file = Files.writeString(
                 dir.resolve("config.json"), "{\n  \"forwards\": [\n    {\"name\": \"a\",, }\n  ]\n}\n");
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigFile.load(file));
-        assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
-        assertTrue(e.getMessage().contains("line 3, column 18"), e.getMessage());
+        assertTrue(e.getMessage().startsWith(file + ":3:18: forwards[0]: malformed JSON: "), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
         assertEquals(ErrorCode.MALFORMED_JSON, e.errors().get(0).code());
     }
 
@@ -84,7 +89,64 @@ class ConfigFileTest {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigFile.load(file));
         assertEquals("forwards[1].listen", e.errors().get(0).field());
         assertEquals(ErrorCode.INVALID_PORT, e.errors().get(0).code());
-        assertTrue(e.getMessage().contains("line 3"), e.getMessage());
+        assertTrue(e.getMessage().startsWith(file + ":3:"), e.getMessage());
+    }
+
+    /** One line an operator can act on: file, line, column, field path, what was expected. */
+    @Test
+    void aWrongTypeInsideAnObjectIsOneLineWithFileLineColumnAndField() throws Exception {
+        Path file = Files.writeString(
+                dir.resolve("config.json"),
+                "{\"forwards\": [\n {\"name\": \"a\", \"listen\": \"6379\", \"to\": [\"10.0.1.230:6379\"]},\n"
+                        + " {\"name\": \"b\", \"listen\": 7003, \"to\": [\"10.0.1.230:6379\"]}]}");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigFile.load(file));
+        assertEquals(
+                file + ":3:26: forwards[1].listen: wrong type: expected a port or port range string such as"
+                        + " \"6379-6381\" [INVALID_TYPE]",
+                e.getMessage());
+    }
+
+    /** The validator sees only the model; its errors are still placed in the file. */
+    @Test
+    void aRefusalByTheValidatorNamesItsPlaceInTheFile() throws Exception {
+        String json =
+                """
+                {
+                  "settings": {"ssh_port": 2222},
+                  "forwards": [
+                    {"name": "redis", "listen": "6379", "to": ["10.0.1.230:6379"]},
+                    {"name": "jump", "to": ["10.0.1.9:22"],
+                     "listen": "2222"}
+                  ]
+                }
+                """;
+        Path file = Files.writeString(dir.resolve("config.json"), json);
+        NatState desired = ConfigFile.load(file).desired();
+        Validator validator = new Validator(Set::of);
+        ValidationException refused =
+                assertThrows(ValidationException.class, () -> validator.check(NatState.empty(), desired, false));
+
+        String message = ConfigFile.invalid(file, refused).getMessage();
+
+        assertTrue(message.startsWith(file + ":6:16: forwards[name=jump].listen: tcp port 2222 is where"), message);
+        assertTrue(message.endsWith("[SSH_PORT_FORWARD]"), message);
+        assertFalse(message.contains("\n"), message);
+    }
+
+    @Test
+    void aForwardMarkedForceMayClaimSshdsPort() throws Exception {
+        String json = "{\"settings\": {\"ssh_port\": 2222}, \"forwards\": [{\"name\": \"jump\", \"listen\": \"2222\","
+                + " \"to\": [\"10.0.1.9:22\"], \"force\": true}]}";
+        AgentConfig config = ConfigFile.parse(Path.of("c.json"), json.getBytes(StandardCharsets.UTF_8));
+
+        assertTrue(config.desired().forward("jump").orElseThrow().force());
+        assertEquals(List.of(), new Validator(Set::of).errors(NatState.empty(), config.desired(), false));
+        ConfigException notBoolean = assertThrows(
+                ConfigException.class,
+                () -> ConfigFile.parse(
+                        Path.of("c.json"), json.replace("true", "\"yes\"").getBytes()));
+        assertEquals("forwards[0].force", notBoolean.errors().get(0).field());
+        assertEquals(ErrorCode.INVALID_TYPE, notBoolean.errors().get(0).code());
     }
 
     @Test

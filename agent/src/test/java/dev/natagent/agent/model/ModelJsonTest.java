@@ -1,6 +1,7 @@
 package dev.natagent.agent.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,6 +41,17 @@ class ModelJsonTest {
         assertTrue(json.contains("\"schema_version\":1"), json);
         assertTrue(json.contains("\"snat\":\"masquerade\""), json);
         assertTrue(json.contains("\"manage_ip_forward\":true"), json);
+    }
+
+    @Test
+    void forceIsWrittenOnlyWhenSetAndReadBack() {
+        Forward plain = ModelJson.read("{\"name\":\"jump\",\"listen\":\"22\",\"to\":[\"10.0.1.9:22\"]}", Forward.class);
+        assertEquals(false, plain.force());
+        assertFalse(ModelJson.write(plain).contains("force"), ModelJson.write(plain));
+        Forward forced = plain.withForce(true);
+        String json = ModelJson.write(forced);
+        assertTrue(json.endsWith(",\"force\":true}"), json);
+        assertEquals(forced, ModelJson.read(json, Forward.class));
     }
 
     @Test

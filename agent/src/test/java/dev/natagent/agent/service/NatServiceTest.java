@@ -237,6 +237,34 @@ class NatServiceTest {
         assertTrue(unchanged.applied(), "re-applying an earlier forced claim needs no force");
     }
 
+    /** An agent's own export applies on a fresh agent, a forced forward on sshd's port included. */
+    @Test
+    void aForcedForwardRoundTripsThroughTheJsonExport(@TempDir Path freshDir) throws Exception {
+        agent.service.apply(aws(), false);
+        agent.service.addForward(Forward.single("ssh", Protocol.TCP, 22, Target.parse("10.0.1.9:22")), true);
+        String export =
+                agent.service.export(dev.natagent.agent.api.ExportFormat.JSON).content();
+        assertTrue(export.contains("\"force\":true"), export);
+
+        try (ServiceFixture fresh = ServiceFixture.fresh(freshDir)) {
+            ApplyResult applied = fresh.service.apply(ModelJson.read(export, NatState.class), false);
+            assertTrue(applied.applied());
+            assertEquals(agent.state(), fresh.state());
+            assertEquals(
+                    export,
+                    fresh.service
+                            .export(dev.natagent.agent.api.ExportFormat.JSON)
+                            .content());
+        }
+        // Without the field the same document is refused, as before.
+        String unforced = export.replace(",\"force\":true", "");
+        try (ServiceFixture fresh = ServiceFixture.fresh(freshDir.resolve("unforced"))) {
+            assertEquals(
+                    "SSH_PORT_FORWARD",
+                    invalid(() -> fresh.service.apply(ModelJson.read(unforced, NatState.class), false)));
+        }
+    }
+
     @Test
     void aKernelRefusalLeavesDiskAndStateUnchanged() throws Exception {
         agent.service.addForward(redis(), false);

@@ -143,9 +143,13 @@ public final class AgentDaemon implements AutoCloseable {
 
     /** Starts the daemon in a namespace of its own on {@code socket}, expects exit 1 and returns its log. */
     public static String refusedStartInOwnNamespace(Path dir, Path socket) throws IOException, InterruptedException {
-        Launch launch = Launch.in(Netns.create(), dir, Path.of("/nonexistent"))
+        return refusedStartInOwnNamespace(Launch.in(Netns.create(), dir, Path.of("/nonexistent"))
                 .withSocket(socket)
-                .asLauncher();
+                .asLauncher());
+    }
+
+    /** Starts the daemon as {@code launch} says, in its namespace (deleted after), expects exit 1 and returns its log. */
+    public static String refusedStartInOwnNamespace(Launch launch) throws IOException, InterruptedException {
         try (AgentDaemon agent = new AgentDaemon(launch, true)) {
             agent.process = agent.spawn();
             if (!agent.process.waitFor(START_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
