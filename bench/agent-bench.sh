@@ -49,20 +49,14 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
-[ "$(id -u)" = 0 ] || { echo "$0: run as root (it creates network namespaces)" >&2; exit 2; }
-
-root=$(cd "$(dirname -- "$(readlink -f -- "$0")")/.." && pwd)
-# shellcheck source=../packaging/bin/nat-agent-env.sh
-. "$root/packaging/bin/nat-agent-env.sh"
-nat_agent_locate "$root/packaging/bin/nat-agent"
-nat_agent_java
-[ -d "$root/agent/target/test-classes/dev/natagent/agent/bench" ] \
-    || nat_agent_fail "no benchmark classes: run 'mvn -B -ntp package -DskipTests' first"
-bench_cp="$root/agent/target/test-classes:$NAT_AGENT_MAIN_JAR:$NAT_AGENT_LIB/*"
+# shellcheck source=lib.sh
+. "$(dirname -- "$(readlink -f -- "$0")")/lib.sh"
+bench_require_root
+root=$bench_root
+bench_setup agent-bench
+bench_cp=$(bench_classpath "$bench_root") || exit 1
 if [ -n "$baseline" ]; then
-    [ -d "$baseline/agent/target/test-classes/dev/natagent/agent/bench" ] \
-        || nat_agent_fail "no benchmark classes in $baseline: run 'mvn -B -ntp package -DskipTests' there first"
-    base_cp="$baseline/agent/target/test-classes:$baseline/agent/target/nat-agent-0.1.0.jar:$baseline/agent/target/lib/*"
+    base_cp=$(bench_classpath "$baseline") || exit 1
 fi
 
 if [ $quick = 1 ]; then
@@ -72,16 +66,6 @@ else
 fi
 
 ns=nab$$
-work=$(mktemp -d /tmp/agent-bench.XXXXXX)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-    for n in a b c n s; do ip netns del "$ns$n" 2>/dev/null || true; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 # The daemon runs as installed: with an AppCDS archive made by the launcher as the RPM's %post
 # does (in this run's directory: one left next to the jars would go stale with the next build).
 NAT_AGENT_CDS_DUMP=$work/nat-agent.jsa "$root/packaging/bin/nat-agent" >"$work/cds-dump.log" 2>&1 \
@@ -124,22 +108,21 @@ start_daemon() {
     ip netns exec "$ns$1" "${daemon_root:-$root}/packaging/bin/nat-agent" --state-dir "$2" --socket "$3" \
         --config /nonexistent --admin-group root --log-level warn 2>>"$work/daemon.log" &
     daemon_pid=$!
-    pids+=("$daemon_pid")
+    bench_track "$daemon_pid"
 }
 wait_socket() {
     for _ in $(seq 3000); do [ -S "$1" ] && return 0; sleep 0.002; done
     echo "daemon did not open $1; log:" >&2; tail -20 "$work/daemon.log" >&2; exit 1
 }
-stop_daemon() { kill "$1"; wait "$1" 2>/dev/null || true; }
+stop_daemon() { kill "$1"; wait "$1" 2>/dev/null || true; bench_untrack "$1"; }
 rss() { awk '/^VmRSS|^VmHWM/ {printf "%s %.1f MiB  ", $1, $2/1024}' "/proc/$1/status"; }
 
 echo "nat-agent agent-level benchmark ($( [ $quick = 1 ] && echo quick || echo full )$( [ $cold_only = 1 ] && echo ", cold apply only" )); $(nproc) CPUs, $(uname -r), $(java -version 2>&1 | head -1)"
 [ -z "$baseline" ] || echo "baseline: $baseline ($(git -C "$baseline" log -1 --format=%h 2>/dev/null || echo "not a git checkout"))"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-for n in a c n s; do ip netns add "$ns$n"; done
-inns a ip link set lo up
-if [ -n "$baseline" ]; then ip netns add "${ns}b"; inns b ip link set lo up; fi
+for n in a c n s; do bench_netns "$ns$n"; done
+if [ -n "$baseline" ]; then bench_netns "${ns}b"; fi
 
 # --- cold apply ------------------------------------------------------------------------------
 # With --rounds K the whole section repeats K times, interleaved, so that load drift hits every
@@ -337,7 +320,6 @@ ip link add "${ns}c0" netns "${ns}c" type veth peer name "${ns}n0" netns "${ns}n
 ip link add "${ns}n1" netns "${ns}n" type veth peer name "${ns}s0" netns "${ns}s"
 inns c ip addr add 198.51.100.2/24 dev "${ns}c0"; inns n ip addr add 198.51.100.1/24 dev "${ns}n0"
 inns n ip addr add 10.0.1.1/24 dev "${ns}n1"; inns s ip addr add 10.0.1.2/24 dev "${ns}s0"
-for n in c n s; do inns "$n" ip link set lo up; done
 inns c ip link set "${ns}c0" up; inns n ip link set "${ns}n0" up; inns n ip link set "${ns}n1" up; inns s ip link set "${ns}s0" up
 inns c ip route add 10.0.1.0/24 via 198.51.100.1
 inns s ip route add default via 10.0.1.1
@@ -346,14 +328,13 @@ inns n sysctl -qw net.ipv4.ip_forward=1
 # ports its default 28k ephemeral ports run out within a run and it stops answering.
 inns n sysctl -qw net.ipv4.ip_local_port_range="1024 65000" net.ipv4.tcp_tw_reuse=1
 # Masquerade picks a free source tuple per new connection: conntrack entries a phase leaves in
-# TIME_WAIT (120 s) would crowd the next phase's tuples and slow its new connections (the hand map,
-# measured second, ran at ~0.55x direct routing while the agent ran at ~0.85x). Both phases get
-# the same clean slate: TIME_WAIT entries expire after 1 s, and phase 2 waits for that.
+# TIME_WAIT (120 s) would crowd the next phase's tuples and slow its new connections, so the phase
+# measured second would be handicapped. Both phases get the same clean slate: TIME_WAIT entries expire after 1 s, and phase 2 waits for that.
 inns n sysctl -qw net.netfilter.nf_conntrack_tcp_timeout_time_wait=1
 inns c sysctl -qw net.ipv4.ip_local_port_range="1024 65000" net.ipv4.tcp_tw_reuse=1
 ip netns exec "${ns}s" redis-server --bind 10.0.1.2 --port 6379 --save '' --appendonly no --protected-mode no \
     --maxclients 10000 --logfile "$work/redis.log" &
-pids+=($!)
+bench_track $!
 mkdir -p "$work/big"
 bench_java n seed "$work/big" "$big"
 start_daemon n "$work/big" "$work/big.sock"; agent_pid=$daemon_pid; wait_socket "$work/big.sock"
@@ -427,7 +408,7 @@ backend b
     server redis 10.0.1.2:6379
 EOF
 ip netns exec "${ns}n" haproxy -f "$work/haproxy.cfg" -db >"$work/haproxy.log" 2>&1 &
-pids+=($!)
+bench_track $!
 sleep 1
 declare -A via=([agent]="198.51.100.1 16379" [hand]="198.51.100.1 16380" [handplus]="198.51.100.1 16380" [haproxy]="198.51.100.1 61379" [direct]="10.0.1.2 6379")
 rb() { # host port keepalive requests -> requests/s of PING_MBULK (bounded: 90 s)

@@ -31,30 +31,17 @@ while [ $# -gt 0 ]; do
         *) dirs+=("$(cd "$1" && pwd)"); shift ;;
     esac
 done
-[ "$(id -u)" = 0 ] || { echo "$0: run as root (it creates network namespaces)" >&2; exit 2; }
-
-root=$(cd "$(dirname -- "$(readlink -f -- "$0")")/.." && pwd)
-[ ${#dirs[@]} -gt 0 ] || dirs=("$root")
-# shellcheck source=../packaging/bin/nat-agent-env.sh
-. "$root/packaging/bin/nat-agent-env.sh"
-nat_agent_locate "$root/packaging/bin/nat-agent"
-nat_agent_java
-bench_cp="$root/agent/target/test-classes:$NAT_AGENT_MAIN_JAR:$NAT_AGENT_LIB/*"
+# shellcheck source=lib.sh
+. "$(dirname -- "$(readlink -f -- "$0")")/lib.sh"
+bench_require_root
+[ ${#dirs[@]} -gt 0 ] || dirs=("$bench_root")
+bench_setup agent-rss
+bench_cp=$(bench_classpath "$bench_root") || exit 1
 jcmd=$(dirname -- "$(readlink -f -- "$NAT_AGENT_JAVA")")/jcmd
 
 ns=nrs$$
-work=$(mktemp -d /tmp/agent-rss.XXXXXX)
 daemon_pid=
-cleanup() {
-    if [ -n "$daemon_pid" ]; then kill "$daemon_pid" 2>/dev/null || true; wait "$daemon_pid" 2>/dev/null || true; fi
-    ip netns del "$ns" 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-ip netns add "$ns"
-ip netns exec "$ns" ip link set lo up
+bench_netns "$ns"
 
 # The launcher of DIR, and the environment that makes it use DIR's jars.
 launcher() {
@@ -69,10 +56,14 @@ start() { # DIR STATEDIR
     NAT_AGENT_JAVA_OPTS=$opts ip netns exec "$ns" $(launcher "$1") --state-dir "$2" --socket "$work/sock" \
         --config /nonexistent --admin-group root --log-level warn 2>>"$work/daemon.log" &
     daemon_pid=$!
+    bench_track "$daemon_pid"
     for _ in $(seq 6000); do [ -S "$work/sock" ] && return 0; sleep 0.01; done
     echo "daemon did not open its socket; log:" >&2; tail -20 "$work/daemon.log" >&2; exit 1
 }
-stop() { kill "$daemon_pid"; wait "$daemon_pid" 2>/dev/null || true; daemon_pid=; ip netns exec "$ns" nft flush ruleset; }
+stop() {
+    kill "$daemon_pid"; wait "$daemon_pid" 2>/dev/null || true; bench_untrack "$daemon_pid"; daemon_pid=
+    ip netns exec "$ns" nft flush ruleset
+}
 kib() { awk -v k="$1" '$1 == k":" {print $2}' "/proc/$daemon_pid/status"; }
 mib() { awk -v v="$1" 'BEGIN {printf "%.1f", v / 1024}'; }
 threads() { ls "/proc/$daemon_pid/task" | wc -l; }

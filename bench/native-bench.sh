@@ -8,7 +8,8 @@
 #   sudo bench/native-bench.sh --quick   # small N, a smoke run of ~15 s (figures not judged)
 #
 # Builds the native module's test classes when missing or older than the sources (offline Maven).
-# JVM flags default to the daemon's (packaging/bin/nat-agent); override with NAT_AGENT_BENCH_JAVA_OPTS.
+# JVM flags default to the daemon's collector, heap cap and JIT (a subset of NAT_AGENT_DAEMON_JVM_OPTS
+# in packaging/bin/nat-agent-env.sh); override with NAT_AGENT_BENCH_JAVA_OPTS.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"

@@ -17,15 +17,12 @@ set -euo pipefail
 runs=${1:-9}
 size=${2:-10000}
 shift $(($# < 2 ? $# : 2))
-[ "$(id -u)" = 0 ] || { echo "$0: run as root (it creates a network namespace)" >&2; exit 2; }
-
-root=$(cd "$(dirname -- "$(readlink -f -- "$0")")/.." && pwd)
-# shellcheck source=../packaging/bin/nat-agent-env.sh
-. "$root/packaging/bin/nat-agent-env.sh"
-nat_agent_locate "$root/packaging/bin/nat-agent"
-nat_agent_java
-bench_cp="$root/agent/target/test-classes:$NAT_AGENT_MAIN_JAR:$NAT_AGENT_LIB/*"
-work=$(mktemp -d /tmp/start-bench.XXXXXX)
+# shellcheck source=lib.sh
+. "$(dirname -- "$(readlink -f -- "$0")")/lib.sh"
+bench_require_root
+root=$bench_root
+bench_setup start-bench
+bench_cp=$(bench_classpath "$bench_root") || exit 1
 
 names=(agent no-appcds)
 declare -A opts=([agent]="" [no-appcds]="") archives=([agent]="$work/nat-agent.jsa" [no-appcds]=/nonexistent)
@@ -42,14 +39,6 @@ for variant in "$@"; do
 done
 
 ns=nsb$$
-daemon_pid=
-cleanup() {
-    if [ -n "$daemon_pid" ]; then kill "$daemon_pid" 2>/dev/null || true; wait "$daemon_pid" 2>/dev/null || true; fi
-    ip netns del "$ns" 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 inns() { ip netns exec "$ns" "$@"; }
 now_ns() { date +%s%N; }
@@ -57,8 +46,7 @@ elapsed_ms() { echo "scale=1; ($2 - $1) / 1000000" | bc; }
 # Median, min and max of the numbers on stdin.
 stats() { sort -g | awk '{v[NR]=$1} END {printf "%8.1f %8.1f %8.1f", v[int((NR+1)/2)], v[1], v[NR]}'; }
 
-ip netns add "$ns"
-inns ip link set lo up
+bench_netns "$ns"
 bench() { inns "$NAT_AGENT_JAVA" $NAT_AGENT_DAEMON_JVM_OPTS -cp "$bench_cp" dev.natagent.agent.bench.AgentBench "$@"; }
 bench seed "$work/seed" "$size"
 bench export "$size" nft "$work/state.nft"
@@ -66,7 +54,8 @@ NAT_AGENT_CDS_DUMP=$work/nat-agent.jsa "$root/packaging/bin/nat-agent" >"$work/c
     || { cat "$work/cds-dump.log" >&2; nat_agent_fail "could not write the AppCDS archive"; }
 
 # One start (launcher $1, JVM options $2, archive $3): a fresh copy of the persisted state, an empty kernel,
-# exec until the socket exists. Prints wall and CPU milliseconds.
+# exec until the socket exists. Prints wall and CPU milliseconds. Runs in a subshell (its output is
+# read), so it stops the daemon itself, also when the daemon does not come up.
 start_ms() {
     rm -rf "$work/s" "$work/s.sock"; cp -a "$work/seed" "$work/s"; inns nft flush ruleset
     local t0 t1
@@ -79,6 +68,7 @@ start_ms() {
     until [ -S "$work/s.sock" ]; do
         i=$((i + 1))
         if [ $i -gt 20000 ] || ! kill -0 "$daemon_pid" 2>/dev/null; then
+            kill "$daemon_pid" 2>/dev/null || true
             echo "daemon did not open its socket; log:" >&2; tail -20 "$work/daemon.log" >&2; exit 1
         fi
         sleep 0.001
@@ -87,7 +77,7 @@ start_ms() {
     # CPU time the daemon used until then (user + system, clock ticks of 10 ms): steadier than
     # wall time on a loaded machine.
     cpu_ms=$(awk '{print ($14 + $15) * 10}' "/proc/$daemon_pid/stat")
-    kill "$daemon_pid"; wait "$daemon_pid" 2>/dev/null || true; daemon_pid=
+    kill "$daemon_pid"; wait "$daemon_pid" 2>/dev/null || true
     # The table must hold the state: the forwards map has one element per forward.
     local count
     count=$(inns nft list map ip nat_agent forwards | grep -c ' : ' || true)

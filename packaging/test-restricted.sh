@@ -366,7 +366,7 @@ fi
 # --- no system call the unit's filter denies ------------------------------------------------
 if [ ${#syscall_filter[@]} -gt 0 ]; then
     # "PID ???( <detached ...>": strace caught a thread as the JVM exited and could no longer read
-    # which call it was (seen once, in a CI rehearsal); every call made before exit is logged by name.
+    # which call it was; every call made before exit is logged by name.
     sed -i -E '/^[0-9]+ +\?\?\?\( <detached \.\.\.>$/d' "$denied_log"
     if [ ! -s "$denied_log" ]; then
         pass "syscalls: none of @privileged/@resources used (strace made them fail with EPERM)"

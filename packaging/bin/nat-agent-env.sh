@@ -49,32 +49,32 @@ nat_agent_java() {
 }
 
 # The daemon's JVM flags (the nat-agent launcher, and bench/agent-bench.sh so that its in-process
-# figures run the JVM the way the daemon does). Small, bounded footprint; why each flag (memory
-# figures: bench/agent-rss.sh):
-#  SerialGC      no GC worker threads, smallest GC data structures; pauses are ~ms at this heap size.
+# figures run the JVM the way the daemon does). Small, bounded footprint; why each flag. The
+# harnesses that show the trade-offs: bench/agent-rss.sh (memory; it compares flag sets or builds
+# side by side) and bench/agent-bench.sh --cold (apply time, which includes the collections; add
+# -Xlog:gc through NAT_AGENT_JAVA_OPTS to count them):
+#  SerialGC      no GC worker threads, smallest GC data structures; at this heap size its pauses
+#                are short enough for a daemon that answers operators, not packets.
 #  Xms8m/Xmx128m start small, cap the heap so a leak ends in a restart, not in the NAT instance
-#                swapping; 50,000 forwards (~31 MB live) plus one `apply` of the same size fit
-#                (an in-process 50,000-forward apply still completes with -Xmx64m, slowly).
+#                swapping; the largest supported state (50,000 forwards) plus one `apply` of the
+#                same size fit.
 #  Min/MaxHeapFreeRatio=30/30 with -ShrinkHeapInSteps  after a full collection the heap keeps
-#                30% free: it grows in steps of 1.4x and gives back the rest at once (with the
-#                former 40/70, in steps, the heap never shrank below ~3x what is live: 205 MiB RSS
-#                at 50,000 forwards after requests). Against 20/40, measured with four
-#                50,000-forward applies: 34 full collections instead of 46 (2.2-2.6 s of pauses
-#                instead of 3.2 s), and 5 MiB less RSS after a collection at 50,000 forwards.
-#  MaxNewSize=8m the young generation grows with the old one (a third of the heap) and its touched
-#                pages stay resident: at 50,000 forwards it reached 26-39 MB. 8 MB costs GC time in
-#                a 50,000-forward apply (GC CPU 2.1 s vs 1.3 s over three applies; 10/30 with 4 MB:
-#                2.6 s) for ~20 MiB less RSS; the apply itself is mostly kernel time.
+#                30% free: it grows in steps of 1.4x and gives back the rest at once. Looser
+#                ratios shrinking in steps leave the heap at a multiple of what is live long
+#                after a bulk apply; tighter ones cost more full collections per bulk apply.
+#  MaxNewSize=8m the young generation would grow with the old one (a third of the heap), and its
+#                touched pages stay resident. Capping it costs some GC time in a bulk apply,
+#                which is mostly kernel time anyway, for a markedly smaller RSS.
 #  MaxMetaspaceSize / ReservedCodeCacheSize  cap class and JIT memory (JNR generates classes).
-#  TieredStopAtLevel=1  C1 only: ~6 MiB less RSS and faster warm-up; the agent's hot paths are
-#                short (encode a batch, answer a request). Measured on 2 CPUs: a 50,000-forward
-#                apply takes 2-3x longer with C2, whose compiler threads compete for the CPUs.
+#  TieredStopAtLevel=1  C1 only: less memory and a faster warm-up; the agent's hot paths are
+#                short (encode a batch, answer a request), and on a 2-CPU instance C2's compiler
+#                threads compete with the work they would speed up.
 #  (Not -XX:TrimNativeHeapInterval: it exists only from JDK 17.0.9 on, and an older 17 would refuse
 #                to start with it; MALLOC_ARENA_MAX=1 in the launcher limits glibc's retained memory.)
 #  jdk.nio.maxCachedBufferSize=262144  the JDK copies a heap buffer through a temporary direct
-#                buffer of the full size for file I/O and caches it per thread for good: reading a
-#                50,000-forward snapshot (~5 MB) at start kept 5 MB of native memory for the
-#                process lifetime. Larger temporaries are now freed after use.
+#                buffer of the full size for file I/O and caches it per thread for good, so
+#                reading a large snapshot at start would keep that much native memory for the
+#                process lifetime. With the cap, larger temporaries are freed after use.
 #  ExitOnOutOfMemoryError  an OOM leaves threads in unknown states: exit, let systemd restart us;
 #                the kernel table stays in place and is adopted on start, so traffic keeps flowing.
 #  -UsePerfData  no hsperfdata mmap file in /tmp.

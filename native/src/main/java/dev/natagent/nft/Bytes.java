@@ -123,8 +123,8 @@ public final class Bytes {
         int h = hash;
         if (h == 0) {
             // Not Arrays.hashCode: its multiplier 31 maps the 65,536 two-byte port keys onto 8,161
-            // values, so a HashMap of 50,000 forwards' keys turned its buckets into trees (found
-            // in a profile of a 50,000-forward apply). A large odd multiplier keeps them apart.
+            // values, so a HashMap of many forwards' keys would turn its buckets into trees. A
+            // large odd multiplier keeps them apart.
             h = 1;
             for (byte b : value) {
                 h = h * 0x01000193 + (b & 0xff);

@@ -158,7 +158,7 @@ public final class MessageWriter {
     /**
      * Like {@link #reset()}, and a buffer grown past {@code maxRetainedCapacity} is replaced by
      * one of the initial capacity: a long-lived writer that once encoded a 50,000-element batch
-     * (~10 MB) would otherwise hold that native memory for the life of the process. Buffers
+     * (megabytes) would otherwise hold that native memory for the life of the process. Buffers
      * handed out by {@link #flip()} before this call stay valid.
      */
     public void resetAndShrink(int maxRetainedCapacity) {

@@ -20,10 +20,12 @@ class ScriptSyntaxTest {
             "packaging/build-rpm.sh",
             "packaging/check-unit.sh",
             "packaging/test-restricted.sh",
-            "packaging/bench-natctl.sh",
             "packaging/cds/update-classlist.sh",
-            "bench/start-bench.sh",
             "bench/agent-bench.sh",
+            "bench/agent-rss.sh",
+            "bench/native-bench.sh",
+            "bench/natctl-bench.sh",
+            "bench/start-bench.sh",
             "demo/run.sh");
 
     @Test

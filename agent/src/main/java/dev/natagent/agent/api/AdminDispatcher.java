@@ -155,7 +155,7 @@ public final class AdminDispatcher implements RequestHandler {
 
     /**
      * Results stay objects until the response is written: at 50,000 forwards a JSON tree of a
-     * list or a diff takes ~1 KB per forward (tens of MB) and would expand the heap for good.
+     * list or a diff would take tens of megabytes and expand the heap for good.
      */
     private static Map<String, Object> listOf(String key, Object list) {
         return Map.of(key, list);

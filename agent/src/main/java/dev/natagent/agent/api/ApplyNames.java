@@ -10,7 +10,7 @@ import java.util.function.Function;
 
 /**
  * An apply result whose diff lists names only ({@code "diff":"names"}): what natctl prints. A
- * 50,000-forward apply answers with a few hundred KB instead of echoing the whole ~5 MB document.
+ * large apply answers with the names alone, a fraction of the document it would otherwise echo.
  *
  * <pre>{"applied":true,"generation":N,"diff":{"forwards":{"added":["a",...],"removed":[...],
  *  "changed":[...],"changes":{"a":"to 10.0.1.230:6379 -> 10.0.1.240:6379",...}},

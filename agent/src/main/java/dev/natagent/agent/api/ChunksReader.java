@@ -5,8 +5,8 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * The pieces of an upload read in order as one text. Joining them first would copy a 50,000-forward
- * document (~5 MB) into one more array, only for the parser to copy it again into its buffer.
+ * The pieces of an upload read in order as one text. Joining them first would copy a large
+ * document (megabytes) into one more array, only for the parser to copy it again into its buffer.
  */
 final class ChunksReader extends Reader {
     private final Iterator<String> chunks;

@@ -12,8 +12,9 @@ import java.util.List;
 /**
  * One response line, newline included, kept as the chunks it was written in. The forward list of
  * 50,000 forwards is megabytes of JSON: written as one array and copied once more to append the
- * newline, its two contiguous copies made the old generation grow by ~30 MiB for one request.
- * Chunks are small objects, never joined, and no larger than what one socket write takes.
+ * newline, it would need two large contiguous copies, which land in the old generation and grow
+ * the heap for one request (bench/agent-rss.sh lists all forwards among its requests). Chunks are
+ * small objects, never joined, and no larger than what one socket write takes.
  */
 public final class ResponseLine {
     private static final int FIRST_CHUNK = 1024;

@@ -14,9 +14,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Requests over the admin socket through the JDK's own UNIX-domain channel (no JNR: it would
- * cost natctl ~90 ms of start-up). Failures to reach the agent become exit code 3 with the socket
- * path and the reason; an error answer becomes exit code 1.
+ * Requests over the admin socket through the JDK's own UNIX-domain channel (no JNR: its binding
+ * classes are generated at run time, on every natctl call; bench/natctl-bench.sh times the
+ * start). Failures to reach the agent become exit code 3 with the socket path and the reason; an
+ * error answer becomes exit code 1.
  */
 final class AdminClient {
     private final Path socket;

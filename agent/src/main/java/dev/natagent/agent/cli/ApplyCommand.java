@@ -72,7 +72,8 @@ final class ApplyCommand extends AgentCommand {
      * A large document's text as it is in the file, once checked to be one JSON object: the agent
      * parses it anyway (and finds repeated keys), and its errors then give lines and columns of
      * this very file. Reading it into a tree or copying it token by token, as the small path does,
-     * took natctl ~250 ms at 50,000 forwards.
+     * would build the whole document in natctl only to throw it away (bench/agent-bench.sh times
+     * {@code natctl apply} of large documents).
      */
     private String checkedText(byte[] document) {
         String text;

@@ -6,8 +6,8 @@ import dev.natagent.agent.api.Op;
 
 /**
  * Sends a whole state document for {@code natctl apply}. One {@code apply} request carrying its
- * tree when the document fits comfortably in a request line; otherwise (a 50,000-forward state is
- * ~5 MB, the line limit 1 MiB) its text in {@code apply.begin}, numbered {@code apply.chunk}s and
+ * tree when the document fits comfortably in a request line; otherwise (a large state is
+ * megabytes, the line limit 1 MiB) its text in {@code apply.begin}, numbered {@code apply.chunk}s and
  * {@code apply.commit} on one connection: the agent applies nothing before the commit, and drops
  * the upload if we fail or exit before it. The answer is {@code apply}'s either way.
  */

@@ -101,8 +101,8 @@ final class CliJson {
                 bytes.length >= 3 && (bytes[0] & 0xff) == 0xef && (bytes[1] & 0xff) == 0xbb && (bytes[2] & 0xff) == 0xbf
                         ? 3
                         : 0;
-        // The String constructor is the fast path (a CharsetDecoder took 50 ms for 5 MB in natctl's
-        // cold JVM) but replaces malformed input with U+FFFD; only then are the bytes checked strictly.
+        // The String constructor is the fast path (a CharsetDecoder is slow in natctl's cold JVM)
+        // but replaces malformed input with U+FFFD; only then are the bytes checked strictly.
         String text = new String(bytes, start, bytes.length - start, StandardCharsets.UTF_8);
         if (text.indexOf('\ufffd') >= 0) {
             StandardCharsets.UTF_8

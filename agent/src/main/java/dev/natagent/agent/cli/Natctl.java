@@ -14,11 +14,11 @@ public final class Natctl {
 
     public static void main(String[] args) {
         // picocli registers converters for java.time and java.sql types by reflection in every
-        // parser it builds, initialising those classes (2-3 ms of a call); natctl's options use none.
+        // parser it builds, initialising those classes on every call; natctl's options use none.
         System.setProperty("picocli.converters.excludes", "java\\.(time|sql)\\..*");
         WarmUp.start();
-        // Flushed once at the end, not per line: `apply` of 50,000 forwards prints a line per name,
-        // and a write(2) each took ~20% of natctl's run.
+        // Flushed once at the end, not per line: `apply` of a large document prints a line per
+        // name, and a write(2) per line would be a large share of natctl's run.
         PrintWriter out = new PrintWriter(System.out, false);
         PrintWriter err = new PrintWriter(System.err, true);
         int code = run(args, out, err);

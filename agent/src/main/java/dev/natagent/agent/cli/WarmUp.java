@@ -8,7 +8,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Initialises what an agent call needs and the JDK is slow to set up, on a second thread while
  * picocli parses the command line: the UNIX-domain socket support (its SecureRandom and selector
- * provider, ~15% of a call) and Jackson's parser and generator. Class initialisation runs once
+ * provider, a noticeable share of a short call: bench/natctl-bench.sh) and Jackson's parser and
+ * generator. Class initialisation runs once
  * per JVM and a thread that needs a class being initialised waits for it, so no work is done twice.
  */
 final class WarmUp implements Runnable {

@@ -179,9 +179,9 @@ final class Daemon {
     /**
      * Loading and adopting a large state, and applying one, are the daemon's biggest transients
      * (the state's JSON, the rendered elements, the kernel listing, the encoded batch): a
-     * 50,000-forward apply leaves the heap ~30 MB above what stays live. The serial collector gives
-     * heap back to the OS only at a full collection, which a steady daemon may not reach for days;
-     * one right after, off the request path, returns it (tens of ms at that size).
+     * large apply leaves the heap well above what stays live. The serial collector gives heap back
+     * to the OS only at a full collection, which a steady daemon may not reach for days; one right
+     * after, off the request path, returns it (bench/agent-rss.sh shows RSS after requests).
      */
     static void returnHeapPeak() {
         System.gc();

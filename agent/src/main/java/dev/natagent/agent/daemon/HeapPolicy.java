@@ -10,8 +10,9 @@ import java.util.logging.Logger;
 /**
  * The daemon's heap is kept tight (Min/MaxHeapFreeRatio=30, see nat-agent-env.sh): each full
  * collection leaves 30% of the heap free and gives the rest back. A bulk apply about doubles what
- * is live (the old and the new state side by side), and growing 1.4x per full collection took four
- * full collections of 40-80 ms per 50,000-forward apply (-Xlog:gc). For the duration of a bulk
+ * is live (the old and the new state side by side), and growing 1.4x per full collection would take
+ * several full collections per large apply (bench/agent-bench.sh --cold times the apply; -Xlog:gc
+ * counts the collections). For the duration of a bulk
  * change both ratios go to {@value #BULK_FREE_RATIO}%, and from the kernel change on one full
  * collection is left (those before are the parse of the document, which comes first); then they
  * go back, and one full collection off the request path returns the peak. Both flags are

@@ -12,8 +12,8 @@ import jnr.unixsocket.UnixServerSocketChannel;
  * The start-up work that is JNR binding generation, on a thread of its own: the nf_tables client
  * is opened while the main thread loads the persisted state, then the admin socket's bindings
  * (jnr-unixsocket, jnr-enxio) are loaded while the main thread reconciles. JNR generates those
- * classes at run time, so the class-data archive cannot hold them (~100 ms of CPU each); on two
- * CPUs they overlap work the daemon has to do anyway. Nothing here changes the kernel's state or
+ * classes at run time, so the class-data archive cannot hold them; on two CPUs they overlap work
+ * the daemon has to do anyway (bench/start-bench.sh times the start). Nothing here changes the kernel's state or
  * creates a file: the admin socket is still bound only once the kernel matches.
  */
 final class NativeStartup implements AutoCloseable {

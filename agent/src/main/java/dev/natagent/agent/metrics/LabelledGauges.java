@@ -6,7 +6,7 @@ import java.util.function.ToDoubleFunction;
 /**
  * A labelled gauge family read at render time: one sample per row of a snapshot, named
  * {@code registryName.label}. Registering one Dropwizard gauge per label value instead would keep,
- * at 50,000 forwards, 150,000 gauges and their names (~28 MB of heap) for the daemon's lifetime.
+ * at 50,000 forwards, 150,000 gauges and their names on the heap for the daemon's lifetime.
  *
  * @param registryName the name a registered gauge of this family would have, without the label
  * @param rows label value to row, in output order

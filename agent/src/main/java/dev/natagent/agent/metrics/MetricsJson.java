@@ -28,7 +28,7 @@ public final class MetricsJson {
 
     /**
      * The JSON text, written as it is produced: at 50,000 forwards the gauges alone are 150,000
-     * members, which as a tree (then text) took ~20 MB of heap at once.
+     * members, which as a tree (then text) would take tens of megabytes of heap at once.
      */
     public static String write(AgentMetrics metrics, ObjectMapper mapper) {
         List<LabelledGauges<?>> live = metrics.forwardGauges();

@@ -116,8 +116,8 @@ public final class ModelJson {
     }
 
     /**
-     * Streams UTF-8 JSON with a declared type to {@code out}, leaving it open (a record of ~7 MB at
-     * 50,000 forwards never exists in memory as a whole).
+     * Streams UTF-8 JSON with a declared type to {@code out}, leaving it open (a record of
+     * megabytes at 50,000 forwards never exists in memory as a whole).
      */
     public static <T> void write(T value, TypeReference<T> type, OutputStream out) throws IOException {
         MAPPER.writerFor(type).without(JsonGenerator.Feature.AUTO_CLOSE_TARGET).writeValue(out, value);

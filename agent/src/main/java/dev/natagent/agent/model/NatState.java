@@ -190,9 +190,10 @@ public final class NatState {
     }
 
     /**
-     * Sorts once and builds the map in one pass. Not a TreeMap: filling one with 50,000 names took
-     * 50-90 ms under the daemon's C1-only JIT (no String.compareTo intrinsic), while a list in name
-     * order already, as an export is, sorts in one pass of adjacent compares.
+     * Sorts once and builds the map in one pass. Not a TreeMap: filling one costs a tree descent of
+     * string compares per name, which the daemon's C1-only JIT runs without the String.compareTo
+     * intrinsic, while a list in name order already, as an export is, sorts in one pass of
+     * adjacent compares (bench/agent-bench.sh --cold times the apply this is part of).
      */
     private static <T> PersistentSortedMap<T> byName(
             String field, Collection<T> items, Function<T, String> name, List<FieldError> errors) {

@@ -16,8 +16,8 @@ public record Target(String host, int port) {
 
     public Target {
         Objects.requireNonNull(host, "host");
-        // Many forwards go to one cache node: one string per host, not per forward (50,000
-        // forwards to 200 hosts: ~2.7 MB less heap). The JVM's string table holds it weakly.
+        // Many forwards go to one cache node: one string per host, not per forward. The JVM's
+        // string table holds it weakly.
         host = checkHost(host).intern();
         if (port < PortRange.MIN || port > PortRange.MAX) {
             throw new ValidationException("", ErrorCode.INVALID_PORT, "target port " + port + " is outside 1-65535");

@@ -74,16 +74,18 @@ import java.util.List;
  * client's side, so removing an address from an allow-list also stops its open connections (the
  * packets it drops have been counted by then). A single-field interval set per list costs a
  * packet less than one set of source range . proto . port for all forwards: the kernel keeps
- * concatenated ranges in its pipapo backend, whose lookup cost 3-6% of new connections/s in a
- * side-by-side run. The return path is keyed by the listen port too, from conntrack's original
- * tuple. The per-protocol twins exist because nft can type {@code ct original proto-dst} (to print
- * and re-read the rule) only after a {@code meta l4proto} match. A forward's counter restarts at
- * zero when it is removed or the table is rebuilt: an entry whose verdict changes (its allow-list appears, goes or
- * changes) is replaced by one that starts from the old one's counts. Names avoid nft keywords ({@code fwd}, {@code snat}, {@code masquerade} are
+ * concatenated ranges in its pipapo backend, whose lookup is slower (bench/agent-bench.sh compares
+ * new connections/s with hand-written rulesets). The return path is keyed by the listen port too,
+ * from conntrack's original tuple. The per-protocol twins exist because nft can type {@code ct
+ * original proto-dst} (to print and re-read the rule) only after a {@code meta l4proto} match. A
+ * forward's counter restarts at zero when it is removed or the table is rebuilt: an entry whose
+ * verdict changes (its allow-list appears, goes or changes) is replaced by one that starts from the
+ * old one's counts. Names avoid nft keywords ({@code fwd}, {@code snat}, {@code masquerade} are
  * reserved).
  *
  * <p>Sizes: a set declared with a size gets the kernel's fixed-bucket hash backend instead of the
- * resizing rhashtable, which takes a 50,000-element batch in ~20% less kernel time; the size is
+ * resizing rhashtable, which takes a large batch in less kernel time (bench/agent-bench.sh --cold
+ * --baseline DIR compares the kernel's share of an apply between two builds); the size is
  * also a hard cap (the kernel refuses more elements with ENFILE). Every sized set here is keyed by
  * listen keys, of which there are {@value #LISTEN_KEYS} (tcp and udp times ports 1-65535, each
  * claimed by one forward). The allow-list sets stay unsized: a list has no bound on its ranges.

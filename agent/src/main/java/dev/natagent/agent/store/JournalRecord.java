@@ -47,7 +47,7 @@ record JournalRecord(long revision, List<StateChange> changes) {
 
     /**
      * Streams the line to {@code out} (left open), checksumming as it goes: the changes of a cold
-     * apply are ~7 MB of JSON, better not built, copied and copied again on the heap.
+     * apply are megabytes of JSON, better not built, copied and copied again on the heap.
      *
      * @return the bytes written
      */

@@ -23,7 +23,7 @@ record Snapshot(int schemaVersion, long revision, NatState state) {
         return new Snapshot(SCHEMA_VERSION, revision, state);
     }
 
-    /** Streams the file's content: at 50,000 forwards ~5 MB that never exists as one array. */
+    /** Streams the file's content: at 50,000 forwards megabytes that never exist as one array. */
     void writeTo(OutputStream out) throws IOException {
         ModelJson.write(this, out);
     }

@@ -433,8 +433,8 @@ public final class StateStore implements Closeable {
         Files.deleteIfExists(temp);
         try (FileChannel out = FileChannel.open(
                 temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OWNER_ONLY_FILE)) {
-            // Streamed: as one array, a 50,000-forward snapshot was ~10 MB of garbage per write
-            // (and a 5 MB temporary direct buffer for the copy into the kernel).
+            // Streamed: as one array, a large snapshot would be megabytes of garbage per write (and
+            // a temporary direct buffer of the same size for the copy into the kernel).
             OutputStream stream = new BufferedOutputStream(Channels.newOutputStream(out), WRITE_BUFFER);
             snapshot.writeTo(stream);
             stream.flush();

@@ -91,7 +91,8 @@ public final class Validator {
      * forced.
      */
     public void checkPutForward(NatState current, Forward forward, boolean force) {
-        // The same holder the old scan in name order reported: the first clashing forward by name.
+        // Of several clashing forwards, the first by name is reported, so the error is the same
+        // whatever order the overlap lookup returns them in.
         Forward holder = null;
         for (Forward other : current.forwardsOverlapping(forward.proto(), forward.listen())) {
             if (!other.name().equals(forward.name())

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * natctl's help, completion script and usage errors, byte for byte against captures of the CLI
- * as it was before its command tree was built programmatically (golden/ in the test resources).
+ * natctl's help, completion script and usage errors, byte for byte against recorded texts (golden/
+ * in the test resources).
  * Scripts and operators rely on these texts and exit codes; a change here must be deliberate.
  */
 class NatctlGoldenTest {

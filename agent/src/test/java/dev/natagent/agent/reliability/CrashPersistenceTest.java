@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * hold exactly the last acknowledged state, or that plus the one change in flight; the restarted
  * agent must report that generation, and the kernel's forwards map must match it.
  *
- * <p>Each kill costs a JVM start (~1.5 s), so CI runs {@value #DEFAULT_KILLS}; the long run is
+ * <p>Each kill costs a JVM start, so CI runs {@value #DEFAULT_KILLS}; the long run is
  * {@code mvn -B -ntp -o -pl agent -am test -Dtest=CrashPersistenceTest#sigkillDuringABurstOfChanges
  * -Dsurefire.failIfNoSpecifiedTests=false -Dnatagent.reliability.kills=200}.
  */

@@ -1,20 +1,18 @@
 #!/bin/bash
 # Wall time of `natctl --help` (or the arguments given): plain JVM with the full class path, the
 # launcher without an AppCDS archive, and the launcher with one. Median and max of RUNS runs each.
-# Usage: packaging/bench-natctl.sh [natctl args...]   (after `mvn -B -ntp package`; RUNS=20)
+# Usage: bench/natctl-bench.sh [natctl args...]   (after `mvn -B -ntp package`; RUNS=20)
+# Needs no root and no agent: the default, --help, runs without one; for a command that talks to
+# the agent, pass --socket PATH of a running one.
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-natctl=$here/bin/natctl
 runs=${RUNS:-20}
 args=("$@")
 [ ${#args[@]} -gt 0 ] || args=(--help)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 
-# shellcheck source=bin/nat-agent-env.sh
-. "$here/bin/nat-agent-env.sh"
-nat_agent_locate "$natctl"
-nat_agent_java
+# shellcheck source=lib.sh
+. "$(dirname -- "$(readlink -f -- "$0")")/lib.sh"
+bench_setup natctl-bench
+natctl=$bench_root/packaging/bin/natctl
 
 set -f # the class path wildcard below is for java, not for the shell
 # The variants run interleaved (round robin), so load from other processes hits them alike.

@@ -1,0 +1,71 @@
+# Shared by the bash harnesses in bench/: the build tree's jars and JVM, one work directory, and
+# the network namespaces and processes a harness creates, all removed (processes killed by PID)
+# when it exits, also on failure or Ctrl-C. Source it, do not run it:
+#
+#   . "$(dirname -- "$(readlink -f -- "$0")")/lib.sh"
+#   bench_require_root
+#   bench_setup agent-rss           # $work=/tmp/agent-rss.XXXXXX, NAT_AGENT_* (jars, java)
+#   bench_cp=$(bench_classpath "$bench_root") || exit 1
+#   bench_netns "nrs$$"             # created now (loopback up), deleted on exit
+#   some-daemon & bench_track $!    # killed and waited for on exit, unless bench_untrack'ed
+#
+# A harness with more to undo defines bench_cleanup_hook; it runs first on exit.
+
+# shellcheck disable=SC2034 # the variables set here are used by the harnesses that source this
+bench_root=$(cd "$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")/.." && pwd)
+# shellcheck source=../packaging/bin/nat-agent-env.sh
+. "$bench_root/packaging/bin/nat-agent-env.sh"
+
+bench_pids=()
+bench_namespaces=()
+work=
+
+bench_require_root() {
+    [ "$(id -u)" = 0 ] || { echo "$0: run as root (it creates network namespaces)" >&2; exit 2; }
+}
+
+# The class path of build tree DIR for the agent's benchmark classes: its test classes, its agent
+# jar (whatever version the pom builds) and its dependencies.
+bench_classpath() {
+    local dir=$1 jar
+    [ -d "$dir/agent/target/test-classes/dev/natagent/agent/bench" ] \
+        || nat_agent_fail "no benchmark classes in $dir: run 'mvn -B -ntp package -DskipTests' there first"
+    jar=$(unset NAT_AGENT_HOME; nat_agent_locate "$dir/packaging/bin/nat-agent" && echo "$NAT_AGENT_MAIN_JAR") \
+        || exit 1
+    echo "$dir/agent/target/test-classes:$jar:$dir/agent/target/lib/*"
+}
+
+# Locates this build tree's jars and java (NAT_AGENT_MAIN_JAR, NAT_AGENT_LIB, NAT_AGENT_JAVA, ...),
+# makes the work directory $work and installs the traps.
+bench_setup() {
+    nat_agent_locate "$bench_root/packaging/bin/nat-agent"
+    nat_agent_java
+    work=$(mktemp -d "/tmp/$1.XXXXXX")
+    trap bench_cleanup EXIT
+    trap 'exit 130' INT TERM
+}
+
+bench_netns() {
+    ip netns add "$1"
+    bench_namespaces+=("$1")
+    ip netns exec "$1" ip link set lo up
+}
+
+bench_track() {
+    bench_pids+=("$1")
+}
+
+bench_untrack() {
+    local pid kept=()
+    for pid in "${bench_pids[@]}"; do [ "$pid" = "$1" ] || kept+=("$pid"); done
+    bench_pids=("${kept[@]}")
+}
+
+bench_cleanup() {
+    local pid ns
+    if declare -F bench_cleanup_hook >/dev/null; then bench_cleanup_hook || true; fi
+    for pid in "${bench_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${bench_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    for ns in "${bench_namespaces[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
+    [ -z "$work" ] || rm -rf "$work"
+}
