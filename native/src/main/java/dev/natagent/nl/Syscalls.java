@@ -115,6 +115,18 @@ final class Syscalls {
         return buf.getInt(0);
     }
 
+    /**
+     * getsockopt with a request in {@code buf} (direct, from position 0 to its limit) that the
+     * kernel overwrites with its answer; returns the length it wrote.
+     */
+    static int getsockopt(int fd, int level, int option, ByteBuffer buf, String name) throws SyscallException {
+        IntByReference len = new IntByReference(buf.limit());
+        while (LIBC.getsockopt(fd, level, option, buf, len) < 0) {
+            retryOrThrow("getsockopt(" + name + ")");
+        }
+        return len.getValue();
+    }
+
     /** Sends {@code buf}'s remaining bytes as one datagram to {@code dest} (a sockaddr_nl). */
     static long sendto(int fd, ByteBuffer buf, int flags, ByteBuffer dest) throws SyscallException {
         ByteBuffer data = buf.slice();

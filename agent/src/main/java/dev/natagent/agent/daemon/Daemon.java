@@ -118,7 +118,8 @@ final class Daemon {
             resolver.resolve(TargetResolver.dnsHosts(initial));
             Sysctls sysctls = Sysctls.proc();
             HealthProber prober = running.add(new HealthProber(PROBE_TIMEOUT));
-            Doctor doctor = new Doctor(Path.of("/proc"), sysctls, health, new NetlinkForeignDnat());
+            Doctor doctor =
+                    new Doctor(Path.of("/proc"), sysctls, health, new NetlinkForeignDnat(), new LegacyForeignDnat());
             Views views =
                     new Views(health, resolver, reconciler, prober, sysctls, drift, doctor, clock, Main.version());
             NatService service = new NatService(

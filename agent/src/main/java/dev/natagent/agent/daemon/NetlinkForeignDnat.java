@@ -50,8 +50,6 @@ final class NetlinkForeignDnat implements Doctor.ForeignDnat {
     private static final int PORT_LEN = 2;
     private static final int IP_PROTOCOL_OFFSET = 9;
     private static final int VERDICT_REGISTER = 0;
-    private static final int IPPROTO_TCP = 6;
-    private static final int IPPROTO_UDP = 17;
 
     @Override
     public List<ForeignRule> rules() throws IOException {
@@ -145,7 +143,7 @@ final class NetlinkForeignDnat implements Doctor.ForeignDnat {
                     } else if (held == Held.L4PROTO
                             && c.op() == Cmp.EQ
                             && c.data().length() >= 1) {
-                        protocol = protocol(c.data().get(0) & 0xff);
+                        protocol = ForeignRule.protocolOf(c.data().get(0) & 0xff);
                     }
                 } else if (expr instanceof Range r) {
                     if (registers.get(r.sreg()) == Held.DPORT) {
@@ -176,7 +174,7 @@ final class NetlinkForeignDnat implements Doctor.ForeignDnat {
                         PortSet set = PortSet.of(matched.get().ranges());
                         ports = ports.intersect(matched.get().inverted() ? set.complement() : set);
                         if (!xt.module().equals("multiport")) {
-                            protocol = protocol(xt.module().equals("tcp") ? IPPROTO_TCP : IPPROTO_UDP);
+                            protocol = Optional.of(xt.module().equals("tcp") ? Protocol.TCP : Protocol.UDP);
                         }
                     } else if (xt.kind().equals(Xt.TARGET)
                             && (xt.module().equals("DNAT") || xt.module().equals("REDIRECT"))) {
@@ -202,13 +200,7 @@ final class NetlinkForeignDnat implements Doctor.ForeignDnat {
                 String where, String target, PortSet ports, Optional<Protocol> protocol, List<ForeignRule> hits)
                 throws IOException {
             for (ForeignRule inner : chain(target)) {
-                Optional<Protocol> both = protocol.isPresent() ? protocol : inner.protocol();
-                if (protocol.isPresent()
-                        && inner.protocol().isPresent()
-                        && protocol.get() != inner.protocol().get()) {
-                    continue;
-                }
-                hit(where + " -> " + inner.where(), both, ports.intersect(inner.ports()), hits);
+                inner.reachedFrom(where, protocol, ports).ifPresent(hits::add);
             }
         }
 
@@ -283,14 +275,6 @@ final class NetlinkForeignDnat implements Doctor.ForeignDnat {
         return p.base() == Payload.BASE_NETWORK && p.offset() == IP_PROTOCOL_OFFSET && p.len() == 1
                 ? Held.L4PROTO
                 : Held.OTHER;
-    }
-
-    private static Optional<Protocol> protocol(int number) {
-        return switch (number) {
-            case IPPROTO_TCP -> Optional.of(Protocol.TCP);
-            case IPPROTO_UDP -> Optional.of(Protocol.UDP);
-            default -> Optional.empty();
-        };
     }
 
     /** The ports for which {@code dport OP value} holds. */

@@ -40,18 +40,50 @@ public final class Doctor {
      * @param protocol the protocol it matches, empty for any
      * @param ports the destination ports it matches
      */
-    public record ForeignRule(String where, Optional<Protocol> protocol, PortSet ports) {}
+    public record ForeignRule(String where, Optional<Protocol> protocol, PortSet ports) {
+        private static final int IPPROTO_TCP = 6;
+        private static final int IPPROTO_UDP = 17;
+
+        /** The protocol of an IP protocol number, empty for one that is neither tcp nor udp. */
+        public static Optional<Protocol> protocolOf(int ipProtocol) {
+            return switch (ipProtocol) {
+                case IPPROTO_TCP -> Optional.of(Protocol.TCP);
+                case IPPROTO_UDP -> Optional.of(Protocol.UDP);
+                default -> Optional.empty();
+            };
+        }
+
+        /**
+         * This rule as reached through a jump from {@code via}, which matched {@code viaProtocol}
+         * and {@code viaPorts}: empty when no packet can take that path.
+         */
+        public Optional<ForeignRule> reachedFrom(String via, Optional<Protocol> viaProtocol, PortSet viaPorts) {
+            if (viaProtocol.isPresent() && protocol.isPresent() && viaProtocol.get() != protocol.get()) {
+                return Optional.empty();
+            }
+            PortSet both = ports.intersect(viaPorts);
+            return both.isEmpty()
+                    ? Optional.empty()
+                    : Optional.of(new ForeignRule(via + " -> " + where, viaProtocol.or(() -> protocol), both));
+        }
+    }
 
     private final Path procRoot;
     private final Sysctls sysctls;
     private final AgentHealth health;
-    private final ForeignDnat foreignDnat;
+    private final ForeignDnat nftables;
+    private final ForeignDnat legacy;
 
-    public Doctor(Path procRoot, Sysctls sysctls, AgentHealth health, ForeignDnat foreignDnat) {
+    /**
+     * @param nftables reads the other nf_tables tables
+     * @param legacy reads the legacy iptables nat table; called only when it exists
+     */
+    public Doctor(Path procRoot, Sysctls sysctls, AgentHealth health, ForeignDnat nftables, ForeignDnat legacy) {
         this.procRoot = procRoot;
         this.sysctls = sysctls;
         this.health = health;
-        this.foreignDnat = foreignDnat;
+        this.nftables = nftables;
+        this.legacy = legacy;
     }
 
     /** Every check, read now: the sysctls, /proc, routes and the other tables as they are at this call. */
@@ -186,53 +218,80 @@ public final class Doctor {
 
     /** Per forward, the foreign rules that take its traffic before (or instead of) ours. */
     private void foreignDnat(NatState state, List<Finding> findings) {
-        List<ForeignRule> rules;
+        List<ForeignRule> rules = new ArrayList<>();
+        boolean tablesRead = true;
         try {
-            rules = state.forwards().isEmpty() ? List.of() : foreignDnat.rules();
+            rules.addAll(nftables.rules());
         } catch (IOException e) {
+            tablesRead = false;
             findings.add(new Finding(
                     Severity.WARNING,
                     "foreign_dnat",
-                    "could not list the other nf_tables tables: " + e.getMessage(),
-                    "run 'nft list ruleset' and look for dnat or redirect rules on our ports"));
-            rules = null;
+                    "could not list the other nf_tables tables (" + e.getMessage() + "): their DNAT rules are not"
+                            + " checked",
+                    "run 'nft -a list ruleset' and look for dnat or redirect rules on our ports"));
         }
-        if (rules != null) {
-            boolean conflict = false;
-            for (Forward forward : state.forwards().values()) {
-                PortSet listen =
-                        PortSet.range(forward.listen().first(), forward.listen().last());
-                List<String> hits = new ArrayList<>();
-                for (ForeignRule rule : rules) {
-                    PortSet shared = rule.ports().intersect(listen);
-                    if (!shared.isEmpty()
-                            && rule.protocol().map(p -> p == forward.proto()).orElse(true)) {
-                        hits.add(rule.where() + " matches port " + shared);
-                    }
-                }
-                if (!hits.isEmpty()) {
-                    conflict = true;
-                    findings.add(new Finding(
-                            Severity.ERROR,
-                            "foreign_dnat",
-                            "forward " + forward.name() + " (" + forward.proto() + " " + forward.listen()
-                                    + "): another owner rewrites its traffic's destination: " + String.join("; ", hits),
-                            "remove that rule ('nft -a list ruleset' shows handles; iptables-nft -t nat -S shows"
-                                    + " iptables rules); whichever runs first wins"));
+        boolean legacyRead = legacyIptables(rules, findings);
+        boolean conflict = false;
+        for (Forward forward : state.forwards().values()) {
+            PortSet listen =
+                    PortSet.range(forward.listen().first(), forward.listen().last());
+            List<String> hits = new ArrayList<>();
+            for (ForeignRule rule : rules) {
+                PortSet shared = rule.ports().intersect(listen);
+                if (!shared.isEmpty()
+                        && rule.protocol().map(p -> p == forward.proto()).orElse(true)) {
+                    hits.add(rule.where() + " matches port " + shared);
                 }
             }
-            if (!conflict) {
-                findings.add(ok("foreign_dnat", "no other nf_tables table (ip or inet) DNATs our ports"));
+            if (!hits.isEmpty()) {
+                conflict = true;
+                findings.add(new Finding(
+                        Severity.ERROR,
+                        "foreign_dnat",
+                        "forward " + forward.name() + " (" + forward.proto() + " " + forward.listen()
+                                + "): another owner rewrites its traffic's destination: " + String.join("; ", hits),
+                        "remove that rule ('nft -a list ruleset' shows handles, 'iptables-nft -t nat -S' and"
+                                + " 'iptables-legacy -t nat -S' the iptables views); whichever runs first wins"));
             }
         }
-        if (readText(procRoot.resolve("net/ip_tables_names"))
-                .map(t -> t.contains("nat"))
-                .orElse(false)) {
+        if (!conflict && tablesRead) {
+            findings.add(ok(
+                    "foreign_dnat",
+                    "no rule DNATs our ports in the other nf_tables tables (ip, inet)"
+                            + (legacyRead ? " or the legacy iptables nat table" : "")));
+        }
+    }
+
+    /**
+     * Adds the legacy nat table's DNAT rules to {@code rules} when that table exists.
+     *
+     * @return whether the table exists and was read
+     */
+    private boolean legacyIptables(List<ForeignRule> rules, List<Finding> findings) {
+        boolean loaded = readText(procRoot.resolve("net/ip_tables_names"))
+                .map(names -> names.lines().anyMatch("nat"::equals))
+                .orElse(false);
+        if (!loaded) {
+            findings.add(ok("legacy_iptables", "no legacy iptables nat table exists"));
+            return false;
+        }
+        try {
+            List<ForeignRule> legacyRules = legacy.rules();
+            rules.addAll(legacyRules);
+            findings.add(ok(
+                    "legacy_iptables",
+                    "the legacy iptables nat table exists and was read: " + legacyRules.size()
+                            + " rule(s) from PREROUTING DNAT or redirect (checked under foreign_dnat)"));
+            return true;
+        } catch (IOException e) {
             findings.add(new Finding(
                     Severity.WARNING,
                     "legacy_iptables",
-                    "the legacy iptables nat table is loaded; its DNAT rules are invisible to nftables",
-                    "check 'iptables-legacy -t nat -S' for DNAT rules on the same ports"));
+                    "the legacy iptables nat table exists but could not be read (" + e.getMessage()
+                            + "): its DNAT rules are not checked",
+                    "run 'iptables-legacy -t nat -S' and look for DNAT rules on our ports"));
+            return false;
         }
     }
 

@@ -14,6 +14,7 @@ import dev.natagent.agent.model.PortRange;
 import dev.natagent.agent.model.Protocol;
 import dev.natagent.agent.model.ReturnPath;
 import dev.natagent.agent.model.Target;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -74,23 +75,55 @@ class DoctorTest {
     }
 
     @Test
-    void aForeignDnatOnOurPortAndALegacyNatTableAreReported() throws Exception {
+    void aForeignDnatOnOurPortIsReportedForThatForwardOnly() throws Exception {
         agent.service.addForward(NatServiceTest.redis(), false);
+        agent.service.addForward(NatServiceTest.memcached(), false);
         agent.foreignDnat.add(new Doctor.ForeignRule(
                 "table ip nat chain PREROUTING handle 4 (dnat)", Optional.of(Protocol.TCP), PortSet.range(6380, 6380)));
         agent.foreignDnat.add(new Doctor.ForeignRule(
                 "table ip nat chain PREROUTING handle 5 (dnat)", Optional.of(Protocol.UDP), PortSet.range(6379, 6379)));
-        agent.writeProc("net/ip_tables_names", "filter\nnat\n");
 
-        List<Finding> findings = agent.service.doctor().findings();
+        List<Finding> findings = agent.service.doctor().findings().stream()
+                .filter(f -> f.check().equals("foreign_dnat"))
+                .toList();
 
-        Finding conflict = find(findings, "foreign_dnat").orElseThrow();
+        assertEquals(1, findings.size(), findings.toString());
+        Finding conflict = findings.get(0);
         assertEquals(Severity.ERROR, conflict.severity());
+        assertTrue(conflict.message().startsWith("forward redis "), conflict.message());
         assertTrue(conflict.message().contains("handle 4 (dnat) matches port 6380"), conflict.message());
         assertFalse(conflict.message().contains("handle 5"), "a udp rule does not take tcp traffic");
+    }
+
+    @Test
+    void theLegacyNatTableIsReadWhenItExistsAndSaysSoWhenItCannotBe() throws Exception {
+        agent.service.addForward(NatServiceTest.redis(), false);
         assertEquals(
-                Severity.WARNING,
-                find(findings, "legacy_iptables").orElseThrow().severity());
+                Severity.OK,
+                find(agent.service.doctor().findings(), "legacy_iptables")
+                        .orElseThrow()
+                        .severity());
+
+        agent.writeProc("net/ip_tables_names", "filter\nnat\n");
+        agent.legacyDnat.add(new Doctor.ForeignRule(
+                "legacy iptables table nat chain PREROUTING rule 1 (-j DNAT)", Optional.empty(), PortSet.ALL));
+        List<Finding> findings = agent.service.doctor().findings();
+        assertEquals(
+                Severity.OK, find(findings, "legacy_iptables").orElseThrow().severity());
+        Finding conflict = find(findings, "foreign_dnat").orElseThrow();
+        assertEquals(Severity.ERROR, conflict.severity());
+        assertTrue(
+                conflict.message().contains("legacy iptables table nat chain PREROUTING rule 1"), conflict.message());
+
+        agent.legacyUnreadable = new IOException("getsockopt(IPT_SO_GET_INFO): EPERM");
+        findings = agent.service.doctor().findings();
+        Finding unread = find(findings, "legacy_iptables").orElseThrow();
+        assertEquals(Severity.WARNING, unread.severity());
+        assertTrue(
+                unread.message().contains("could not be read (getsockopt(IPT_SO_GET_INFO): EPERM)"), unread.message());
+        Finding clean = find(findings, "foreign_dnat").orElseThrow();
+        assertEquals(Severity.OK, clean.severity());
+        assertFalse(clean.message().contains("legacy"), "no claim about what was not read: " + clean.message());
     }
 
     @Test

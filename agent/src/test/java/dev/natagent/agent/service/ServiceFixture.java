@@ -51,6 +51,9 @@ final class ServiceFixture implements AutoCloseable {
     final StateStore store;
     final NatService service;
     final List<Doctor.ForeignRule> foreignDnat = new ArrayList<>();
+    final List<Doctor.ForeignRule> legacyDnat = new ArrayList<>();
+    /** What reading the legacy nat table fails with, or null when it reads {@link #legacyDnat}. */
+    IOException legacyUnreadable;
     /** How often the service announced a bulk change, and how often it reported one over. */
     final java.util.concurrent.atomic.AtomicInteger bulkStarts = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -81,7 +84,12 @@ final class ServiceFixture implements AutoCloseable {
                 Clock.systemUTC());
         this.sysctls = new Sysctls(procRoot.resolve("sys"));
         sysctls.ensure(true);
-        this.doctor = new Doctor(procRoot, sysctls, health, () -> List.copyOf(foreignDnat));
+        this.doctor = new Doctor(procRoot, sysctls, health, () -> List.copyOf(foreignDnat), () -> {
+            if (legacyUnreadable != null) {
+                throw legacyUnreadable;
+            }
+            return List.copyOf(legacyDnat);
+        });
         DriftWatcher drift = new DriftWatcher(reconciler, scheduler, DriftWatcher.DEFAULT_DEBOUNCE, Clock.systemUTC());
         this.views = new Views(health, resolver, reconciler, prober, sysctls, drift, doctor, Clock.systemUTC(), "test");
         this.store = store;

@@ -114,7 +114,7 @@ class SysctlReportingTest {
         Clock clock = Clock.systemUTC();
         Reconciler reconciler = new Reconciler(new NoKernel());
         DriftWatcher drift = new DriftWatcher(reconciler, scheduler, DriftWatcher.DEFAULT_DEBOUNCE, clock);
-        Doctor doctor = new Doctor(root, sysctls, health, () -> List.of());
+        Doctor doctor = new Doctor(root, sysctls, health, () -> List.of(), () -> List.of());
         return new Views(
                 health,
                 new TargetResolver(host -> List.of(), clock),
