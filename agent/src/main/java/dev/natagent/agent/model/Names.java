@@ -11,8 +11,8 @@ public final class Names {
     private Names() {}
 
     /**
-     * {@code [a-z0-9][a-z0-9_.-]{0,62}}, checked by hand: a regex matcher per name was a visible
-     * share of reading a 50,000-forward document.
+     * {@code [a-z0-9][a-z0-9_.-]{0,62}}, checked by hand: a regex matcher per name would be a
+     * visible share of reading a large document.
      */
     public static boolean isValidName(String name) {
         int length = name.length();

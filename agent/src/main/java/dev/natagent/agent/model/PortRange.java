@@ -49,8 +49,8 @@ public record PortRange(int first, int last) {
         return port;
     }
 
-    // A loop, not chars().allMatch: a stream pipeline per port was a visible share of the garbage
-    // made reading a 50,000-forward document.
+    // A loop, not chars().allMatch: a stream pipeline per port would be a visible share of the
+    // garbage made reading a large document.
     private static boolean isDigits(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

@@ -44,7 +44,7 @@ public final class HealthProber implements AutoCloseable {
     /**
      * Probes {@code endpoints} (the first {@value #MAX_PER_ROUND} distinct ones) and forgets all
      * others. A stream, read only as far as the round needs: at 50,000 forwards a list of every
-     * endpoint, built each round, was megabytes of garbage every 30 s.
+     * endpoint, built each round, would be megabytes of garbage every round.
      */
     public void probe(Stream<Endpoint> endpoints) throws InterruptedException {
         List<Endpoint> round = endpoints.distinct().limit(MAX_PER_ROUND).toList();
