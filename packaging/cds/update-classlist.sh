@@ -8,37 +8,27 @@
 #
 #   sudo packaging/cds/update-classlist.sh   (after `mvn -B -ntp package -DskipTests`)
 #
-# Runs in a network namespace it creates and removes; the daemon it starts is stopped by PID.
+# Runs in a network namespace it creates and removes; the daemon it starts is stopped by PID. The
+# persisted state is written by the benchmarks' AgentBench (agent test classes), so it shares the
+# benchmarks' helper.
 set -euo pipefail
-[ "$(id -u)" = 0 ] || { echo "$0: run as root (it creates a network namespace)" >&2; exit 2; }
-
-root=$(cd "$(dirname -- "$(readlink -f -- "$0")")/../.." && pwd)
-# shellcheck source=../bin/nat-agent-env.sh
-. "$root/packaging/bin/nat-agent-env.sh"
-nat_agent_locate "$root/packaging/bin/nat-agent"
-nat_agent_java
-[ -d "$root/agent/target/test-classes/dev/natagent/agent/bench" ] \
-    || nat_agent_fail "no benchmark classes: run 'mvn -B -ntp package -DskipTests' first"
+# shellcheck source=../../bench/lib.sh
+. "$(dirname -- "$(readlink -f -- "$0")")/../../bench/lib.sh"
+bench_require_root
+root=$bench_root
+bench_setup update-classlist
+bench_cp=$(bench_classpath "$bench_root") || exit 1
 
 ns=ncl$$
-work=$(mktemp -d /tmp/update-classlist.XXXXXX)
-daemon_pid=
-cleanup() {
-    if [ -n "$daemon_pid" ]; then kill "$daemon_pid" 2>/dev/null || true; wait "$daemon_pid" 2>/dev/null || true; fi
-    ip netns del "$ns" 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-ip netns add "$ns"
-ip netns exec "$ns" ip link set lo up
-ip netns exec "$ns" "$NAT_AGENT_JAVA" -cp "$root/agent/target/test-classes:$NAT_AGENT_MAIN_JAR:$NAT_AGENT_LIB/*" \
-    dev.natagent.agent.bench.AgentBench seed "$work/state" 10000
+bench_netns "$ns"
+ip netns exec "$ns" "$NAT_AGENT_JAVA" -cp "$bench_cp" dev.natagent.agent.bench.AgentBench seed "$work/state" 10000
 
 # No archive while recording: every class is then loaded, and listed, the way a start loads it.
 NAT_AGENT_CDS_ARCHIVE=/nonexistent NAT_AGENT_JAVA_OPTS="-XX:DumpLoadedClassList=$work/raw.classlist" \
     ip netns exec "$ns" "$root/packaging/bin/nat-agent" --state-dir "$work/state" --socket "$work/admin.sock" \
     --config /nonexistent --admin-group root --log-level warn &
 daemon_pid=$!
+bench_track "$daemon_pid"
 for _ in $(seq 3000); do
     [ -S "$work/admin.sock" ] && break
     kill -0 "$daemon_pid" || nat_agent_fail "the daemon exited before it opened its socket"
@@ -48,7 +38,7 @@ done
 "$root/packaging/bin/natctl" --socket "$work/admin.sock" status >/dev/null
 kill "$daemon_pid"
 wait "$daemon_pid" || true
-daemon_pid=
+bench_untrack "$daemon_pid"
 
 # Dynamic proxies are generated at run time and cannot be preloaded from a list: left out, so
 # that making the archive prints no "cannot find" warnings.
