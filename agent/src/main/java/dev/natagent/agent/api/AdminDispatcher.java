@@ -10,9 +10,14 @@ import dev.natagent.agent.model.ForwardEdit;
 import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.Outbound;
+import dev.natagent.agent.model.Target;
 import dev.natagent.agent.model.ValidationException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -44,6 +49,39 @@ public final class AdminDispatcher implements RequestHandler {
             return dispatch(request, session);
         } catch (ValidationException e) {
             throw toAdminException(e);
+        }
+    }
+
+    /** The DNS names of the targets a forward.add or an inline apply brings, looked up before it is queued. */
+    @Override
+    public void prepare(Request request) {
+        JsonNode args = request.args();
+        if (args == null) {
+            return;
+        }
+        List<JsonNode> forwards = new ArrayList<>();
+        switch (request.op()) {
+            case FORWARD_ADD -> forwards.add(args.path("forward"));
+            case APPLY -> args.path("state").path("forwards").forEach(forwards::add);
+            default -> {
+                return;
+            }
+        }
+        Set<String> hosts = new TreeSet<>();
+        for (JsonNode forward : forwards) {
+            for (JsonNode to : forward.path("to")) {
+                try {
+                    Target target = Target.parse(to.asText());
+                    if (target.isDnsName()) {
+                        hosts.add(target.host());
+                    }
+                } catch (RuntimeException e) {
+                    // Not a target: the request itself says so when it runs.
+                }
+            }
+        }
+        if (!hosts.isEmpty()) {
+            operations.lookUpNewNames(hosts);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.natagent.agent.model.Forward;
 import dev.natagent.agent.model.ForwardEdit;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.Outbound;
+import java.util.Collection;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -79,6 +80,13 @@ public interface AdminOperations {
 
     /** Checks for what silently breaks a NAT instance; each finding says what to do. */
     DoctorReport doctor();
+
+    /**
+     * Looks up those of {@code hosts} (DNS names of targets a change brings) never looked up
+     * before, waiting a bounded time; called before the change is queued, so no other change waits
+     * for it. Changes nothing.
+     */
+    default void lookUpNewNames(Collection<String> hosts) {}
 
     /** Re-reads the config file and applies it like {@link #apply}; NOT_FOUND if there is no file. */
     ApplyResult reload();

@@ -706,6 +706,7 @@ public final class AdminServer implements AutoCloseable {
             complete(connection, execute(connection.session, request), false);
             return;
         }
+        handler.prepare(request);
         try {
             writer.execute(() -> complete(connection, execute(connection.session, request), false));
         } catch (RejectedExecutionException e) {

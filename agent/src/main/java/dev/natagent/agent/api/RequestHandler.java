@@ -13,4 +13,11 @@ public interface RequestHandler {
      * @throws AdminException when the request is refused or fails; anything else is an INTERNAL error
      */
     Object handle(Request request, ClientSession session);
+
+    /**
+     * Called for a mutating request before it is queued for the one writer, on a thread that holds
+     * up no other client's change: slow preparation (DNS lookups of target names the change
+     * brings) belongs here. Must not change anything and must not throw.
+     */
+    default void prepare(Request request) {}
 }

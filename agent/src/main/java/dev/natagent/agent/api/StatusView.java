@@ -10,6 +10,8 @@ package dev.natagent.agent.api;
  * @param ipForwardManaged whether the agent manages net.ipv4.ip_forward
  * @param kernelTable in_sync, drifted, missing or unknown
  * @param driftCorrections foreign changes undone since start
+ * @param staleTargets DNS target names whose lookups fail while their last good address stays in
+ *     use (the message and doctor say which and since when)
  */
 public record StatusView(
         String health,
@@ -22,4 +24,5 @@ public record StatusView(
         String ipForward,
         boolean ipForwardManaged,
         String kernelTable,
-        long driftCorrections) {}
+        long driftCorrections,
+        int staleTargets) {}

@@ -32,7 +32,10 @@ final class ForwardRows {
             String configured = target.path("target").asText();
             String address = target.path("address").asText("");
             boolean literal = configured.startsWith(address + ":");
-            String resolved = address.isEmpty() ? " (unresolved)" : literal ? "" : " -> " + address;
+            String dns = target.path("dns").asText("");
+            String resolved = address.isEmpty()
+                    ? (dns.equals("resolving") ? " (resolving)" : " (unresolved)")
+                    : literal ? "" : " -> " + address + (dns.equals("stale") ? " (stale)" : "");
             lines.add(configured + resolved + " [" + target.path("health").asText("unknown") + "]");
         }
         return String.join("\n", lines);

@@ -34,6 +34,9 @@ final class StatusCommand extends AgentCommand {
                         + (status.path("ip_forward_managed").asBoolean() ? " (managed)" : " (not managed)"));
         table.row("kernel table", status.path("kernel_table").asText());
         table.row("drift corrections", status.path("drift_corrections").asText());
+        if (status.path("stale_targets").asInt() > 0) {
+            table.row("stale dns targets", status.path("stale_targets").asText());
+        }
         table.print(out());
         return "failed".equals(status.path("health").asText()) ? ExitCode.REFUSED : ExitCode.OK;
     }

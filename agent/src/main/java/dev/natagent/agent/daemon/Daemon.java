@@ -18,6 +18,7 @@ import dev.natagent.agent.reconcile.DriftWatcher;
 import dev.natagent.agent.reconcile.Reconciler;
 import dev.natagent.agent.resolve.HostLookup;
 import dev.natagent.agent.resolve.JvmDnsCache;
+import dev.natagent.agent.resolve.LastGoodAddresses;
 import dev.natagent.agent.resolve.TargetResolver;
 import dev.natagent.agent.service.AgentHealth;
 import dev.natagent.agent.service.Doctor;
@@ -114,8 +115,17 @@ final class Daemon {
             NftClient client = running.add(natives.client());
             Reconciler reconciler = new Reconciler(new ClientNftPort(client));
             DriftWatcher drift = new DriftWatcher(reconciler, scheduler, DriftWatcher.DEFAULT_DEBOUNCE, clock);
-            TargetResolver resolver = new TargetResolver(HostLookup.system(), clock);
-            resolver.resolve(TargetResolver.dnsHosts(initial));
+            // No lookup on the start path: the kernel gets the addresses of before the restart,
+            // the names are looked up once the socket is open (a silent resolver delays nothing).
+            TargetResolver resolver = new TargetResolver(
+                    HostLookup.system(),
+                    clock,
+                    TargetResolver.LOOKUP_DEADLINE,
+                    store == null ? LastGoodAddresses.NONE : LastGoodAddresses.in(stateDir));
+            int carried = resolver.carryOver(TargetResolver.dnsHosts(initial));
+            if (carried > 0) {
+                LOG.info("carried over the last good addresses of " + carried + " DNS name(s); looking them up");
+            }
             Sysctls sysctls = Sysctls.proc();
             HealthProber prober = running.add(new HealthProber(PROBE_TIMEOUT));
             Doctor doctor =
@@ -129,6 +139,7 @@ final class Daemon {
             views.attach(metrics);
             Loops loops = new Loops(
                     service, reconciler, resolver, prober, sysctls, health, views, metrics, scheduler, probes);
+            loops.listen();
 
             sysctls.ensure(initial.settings().manageIpForward());
             if (health.isFailed()) {

@@ -18,8 +18,9 @@ import dev.natagent.agent.service.NatService;
 import dev.natagent.agent.service.Views;
 import dev.natagent.agent.sysctl.Sysctls;
 import java.time.Duration;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -48,6 +49,8 @@ final class Loops {
     private final ScheduledExecutorService scheduler;
     /** Probe rounds block for up to the connect timeout per batch of dead targets: a thread of their own. */
     private final ScheduledExecutorService probes;
+    /** Hosts with a new address not yet put into the kernel. */
+    private final Set<String> changedHosts = new TreeSet<>();
 
     Loops(
             NatService service,
@@ -77,6 +80,8 @@ final class Loops {
         every(s -> Duration.ofSeconds(s.resolveIntervalSeconds()), this::resolveRound, initial, scheduler);
         every(s -> PROBE_INTERVAL, this::probeRound, initial, probes);
         probes.execute(this::probeRound);
+        // Start-up served the remembered addresses; the names are looked up now, in the background.
+        scheduler.execute(this::resolveRound);
     }
 
     /**
@@ -112,36 +117,59 @@ final class Loops {
         }
     }
 
+    /** Starts a lookup of every DNS name in use and returns: answers arrive through {@link #listen}. */
     private void resolveRound() {
-        NatState state = service.state();
-        Set<String> hosts = TargetResolver.dnsHosts(state);
-        if (hosts.isEmpty()) {
-            return;
+        Set<String> hosts = TargetResolver.dnsHosts(service.state());
+        if (!hosts.isEmpty()) {
+            resolver.refresh(hosts);
         }
-        Map<String, TargetStatus> before = resolver.statuses();
-        Set<String> changed = resolver.resolve(hosts);
-        for (String host : hosts) {
-            resolver.status(host)
-                    .filter(s -> s.totalFailures()
-                            > before.getOrDefault(host, TargetStatus.unresolved(host))
-                                    .totalFailures())
-                    .ifPresent(s -> {
-                        metrics.resolveFailures().inc();
-                        LOG.warning("could not resolve " + host + " (keeping "
-                                + s.address().map(Object::toString).orElse("no address") + "): "
-                                + s.lastError().orElse(""));
-                    });
+    }
+
+    /**
+     * Wires the resolver's answers in: a failed lookup is counted; a new address is put into the
+     * kernel on the background thread (changes that arrive meanwhile go in the same update).
+     */
+    void listen() {
+        resolver.listen(new TargetResolver.Listener() {
+            @Override
+            public void addressChanged(String host) {
+                boolean first;
+                synchronized (changedHosts) {
+                    first = changedHosts.isEmpty();
+                    changedHosts.add(host);
+                }
+                if (first) {
+                    scheduler.execute(Loops.this::applyAddresses);
+                }
+            }
+
+            @Override
+            public void lookupFailed(TargetStatus status) {
+                metrics.resolveFailures().inc();
+            }
+        });
+    }
+
+    private void applyAddresses() {
+        Set<String> changed;
+        synchronized (changedHosts) {
+            changed = new TreeSet<>(changedHosts);
+            changedHosts.clear();
         }
         if (changed.isEmpty() || health.isFailed()) {
             return;
         }
         synchronized (service.writeLock()) {
+            Optional<Desired> applied = reconciler.current();
+            if (applied.isEmpty()) {
+                // Not adopted yet: adoption takes the addresses known by then.
+                return;
+            }
             Desired after = service.desired();
-            Desired applied = reconciler.current().orElse(after);
             try {
-                timed(() -> reconciler.applyChange(applied, after));
+                timed(() -> reconciler.applyChange(applied.get(), after));
                 LOG.info("node address changed for " + changed + "; forwards updated");
-                countAddressChanges(state, changed);
+                countAddressChanges(service.state(), changed);
             } catch (ReconcileException e) {
                 LOG.log(Level.WARNING, "could not apply new addresses of " + changed + ": " + e.getMessage(), e);
             }

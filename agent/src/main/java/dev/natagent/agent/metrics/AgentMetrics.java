@@ -34,6 +34,7 @@ public final class AgentMetrics {
     static final String FORWARD_BYTES = PREFIX + "forward.bytes";
     static final String FORWARD_HEALTH = PREFIX + "forward.health";
     static final String FORWARD_ADDRESS_CHANGES = PREFIX + "forward.address-changes";
+    static final String FORWARD_ADDRESS_STALE = PREFIX + "forward.address-stale";
 
     /** Exposition of every metric above, in output order. */
     static final List<MetricFamily> FAMILIES = List.of(
@@ -93,6 +94,13 @@ public final class AgentMetrics {
                     "nat_agent_forward_address_changes_total",
                     "Times a DNS target of a forward resolved to a new address.",
                     Type.COUNTER,
+                    "forward"),
+            new MetricFamily(
+                    FORWARD_ADDRESS_STALE,
+                    "nat_agent_forward_address_stale_seconds",
+                    "Seconds a DNS target of a forward has failed to resolve while its last good address stays in"
+                            + " use (0 when none does).",
+                    Type.GAUGE,
                     "forward"));
 
     private final MetricRegistry registry;
@@ -145,7 +153,8 @@ public final class AgentMetrics {
                 new LabelledGauges<>(FORWARD_PACKETS, stats, s -> (double) s.packets()),
                 new LabelledGauges<>(FORWARD_BYTES, stats, s -> (double) s.bytes()),
                 new LabelledGauges<>(FORWARD_HEALTH, stats, ForwardStats::healthyRatio),
-                new LabelledGauges<>(FORWARD_ADDRESS_CHANGES, changes, Long::doubleValue));
+                new LabelledGauges<>(FORWARD_ADDRESS_CHANGES, changes, Long::doubleValue),
+                new LabelledGauges<>(FORWARD_ADDRESS_STALE, stats, ForwardStats::staleSeconds));
     }
 
     private static long count(LongAdder adder) {

@@ -2,6 +2,7 @@ package dev.natagent.agent.model;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Optional;
 
 /** An IPv4 address held as its 32 bits (network order read as an int). */
 public record Ipv4(int bits) implements Comparable<Ipv4> {
@@ -91,6 +92,29 @@ public record Ipv4(int bits) implements Comparable<Ipv4> {
      */
     public boolean isUnicast() {
         return bits != 0 && bits != -1 && (bits >>> 28) != 0xe;
+    }
+
+    /**
+     * Why no forward may send traffic to this address, or empty when it may: the one rule for
+     * literal targets and for the answers of a target's DNS name. DNAT to loopback or to
+     * 0.0.0.0/8 never leaves this instance (the kernel drops it, or a local service answers, so a
+     * connect probe would even say up); broadcast and multicast are no host at all.
+     */
+    public Optional<String> whyNotATarget() {
+        int first = bits >>> 24;
+        String kind;
+        if (first == 0) {
+            kind = "an unspecified address (0.0.0.0/8)";
+        } else if (first == 127) {
+            kind = "a loopback address (127.0.0.0/8)";
+        } else if (bits == -1) {
+            kind = "the broadcast address";
+        } else if ((bits >>> 28) == 0xe) {
+            kind = "a multicast address (224.0.0.0/4)";
+        } else {
+            return Optional.empty();
+        }
+        return Optional.of(this + " is " + kind + ", which cannot be a NAT target");
     }
 
     /** Parses an address that must be unicast (a target or an SNAT address). */

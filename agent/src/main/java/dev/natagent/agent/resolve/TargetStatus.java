@@ -6,7 +6,10 @@ import java.util.Optional;
 
 /**
  * Resolution of one DNS-name target host. {@code address} is the last good address (kept when a
- * lookup fails); {@code lastError} the most recent failure, cleared by a success.
+ * lookup fails or answers only addresses no target may have); {@code lastError} the most recent
+ * failure, cleared by a success; {@code failingSince} when the current run of failures began
+ * (empty while the last lookup succeeded). An address with no attempt yet was carried over from
+ * before a restart and is not confirmed by this run.
  */
 public record TargetStatus(
         String host,
@@ -16,14 +19,51 @@ public record TargetStatus(
         long totalFailures,
         long addressChanges,
         Optional<Instant> lastAttempt,
-        Optional<Instant> lastChange) {
+        Optional<Instant> lastChange,
+        Optional<Instant> failingSince) {
 
     public static TargetStatus unresolved(String host) {
-        return new TargetStatus(host, Optional.empty(), Optional.empty(), 0, 0, 0, Optional.empty(), Optional.empty());
+        return new TargetStatus(
+                host,
+                Optional.empty(),
+                Optional.empty(),
+                0,
+                0,
+                0,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty());
+    }
+
+    /** An address kept from before a restart, in use since {@code since}, not looked up yet. */
+    public static TargetStatus carriedOver(String host, Ipv4 address, Instant since) {
+        return new TargetStatus(
+                host,
+                Optional.of(address),
+                Optional.empty(),
+                0,
+                0,
+                0,
+                Optional.empty(),
+                Optional.of(since),
+                Optional.empty());
     }
 
     public boolean isHealthy() {
         return address.isPresent() && consecutiveFailures == 0;
+    }
+
+    /** The address is in use although the name's latest lookup failed. */
+    public boolean isStale() {
+        return address.isPresent() && consecutiveFailures > 0;
+    }
+
+    /** How a reader sees the name now: resolved, stale, resolving (no lookup finished yet) or unresolved. */
+    public String state() {
+        if (consecutiveFailures > 0) {
+            return address.isPresent() ? "stale" : "unresolved";
+        }
+        return lastAttempt.isPresent() && address.isPresent() ? "resolved" : "resolving";
     }
 
     TargetStatus succeeded(Ipv4 newAddress, Instant now) {
@@ -36,7 +76,8 @@ public record TargetStatus(
                 totalFailures,
                 changed ? addressChanges + 1 : addressChanges,
                 Optional.of(now),
-                changed ? Optional.of(now) : lastChange);
+                changed ? Optional.of(now) : lastChange,
+                Optional.empty());
     }
 
     TargetStatus failed(String error, Instant now) {
@@ -48,6 +89,7 @@ public record TargetStatus(
                 totalFailures + 1,
                 addressChanges,
                 Optional.of(now),
-                lastChange);
+                lastChange,
+                failingSince.or(() -> Optional.of(now)));
     }
 }

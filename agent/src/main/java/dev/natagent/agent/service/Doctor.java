@@ -300,9 +300,14 @@ public final class Doctor {
         forwards.forEach(forward -> {
             List<String> unresolved = new ArrayList<>();
             List<String> down = new ArrayList<>();
+            List<String> stale = new ArrayList<>();
             for (TargetView target : forward.targets()) {
                 if (target.address() == null) {
-                    unresolved.add(target.target());
+                    unresolved.add(target.target()
+                            + (target.dnsError() == null ? "" : " (" + target.dnsError() + ")"));
+                } else if ("stale".equals(target.dns())) {
+                    stale.add(target.target() + " (since " + target.staleSince() + ": " + target.dnsError()
+                            + "; keeping " + target.address() + ")");
                 } else if (target.health() == Health.DOWN) {
                     down.add(target.target() + " (" + target.address() + ")");
                 }
@@ -313,6 +318,15 @@ public final class Doctor {
                         "target_resolved",
                         "forward " + forward.name() + ": " + String.join(", ", unresolved)
                                 + (unresolved.size() == 1 ? " has" : " have") + " never resolved",
+                        "check the DNS name and the instance's resolver"));
+            }
+            if (!stale.isEmpty()) {
+                findings.add(new Finding(
+                        Severity.WARNING,
+                        "target_resolved",
+                        "forward " + forward.name() + ": " + String.join(", ", stale)
+                                + (stale.size() == 1 ? " does" : " do")
+                                + " not resolve; the last good address stays in use (stale)",
                         "check the DNS name and the instance's resolver"));
             }
             if (!down.isEmpty()) {

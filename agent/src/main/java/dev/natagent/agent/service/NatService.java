@@ -22,6 +22,7 @@ import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.Outbound;
 import dev.natagent.agent.model.StateChange;
 import dev.natagent.agent.model.StateDiff;
+import dev.natagent.agent.model.Target;
 import dev.natagent.agent.reconcile.Desired;
 import dev.natagent.agent.reconcile.ReconcileException;
 import dev.natagent.agent.reconcile.Reconciler;
@@ -30,6 +31,7 @@ import dev.natagent.agent.store.StateStore;
 import dev.natagent.agent.validation.Validator;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -106,6 +108,10 @@ public final class NatService implements AdminOperations {
 
     @Override
     public ForwardChange addForward(Forward forward, boolean force) {
+        awaitNewNames(forward.targets().stream()
+                .filter(Target::isDnsName)
+                .map(Target::host)
+                .toList());
         synchronized (writeLock) {
             requireWritable();
             validator.checkAddForward(state, forward, force);
@@ -212,6 +218,7 @@ public final class NatService implements AdminOperations {
             validator.check(current, proposed, false);
             return new ApplyResult(false, revision(), StateDiff.between(current, proposed));
         }
+        awaitNewNames(TargetResolver.dnsHosts(proposed));
         synchronized (writeLock) {
             requireWritable();
             validator.check(state, proposed, false);
@@ -263,12 +270,31 @@ public final class NatService implements AdminOperations {
     }
 
     /**
+     * Looks up names never looked up before, outside the write lock and for at most one lookup
+     * deadline, so a change is acknowledged in bounded time: with the address when the name
+     * answered in time, else without it (the forward is reported as resolving or unresolved and
+     * goes into the kernel when the name answers). The admin server calls {@link #lookUpNewNames}
+     * before queueing the change, so this finds the names looked up already and other clients'
+     * changes never wait for DNS; it waits here only for changes whose names could not be seen
+     * beforehand (an uploaded document, the config file).
+     */
+    @Override
+    public void lookUpNewNames(Collection<String> hosts) {
+        awaitNewNames(hosts);
+    }
+
+    private void awaitNewNames(Collection<String> hosts) {
+        if (!hosts.isEmpty() && store != null) {
+            resolver.resolveMissing(hosts, resolver.deadline());
+        }
+    }
+
+    /**
      * Puts {@code next} into the kernel, then on disk. {@code forwardNames} names the only forwards
      * that changed (element-level kernel change), or is null for a change of any shape.
      */
     private void commit(NatState next, List<StateChange> changes, Set<String> forwardNames) {
         Desired before = views.desired(state);
-        resolver.resolveMissing(TargetResolver.dnsHosts(next));
         Desired after = views.desired(next);
         try {
             if (forwardNames == null || forwardNames.isEmpty()) {

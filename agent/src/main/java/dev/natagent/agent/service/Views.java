@@ -22,6 +22,7 @@ import dev.natagent.agent.reconcile.Desired;
 import dev.natagent.agent.reconcile.DriftWatcher;
 import dev.natagent.agent.reconcile.Reconciler;
 import dev.natagent.agent.resolve.TargetResolver;
+import dev.natagent.agent.resolve.TargetStatus;
 import dev.natagent.agent.sysctl.Sysctls;
 import dev.natagent.nft.expr.Counter;
 import java.io.IOException;
@@ -106,7 +107,17 @@ public final class Views {
                 sysctls.status().ipForward().map(on -> on ? "on" : "off").orElse("unknown"),
                 state.settings().manageIpForward(),
                 tableWord(),
-                drift.corrections());
+                drift.corrections(),
+                staleNames(state).size());
+    }
+
+    /** The DNS names in use whose last good address is in use while their lookups fail. */
+    private List<TargetStatus> staleNames(NatState state) {
+        List<TargetStatus> stale = new ArrayList<>();
+        for (String host : TargetResolver.dnsHosts(state)) {
+            resolver.status(host).filter(TargetStatus::isStale).ifPresent(stale::add);
+        }
+        return stale;
     }
 
     /** in_sync, drifted, missing or unknown: the last failed repair outranks the start-up result. */
@@ -156,8 +167,7 @@ public final class Views {
             Health targetHealth = address.map(a -> prober.health(new HealthProber.Endpoint(a, target.port())))
                     .orElse(Health.DOWN);
             healths.add(targetHealth);
-            targets.add(new TargetView(
-                    target.toString(), address.map(Ipv4::toString).orElse(null), targetHealth));
+            targets.add(targetView(target, address, targetHealth));
         }
         return new ForwardView(
                 forward.name(),
@@ -169,6 +179,23 @@ public final class Views {
                 counter.packets(),
                 counter.bytes(),
                 HealthProber.combine(healths));
+    }
+
+    private TargetView targetView(Target target, Optional<Ipv4> address, Health targetHealth) {
+        String shown = address.map(Ipv4::toString).orElse(null);
+        if (!target.isDnsName()) {
+            return new TargetView(target.toString(), shown, targetHealth);
+        }
+        Optional<TargetStatus> status = resolver.status(target.host());
+        return new TargetView(
+                target.toString(),
+                shown,
+                targetHealth,
+                status.map(TargetStatus::state).orElse("resolving"),
+                status.flatMap(TargetStatus::failingSince)
+                        .map(Instant::toString)
+                        .orElse(null),
+                status.flatMap(TargetStatus::lastError).orElse(null));
     }
 
     private Optional<Ipv4> addressOf(Target target) {
@@ -201,7 +228,15 @@ public final class Views {
                     view.targets().stream().filter(t -> t.health() == Health.UP).count();
             boolean probed = view.targets().stream().noneMatch(t -> t.health() == Health.UNKNOWN);
             double ratio = probed ? (double) up / view.targets().size() : Double.NaN;
-            stats.put(view.name(), new ForwardStats(view.packets(), view.bytes(), ratio));
+            double stale = view.targets().stream()
+                    .filter(t -> "stale".equals(t.dns()))
+                    .map(TargetView::staleSince)
+                    .mapToDouble(since -> Duration.between(Instant.parse(since), clock.instant())
+                                    .toMillis()
+                            / 1000.0)
+                    .max()
+                    .orElse(0);
+            stats.put(view.name(), new ForwardStats(view.packets(), view.bytes(), ratio, Math.max(0, stale)));
         }
         return stats;
     }

@@ -3,8 +3,10 @@ package dev.natagent.agent.validation;
 import dev.natagent.agent.model.ErrorCode;
 import dev.natagent.agent.model.FieldError;
 import dev.natagent.agent.model.Forward;
+import dev.natagent.agent.model.Ipv4;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.Protocol;
+import dev.natagent.agent.model.Target;
 import dev.natagent.agent.model.ValidationException;
 import dev.natagent.agent.reconcile.KernelLayout;
 import java.nio.file.Path;
@@ -56,6 +58,10 @@ public final class Validator {
     /** Every error that keeps {@code proposed} from replacing {@code current}; empty when it may. */
     public List<FieldError> errors(NatState current, NatState proposed, boolean force) {
         List<FieldError> errors = new ArrayList<>();
+        for (Forward forward : proposed.forwards().values()) {
+            targetError(forward, current.forwards().get(forward.name()))
+                    .ifPresent(e -> errors.add(e.under(key(forward.name()))));
+        }
         portConflicts(proposed, errors);
         capacity(proposed, errors);
         if (!force) {
@@ -91,6 +97,10 @@ public final class Validator {
      * forced.
      */
     public void checkPutForward(NatState current, Forward forward, boolean force) {
+        Optional<FieldError> target = targetError(forward, current.forwards().get(forward.name()));
+        if (target.isPresent()) {
+            throw new ValidationException(List.of(target.get()));
+        }
         // Of several clashing forwards, the first by name is reported, so the error is the same
         // whatever order the overlap lookup returns them in.
         Forward holder = null;
@@ -183,6 +193,24 @@ public final class Validator {
         return state.settings().sshPortOverride().isPresent()
                 ? Set.of(state.settings().sshPortOverride().getAsInt())
                 : sshdPorts.get();
+    }
+
+    /**
+     * A literal target the kernel cannot carry ({@link Ipv4#whyNotATarget}, the rule DNS answers
+     * meet too). Targets the forward already had are not asked about again, so a state stored
+     * before the rule loads and applies as it is.
+     */
+    private static Optional<FieldError> targetError(Forward forward, Forward before) {
+        for (Target target : forward.targets()) {
+            if (before != null && before.targets().contains(target)) {
+                continue;
+            }
+            Optional<String> why = target.literal().flatMap(Ipv4::whyNotATarget);
+            if (why.isPresent()) {
+                return Optional.of(new FieldError("to", ErrorCode.INVALID_ADDRESS, why.get()));
+            }
+        }
+        return Optional.empty();
     }
 
     /**

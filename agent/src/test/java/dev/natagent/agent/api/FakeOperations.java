@@ -42,6 +42,7 @@ public class FakeOperations implements AdminOperations {
                 "on",
                 true,
                 "in_sync",
+                0,
                 0);
     }
 

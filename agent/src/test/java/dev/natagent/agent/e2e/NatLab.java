@@ -114,6 +114,41 @@ final class NatLab implements AutoCloseable {
         return server(node, address, 11211, "memcached", "-u", "nobody", "-l", address, "-p", "11211", "-U", "0");
     }
 
+    /**
+     * A real dnsmasq on address:53 in {@code node} answering only the names in {@code hostsFile}
+     * (hosts-file lines, re-read on SIGHUP), no upstream; returns its pid.
+     */
+    long dnsmasq(Netns node, String address, Path hostsFile) throws Exception {
+        return server(
+                node,
+                address,
+                53,
+                "dnsmasq",
+                "--no-daemon",
+                "--no-resolv",
+                "--no-hosts",
+                "--addn-hosts=" + hostsFile,
+                "--listen-address=" + address,
+                "--bind-interfaces",
+                "--user=root",
+                "--group=root",
+                "--pid-file=",
+                "--local-ttl=0");
+    }
+
+    /** Sends {@code signal} (e.g. STOP, CONT) to a server this lab started, by its pid. */
+    void signal(long pid, String signal) throws Exception {
+        if (servers.stream().noneMatch(p -> p.pid() == pid && p.isAlive())) {
+            throw new IllegalArgumentException("pid " + pid + " is no running server of this lab");
+        }
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
+                .redirectErrorStream(true)
+                .start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new AssertionError("kill -" + signal + " " + pid + " failed");
+        }
+    }
+
     /** Starts a server with {@code ip netns exec} (which execs it: the pid is the server's). */
     private long server(Netns node, String address, int port, String... command) throws Exception {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", node.name()));
@@ -151,6 +186,19 @@ final class NatLab implements AutoCloseable {
     AgentDaemon agent(String configJson) throws IOException {
         Path config = Files.writeString(dir.resolve("config.json"), configJson);
         AgentDaemon agent = AgentDaemon.prepare(AgentDaemon.Launch.in(nat, dir, config));
+        agents.add(agent);
+        return agent;
+    }
+
+    /**
+     * As {@link #agent(String)}, the daemon seeing {@code resolvConf} as its /etc/resolv.conf: a
+     * bind mount in a mount namespace of the daemon's own, so the host's file is never touched.
+     */
+    AgentDaemon agentWithResolvConf(String configJson, String resolvConf) throws IOException {
+        Path config = Files.writeString(dir.resolve("config.json"), configJson);
+        Path resolv = Files.writeString(dir.resolve("resolv.conf"), resolvConf);
+        AgentDaemon agent = AgentDaemon.prepare(AgentDaemon.Launch.in(nat, dir, config)
+                .withPrivateMounts("mount --bind '" + resolv + "' /etc/resolv.conf"));
         agents.add(agent);
         return agent;
     }

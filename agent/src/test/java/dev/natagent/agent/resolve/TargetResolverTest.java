@@ -2,25 +2,38 @@ package dev.natagent.agent.resolve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.natagent.agent.model.Ipv4;
 import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.Target;
+import java.io.InterruptedIOException;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.Security;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TargetResolverTest {
     private static final String NODE = "node-1.abc.cache.amazonaws.com";
@@ -170,5 +183,165 @@ class TargetResolverTest {
             Security.setProperty(JvmDnsCache.TTL, ttl == null ? "-1" : ttl);
             Security.setProperty(JvmDnsCache.NEGATIVE_TTL, negative == null ? "10" : negative);
         }
+    }
+
+    @Test
+    void silentLookupsRunTogetherEachBoundedByTheDeadlineAndLateAnswersAreTaken() throws Exception {
+        CountDownLatch silent = new CountDownLatch(1);
+        List<String> changed = new CopyOnWriteArrayList<>();
+        TargetResolver slow = new TargetResolver(
+                host -> {
+                    try {
+                        silent.await();
+                    } catch (InterruptedException e) {
+                        throw new InterruptedIOException();
+                    }
+                    return List.of(Ipv4.parse("10.0.1.7"));
+                },
+                clock,
+                Duration.ofMillis(300),
+                LastGoodAddresses.NONE);
+        slow.listen(new TargetResolver.Listener() {
+            @Override
+            public void addressChanged(String host) {
+                changed.add(host);
+            }
+
+            @Override
+            public void lookupFailed(TargetStatus status) {}
+        });
+        List<String> hosts = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            hosts.add("n" + i + ".example");
+        }
+        long started = System.nanoTime();
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> slow.resolve(hosts));
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        assertTrue(millis < 2_000, "12 silent names took " + millis + " ms with a 300 ms deadline");
+        for (String host : hosts) {
+            TargetStatus status = slow.status(host).orElseThrow();
+            assertEquals("no answer within 300 ms", status.lastError().orElseThrow());
+            assertEquals("unresolved", status.state());
+            assertTrue(slow.isLookingUp(host), "one lookup per name, still running");
+        }
+        slow.refresh(hosts);
+        silent.countDown();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (changed.size() < hosts.size() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(Set.copyOf(hosts), Set.copyOf(changed), "each late answer reported once");
+        assertEquals(hosts.size(), changed.size());
+        assertEquals(Optional.of(Ipv4.parse("10.0.1.7")), slow.addressOf(new Target("n0.example", 1)));
+        assertEquals("resolved", slow.status("n0.example").orElseThrow().state());
+    }
+
+    @Test
+    void answersNoTargetMayHaveAreFailuresThatKeepTheLastGoodAddress() {
+        for (String bad : List.of("127.0.0.1", "127.8.9.10", "0.0.0.0", "255.255.255.255", "224.0.0.1")) {
+            dns.put(NODE, List.of(Ipv4.parse("10.0.1.230")));
+            resolver.resolve(Set.of(NODE));
+            dns.put(NODE, List.of(Ipv4.parse(bad)));
+            assertEquals(Set.of(), resolver.resolve(Set.of(NODE)), bad);
+            TargetStatus kept = resolver.status(NODE).orElseThrow();
+            assertEquals(Optional.of(Ipv4.parse("10.0.1.230")), kept.address(), bad);
+            assertEquals("stale", kept.state(), bad);
+            assertTrue(kept.lastError().orElseThrow().contains("cannot be a NAT target"), kept.toString());
+
+            dns.put("fresh.example", List.of(Ipv4.parse(bad)));
+            resolver.resolve(Set.of("fresh.example"));
+            TargetStatus never = resolver.status("fresh.example").orElseThrow();
+            assertEquals(Optional.empty(), never.address(), bad);
+            assertEquals("unresolved", never.state(), bad);
+        }
+        dns.put(NODE, List.of(Ipv4.parse("127.0.0.1"), Ipv4.parse("10.0.1.240")));
+        resolver.resolve(Set.of(NODE));
+        assertEquals(Optional.of(Ipv4.parse("10.0.1.240")), resolver.addressOf(new Target(NODE, 1)));
+    }
+
+    @Test
+    void lastGoodAddressesSurviveARestartAndAreKeptWhileLookupsFail(@TempDir Path stateDir) throws Exception {
+        dns.put(NODE, List.of(Ipv4.parse("10.0.1.230")));
+        TargetResolver before =
+                new TargetResolver(host -> dns.get(host), clock, Duration.ofSeconds(1), LastGoodAddresses.in(stateDir));
+        before.resolve(Set.of(NODE));
+        Instant resolvedAt = clock.now;
+
+        clock.now = clock.now.plusSeconds(600);
+        TargetResolver after = new TargetResolver(
+                host -> {
+                    throw new UnknownHostException(host + ": Temporary failure in name resolution");
+                },
+                clock,
+                Duration.ofSeconds(1),
+                LastGoodAddresses.in(stateDir));
+        assertEquals(1, after.carryOver(Set.of(NODE, "other.example")));
+        TargetStatus carried = after.status(NODE).orElseThrow();
+        assertEquals(Optional.of(Ipv4.parse("10.0.1.230")), carried.address());
+        assertEquals(Optional.of(resolvedAt), carried.lastChange());
+        assertEquals("resolving", carried.state());
+
+        after.resolve(Set.of(NODE));
+        TargetStatus stale = after.status(NODE).orElseThrow();
+        assertEquals(Optional.of(Ipv4.parse("10.0.1.230")), stale.address());
+        assertEquals("stale", stale.state());
+        assertEquals(Optional.of(clock.now), stale.failingSince());
+
+        Files.writeString(stateDir.resolve(LastGoodAddresses.FILE), "{\"schema_version\":1,\"addresses\":{\"x\"");
+        assertEquals(0, new TargetResolver(host -> List.of(), clock).carryOver(Set.of(NODE)));
+        assertEquals(Map.of(), LastGoodAddresses.in(stateDir).load(), "a damaged file is ignored");
+    }
+
+    @Test
+    void journalWarnsOnceRemindsHourlyAndSaysWhenTheNameResolvesAgain() {
+        List<LogRecord> records = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        Logger logger = Logger.getLogger(TargetResolver.class.getName());
+        logger.addHandler(capture);
+        try {
+            for (int i = 0; i < 10; i++) {
+                clock.now = clock.now.plusSeconds(30);
+                resolver.resolve(Set.of(NODE));
+            }
+            assertEquals(1, warnings(records), messages(records));
+            assertTrue(records.get(0).getMessage().startsWith("cannot resolve " + NODE), messages(records));
+
+            clock.now = clock.now.plus(ResolveLog.REMINDER);
+            resolver.resolve(Set.of(NODE));
+            resolver.resolve(Set.of(NODE));
+            assertEquals(2, warnings(records), messages(records));
+            assertTrue(
+                    records.get(1).getMessage().contains("still does not resolve (11 failed lookups"),
+                    messages(records));
+
+            dns.put(NODE, List.of(Ipv4.parse("10.0.1.230")));
+            resolver.resolve(Set.of(NODE));
+            resolver.resolve(Set.of(NODE));
+            assertEquals(3, records.size(), messages(records));
+            assertEquals(Level.INFO, records.get(2).getLevel());
+            assertTrue(
+                    records.get(2).getMessage().startsWith(NODE + " resolves again, to 10.0.1.230"), messages(records));
+        } finally {
+            logger.removeHandler(capture);
+        }
+    }
+
+    private static long warnings(List<LogRecord> records) {
+        return records.stream().filter(r -> r.getLevel() == Level.WARNING).count();
+    }
+
+    private static String messages(List<LogRecord> records) {
+        return records.stream().map(LogRecord::getMessage).toList().toString();
     }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.natagent.agent.model.ErrorCode;
 import dev.natagent.agent.model.FieldError;
 import dev.natagent.agent.model.Forward;
+import dev.natagent.agent.model.Ipv4;
 import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.Outbound;
@@ -21,6 +22,7 @@ import dev.natagent.agent.model.ValidationException;
 import dev.natagent.agent.reconcile.KernelLayout;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -272,6 +274,37 @@ class ValidatorTest {
 
     static String[] rep(int count) {
         return Collections.nCopies(count, "10.0.0.1:1").toArray(String[]::new);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"127.0.0.1", "127.1.2.3", "0.1.2.3"})
+    void literalTargetsNoForwardCanReachAreRefusedOnEveryPath(String literal) {
+        // 0.0.0.0, broadcast and multicast never get this far: no Target holds them.
+        Forward bad = forward("bad", "tcp", "6390-6391", "10.0.1.5:6379", literal + ":6390");
+        ValidationException add =
+                assertThrows(ValidationException.class, () -> validator.checkAddForward(elastiCache, bad, false));
+        assertEquals(ErrorCode.INVALID_ADDRESS, add.first().code());
+        assertEquals("to", add.first().field());
+        assertTrue(
+                add.first().message().startsWith(literal + " is "), add.first().message());
+        assertTrue(
+                add.first().message().endsWith("which cannot be a NAT target"),
+                add.first().message());
+
+        List<FieldError> apply = validator.errors(elastiCache, elastiCache.withForward(bad), false);
+        assertEquals(
+                List.of("forwards[name=bad].to"),
+                apply.stream().map(FieldError::field).toList());
+    }
+
+    @Test
+    void aTargetStoredBeforeTheRuleIsNotAskedAboutAgain() {
+        Forward stored = forward("local", "tcp", "6390", "127.0.0.1:6390");
+        NatState current = elastiCache.withForward(stored);
+        assertEquals(List.of(), validator.errors(current, current, false));
+        Forward moved = forward("local", "tcp", "6391", "127.0.0.1:6390");
+        assertDoesNotThrow(() -> validator.checkPutForward(current, moved, false));
+        assertEquals(Optional.empty(), Ipv4.parse("10.0.1.5").whyNotATarget());
     }
 
     static Forward forward(String name, String proto, String listen, String... targets) {

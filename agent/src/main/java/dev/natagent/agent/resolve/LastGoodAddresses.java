@@ -1,0 +1,118 @@
+package dev.natagent.agent.resolve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.natagent.agent.model.Ipv4;
+import dev.natagent.agent.model.ModelJson;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.logging.Logger;
+
+/**
+ * The last good address of every DNS-name target, kept in the state directory
+ * ({@value #FILE}: {@code {"schema_version":1,"addresses":{"node.example":{"address":"10.0.1.230",
+ * "since":"2026-01-01T00:00:00Z"}}}}) so that a restart while DNS does not answer programs the
+ * kernel as before instead of dropping those forwards. Written crash-safely (temp file, fsync,
+ * rename, fsync of the directory) whenever an address changes, before the kernel follows it.
+ * It is a cache of answers, not of intent: a missing or unreadable file costs only the carried-over
+ * addresses, so it never stops the daemon.
+ */
+public final class LastGoodAddresses {
+    private static final Logger LOG = Logger.getLogger(LastGoodAddresses.class.getName());
+    public static final String FILE = "addresses.json";
+    private static final int SCHEMA_VERSION = 1;
+
+    /** For callers that keep nothing across restarts (tests, tools). */
+    public static final LastGoodAddresses NONE = new LastGoodAddresses(null);
+
+    /** One remembered answer: the address and since when it has been in use. */
+    public record Saved(Ipv4 address, Instant since) {}
+
+    private final Path file;
+
+    private LastGoodAddresses(Path file) {
+        this.file = file;
+    }
+
+    public static LastGoodAddresses in(Path stateDir) {
+        return new LastGoodAddresses(stateDir.resolve(FILE));
+    }
+
+    /** What the file holds, by host; empty when there is none or it cannot be read (said in the log). */
+    public Map<String, Saved> load() {
+        Map<String, Saved> saved = new TreeMap<>();
+        if (file == null) {
+            return saved;
+        }
+        try {
+            JsonNode root = ModelJson.mapper().readTree(Files.readAllBytes(file));
+            if (root == null || root.path("schema_version").asInt() != SCHEMA_VERSION) {
+                throw new IOException("schema_version is not " + SCHEMA_VERSION);
+            }
+            for (Map.Entry<String, JsonNode> entry : root.path("addresses").properties()) {
+                saved.put(
+                        entry.getKey(),
+                        new Saved(
+                                Ipv4.parse(entry.getValue().path("address").asText()),
+                                Instant.parse(entry.getValue().path("since").asText())));
+            }
+            return saved;
+        } catch (NoSuchFileException e) {
+            return saved;
+        } catch (IOException | RuntimeException e) {
+            LOG.warning("ignoring " + file + " (last good addresses of DNS targets): " + e.getMessage()
+                    + "; names are looked up afresh");
+            return new TreeMap<>();
+        }
+    }
+
+    /** Replaces the file with the addresses of {@code statuses}; a failure is logged, the daemon goes on. */
+    public synchronized void save(Collection<TargetStatus> statuses) {
+        if (file == null) {
+            return;
+        }
+        ObjectNode root = ModelJson.mapper().createObjectNode();
+        root.put("schema_version", SCHEMA_VERSION);
+        ObjectNode addresses = root.putObject("addresses");
+        for (TargetStatus status : statuses) {
+            status.address().ifPresent(address -> {
+                ObjectNode entry = addresses.putObject(status.host());
+                entry.put("address", address.toString());
+                entry.put("since", status.lastChange().orElse(Instant.EPOCH).toString());
+            });
+        }
+        Path temp = file.resolveSibling(FILE + ".tmp");
+        try {
+            Files.deleteIfExists(temp);
+            Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                out.write(ByteBuffer.wrap(ModelJson.mapper().writeValueAsBytes(root)));
+                out.force(true);
+            }
+            try {
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+                dir.force(true);
+            }
+        } catch (IOException e) {
+            // The kernel still follows the new answer; only a restart during a DNS outage would
+            // fall back to the older address on disk.
+            LOG.warning("could not write " + file + ": " + e.getMessage());
+        }
+    }
+}
