@@ -303,8 +303,7 @@ public final class Doctor {
             List<String> stale = new ArrayList<>();
             for (TargetView target : forward.targets()) {
                 if (target.address() == null) {
-                    unresolved.add(target.target()
-                            + (target.dnsError() == null ? "" : " (" + target.dnsError() + ")"));
+                    unresolved.add(target.target());
                 } else if ("stale".equals(target.dns())) {
                     stale.add(target.target() + " (since " + target.staleSince() + ": " + target.dnsError()
                             + "; keeping " + target.address() + ")");
