@@ -52,7 +52,7 @@ public final class AdminDispatcher implements RequestHandler {
         }
     }
 
-    /** The DNS names of the targets a forward.add or an inline apply brings, looked up before it is queued. */
+    /** The DNS names of the targets a forward.add, forward.set or inline apply brings, looked up before it is queued. */
     @Override
     public void prepare(Request request) {
         JsonNode args = request.args();
@@ -62,6 +62,7 @@ public final class AdminDispatcher implements RequestHandler {
         List<JsonNode> forwards = new ArrayList<>();
         switch (request.op()) {
             case FORWARD_ADD -> forwards.add(args.path("forward"));
+            case FORWARD_SET -> forwards.add(args.path("set"));
             case APPLY -> args.path("state").path("forwards").forEach(forwards::add);
             default -> {
                 return;

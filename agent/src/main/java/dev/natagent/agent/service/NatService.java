@@ -108,10 +108,7 @@ public final class NatService implements AdminOperations {
 
     @Override
     public ForwardChange addForward(Forward forward, boolean force) {
-        awaitNewNames(forward.targets().stream()
-                .filter(Target::isDnsName)
-                .map(Target::host)
-                .toList());
+        awaitNewNames(dnsHosts(forward.targets()));
         synchronized (writeLock) {
             requireWritable();
             validator.checkAddForward(state, forward, force);
@@ -130,6 +127,9 @@ public final class NatService implements AdminOperations {
      */
     @Override
     public ForwardUpdate setForward(String name, ForwardEdit edit, boolean force) {
+        if (edit.targets() != null) {
+            awaitNewNames(dnsHosts(edit.targets()));
+        }
         synchronized (writeLock) {
             requireWritable();
             Forward before = validator.existingForward(state, name);
@@ -281,6 +281,10 @@ public final class NatService implements AdminOperations {
     @Override
     public void lookUpNewNames(Collection<String> hosts) {
         awaitNewNames(hosts);
+    }
+
+    private static List<String> dnsHosts(List<Target> targets) {
+        return targets.stream().filter(Target::isDnsName).map(Target::host).toList();
     }
 
     private void awaitNewNames(Collection<String> hosts) {
