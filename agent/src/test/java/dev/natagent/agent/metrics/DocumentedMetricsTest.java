@@ -42,7 +42,7 @@ class DocumentedMetricsTest {
     void everyDocumentedMetricIsPrintedInBothFormatsAndDriftCorrectionsCount() throws Exception {
         KernelTests.requireKernel();
         List<Documented> documented = documented();
-        assertEquals(11, documented.size(), "rows parsed from " + DOC + ": " + documented);
+        assertEquals(12, documented.size(), "rows parsed from " + DOC + ": " + documented);
         try (AgentDaemon agent = AgentDaemon.startInOwnNamespace(dir)) {
             agent.natctlOk("forward", "add", "redis", "--listen", "6379", "--to", "10.0.1.230:6379");
             long before =
