@@ -153,9 +153,9 @@ for round in $(seq "$cold_rounds"); do
                 inns a nft flush ruleset; timed "$work/nftbase.$size" ip netns exec "${ns}a" nft -f "$work/base-$size.nft"
             fi
             inns a nft flush ruleset
-            timed "$work/iptnft.$size" sh -c "ip netns exec $ns"a" iptables-nft-restore < $work/state-$size.ipt"
+            timed "$work/iptnft.$size" sh -c "ip netns exec $ns"a" iptables-nft-restore --noflush < $work/state-$size.ipt"
             inns a nft flush ruleset; legacy_flush
-            timed "$work/iptlegacy.$size" sh -c "ip netns exec $ns"a" iptables-legacy-restore < $work/state-$size.ipt"
+            timed "$work/iptlegacy.$size" sh -c "ip netns exec $ns"a" iptables-legacy-restore --noflush < $work/state-$size.ipt"
             legacy_flush
         done
         inns a nft flush ruleset

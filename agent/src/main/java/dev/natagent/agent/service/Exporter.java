@@ -18,13 +18,17 @@ import dev.natagent.agent.reconcile.Desired;
 import dev.natagent.agent.reconcile.KernelLayout;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
+import java.util.TreeMap;
 
 /**
  * The export op: the desired state as JSON (what apply takes), as an {@code nft -f} script of the
- * same table, or as {@code iptables-restore} input for hosts that still run iptables. Targets whose
- * DNS name has not resolved yet get no DNAT mapping in the kernel forms, as in the kernel.
+ * same table, or as {@code iptables-restore} input for hosts that still run iptables. The kernel
+ * forms start with a header saying what they are for, the DNS names they froze at their current
+ * addresses and the listen ports they leave out (a target whose name has not resolved gets no DNAT
+ * mapping, as in the kernel), and name each forward. Both load again without duplicating a rule.
  */
 final class Exporter {
     /** The sets' sizes as the agent declares them (KernelLayout), so the script is the same ruleset. */
@@ -57,10 +61,81 @@ final class Exporter {
         return out;
     }
 
+    /**
+     * What the kernel forms start with: what they are for and how to load them, the DNS names they
+     * froze, the listen ports they leave out and why, and one line per forward.
+     */
+    private static void header(StringBuilder out, NatState state, Desired desired, List<String> purpose) {
+        purpose.forEach(line -> out.append("# ").append(line).append('\n'));
+        Map<String, Ipv4> frozen = new TreeMap<>();
+        List<String> missing = new ArrayList<>();
+        for (Forward forward : state.forwards().values()) {
+            for (int port = forward.listen().first(); port <= forward.listen().last(); port++) {
+                Target target = forward.targetFor(port);
+                Optional<Ipv4> address = desired.addressOf(target);
+                if (address.isEmpty()) {
+                    missing.add("forward " + forward.name() + ", " + forward.proto() + " port " + port + " -> " + target
+                            + ": " + target.host() + " has no address (the name has not resolved)");
+                } else if (target.isDnsName()) {
+                    frozen.put(target.host(), address.get());
+                }
+            }
+        }
+        if (!frozen.isEmpty()) {
+            out.append("#\n# DNS names are frozen at the addresses they had at export; the agent follows them, this\n")
+                    .append("# file does not (export again after a cache node moves):\n");
+            frozen.forEach((host, address) -> out.append("#   ")
+                    .append(host)
+                    .append(" -> ")
+                    .append(address)
+                    .append('\n'));
+        }
+        if (!missing.isEmpty()) {
+            out.append(
+                    "#\n# Missing: these listen ports get no DNAT here (the agent adds them once the name resolves):\n");
+            missing.forEach(line -> out.append("#   ").append(line).append('\n'));
+        }
+        out.append("#\n# Forwards (").append(state.forwards().size()).append("):\n");
+        for (Forward forward : state.forwards().values()) {
+            out.append("#   ").append(describe(forward)).append('\n');
+        }
+        out.append("#   (outbounds: ").append(state.outbounds().size()).append(")\n");
+        for (Outbound outbound : state.outbounds().values()) {
+            out.append("#   outbound ")
+                    .append(outbound.name())
+                    .append(": source ")
+                    .append(join(outbound.sources()))
+                    .append(" out ")
+                    .append(outbound.outInterface())
+                    .append('\n');
+        }
+        out.append('\n');
+    }
+
+    /** One forward as its comment line: {@code redis: tcp 6379-6381 -> ...; allow ...; snat ...}. */
+    private static String describe(Forward forward) {
+        return forward.name() + ": " + forward.proto() + " " + forward.listen() + " -> " + join(forward.targets())
+                + "; allow " + (forward.allow().isEmpty() ? "any" : join(forward.allow())) + "; snat "
+                + forward.returnPath() + (forward.force() ? "; force" : "");
+    }
+
+    private static String join(List<?> values) {
+        StringJoiner joined = new StringJoiner(",");
+        values.forEach(value -> joined.add(value.toString()));
+        return joined.toString();
+    }
+
     static String nftScript(NatState state, Desired desired) {
         List<PortMapping> mappings = mappings(state, desired);
         StringBuilder out = new StringBuilder();
-        out.append("# nat-agent desired state as an nft script (nft -f). Load it only where no agent runs.\n");
+        header(
+                out,
+                state,
+                desired,
+                List.of(
+                        "nat-agent export (nft): the NAT rules of this agent's state as table ip nat_agent, for",
+                        "a host where no nat-agent runs (an agent keeps this table itself and undoes changes to it).",
+                        "Load with: nft -f FILE. It replaces the whole table, so loading it again is safe."));
         out.append("table ip nat_agent\n");
         out.append("delete table ip nat_agent\n");
         out.append("table ip nat_agent {\n");
@@ -69,21 +144,23 @@ final class Exporter {
         elements(
                 out,
                 mappings.stream()
-                        .map(m -> listenKey(m) + " : " + m.address() + " . "
-                                + m.target().port())
+                        .map(m -> new Element(
+                                m.forward().name(),
+                                listenKey(m) + " : " + m.address() + " . "
+                                        + m.target().port()))
                         .toList());
         out.append("\t}\n");
         out.append("\tmap ports {\n\t\ttype inet_proto . inet_service : verdict\n")
                 .append(SIZE)
                 .append("\t\tcounter\n");
         AllowGroups groups = new AllowGroups();
-        List<String> ports = new ArrayList<>();
+        List<Element> ports = new ArrayList<>();
         for (Forward forward : state.forwards().values()) {
             String verdict = forward.allow().isEmpty()
                     ? "accept"
                     : "goto " + groups.of(forward.allow()).name();
             for (int port = forward.listen().first(); port <= forward.listen().last(); port++) {
-                ports.add(forward.proto() + " . " + port + " : " + verdict);
+                ports.add(new Element(forward.name(), forward.proto() + " . " + port + " : " + verdict));
             }
         }
         elements(out, ports);
@@ -94,8 +171,9 @@ final class Exporter {
                 out,
                 mappings.stream()
                         .filter(m -> m.forward().returnPath().kind() == ReturnPath.Kind.SNAT)
-                        .map(m ->
-                                listenKey(m) + " : " + m.forward().returnPath().snatAddress())
+                        .map(m -> new Element(
+                                m.forward().name(),
+                                listenKey(m) + " : " + m.forward().returnPath().snatAddress()))
                         .toList());
         out.append("\t}\n");
         out.append("\tset plain_ports {\n\t\ttype inet_proto . inet_service\n").append(SIZE);
@@ -103,12 +181,16 @@ final class Exporter {
                 out,
                 mappings.stream()
                         .filter(m -> m.forward().returnPath().kind() == ReturnPath.Kind.NONE)
-                        .map(Exporter::listenKey)
+                        .map(m -> new Element(m.forward().name(), listenKey(m)))
                         .toList());
         out.append("\t}\n");
         for (AllowGroup group : groups.met()) {
             out.append("\tset ").append(group.name()).append(" {\n\t\ttype ipv4_addr\n\t\tflags interval\n");
-            elements(out, group.ranges().stream().map(Exporter::interval).toList());
+            elements(
+                    out,
+                    group.ranges().stream()
+                            .map(range -> new Element(null, interval(range)))
+                            .toList());
             out.append("\t}\n");
         }
         out.append("\tchain prerouting {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n");
@@ -174,24 +256,66 @@ final class Exporter {
         return "meta l4proto " + protocol + " meta l4proto . ct original proto-dst";
     }
 
-    private static void elements(StringBuilder out, List<String> elements) {
+    /** One element of a set or map; {@code forward} names the forward it belongs to, if one. */
+    private record Element(String forward, String text) {}
+
+    /** The elements, each forward's preceded by a comment line with its name. */
+    private static void elements(StringBuilder out, List<Element> elements) {
         if (elements.isEmpty()) {
             return;
         }
-        StringJoiner joined = new StringJoiner(",\n\t\t\t     ", "\t\telements = { ", " }\n");
-        elements.forEach(joined::add);
-        out.append(joined);
+        out.append("\t\telements = {\n");
+        String commented = null;
+        for (int i = 0; i < elements.size(); i++) {
+            Element element = elements.get(i);
+            if (element.forward() != null && !element.forward().equals(commented)) {
+                out.append("\t\t\t# forward ").append(element.forward()).append('\n');
+                commented = element.forward();
+            }
+            out.append("\t\t\t").append(element.text()).append(i < elements.size() - 1 ? ",\n" : "\n");
+        }
+        out.append("\t\t}\n");
     }
 
+    /** Marks, by existing, that an earlier load added the jumps into the agent's chains. */
+    static final String HOOKED_CHAIN = "NAT_AGENT_HOOKED";
+
+    /**
+     * iptables-restore input: its own chains declared and flushed (loading again replaces their
+     * rules), each rule tagged with its forward's name, then the jumps into them from the built-in
+     * chains in a last section. iptables-restore cannot test whether a rule exists, so that section
+     * first creates {@value #HOOKED_CHAIN}: on a later load that fails, after the chains' rules are
+     * committed, and the jumps are not added twice.
+     */
     static String iptablesRestore(NatState state, Desired desired) {
         List<PortMapping> mappings = mappings(state, desired);
         StringBuilder out = new StringBuilder();
-        out.append("# nat-agent desired state as iptables-restore input (load once with iptables-restore --noflush)\n");
+        header(
+                out,
+                state,
+                desired,
+                List.of(
+                        "nat-agent export (iptables): the NAT rules of this agent's state as iptables-restore input",
+                        "(mangle and nat tables), for a host where no nat-agent runs and iptables is used instead.",
+                        "Load with: iptables-restore --noflush < FILE (other rules stay as they are; without",
+                        "--noflush each section would empty its whole table first, and the last ones fail).",
+                        "Loading it again replaces the rules in the NAT_AGENT_* chains and then stops with",
+                        "'line N failed' (Chain already exists; exit status 1) at the last section: the jumps",
+                        "into the chains are in place already (chain " + HOOKED_CHAIN + " marks them) and",
+                        "iptables-restore has no other way to add a rule only once. To remove everything:",
+                        "  iptables -t mangle -D PREROUTING -j NAT_AGENT_ALLOW; iptables -t mangle -F NAT_AGENT_ALLOW",
+                        "  iptables -t mangle -X NAT_AGENT_ALLOW; iptables -t mangle -X " + HOOKED_CHAIN,
+                        "  iptables -t nat -D PREROUTING -j NAT_AGENT_DNAT; iptables -t nat -D POSTROUTING -j NAT_AGENT_SNAT",
+                        "  iptables -t nat -F NAT_AGENT_DNAT; iptables -t nat -F NAT_AGENT_SNAT",
+                        "  iptables -t nat -X NAT_AGENT_DNAT; iptables -t nat -X NAT_AGENT_SNAT; iptables -t nat -X "
+                                + HOOKED_CHAIN));
         out.append("*mangle\n:NAT_AGENT_ALLOW - [0:0]\n-F NAT_AGENT_ALLOW\n");
+        String commented = null;
         for (PortMapping m : mappings) {
             if (m.forward().allow().isEmpty()) {
                 continue;
             }
+            commented = forwardComment(out, m.forward(), commented);
             // Replies are spared, as in the nft form: a reply may carry a guarded port as its destination.
             String match = "-p " + m.forward().proto()
                     + " -m conntrack --ctdir ORIGINAL -m addrtype --dst-type LOCAL --dport " + m.port();
@@ -200,24 +324,29 @@ final class Exporter {
                         .append(match)
                         .append(" -s ")
                         .append(cidr)
+                        .append(tag(m.forward()))
                         .append(" -j RETURN\n");
             }
-            out.append("-A NAT_AGENT_ALLOW ").append(match).append(" -j DROP\n");
+            out.append("-A NAT_AGENT_ALLOW ")
+                    .append(match)
+                    .append(tag(m.forward()))
+                    .append(" -j DROP\n");
         }
-        out.append("-A PREROUTING -j NAT_AGENT_ALLOW\nCOMMIT\n");
+        out.append("COMMIT\n");
         out.append("*nat\n:NAT_AGENT_DNAT - [0:0]\n:NAT_AGENT_SNAT - [0:0]\n-F NAT_AGENT_DNAT\n-F NAT_AGENT_SNAT\n");
+        commented = null;
         for (PortMapping m : mappings) {
+            commented = forwardComment(out, m.forward(), commented);
             out.append("-A NAT_AGENT_DNAT -p ")
                     .append(m.forward().proto())
                     .append(" -m addrtype --dst-type LOCAL --dport ")
                     .append(m.port())
+                    .append(tag(m.forward()))
                     .append(" -j DNAT --to-destination ")
                     .append(m.address())
                     .append(':')
                     .append(m.target().port())
                     .append('\n');
-        }
-        for (PortMapping m : mappings) {
             // By the connection's original (listen) port, as in the nft form: forwards to one target
             // may each have their own return path.
             ReturnPath path = m.forward().returnPath();
@@ -225,6 +354,7 @@ final class Exporter {
                     .append(m.forward().proto())
                     .append(" -m conntrack --ctstate DNAT --ctorigdstport ")
                     .append(m.port())
+                    .append(tag(m.forward()))
                     .append(
                             switch (path.kind()) {
                                 case SNAT -> " -j SNAT --to-source " + path.snatAddress();
@@ -234,15 +364,41 @@ final class Exporter {
                     .append('\n');
         }
         for (Outbound outbound : state.outbounds().values()) {
+            out.append("# outbound ").append(outbound.name()).append('\n');
             for (Cidr source : Cidr.merge(outbound.sources())) {
                 out.append("-A NAT_AGENT_SNAT -s ")
                         .append(source)
                         .append(" -o ")
-                        .append(outbound.outInterface())
-                        .append(" -j MASQUERADE\n");
+                        .append(iptablesInterface(outbound.outInterface()))
+                        .append(" -m comment --comment \"nat-agent:outbound:")
+                        .append(outbound.name())
+                        .append("\" -j MASQUERADE\n");
             }
         }
-        out.append("-A PREROUTING -j NAT_AGENT_DNAT\n-A POSTROUTING -j NAT_AGENT_SNAT\nCOMMIT\n");
+        out.append("COMMIT\n");
+        out.append("# The jumps into the chains above, added by the first load only (see the top).\n");
+        out.append("*mangle\n-N ").append(HOOKED_CHAIN).append("\n-A PREROUTING -j NAT_AGENT_ALLOW\nCOMMIT\n");
+        out.append("*nat\n-N ")
+                .append(HOOKED_CHAIN)
+                .append("\n-A PREROUTING -j NAT_AGENT_DNAT\n-A POSTROUTING -j NAT_AGENT_SNAT\nCOMMIT\n");
         return out.toString();
+    }
+
+    /** A comment line naming {@code forward} before its first rule; returns the forward commented last. */
+    private static String forwardComment(StringBuilder out, Forward forward, String commented) {
+        if (!forward.name().equals(commented)) {
+            out.append("# forward ").append(forward.name()).append('\n');
+        }
+        return forward.name();
+    }
+
+    /** The comment match that names a rule's forward in iptables -S. */
+    private static String tag(Forward forward) {
+        return " -m comment --comment \"nat-agent:forward:" + forward.name() + "\"";
+    }
+
+    /** iptables writes the prefix wildcard {@code ens*} as {@code ens+}. */
+    static String iptablesInterface(String name) {
+        return name.endsWith("*") ? name.substring(0, name.length() - 1) + "+" : name;
     }
 }

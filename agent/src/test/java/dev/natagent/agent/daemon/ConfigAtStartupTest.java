@@ -73,6 +73,16 @@ class ConfigAtStartupTest {
             String compact = export.replaceAll("\\s", "");
             assertTrue(compact.contains("\"name\":\"jump\""), export);
             assertTrue(compact.contains("\"force\":true"), export);
+
+            // The export applies unchanged on a fresh agent, the forced forward included.
+            Path document = Files.writeString(dir.resolve("export.json"), export);
+            Files.createDirectory(dir.resolve("fresh"));
+            try (Netns other = Netns.create();
+                    AgentDaemon fresh =
+                            AgentDaemon.start(Launch.in(other, dir.resolve("fresh"), dir.resolve("no-config.json")))) {
+                fresh.natctlOk("apply", document.toString());
+                assertEquals(export, fresh.natctlOk("export", "--format", "json"));
+            }
         }
     }
 

@@ -1,13 +1,16 @@
 package dev.natagent.agent.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.natagent.agent.api.ExportFormat;
+import dev.natagent.agent.model.Cidr;
 import dev.natagent.agent.model.Forward;
 import dev.natagent.agent.model.Ipv4;
 import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.NatState;
+import dev.natagent.agent.model.Outbound;
 import dev.natagent.agent.model.Protocol;
 import dev.natagent.agent.model.ReturnPath;
 import dev.natagent.agent.model.Target;
@@ -19,10 +22,13 @@ import dev.natagent.testing.KernelTests;
 import dev.natagent.testing.Netns;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The export op's kernel forms are real input for the real tools: the nft script loads with {@code
@@ -34,7 +40,10 @@ class ExporterKernelTest {
     @TempDir
     Path dir;
 
-    /** The AWS example plus a forward without SNAT and a DNS-name target. */
+    /**
+     * The AWS example plus a forward without SNAT, a DNS-name target, a name that has not resolved
+     * and an outbound through every interface whose name starts with "ens".
+     */
     private static Desired desired() {
         NatState state = NatServiceTest.aws()
                 .withForward(new Forward(
@@ -44,7 +53,9 @@ class ExporterKernelTest {
                         java.util.List.of(Target.parse("10.0.1.53:53")),
                         java.util.List.of(),
                         ReturnPath.NONE))
-                .withForward(Forward.single("named", Protocol.TCP, 8080, Target.parse("web.cache.test:80")));
+                .withForward(Forward.single("named", Protocol.TCP, 8080, Target.parse("web.cache.test:80")))
+                .withForward(Forward.single("pending", Protocol.TCP, 8081, Target.parse("gone.cache.test:80")))
+                .withOutbound(new Outbound("any-ens", List.of(Cidr.parse("10.1.0.0/16")), "ens*"));
         return new Desired(state, Map.of("web.cache.test", Ipv4.parse("10.0.1.80")));
     }
 
@@ -79,24 +90,99 @@ class ExporterKernelTest {
         try (Netns netns = Netns.create()) {
             var result = netns.exec("sh", "-c", "iptables-restore --test < \"$0\"", file.toString());
             assertEquals(0, result.exitCode(), result.stderr() + "\n" + text);
-            netns.execOk("sh", "-c", "iptables-restore < \"$0\"", file.toString());
+            netns.execOk("sh", "-c", "iptables-restore --noflush < \"$0\"", file.toString());
             String mangle = netns.execOk("iptables", "-t", "mangle", "-S");
             assertTrue(
                     mangle.contains("-A NAT_AGENT_ALLOW -s 198.51.100.27/32 -p tcp -m conntrack --ctdir ORIGINAL"
-                            + " -m addrtype --dst-type LOCAL -m tcp --dport 6379 -j RETURN"),
+                            + " -m addrtype --dst-type LOCAL -m tcp --dport 6379"
+                            + " -m comment --comment \"nat-agent:forward:redis\" -j RETURN"),
                     mangle);
             String nat = netns.execOk("iptables", "-t", "nat", "-S");
             assertTrue(
-                    nat.contains("-A NAT_AGENT_DNAT -p tcp -m addrtype --dst-type LOCAL -m tcp --dport 6380"
-                            + " -j DNAT --to-destination 10.0.1.231:6379"),
-                    nat);
-            assertTrue(
                     nat.contains(
-                            "-A NAT_AGENT_SNAT -p tcp -m conntrack --ctstate DNAT --ctorigdstport 6380 -j MASQUERADE"),
+                            "-A NAT_AGENT_DNAT -p tcp -m addrtype --dst-type LOCAL -m tcp --dport 6380"
+                                    + " -m comment --comment \"nat-agent:forward:redis\" -j DNAT --to-destination 10.0.1.231:6379"),
                     nat);
             assertTrue(
-                    nat.contains("-A NAT_AGENT_SNAT -p udp -m conntrack --ctstate DNAT --ctorigdstport 5353 -j RETURN"),
+                    nat.contains("-A NAT_AGENT_SNAT -p tcp -m conntrack --ctstate DNAT --ctorigdstport 6380"
+                            + " -m comment --comment \"nat-agent:forward:redis\" -j MASQUERADE"),
                     nat);
+            assertTrue(
+                    nat.contains("-A NAT_AGENT_SNAT -p udp -m conntrack --ctstate DNAT --ctorigdstport 5353"
+                            + " -m comment --comment \"nat-agent:forward:direct\" -j RETURN"),
+                    nat);
+            // iptables' prefix wildcard is '+'; "ens*" would be the literal name ens\*.
+            assertTrue(
+                    nat.contains("-A NAT_AGENT_SNAT -s 10.1.0.0/16 -o ens+ -m comment --comment"
+                            + " \"nat-agent:outbound:any-ens\" -j MASQUERADE"),
+                    nat);
+            assertFalse(nat.contains("--dport 8081"), "the unresolved forward has no rule:\n" + nat);
+        }
+    }
+
+    /**
+     * iptables-restore cannot add a rule only if it is missing: a second load refreshes the chains'
+     * rules, then stops at the section that adds the jumps, which are there already. Both backends.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"iptables-nft", "iptables-legacy"})
+    void theIptablesTextLoadsAgainWithoutDuplicatingAJump(String iptables) throws Exception {
+        Desired desired = desired();
+        Path first = Files.writeString(
+                dir.resolve("first.iptables"),
+                Exporter.export(desired.state(), desired, ExportFormat.IPTABLES).content());
+        Desired moved = new Desired(desired.state(), Map.of("web.cache.test", Ipv4.parse("10.0.1.81")));
+        Path second = Files.writeString(
+                dir.resolve("second.iptables"),
+                Exporter.export(moved.state(), moved, ExportFormat.IPTABLES).content());
+        try (Netns netns = Netns.create()) {
+            String restore = iptables + "-restore --noflush < \"$0\"";
+            assertEquals(0, netns.exec("sh", "-c", restore, first.toString()).exitCode());
+            String loadedOnce = rules(netns, iptables);
+
+            var again = netns.exec("sh", "-c", restore, first.toString());
+            assertEquals(1, again.exitCode(), again.stderr());
+            assertTrue(again.stderr().contains("failed"), again.stderr());
+            assertEquals(loadedOnce, rules(netns, iptables), "the same rules, no jump twice");
+
+            netns.exec("sh", "-c", restore, second.toString());
+            String updated = rules(netns, iptables);
+            assertTrue(updated.contains("--to-destination 10.0.1.81:80"), updated);
+            assertFalse(updated.contains("--to-destination 10.0.1.80:80"), updated);
+            assertEquals(loadedOnce.replace("10.0.1.80:80", "10.0.1.81:80"), updated);
+            for (String jump : List.of(
+                    "-A PREROUTING -j NAT_AGENT_ALLOW",
+                    "-A PREROUTING -j NAT_AGENT_DNAT",
+                    "-A POSTROUTING -j NAT_AGENT_SNAT")) {
+                assertEquals(1, updated.lines().filter(jump::equals).count(), jump + " once:\n" + updated);
+            }
+        }
+    }
+
+    private static String rules(Netns netns, String iptables) throws Exception {
+        return netns.execOk(iptables, "-t", "mangle", "-S") + netns.execOk(iptables, "-t", "nat", "-S");
+    }
+
+    /** The kernel forms say what they are for, what they froze, what they leave out, and name each forward. */
+    @Test
+    void theKernelFormsExplainThemselves() {
+        Desired desired = desired();
+        for (ExportFormat format : List.of(ExportFormat.NFT, ExportFormat.IPTABLES)) {
+            String text = Exporter.export(desired.state(), desired, format).content();
+            String header = text.substring(0, text.indexOf("\n\n"));
+            assertTrue(header.lines().allMatch(line -> line.startsWith("#")), header);
+            assertTrue(header.contains("no nat-agent runs"), header);
+            assertTrue(header.contains("#   web.cache.test -> 10.0.1.80\n"), header);
+            assertTrue(
+                    header.contains("#   forward pending, tcp port 8081 -> gone.cache.test:80: gone.cache.test has no"
+                            + " address (the name has not resolved)\n"),
+                    header);
+            for (String forward : desired.state().forwards().keySet()) {
+                assertTrue(header.contains("#   " + forward + ": "), forward + " in\n" + header);
+                if (!forward.equals("pending")) {
+                    assertTrue(text.contains("# forward " + forward + "\n"), forward + " in\n" + text);
+                }
+            }
         }
     }
 
