@@ -119,6 +119,7 @@ rss() { awk '/^VmRSS|^VmHWM/ {printf "%s %.1f MiB  ", $1, $2/1024}' "/proc/$1/st
 
 echo "nat-agent agent-level benchmark ($( [ $quick = 1 ] && echo quick || echo full )$( [ $cold_only = 1 ] && echo ", cold apply only" )); $(nproc) CPUs, $(uname -r), $(java -version 2>&1 | head -1)"
 [ -z "$baseline" ] || echo "baseline: $baseline ($(git -C "$baseline" log -1 --format=%h 2>/dev/null || echo "not a git checkout"))"
+bench_stamp
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 for n in a c n s; do bench_netns "$ns$n"; done

@@ -70,6 +70,7 @@ threads() { ls "/proc/$daemon_pid/task" | wc -l; }
 api() { "$NAT_AGENT_JAVA" -XX:TieredStopAtLevel=1 -cp "$bench_cp" dev.natagent.agent.bench.RssWorkload "$work/sock" "$@"; }
 
 echo "nat-agent RSS: N=$n, settle ${settle} s, $rounds round(s); $(nproc) CPUs, $(uname -r), $("$NAT_AGENT_JAVA" -version 2>&1 | head -1)"
+bench_stamp
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$NAT_AGENT_JAVA" -cp "$bench_cp" dev.natagent.agent.bench.AgentBench seed "$work/seed" "$n"
 

@@ -45,6 +45,18 @@ bench_setup() {
     trap 'exit 130' INT TERM
 }
 
+# The stamp a results table carries (bench/RESULTS.md): the commit of this tree (+changes when the
+# working tree differs from it), the machine, the JVM and the command line as it was given.
+bench_stamp() {
+    local commit cpu
+    commit=$(git -C "$bench_root" rev-parse --short HEAD 2>/dev/null || echo "not a git checkout")
+    git -C "$bench_root" diff --quiet HEAD 2>/dev/null || commit="$commit+changes"
+    cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+    echo "stamp: commit $commit; $(nproc) CPUs (${cpu:-unknown model}), kernel $(uname -r)," \
+        "$("${NAT_AGENT_JAVA:-java}" -version 2>&1 | head -1), $(nft --version 2>/dev/null || echo "no nft");" \
+        "command: $(tr '\0' ' ' </proc/$$/cmdline | sed 's/ $//')"
+}
+
 bench_netns() {
     ip netns add "$1"
     bench_namespaces+=("$1")

@@ -45,6 +45,7 @@ for ((i = 0; i < runs; i++)); do
         echo $(((t1 - t0) / 1000)) >>"$work/$v"
     done
 done
+bench_stamp
 echo "natctl ${args[*]}: wall time, $runs runs each"
 for ((v = 0; v < ${#labels[@]}; v++)); do
     sort -n "$work/$v" | awk -v label="${labels[v]}" '{ t[NR] = $1 }

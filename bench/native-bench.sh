@@ -33,6 +33,9 @@ if [ ! -f "$classpath_file" ] || [ pom.xml -nt "$classpath_file" ] || [ native/p
     "${mvn[@]}" dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$classpath_file" >&2
 fi
 
+# shellcheck source=lib.sh
+. "$repo/bench/lib.sh"
+bench_stamp
 # shellcheck disable=SC2086
 exec java ${NAT_AGENT_BENCH_JAVA_OPTS:--XX:+UseSerialGC -Xms8m -Xmx128m -XX:TieredStopAtLevel=1} \
     -cp "native/target/test-classes:native/target/classes:$(cat "$classpath_file")" \

@@ -91,6 +91,7 @@ nft_ms() {
 }
 
 echo "start until the kernel matches $size persisted forwards; $runs runs, interleaved; $(nproc) CPUs, $(uname -r)"
+bench_stamp
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 # One unmeasured start of each: the jars in the page cache, as the runs after it find them.
 for name in "${names[@]}"; do start_ms "${launchers[$name]}" "${opts[$name]}" "${archives[$name]}" >/dev/null; done
