@@ -4,6 +4,7 @@ import com.codahale.metrics.Timer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.natagent.agent.metrics.AgentMetrics;
 import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.store.TrustedPaths;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -143,7 +144,7 @@ public final class AdminServer implements AutoCloseable {
      */
     public static AdminServer start(AdminServerConfig config, RequestHandler handler, AgentMetrics metrics)
             throws IOException {
-        int ownUid = SocketPathGuard.currentUid();
+        int ownUid = TrustedPaths.currentUid();
         AccessPolicy policy = new AccessPolicy(ownUid, config.adminGroup(), GroupDatabase.system());
         AdminServer adminServer = new AdminServer(config, handler, policy, metrics, ownUid);
         adminServer.selectorThread.start();

@@ -14,6 +14,11 @@ public enum ErrorCode {
     SSH_PORT_FORWARD,
     /** The persisted state could not be read; changes are refused until it is fixed. */
     STATE_CORRUPT,
+    /**
+     * The change could not be written to the state directory (disk full, read-only, I/O error); the
+     * kernel change was taken back and nothing was changed. The message names the file and the reason.
+     */
+    STORAGE,
     /** The kernel refused or failed the change; nothing was changed. */
     KERNEL_ERROR,
     /** The caller's uid/group may not perform this operation. */

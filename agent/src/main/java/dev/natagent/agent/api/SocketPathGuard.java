@@ -1,5 +1,6 @@
 package dev.natagent.agent.api;
 
+import dev.natagent.agent.store.TrustedPaths;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnixDomainSocketAddress;
@@ -32,11 +33,6 @@ final class SocketPathGuard {
         this.ownUid = ownUid;
     }
 
-    /** The effective uid of this process (the owner the kernel gives /proc/self). */
-    static int currentUid() throws IOException {
-        return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-    }
-
     void prepareDirectory(Path dir, GroupPrincipal group) throws IOException {
         if (Files.isSymbolicLink(dir)) {
             throw new IOException("refusing socket directory " + dir + ": it is a symbolic link");
@@ -60,7 +56,7 @@ final class SocketPathGuard {
         } else {
             int mode = (Integer) Files.getAttribute(dir, "unix:mode", NOFOLLOW);
             if ((mode & GROUP_OR_OTHER_WRITE) != 0) {
-                throw new IOException("refusing socket directory " + dir + ": its mode " + octal(mode)
+                throw new IOException("refusing socket directory " + dir + ": its mode " + TrustedPaths.octal(mode)
                         + " lets users other than root and the agent write there, who could move the socket"
                         + " aside and read the requests meant for the agent; run `chmod 0750 " + dir
                         + "`, or remove it to have the agent create it");
@@ -80,13 +76,9 @@ final class SocketPathGuard {
             }
             if ((mode & GROUP_OR_OTHER_WRITE) != 0 && (mode & S_ISVTX) == 0) {
                 throw new IOException("refusing socket directory " + dir + ": " + above + " above it has mode "
-                        + octal(mode) + " (writable by others, not sticky), so others could replace it");
+                        + TrustedPaths.octal(mode) + " (writable by others, not sticky), so others could replace it");
             }
         }
-    }
-
-    private static String octal(int mode) {
-        return String.format("%04o", mode & 07777);
     }
 
     /** Mode 0750 with the admin group: members may reach the socket, others may not even list it. */

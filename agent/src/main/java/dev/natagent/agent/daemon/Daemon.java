@@ -100,6 +100,10 @@ final class Daemon {
         try {
             AgentHealth health = new AgentHealth();
             StateStore store = openStore(stateDir, health);
+            if (store != null) {
+                // Closed last: its close checks that the files on disk are still the ones it wrote.
+                running.add(store);
+            }
             Validator validator = Validator.systemDefault();
             if (store != null && store.isFresh()) {
                 seed(store, config.desired(), validator, options.config());

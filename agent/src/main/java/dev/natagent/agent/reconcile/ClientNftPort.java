@@ -7,11 +7,13 @@ import dev.natagent.nft.Rule;
 import dev.natagent.nft.SetElement;
 import dev.natagent.nft.Table;
 import dev.natagent.nft.client.NftClient;
+import dev.natagent.nl.NetlinkException;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import jnr.constants.platform.Errno;
 
 /**
  * {@link NftPort} over the netlink {@link NftClient}. A listing is taken between two reads of the
@@ -37,12 +39,22 @@ public final class ClientNftPort implements NftPort {
     public Listing list(String table) throws IOException {
         for (int attempt = 1; attempt <= MAX_LISTING_ATTEMPTS; attempt++) {
             int before = generation();
-            Optional<TableListing> listing = listOnce(table);
+            Optional<TableListing> listing;
+            try {
+                listing = listOnce(table);
+            } catch (NetlinkException e) {
+                // The table (or a set) was there when the listing began and gone for a later dump:
+                // deleted meanwhile, by a ruleset flush say. That is a change like any other: list again.
+                if (e.errno() == Errno.ENOENT.intValue() && generation() != before) {
+                    continue;
+                }
+                throw e;
+            }
             if (generation() == before) {
                 return new Listing(before, listing);
             }
         }
-        throw new IOException(
+        throw new TableKeptChangingException(
                 "table " + table + " kept changing while being listed (" + MAX_LISTING_ATTEMPTS + " attempts)");
     }
 

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -35,6 +36,11 @@ import java.util.logging.Logger;
 public final class DriftWatcher implements NftMonitor.Listener {
     public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(10);
     public static final Duration DEFAULT_PERIOD = Duration.ofSeconds(60);
+    /** When a check met a table that kept changing while it was listed, the next one comes this much later. */
+    static final Duration RETRY_AFTER = Duration.ofMillis(100);
+    /** After this many such checks in a row (5 s) it is worth a warning: something rewrites the ruleset without end. */
+    private static final int PERSISTENT_BUSY_CHECKS = 50;
+
     private static final Logger LOG = Logger.getLogger(DriftWatcher.class.getName());
 
     private final Reconciler reconciler;
@@ -47,6 +53,9 @@ public final class DriftWatcher implements NftMonitor.Listener {
     private final AtomicBoolean checkScheduled = new AtomicBoolean();
     private final AtomicLong checks = new AtomicLong();
     private final AtomicLong corrections = new AtomicLong();
+    /** Checks in a row that met a table changing while it was listed. */
+    private final AtomicInteger busyChecks = new AtomicInteger();
+
     private volatile Optional<Instant> lastCorrection = Optional.empty();
     private volatile Optional<String> lastError = Optional.empty();
 
@@ -137,6 +146,7 @@ public final class DriftWatcher implements NftMonitor.Listener {
     private void check(Reconcile reconcile) {
         try {
             Optional<Plan> plan = reconcile.run();
+            busyChecks.set(0);
             lastError = Optional.empty();
             if (plan.isPresent()) {
                 checks.incrementAndGet();
@@ -150,6 +160,18 @@ public final class DriftWatcher implements NftMonitor.Listener {
             }
         } catch (ReconcileException e) {
             checks.incrementAndGet();
+            if (e.getCause() instanceof TableKeptChangingException) {
+                // Someone else is rewriting the ruleset right now: not an error, look again shortly.
+                int row = busyChecks.incrementAndGet();
+                LOG.log(
+                        row == PERSISTENT_BUSY_CHECKS ? Level.WARNING : Level.FINE,
+                        "table {0} changed each time it was checked ({1} checks in a row; another process is"
+                                + " rewriting the ruleset); checking again",
+                        new Object[] {KernelLayout.TABLE, row});
+                executor.schedule(
+                        () -> check(reconciler::reconcileCurrent), RETRY_AFTER.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            }
             lastError = Optional.of(e.getMessage());
             LOG.log(Level.SEVERE, "drift check failed: {0}", e.getMessage());
         } catch (RuntimeException e) {

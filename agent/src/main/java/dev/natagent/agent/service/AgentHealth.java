@@ -15,12 +15,23 @@ public final class AgentHealth {
     }
 
     private volatile String failure = "";
+    private volatile String filesReplaced = "";
     private volatile Table table = Table.UNKNOWN;
     private volatile String tableDetail = "";
 
     /** The state on disk cannot be trusted: changes are refused until an operator fixes it. */
     public void stateFailed(String message) {
         failure = message;
+    }
+
+    /** State files were replaced behind the agent's back and written anew (nothing was lost). */
+    public void stateFilesReplaced(String message) {
+        filesReplaced = message;
+    }
+
+    /** What {@link #stateFilesReplaced} last reported, or "". */
+    public String filesReplaced() {
+        return filesReplaced;
     }
 
     public boolean isFailed() {

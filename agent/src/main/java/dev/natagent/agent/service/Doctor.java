@@ -113,6 +113,14 @@ public final class Doctor {
                     "fix the state (see the state finding); the agent then adopts or repairs the table"));
             return;
         }
+        if (!health.filesReplaced().isEmpty()) {
+            findings.add(new Finding(
+                    Severity.WARNING,
+                    "state_files",
+                    health.filesReplaced(),
+                    "compare the kept .foreign file with `natctl export`; make changes with natctl, never by"
+                            + " editing the state files while the agent runs"));
+        }
         switch (views.tableWord()) {
             case "in_sync" -> findings.add(ok("kernel_table", "table ip nat_agent matches the desired state"));
             case "missing", "drifted" -> findings.add(new Finding(

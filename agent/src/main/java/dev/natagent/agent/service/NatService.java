@@ -313,13 +313,9 @@ public final class NatService implements AdminOperations {
             store.append(changes, next);
         } catch (IOException e) {
             rollBackKernel(after, before);
-            throw new AdminException(
-                    ErrorCode.INTERNAL,
-                    "could not record the change in " + store.directory() + ": " + e.getMessage()
-                            + "; nothing was changed",
-                    null,
-                    List.of(),
-                    e);
+            throw new AdminException(ErrorCode.STORAGE, e.getMessage() + "; nothing was changed", null, List.of(), e);
+        } finally {
+            store.incident().ifPresent(health::stateFilesReplaced);
         }
         state = next;
         compactQuietly();

@@ -27,6 +27,7 @@ import java.util.zip.CRC32C;
  */
 record JournalRecord(long revision, List<StateChange> changes) {
     private static final byte[] CRC_KEY = ",\"crc32c\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] RECORD_START = "{\"revision\":".getBytes(StandardCharsets.US_ASCII);
     /** {@code ,"crc32c":"} + 8 hex digits + {@code "}} */
     private static final int SUFFIX_LENGTH = CRC_KEY.length + 8 + 2;
 
@@ -83,6 +84,16 @@ record JournalRecord(long revision, List<StateChange> changes) {
             crc.update(b, off, len);
             count += len;
         }
+    }
+
+    /** Whether bytes [start, end) begin as every record does ({@code {"revision":} and a digit). */
+    static boolean startsLikeARecord(byte[] bytes, int start, int end) {
+        byte[] head = RECORD_START;
+        if (end - start <= head.length || !Arrays.equals(bytes, start, start + head.length, head, 0, head.length)) {
+            return false;
+        }
+        byte first = bytes[start + head.length];
+        return first >= '0' && first <= '9';
     }
 
     /** Decodes one line (without its newline); throws with the reason when it is damaged. */

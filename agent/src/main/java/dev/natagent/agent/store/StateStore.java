@@ -15,10 +15,12 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -26,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -40,12 +43,22 @@ import java.util.Set;
  * </ul>
  *
  * Load = snapshot + replay of the journal. A torn last journal line (crash mid-append: it was never
- * acknowledged) is cut off; anything else that does not add up is a {@link StateCorruptException}.
+ * acknowledged) is cut off; anything else that does not add up is a {@link StateCorruptException},
+ * also a complete last record that fails its checksum (it was written in full, so it was probably
+ * acknowledged: an operator decides), and a directory or file that others could have written
+ * ({@link TrustedPaths}).
+ *
+ * <p>The files are the agent's alone while it runs. Before each append, compaction and at close it
+ * checks that the journal and snapshot at their paths are still the files it wrote (device and
+ * inode): one replaced behind its back (an editor's copy-and-rename) is moved aside as {@code
+ * NAME.foreign-MILLIS} and the state, every acknowledged change included, is written anew from
+ * memory; {@link #incident()} says so.
  * A failed write (ENOSPC, EIO) throws and leaves the previous state loadable. Not thread-safe by
  * design of its caller: every method is synchronized and the daemon serialises writers anyway.
  * One process at a time: the journal is locked while the store is open.
  */
 public final class StateStore implements Closeable {
+    private static final System.Logger LOG = System.getLogger(StateStore.class.getName());
     public static final Path DEFAULT_DIR = Path.of("/var/lib/nat-agent");
     public static final String SNAPSHOT = "state.json";
     public static final String PREVIOUS = "state.json.prev";
@@ -59,8 +72,8 @@ public final class StateStore implements Closeable {
 
     private final Path dir;
     private final StoreOptions options;
-    private final FileChannel journal;
-    private final FileLock lock;
+    private FileChannel journal;
+    private FileLock lock;
     private final boolean fresh;
     private final long discardedTailBytes;
 
@@ -70,6 +83,12 @@ public final class StateStore implements Closeable {
     private int journalRecords;
     /** What {@link #undoLast} restores; null when there is nothing to undo. */
     private Undo undo;
+    /** Identity (device and inode) of the journal and the snapshot this store wrote or loaded. */
+    private Object journalKey;
+
+    private Object snapshotKey;
+    /** The last time files were found replaced behind the agent's back, or null. */
+    private String incident;
 
     private record Undo(long journalOffset, NatState state, long revision, int journalRecords) {}
 
@@ -99,9 +118,10 @@ public final class StateStore implements Closeable {
      */
     public static StateStore open(Path dir, StoreOptions options) throws IOException, StateCorruptException {
         Objects.requireNonNull(options, "options");
-        if (!Files.isDirectory(dir)) {
+        if (!Files.isDirectory(dir) && !Files.isSymbolicLink(dir)) {
             Files.createDirectories(dir, OWNER_ONLY_DIR);
         }
+        requireTrusted(dir);
         Path snapshotPath = dir.resolve(SNAPSHOT);
         Path journalPath = dir.resolve(JOURNAL);
         boolean fresh =
@@ -119,7 +139,10 @@ public final class StateStore implements Closeable {
                 writeSnapshot(dir, Snapshot.of(0, NatState.empty()));
             }
             Loaded loaded = load(dir, journal);
-            return new StateStore(dir, options, journal, lock, fresh, loaded);
+            StateStore store = new StateStore(dir, options, journal, lock, fresh, loaded);
+            store.journalKey = fileKey(journalPath);
+            store.snapshotKey = fileKey(snapshotPath);
+            return store;
         } catch (IOException | StateCorruptException | RuntimeException e) {
             journal.close();
             throw e;
@@ -187,6 +210,7 @@ public final class StateStore implements Closeable {
     }
 
     private Committed record(List<StateChange> changes, NatState next) throws IOException {
+        verifyFiles();
         long nextRevision = revision + 1;
         long start = journalSize;
         long length;
@@ -253,7 +277,14 @@ public final class StateStore implements Closeable {
      */
     public synchronized void compact() throws IOException {
         ensureOpen();
+        verifyFiles();
+        rewrite();
+    }
+
+    /** Writes the state as a new snapshot and empties the journal. */
+    private void rewrite() throws IOException {
         writeSnapshot(dir, Snapshot.of(revision, state));
+        snapshotKey = fileKey(dir.resolve(SNAPSHOT));
         journal.truncate(0);
         journal.force(false);
         journalSize = 0;
@@ -261,9 +292,103 @@ public final class StateStore implements Closeable {
         undo = null;
     }
 
+    /** What was last found replaced behind the agent's back and how it was handled, if ever. */
+    public synchronized Optional<String> incident() {
+        return Optional.ofNullable(incident);
+    }
+
+    /**
+     * Checks that the journal and snapshot at their paths are the files this store wrote. One that
+     * is missing or another file (moved or copied over it while the agent runs) is moved aside,
+     * never deleted, and the state in memory, which holds every acknowledged change, is written
+     * anew; going on with the foreign file would lose changes at the next start or silently
+     * merge a state nobody acknowledged.
+     */
+    public synchronized void verifyFiles() throws IOException {
+        ensureOpen();
+        Path journalPath = dir.resolve(JOURNAL);
+        Path snapshotPath = dir.resolve(SNAPSHOT);
+        boolean journalReplaced = !Objects.equals(journalKey, fileKey(journalPath));
+        boolean snapshotReplaced = !Objects.equals(snapshotKey, fileKey(snapshotPath));
+        if (!journalReplaced && !snapshotReplaced) {
+            return;
+        }
+        String stamp = ".foreign-" + System.currentTimeMillis();
+        List<String> found = new ArrayList<>();
+        if (journalReplaced) {
+            found.add(setAside(journalPath, stamp));
+            FileChannel fresh = FileChannel.open(
+                    journalPath,
+                    Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE),
+                    OWNER_ONLY_FILE);
+            FileLock freshLock = tryLock(fresh);
+            FileChannel old = journal;
+            journal = fresh;
+            lock = freshLock;
+            journalKey = fileKey(journalPath);
+            old.close();
+        }
+        if (snapshotReplaced) {
+            found.add(setAside(snapshotPath, stamp));
+        }
+        rewrite();
+        incident = String.join("; ", found) + ". nat-agent wrote its state (revision " + revision
+                + ", every acknowledged change) anew to " + snapshotPath
+                + "; edit the state only through natctl (apply, forward add/remove), never the files";
+        LOG.log(System.Logger.Level.ERROR, "state files changed behind the agent''s back: " + incident);
+    }
+
+    /** Moves a foreign file aside (kept for the operator) and says what happened to it. */
+    private static String setAside(Path file, String stamp) throws IOException {
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            return file + " was removed";
+        }
+        Path kept = file.resolveSibling(file.getFileName() + stamp);
+        atomicMove(file, kept);
+        return file + " was replaced by another file (kept as " + kept + ")";
+    }
+
+    /** Device and inode of the file at {@code path} (never a link's target), or null if there is none. */
+    private static Object fileKey(Path path) throws IOException {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                    .fileKey();
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    /** Refuses a state directory, or files in it, that someone besides root and the agent could have written. */
+    private static void requireTrusted(Path dir) throws IOException, StateCorruptException {
+        int ownUid = TrustedPaths.currentUid();
+        Optional<String> problem = TrustedPaths.directoryProblem(dir, ownUid);
+        for (String name : List.of(SNAPSHOT, PREVIOUS, JOURNAL)) {
+            Path file = dir.resolve(name);
+            if (problem.isEmpty() && (Files.exists(file, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(file))) {
+                problem = TrustedPaths.fileProblem(file, ownUid);
+            }
+        }
+        if (problem.isPresent()) {
+            throw new StateCorruptException(
+                    dir,
+                    "the state directory cannot be trusted: " + problem.get()
+                            + ", so others could have changed the NAT state. nat-agent leaves the kernel's NAT rules"
+                            + " as they are and refuses changes until this is fixed. To recover: check the files,"
+                            + " make the directory and its files owned by root (or the agent's user) and writable by"
+                            + " nobody else (`chown -R root:root " + dir + " && chmod 0700 " + dir + " && chmod 0600 "
+                            + dir + "/*`; not a symbolic link to a directory others own), then restart nat-agent.",
+                    null);
+        }
+    }
+
     @Override
     public synchronized void close() throws IOException {
         if (journal.isOpen()) {
+            try {
+                verifyFiles();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.ERROR, "could not check the state files at close: " + e.getMessage());
+            }
             try {
                 lock.release();
             } finally {
@@ -349,10 +474,22 @@ public final class StateStore implements Closeable {
                 }
                 records.add(JournalRecord.parse(Arrays.copyOfRange(bytes, position, end)));
             } catch (IOException e) {
-                if (lastLine) {
+                if (lastLine && isTorn(bytes, position, newline)) {
                     // A crash mid-append: the record was never acknowledged, so dropping it is exact.
                     tornAt = position;
                     break;
+                }
+                if (lastLine) {
+                    throw corrupt(
+                            dir,
+                            journalPath,
+                            journalPath + " record " + lineNumber + " (byte offset " + position
+                                    + "), the last one, is complete but damaged: " + e.getMessage()
+                                    + ". It was written in full, so it was most likely acknowledged; nat-agent does not"
+                                    + " guess. To drop that one change run `truncate -s " + position + " " + journalPath
+                                    + "` (the agent then takes it out of the kernel too), or restore a backup of "
+                                    + dir,
+                            e);
                 }
                 throw corrupt(
                         dir,
@@ -398,6 +535,23 @@ public final class StateStore implements Closeable {
             }
         }
         return new Loaded(state, revision, size, records.size(), discarded);
+    }
+
+    /**
+     * Whether a last line that does not parse is a crash's torn append (never acknowledged): it has
+     * no end of line, or holds NUL bytes (blocks the disk never got read back as zeros), or does
+     * not even start as a record.
+     */
+    private static boolean isTorn(byte[] bytes, int start, int newline) {
+        if (newline < 0) {
+            return true;
+        }
+        for (int i = start; i < newline; i++) {
+            if (bytes[i] == 0) {
+                return true;
+            }
+        }
+        return !JournalRecord.startsLikeARecord(bytes, start, newline);
     }
 
     private static byte[] readAll(FileChannel channel) throws IOException {

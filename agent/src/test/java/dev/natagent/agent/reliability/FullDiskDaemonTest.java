@@ -88,6 +88,11 @@ class FullDiskDaemonTest {
                 }
                 assertEquals(1, refused.exitCode(), refused.toString());
                 assertTrue(refused.err().contains("No space left on device"), refused.err());
+                assertTrue(refused.err().contains("STORAGE"), "a storage error, not an internal one: " + refused.err());
+                assertTrue(
+                        refused.err()
+                                .contains(stateDir.resolve(StateStore.JOURNAL).toString()),
+                        refused.err());
                 assertTrue(refused.err().contains("nothing was changed"), refused.err());
                 assertEquals(
                         KernelTable.expectedForwardElements(acknowledged),

@@ -305,14 +305,14 @@ class NatServiceTest {
         agent.store.close(); // every later write to the journal fails
 
         AdminException element = assertThrows(AdminException.class, () -> agent.service.addForward(memcached(), false));
-        assertEquals(ErrorCode.INTERNAL, element.code());
+        assertEquals(ErrorCode.STORAGE, element.code());
         assertTrue(element.getMessage().contains("nothing was changed"), element.getMessage());
         assertEquals(before, snapshot(), "element change rolled back");
 
-        assertEquals(ErrorCode.INTERNAL, refusal(() -> agent.service.apply(aws(), false)));
+        assertEquals(ErrorCode.STORAGE, refusal(() -> agent.service.apply(aws(), false)));
         assertEquals(before, snapshot(), "full reconcile (outbound) rolled back");
 
-        assertEquals(ErrorCode.INTERNAL, refusal(() -> agent.service.removeForward("redis")));
+        assertEquals(ErrorCode.STORAGE, refusal(() -> agent.service.removeForward("redis")));
         assertEquals(before, snapshot(), "removal rolled back");
         assertEquals("ok", agent.service.status().health());
     }

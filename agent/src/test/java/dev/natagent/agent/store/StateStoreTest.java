@@ -121,10 +121,36 @@ class StateStoreTest {
             writeJournal(journal, good, zeros);
             assertLoads(2, 2, zeros.length, journal, good);
         }
+    }
+
+    @Test
+    void aCompleteLastRecordThatIsDamagedIsReportedNotDropped() throws Exception {
+        try (StateStore store = StateStore.open(dir)) {
+            store.append(put(1));
+            store.append(put(2));
+        }
+        Path journal = dir.resolve("journal.ndjson");
+        long good = Files.size(journal);
+        byte[] third = new JournalRecord(3, put(3)).toLine();
         byte[] flipped = third.clone();
-        flipped[20] ^= 1;
+        flipped[30] ^= 1;
         writeJournal(journal, good, flipped);
-        assertLoads(2, 2, flipped.length, journal, good);
+        byte[] damaged = Files.readAllBytes(journal);
+
+        StateCorruptException e = assertThrows(StateCorruptException.class, () -> StateStore.open(dir));
+        assertTrue(
+                e.getMessage().contains("record 3 (byte offset " + good + "), the last one, is complete but damaged"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("truncate -s " + good + " " + journal), e.getMessage());
+        assertTrue(e.getMessage().contains("leaves the kernel's NAT rules as they are"), e.getMessage());
+        assertTrue(Arrays.equals(damaged, Files.readAllBytes(journal)), "left untouched for the operator");
+
+        // The documented recovery: drop that record, and the store opens at the revision before it.
+        try (java.nio.channels.FileChannel channel =
+                java.nio.channels.FileChannel.open(journal, StandardOpenOption.WRITE)) {
+            channel.truncate(good);
+        }
+        assertLoads(2, 2, 0, journal, good);
     }
 
     private void assertLoads(long revision, int forwards, long discarded, Path journal, long good) throws Exception {
