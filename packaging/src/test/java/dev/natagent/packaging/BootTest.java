@@ -1,0 +1,116 @@
+package dev.natagent.packaging;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.natagent.testing.KernelTests;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs packaging/boot-test.sh: the RPM installed on a Debian 12 image with cloud-init and
+ * systemd-networkd, booted under a real systemd in systemd-nspawn (its own network namespace).
+ * The first run builds the image with debootstrap (minutes); later runs reuse it.
+ */
+@Tag(KernelTests.TAG)
+class BootTest {
+    /** debootstrap of an uncached image, the boot and the checks, with room to spare. */
+    private static final Duration TIMEOUT = Duration.ofMinutes(15);
+
+    @TempDir
+    Path out;
+
+    @Test
+    void unitBootsWithoutOrderingCycleAndSurvivesRestarts() throws Exception {
+        KernelTests.requireKernel();
+        Project.requireTools(
+                "debootstrap", "systemd-nspawn", "unshare", "nsenter", "flock", "rpmbuild", "java", "unzip");
+        Project.Result build = Project.run(
+                Map.of("NAT_AGENT_RPM_OUT", out.toString()),
+                List.of(Project.path("packaging/build-rpm.sh").toString()));
+        if (build.exitCode() == 3) {
+            Project.missing(
+                    "build-rpm.sh: build output missing: " + build.stderr().strip());
+        }
+        assertEquals(0, build.exitCode(), build::describe);
+
+        Project.Result run = Project.run(
+                Map.of(),
+                List.of(
+                        Project.path("packaging/boot-test.sh").toString(),
+                        build.stdout().strip()),
+                TIMEOUT);
+        if (run.exitCode() == 2) {
+            Project.missing("boot-test.sh: " + run.stderr().strip());
+        }
+        run.stdout().lines().filter(line -> line.startsWith("FIGURE")).forEach(System.out::println);
+        List<String> leftovers = leftovers(run.pid());
+
+        assertAll(
+                () -> assertEquals(List.of(), leftovers, "the script removes what it started and created"),
+                () -> assertEquals(0, run.exitCode(), run::describe),
+                finding(run, "boot", "system running"),
+                finding(run, "cycle", "no ordering cycle"),
+                finding(run, "units", "cloud-init (local, init, config, final) active"),
+                finding(run, "order", "then systemd-networkd started"),
+                finding(run, "notify", "Type=notify, running"),
+                finding(run, "sysctl", "ip_forward=1 although sysctl.d sets 0"),
+                finding(run, "cloudinit", "user data applied the forward redis"),
+                finding(run, "status", "natctl status answers"),
+                finding(run, "add", "acknowledged"),
+                finding(run, "nft", "shows the forward"),
+                finding(run, "restart", "same rule handles"),
+                finding(run, "stop", "leaves the table"),
+                finding(run, "member", "outsider refused (exit 3)"),
+                finding(run, "redis", "SET seen by the node"),
+                finding(run, "restarts", "restarts in a row, still active"),
+                finding(run, "crashloop", "reset-failed + start recovered the same handles"));
+    }
+
+    /** The script prints "ok   ID: text" for each check that passed. */
+    private static Executable finding(Project.Result run, String id, String detail) {
+        return () -> assertTrue(
+                Pattern.compile("(?m)^ok   " + id + ": .*" + Pattern.quote(detail))
+                        .matcher(run.stdout())
+                        .find(),
+                () -> "check " + id + " did not pass:\n" + run.describe());
+    }
+
+    /** A container of the run (script PID {@code pid}) still running, or its overlay directory. */
+    private static List<String> leftovers(long pid) throws IOException {
+        List<String> leftovers = new ArrayList<>();
+        String machine = "--machine=natagent-boot-" + pid;
+        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+            for (Path process : processes
+                    .filter(p -> p.getFileName().toString().matches("\\d+"))
+                    .toList()) {
+                try {
+                    String cmdline =
+                            Files.readString(process.resolve("cmdline")).replace('\0', ' ');
+                    if (cmdline.contains(machine + " ")) {
+                        leftovers.add("process " + process.getFileName() + ": " + cmdline);
+                    }
+                } catch (IOException gone) {
+                    // The process ended while the list was read.
+                }
+            }
+        }
+        Path cache = Path.of(System.getenv().getOrDefault("NAT_AGENT_BOOT_CACHE", "/var/cache/nat-agent-boot-test"));
+        if (Files.exists(cache.resolve("run-" + pid))) {
+            leftovers.add("directory " + cache.resolve("run-" + pid));
+        }
+        return leftovers;
+    }
+}
