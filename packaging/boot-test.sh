@@ -65,7 +65,7 @@ if [ "${1:-}" = __container ]; then
     # before the agent's rules, and the link that systemd-networkd-wait-online waits for.
     install -d "$image/etc/systemd/network"
     printf '[NetDev]\nName=uplink0\nKind=veth\n\n[Peer]\nName=uplink1\n' >"$image/etc/systemd/network/20-uplink.netdev"
-    printf '[Match]\nName=uplink0\n\n[Network]\nAddress=10.0.9.1/24\n' >"$image/etc/systemd/network/20-uplink0.network"
+    printf '[Match]\nName=uplink0\n\n[Network]\nAddress=10.0.9.1/24\nLinkLocalAddressing=no\nIPv6AcceptRA=no\n' >"$image/etc/systemd/network/20-uplink0.network"
     printf '[Match]\nName=uplink1\n\n[Link]\nRequiredForOnline=no\n\n[Network]\nLinkLocalAddressing=no\n' \
         >"$image/etc/systemd/network/20-uplink1.network"
     # A hardening file that switches forwarding off: applied before the agent starts, never after.
