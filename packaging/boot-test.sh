@@ -262,15 +262,18 @@ show() { # unit property
 }
 table() { inside nft --handle list table ip nat_agent; }
 
-# is-system-running --wait needs PID 1's private bus socket, which appears a moment after init.
+# is-system-running --wait needs PID 1's private bus socket, which appears a moment after init
+# starts; until /run/systemd/system exists it answers "offline".
 state=
-until [ -n "$state" ] || [ $SECONDS -ge $deadline ]; do
+while [ -z "$state" ] || [ "$state" = offline ]; do
+    [ $SECONDS -lt $deadline ] || break
     state=$(timeout $((deadline - SECONDS + 1)) nsenter --target "$leader" --all \
         env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin systemctl is-system-running --wait 2>/dev/null || true)
-    [ -n "$state" ] || sleep 0.2
+    case $state in '' | offline) sleep 0.2 ;; esac
 done
 case $state in
     running) pass "boot: system running after $((SECONDS - booting)) s" ;;
+    '' | offline) fail "boot: systemd in the container did not answer within ${boot_timeout}s"; exit 1 ;;
     *) fail "boot: system state '$state'; failed units: $(inside systemctl list-units --failed --plain --no-legend | tr '\n' ' ')" ;;
 esac
 init_start=$(inside systemctl show --property=UserspaceTimestampMonotonic --value)
