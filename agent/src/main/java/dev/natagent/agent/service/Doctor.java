@@ -168,6 +168,11 @@ public final class Doctor {
         Path conf = procRoot.resolve("sys/net/ipv4/conf");
         int all = readInt(conf.resolve("all/rp_filter")).orElse(0);
         List<String> strict = new ArrayList<>();
+        // The keys holding 1, which the fix must change.
+        List<String> keys = new ArrayList<>();
+        if (all == 1) {
+            keys.add("net.ipv4.conf.all.rp_filter");
+        }
         try (Stream<Path> interfaces = Files.list(conf)) {
             for (Path iface : interfaces.sorted().toList()) {
                 String name = iface.getFileName().toString();
@@ -175,8 +180,12 @@ public final class Doctor {
                     continue;
                 }
                 // The kernel uses the larger of conf/all and conf/IFACE.
-                if (Math.max(all, readInt(iface.resolve("rp_filter")).orElse(0)) == 1) {
+                int own = readInt(iface.resolve("rp_filter")).orElse(0);
+                if (Math.max(all, own) == 1) {
                     strict.add(name);
+                    if (own == 1) {
+                        keys.add("net.ipv4.conf." + name + ".rp_filter");
+                    }
                 }
             }
         } catch (IOException e) {
@@ -190,7 +199,9 @@ public final class Doctor {
                     Severity.WARNING,
                     "rp_filter",
                     "strict reverse-path filtering (rp_filter=1) on " + String.join(", ", strict),
-                    "set net.ipv4.conf.all.rp_filter and net.ipv4.conf.<iface>.rp_filter to 2 (loose) or 0"));
+                    "run 'sysctl -w "
+                            + String.join(" ", keys.stream().map(k -> k + "=2").toList())
+                            + "' (2 is loose filtering; 0 turns it off) and persist it in /etc/sysctl.d"));
         }
     }
 
@@ -341,7 +352,8 @@ public final class Doctor {
                         Severity.WARNING,
                         "target_reachable",
                         "forward " + forward.name() + ": " + String.join(", ", down)
-                                + (down.size() == 1 ? " does" : " do") + " not accept TCP connections",
+                                + (down.size() == 1 ? " does" : " do")
+                                + " not accept TCP connections (at the last probe; probes run every 30 s)",
                         "check the node, its security group (allow this instance) and the route to it"));
             }
         });

@@ -72,6 +72,10 @@ class DoctorTest {
 
         assertEquals(Severity.WARNING, finding.severity());
         assertTrue(finding.message().contains("eth0"), finding.message());
+        assertEquals(
+                "run 'sysctl -w net.ipv4.conf.eth0.rp_filter=2' (2 is loose filtering; 0 turns it off) and persist it"
+                        + " in /etc/sysctl.d",
+                finding.fix());
     }
 
     @Test
