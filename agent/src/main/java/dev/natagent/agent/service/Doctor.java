@@ -330,21 +330,21 @@ public final class Doctor {
                     down.add(target.target() + " (" + target.address() + ")");
                 }
             }
-            if (!unresolved.isEmpty()) {
+            if (!unresolved.isEmpty() || !stale.isEmpty()) {
+                // One finding for the forward: an error when a target has no address at all.
+                List<String> parts = new ArrayList<>();
+                if (!unresolved.isEmpty()) {
+                    parts.add(String.join(", ", unresolved) + (unresolved.size() == 1 ? " has" : " have")
+                            + " never resolved");
+                }
+                if (!stale.isEmpty()) {
+                    parts.add(String.join(", ", stale) + (stale.size() == 1 ? " does" : " do")
+                            + " not resolve; the last good address stays in use (stale)");
+                }
                 findings.add(new Finding(
-                        Severity.ERROR,
+                        unresolved.isEmpty() ? Severity.WARNING : Severity.ERROR,
                         "target_resolved",
-                        "forward " + forward.name() + ": " + String.join(", ", unresolved)
-                                + (unresolved.size() == 1 ? " has" : " have") + " never resolved",
-                        "check the DNS name and the instance's resolver"));
-            }
-            if (!stale.isEmpty()) {
-                findings.add(new Finding(
-                        Severity.WARNING,
-                        "target_resolved",
-                        "forward " + forward.name() + ": " + String.join(", ", stale)
-                                + (stale.size() == 1 ? " does" : " do")
-                                + " not resolve; the last good address stays in use (stale)",
+                        "forward " + forward.name() + ": " + String.join("; ", parts),
                         "check the DNS name and the instance's resolver"));
             }
             if (!down.isEmpty()) {

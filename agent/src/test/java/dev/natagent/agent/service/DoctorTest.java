@@ -10,6 +10,7 @@ import dev.natagent.agent.api.Finding.Severity;
 import dev.natagent.agent.api.StatusView;
 import dev.natagent.agent.model.Cidr;
 import dev.natagent.agent.model.Forward;
+import dev.natagent.agent.model.Ipv4;
 import dev.natagent.agent.model.PortRange;
 import dev.natagent.agent.model.Protocol;
 import dev.natagent.agent.model.ReturnPath;
@@ -247,6 +248,33 @@ class DoctorTest {
                 .toList();
         assertEquals(1, unresolved.size(), unresolved.toString());
         assertTrue(unresolved.get(0).message().contains("gone-a.cache.test:80, gone-b.cache.test:80"));
+    }
+
+    @Test
+    void aForwardWithANeverResolvedAndAStaleTargetGetsOneTargetFinding() throws Exception {
+        agent.dns.put("up.cache.test", List.of(Ipv4.parse("10.0.1.50")));
+        agent.service.addForward(
+                new Forward(
+                        "two",
+                        Protocol.TCP,
+                        PortRange.parse("7000-7001"),
+                        List.of(Target.parse("up.cache.test:7000"), Target.parse("gone.cache.test:7000")),
+                        List.of(),
+                        ReturnPath.MASQUERADE),
+                false);
+        agent.dns.remove("up.cache.test");
+        agent.resolver.resolve(List.of("up.cache.test", "gone.cache.test"));
+
+        List<Finding> resolved = agent.service.doctor().findings().stream()
+                .filter(f -> f.check().equals("target_resolved"))
+                .toList();
+
+        assertEquals(1, resolved.size(), resolved.toString());
+        assertEquals(Severity.ERROR, resolved.get(0).severity());
+        String message = resolved.get(0).message();
+        assertTrue(message.contains("gone.cache.test:7000 has never resolved"), message);
+        assertTrue(message.contains("up.cache.test:7000 (since "), message);
+        assertTrue(message.contains("stays in use (stale)"), message);
     }
 
     private static Optional<Finding> find(List<Finding> findings, String check) {
