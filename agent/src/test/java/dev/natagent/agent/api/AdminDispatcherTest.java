@@ -131,6 +131,12 @@ class AdminDispatcherTest {
                 "FORWARD_REMOVE|`{\"name\":[\"a\"]}`|BAD_REQUEST|args.name",
                 "FORWARD_GET|`{\"name\":\"ghost\"}`|NOT_FOUND|name",
                 "OUTBOUND_ADD|`{\"outbound\":{\"name\":\"p\",\"source\":[\"10.0.0.0/16\"],\"out\":\"a/b\"}}`|VALIDATION|out",
+                "OUTBOUND_ADD|`{\"outbound\":{\"name\":\"p\",\"source\":[\"10.0.0.0/16\"],\"out\":\"*\"}}`|VALIDATION|out",
+                "OUTBOUND_ADD|`{\"outbound\":{\"name\":\"p\",\"source\":[\"10.0.0.0/16\"],\"out\":\"en\\\"s5\"}}`|VALIDATION|out",
+                "OUTBOUND_ADD|`{\"outbound\":{\"name\":\"p\",\"source\":\"10.0.0.0/16\",\"out\":\"ens5\"}}`|VALIDATION|source",
+                "FORWARD_ADD|`{\"forward\":{\"name\":\"a\",\"listen\":\"1\",\"to\":[\"10.0.1.1:1\"],\"allow\":[\"198.51.100.27/24\"]}}`|VALIDATION|allow[0]",
+                "FORWARD_ADD|`{\"forward\":{\"name\":\"a\",\"listen\":7003,\"to\":[\"10.0.1.1:1\"]}}`|VALIDATION|listen",
+                "FORWARD_ADD|`{\"forward\":{\"name\":\"a\",\"listen\":\"1\",\"to\":[\"h.test\\u0000:1\"]}}`|VALIDATION|to[0]",
                 "APPLY|`{\"state\":{\"forwards\":[{\"name\":\"a\",\"listen\":\"1\",\"to\":[\"10.0.1.1:1\"]},"
                         + "{\"name\":\"a\",\"listen\":\"2\",\"to\":[\"10.0.1.1:2\"]}]}}`|NAME_TAKEN|forwards[1].name",
                 "APPLY|`{\"state\":{\"schema_version\":9}}`|VALIDATION|schema_version",
