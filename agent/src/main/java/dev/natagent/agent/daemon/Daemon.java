@@ -35,6 +35,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.logging.Level;
@@ -127,6 +128,10 @@ final class Daemon {
                     TargetResolver.LOOKUP_DEADLINE,
                     store == null ? LastGoodAddresses.NONE : LastGoodAddresses.in(stateDir));
             int carried = resolver.carryOver(TargetResolver.dnsHosts(initial));
+            Set<String> unknown = resolver.withoutAddress(TargetResolver.dnsHosts(initial));
+            if (store != null && !unknown.isEmpty()) {
+                carried += resolver.carryOver(reconciler.kernelAddresses(initial, unknown), clock.instant());
+            }
             if (carried > 0) {
                 LOG.info("carried over the last good addresses of " + carried + " DNS name(s); looking them up");
             }

@@ -4,6 +4,7 @@ import static dev.natagent.agent.reconcile.KernelLayout.TABLE;
 
 import dev.natagent.agent.model.Forward;
 import dev.natagent.agent.model.Ipv4;
+import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.StateDiff;
 import dev.natagent.agent.model.Target;
 import dev.natagent.nft.Batch;
@@ -16,6 +17,7 @@ import dev.natagent.nl.NetlinkException;
 import dev.natagent.nl.OutcomeUnknownException;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -325,6 +327,47 @@ public final class Reconciler {
             counters.put(forward.name(), new Counter(bytes, packets));
         }
         return counters;
+    }
+
+    /**
+     * The address the kernel's DNAT map holds now for each of {@code hosts} (DNS names of targets
+     * of {@code state}), read from the table as it is: at start-up, before anything is adopted,
+     * what a name without a remembered answer was programmed to, so that a restart while DNS does
+     * not answer keeps it. Hosts the table has no element for are left out; an absent table gives
+     * none.
+     */
+    public synchronized Map<String, Ipv4> kernelAddresses(NatState state, Set<String> hosts) {
+        Map<String, Ipv4> found = new HashMap<>();
+        if (hosts.isEmpty()) {
+            return found;
+        }
+        Map<Bytes, Bytes> byKey = new HashMap<>();
+        try {
+            for (SetElement element : port.listElements(TABLE, KernelLayout.SET_FORWARDS)) {
+                element.data()
+                        .filter(NftData.Value.class::isInstance)
+                        .ifPresent(data -> byKey.put(element.key(), ((NftData.Value) data).bytes()));
+            }
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "no DNAT map to take addresses from: {0}", e.getMessage());
+            return found;
+        }
+        for (Forward forward : state.forwards().values()) {
+            for (int p = forward.listen().first(); p <= forward.listen().last(); p++) {
+                Target target = forward.targetFor(p);
+                if (!hosts.contains(target.host()) || found.containsKey(target.host())) {
+                    continue;
+                }
+                Bytes value = byKey.get(KernelLayout.protoPort(forward.proto(), p));
+                byte[] addressPort = value == null ? new byte[0] : value.toArray();
+                if (addressPort.length == 8
+                        && Bytes.of(addressPort)
+                                .equals(KernelLayout.addrPort(Arrays.copyOf(addressPort, 4), target.port()))) {
+                    found.put(target.host(), Ipv4.of(Arrays.copyOf(addressPort, 4)));
+                }
+            }
+        }
+        return found;
     }
 
     /**

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -84,6 +85,9 @@ public final class TargetResolver {
     private final ResolveLog log = new ResolveLog();
     private final Map<String, TargetStatus> statuses = new TreeMap<>();
     private final Map<String, Attempt> inFlight = new HashMap<>();
+    /** Hosts whose address was carried over from before the start and no lookup has confirmed yet. */
+    private final Set<String> unconfirmed = new HashSet<>();
+
     private volatile Listener listener = Listener.NONE;
 
     public TargetResolver(HostLookup lookup, Clock clock) {
@@ -129,10 +133,39 @@ public final class TargetResolver {
             LastGoodAddresses.Saved entry = saved.get(host);
             if (entry != null && entry.address().whyNotATarget().isEmpty() && !statuses.containsKey(host)) {
                 statuses.put(host, TargetStatus.carriedOver(host, entry.address(), entry.since()));
+                unconfirmed.add(host);
                 carried++;
             }
         }
         return carried;
+    }
+
+    /**
+     * Takes {@code addresses} (what the kernel holds now) for hosts that still have none after
+     * {@link #carryOver}: a state written before addresses were remembered, or a lost file.
+     * Returns how many were taken.
+     */
+    public synchronized int carryOver(Map<String, Ipv4> addresses, Instant now) {
+        int carried = 0;
+        for (Map.Entry<String, Ipv4> entry : addresses.entrySet()) {
+            if (entry.getValue().whyNotATarget().isEmpty() && !statuses.containsKey(entry.getKey())) {
+                statuses.put(entry.getKey(), TargetStatus.carriedOver(entry.getKey(), entry.getValue(), now));
+                unconfirmed.add(entry.getKey());
+                carried++;
+            }
+        }
+        return carried;
+    }
+
+    /** The hosts among {@code hosts} without an address. */
+    public synchronized Set<String> withoutAddress(Collection<String> hosts) {
+        Set<String> missing = new TreeSet<>();
+        for (String host : hosts) {
+            if (!statuses.containsKey(host) || statuses.get(host).address().isEmpty()) {
+                missing.add(host);
+            }
+        }
+        return missing;
     }
 
     /**
@@ -151,6 +184,7 @@ public final class TargetResolver {
                 }
             }
             inFlight.values().stream().filter(a -> !keep.contains(a.host)).forEach(a -> a.forgotten = true);
+            unconfirmed.retainAll(keep);
             for (String host : hosts) {
                 settled.add(start(host));
             }
@@ -283,8 +317,16 @@ public final class TargetResolver {
             failed(after);
         } else {
             log.succeeded(before, after);
-            if (!after.address().equals(before.address())) {
+            boolean changed = !after.address().equals(before.address());
+            boolean confirmed;
+            synchronized (this) {
+                confirmed = unconfirmed.remove(attempt.host);
+            }
+            if (changed || confirmed) {
+                // A carried-over address is written once confirmed: it may come from the kernel only.
                 persist();
+            }
+            if (changed) {
                 listener.addressChanged(attempt.host);
             }
         }

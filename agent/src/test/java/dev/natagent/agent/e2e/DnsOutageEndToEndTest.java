@@ -121,6 +121,33 @@ class DnsOutageEndToEndTest {
     }
 
     @Test
+    void withoutRememberedAddressesARestartTakesThemFromTheKernelTable() throws Exception {
+        AgentDaemon agent = lab.get()
+                .agentWithResolvConf("{\"settings\":{\"resolve_interval_seconds\":1}}", ONE_QUICK_TRY)
+                .start();
+        agent.natctlOk("forward", "add", "g", "--listen", "9601", "--to", "good.test:6379");
+        agent.terminate();
+        // As after an upgrade from a version that did not remember addresses, or a lost file.
+        Files.deleteIfExists(agent.stateDir().resolve("addresses.json"));
+        lab.get().signal(dnsmasq, "STOP");
+        agent.start();
+
+        assertTrue(
+                lab.get().kernelTable().contains(NODE + " . 6379"),
+                "element kept:\n" + lab.get().kernelTable());
+        assertEquals("PONG", CacheClient.redis(client, PUBLIC, 9601, "PING"));
+        awaitTrue(() -> target(agent, "g").path("dns").asText().equals("stale"), 10_000, "g's name reported stale");
+        assertEquals(NODE, target(agent, "g").path("address").asText());
+        lab.get().signal(dnsmasq, "CONT");
+        awaitTrue(() -> target(agent, "g").path("dns").asText().equals("resolved"), 15_000, "resolved again");
+        awaitTrue(
+                () -> Files.readString(agent.stateDir().resolve("addresses.json"))
+                        .contains("\"good.test\":{\"address\":\"" + NODE + "\""),
+                5_000,
+                "the confirmed address remembered again");
+    }
+
+    @Test
     void manySilentNamesDelayNeitherStartUpNorAnApply() throws Exception {
         StringBuilder hosts = new StringBuilder();
         List<String> forwards = new ArrayList<>();
