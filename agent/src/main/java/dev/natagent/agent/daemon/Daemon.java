@@ -38,6 +38,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -56,6 +57,8 @@ final class Daemon {
 
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration TEXTFILE_INTERVAL = Duration.ofSeconds(15);
+    /** How often the state files are checked for having been replaced between changes (a few stat calls). */
+    private static final Duration STATE_FILES_CHECK = Duration.ofSeconds(5);
 
     /** Command-line overrides; null means "take the config file's value or the default". */
     record Options(Path config, Path stateDir, Path socket, String adminGroup) {}
@@ -165,6 +168,11 @@ final class Daemon {
             // Background rounds (the first probe round starts at once) only after the kernel
             // matches and the socket is open: until then they would compete for the CPUs.
             loops.schedule(initial.settings());
+            scheduler.scheduleWithFixedDelay(
+                    service::verifyStateFiles,
+                    STATE_FILES_CHECK.toSeconds(),
+                    STATE_FILES_CHECK.toSeconds(),
+                    TimeUnit.SECONDS);
             daemon.metricsTextfilePath().ifPresent(path -> {
                 TextfileCollector collector = running.add(new TextfileCollector(path, metrics::prometheusText));
                 collector.start(TEXTFILE_INTERVAL);

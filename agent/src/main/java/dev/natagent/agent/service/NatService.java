@@ -331,6 +331,24 @@ public final class NatService implements AdminOperations {
         }
     }
 
+    /**
+     * Checks that the state files are still the ones the store wrote (between changes too, so that
+     * one replaced while the agent is idle is set aside before a crash could load it).
+     */
+    public void verifyStateFiles() {
+        if (store == null) {
+            return;
+        }
+        synchronized (writeLock) {
+            try {
+                store.verifyFiles();
+            } catch (IOException e) {
+                LOG.warning("could not check the state files: " + e.getMessage());
+            }
+            store.incident().ifPresent(health::stateFilesReplaced);
+        }
+    }
+
     private void compactQuietly() {
         try {
             store.compactIfDue();
