@@ -54,10 +54,13 @@ public final class AdminServer implements AutoCloseable {
     /** The most one connection buffers: a line of the maximal size and its CRLF. */
     static final int LINE_LIMIT = AdminProtocol.MAX_REQUEST_BYTES + 2;
     /**
-     * A request line in progress is charged this many times its length: what a hostile line (say
-     * {@code [[],[],...]}) can grow to as a parsed JSON tree, which lives until its answer is ready.
+     * A request line in progress is charged this many times its length: what its parsed JSON tree,
+     * which lives until the answer is ready, can grow to. At most {@link #MAX_REQUEST_TOKENS} tokens
+     * of at most ~42 bytes each (a hostile {@code [{},{},...]}) stay under it.
      */
     static final int PARSED_WEIGHT = 16;
+    /** Four bytes of line per JSON token at least: a document of forwards has about six. */
+    static final int MAX_REQUEST_TOKENS = AdminProtocol.MAX_REQUEST_BYTES / 4;
     /** The request's own objects (array header, queue entry, task). */
     static final int LINE_OVERHEAD = 64;
     /** Request memory kept for connections holding less than {@link #SMALL_HOLDING}. */
@@ -109,7 +112,7 @@ public final class AdminServer implements AutoCloseable {
         this.policy = policy;
         this.metrics = metrics;
         ObjectMapper mapper = ModelJson.mapper();
-        this.decoder = new RequestDecoder(mapper);
+        this.decoder = new RequestDecoder(requestMapper());
         this.encoder = new ResponseEncoder(mapper);
         this.memory = new ClientMemory(config.requestMemory(), RESERVE, SMALL_HOLDING);
         GroupPrincipal group = adminGroup(config.adminGroup());
@@ -134,6 +137,18 @@ public final class AdminServer implements AutoCloseable {
             throw e;
         }
         this.selectorThread = new Thread(this::runSelector, "nat-agent-admin-io");
+    }
+
+    /** The model's JSON mapper, with a request line's tokens bounded (see {@link #PARSED_WEIGHT}). */
+    private static ObjectMapper requestMapper() {
+        ObjectMapper mapper = ModelJson.mapper().copy();
+        mapper.getFactory()
+                .setStreamReadConstraints(mapper.getFactory()
+                        .streamReadConstraints()
+                        .rebuild()
+                        .maxTokenCount(MAX_REQUEST_TOKENS)
+                        .build());
+        return mapper;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.natagent.agent.api;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -46,6 +47,13 @@ public final class RequestDecoder {
         JsonNode root;
         try {
             root = mapper.readTree(line, offset, length);
+        } catch (StreamConstraintsException e) {
+            throw failure(
+                    null,
+                    ErrorCode.BAD_REQUEST,
+                    "request too complex: " + firstLine(e.getMessage())
+                            + "; send a large state document with natctl apply (it uses apply.begin/apply.chunk)",
+                    null);
         } catch (JacksonException | RuntimeException e) {
             throw failure(null, ErrorCode.BAD_REQUEST, "malformed JSON: " + firstLine(e.getMessage()), null);
         } catch (java.io.IOException e) {

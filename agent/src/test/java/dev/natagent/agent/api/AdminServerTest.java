@@ -244,6 +244,24 @@ class AdminServerTest {
     }
 
     @Test
+    void aLineOfTinyJsonValuesIsRefusedBeforeItsTreeOutgrowsItsCharge() throws Exception {
+        try (AdminServer server = TestSockets.start(dir, operations)) {
+            StringBuilder line = new StringBuilder("{\"v\":1,\"id\":\"t\",\"op\":\"apply\",\"args\":{\"state\":[");
+            while (line.length() < AdminProtocol.MAX_REQUEST_BYTES - 10) {
+                line.append("{},");
+            }
+            line.append("{}]}}");
+            JsonNode response = json(roundTrip(server.socketPath(), line.toString()));
+            assertEquals("BAD_REQUEST", response.at("/error/code").textValue());
+            assertTrue(
+                    response.at("/error/message").textValue().startsWith("request too complex"), response.toString());
+            assertTrue(json(roundTrip(server.socketPath(), request("after", "status", "{}")))
+                    .get("ok")
+                    .booleanValue());
+        }
+    }
+
+    @Test
     void aLineOfExactlyTheLimitEndedByCrlfIsRead() throws Exception {
         try (AdminServer server = TestSockets.start(dir, operations)) {
             String prefix = "{\"v\":1,\"id\":\"crlf\",\"op\":\"status\",\"args\":{},\"pad\":\"";
