@@ -243,7 +243,8 @@ public final class NatService implements AdminOperations {
 
     @Override
     public TextDocument export(ExportFormat format) {
-        return Exporter.export(state, desired(), format);
+        NatState current = state;
+        return Exporter.export(validator.withForceWhereClaimed(current), views.desired(current), format);
     }
 
     @Override

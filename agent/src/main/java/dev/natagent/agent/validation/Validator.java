@@ -5,6 +5,7 @@ import dev.natagent.agent.model.FieldError;
 import dev.natagent.agent.model.Forward;
 import dev.natagent.agent.model.Ipv4;
 import dev.natagent.agent.model.NatState;
+import dev.natagent.agent.model.PortRange;
 import dev.natagent.agent.model.Protocol;
 import dev.natagent.agent.model.Target;
 import dev.natagent.agent.model.ValidationException;
@@ -119,6 +120,23 @@ public final class Validator {
                 throw new ValidationException(List.of(ssh.get()));
             }
         }
+    }
+
+    /**
+     * {@code state} with {@code "force": true} on each forward that claims sshd's port without it
+     * (forced before forwards kept the flag, or sshd moved to its port since): what a document
+     * needs to reproduce the state on another agent.
+     */
+    public NatState withForceWhereClaimed(NatState state) {
+        NatState marked = state;
+        for (int port : sshPorts(state)) {
+            for (Forward forward : state.forwardsOverlapping(Protocol.TCP, PortRange.single(port))) {
+                if (!forward.force()) {
+                    marked = marked.withForward(forward.withForce(true));
+                }
+            }
+        }
+        return marked;
     }
 
     public void checkAddOutbound(NatState current, String name) {

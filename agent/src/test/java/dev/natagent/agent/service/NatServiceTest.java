@@ -265,6 +265,25 @@ class NatServiceTest {
         }
     }
 
+    /** sshd moved to a port a forward already had: the export marks that forward forced, or it would not apply. */
+    @Test
+    void aForwardOnSshdsPortWithoutTheFlagIsExportedForced(@TempDir Path freshDir) throws Exception {
+        Forward web = Forward.single("web", Protocol.TCP, 2222, Target.parse("10.0.1.9:80"));
+        agent.service.apply(aws().withForward(web), false);
+        NatState moved = agent.state().withSettings(new Settings(true, 30, 60, 2222));
+        agent.service.apply(moved, false);
+        assertEquals(false, agent.state().forward("web").orElseThrow().force());
+
+        String export =
+                agent.service.export(dev.natagent.agent.api.ExportFormat.JSON).content();
+
+        try (ServiceFixture fresh = ServiceFixture.fresh(freshDir)) {
+            NatState document = ModelJson.read(export, NatState.class);
+            assertTrue(document.forward("web").orElseThrow().force(), export);
+            assertTrue(fresh.service.apply(document, false).applied());
+        }
+    }
+
     @Test
     void aKernelRefusalLeavesDiskAndStateUnchanged() throws Exception {
         agent.service.addForward(redis(), false);
