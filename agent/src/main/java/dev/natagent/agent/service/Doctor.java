@@ -15,7 +15,10 @@ import dev.natagent.agent.model.ReturnPath;
 import dev.natagent.agent.sysctl.SysctlStatus;
 import dev.natagent.agent.sysctl.Sysctls;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -288,10 +291,25 @@ public final class Doctor {
      * @return whether the table exists and was read
      */
     private boolean legacyIptables(List<ForeignRule> rules, List<Finding> findings) {
-        boolean loaded = readText(procRoot.resolve("net/ip_tables_names"))
-                .map(names -> names.lines().anyMatch("nat"::equals))
-                .orElse(false);
-        if (!loaded) {
+        Path names = procRoot.resolve("net/ip_tables_names");
+        String tables;
+        try {
+            tables = Files.readString(names);
+        } catch (NoSuchFileException e) {
+            findings.add(ok("legacy_iptables", "legacy iptables (ip_tables) is not in the kernel"));
+            return false;
+        } catch (IOException e) {
+            // Root-only (0440) in /proc; asking the kernel for the table instead would create it.
+            findings.add(new Finding(
+                    Severity.WARNING,
+                    "legacy_iptables",
+                    "legacy iptables is in the kernel, but whether it has a nat table here cannot be read ("
+                            + names + ": " + reason(e) + "; asking the kernel for the table would create it):"
+                            + " legacy DNAT rules are not checked",
+                    "run 'sudo iptables-legacy -t nat -S' and look for DNAT rules on our ports"));
+            return false;
+        }
+        if (tables.lines().noneMatch("nat"::equals)) {
             findings.add(ok("legacy_iptables", "no legacy iptables nat table exists"));
             return false;
         }
@@ -383,6 +401,17 @@ public final class Doctor {
             }
         }
         return routes;
+    }
+
+    /** Why a file could not be read, without the exception's class name or the path again. */
+    private static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileSystemException f) {
+            return f.getReason() == null ? "unreadable" : f.getReason();
+        }
+        return e.getMessage() == null ? "unreadable" : e.getMessage();
     }
 
     private static Finding ok(String check, String message) {

@@ -277,6 +277,24 @@ class DoctorTest {
         assertTrue(message.contains("stays in use (stale)"), message);
     }
 
+    @Test
+    void whenTheAgentCannotTellWhetherALegacyNatTableExistsItSaysSo() throws Exception {
+        agent.service.addForward(NatServiceTest.redis(), false);
+        // Root reads any file, so a directory stands in for the root-only /proc file the unit's user cannot read.
+        java.nio.file.Files.createDirectories(agent.procRoot.resolve("net/ip_tables_names"));
+        agent.legacyDnat.add(new Doctor.ForeignRule("never asked", Optional.empty(), PortSet.ALL));
+
+        List<Finding> findings = agent.service.doctor().findings();
+
+        Finding unsure = find(findings, "legacy_iptables").orElseThrow();
+        assertEquals(Severity.WARNING, unsure.severity());
+        assertTrue(unsure.message().contains("legacy DNAT rules are not checked"), unsure.message());
+        assertFalse(unsure.message().contains("Exception"), unsure.message());
+        assertEquals(
+                Severity.OK, find(findings, "foreign_dnat").orElseThrow().severity(), "the table was not asked for");
+        assertEquals("degraded", agent.service.status().health());
+    }
+
     private static Optional<Finding> find(List<Finding> findings, String check) {
         return findings.stream().filter(f -> f.check().equals(check)).findFirst();
     }
