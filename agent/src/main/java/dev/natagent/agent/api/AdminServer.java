@@ -752,9 +752,7 @@ public final class AdminServer implements AutoCloseable {
             LOG.log(System.Logger.Level.ERROR, "admin op " + request.op().wireName() + " failed unexpectedly", e);
             return encoder.failure(
                     request.id(),
-                    new AdminException(
-                            ErrorCode.INTERNAL,
-                            "internal error (" + e.getClass().getSimpleName() + "); see the nat-agent log"));
+                    new AdminException(ErrorCode.INTERNAL, "internal error; the nat-agent log has the details"));
         } finally {
             timer.stop();
             if (request.mutating()) {

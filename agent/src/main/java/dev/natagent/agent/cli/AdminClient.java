@@ -3,6 +3,7 @@ package dev.natagent.agent.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.natagent.agent.api.AdminProtocol;
+import dev.natagent.agent.api.IoErrors;
 import dev.natagent.agent.api.Op;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -88,7 +89,8 @@ final class AdminClient {
                 throw NatctlException.unreachable(
                         "nat-agent at " + socket + " did not answer within " + timeout.toSeconds() + " s");
             } catch (IOException e) {
-                throw NatctlException.unreachable("lost connection to nat-agent at " + socket + ": " + e.getMessage());
+                throw NatctlException.unreachable(
+                        "lost connection to nat-agent at " + socket + ": " + IoErrors.reason(e));
             } finally {
                 watchdog.interrupt();
             }
@@ -140,8 +142,11 @@ final class AdminClient {
                 throw NatctlException.unreachable("agent at " + socket + " sent a response that is not a JSON object");
             }
             return response;
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw NatctlException.unreachable("agent at " + socket + " sent malformed JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw NatctlException.unreachable("agent at " + socket + " sent malformed JSON: " + e.getMessage());
+            throw NatctlException.unreachable(
+                    "agent at " + socket + " sent an unreadable answer: " + IoErrors.reason(e));
         }
     }
 
@@ -158,7 +163,7 @@ final class AdminClient {
             return "permission denied (run natctl as root or as a member of the nat-agent admin group, natadmin"
                     + " by default)";
         }
-        return message;
+        return IoErrors.reason(e);
     }
 
     /** Closes the channel when the agent takes too long, which ends the blocked read. */

@@ -9,9 +9,16 @@ import picocli.CommandLine.ParameterException;
 abstract class CliCommand implements Callable<Integer> {
     /** This command's model, set by {@link Specs#command}; its options hold the parsed values. */
     CommandSpec spec;
+    /** Where human output goes; set for the run (see {@link Natctl#commandLine}). */
+    Terminal terminal = Terminal.PLAIN;
 
     PrintWriter out() {
         return spec.commandLine().getOut();
+    }
+
+    /** Prints a table fitted to the terminal. */
+    void print(Table table) {
+        table.print(out(), terminal);
     }
 
     /** A usage error (exit code 2) found after parsing, reported like picocli's own. */

@@ -5,10 +5,12 @@ import picocli.CommandLine.Model.CommandSpec;
 
 final class CompletionCommand extends CliCommand {
     static CommandSpec spec() {
-        return Specs.command(
-                new CompletionCommand(),
-                "Print the bash completion script for natctl.\n"
-                        + "Install: natctl completion > /etc/bash_completion.d/natctl");
+        CommandSpec spec = Specs.command(new CompletionCommand(), "Print the bash completion script for natctl.");
+        Specs.examples(
+                spec,
+                "natctl completion > /etc/bash_completion.d/natctl   # for every user",
+                "source <(natctl completion)                         # this shell only");
+        return spec;
     }
 
     @Override

@@ -7,8 +7,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 final class DoctorCommand extends AgentCommand {
     static CommandSpec spec() {
-        return Specs.command(
+        CommandSpec spec = Specs.command(
                 new DoctorCommand(), "Check what silently breaks NAT instances; exits 1 when a check finds an error.");
+        Specs.examples(spec, "natctl doctor", "natctl --json doctor");
+        return spec;
     }
 
     @Override
@@ -17,14 +19,16 @@ final class DoctorCommand extends AgentCommand {
         if (jsonOutput()) {
             printJson(result);
         } else {
-            Table table = new Table("SEVERITY", "CHECK", "FINDING", "FIX");
-            result.path("findings")
-                    .forEach(finding -> table.row(
-                            finding.path("severity").asText(),
-                            finding.path("check").asText(),
-                            finding.path("message").asText(),
-                            finding.path("fix").asText("")));
-            table.print(out());
+            // The fix goes under its finding: two long texts side by side would each get half the width.
+            Table table = new Table("SEVERITY", "CHECK", "FINDING").painted(0);
+            for (JsonNode finding : result.path("findings")) {
+                String fix = finding.path("fix").asText("");
+                table.row(
+                        finding.path("severity").asText(),
+                        finding.path("check").asText(),
+                        finding.path("message").asText() + (fix.isEmpty() ? "" : "\nfix: " + fix));
+            }
+            print(table);
             JsonNode summary = result.path("summary");
             out().println(new DoctorReport.Summary(
                             summary.path("ok").asInt(),

@@ -19,10 +19,16 @@ final class ExportCommand extends AgentCommand {
 
     static CommandSpec spec() {
         ExportCommand command = new ExportCommand();
-        return Specs.command(
+        CommandSpec spec = Specs.command(
                 command,
                 "Print the desired state (json), the nft ruleset (nft) or iptables-restore input (iptables).",
                 command.format);
+        Specs.examples(
+                spec,
+                "natctl export > state.json",
+                "natctl export --format nft",
+                "natctl export --format iptables > rules.v4");
+        return spec;
     }
 
     @Override
@@ -31,9 +37,14 @@ final class ExportCommand extends AgentCommand {
         return callAndPrint(Op.EXPORT, args().put("format", chosen.wireName()));
     }
 
+    /** A JSON document is printed as it is also under --json, so that it can be read (and applied) back. */
     @Override
-    Integer render(JsonNode document) {
-        printContent(document);
+    Integer print(JsonNode document) {
+        if (jsonOutput() && document.path("content").isTextual()) {
+            printJson(document);
+        } else {
+            printContent(document);
+        }
         return ExitCode.OK;
     }
 }

@@ -50,10 +50,11 @@ final class ForwardAddCommand extends AgentCommand {
                     "Return path: masquerade (default), none, or SNAT to ADDRESS.")
             .build();
     private final OptionSpec force = Specs.flag("--force", "Forward even the port this host's sshd listens on.");
+    private final OptionSpec quiet = Specs.quiet();
 
     static CommandSpec spec() {
         ForwardAddCommand command = new ForwardAddCommand();
-        return Specs.command(
+        CommandSpec spec = Specs.command(
                 command,
                 "Add a port forward: connections to LISTEN on this host go to the targets.",
                 command.name,
@@ -62,7 +63,15 @@ final class ForwardAddCommand extends AgentCommand {
                 command.proto,
                 command.allow,
                 command.snat,
-                command.force);
+                command.force,
+                command.quiet);
+        Specs.examples(
+                spec,
+                "natctl forward add redis --listen 6379 --to 10.0.1.230:6379",
+                "natctl forward add redis --listen 6379-6381 --allow 198.51.100.0/24"
+                        + " --to redis-1.internal:6379,redis-2.internal:6379,redis-3.internal:6379",
+                "natctl forward add dns --proto udp --listen 53 --to 10.0.0.2:53 --snat none");
+        return spec;
     }
 
     @Override
@@ -101,11 +110,14 @@ final class ForwardAddCommand extends AgentCommand {
 
     @Override
     Integer render(JsonNode change) {
+        if (quiet.<Boolean>getValue()) {
+            return ExitCode.OK;
+        }
         out().println("added forward " + change.path("forward").path("name").asText() + " (generation "
                 + change.path("generation").asText() + ")");
-        Table table = ForwardRows.table();
-        ForwardRows.add(table, change.path("forward"));
-        table.print(out());
+        Table table = ForwardRows.table(false);
+        ForwardRows.add(table, change.path("forward"), false);
+        print(table);
         return ExitCode.OK;
     }
 }

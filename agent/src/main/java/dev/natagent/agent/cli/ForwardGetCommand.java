@@ -3,14 +3,18 @@ package dev.natagent.agent.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.api.Op;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
 final class ForwardGetCommand extends AgentCommand {
     private final PositionalParamSpec name = Specs.positional("NAME", "Forward to show.");
+    private final OptionSpec output = Specs.output();
 
     static CommandSpec spec() {
         ForwardGetCommand command = new ForwardGetCommand();
-        return Specs.command(command, "Show one forward.", command.name);
+        CommandSpec spec = Specs.command(command, "Show one forward.", command.name, command.output);
+        Specs.examples(spec, "natctl forward get redis", "natctl forward get redis -o wide");
+        return spec;
     }
 
     @Override
@@ -20,9 +24,10 @@ final class ForwardGetCommand extends AgentCommand {
 
     @Override
     Integer render(JsonNode forward) {
-        Table table = ForwardRows.table();
-        ForwardRows.add(table, forward);
-        table.print(out());
+        boolean wide = "wide".equals(output.getValue());
+        Table table = ForwardRows.table(wide);
+        ForwardRows.add(table, forward, wide);
+        print(table);
         return ExitCode.OK;
     }
 }

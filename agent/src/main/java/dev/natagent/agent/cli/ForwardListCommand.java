@@ -3,11 +3,17 @@ package dev.natagent.agent.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.api.Op;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 final class ForwardListCommand extends AgentCommand {
+    private final OptionSpec output = Specs.output();
+
     static CommandSpec spec() {
-        return Specs.command(
-                new ForwardListCommand(), "List forwards with resolved targets, allow-lists, counters and health.");
+        ForwardListCommand command = new ForwardListCommand();
+        CommandSpec spec = Specs.command(
+                command, "List forwards with their targets, allow-lists, counters and health.", command.output);
+        Specs.examples(spec, "natctl forward list", "natctl forward list -o wide", "natctl --json forward list");
+        return spec;
     }
 
     @Override
@@ -17,11 +23,12 @@ final class ForwardListCommand extends AgentCommand {
 
     @Override
     Integer render(JsonNode result) {
-        Table table = ForwardRows.table();
+        boolean wide = "wide".equals(output.getValue());
+        Table table = ForwardRows.table(wide);
         for (JsonNode forward : result.path("forwards")) {
-            ForwardRows.add(table, forward);
+            ForwardRows.add(table, forward, wide);
         }
-        table.print(out());
+        print(table);
         return ExitCode.OK;
     }
 }

@@ -3,14 +3,22 @@ package dev.natagent.agent.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.api.Op;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
 final class ForwardRemoveCommand extends AgentCommand {
     private final PositionalParamSpec name = Specs.positional("NAME", "Forward to remove.");
+    private final OptionSpec quiet = Specs.quiet();
 
     static CommandSpec spec() {
         ForwardRemoveCommand command = new ForwardRemoveCommand();
-        return Specs.command(command, "Remove a port forward.", command.name);
+        CommandSpec spec = Specs.command(
+                command,
+                "Remove a port forward (its connections stop; to change one in place, use forward set).",
+                command.name,
+                command.quiet);
+        Specs.examples(spec, "natctl forward remove redis");
+        return spec;
     }
 
     @Override
@@ -20,6 +28,9 @@ final class ForwardRemoveCommand extends AgentCommand {
 
     @Override
     Integer render(JsonNode change) {
+        if (quiet.<Boolean>getValue()) {
+            return ExitCode.OK;
+        }
         out().println("removed forward " + name.getValue() + " (generation "
                 + change.path("generation").asText() + ")");
         return ExitCode.OK;

@@ -4,41 +4,86 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The forward table shared by forward list, get and add. */
+/**
+ * The forward tables shared by forward list, get, add and set. The default one fits a terminal:
+ * a row per forward with short counters, and under it a line per listen port and its target (a
+ * DNS name can be longer than any column). {@code -o wide} is one row per forward with every
+ * field and exact counters, as wide as it takes.
+ */
 final class ForwardRows {
     private ForwardRows() {}
 
-    static Table table() {
-        return new Table("NAME", "PROTO", "LISTEN", "TARGETS", "ALLOW", "SNAT", "PACKETS", "BYTES", "HEALTH");
+    static Table table(boolean wide) {
+        return wide
+                ? new Table("NAME", "PROTO", "LISTEN", "TARGETS", "ALLOW", "SNAT", "PACKETS", "BYTES", "HEALTH")
+                        .painted(8)
+                        .unlimited()
+                : new Table("NAME", "LISTEN", "ALLOW", "SNAT", "PKTS", "BYTES", "HEALTH")
+                        .painted(6)
+                        .wrapsFirst(2)
+                        .optional(5, 3, 4);
     }
 
-    static void add(Table table, JsonNode forward) {
+    static void add(Table table, JsonNode forward, boolean wide) {
+        String allow = forward.path("allow").isEmpty() ? "any" : join(forward.path("allow"));
+        if (wide) {
+            List<String> targets = new ArrayList<>();
+            for (JsonNode target : forward.path("targets")) {
+                targets.add(target(target));
+            }
+            table.row(
+                    forward.path("name").asText(),
+                    forward.path("proto").asText(),
+                    forward.path("listen").asText(),
+                    String.join("\n", targets),
+                    allow,
+                    forward.path("snat").asText(),
+                    forward.path("packets").asText("0"),
+                    forward.path("bytes").asText("0"),
+                    forward.path("health").asText("unknown"));
+            return;
+        }
         table.row(
+                targetLines(forward),
                 forward.path("name").asText(),
-                forward.path("proto").asText(),
-                forward.path("listen").asText(),
-                targets(forward.path("targets")),
-                forward.path("allow").isEmpty() ? "any" : join(forward.path("allow")),
+                forward.path("proto").asText() + " " + forward.path("listen").asText(),
+                allow,
                 forward.path("snat").asText(),
-                forward.path("packets").asText("0"),
-                forward.path("bytes").asText("0"),
+                Units.count(forward.path("packets").asLong()),
+                Units.bytes(forward.path("bytes").asLong()),
                 forward.path("health").asText("unknown"));
     }
 
-    /** One target per line: the configured target, the resolved address when it differs, its health. */
-    private static String targets(JsonNode targets) {
-        List<String> lines = new ArrayList<>();
-        for (JsonNode target : targets) {
-            String configured = target.path("target").asText();
-            String address = target.path("address").asText("");
-            boolean literal = configured.startsWith(address + ":");
-            String dns = target.path("dns").asText("");
-            String resolved = address.isEmpty()
-                    ? (dns.equals("resolving") ? " (resolving)" : " (unresolved)")
-                    : literal ? "" : " -> " + address + (dns.equals("stale") ? " (stale)" : "");
-            lines.add(configured + resolved + " [" + target.path("health").asText("unknown") + "]");
+    /** "  6379 -> 10.0.1.230:6379 [up]", one per listen port, ports aligned; a DNS name with its address. */
+    private static List<String> targetLines(JsonNode forward) {
+        String listen = forward.path("listen").asText();
+        int dash = listen.indexOf('-');
+        int first;
+        try {
+            first = Integer.parseInt(dash < 0 ? listen : listen.substring(0, dash));
+        } catch (NumberFormatException e) {
+            first = -1;
         }
-        return String.join("\n", lines);
+        int width = String.valueOf(first + forward.path("targets").size() - 1).length();
+        List<String> lines = new ArrayList<>();
+        int port = first;
+        for (JsonNode target : forward.path("targets")) {
+            String from = first < 0 ? "?" : String.valueOf(port++);
+            lines.add("  " + " ".repeat(Math.max(0, width - from.length())) + from + " -> " + target(target));
+        }
+        return lines;
+    }
+
+    /** The configured target, the resolved address when it differs (and whether it is stale), its health. */
+    private static String target(JsonNode target) {
+        String configured = target.path("target").asText();
+        String address = target.path("address").asText("");
+        boolean literal = configured.startsWith(address + ":");
+        String dns = target.path("dns").asText("");
+        String resolved = address.isEmpty()
+                ? (dns.equals("resolving") ? " (resolving)" : " (unresolved)")
+                : literal ? "" : " (" + address + (dns.equals("stale") ? ", stale" : "") + ")";
+        return configured + resolved + " [" + target.path("health").asText("unknown") + "]";
     }
 
     static String join(JsonNode array) {

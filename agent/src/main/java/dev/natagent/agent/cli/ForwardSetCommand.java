@@ -48,6 +48,7 @@ final class ForwardSetCommand extends AgentCommand {
                     "--proto", "tcp|udp", Protocol.class, ModelConverters.PROTOCOL, "New protocol.")
             .build();
     private final OptionSpec force = Specs.flag("--force", "Forward even the port this host's sshd listens on.");
+    private final OptionSpec quiet = Specs.quiet();
 
     static CommandSpec spec() {
         ForwardSetCommand command = new ForwardSetCommand();
@@ -62,7 +63,8 @@ final class ForwardSetCommand extends AgentCommand {
                 command.snat,
                 command.listen,
                 command.proto,
-                command.force);
+                command.force,
+                command.quiet);
         Specs.examples(
                 spec,
                 "natctl forward set redis --to 10.0.1.240:6379,10.0.1.241:6379,10.0.1.242:6379",
@@ -119,6 +121,9 @@ final class ForwardSetCommand extends AgentCommand {
 
     @Override
     Integer render(JsonNode update) {
+        if (quiet.<Boolean>getValue()) {
+            return ExitCode.OK;
+        }
         String forward = update.path("forward").path("name").asText();
         String changes = update.path("changes").asText("");
         out().println(
@@ -127,9 +132,9 @@ final class ForwardSetCommand extends AgentCommand {
                                         + update.path("generation").asText() + ")"
                                 : "changed forward " + forward + ": " + changes + " (generation "
                                         + update.path("generation").asText() + ")");
-        Table table = ForwardRows.table();
-        ForwardRows.add(table, update.path("forward"));
-        table.print(out());
+        Table table = ForwardRows.table(false);
+        ForwardRows.add(table, update.path("forward"), false);
+        print(table);
         return ExitCode.OK;
     }
 }

@@ -12,13 +12,22 @@ public final class HelpOptions {
     private HelpOptions() {}
 
     public static void addTo(CommandSpec spec) {
-        spec.addOption(OptionSpec.builder("-h", "--help")
-                .usageHelp(true)
-                .description("Show this help message and exit.")
-                .build());
+        addHelpTo(spec);
+        addVersionTo(spec);
+    }
+
+    public static void addVersionTo(CommandSpec spec) {
         spec.addOption(OptionSpec.builder("-V", "--version")
                 .versionHelp(true)
                 .description("Print version information and exit.")
+                .build());
+    }
+
+    /** Only -h/--help: for a subcommand, whose version is natctl's (natctl --version). */
+    public static void addHelpTo(CommandSpec spec) {
+        spec.addOption(OptionSpec.builder("-h", "--help")
+                .usageHelp(true)
+                .description("Show this help message and exit.")
                 .build());
     }
 }

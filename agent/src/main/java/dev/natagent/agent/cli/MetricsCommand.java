@@ -19,8 +19,10 @@ final class MetricsCommand extends AgentCommand {
 
     static CommandSpec spec() {
         MetricsCommand command = new MetricsCommand();
-        return Specs.command(
+        CommandSpec spec = Specs.command(
                 command, "Print the agent's metrics as JSON or Prometheus text exposition.", command.format);
+        Specs.examples(spec, "natctl metrics", "natctl metrics --format prometheus");
+        return spec;
     }
 
     @Override
@@ -29,9 +31,14 @@ final class MetricsCommand extends AgentCommand {
         return callAndPrint(Op.METRICS, args().put("format", chosen.wireName()));
     }
 
+    /** A JSON document is printed as it is also under --json, so that it can be read (and applied) back. */
     @Override
-    Integer render(JsonNode document) {
-        printContent(document);
+    Integer print(JsonNode document) {
+        if (jsonOutput() && document.path("content").isTextual()) {
+            printJson(document);
+        } else {
+            printContent(document);
+        }
         return ExitCode.OK;
     }
 }

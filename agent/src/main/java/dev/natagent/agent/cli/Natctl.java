@@ -1,6 +1,8 @@
 package dev.natagent.agent.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -27,9 +29,18 @@ public final class Natctl {
         System.exit(code);
     }
 
-    /** Runs natctl with the given streams and returns its exit code (the test entry point). */
+    /** Runs natctl with the given streams for the terminal natctl runs in; returns its exit code. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        return commandLine(args, out, err).execute(args);
+        return run(args, out, err, Terminal.detect());
+    }
+
+    /** Runs natctl with output for {@code columns} columns and no colour (the test entry point). */
+    public static int run(String[] args, PrintWriter out, PrintWriter err, int columns) {
+        return run(args, out, err, new Terminal(columns, false));
+    }
+
+    static int run(String[] args, PrintWriter out, PrintWriter err, Terminal terminal) {
+        return commandLine(args, out, err, terminal).execute(args);
     }
 
     /** The root command: what natctl is, its version, exit codes and the global options. */
@@ -38,6 +49,7 @@ public final class Natctl {
                         "Control nat-agent, the NAT-instance agent, through its admin socket.", Specs.globalOptions())
                 .name("natctl")
                 .version("natctl 0.1.0");
+        HelpOptions.addVersionTo(spec);
         spec.usageMessage()
                 .footer(
                         "",
@@ -50,9 +62,12 @@ public final class Natctl {
      * The command tree for args: only the subcommands they name (see {@link Subcommands}). natctl's
      * code on this path avoids lambdas and streams: each call site linked costs start-up time.
      */
-    static CommandLine commandLine(String[] args, PrintWriter out, PrintWriter err) {
+    static CommandLine commandLine(String[] args, PrintWriter out, PrintWriter err, Terminal terminal) {
         CommandLine commandLine = new CommandLine(spec());
         Subcommands.register(commandLine, args);
+        // picocli's help needs at least 55 columns; beyond 120 lines get hard to read.
+        commandLine.setUsageHelpWidth(Math.max(55, Math.min(120, terminal.columns())));
+        forTerminal(commandLine, terminal);
         commandLine.setOut(out);
         commandLine.setErr(err);
         ErrorHandler errors = new ErrorHandler();
@@ -61,14 +76,40 @@ public final class Natctl {
         return commandLine;
     }
 
-    /** Usage errors exit 2 with a pointer to --help; failures of the request exit with their code. */
+    private static void forTerminal(CommandLine command, Terminal terminal) {
+        if (command.getCommand() instanceof CliCommand cli) {
+            cli.terminal = terminal;
+        }
+        for (CommandLine sub : command.getSubcommands().values()) {
+            forTerminal(sub, terminal);
+        }
+    }
+
+    /**
+     * Usage errors exit 2 with what the user may have meant and a pointer to --help; failures of
+     * the request exit with their code. Under --json the error is also an object on stdout.
+     */
     private static final class ErrorHandler implements IParameterExceptionHandler, IExecutionExceptionHandler {
         @Override
         public int handleParseException(ParameterException exception, String[] args) {
             CommandLine failed = exception.getCommandLine();
-            failed.getErr().println("natctl: " + exception.getMessage());
-            failed.getErr()
-                    .println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more information.");
+            ParameterException reported = UsageErrors.explain(exception);
+            PrintWriter err = failed.getErr();
+            String message = UsageErrors.message(reported);
+            err.println("natctl: " + message);
+            List<String> suggestions = UsageErrors.suggestions(reported);
+            if (!suggestions.isEmpty()) {
+                err.println("Did you mean: " + String.join(" or ", suggestions) + "?");
+            }
+            err.println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more information.");
+            if (UsageErrors.jsonRequested(args)) {
+                ObjectNode error = NatctlException.error("USAGE", message);
+                if (!suggestions.isEmpty()) {
+                    error.set("suggestions", CliJson.array(suggestions));
+                }
+                failed.getOut().println(CliJson.compact(error));
+                failed.getOut().flush();
+            }
             return ExitCode.USAGE;
         }
 
@@ -76,8 +117,8 @@ public final class Natctl {
         public int handleExecutionException(Exception exception, CommandLine command, ParseResult parseResult)
                 throws Exception {
             if (exception instanceof NatctlException failure) {
-                if (Specs.json(command.getCommandSpec()) && failure.agentError() != null) {
-                    command.getOut().println(CliJson.compact(failure.agentError()));
+                if (Specs.json(command.getCommandSpec())) {
+                    command.getOut().println(CliJson.compact(failure.error()));
                 }
                 command.getErr().println("natctl: " + failure.getMessage());
                 return failure.exitCode();

@@ -19,15 +19,19 @@ final class OutboundAddCommand extends AgentCommand {
     private final OptionSpec outInterface = Specs.option("--out", "IFACE", String.class, "Egress interface, e.g. ens5.")
             .required(true)
             .build();
+    private final OptionSpec quiet = Specs.quiet();
 
     static CommandSpec spec() {
         OutboundAddCommand command = new OutboundAddCommand();
-        return Specs.command(
+        CommandSpec spec = Specs.command(
                 command,
                 "Masquerade traffic from the source CIDRs leaving through interface IFACE.",
                 command.name,
                 command.sources,
-                command.outInterface);
+                command.outInterface,
+                command.quiet);
+        Specs.examples(spec, "natctl outbound add private --source 10.0.0.0/16,10.1.0.0/16 --out ens5");
+        return spec;
     }
 
     @Override
@@ -47,6 +51,9 @@ final class OutboundAddCommand extends AgentCommand {
 
     @Override
     Integer render(JsonNode change) {
+        if (quiet.<Boolean>getValue()) {
+            return ExitCode.OK;
+        }
         out().println("added outbound " + name.getValue() + " (generation "
                 + change.path("generation").asText() + ")");
         return ExitCode.OK;

@@ -6,7 +6,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 final class OutboundListCommand extends AgentCommand {
     static CommandSpec spec() {
-        return Specs.command(new OutboundListCommand(), "List outbound PAT rules.");
+        CommandSpec spec = Specs.command(new OutboundListCommand(), "List outbound PAT rules.");
+        Specs.examples(spec, "natctl outbound list", "natctl --json outbound list");
+        return spec;
     }
 
     @Override
@@ -22,7 +24,7 @@ final class OutboundListCommand extends AgentCommand {
                         outbound.path("name").asText(),
                         ForwardRows.join(outbound.path("source")),
                         outbound.path("out").asText()));
-        table.print(out());
+        print(table);
         return ExitCode.OK;
     }
 }

@@ -3,14 +3,18 @@ package dev.natagent.agent.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.api.Op;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
 final class OutboundRemoveCommand extends AgentCommand {
     private final PositionalParamSpec name = Specs.positional("NAME", "Outbound to remove.");
+    private final OptionSpec quiet = Specs.quiet();
 
     static CommandSpec spec() {
         OutboundRemoveCommand command = new OutboundRemoveCommand();
-        return Specs.command(command, "Remove an outbound PAT rule.", command.name);
+        CommandSpec spec = Specs.command(command, "Remove an outbound PAT rule.", command.name, command.quiet);
+        Specs.examples(spec, "natctl outbound remove private");
+        return spec;
     }
 
     @Override
@@ -20,6 +24,9 @@ final class OutboundRemoveCommand extends AgentCommand {
 
     @Override
     Integer render(JsonNode change) {
+        if (quiet.<Boolean>getValue()) {
+            return ExitCode.OK;
+        }
         out().println("removed outbound " + name.getValue() + " (generation "
                 + change.path("generation").asText() + ")");
         return ExitCode.OK;

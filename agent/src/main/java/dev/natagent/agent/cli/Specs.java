@@ -38,15 +38,17 @@ final class Specs {
     }
 
     /**
-     * Adds args, then the same -h/--help and -V/--version as picocli's mixinStandardHelpOptions
-     * (in the same place: the completion script lists options in this order) without its reflection.
+     * Adds args, then the same -h/--help as picocli's mixinStandardHelpOptions (in the same place:
+     * the completion script lists options in this order) without its reflection; -V/--version is
+     * natctl's alone (see {@link Natctl#spec}).
      */
     private static CommandSpec build(CommandSpec spec, String description, ArgSpec[] args) {
         spec.usageMessage().description(description.split("\n"));
         for (ArgSpec arg : args) {
             spec.add(arg);
         }
-        HelpOptions.addTo(spec);
+        HelpOptions.addHelpTo(spec);
+        HelpSections.install(spec);
         return spec;
     }
 
@@ -54,8 +56,7 @@ final class Specs {
     static void examples(CommandSpec spec, String... commandLines) {
         String[] lines = new String[commandLines.length];
         for (int i = 0; i < lines.length; i++) {
-            // Footer lines are format strings.
-            lines[i] = "  " + commandLines[i].replace("%", "%%");
+            lines[i] = HelpSections.EXAMPLE_INDENT + commandLines[i];
         }
         spec.usageMessage().footerHeading("%nExamples:%n").footer(lines);
     }
@@ -126,6 +127,34 @@ final class Specs {
     /** An option without a value: true when given, false when not. */
     static OptionSpec flag(String name, String description) {
         return flagBuilder(name, description).build();
+    }
+
+    /** -q/--quiet: nothing on stdout when the command succeeds (for scripts: the exit code says it). */
+    static OptionSpec quiet() {
+        return OptionSpec.builder("-q", "--quiet")
+                .type(boolean.class)
+                .initialValue(false)
+                .description("Print nothing when the command succeeds.")
+                .build();
+    }
+
+    /** -o/--output table|wide for the forward tables. */
+    static OptionSpec output() {
+        return option(
+                        "-o",
+                        "table|wide",
+                        String.class,
+                        "Output: table (default; fits the terminal) or wide (every field, exact counters).")
+                .names("-o", "--output")
+                .defaultValue("table")
+                .completionCandidates(List.of("table", "wide"))
+                .converters(value -> {
+                    if (!"table".equals(value) && !"wide".equals(value)) {
+                        throw new picocli.CommandLine.TypeConversionException("choose table or wide");
+                    }
+                    return value;
+                })
+                .build();
     }
 
     private static OptionSpec.Builder flagBuilder(String name, String description) {

@@ -6,7 +6,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 final class StatusCommand extends AgentCommand {
     static CommandSpec spec() {
-        return Specs.command(new StatusCommand(), "Show the agent's health and state.");
+        CommandSpec spec = Specs.command(
+                new StatusCommand(), "Show the agent's health and state; exits 1 when its health is failed.");
+        Specs.examples(spec, "natctl status", "natctl --json status");
+        return spec;
     }
 
     @Override
@@ -16,7 +19,7 @@ final class StatusCommand extends AgentCommand {
 
     @Override
     Integer render(JsonNode status) {
-        Table table = new Table("FIELD", "VALUE");
+        Table table = new Table("FIELD", "VALUE").painted(1);
         table.row(
                 "health",
                 status.path("health").asText()
@@ -37,7 +40,7 @@ final class StatusCommand extends AgentCommand {
         if (status.path("stale_targets").asInt() > 0) {
             table.row("stale dns targets", status.path("stale_targets").asText());
         }
-        table.print(out());
+        print(table);
         return "failed".equals(status.path("health").asText()) ? ExitCode.REFUSED : ExitCode.OK;
     }
 }

@@ -4,6 +4,7 @@ import com.codahale.metrics.MetricRegistry;
 import dev.natagent.agent.api.AdminDispatcher;
 import dev.natagent.agent.api.AdminServer;
 import dev.natagent.agent.api.AdminServerConfig;
+import dev.natagent.agent.api.IoErrors;
 import dev.natagent.agent.config.AgentConfig;
 import dev.natagent.agent.config.ConfigException;
 import dev.natagent.agent.config.ConfigFile;
@@ -277,8 +278,8 @@ final class Daemon {
         }
     }
 
-    /** An exception as an operator reads it: its message, or its type when it has none (a bug). */
+    /** An exception as an operator reads it: what went wrong, never a Java class name (the log has the trace). */
     private static String describe(Exception e) {
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getName();
+        return e.getMessage() != null ? IoErrors.reason(e) : "unexpected error (a bug; the log has the details)";
     }
 }

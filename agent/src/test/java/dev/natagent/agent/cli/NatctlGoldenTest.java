@@ -1,6 +1,7 @@
 package dev.natagent.agent.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.natagent.agent.testing.CliResult;
@@ -16,9 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * natctl's help, completion script and usage errors, byte for byte against recorded texts (golden/
- * in the test resources).
- * Scripts and operators rely on these texts and exit codes; a change here must be deliberate.
+ * natctl's help, completion script and usage errors, byte for byte against golden/ in the test
+ * resources, at 80 columns. Scripts and operators rely on these texts and exit codes; a change
+ * here must be deliberate.
  */
 class NatctlGoldenTest {
     private static final List<String> COMMANDS = List.of(
@@ -74,7 +75,9 @@ class NatctlGoldenTest {
     void versionOnlyOnTheRoot() {
         assertOutput(0, "natctl 0.1.0\n", "", CliResult.natctl("--version"));
         assertOutput(0, "natctl 0.1.0\n", "", CliResult.natctl("-V"));
-        assertOutput(0, "", "", CliResult.natctl("status", "-V"));
+        CliResult subcommand = CliResult.natctl("status", "-V");
+        assertEquals(ExitCode.USAGE, subcommand.exitCode(), "a subcommand has no version of its own");
+        assertTrue(subcommand.err().startsWith("natctl: unknown option '-V'"), subcommand.err());
     }
 
     /** Blocks of "$ natctl ARGS", "exit N" and the exact stderr, separated by blank lines. */
@@ -99,7 +102,7 @@ class NatctlGoldenTest {
                     commandLine,
                     () -> assertOutput(exitCode, "", stderr, CliResult.natctl(args.toArray(String[]::new)))));
         }
-        assertEquals(32, tests.size(), "usage-error cases in the golden file");
+        assertEquals(36, tests.size(), "usage-error cases in the golden file");
         return tests;
     }
 

@@ -1,6 +1,7 @@
 package dev.natagent.agent.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -58,13 +59,12 @@ class NatctlTest {
         CliResult list = natctl("forward", "list");
         assertEquals(0, list.exitCode(), list.err());
         String[] lines = list.out().split("\n");
-        assertTrue(lines[0].matches("NAME +PROTO +LISTEN +TARGETS +ALLOW +SNAT +PACKETS +BYTES +HEALTH"), lines[0]);
+        assertTrue(lines[0].matches("NAME +LISTEN +ALLOW +SNAT +PKTS +BYTES +HEALTH"), lines[0]);
         assertTrue(
-                lines[1].matches("redis +tcp +6379-6381 +10\\.0\\.1\\.230:6379 \\[unknown] +198\\.51\\.100\\.27/32 +"
-                        + "masquerade +0 +0 +unknown"),
-                lines[1]);
-        assertTrue(lines[2].trim().equals("10.0.1.231:6379 [unknown]"), lines[2]);
-        assertEquals(4, lines.length, list.out());
+                lines[1].matches("redis +tcp 6379-6381 +198\\.51\\.100\\.27/32 +masquerade +0 +0B +unknown"), lines[1]);
+        assertEquals("  6379 -> 10.0.1.230:6379 [unknown]", lines[2]);
+        assertEquals("  6380 -> 10.0.1.231:6379 [unknown]", lines[3]);
+        assertEquals(5, lines.length, list.out());
 
         CliResult get = natctl("--json", "forward", "get", "redis");
         assertEquals(0, get.exitCode(), get.err());
@@ -82,7 +82,7 @@ class NatctlTest {
     void aDnsTargetShowsItsResolvedAddress() {
         CliResult added = natctl("forward", "add", "mc", "--listen", "11211", "--to", "node-1.cache.example.com:11211");
         assertEquals(0, added.exitCode(), added.err());
-        assertTrue(added.out().contains("node-1.cache.example.com:11211 -> 10.0.1.99 [unknown]"), added.out());
+        assertTrue(added.out().contains("11211 -> node-1.cache.example.com:11211 (10.0.1.99) [unknown]"), added.out());
         assertTrue(added.out().contains(" any "), "empty allow-list shown as any: " + added.out());
     }
 
@@ -237,7 +237,11 @@ class NatctlTest {
         Path file = Files.writeString(dir.resolve("bad.json"), "forwards: []");
         CliResult result = natctl("apply", file.toString());
         assertEquals(ExitCode.USAGE, result.exitCode());
-        assertTrue(result.err().contains("is not valid JSON"), result.err());
+        assertTrue(result.err().contains("bad.json: not a JSON document"), result.err());
+        Path unquoted = Files.writeString(dir.resolve("unquoted.json"), "{forwards: []}");
+        CliResult syntax = natctl("apply", unquoted.toString());
+        assertEquals(ExitCode.USAGE, syntax.exitCode());
+        assertTrue(syntax.err().startsWith("natctl: " + unquoted + ":1:2: not valid JSON: "), syntax.err());
         assertEquals(
                 ExitCode.USAGE,
                 natctl("apply", dir.resolve("missing.json").toString()).exitCode());
@@ -274,22 +278,171 @@ class NatctlTest {
                 "apply", Files.writeString(dir.resolve("twice.json"), repeated).toString());
         assertEquals(ExitCode.REFUSED, refused.exitCode());
         assertTrue(refused.err().contains("Duplicate field 'listen'"), refused.err());
-        assertTrue(refused.err().contains("line 4003,"), refused.err());
+        assertTrue(refused.err().startsWith("natctl: " + dir.resolve("twice.json") + ":4003:"), refused.err());
         assertEquals(count, operations.state().forwards().size(), "nothing applied");
 
         Path latin1 = Files.write(
                 dir.resolve("latin1.json"),
                 document.replace("\"f1\"", "\"f\u00e91\"").getBytes(StandardCharsets.ISO_8859_1));
-        assertUsageError(natctl("apply", latin1.toString()), "is not UTF-8 text");
+        assertUsageError(natctl("apply", latin1.toString()), ": not UTF-8 text");
         Path array = Files.writeString(dir.resolve("array.json"), "[" + document + "]");
         assertUsageError(natctl("apply", array.toString()), "does not hold a JSON object");
         Path cut = Files.writeString(dir.resolve("cut.json"), document.substring(0, document.length() / 2));
-        assertUsageError(natctl("apply", cut.toString()), "is not valid JSON");
+        assertUsageError(natctl("apply", cut.toString()), ": not valid JSON");
     }
 
     private static void assertUsageError(CliResult result, String message) {
         assertEquals(ExitCode.USAGE, result.exitCode(), result.err());
         assertTrue(result.err().contains(message), result.err());
+    }
+
+    /**
+     * Every error about a file names it as FILE:LINE:COLUMN, whichever way the document went (one
+     * request or chunks) and whoever found the error (natctl or the agent), and says what is wrong
+     * in words: no parser internals, no Java class names.
+     */
+    @Test
+    void fileErrorsNameFileLineColumnAndField() throws Exception {
+        String document = "{\n  \"forwards\": [\n    {\"name\": \"a\", \"listen\": 1, \"to\": [\"10.0.1.1:1\"]},\n"
+                + "    {\"name\": \"b\", \"listen\": 2, \"to\": [\"10.0.1.1:2\"], \"snat\": \"maskerade\"}\n  ]\n}\n";
+        Path small = Files.writeString(dir.resolve("small.json"), document);
+        CliResult refused = natctl("apply", small.toString());
+        assertEquals(ExitCode.REFUSED, refused.exitCode(), refused.err());
+        String where = small + ":" + lineAndColumn(document, "\"maskerade\"") + ": VALIDATION: ";
+        assertTrue(refused.err().startsWith("natctl: " + where), refused.err());
+        assertTrue(refused.err().contains("(field: forwards[1].snat)"), refused.err());
+        JsonNode json = parse(natctl("--json", "apply", small.toString()).out());
+        assertEquals("forwards[1].snat", json.get("field").textValue());
+        assertEquals(small.toString(), json.get("file").textValue());
+        assertEquals(4, json.get("line").intValue());
+
+        // The same forwards after 12,000 others: the document goes in chunks, the agent parses the text.
+        StringBuilder big = new StringBuilder("{\n  \"forwards\": [\n");
+        for (int i = 0; i < 12_000; i++) {
+            big.append("    {\"name\": \"f")
+                    .append(i)
+                    .append("\", \"listen\": ")
+                    .append(10_000 + i);
+            big.append(", \"to\": [\"10.0.1.1:1\"]},\n");
+        }
+        String large = big.append(document.substring(document.indexOf("    {\"name\": \"a\"")))
+                .toString();
+        assertTrue(large.length() > ApplyUpload.SINGLE_REQUEST_BYTES, "goes in chunks");
+        Path chunked = Files.writeString(dir.resolve("large.json"), large);
+        CliResult refusedLarge = natctl("apply", chunked.toString());
+        assertEquals(ExitCode.REFUSED, refusedLarge.exitCode(), refusedLarge.err());
+        assertTrue(
+                refusedLarge
+                        .err()
+                        .startsWith(
+                                "natctl: " + chunked + ":" + lineAndColumn(large, "\"maskerade\"") + ": VALIDATION: "),
+                refusedLarge.err());
+        assertFalse(refusedLarge.err().contains("(line "), "one location, not two: " + refusedLarge.err());
+
+        String missingComma = document.replace("\"listen\": 1,", "\"listen\": 1");
+        Path syntax = Files.writeString(dir.resolve("syntax.json"), missingComma);
+        CliResult bad = natctl("apply", syntax.toString());
+        assertEquals(ExitCode.USAGE, bad.exitCode(), bad.err());
+        assertTrue(
+                bad.err()
+                        .startsWith("natctl: " + syntax + ":" + lineAndColumn(missingComma, "\"to\"")
+                                + ": not valid JSON: "),
+                bad.err());
+
+        CliResult passwd = natctl(
+                "apply",
+                Files.writeString(dir.resolve("passwd"), "root:x:0:0:root:/root:/bin/bash\n")
+                        .toString());
+        assertEquals(ExitCode.USAGE, passwd.exitCode());
+        assertTrue(passwd.err().contains("passwd: not a JSON document"), passwd.err());
+
+        CliResult missing = natctl("apply", dir.resolve("missing.json").toString());
+        assertEquals(
+                "natctl: cannot read " + dir.resolve("missing.json") + ": No such file or directory\n", missing.err());
+        CliResult directory = natctl("apply", dir.toString());
+        assertEquals("natctl: cannot read " + dir + ": Is a directory\n", directory.err());
+        for (CliResult result : List.of(refused, refusedLarge, bad, passwd, missing, directory)) {
+            assertFalse(result.err().matches("(?s).*(java\\.|Exception|Unrecognized token).*"), result.err());
+        }
+        assertEquals(0, operations.generation(), "nothing applied");
+    }
+
+    /** "LINE:COLUMN" of the first {@code text} in {@code document}, counted as editors do (from 1). */
+    private static String lineAndColumn(String document, String text) {
+        int at = document.indexOf(text);
+        int lineStart = document.lastIndexOf('\n', at) + 1;
+        long line = document.substring(0, at).chars().filter(c -> c == '\n').count() + 1;
+        return line + ":" + (at - lineStart + 1);
+    }
+
+    @Test
+    void jsonForEveryOutcomeIncludingUsageErrors() {
+        CliResult usage = natctl("--json", "frobnicate");
+        assertEquals(ExitCode.USAGE, usage.exitCode());
+        assertEquals("USAGE", parse(usage.out()).get("code").textValue());
+        CliResult suggestion = natctl("--json", "froward", "list");
+        assertEquals("forward", parse(suggestion.out()).at("/suggestions/0").textValue());
+        CliResult missing = natctl("forward", "add", "x", "--json", "--listen", "1");
+        assertEquals(ExitCode.USAGE, missing.exitCode());
+        assertTrue(parse(missing.out()).get("message").textValue().contains("--to"), missing.out());
+        CliResult unreachable =
+                CliResult.natctl("--json", "--socket", dir.resolve("none.sock").toString(), "status");
+        assertEquals(ExitCode.UNREACHABLE, unreachable.exitCode());
+        assertEquals("UNREACHABLE", parse(unreachable.out()).get("code").textValue());
+        assertEquals("", natctl("frobnicate").out(), "without --json, errors stay off stdout");
+    }
+
+    @Test
+    void didYouMeanForCommandsAndOptions() {
+        CliResult command = natctl("froward", "list");
+        assertEquals(ExitCode.USAGE, command.exitCode());
+        assertEquals(
+                "natctl: unknown command 'froward'\nDid you mean: forward?\nTry 'natctl --help' for more information.\n",
+                command.err());
+        CliResult option = natctl("forward", "add", "redis", "--lisen", "6379", "--to", "10.0.1.230:6379");
+        assertEquals(ExitCode.USAGE, option.exitCode());
+        assertTrue(
+                option.err().startsWith("natctl: unknown option '--lisen'\nDid you mean: --listen?\n"), option.err());
+        assertTrue(natctl("forward", "lst").err().contains("Did you mean: list?"));
+    }
+
+    @Test
+    void quietPrintsNothingOnSuccess() throws Exception {
+        CliResult added = natctl("forward", "add", "-q", "redis", "--listen", "6379", "--to", "10.0.1.230:6379");
+        assertEquals(0, added.exitCode(), added.err());
+        assertEquals("", added.out());
+        assertEquals(
+                "",
+                natctl("forward", "set", "redis", "--snat", "none", "--quiet").out());
+        Path file = Files.writeString(dir.resolve("q.json"), "{\"forwards\":[]}");
+        assertEquals("", natctl("apply", "-q", file.toString()).out());
+        assertEquals(
+                "",
+                natctl("outbound", "add", "-q", "p", "--source", "10.0.0.0/16", "--out", "ens5")
+                        .out());
+        assertEquals("", natctl("outbound", "remove", "-q", "p").out());
+        assertEquals(5, operations.generation());
+        CliResult failed = natctl("forward", "remove", "-q", "redis");
+        assertEquals(ExitCode.REFUSED, failed.exitCode());
+        assertTrue(failed.err().contains("NOT_FOUND"), "errors still say why: " + failed.err());
+    }
+
+    /** What {@code natctl --json export} prints is a state document: natctl apply takes it back as it is. */
+    @Test
+    void jsonExportAppliesBackUnchanged() throws Exception {
+        natctl(REDIS);
+        natctl("outbound", "add", "p", "--source", "10.0.0.0/16", "--out", "ens5");
+        for (String[] export :
+                List.of(new String[] {"--json", "export"}, new String[] {"export", "--json", "--format", "json"})) {
+            CliResult exported = natctl(export);
+            assertEquals(0, exported.exitCode(), exported.err());
+            assertEquals(operations.state(), ModelJson.read(exported.out(), dev.natagent.agent.model.NatState.class));
+            Path file = Files.writeString(dir.resolve("export.json"), exported.out());
+            CliResult applied = natctl("apply", file.toString());
+            assertEquals("no changes\n", applied.out(), applied.err());
+        }
+        JsonNode nft = parse(natctl("--json", "export", "--format", "nft").out());
+        assertEquals("nft", nft.get("format").textValue(), "a text export stays wrapped in JSON");
     }
 
     @Test
@@ -299,7 +452,7 @@ class NatctlTest {
                 "{\"forwards\":[{\"name\":\"Bad Name\",\"listen\":\"1\"," + "\"to\":[\"10.0.1.1:1\"]}]}");
         CliResult result = natctl("apply", file.toString());
         assertEquals(ExitCode.REFUSED, result.exitCode());
-        assertTrue(result.err().startsWith("natctl: VALIDATION: "), result.err());
+        assertTrue(result.err().startsWith("natctl: " + file + ":1:22: VALIDATION: "), result.err());
         assertTrue(result.err().contains("field: forwards[0].name"), result.err());
     }
 
@@ -367,7 +520,7 @@ class NatctlTest {
     @Test
     void socketFromTheEnvironmentVariableIsTheDefault() {
         // picocli resolves ${env:NATCTL_SOCKET:-...}; without the variable the documented default applies.
-        CliResult help = CliResult.natctl("status", "--help");
+        CliResult help = CliResult.natctl("--help");
         assertTrue(
                 help.out().contains(System.getenv().getOrDefault("NATCTL_SOCKET", "/run/nat-agent/admin.sock")),
                 help.out());

@@ -115,6 +115,6 @@ class SubcommandsTest {
 
     private static CommandLine commandLine(String... args) {
         PrintWriter sink = new PrintWriter(new StringWriter());
-        return Natctl.commandLine(args, sink, sink);
+        return Natctl.commandLine(args, sink, sink, Terminal.PLAIN);
     }
 }

@@ -12,7 +12,7 @@ public record CliResult(int exitCode, String out, String err) {
     public static CliResult natctl(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Natctl.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        int code = Natctl.run(args, new PrintWriter(out, true), new PrintWriter(err, true), 80);
         return new CliResult(code, out.toString(), err.toString());
     }
 

@@ -250,7 +250,7 @@ function _picocli_natctl_status() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--json'"
+  local flag_opts="'-h' '--help' '--json'"
   local arg_opts="'--socket' '--timeout'"
 
   type compopt &>/dev/null && compopt +o default
@@ -283,7 +283,7 @@ function _picocli_natctl_forward() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="add set remove list get"
-  local flag_opts="'-h' '--help' '-V' '--version' '--json'"
+  local flag_opts="'-h' '--help' '--json'"
   local arg_opts="'--socket' '--timeout'"
 
   type compopt &>/dev/null && compopt +o default
@@ -316,7 +316,7 @@ function _picocli_natctl_outbound() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="add remove list"
-  local flag_opts="'-h' '--help' '-V' '--version' '--json'"
+  local flag_opts="'-h' '--help' '--json'"
   local arg_opts="'--socket' '--timeout'"
 
   type compopt &>/dev/null && compopt +o default
@@ -349,7 +349,7 @@ function _picocli_natctl_apply() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--dry-run' '-h' '--help' '-V' '--version' '--json'"
+  local flag_opts="'--dry-run' '-q' '--quiet' '-h' '--help' '--json'"
   local arg_opts="'--socket' '--timeout'"
 
   type compopt &>/dev/null && compopt +o default
@@ -382,7 +382,7 @@ function _picocli_natctl_export() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--json'"
+  local flag_opts="'-h' '--help' '--json'"
   local arg_opts="'--format' '--socket' '--timeout'"
   local jsonnftiptables_option_args=("json" "nft" "iptables") # --format values
 
@@ -421,7 +421,7 @@ function _picocli_natctl_metrics() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--json'"
+  local flag_opts="'-h' '--help' '--json'"
   local arg_opts="'--format' '--socket' '--timeout'"
   local jsonprometheus_option_args=("json" "prometheus") # --format values
 
@@ -460,7 +460,7 @@ function _picocli_natctl_doctor() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--json'"
+  local flag_opts="'-h' '--help' '--json'"
   local arg_opts="'--socket' '--timeout'"
 
   type compopt &>/dev/null && compopt +o default
@@ -493,7 +493,7 @@ function _picocli_natctl_completion() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--json'"
+  local flag_opts="'-h' '--help' '--json'"
   local arg_opts="'--socket' '--timeout'"
 
   type compopt &>/dev/null && compopt +o default
@@ -526,7 +526,7 @@ function _picocli_natctl_forward_add() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--force' '-h' '--help' '-V' '--version' '--json'"
+  local flag_opts="'--force' '-q' '--quiet' '-h' '--help' '--json'"
   local arg_opts="'--listen' '--to' '--proto' '--allow' '--snat' '--socket' '--timeout'"
   local tcpudp_option_args=("tcp" "udp") # --proto values
 
@@ -577,7 +577,7 @@ function _picocli_natctl_forward_set() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--force' '-h' '--help' '-V' '--version' '--json'"
+  local flag_opts="'--force' '-q' '--quiet' '-h' '--help' '--json'"
   local arg_opts="'--to' '--allow' '--snat' '--listen' '--proto' '--socket' '--timeout'"
   local tcpudp_option_args=("tcp" "udp") # --proto values
 
@@ -628,7 +628,7 @@ function _picocli_natctl_forward_remove() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--json'"
+  local flag_opts="'-q' '--quiet' '-h' '--help' '--json'"
   local arg_opts="'--socket' '--timeout'"
 
   type compopt &>/dev/null && compopt +o default
@@ -661,12 +661,18 @@ function _picocli_natctl_forward_list() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--json'"
-  local arg_opts="'--socket' '--timeout'"
+  local flag_opts="'-h' '--help' '--json'"
+  local arg_opts="'-o' '--output' '--socket' '--timeout'"
+  local tablewide_option_args=("table" "wide") # --output values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${tablewide_option_args[@]}" ) )
+      return $?
+      ;;
     '--socket')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
@@ -694,12 +700,18 @@ function _picocli_natctl_forward_get() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--json'"
-  local arg_opts="'--socket' '--timeout'"
+  local flag_opts="'-h' '--help' '--json'"
+  local arg_opts="'-o' '--output' '--socket' '--timeout'"
+  local tablewide_option_args=("table" "wide") # --output values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${tablewide_option_args[@]}" ) )
+      return $?
+      ;;
     '--socket')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
@@ -727,7 +739,7 @@ function _picocli_natctl_outbound_add() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--json'"
+  local flag_opts="'-q' '--quiet' '-h' '--help' '--json'"
   local arg_opts="'--source' '--out' '--socket' '--timeout'"
 
   type compopt &>/dev/null && compopt +o default
@@ -766,7 +778,7 @@ function _picocli_natctl_outbound_remove() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--json'"
+  local flag_opts="'-q' '--quiet' '-h' '--help' '--json'"
   local arg_opts="'--socket' '--timeout'"
 
   type compopt &>/dev/null && compopt +o default
@@ -799,7 +811,7 @@ function _picocli_natctl_outbound_list() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--json'"
+  local flag_opts="'-h' '--help' '--json'"
   local arg_opts="'--socket' '--timeout'"
 
   type compopt &>/dev/null && compopt +o default
