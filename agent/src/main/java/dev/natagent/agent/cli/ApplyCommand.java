@@ -2,22 +2,20 @@ package dev.natagent.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.api.IoErrors;
-import dev.natagent.agent.model.FieldLocator;
+import dev.natagent.agent.model.ErrorCode;
+import dev.natagent.agent.model.FieldError;
+import dev.natagent.agent.model.JsonPositions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
 final class ApplyCommand extends AgentCommand {
-    /** How the agent's parser names a place in the text: " (line 4003, column 15)". */
-    private static final Pattern AGENT_LOCATION = Pattern.compile(" \\(line (\\d+), column (\\d+)\\)");
 
     private final PositionalParamSpec fileArg =
             Specs.positional("FILE", "State document (JSON, as `natctl export` prints it); - for stdin.");
@@ -53,7 +51,7 @@ final class ApplyCommand extends AgentCommand {
             }
             return print(ApplyUpload.sendInChunks(client(), checkedText(document), dryRun(), diff));
         } catch (NatctlException e) {
-            throw e.exitCode() == ExitCode.REFUSED ? locate(e, document) : e;
+            throw aboutTheDocument(e) ? locate(e, document) : e;
         }
     }
 
@@ -146,37 +144,57 @@ final class ApplyCommand extends AgentCommand {
 
     private NatctlException notAnObject() {
         return NatctlException.usage(file()
-                + ": does not hold a JSON object (natctl apply takes a state document, as natctl export" + " prints)");
+                + ": does not hold a JSON object (natctl apply takes a state document, as natctl export prints)");
     }
 
     private NatctlException syntaxError(com.fasterxml.jackson.core.JacksonException e) {
         com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
-        FieldLocator.Location location =
-                at == null || at.getLineNr() < 0 ? null : new FieldLocator.Location(at.getLineNr(), at.getColumnNr());
+        JsonPositions.Position location =
+                at == null || at.getLineNr() < 0 ? null : new JsonPositions.Position(at.getLineNr(), at.getColumnNr());
         return NatctlException.usage("not valid JSON: " + e.getOriginalMessage())
                 .inFile(file(), location);
     }
 
+    /** A refusal of what the document says (not of the request, the state on disk or the kernel). */
+    private static boolean aboutTheDocument(NatctlException e) {
+        JsonNode error = e.error();
+        String field = error.path("field").asText("");
+        return e.exitCode() == ExitCode.REFUSED
+                && (!error.path("details").isEmpty() || !field.isEmpty() && !field.startsWith("args."));
+    }
+
     /**
-     * The agent's refusal of the document, pointed at the place in the file that its field names
-     * (whichever way the document went), else at the line and column the agent gave, if any.
+     * The agent's refusal of the document, each problem placed and worded as the daemon words a bad
+     * config file ({@code FILE:LINE:COLUMN: FIELD: MESSAGE [CODE]}), whichever way the document went.
      */
     private NatctlException locate(NatctlException refusal, byte[] document) {
-        String field = refusal.error().path("field").asText("");
-        FieldLocator.Location at = field.isEmpty()
-                ? null
-                : FieldLocator.of(text(document)).locate(field).orElse(null);
-        String message = refusal.error().path("message").asText("");
-        Matcher given = AGENT_LOCATION.matcher(message);
-        if (given.find()) {
-            if (at == null) {
-                at = new FieldLocator.Location(Integer.parseInt(given.group(1)), Integer.parseInt(given.group(2)));
-            }
-            ((com.fasterxml.jackson.databind.node.ObjectNode) refusal.error())
-                    .put("message", message.substring(0, given.start()) + message.substring(given.end()));
-            refusal = NatctlException.refused(refusal.error());
+        JsonNode error = refusal.error();
+        List<FieldError> problems = new ArrayList<>();
+        for (JsonNode detail : error.path("details")) {
+            problems.add(problem(detail));
         }
-        return refusal.inFile(file(), at);
+        if (problems.isEmpty()) {
+            problems.add(problem(error));
+        }
+        JsonPositions positions = JsonPositions.of(text(document));
+        List<String> described = new ArrayList<>();
+        for (FieldError problem : problems) {
+            described.add(positions.describe(file(), problem));
+        }
+        return refusal.about(file(), positions.locate(problems.get(0)).orElse(null), String.join("; ", described));
+    }
+
+    /** A field error of the agent's answer; an error code the model does not know stays as the agent's. */
+    private static FieldError problem(JsonNode error) {
+        String code = error.path("code").asText("");
+        ErrorCode model;
+        try {
+            model = ErrorCode.valueOf(code);
+        } catch (IllegalArgumentException e) {
+            model = ErrorCode.INVALID_VALUE;
+        }
+        return new FieldError(
+                error.path("field").asText(""), model, error.path("message").asText(""));
     }
 
     @Override

@@ -2,7 +2,7 @@ package dev.natagent.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.natagent.agent.model.FieldLocator;
+import dev.natagent.agent.model.JsonPositions;
 
 /**
  * Ends a natctl run with a message on stderr and a contract exit code (see {@link ExitCode}); under
@@ -45,14 +45,19 @@ final class NatctlException extends RuntimeException {
     }
 
     /** The same failure, about {@code file} at {@code at} (null: somewhere in the file): "FILE:LINE:COLUMN: ...". */
-    NatctlException inFile(String file, FieldLocator.Location at) {
+    NatctlException inFile(String file, JsonPositions.Position at) {
+        return about(file, at, file + ":" + (at == null ? "" : at + ":") + " " + getMessage());
+    }
+
+    /** The same failure, about {@code file} at {@code at} (may be null), said as {@code message}. */
+    NatctlException about(String file, JsonPositions.Position at, String message) {
         ObjectNode located = error.deepCopy();
         located.put("file", file);
         if (at != null) {
             located.put("line", at.line());
             located.put("column", at.column());
         }
-        return new NatctlException(exitCode, file + ":" + (at == null ? "" : at + ":") + " " + getMessage(), located);
+        return new NatctlException(exitCode, message, located);
     }
 
     int exitCode() {

@@ -1,6 +1,7 @@
 package dev.natagent.agent.config;
 
-import dev.natagent.agent.model.FieldError;
+import dev.natagent.agent.api.IoErrors;
+import dev.natagent.agent.model.JsonPositions;
 import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.ValidationException;
 import java.io.IOException;
@@ -9,8 +10,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -21,8 +20,6 @@ import java.util.stream.Collectors;
  */
 public final class ConfigFile {
     public static final Path DEFAULT_PATH = Path.of("/etc/nat-agent/config.json");
-    /** How the model's JSON errors carry the position the parser was at. */
-    private static final Pattern POSITION_IN_MESSAGE = Pattern.compile(" \\(line (\\d+), column (\\d+)\\)");
     /** A config file is small; refuse anything absurd before reading it into memory. */
     private static final long MAX_BYTES = 64L << 20;
 
@@ -46,18 +43,9 @@ public final class ConfigFile {
         } catch (NoSuchFileException e) {
             throw new ConfigException(file, file + ": no such file", List.of(), null);
         } catch (IOException e) {
-            throw new ConfigException(file, file + ": cannot read: " + reason(e), List.of(), null);
+            throw new ConfigException(file, file + ": cannot read: " + IoErrors.reason(e), List.of(), null);
         }
         return parse(file, bytes);
-    }
-
-    /** An I/O failure as an operator reads it: the OS's reason, without the exception's class. */
-    private static String reason(IOException e) {
-        String message = e.getMessage();
-        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
-            return fs.getReason();
-        }
-        return message == null ? "input/output error" : message;
     }
 
     /** Parses config text; {@code file} only names the source in messages. */
@@ -87,25 +75,8 @@ public final class ConfigFile {
     private static ConfigException invalid(Path file, byte[] json, ValidationException refusal) {
         JsonPositions positions = JsonPositions.of(json);
         String details = refusal.errors().stream()
-                .map(error -> describe(file, positions, error))
+                .map(error -> positions.describe(file.toString(), error))
                 .collect(Collectors.joining("; "));
         return new ConfigException(file, details, refusal.errors(), null);
-    }
-
-    private static String describe(Path file, JsonPositions positions, FieldError error) {
-        String message = error.message();
-        Matcher at = POSITION_IN_MESSAGE.matcher(message);
-        String where;
-        if (at.find()) {
-            where = at.group(1) + ":" + at.group(2);
-            message = message.substring(0, at.start()) + message.substring(at.end());
-        } else {
-            where = positions
-                    .of(error.field())
-                    .map(p -> p.line() + ":" + p.column())
-                    .orElse("");
-        }
-        return file + (where.isEmpty() ? "" : ":" + where) + ": "
-                + (error.field().isEmpty() ? "" : error.field() + ": ") + message + " [" + error.code() + "]";
     }
 }

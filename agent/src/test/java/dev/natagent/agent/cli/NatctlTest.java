@@ -2,6 +2,7 @@ package dev.natagent.agent.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +10,8 @@ import dev.natagent.agent.api.AdminServer;
 import dev.natagent.agent.api.FakeOperations;
 import dev.natagent.agent.api.Finding;
 import dev.natagent.agent.api.TestSockets;
+import dev.natagent.agent.config.ConfigException;
+import dev.natagent.agent.config.ConfigFile;
 import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.testing.CliResult;
 import dev.natagent.agent.testing.ElastiCacheGuide;
@@ -303,14 +306,19 @@ class NatctlTest {
      */
     @Test
     void fileErrorsNameFileLineColumnAndField() throws Exception {
-        String document = "{\n  \"forwards\": [\n    {\"name\": \"a\", \"listen\": 1, \"to\": [\"10.0.1.1:1\"]},\n"
-                + "    {\"name\": \"b\", \"listen\": 2, \"to\": [\"10.0.1.1:2\"], \"snat\": \"maskerade\"}\n  ]\n}\n";
+        String document = "{\n  \"forwards\": [\n    {\"name\": \"a\", \"listen\": \"1\", \"to\": [\"10.0.1.1:1\"]},\n"
+                + "    {\"name\": \"b\", \"listen\": \"2\", \"to\": [\"10.0.1.1:2\"], \"snat\": \"maskerade\"}\n  ]\n}\n";
         Path small = Files.writeString(dir.resolve("small.json"), document);
         CliResult refused = natctl("apply", small.toString());
         assertEquals(ExitCode.REFUSED, refused.exitCode(), refused.err());
-        String where = small + ":" + lineAndColumn(document, "\"maskerade\"") + ": VALIDATION: ";
+        String where = small + ":" + lineAndColumn(document, "\"maskerade\"") + ": forwards[1].snat: ";
         assertTrue(refused.err().startsWith("natctl: " + where), refused.err());
-        assertTrue(refused.err().contains("(field: forwards[1].snat)"), refused.err());
+        assertEquals(
+                "natctl: "
+                        + assertThrows(ConfigException.class, () -> ConfigFile.load(small))
+                                .getMessage() + "\n",
+                refused.err(),
+                "the daemon says the same of the same file as its --config");
         JsonNode json = parse(natctl("--json", "apply", small.toString()).out());
         assertEquals("forwards[1].snat", json.get("field").textValue());
         assertEquals(small.toString(), json.get("file").textValue());
@@ -321,9 +329,9 @@ class NatctlTest {
         for (int i = 0; i < 12_000; i++) {
             big.append("    {\"name\": \"f")
                     .append(i)
-                    .append("\", \"listen\": ")
+                    .append("\", \"listen\": \"")
                     .append(10_000 + i);
-            big.append(", \"to\": [\"10.0.1.1:1\"]},\n");
+            big.append("\", \"to\": [\"10.0.1.1:1\"]},\n");
         }
         String large = big.append(document.substring(document.indexOf("    {\"name\": \"a\"")))
                 .toString();
@@ -334,12 +342,17 @@ class NatctlTest {
         assertTrue(
                 refusedLarge
                         .err()
-                        .startsWith(
-                                "natctl: " + chunked + ":" + lineAndColumn(large, "\"maskerade\"") + ": VALIDATION: "),
+                        .startsWith("natctl: " + chunked + ":" + lineAndColumn(large, "\"maskerade\"")
+                                + ": forwards[12001].snat: "),
                 refusedLarge.err());
         assertFalse(refusedLarge.err().contains("(line "), "one location, not two: " + refusedLarge.err());
+        assertEquals(
+                "natctl: "
+                        + assertThrows(ConfigException.class, () -> ConfigFile.load(chunked))
+                                .getMessage() + "\n",
+                refusedLarge.err());
 
-        String missingComma = document.replace("\"listen\": 1,", "\"listen\": 1");
+        String missingComma = document.replace("\"listen\": \"1\",", "\"listen\": \"1\"");
         Path syntax = Files.writeString(dir.resolve("syntax.json"), missingComma);
         CliResult bad = natctl("apply", syntax.toString());
         assertEquals(ExitCode.USAGE, bad.exitCode(), bad.err());
@@ -452,8 +465,7 @@ class NatctlTest {
                 "{\"forwards\":[{\"name\":\"Bad Name\",\"listen\":\"1\"," + "\"to\":[\"10.0.1.1:1\"]}]}");
         CliResult result = natctl("apply", file.toString());
         assertEquals(ExitCode.REFUSED, result.exitCode());
-        assertTrue(result.err().startsWith("natctl: " + file + ":1:22: VALIDATION: "), result.err());
-        assertTrue(result.err().contains("field: forwards[0].name"), result.err());
+        assertTrue(result.err().startsWith("natctl: " + file + ":1:22: forwards[0].name: "), result.err());
     }
 
     @Test
