@@ -11,8 +11,11 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import jdk.net.ExtendedSocketOptions;
 
 /**
  * Requests over the admin socket through the JDK's own UNIX-domain channel (no JNR: its binding
@@ -38,10 +41,48 @@ final class AdminClient {
 
     /** Connects for several requests in a row (the agent keeps per-connection state, e.g. an upload). */
     Session open() {
+        SocketChannel channel;
         try {
-            return new Session(SocketChannel.open(UnixDomainSocketAddress.of(socket)));
+            channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
         } catch (IOException e) {
             throw NatctlException.unreachable("cannot reach nat-agent at " + socket + ": " + explain(e));
+        }
+        try {
+            requireTrustedServer(channel);
+            return new Session(channel);
+        } catch (RuntimeException e) {
+            closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    /**
+     * Nothing is sent before the process listening is known to be the agent: root, or the user owning
+     * the socket's directory (the agent's own, systemd's RuntimeDirectory=). Anyone else got their
+     * socket there by a directory others may write in, and would read our requests.
+     */
+    private void requireTrustedServer(SocketChannel channel) {
+        try {
+            String server =
+                    channel.getOption(ExtendedSocketOptions.SO_PEERCRED).user().getName();
+            Path dir = socket.toAbsolutePath().getParent();
+            String dirOwner = Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName();
+            if (!server.equals("root") && !server.equals(dirOwner)) {
+                throw NatctlException.unreachable("refusing to talk to " + socket + ": it is served by user " + server
+                        + ", not by root or " + dirOwner + " (the owner of " + dir + "); someone may have put"
+                        + " their own socket there: check the directory's mode (0750) and restart nat-agent");
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            throw NatctlException.unreachable(
+                    "cannot tell who serves " + socket + " (" + e.getMessage() + "); refusing to send to it");
+        }
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // nothing was sent; the error that brought us here is the one to report
         }
     }
 
