@@ -294,6 +294,28 @@ class NatctlTest {
         assertUsageError(natctl("apply", cut.toString()), ": not valid JSON");
     }
 
+    /** A typo in an allow-list must not open a network: refused with both readings, the agent not asked. */
+    @Test
+    void aCidrWithHostBitsAndAWildcardAloneAreUsageErrors() throws Exception {
+        assertUsageError(
+                natctl(
+                        "forward",
+                        "add",
+                        "redis",
+                        "--listen",
+                        "6379",
+                        "--to",
+                        "10.0.1.230:6379",
+                        "--allow",
+                        "198.51.100.27/24"),
+                "did you mean 198.51.100.27/32 (one address) or 198.51.100.0/24 (256 addresses)?");
+        assertUsageError(natctl("outbound", "add", "all", "--source", "10.0.0.0/16", "--out", "*"), "'*'");
+        assertEquals(
+                0,
+                operations.state().forwards().size()
+                        + operations.state().outbounds().size());
+    }
+
     private static void assertUsageError(CliResult result, String message) {
         assertEquals(ExitCode.USAGE, result.exitCode(), result.err());
         assertTrue(result.err().contains(message), result.err());

@@ -9,9 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -172,31 +174,14 @@ class ValueTypesTest {
 
     @Test
     void controlCharactersInOtherValuesAreRefused() {
-        assertEquals(
-                ErrorCode.INVALID_CIDR,
-                assertThrows(ValidationException.class, () -> Cidr.parse("10.0.0.0/8\u0000"))
-                        .first()
-                        .code());
-        assertEquals(
-                ErrorCode.INVALID_PORT,
-                assertThrows(ValidationException.class, () -> PortRange.parse("6379\u0000"))
-                        .first()
-                        .code());
-        assertEquals(
-                ErrorCode.INVALID_ADDRESS,
-                assertThrows(ValidationException.class, () -> Ipv4.parse("\u000010.0.0.1"))
-                        .first()
-                        .code());
-        assertEquals(
-                ErrorCode.INVALID_PROTOCOL,
-                assertThrows(ValidationException.class, () -> Protocol.parse("tcp\u0000"))
-                        .first()
-                        .code());
-        assertEquals(
-                ErrorCode.INVALID_RETURN_PATH,
-                assertThrows(ValidationException.class, () -> ReturnPath.parse("none\u0000"))
-                        .first()
-                        .code());
+        Map<ErrorCode, Executable> parses = Map.of(
+                ErrorCode.INVALID_CIDR, () -> Cidr.parse("10.0.0.0/8\u0000"),
+                ErrorCode.INVALID_PORT, () -> PortRange.parse("6379\u0000"),
+                ErrorCode.INVALID_ADDRESS, () -> Ipv4.parse("\u000010.0.0.1"),
+                ErrorCode.INVALID_PROTOCOL, () -> Protocol.parse("tcp\u0000"),
+                ErrorCode.INVALID_RETURN_PATH, () -> ReturnPath.parse("none\u0000"));
+        parses.forEach((code, parse) -> assertEquals(
+                code, assertThrows(ValidationException.class, parse).first().code()));
     }
 
     @ParameterizedTest
