@@ -26,8 +26,10 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Checks for what silently breaks a NAT instance. Each finding says what to do about it. Reads
- * /proc and the other owners' nf_tables rules; changes nothing.
+ * Checks for what silently breaks a NAT instance, each read at the call (sysctls, routes, the other
+ * owners' nf_tables and legacy iptables rules); changes nothing. One finding per check, or per check
+ * and forward for the checks that look at forwards; each says what to do about it. Status reports
+ * the same run's verdict ({@link DoctorReport#health()}).
  */
 public final class Doctor {
     /** DNAT rules of other owners (iptables-nft, firewalld, hand-written nft), read at each call. */
@@ -255,7 +257,8 @@ public final class Doctor {
         }
         boolean legacyRead = legacyIptables(rules, findings);
         boolean conflict = false;
-        for (Forward forward : state.forwards().values()) {
+        for (Forward forward :
+                rules.isEmpty() ? List.<Forward>of() : state.forwards().values()) {
             PortSet listen =
                     PortSet.range(forward.listen().first(), forward.listen().last());
             List<String> hits = new ArrayList<>();
