@@ -418,6 +418,29 @@ class AdminServerTest {
     }
 
     @Test
+    void aClientThatDoesNotReadItsAnswerIsClosedAndItsAnswerDropped() throws Exception {
+        for (int i = 0; i < 5_000; i++) {
+            operations.addForward(
+                    dev.natagent.agent.model.Forward.single(
+                            "f" + i,
+                            dev.natagent.agent.model.Protocol.TCP,
+                            10_000 + i,
+                            dev.natagent.agent.model.Target.parse("10.0.1." + (1 + i % 250) + ":6379")),
+                    false);
+        }
+        AdminServerConfig config = AdminServerConfig.defaults(socket(), "root").withIdleTimeout(Duration.ofMillis(500));
+        try (AdminServer server = TestSockets.start(config, operations);
+                SocketChannel reader = connect(server.socketPath())) {
+            send(reader, request("l", "forward.list", "{}") + "\n");
+            // Megabytes of answer, never read: more than the socket buffers take, so the agent holds the rest.
+            waitFor(() -> server.openConnections() == 0);
+            assertTrue(json(roundTrip(server.socketPath(), request("s", "status", "{}")))
+                    .get("ok")
+                    .booleanValue());
+        }
+    }
+
+    @Test
     void connectionsBeyondTheLimitAreClosedAtOnce() throws Exception {
         AdminServerConfig config = AdminServerConfig.defaults(socket(), "root").withMaxConnections(2);
         try (AdminServer server = TestSockets.start(config, operations);
