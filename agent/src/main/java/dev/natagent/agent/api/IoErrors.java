@@ -1,5 +1,6 @@
 package dev.natagent.agent.api;
 
+import java.net.UnknownHostException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
@@ -34,6 +35,12 @@ public final class IoErrors {
         }
         if (failure instanceof FileAlreadyExistsException) {
             return "File exists";
+        }
+        if (failure instanceof UnknownHostException) {
+            // "redis.example: Name or service not known", or the bare name when the resolver said no more.
+            String message = failure.getMessage();
+            int colon = message == null ? -1 : message.indexOf(": ");
+            return colon < 0 ? "Name or service not known" : message.substring(colon + 2);
         }
         if (failure instanceof FileSystemException fs && fs.getReason() != null) {
             return fs.getReason();

@@ -65,8 +65,10 @@ public final class Natctl {
     static CommandLine commandLine(String[] args, PrintWriter out, PrintWriter err, Terminal terminal) {
         CommandLine commandLine = new CommandLine(spec());
         Subcommands.register(commandLine, args);
-        // picocli's help needs at least 55 columns; beyond 120 lines get hard to read.
-        commandLine.setUsageHelpWidth(Math.max(55, Math.min(120, terminal.columns())));
+        if (Subcommands.asksForHelp(args)) {
+            // picocli's help needs at least 55 columns; beyond 120 lines get hard to read.
+            commandLine.setUsageHelpWidth(Math.max(55, Math.min(120, terminal.columns())));
+        }
         forTerminal(commandLine, terminal);
         commandLine.setOut(out);
         commandLine.setErr(err);

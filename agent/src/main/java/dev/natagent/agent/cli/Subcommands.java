@@ -89,6 +89,16 @@ final class Subcommands {
         }
     }
 
+    /** Whether picocli will print a usage message for args (so its width is needed). */
+    static boolean asksForHelp(String[] args) {
+        for (String arg : args) {
+            if ("-h".equals(arg) || "--help".equals(arg)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Adds to root the subcommands that args name (all of them for help and completion). */
     static void register(CommandLine root, String[] args) {
         Set<String> words = Set.copyOf(Arrays.asList(args));

@@ -9,13 +9,56 @@ import java.util.function.IntSupplier;
 
 /**
  * Where natctl's output for people goes: how wide it may be and whether it may be coloured. The
- * width is $COLUMNS, else the terminal's own when stdout is one, else 80. Colour only on a terminal,
- * never with $NO_COLOR set (no-color.org) or TERM=dumb.
+ * width is $COLUMNS, else the terminal's own when stdout is one, else 80; the terminal is asked
+ * only when a command prints for people (it takes a process). Colour only on a terminal, never
+ * with $NO_COLOR set (no-color.org) or TERM=dumb.
  */
-record Terminal(int columns, boolean colour) {
+final class Terminal {
     static final int DEFAULT_COLUMNS = 80;
     /** Output that no terminal reads (tests, pipes without $COLUMNS). */
     static final Terminal PLAIN = new Terminal(DEFAULT_COLUMNS, false);
+
+    private final IntSupplier width;
+    private final boolean colour;
+    private int columns;
+
+    Terminal(int columns, boolean colour) {
+        this.width = null;
+        this.columns = columns;
+        this.colour = colour;
+    }
+
+    private Terminal(IntSupplier width, boolean colour) {
+        this.width = width;
+        this.colour = colour;
+    }
+
+    int columns() {
+        if (columns == 0) {
+            int asked = width.getAsInt();
+            columns = asked > 0 ? asked : DEFAULT_COLUMNS;
+        }
+        return columns;
+    }
+
+    boolean colour() {
+        return colour;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Terminal terminal && terminal.columns() == columns() && terminal.colour == colour;
+    }
+
+    @Override
+    public int hashCode() {
+        return columns() * 2 + (colour ? 1 : 0);
+    }
+
+    @Override
+    public String toString() {
+        return columns() + " columns" + (colour ? ", colour" : "");
+    }
 
     static Terminal detect() {
         // Java 17's System.console() exists only when stdin and stdout are both terminals.
@@ -25,12 +68,12 @@ record Terminal(int columns, boolean colour) {
     /** @param ttyColumns the terminal's width, asked only when stdout is a terminal and $COLUMNS is unset; 0 if unknown */
     static Terminal detect(Map<String, String> env, boolean tty, IntSupplier ttyColumns) {
         int columns = positive(env.get("COLUMNS"));
-        if (columns == 0 && tty) {
-            columns = ttyColumns.getAsInt();
-        }
         String noColor = env.get("NO_COLOR");
         boolean colour = tty && (noColor == null || noColor.isEmpty()) && !"dumb".equals(env.get("TERM"));
-        return new Terminal(columns > 0 ? columns : DEFAULT_COLUMNS, colour);
+        if (columns > 0 || !tty) {
+            return new Terminal(columns > 0 ? columns : DEFAULT_COLUMNS, colour);
+        }
+        return new Terminal(ttyColumns, colour);
     }
 
     private static int positive(String text) {

@@ -1,5 +1,6 @@
 package dev.natagent.agent.resolve;
 
+import dev.natagent.agent.api.IoErrors;
 import dev.natagent.agent.model.Ipv4;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.Target;
@@ -370,8 +371,8 @@ public final class TargetResolver {
         }
     }
 
+    /** The resolver's reason, as doctor and status show it (no Java class name). */
     private static String describe(Exception e) {
-        String message = e.getMessage();
-        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        return IoErrors.reason(e);
     }
 }

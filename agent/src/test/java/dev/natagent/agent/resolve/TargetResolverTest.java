@@ -142,7 +142,7 @@ class TargetResolverTest {
                 clock);
         odd.resolve(List.of("boom.example", "empty.example"));
         assertEquals(
-                "IllegalStateException: resolver bug",
+                "resolver bug",
                 odd.status("boom.example").orElseThrow().lastError().orElseThrow());
         assertEquals(
                 "no IPv4 address",
