@@ -119,10 +119,8 @@ final class Loops {
 
     /** Starts a lookup of every DNS name in use and returns: answers arrive through {@link #listen}. */
     private void resolveRound() {
-        Set<String> hosts = TargetResolver.dnsHosts(service.state());
-        if (!hosts.isEmpty()) {
-            resolver.refresh(hosts);
-        }
+        // Also with no names left: the resolver then forgets the ones no forward uses any more.
+        resolver.refresh(TargetResolver.dnsHosts(service.state()));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.natagent.agent.e2e;
 
+import static dev.natagent.agent.e2e.Polling.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -192,13 +193,5 @@ class ConcurrentClientsEndToEndTest {
             ports.put(Integer.parseInt(element.group(1)), element.group(2) + ":" + element.group(3));
         }
         return ports;
-    }
-
-    private static JsonNode json(String text) {
-        try {
-            return ModelJson.mapper().readTree(text);
-        } catch (IOException e) {
-            throw new AssertionError("not JSON: " + text, e);
-        }
     }
 }

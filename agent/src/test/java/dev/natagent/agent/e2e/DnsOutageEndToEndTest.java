@@ -1,6 +1,9 @@
 package dev.natagent.agent.e2e;
 
 import static dev.natagent.agent.e2e.NatLab.PUBLIC;
+import static dev.natagent.agent.e2e.Polling.awaitTrue;
+import static dev.natagent.agent.e2e.Polling.json;
+import static dev.natagent.agent.e2e.Polling.millisSince;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -8,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.cli.ExitCode;
-import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.testing.AgentDaemon;
 import dev.natagent.agent.testing.CliResult;
 import dev.natagent.testing.KernelTests;
@@ -296,39 +298,5 @@ class DnsOutageEndToEndTest {
             count++;
         }
         return count;
-    }
-
-    private static JsonNode json(String text) {
-        try {
-            return ModelJson.mapper().readTree(text);
-        } catch (IOException e) {
-            throw new AssertionError("not JSON: " + text, e);
-        }
-    }
-
-    private static long millisSince(long nanos) {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanos);
-    }
-
-    /** Polls every 50 ms; a condition that throws counts as not yet true. */
-    private static void awaitTrue(CheckedCondition condition, long timeoutMillis, String what) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        Throwable last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                if (condition.test()) {
-                    return;
-                }
-            } catch (Exception | AssertionError e) {
-                last = e;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("waited " + timeoutMillis + " ms for " + what, last);
-    }
-
-    @FunctionalInterface
-    private interface CheckedCondition {
-        boolean test() throws Exception;
     }
 }

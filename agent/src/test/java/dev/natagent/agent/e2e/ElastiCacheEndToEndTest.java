@@ -1,13 +1,15 @@
 package dev.natagent.agent.e2e;
 
 import static dev.natagent.agent.e2e.NatLab.PUBLIC;
+import static dev.natagent.agent.e2e.Polling.awaitTrue;
+import static dev.natagent.agent.e2e.Polling.json;
+import static dev.natagent.agent.e2e.Polling.millisSince;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.cli.ExitCode;
-import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.testing.AgentDaemon;
 import dev.natagent.agent.testing.CliResult;
 import dev.natagent.agent.testing.ElastiCacheGuide;
@@ -232,40 +234,6 @@ class ElastiCacheEndToEndTest {
     /** nft prints per-element counters; traffic changes them, nothing else may change. */
     private static String withoutCounterValues(String listing) {
         return listing.replaceAll("counter packets \\d+ bytes \\d+", "counter");
-    }
-
-    private static JsonNode json(String text) {
-        try {
-            return ModelJson.mapper().readTree(text);
-        } catch (IOException e) {
-            throw new AssertionError("not JSON: " + text, e);
-        }
-    }
-
-    private static long millisSince(long nanos) {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanos);
-    }
-
-    /** Polls every 50 ms; a condition that throws counts as not yet true. */
-    private static void awaitTrue(CheckedCondition condition, long timeoutMillis, String what) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        Exception last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                if (condition.test()) {
-                    return;
-                }
-            } catch (Exception | AssertionError e) {
-                last = e instanceof Exception ex ? ex : new Exception(e);
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("waited " + timeoutMillis + " ms for " + what, last);
-    }
-
-    @FunctionalInterface
-    private interface CheckedCondition {
-        boolean test() throws Exception;
     }
 
     /**
