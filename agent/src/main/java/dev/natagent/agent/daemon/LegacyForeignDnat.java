@@ -26,6 +26,8 @@ import java.util.Set;
 final class LegacyForeignDnat implements Doctor.ForeignDnat {
     private static final String[] HOOK_NAMES = {"PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"};
     private static final int PREROUTING = 0;
+    /** The legacy nat table's PREROUTING runs at this priority. */
+    private static final int NF_IP_PRI_NAT_DST = -100;
 
     @Override
     public List<ForeignRule> rules() throws IOException {
@@ -103,7 +105,7 @@ final class LegacyForeignDnat implements Doctor.ForeignDnat {
             String target = entry.target().module();
             if (target.equals("DNAT") || target.equals("REDIRECT")) {
                 if (!ports.isEmpty()) {
-                    hits.add(new ForeignRule(where + " (-j " + target + ")", protocol, ports));
+                    hits.add(new ForeignRule(where + " (-j " + target + ")", protocol, ports, NF_IP_PRI_NAT_DST));
                 }
             } else if (entry.verdict().isPresent() && entry.verdict().getAsInt() >= 0) {
                 int jump = entry.verdict().getAsInt();

@@ -50,6 +50,8 @@ final class NetlinkForeignDnat implements Doctor.ForeignDnat {
     private static final int PORT_LEN = 2;
     private static final int IP_PROTOCOL_OFFSET = 9;
     private static final int VERDICT_REGISTER = 0;
+    /** Replaced by the priority of the base chain a rule is reached from. */
+    private static final int UNKNOWN_PRIORITY = 0;
 
     @Override
     public List<ForeignRule> rules() throws IOException {
@@ -102,8 +104,9 @@ final class NetlinkForeignDnat implements Doctor.ForeignDnat {
                 rules.computeIfAbsent(rule.chain(), c -> new ArrayList<>()).add(rule);
             }
             for (Chain chain : chains) {
-                if (chain.base().map(b -> b.hook() == Chain.Hook.PREROUTING).orElse(false)) {
-                    found.addAll(chain(chain.name()));
+                if (chain.base().isPresent() && chain.base().get().hook() == Chain.Hook.PREROUTING) {
+                    int priority = chain.base().get().priority();
+                    chain(chain.name()).forEach(rule -> found.add(rule.withPriority(priority)));
                 }
             }
         }
@@ -206,7 +209,7 @@ final class NetlinkForeignDnat implements Doctor.ForeignDnat {
 
         private static void hit(String where, Optional<Protocol> protocol, PortSet ports, List<ForeignRule> hits) {
             if (!ports.isEmpty()) {
-                hits.add(new ForeignRule(where, protocol, ports));
+                hits.add(new ForeignRule(where, protocol, ports, UNKNOWN_PRIORITY));
             }
         }
 

@@ -107,6 +107,8 @@ public final class KernelLayout {
 
     /** After DNAT (so the first packet is seen DNATed) and before the filter hooks of other tables. */
     public static final int PRIORITY_TRAFFIC = Chain.PRIORITY_DSTNAT + 10;
+    /** Priority of our prerouting nat chain (doctor compares other owners' nat chains with it). */
+    public static final int PRIORITY_DNAT = Chain.PRIORITY_DSTNAT;
 
     /** Rule comments: they tag our rules, so a listing tells ours from foreign ones exactly. */
     public static final String COMMENT_PREFIX = "nat-agent:";
@@ -138,7 +140,7 @@ public final class KernelLayout {
 
     public static List<Chain> chains() {
         return List.of(
-                Chain.base(TABLE, CHAIN_PREROUTING, "nat", Chain.Hook.PREROUTING, Chain.PRIORITY_DSTNAT),
+                Chain.base(TABLE, CHAIN_PREROUTING, "nat", Chain.Hook.PREROUTING, PRIORITY_DNAT),
                 Chain.base(TABLE, CHAIN_TRAFFIC, "filter", Chain.Hook.PREROUTING, PRIORITY_TRAFFIC),
                 Chain.base(TABLE, CHAIN_POSTROUTING, "nat", Chain.Hook.POSTROUTING, Chain.PRIORITY_SRCNAT));
     }

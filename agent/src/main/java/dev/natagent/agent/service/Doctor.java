@@ -12,6 +12,7 @@ import dev.natagent.agent.model.Ipv4;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.Protocol;
 import dev.natagent.agent.model.ReturnPath;
+import dev.natagent.agent.reconcile.KernelLayout;
 import dev.natagent.agent.sysctl.SysctlStatus;
 import dev.natagent.agent.sysctl.Sysctls;
 import java.io.IOException;
@@ -44,8 +45,10 @@ public final class Doctor {
      * @param where "table ip nat chain PREROUTING handle 4 (dnat)": enough to find and remove it
      * @param protocol the protocol it matches, empty for any
      * @param ports the destination ports it matches
+     * @param priority the priority of the prerouting chain it is reached from: the nat chain that
+     *     runs first sets up a connection's NAT and later ones are skipped for it
      */
-    public record ForeignRule(String where, Optional<Protocol> protocol, PortSet ports) {
+    public record ForeignRule(String where, Optional<Protocol> protocol, PortSet ports, int priority) {
         private static final int IPPROTO_TCP = 6;
         private static final int IPPROTO_UDP = 17;
 
@@ -62,6 +65,10 @@ public final class Doctor {
          * This rule as reached through a jump from {@code via}, which matched {@code viaProtocol}
          * and {@code viaPorts}: empty when no packet can take that path.
          */
+        public ForeignRule withPriority(int chainPriority) {
+            return new ForeignRule(where, protocol, ports, chainPriority);
+        }
+
         public Optional<ForeignRule> reachedFrom(String via, Optional<Protocol> viaProtocol, PortSet viaPorts) {
             if (viaProtocol.isPresent() && protocol.isPresent() && viaProtocol.get() != protocol.get()) {
                 return Optional.empty();
@@ -69,7 +76,8 @@ public final class Doctor {
             PortSet both = ports.intersect(viaPorts);
             return both.isEmpty()
                     ? Optional.empty()
-                    : Optional.of(new ForeignRule(via + " -> " + where, viaProtocol.or(() -> protocol), both));
+                    : Optional.of(
+                            new ForeignRule(via + " -> " + where, viaProtocol.or(() -> protocol), both, priority));
         }
     }
 
@@ -257,27 +265,11 @@ public final class Doctor {
         }
         boolean legacyRead = legacyIptables(rules, findings);
         boolean conflict = false;
-        for (Forward forward :
-                rules.isEmpty() ? List.<Forward>of() : state.forwards().values()) {
-            PortSet listen =
-                    PortSet.range(forward.listen().first(), forward.listen().last());
-            List<String> hits = new ArrayList<>();
-            for (ForeignRule rule : rules) {
-                PortSet shared = rule.ports().intersect(listen);
-                if (!shared.isEmpty()
-                        && rule.protocol().map(p -> p == forward.proto()).orElse(true)) {
-                    hits.add(rule.where() + " matches port " + shared);
-                }
-            }
-            if (!hits.isEmpty()) {
-                conflict = true;
-                findings.add(new Finding(
-                        Severity.ERROR,
-                        "foreign_dnat",
-                        "forward " + forward.name() + " (" + forward.proto() + " " + forward.listen()
-                                + "): another owner rewrites its traffic's destination: " + String.join("; ", hits),
-                        "remove that rule ('nft -a list ruleset' shows handles, 'iptables-nft -t nat -S' and"
-                                + " 'iptables-legacy -t nat -S' the iptables views); whichever runs first wins"));
+        if (!rules.isEmpty()) {
+            for (Forward forward : state.forwards().values()) {
+                Optional<Finding> finding = foreignDnat(forward, rules);
+                finding.ifPresent(findings::add);
+                conflict |= finding.isPresent();
             }
         }
         if (!conflict && tablesRead) {
@@ -286,6 +278,51 @@ public final class Doctor {
                     "no rule DNATs our ports in the other nf_tables tables (ip, inet)"
                             + (legacyRead ? " or the legacy iptables nat table" : "")));
         }
+    }
+
+    /**
+     * The rules that match {@code forward}'s traffic: an error when one runs before ours or at the
+     * same priority (which of the two runs first is then not defined), a warning when all run after
+     * ours (they see none of the connections ours DNATs, but would take over without it).
+     */
+    private static Optional<Finding> foreignDnat(Forward forward, List<ForeignRule> rules) {
+        PortSet listen =
+                PortSet.range(forward.listen().first(), forward.listen().last());
+        List<String> first = new ArrayList<>();
+        List<String> after = new ArrayList<>();
+        for (ForeignRule rule : rules) {
+            PortSet shared = rule.ports().intersect(listen);
+            if (shared.isEmpty()
+                    || !rule.protocol().map(p -> p == forward.proto()).orElse(true)) {
+                continue;
+            }
+            String hit = rule.where() + " matches port " + shared + " (priority " + rule.priority();
+            if (rule.priority() > KernelLayout.PRIORITY_DNAT) {
+                after.add(hit + ", after ours)");
+            } else {
+                first.add(hit
+                        + (rule.priority() < KernelLayout.PRIORITY_DNAT
+                                ? ", before ours)"
+                                : ", the same as ours: which runs first is not defined)"));
+            }
+        }
+        if (first.isEmpty() && after.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> hits = new ArrayList<>(first);
+        hits.addAll(after);
+        return Optional.of(new Finding(
+                first.isEmpty() ? Severity.WARNING : Severity.ERROR,
+                "foreign_dnat",
+                "forward " + forward.name() + " (" + forward.proto() + " " + forward.listen() + "): "
+                        + (first.isEmpty()
+                                ? "another owner's rule would rewrite its traffic's destination but runs after ours,"
+                                        + " so it sees none of the connections ours DNATs: "
+                                : "another owner rewrites its traffic's destination: ")
+                        + String.join("; ", hits),
+                "remove that rule ('nft -a list ruleset' shows handles, 'iptables-nft -t nat -S' and"
+                        + " 'iptables-legacy -t nat -S' the iptables views); the nat chain that runs first decides"
+                        + " a connection's destination"));
     }
 
     /**

@@ -43,7 +43,8 @@ class LegacyForeignDnatKernelTest {
                     new ForeignRule(
                             "legacy iptables table nat chain PREROUTING rule 1 (-j DNAT)",
                             Optional.of(Protocol.TCP),
-                            rules.get(0).ports()),
+                            rules.get(0).ports(),
+                            -100),
                     rules.get(0));
             assertEquals("6379", rules.get(0).ports().toString());
             assertEquals(

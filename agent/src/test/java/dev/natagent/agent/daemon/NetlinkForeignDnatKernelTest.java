@@ -49,6 +49,7 @@ class NetlinkForeignDnatKernelTest {
             assertEquals(1, rules.size(), kind + ": " + rules);
             assertEquals(ports, rules.get(0).ports().toString(), kind + ": " + rules);
             assertEquals(Optional.of(protocol), rules.get(0).protocol(), kind + ": " + rules);
+            assertEquals(-100, rules.get(0).priority(), kind + ": " + rules);
         }
     }
 

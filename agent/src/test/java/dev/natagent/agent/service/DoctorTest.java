@@ -84,9 +84,15 @@ class DoctorTest {
         agent.service.addForward(NatServiceTest.redis(), false);
         agent.service.addForward(NatServiceTest.memcached(), false);
         agent.foreignDnat.add(new Doctor.ForeignRule(
-                "table ip nat chain PREROUTING handle 4 (dnat)", Optional.of(Protocol.TCP), PortSet.range(6380, 6380)));
+                "table ip nat chain PREROUTING handle 4 (dnat)",
+                Optional.of(Protocol.TCP),
+                PortSet.range(6380, 6380),
+                -100));
         agent.foreignDnat.add(new Doctor.ForeignRule(
-                "table ip nat chain PREROUTING handle 5 (dnat)", Optional.of(Protocol.UDP), PortSet.range(6379, 6379)));
+                "table ip nat chain PREROUTING handle 5 (dnat)",
+                Optional.of(Protocol.UDP),
+                PortSet.range(6379, 6379),
+                -100));
 
         List<Finding> findings = agent.service.doctor().findings().stream()
                 .filter(f -> f.check().equals("foreign_dnat"))
@@ -96,7 +102,9 @@ class DoctorTest {
         Finding conflict = findings.get(0);
         assertEquals(Severity.ERROR, conflict.severity());
         assertTrue(conflict.message().startsWith("forward redis "), conflict.message());
-        assertTrue(conflict.message().contains("handle 4 (dnat) matches port 6380"), conflict.message());
+        assertTrue(
+                conflict.message().contains("handle 4 (dnat) matches port 6380 (priority -100, the same as ours"),
+                conflict.message());
         assertFalse(conflict.message().contains("handle 5"), "a udp rule does not take tcp traffic");
     }
 
@@ -111,7 +119,7 @@ class DoctorTest {
 
         agent.writeProc("net/ip_tables_names", "filter\nnat\n");
         agent.legacyDnat.add(new Doctor.ForeignRule(
-                "legacy iptables table nat chain PREROUTING rule 1 (-j DNAT)", Optional.empty(), PortSet.ALL));
+                "legacy iptables table nat chain PREROUTING rule 1 (-j DNAT)", Optional.empty(), PortSet.ALL, -100));
         List<Finding> findings = agent.service.doctor().findings();
         assertEquals(
                 Severity.OK, find(findings, "legacy_iptables").orElseThrow().severity());
@@ -282,7 +290,7 @@ class DoctorTest {
         agent.service.addForward(NatServiceTest.redis(), false);
         // Root reads any file, so a directory stands in for the root-only /proc file the unit's user cannot read.
         java.nio.file.Files.createDirectories(agent.procRoot.resolve("net/ip_tables_names"));
-        agent.legacyDnat.add(new Doctor.ForeignRule("never asked", Optional.empty(), PortSet.ALL));
+        agent.legacyDnat.add(new Doctor.ForeignRule("never asked", Optional.empty(), PortSet.ALL, -100));
 
         List<Finding> findings = agent.service.doctor().findings();
 
@@ -293,6 +301,24 @@ class DoctorTest {
         assertEquals(
                 Severity.OK, find(findings, "foreign_dnat").orElseThrow().severity(), "the table was not asked for");
         assertEquals("degraded", agent.service.status().health());
+    }
+
+    @Test
+    void aForeignDnatThatRunsAfterOursIsAWarningAndOneBeforeOursAnError() throws Exception {
+        agent.service.addForward(NatServiceTest.redis(), false);
+        agent.foreignDnat.add(new Doctor.ForeignRule(
+                "table inet firewalld chain nat_PREROUTING handle 9 (dnat)", Optional.empty(), PortSet.ALL, -90));
+
+        Finding later = find(agent.service.doctor().findings(), "foreign_dnat").orElseThrow();
+        assertEquals(Severity.WARNING, later.severity(), later.toString());
+        assertTrue(later.message().contains("(priority -90, after ours)"), later.message());
+
+        agent.foreignDnat.add(new Doctor.ForeignRule(
+                "table ip early chain pre handle 3 (dnat)", Optional.empty(), PortSet.ALL, -150));
+        Finding earlier =
+                find(agent.service.doctor().findings(), "foreign_dnat").orElseThrow();
+        assertEquals(Severity.ERROR, earlier.severity(), earlier.toString());
+        assertTrue(earlier.message().contains("(priority -150, before ours)"), earlier.message());
     }
 
     private static Optional<Finding> find(List<Finding> findings, String check) {
