@@ -75,7 +75,7 @@ final class Exporter {
                 Optional<Ipv4> address = desired.addressOf(target);
                 if (address.isEmpty()) {
                     missing.add("forward " + forward.name() + ", " + forward.proto() + " port " + port + " -> " + target
-                            + ": " + target.host() + " has no address (the name has not resolved)");
+                            + ": " + target.host() + " has no usable address (the name has not resolved to one)");
                 } else if (target.isDnsName()) {
                     frozen.put(target.host(), address.get());
                 }
@@ -99,7 +99,7 @@ final class Exporter {
         for (Forward forward : state.forwards().values()) {
             out.append("#   ").append(describe(forward)).append('\n');
         }
-        out.append("#   (outbounds: ").append(state.outbounds().size()).append(")\n");
+        out.append("# Outbounds (").append(state.outbounds().size()).append("):\n");
         for (Outbound outbound : state.outbounds().values()) {
             out.append("#   outbound ")
                     .append(outbound.name())

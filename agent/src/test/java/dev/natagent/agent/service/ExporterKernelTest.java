@@ -175,7 +175,7 @@ class ExporterKernelTest {
             assertTrue(header.contains("#   web.cache.test -> 10.0.1.80\n"), header);
             assertTrue(
                     header.contains("#   forward pending, tcp port 8081 -> gone.cache.test:80: gone.cache.test has no"
-                            + " address (the name has not resolved)\n"),
+                            + " usable address (the name has not resolved to one)\n"),
                     header);
             for (String forward : desired.state().forwards().keySet()) {
                 assertTrue(header.contains("#   " + forward + ": "), forward + " in\n" + header);
