@@ -18,6 +18,9 @@
 #   stop        `systemctl stop` leaves the table as it was,
 #   member      a natadmin member may use natctl, an outsider is refused (exit 3),
 #   redis       a real redis-server answers through the DNAT, from a client namespace,
+#   ipfilter    IPAddressDeny=/IPAddressAllow= are enforced: the agent's own health probe reaches
+#               redis on 10.0.2.2 (allowed) but not the same server on 203.0.113.2 (denied), while
+#               forwarded traffic to 203.0.113.2 passes,
 #   restarts    several restarts in a row do not hit the start limit,
 #   crashloop   a crash loop hits the start limit, the rules stay, and `systemctl reset-failed`
 #               then a start bring the agent back with the same handles,
@@ -414,6 +417,7 @@ inside sh -euc '
     ip link add nat-node type veth peer name eth0 netns node
     ip addr add 10.0.1.1/24 dev nat-client
     ip addr add 10.0.2.1/24 dev nat-node
+    ip addr add 203.0.113.1/24 dev nat-node
     ip link set nat-client up
     ip link set nat-node up
     ip -n client link set lo up
@@ -422,9 +426,10 @@ inside sh -euc '
     ip -n client link set eth0 up
     ip -n client route add default via 10.0.1.1
     ip -n node addr add 10.0.2.2/24 dev eth0
+    ip -n node addr add 203.0.113.2/24 dev eth0
     ip -n node link set eth0 up
     systemd-run --quiet --unit=node-redis --property=NetworkNamespacePath=/run/netns/node \
-        redis-server --bind 10.0.2.2 --port 6379 --protected-mode no --save "" --appendonly no'
+        redis-server --bind 10.0.2.2 203.0.113.2 --port 6379 --protected-mode no --save "" --appendonly no'
 redis=
 for _ in $(seq 50); do
     redis=$(inside ip netns exec client redis-cli -h 10.0.1.1 -p 6379 --no-raw ping 2>&1 || true)
@@ -439,6 +444,10 @@ else
     fail "redis: ping '$redis', set '$set_reply', node has '$got'"
 fi
 
+# The same server on an address outside IPAddressAllow=; every start runs a probe round at once,
+# so the restarts below probe both forwards.
+inside natctl forward add outside --listen 6380 --to 203.0.113.2:6379 >/dev/null
+
 # --- restart limits ------------------------------------------------------------------------------
 restarts=8
 done_restarts=0
@@ -450,6 +459,25 @@ if [ "$done_restarts" = "$restarts" ] && [ "$(show nat-agent.service ActiveState
     pass "restarts: $restarts restarts in a row, still active (StartLimitBurst=$(show nat-agent.service StartLimitBurst) in $(show nat-agent.service StartLimitIntervalUSec))"
 else
     fail "restarts: $done_restarts of $restarts restarts, then $(show nat-agent.service ActiveState) ($(show nat-agent.service Result))"
+fi
+
+healths() { # "name health" per forward
+    inside natctl forward list --json | inside python3 -c '
+import json, sys
+for forward in json.load(sys.stdin)["forwards"]:
+    print(forward["name"], forward["health"])'
+}
+health=
+for _ in $(seq 50); do
+    health=$(healths 2>&1 || true)
+    grep -q '^redis up$' <<<"$health" && grep -q '^outside down$' <<<"$health" && break
+    sleep 0.2
+done
+outside=$(inside ip netns exec client redis-cli -h 10.0.1.1 -p 6380 --no-raw ping 2>&1 || true)
+if grep -q '^redis up$' <<<"$health" && grep -q '^outside down$' <<<"$health" && [ "$outside" = PONG ]; then
+    pass "ipfilter: the agent's probe reaches 10.0.2.2:6379 (up) but not 203.0.113.2:6379 (down), forwarded PING to it answered"
+else
+    fail "ipfilter: health $(tr '\n' ' ' <<<"$health"), forwarded ping '$outside'"
 fi
 
 # A crash loop: the JVM refuses an unknown option and exits 1 at once. The option comes from an

@@ -76,6 +76,7 @@ class BootTest {
                 finding(run, "member", "outsider refused (exit 3)"),
                 finding(run, "redis", "SET seen by the node"),
                 finding(run, "restarts", "restarts in a row, still active"),
+                finding(run, "ipfilter", "(down), forwarded PING to it answered"),
                 finding(run, "crashloop", "reset-failed + start recovered the same handles"),
                 finding(run, "nm", "no ordering cycle"));
     }
