@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.natagent.agent.testing.CliResult;
+import dev.natagent.agent.testing.Outsider;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,19 +47,7 @@ class SocketInterceptionTest {
         Path open = Files.createDirectory(dir.resolve("run"));
         Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
         Path socket = open.resolve("admin.sock");
-        Process impostor = new ProcessBuilder(
-                        "setpriv",
-                        "--reuid",
-                        "65534",
-                        "--regid",
-                        "65534",
-                        "--clear-groups",
-                        "/usr/bin/python3",
-                        "-c",
-                        IMPOSTOR,
-                        socket.toString())
-                .redirectErrorStream(true)
-                .start();
+        Process impostor = Outsider.python(IMPOSTOR, socket.toString());
         try {
             var output = new java.io.BufferedReader(
                     new java.io.InputStreamReader(impostor.getInputStream(), StandardCharsets.UTF_8));

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.natagent.agent.store.StateStore;
 import dev.natagent.agent.testing.AgentDaemon;
 import dev.natagent.agent.testing.CliResult;
+import dev.natagent.agent.testing.EditorSave;
 import dev.natagent.testing.KernelTests;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -26,12 +26,6 @@ class StateFilesDaemonTest {
     @TempDir
     Path dir;
 
-    private static void replaceLikeAnEditor(Path file, byte[] content) throws Exception {
-        Path copy = file.resolveSibling(file.getFileName() + ".swp");
-        Files.write(copy, content);
-        Files.move(copy, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
     @Test
     void aReplacedJournalLosesNoAcknowledgedForward() throws Exception {
         KernelTests.requireKernel();
@@ -40,10 +34,10 @@ class StateFilesDaemonTest {
             agent.natctlOk("forward", "add", "a", "--listen", "7001", "--to", "10.0.1.1:6379");
             byte[] copy = Files.readAllBytes(journal);
             agent.natctlOk("forward", "add", "b", "--listen", "7002", "--to", "10.0.1.2:6379");
-            replaceLikeAnEditor(journal, copy); // lacks b
+            EditorSave.replace(journal, copy); // lacks b
             agent.natctlOk("forward", "add", "c", "--listen", "7003", "--to", "10.0.1.3:6379");
 
-            CliResult doctor = agent.natctl("doctor");
+            CliResult doctor = agent.natctl("--json", "doctor");
             assertTrue(doctor.out().contains("state_files"), doctor.toString());
             assertTrue(doctor.out().contains("was replaced by another file"), doctor.toString());
 
@@ -79,7 +73,7 @@ class StateFilesDaemonTest {
                             "\"forwards\":[]",
                             "\"forwards\":[{\"name\":\"x\",\"listen\":\"7009\",\"to\":[\"10.0.1.9:6379\"]}]");
             assertTrue(edited.contains("\"x\""), "the snapshot has the shape this test edits: " + edited);
-            replaceLikeAnEditor(snapshot, edited.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            EditorSave.replace(snapshot, edited.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             Thread.sleep(7_000); // the agent checks its files every 5 s between changes
             agent.kill();
             agent.start();

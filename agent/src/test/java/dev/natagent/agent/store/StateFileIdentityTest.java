@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.natagent.agent.model.NatState;
+import dev.natagent.agent.testing.EditorSave;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.Stream;
@@ -27,13 +27,6 @@ class StateFileIdentityTest {
     @TempDir
     Path dir;
 
-    /** What editors do when they save: write a copy, then rename it over the original. */
-    private static void replaceLikeAnEditor(Path file, byte[] content) throws Exception {
-        Path copy = file.resolveSibling(file.getFileName() + ".swp");
-        Files.write(copy, content);
-        Files.move(copy, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
     private List<Path> foreign(String name) throws Exception {
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(f -> f.getFileName().toString().startsWith(name + ".foreign-"))
@@ -48,7 +41,7 @@ class StateFileIdentityTest {
             store.append(put(1));
             byte[] copy = Files.readAllBytes(journal);
             store.append(put(2));
-            replaceLikeAnEditor(journal, copy); // the copy misses change 2
+            EditorSave.replace(journal, copy); // the copy misses change 2
             store.append(put(3));
             assertTrue(
                     store.incident().orElseThrow().contains(journal + " was replaced"),
@@ -77,7 +70,7 @@ class StateFileIdentityTest {
             // Same revision, other content: an edited copy of the snapshot put in place.
             ByteArrayOutputStream edited = new ByteArrayOutputStream();
             Snapshot.of(1, NatState.empty().withForward(forward(7))).writeTo(edited);
-            replaceLikeAnEditor(snapshot, edited.toByteArray());
+            EditorSave.replace(snapshot, edited.toByteArray());
         } // closing checks the files too: a stop and start is where the swap used to be merged
         try (StateStore store = StateStore.open(dir)) {
             assertEquals(2, store.revision());
