@@ -60,7 +60,9 @@ final class HelpSections implements IHelpSectionRenderer {
             boolean example = line.startsWith(EXAMPLE_INDENT);
             String indent = example ? EXAMPLE_INDENT : "";
             String continuation = example ? EXAMPLE_INDENT + EXAMPLE_INDENT + EXAMPLE_INDENT : "";
-            List<String> wrapped = Table.wrapWords(units(line.trim()), width - continuation.length() - 2);
+            // An example's continuation lines are indented and its broken lines end in " \\".
+            int room = example ? width - continuation.length() - 2 : width;
+            List<String> wrapped = Table.wrapWords(units(line.trim()), room);
             for (int i = 0; i < wrapped.size(); i++) {
                 text.append(i == 0 ? indent : continuation).append(wrapped.get(i));
                 text.append(example && i < wrapped.size() - 1 ? " \\\n" : "\n");

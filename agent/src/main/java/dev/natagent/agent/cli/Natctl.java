@@ -50,11 +50,18 @@ public final class Natctl {
                 .name("natctl")
                 .version("natctl 0.1.0");
         HelpOptions.addVersionTo(spec);
-        spec.usageMessage()
-                .footer(
-                        "",
-                        "Exit codes: 0 ok, 1 the agent refused or failed the request, 2 usage error,",
-                        "3 the agent could not be reached.");
+        Specs.examples(
+                spec,
+                "natctl status",
+                "natctl forward list",
+                "natctl forward add redis --listen 6379 --to 10.0.1.230:6379",
+                "natctl --json doctor");
+        String[] examples = spec.usageMessage().footer();
+        String[] footer = java.util.Arrays.copyOf(examples, examples.length + 3);
+        footer[examples.length] = "";
+        footer[examples.length + 1] = "Global options may also follow the command. Exit codes: 0 ok, 1 the agent";
+        footer[examples.length + 2] = "refused or failed the request, 2 usage error, 3 the agent could not be reached.";
+        spec.usageMessage().footer(footer);
         return spec;
     }
 

@@ -52,13 +52,14 @@ final class Specs {
         return spec;
     }
 
-    /** Ends command's help with an "Examples:" section, one command line each. */
-    static void examples(CommandSpec spec, String... commandLines) {
+    /** Ends command's help with an "Examples:" section, one command line each; returns spec. */
+    static CommandSpec examples(CommandSpec spec, String... commandLines) {
         String[] lines = new String[commandLines.length];
         for (int i = 0; i < lines.length; i++) {
             lines[i] = HelpSections.EXAMPLE_INDENT + commandLines[i];
         }
         spec.usageMessage().footerHeading("%nExamples:%n").footer(lines);
+        return spec;
     }
 
     /** natctl's global options, for the root: subcommands inherit them, before or after their name. */

@@ -55,7 +55,12 @@ final class Subcommands {
             case "status":
                 return StatusCommand.spec();
             case "forward":
-                return Specs.group("Add, change, remove and show port forwards.");
+                return Specs.examples(
+                        Specs.group("Add, change, remove and show port forwards."),
+                        "natctl forward list",
+                        "natctl forward add redis --listen 6379 --to 10.0.1.230:6379",
+                        "natctl forward set redis --to 10.0.1.240:6379",
+                        "natctl forward remove redis");
             case "forward add":
                 return ForwardAddCommand.spec();
             case "forward set":
@@ -67,7 +72,10 @@ final class Subcommands {
             case "forward get":
                 return ForwardGetCommand.spec();
             case "outbound":
-                return Specs.group("Add, remove and list outbound PAT (masquerade of private subnets).");
+                return Specs.examples(
+                        Specs.group("Add, remove and list outbound PAT (masquerade of private subnets)."),
+                        "natctl outbound add private --source 10.0.0.0/16 --out ens5",
+                        "natctl outbound list");
             case "outbound add":
                 return OutboundAddCommand.spec();
             case "outbound remove":

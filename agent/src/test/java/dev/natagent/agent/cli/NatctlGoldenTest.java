@@ -55,7 +55,16 @@ class NatctlGoldenTest {
             tests.add(DynamicTest.dynamicTest("natctl " + command + " --help", () -> {
                 List<String> args = new ArrayList<>(words(command));
                 args.add("--help");
-                assertOutput(0, golden(file), "", CliResult.natctl(args.toArray(String[]::new)));
+                CliResult help = CliResult.natctl(args.toArray(String[]::new));
+                assertOutput(0, golden(file), "", help);
+                assertTrue(help.out().contains("\nExamples:\n  natctl "), "examples in every --help");
+                assertEquals(
+                        command.isEmpty(),
+                        help.out().contains("--timeout=SECONDS"),
+                        "global options are listed once, in natctl --help");
+                for (String line : help.out().split("\n")) {
+                    assertTrue(line.length() <= 80, "fits 80 columns: " + line);
+                }
             }));
         }
         return tests;
