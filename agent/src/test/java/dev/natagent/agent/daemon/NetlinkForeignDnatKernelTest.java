@@ -37,6 +37,8 @@ class NetlinkForeignDnatKernelTest {
             named map | nft add table ip n ; add map ip n m { type inet_service : ipv4_addr ; elements = { 6440 : 10.9.9.9 } ; } ; add chain ip n pre { type nat hook prerouting priority dstnat ; } ; add rule ip n pre dnat to tcp dport map @m | 6440 | TCP
             verdict map into a chain | nft add table ip n ; add chain ip n dn ; add rule ip n dn dnat to 10.9.9.9 ; add chain ip n pre { type nat hook prerouting priority dstnat ; } ; add rule ip n pre tcp dport vmap { 6450 : jump dn } | 6450 | TCP
             jump into a chain | nft add table ip n ; add chain ip n dn ; add rule ip n dn tcp dport 6460-6470 dnat to 10.9.9.9 ; add chain ip n pre { type nat hook prerouting priority dstnat ; } ; add rule ip n pre tcp dport 6465-6480 jump dn | 6465-6470 | TCP
+            native redirect | nft add table ip n ; add chain ip n pre { type nat hook prerouting priority dstnat ; } ; add rule ip n pre tcp dport 6500 redirect to :1234 | 6500 | TCP
+            l4proto through the IP header | nft add table ip n ; add chain ip n pre { type nat hook prerouting priority dstnat ; } ; add rule ip n pre ip protocol udp udp dport 6510 dnat to 10.9.9.9 | 6510 | UDP
             not-equal narrows | nft add table ip n ; add chain ip n pre { type nat hook prerouting priority dstnat ; } ; add rule ip n pre tcp dport != 6379 tcp dport 6379-6380 dnat to 10.9.9.9 | 6380 | TCP
             """)
     void findsTheRuleWithItsPorts(String kind, String command, String ports, Protocol protocol) throws Exception {
