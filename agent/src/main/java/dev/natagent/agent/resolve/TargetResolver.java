@@ -25,6 +25,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -90,6 +91,7 @@ public final class TargetResolver {
     private final Set<String> unconfirmed = new HashSet<>();
 
     private volatile Listener listener = Listener.NONE;
+    private final AtomicBoolean unsaved = new AtomicBoolean();
 
     public TargetResolver(HostLookup lookup, Clock clock) {
         this(lookup, clock, LOOKUP_DEADLINE, LastGoodAddresses.NONE);
@@ -354,10 +356,18 @@ public final class TargetResolver {
         listener.lookupFailed(status);
     }
 
-    /** Writes the addresses in the order they were learnt: the last writer wrote the newest. */
+    /**
+     * Writes the addresses, one writer at a time; lookups that end while a write is under way
+     * share the next one (many names answering at once after a start cost a few writes, not one
+     * each). A change is always recorded before its flag is set, and the flag cleared before the
+     * addresses are read, so the last write holds every change.
+     */
     private void persist() {
+        unsaved.set(true);
         synchronized (lastGood) {
-            lastGood.save(statuses().values());
+            if (unsaved.getAndSet(false)) {
+                lastGood.save(statuses().values());
+            }
         }
     }
 

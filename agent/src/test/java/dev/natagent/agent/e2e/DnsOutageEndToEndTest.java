@@ -203,7 +203,9 @@ class DnsOutageEndToEndTest {
 
     @Test
     void anIpOnlyChangeDoesNotWaitForAnotherClientsLookup() throws Exception {
-        AgentDaemon agent = lab.get().agentWithResolvConf("{}", GLIBC_DEFAULTS).start();
+        AgentDaemon agent = lab.get()
+                .agentWithResolvConf("{\"settings\":{\"resolve_interval_seconds\":1}}", GLIBC_DEFAULTS)
+                .start();
         lab.get().signal(dnsmasq, "STOP");
         CompletableFuture<CliResult> slow = CompletableFuture.supplyAsync(
                 () -> agent.natctl("forward", "add", "slow", "--listen", "9602", "--to", "silent.test:6379"));
@@ -217,6 +219,19 @@ class DnsOutageEndToEndTest {
         assertEquals("PONG", CacheClient.redis(client, PUBLIC, 9601, "PING"));
         CliResult slowResult = slow.get(30, TimeUnit.SECONDS);
         assertEquals(0, slowResult.exitCode(), slowResult.toString());
+        assertTrue(List.of("resolving", "unresolved")
+                .contains(target(agent, "slow").path("dns").asText()));
+        assertFalse(lab.get().kernelTable().contains("tcp . 9602 :"), "no DNAT element without an address");
+
+        // The acknowledged forward goes into the kernel once its name answers.
+        Files.writeString(hostsFile, hosts(NODE, "good.test") + hosts(NODE, "silent.test"));
+        lab.get().signal(dnsmasq, "HUP");
+        lab.get().signal(dnsmasq, "CONT");
+        awaitTrue(
+                () -> lab.get().kernelTable().contains("tcp . 9602 : " + NODE + " . 6379"),
+                30_000,
+                "the slow forward's element once its name answers");
+        assertEquals("PONG", CacheClient.redis(client, PUBLIC, 9602, "PING"));
         System.out.printf("FIGURE dns-ip-only-add: %d ms while another client's name did not answer%n", ipMillis);
     }
 
