@@ -13,6 +13,8 @@ import java.util.Objects;
  * would silently widen an allow-list. A bare address means {@code /32}.
  */
 public record Cidr(Ipv4 network, int prefix) {
+    // JSON has one form of this value, the string; not an object of its fields.
+    @JsonCreator(mode = JsonCreator.Mode.DISABLED)
     public Cidr {
         Objects.requireNonNull(network, "network");
         if (prefix < 0 || prefix > 32) {

@@ -6,6 +6,9 @@ import java.util.Optional;
 
 /** An IPv4 address held as its 32 bits (network order read as an int). */
 public record Ipv4(int bits) implements Comparable<Ipv4> {
+    // JSON has one form of an address, the dotted-quad string; not an object of its bits.
+    @JsonCreator(mode = JsonCreator.Mode.DISABLED)
+    public Ipv4 {}
 
     /** Parses dotted-quad text strictly: four decimal octets 0..255 without leading zeros. */
     @JsonCreator

@@ -8,6 +8,8 @@ public record PortRange(int first, int last) {
     public static final int MIN = 1;
     public static final int MAX = 65535;
 
+    // JSON has one form of this value, the string; not an object of its fields.
+    @JsonCreator(mode = JsonCreator.Mode.DISABLED)
     public PortRange {
         if (first < MIN || first > MAX || last < MIN || last > MAX) {
             throw new ValidationException(

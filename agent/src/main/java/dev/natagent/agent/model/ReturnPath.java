@@ -19,6 +19,8 @@ public record ReturnPath(Kind kind, Ipv4 snatAddress) {
         NONE
     }
 
+    // JSON has one form of this value, the string; not an object of its fields.
+    @JsonCreator(mode = JsonCreator.Mode.DISABLED)
     public ReturnPath {
         if (kind == null || (kind == Kind.SNAT) != (snatAddress != null)) {
             throw new IllegalArgumentException(

@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
 public record Target(String host, int port) {
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
+    // JSON has one form of this value, the string; not an object of its fields.
+    @JsonCreator(mode = JsonCreator.Mode.DISABLED)
     public Target {
         Objects.requireNonNull(host, "host");
         // Many forwards go to one cache node: one string per host, not per forward. The JVM's

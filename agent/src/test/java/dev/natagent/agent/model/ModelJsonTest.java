@@ -80,6 +80,13 @@ class ModelJsonTest {
                 "{\"name\":\"a\",\"listen\":\"6379\",\"to\":[\"10.0.1.230:6379\"],\"snat\":167772161} | snat | a string",
                 "{\"name\":\"a\",\"listen\":\"6379\",\"to\":[\"10.0.1.230:6379\"],\"proto\":6} | proto | a string",
                 "{\"name\":\"a\",\"listen\":\"6379\",\"to\":[6379]} | to[0] | a string",
+                "{\"name\":\"a\",\"listen\":{\"first\":1,\"last\":2},\"to\":[\"10.0.1.230:6379\"]} | listen"
+                        + " | a port or port range string",
+                "{\"name\":\"a\",\"listen\":\"6379\",\"to\":[{\"host\":\"10.0.1.230\",\"port\":6379}]} | to[0] | a string",
+                "{\"name\":\"a\",\"listen\":\"6379\",\"to\":[\"10.0.1.230:6379\"],\"allow\":[{\"network\":\"10.0.0.0\","
+                        + "\"prefix\":8}]} | allow[0] | a string",
+                "{\"name\":\"a\",\"listen\":\"6379\",\"to\":[\"10.0.1.230:6379\"],\"snat\":{\"kind\":\"NONE\"}} | snat"
+                        + " | a string",
             })
     void wrongTypesInsideAForwardAreRefused(String json, String field, String expected) {
         ValidationException e = assertThrows(ValidationException.class, () -> ModelJson.read(json, Forward.class));
