@@ -17,6 +17,7 @@ class ScriptSyntaxTest {
     private static final List<String> POSIX_SCRIPTS =
             List.of("packaging/bin/nat-agent", "packaging/bin/natctl", "packaging/bin/nat-agent-env.sh");
     private static final List<String> BASH_SCRIPTS = List.of(
+            "packaging/boot-test.sh",
             "packaging/build-rpm.sh",
             "packaging/check-unit.sh",
             "packaging/test-restricted.sh",
