@@ -371,7 +371,7 @@ public final class StateStore implements Closeable {
         if (problem.isPresent()) {
             throw new StateCorruptException(
                     dir,
-                    "the state directory cannot be trusted: " + problem.get()
+                    "persisted NAT state is unusable: the state directory cannot be trusted: " + problem.get()
                             + ", so others could have changed the NAT state. nat-agent leaves the kernel's NAT rules"
                             + " as they are and refuses changes until this is fixed. To recover: check the files,"
                             + " make the directory and its files owned by root (or the agent's user) and writable by"

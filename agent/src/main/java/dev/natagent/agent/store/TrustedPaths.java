@@ -13,8 +13,6 @@ import java.util.Optional;
  */
 public final class TrustedPaths {
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
-    private static final int S_IFMT = 0170000;
-    private static final int S_IFREG = 0100000;
     private static final int GROUP_OR_OTHER_WRITE = 0022;
 
     private TrustedPaths() {}
@@ -43,14 +41,13 @@ public final class TrustedPaths {
                 real, real.equals(dir.toAbsolutePath()) ? dir.toString() : dir + " (" + real + ")", ownUid);
     }
 
-    /** What makes {@code file} untrustworthy, if anything: a link, not a regular file, foreign or writable by others. */
+    /**
+     * What makes {@code file} untrustworthy, if anything: a link, foreign or writable by others.
+     * Something that is no regular file at all is for the loader to report (it cannot be read).
+     */
     public static Optional<String> fileProblem(Path file, int ownUid) throws IOException {
         if (Files.isSymbolicLink(file)) {
             return Optional.of(file + " is a symbolic link");
-        }
-        int mode = (Integer) Files.getAttribute(file, "unix:mode", NOFOLLOW);
-        if ((mode & S_IFMT) != S_IFREG) {
-            return Optional.of(file + " is not a regular file");
         }
         return ownerAndModeProblem(file, file.toString(), ownUid);
     }

@@ -131,7 +131,8 @@ class CorruptStateAtBootTest {
 
             CliResult statusCli = CliResult.natctl(socket, "status");
             assertEquals(1, statusCli.exitCode(), name + ": " + statusCli);
-            assertTrue(statusCli.out().contains("failed (persisted NAT state is unusable"), statusCli.out());
+            assertTrue(statusCli.out().contains("failed ("), statusCli.out());
+            assertTrue(statusCli.out().contains("persisted NAT state is unusable"), statusCli.out());
 
             refused = 0;
             for (String[] command : List.of(
