@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -189,8 +190,10 @@ class TargetResolverTest {
     void silentLookupsRunTogetherEachBoundedByTheDeadlineAndLateAnswersAreTaken() throws Exception {
         CountDownLatch silent = new CountDownLatch(1);
         List<String> changed = new CopyOnWriteArrayList<>();
+        AtomicInteger lookups = new AtomicInteger();
         TargetResolver slow = new TargetResolver(
                 host -> {
+                    lookups.incrementAndGet();
                     try {
                         silent.await();
                     } catch (InterruptedException e) {
@@ -225,6 +228,7 @@ class TargetResolverTest {
             assertTrue(slow.isLookingUp(host), "one lookup per name, still running");
         }
         slow.refresh(hosts);
+        assertEquals(hosts.size(), lookups.get(), "a name whose lookup still runs is not looked up again");
         silent.countDown();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (changed.size() < hosts.size() && System.nanoTime() < deadline) {
