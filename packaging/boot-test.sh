@@ -149,6 +149,9 @@ cleanup() {
     if [ -n "$leader" ] && kill -0 "$leader" 2>/dev/null; then
         kill -KILL "$leader"
     fi
+    # nspawn's mount-propagation directory for this machine name: nspawn leaves it behind when
+    # /run is not a tmpfs.
+    rm -rf "/run/systemd/nspawn/propagate/$machine"
     if [ -n "$run" ]; then
         if [ $status -ne 0 ] && [ -s "$run/console.log" ]; then
             printf -- '--- container console (last 40 lines) ---\n'

@@ -113,6 +113,10 @@ class BootTest {
         if (Files.exists(cache.resolve("run-" + pid))) {
             leftovers.add("directory " + cache.resolve("run-" + pid));
         }
+        Path propagate = Path.of("/run/systemd/nspawn/propagate/natagent-boot-" + pid);
+        if (Files.exists(propagate)) {
+            leftovers.add("directory " + propagate);
+        }
         return leftovers;
     }
 }
