@@ -55,8 +55,13 @@ final class ApplyCommand extends AgentCommand {
         }
     }
 
+    /** The file as messages name it: its path, or "stdin" for -. */
     private String file() {
-        return fileArg.getValue();
+        return stdin() ? "stdin" : fileArg.getValue();
+    }
+
+    private boolean stdin() {
+        return "-".equals(fileArg.getValue());
     }
 
     private boolean dryRun() {
@@ -64,7 +69,7 @@ final class ApplyCommand extends AgentCommand {
     }
 
     private byte[] readFile() {
-        try (InputStream in = "-".equals(file()) ? System.in : Files.newInputStream(Path.of(file()))) {
+        try (InputStream in = stdin() ? System.in : Files.newInputStream(Path.of(file()))) {
             return in.readAllBytes();
         } catch (IOException e) {
             throw NatctlException.usage("cannot read " + file() + ": " + IoErrors.reason(e));
