@@ -26,7 +26,15 @@ final class HelpSections implements IHelpSectionRenderer {
         this.section = section;
     }
 
-    static void install(CommandSpec spec) {
+    /** Into the help of command and every command below it. */
+    static void install(CommandLine command) {
+        install(command.getCommandSpec());
+        for (CommandLine sub : command.getSubcommands().values()) {
+            install(sub);
+        }
+    }
+
+    private static void install(CommandSpec spec) {
         Map<String, IHelpSectionRenderer> sections = spec.usageMessage().sectionMap();
         for (String section : new String[] {
             CommandLine.Model.UsageMessageSpec.SECTION_KEY_SYNOPSIS,

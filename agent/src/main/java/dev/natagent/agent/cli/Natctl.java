@@ -73,6 +73,8 @@ public final class Natctl {
         CommandLine commandLine = new CommandLine(spec());
         Subcommands.register(commandLine, args);
         if (Subcommands.asksForHelp(args)) {
+            // Only a run that prints help sets it up: every class loaded costs each run start-up time.
+            HelpSections.install(commandLine);
             // picocli's help needs at least 55 columns; beyond 120 lines get hard to read.
             commandLine.setUsageHelpWidth(Math.max(55, Math.min(120, terminal.columns())));
         }

@@ -48,7 +48,6 @@ final class Specs {
             spec.add(arg);
         }
         HelpOptions.addHelpTo(spec);
-        HelpSections.install(spec);
         return spec;
     }
 
@@ -149,13 +148,19 @@ final class Specs {
                 .names("-o", "--output")
                 .defaultValue("table")
                 .completionCandidates(List.of("table", "wide"))
-                .converters(value -> {
-                    if (!"table".equals(value) && !"wide".equals(value)) {
-                        throw new picocli.CommandLine.TypeConversionException("choose table or wide");
-                    }
-                    return value;
-                })
+                .converters(new Output())
                 .build();
+    }
+
+    /** A class, not a lambda: natctl links no lambda call site on its way (each costs start-up time). */
+    private static final class Output implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            if (!"table".equals(value) && !"wide".equals(value)) {
+                throw new picocli.CommandLine.TypeConversionException("choose table or wide");
+            }
+            return value;
+        }
     }
 
     private static OptionSpec.Builder flagBuilder(String name, String description) {

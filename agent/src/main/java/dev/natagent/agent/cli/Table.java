@@ -76,7 +76,7 @@ final class Table {
             String[][] lines = new String[row.cells().length][];
             int height = 1;
             for (int i = 0; i < row.cells().length; i++) {
-                lines[i] = wrap(row.cells()[i], widths[i]).toArray(String[]::new);
+                lines[i] = wrap(row.cells()[i], widths[i]).toArray(new String[0]);
                 height = Math.max(height, lines[i].length);
             }
             for (int line = 0; line < height; line++) {

@@ -33,9 +33,13 @@ final class Terminal {
         this.colour = colour;
     }
 
+    private Terminal(boolean colour) {
+        this(null, colour);
+    }
+
     int columns() {
         if (columns == 0) {
-            int asked = width.getAsInt();
+            int asked = width == null ? ttyColumns() : width.getAsInt();
             columns = asked > 0 ? asked : DEFAULT_COLUMNS;
         }
         return columns;
@@ -62,10 +66,14 @@ final class Terminal {
 
     static Terminal detect() {
         // Java 17's System.console() exists only when stdin and stdout are both terminals.
-        return detect(System.getenv(), System.console() != null, Terminal::ttyColumns);
+        return detect(System.getenv(), System.console() != null, null);
     }
 
-    /** @param ttyColumns the terminal's width, asked only when stdout is a terminal and $COLUMNS is unset; 0 if unknown */
+    /**
+     * @param ttyColumns the terminal's width, asked only when stdout is a terminal and $COLUMNS is
+     *     unset, 0 if unknown; null: ask the controlling terminal (a method reference would cost
+     *     natctl start-up time on every run)
+     */
     static Terminal detect(Map<String, String> env, boolean tty, IntSupplier ttyColumns) {
         int columns = positive(env.get("COLUMNS"));
         String noColor = env.get("NO_COLOR");
@@ -73,7 +81,7 @@ final class Terminal {
         if (columns > 0 || !tty) {
             return new Terminal(columns > 0 ? columns : DEFAULT_COLUMNS, colour);
         }
-        return new Terminal(ttyColumns, colour);
+        return ttyColumns == null ? new Terminal(colour) : new Terminal(ttyColumns, colour);
     }
 
     private static int positive(String text) {

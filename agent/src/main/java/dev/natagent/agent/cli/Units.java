@@ -1,7 +1,5 @@
 package dev.natagent.agent.cli;
 
-import java.util.Locale;
-
 /** Counters for people: 3 significant digits and a unit (exact figures are in -o wide and --json). */
 final class Units {
     private Units() {}
@@ -26,6 +24,11 @@ final class Units {
             scaled /= base;
             unit++;
         }
-        return String.format(Locale.ROOT, scaled < 10 ? "%.1f%s" : "%.0f%s", scaled, units[unit]);
+        // By hand, not String.format: Formatter's classes would cost natctl start-up time.
+        if (scaled < 10) {
+            long tenths = Math.round(scaled * 10);
+            return tenths / 10 + "." + tenths % 10 + units[unit];
+        }
+        return Math.round(scaled) + units[unit];
     }
 }
