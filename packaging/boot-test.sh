@@ -39,7 +39,6 @@
 set -euo pipefail
 
 packaging=$(cd "$(dirname "$0")" && pwd)
-root=$(dirname "$packaging")
 suite=bookworm
 cache=${NAT_AGENT_BOOT_CACHE:-/var/cache/nat-agent-boot-test}
 boot_timeout=${BOOT_TIMEOUT:-180}
@@ -47,9 +46,9 @@ command_timeout=60
 machine=natagent-boot-$$
 # What the image needs; debootstrap does not resolve virtual packages, so what provides them is
 # named: python3-cffi-backend (for cloud-init's python3-cryptography), libpam-systemd (logind,
-# for polkitd). rpm installs our package for real
-# (its %pre and %post run inside the image). NetworkManager is there, disabled, for the check of
-# the boot transaction of an image that uses it instead of systemd-networkd.
+# for polkitd). rpm installs our package for real (its %pre and %post run inside the image).
+# NetworkManager is there, disabled, for the check of the boot transaction of an image that uses
+# it instead of systemd-networkd.
 packages=(systemd systemd-sysv dbus iproute2 nftables openjdk-17-jre-headless cloud-init python3-cffi-backend
     redis-server util-linux procps rpm network-manager polkitd libpam-systemd)
 
@@ -111,6 +110,7 @@ USERDATA
 
     # --system-call-filter=bpf: nspawn's own filter would otherwise keep systemd from attaching
     # the IPAddressDeny=/DevicePolicy= programs. --console=read-only: PID 1 never blocks on it.
+    # The unified cgroup hierarchy (whatever the host mounts) is what those BPF programs attach to.
     export SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1
     exec systemd-nspawn --quiet --register=no --keep-unit --private-network --boot \
         --system-call-filter=bpf --console=read-only --machine="$machine" --directory="$image"
