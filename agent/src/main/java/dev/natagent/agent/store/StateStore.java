@@ -322,6 +322,10 @@ public final class StateStore implements Closeable {
                     Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE),
                     OWNER_ONLY_FILE);
             FileLock freshLock = tryLock(fresh);
+            if (freshLock == null) {
+                fresh.close();
+                throw new IOException("another process locked the new " + journalPath + " at once; not writing to it");
+            }
             FileChannel old = journal;
             journal = fresh;
             lock = freshLock;
