@@ -111,6 +111,9 @@ class ValidatorTest {
         assertEquals(
                 ErrorCode.SSH_PORT_FORWARD,
                 validator.errors(elastiCache, withSsh, false).get(0).code());
+        assertTrue(
+                validator.errors(elastiCache, withSsh, false).get(0).message().contains("repeat with --force"),
+                "names the flag natctl has");
     }
 
     @Test
@@ -167,6 +170,7 @@ class ValidatorTest {
                 ValidationException.class,
                 () -> validator.checkAddForward(elastiCache, forward("redis", "tcp", "9000", "10.0.0.1:1"), false));
         assertEquals(new FieldErrorShape("name", ErrorCode.NAME_TAKEN), shape(taken.first()));
+        assertTrue(taken.first().message().contains("natctl forward set redis"), "points at the way to change it");
         assertEquals(
                 ErrorCode.NAME_TAKEN,
                 assertThrows(ValidationException.class, () -> validator.checkAddOutbound(elastiCache, "private"))
