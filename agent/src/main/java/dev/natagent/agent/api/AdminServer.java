@@ -18,9 +18,11 @@ import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -89,6 +91,9 @@ public final class AdminServer implements AutoCloseable {
     private final Selector selector;
     private final UnixServerSocketChannel server;
     private final Set<Connection> connections = new HashSet<>();
+    /** Open connections per peer uid (selector thread only). */
+    private final Map<Integer, Integer> connectionsByUid = new HashMap<>();
+
     private final Queue<Runnable> selectorTasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final AtomicInteger openConnections = new AtomicInteger();
@@ -197,6 +202,14 @@ public final class AdminServer implements AutoCloseable {
         return memory.held();
     }
 
+    /**
+     * Connections one uid may hold: all but a sixteenth of the limit, so that one user's flood of
+     * connections (a runaway script) never locks another user, root's natctl say, out.
+     */
+    private int perUidLimit() {
+        return config.maxConnections() - Math.max(1, config.maxConnections() / 16);
+    }
+
     private static ThreadPoolExecutor boundedPool(String name, int threads, int queueCapacity) {
         AtomicInteger counter = new AtomicInteger();
         return new ThreadPoolExecutor(
@@ -289,13 +302,26 @@ public final class AdminServer implements AutoCloseable {
                 closeQuietly(channel);
                 continue;
             }
+            Peer peer = peerOf(channel);
+            int ofThisUid = connectionsByUid.getOrDefault(peer.uid(), 0);
+            if (ofThisUid >= perUidLimit()) {
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "admin socket: uid {0} has {1} connections open, refusing one more (the rest are kept for"
+                                + " other users)",
+                        Integer.toString(peer.uid()),
+                        Integer.toString(ofThisUid));
+                closeQuietly(channel);
+                continue;
+            }
             try {
                 channel.configureBlocking(false);
                 // Nothing is read before the peer is admitted: an outsider's bytes never reach a buffer.
                 SelectionKey key = channel.register(selector, 0);
-                Connection connection = new Connection(channel, key, peerOf(channel), idleDeadline());
+                Connection connection = new Connection(channel, key, peer, idleDeadline());
                 key.attach(connection);
                 connections.add(connection);
+                connectionsByUid.merge(peer.uid(), 1, Integer::sum);
                 openConnections.incrementAndGet();
                 checkAccess(connection);
             } catch (IOException e) {
@@ -650,6 +676,7 @@ public final class AdminServer implements AutoCloseable {
     private void close(Connection connection) {
         if (connections.remove(connection)) {
             openConnections.decrementAndGet();
+            connectionsByUid.computeIfPresent(connection.peer.uid(), (uid, count) -> count > 1 ? count - 1 : null);
         }
         connection.key.cancel();
         closeQuietly(connection.channel);

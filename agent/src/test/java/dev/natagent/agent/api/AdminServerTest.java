@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.testing.IdleConnections;
-import dev.natagent.agent.testing.Outsider;
+import dev.natagent.agent.testing.OtherUser;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -360,7 +360,7 @@ class AdminServerTest {
             Files.setPosixFilePermissions(server.socketPath(), PosixFilePermissions.fromString("rw-rw-rw-"));
             for (String sent :
                     List.of("garbage\ngarbage\n{\n", "", "x".repeat(100_000), request("r", "status", "{}") + "\n")) {
-                Process process = Outsider.python(OUTSIDER, socket().toString(), sent);
+                Process process = OtherUser.outsider(OUTSIDER, socket().toString(), sent);
                 String output =
                         new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
                 assertTrue(process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
@@ -418,19 +418,46 @@ class AdminServerTest {
         }
     }
 
+    /** Opens argv[2] connections, sends status on each; prints "ok" or "closed" per connection. */
+    private static final String MEMBER_CONNECTIONS = String.join(
+            "\n",
+            "import socket,sys",
+            "ss=[]",
+            "for i in range(int(sys.argv[2])):",
+            "    s=socket.socket(socket.AF_UNIX); s.settimeout(10); s.connect(sys.argv[1]); ss.append(s)",
+            "for s in ss:",
+            "    try:",
+            "        s.sendall(sys.argv[3].encode()+b'\\n'); line=s.makefile().readline()",
+            "    except OSError:",
+            "        line=''",
+            "    print('ok' if '\"ok\":true' in line else 'closed')");
+
     @Test
-    void connectionsBeyondTheLimitAreClosedAtOnce() throws Exception {
-        AdminServerConfig config = AdminServerConfig.defaults(socket(), "root").withMaxConnections(2);
-        try (AdminServer server = TestSockets.start(config, operations);
-                SocketChannel first = connect(server.socketPath());
-                SocketChannel second = connect(server.socketPath())) {
-            waitFor(() -> server.openConnections() == 2);
-            try (SocketChannel third = connect(server.socketPath())) {
-                assertTimeoutPreemptively(Duration.ofSeconds(5), () -> assertNull(readLine(third)));
+    void connectionsBeyondTheLimitsAreClosedAtOnceAndOneUserCannotTakeThemAll() throws Exception {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        AdminServerConfig config = AdminServerConfig.defaults(socket(), "root").withMaxConnections(32);
+        List<SocketChannel> mine = new ArrayList<>();
+        try (AdminServer server = TestSockets.start(config, operations)) {
+            for (int i = 0; i < 30; i++) {
+                mine.add(connect(server.socketPath()));
             }
-            for (SocketChannel open : List.of(first, second)) {
+            waitFor(() -> server.openConnections() == 30);
+            try (SocketChannel oneTooMany = connect(server.socketPath())) {
+                assertTimeoutPreemptively(Duration.ofSeconds(5), () -> assertNull(readLine(oneTooMany)));
+            }
+            // Another user (uid 65534, in the admin group by its gid) still gets the two connections left.
+            Process member =
+                    OtherUser.member(MEMBER_CONNECTIONS, socket().toString(), "3", request("m", "status", "{}"));
+            String output = new String(member.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(member.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(List.of("ok", "ok", "closed"), output.strip().lines().toList(), output);
+            for (SocketChannel open : mine.subList(0, 2)) {
                 send(open, request("1", "status", "{}") + "\n");
                 assertTrue(json(readLine(open)).get("ok").booleanValue(), "existing connections still served");
+            }
+        } finally {
+            for (SocketChannel channel : mine) {
+                channel.close();
             }
         }
     }

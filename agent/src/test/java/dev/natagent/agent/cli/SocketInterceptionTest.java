@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.natagent.agent.testing.CliResult;
-import dev.natagent.agent.testing.Outsider;
+import dev.natagent.agent.testing.OtherUser;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +47,7 @@ class SocketInterceptionTest {
         Path open = Files.createDirectory(dir.resolve("run"));
         Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
         Path socket = open.resolve("admin.sock");
-        Process impostor = Outsider.python(IMPOSTOR, socket.toString());
+        Process impostor = OtherUser.outsider(IMPOSTOR, socket.toString());
         try {
             var output = new java.io.BufferedReader(
                     new java.io.InputStreamReader(impostor.getInputStream(), StandardCharsets.UTF_8));
