@@ -242,7 +242,8 @@ ip netns exec "$ns_nat" "$agent_bin" --config "$root/packaging/config/config.jso
     --socket "$socket" --admin-group root >"$tmp/agent.log" 2>&1 &
 agent_pid=$!
 pids+=("$agent_pid")
-natctl() { in_ns "$ns_nat" "$natctl_bin" --socket "$socket" "$@"; }
+# Output is indented by four columns: natctl fits its tables into the rest of an 80-column terminal.
+natctl() { in_ns "$ns_nat" env COLUMNS=76 "$natctl_bin" --socket "$socket" "$@"; }
 deadline=$((SECONDS + 60))
 until [ -S "$socket" ] && natctl status >/dev/null 2>&1; do
     kill -0 "$agent_pid" 2>/dev/null || die "nat-agent exited during start-up"

@@ -24,7 +24,7 @@ class DemoTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
 
     private static final Pattern COUNTERS =
-            Pattern.compile("(?m)^ {4}redis +tcp +6379-6381 +10\\.0\\.1\\.230:6379 .* masquerade +(\\d+) +(\\d+) ");
+            Pattern.compile("(?m)^ {4}redis +tcp 6379-6381 +198\\.51\\.100\\.27/32 +masquerade +(\\d+)[kMG]? +\\S+ ");
 
     @ParameterizedTest(name = "DEMO_BUILTIN={0}")
     @ValueSource(strings = {"0", "1"})

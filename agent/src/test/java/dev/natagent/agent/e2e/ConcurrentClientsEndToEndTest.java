@@ -128,7 +128,7 @@ class ConcurrentClientsEndToEndTest {
     }
 
     private static ObjectNode forward(String name, int port, String target) {
-        var forward = AdminClient.args().put("name", name).put("listen", port);
+        var forward = AdminClient.args().put("name", name).put("listen", String.valueOf(port));
         forward.putArray("to").add(target);
         var args = AdminClient.args();
         args.set("forward", forward);

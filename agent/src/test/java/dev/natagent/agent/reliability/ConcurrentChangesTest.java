@@ -85,8 +85,8 @@ class ConcurrentChangesTest {
                             JsonNode response = add
                                     ? connection.call(
                                             "forward.add",
-                                            "{\"forward\":{\"name\":\"" + name + "\",\"listen\":" + port + ",\"to\":[\""
-                                                    + target + "\"]}}")
+                                            "{\"forward\":{\"name\":\"" + name + "\",\"listen\":\"" + port
+                                                    + "\",\"to\":[\"" + target + "\"]}}")
                                     : connection.call("forward.remove", "{\"name\":\"" + name + "\"}");
                             sent.incrementAndGet();
                             if (response.path("ok").asBoolean()) {

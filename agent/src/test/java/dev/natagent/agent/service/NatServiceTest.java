@@ -380,7 +380,7 @@ class NatServiceTest {
         ForwardView view = agent.service.getForward("mc");
         assertEquals("10.0.1.240", view.targets().get(0).address());
         assertEquals("node-1.cache.test:11211", view.targets().get(0).target());
-        assertEquals(ErrorCode.NOT_FOUND, refusal(() -> agent.service.getForward("nope")));
+        assertEquals("NOT_FOUND", invalid(() -> agent.service.getForward("nope")));
     }
 
     @Test
