@@ -92,7 +92,7 @@ class ReadinessNotifyTest {
             assertFalse(netns.exec("nft", "list", "table", "ip", "nat_agent").ok(), "no table was created");
             Project.Result natctl = natctl("status");
             assertEquals(1, natctl.exitCode(), natctl::describe);
-            assertTrue(natctl.stdout().contains("failed (persisted NAT state is unusable"), natctl::describe);
+            assertTrue(natctl.stdout().contains("failed (state: persisted NAT state is unusable"), natctl::describe);
             assertTrue(Set.of(0, 143).contains(agent.stop()), agent::log);
         }
     }
