@@ -2,7 +2,6 @@ package dev.natagent.packaging;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.natagent.testing.KernelTests;
 import java.io.IOException;
@@ -12,11 +11,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -61,33 +58,24 @@ class BootTest {
         assertAll(
                 () -> assertEquals(List.of(), leftovers, "the script removes what it started and created"),
                 () -> assertEquals(0, run.exitCode(), run::describe),
-                finding(run, "boot", "system running"),
-                finding(run, "cycle", "(which finds one with DefaultDependencies=yes)"),
-                finding(run, "units", "cloud-init (local, init, config, final) active"),
-                finding(run, "order", "then systemd-networkd started"),
-                finding(run, "notify", "Type=notify, running"),
-                finding(run, "sysctl", "ip_forward=1 although sysctl.d sets 0"),
-                finding(run, "cloudinit", "user data applied the forward redis"),
-                finding(run, "status", "natctl status answers"),
-                finding(run, "add", "acknowledged"),
-                finding(run, "nft", "shows the forward"),
-                finding(run, "restart", "same rule handles"),
-                finding(run, "stop", "leaves the table"),
-                finding(run, "member", "outsider refused (exit 3)"),
-                finding(run, "redis", "SET seen by the node"),
-                finding(run, "restarts", "restarts in a row, still active"),
-                finding(run, "ipfilter", "(down), forwarded PING to it answered"),
-                finding(run, "crashloop", "reset-failed + start recovered the same handles"),
-                finding(run, "nm", "no ordering cycle"));
-    }
-
-    /** The script prints "ok   ID: text" for each check that passed. */
-    private static Executable finding(Project.Result run, String id, String detail) {
-        return () -> assertTrue(
-                Pattern.compile("(?m)^ok   " + id + ": .*" + Pattern.quote(detail))
-                        .matcher(run.stdout())
-                        .find(),
-                () -> "check " + id + " did not pass:\n" + run.describe());
+                Project.passed(run, "boot", "system running"),
+                Project.passed(run, "cycle", "(which finds one with DefaultDependencies=yes)"),
+                Project.passed(run, "units", "cloud-init (local, init, config, final) active"),
+                Project.passed(run, "order", "then systemd-networkd started"),
+                Project.passed(run, "notify", "Type=notify, running"),
+                Project.passed(run, "sysctl", "ip_forward=1 although sysctl.d sets 0"),
+                Project.passed(run, "cloudinit", "user data applied the forward redis"),
+                Project.passed(run, "status", "natctl status answers"),
+                Project.passed(run, "add", "acknowledged"),
+                Project.passed(run, "nft", "shows the forward"),
+                Project.passed(run, "restart", "same rule handles"),
+                Project.passed(run, "stop", "leaves the table"),
+                Project.passed(run, "member", "outsider refused (exit 3)"),
+                Project.passed(run, "redis", "SET seen by the node"),
+                Project.passed(run, "restarts", "restarts in a row, still active"),
+                Project.passed(run, "ipfilter", "(down), forwarded PING to it answered"),
+                Project.passed(run, "crashloop", "reset-failed + start recovered the same handles"),
+                Project.passed(run, "nm", "no ordering cycle"));
     }
 
     /** A container of the run (script PID {@code pid}) still running, or its overlay directory. */

@@ -1,5 +1,6 @@
 package dev.natagent.packaging;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
@@ -10,7 +11,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.function.Executable;
 
 /** The checked-out tree and the external tools the packaging tests drive. */
 final class Project {
@@ -30,6 +33,15 @@ final class Project {
     }
 
     /** Under CI=true a missing prerequisite fails the test; elsewhere it skips it. */
+    /** The project's check scripts print "ok   ID: text" for each check that passed. */
+    static Executable passed(Result run, String id, String detail) {
+        return () -> assertTrue(
+                Pattern.compile("(?m)^ok   " + id + ": .*" + Pattern.quote(detail))
+                        .matcher(run.stdout())
+                        .find(),
+                () -> "check " + id + " did not pass:\n" + run.describe());
+    }
+
     static void missing(String why) {
         if ("true".equals(System.getenv("CI"))) {
             fail(why + " (CI=true: a skipped packaging test is a failure)");

@@ -2,17 +2,14 @@ package dev.natagent.packaging;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.natagent.testing.KernelTests;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 /**
  * Runs packaging/test-restricted.sh: the real daemon as the unit runs it (an unprivileged user,
@@ -45,27 +42,19 @@ class RestrictedPrivilegeTest {
         assertAll(
                 () -> assertEquals(List.of(), leftovers, "the script removes what it created"),
                 () -> assertEquals(0, run.exitCode(), run::describe),
-                finding(run, "ready", "READY=1"),
-                finding(run, "privileges", "CapEff=0000000000001000 CapBnd=0000000000001000"),
-                finding(run, "sandbox", "private noexec /tmp"),
-                finding(run, "sysctls", "ip_forward=1 and send_redirects=0"),
-                finding(run, "host", "ip_forward untouched"),
-                finding(run, "socket", "0660 natagent-test-agent-" + run.pid() + ":natagent-test-admin-" + run.pid()),
-                finding(run, "member", "can run natctl status"),
-                finding(run, "outsider", "exit 3"),
-                finding(run, "add", "acknowledged"),
-                finding(run, "nat", "shows the forward"),
-                finding(run, "sigterm", "table left in place"),
-                finding(run, "syscalls", "none of @privileged/@resources used"));
-    }
-
-    /** The script prints "ok   ID: text" for each check that passed. */
-    private static Executable finding(Project.Result run, String id, String detail) {
-        return () -> assertTrue(
-                Pattern.compile("(?m)^ok   " + id + ": .*" + Pattern.quote(detail))
-                        .matcher(run.stdout())
-                        .find(),
-                () -> "check " + id + " did not pass:\n" + run.describe());
+                Project.passed(run, "ready", "READY=1"),
+                Project.passed(run, "privileges", "CapEff=0000000000001000 CapBnd=0000000000001000"),
+                Project.passed(run, "sandbox", "private noexec /tmp"),
+                Project.passed(run, "sysctls", "ip_forward=1 and send_redirects=0"),
+                Project.passed(run, "host", "ip_forward untouched"),
+                Project.passed(
+                        run, "socket", "0660 natagent-test-agent-" + run.pid() + ":natagent-test-admin-" + run.pid()),
+                Project.passed(run, "member", "can run natctl status"),
+                Project.passed(run, "outsider", "exit 3"),
+                Project.passed(run, "add", "acknowledged"),
+                Project.passed(run, "nat", "shows the forward"),
+                Project.passed(run, "sigterm", "table left in place"),
+                Project.passed(run, "syscalls", "none of @privileged/@resources used"));
     }
 
     /** Whatever the run (script PID {@code pid}) left behind is removed here and reported. */
