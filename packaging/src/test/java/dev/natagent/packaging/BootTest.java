@@ -34,21 +34,10 @@ class BootTest {
         KernelTests.requireKernel();
         Project.requireTools(
                 "debootstrap", "systemd-nspawn", "unshare", "nsenter", "setpriv", "flock", "rpmbuild", "java", "unzip");
-        Project.Result build = Project.run(
-                Map.of("NAT_AGENT_RPM_OUT", out.toString()),
-                List.of(Project.path("packaging/build-rpm.sh").toString()));
-        if (build.exitCode() == 3) {
-            Project.missing(
-                    "build-rpm.sh: build output missing: " + build.stderr().strip());
-        }
-        assertEquals(0, build.exitCode(), build::describe);
+        Path rpm = Project.buildRpm(out);
 
         Project.Result run = Project.run(
-                Map.of(),
-                List.of(
-                        Project.path("packaging/boot-test.sh").toString(),
-                        build.stdout().strip()),
-                TIMEOUT);
+                Map.of(), List.of(Project.path("packaging/boot-test.sh").toString(), rpm.toString()), TIMEOUT);
         if (run.exitCode() == 2) {
             Project.missing("boot-test.sh: " + run.stderr().strip());
         }

@@ -32,7 +32,20 @@ final class Project {
         return root().resolve(relative);
     }
 
-    /** Under CI=true a missing prerequisite fails the test; elsewhere it skips it. */
+    /** Builds the RPM into {@code out} with the project's own script and returns its path. */
+    static Path buildRpm(Path out) throws Exception {
+        Result build = run(
+                Map.of("NAT_AGENT_RPM_OUT", out.toString()),
+                List.of(path("packaging/build-rpm.sh").toString()));
+        if (build.exitCode() == 3) {
+            missing("build-rpm.sh: build output missing: " + build.stderr().strip());
+        }
+        if (build.exitCode() != 0) {
+            fail(build.describe());
+        }
+        return Path.of(build.stdout().strip());
+    }
+
     /** The project's check scripts print "ok   ID: text" for each check that passed. */
     static Executable passed(Result run, String id, String detail) {
         return () -> assertTrue(
@@ -42,6 +55,7 @@ final class Project {
                 () -> "check " + id + " did not pass:\n" + run.describe());
     }
 
+    /** Under CI=true a missing prerequisite fails the test; elsewhere it skips it. */
     static void missing(String why) {
         if ("true".equals(System.getenv("CI"))) {
             fail(why + " (CI=true: a skipped packaging test is a failure)");

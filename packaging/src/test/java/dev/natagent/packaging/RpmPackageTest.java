@@ -29,16 +29,8 @@ class RpmPackageTest {
     @BeforeAll
     static void buildRpm() throws Exception {
         Project.requireTools("rpmbuild", "rpm", "rpm2cpio", "cpio", "rpmlint", "unzip", "java");
-        Project.Result build = Project.run(
-                Map.of("NAT_AGENT_RPM_OUT", out.toString()),
-                List.of(Project.path("packaging/build-rpm.sh").toString()));
-        if (build.exitCode() == 3) {
-            Project.missing(
-                    "build-rpm.sh: build output missing: " + build.stderr().strip());
-        }
-        assertEquals(0, build.exitCode(), build::describe);
-        rpm = out.resolve(RPM_NAME);
-        assertEquals(rpm.toString(), build.stdout().strip());
+        rpm = Project.buildRpm(out);
+        assertEquals(out.resolve(RPM_NAME), rpm);
         assertTrue(Files.isRegularFile(rpm), RPM_NAME + " was not written");
     }
 
