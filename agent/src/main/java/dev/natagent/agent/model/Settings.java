@@ -10,14 +10,17 @@ import java.util.OptionalInt;
 /**
  * Agent-wide settings. JSON keys: {@code manage_ip_forward} (default true), {@code
  * resolve_interval_seconds} (30), {@code full_check_interval_seconds} (60), {@code ssh_port}
- * (optional; overrides what sshd_config says when the guard against forwarding sshd's port runs).
+ * (optional; overrides what sshd_config says when the guard against forwarding sshd's port runs),
+ * {@code public_address} (optional; the address clients dial to reach this instance, which it cannot
+ * see behind an Elastic IP: the clusters' address maps use it unless a cluster names its own).
  */
 public record Settings(
         boolean manageIpForward,
         int resolveIntervalSeconds,
         int fullCheckIntervalSeconds,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Integer sshPort) {
-    public static final Settings DEFAULTS = new Settings(true, 30, 60, null);
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer sshPort,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Ipv4 publicAddress) {
+    public static final Settings DEFAULTS = new Settings(true, 30, 60, null, null);
     private static final int MAX_INTERVAL_SECONDS = 86_400;
 
     public Settings {
@@ -28,7 +31,17 @@ public record Settings(
             errors.add(
                     new FieldError("ssh_port", ErrorCode.INVALID_PORT, "ssh_port " + sshPort + " is outside 1-65535"));
         }
+        if (publicAddress != null && !publicAddress.isUnicast()) {
+            errors.add(new FieldError(
+                    "public_address", ErrorCode.INVALID_ADDRESS, publicAddress + " is not a unicast address"));
+        }
         ValidationException.throwIfAny(errors);
+    }
+
+    /** Settings without a public address. */
+    public Settings(
+            boolean manageIpForward, int resolveIntervalSeconds, int fullCheckIntervalSeconds, Integer sshPort) {
+        this(manageIpForward, resolveIntervalSeconds, fullCheckIntervalSeconds, sshPort, null);
     }
 
     /** JSON creator: a missing key takes its default. */
@@ -37,12 +50,14 @@ public record Settings(
             @JsonProperty("manage_ip_forward") Boolean manageIpForward,
             @JsonProperty("resolve_interval_seconds") Integer resolveIntervalSeconds,
             @JsonProperty("full_check_interval_seconds") Integer fullCheckIntervalSeconds,
-            @JsonProperty("ssh_port") Integer sshPort) {
+            @JsonProperty("ssh_port") Integer sshPort,
+            @JsonProperty("public_address") Ipv4 publicAddress) {
         return new Settings(
                 manageIpForward == null ? DEFAULTS.manageIpForward : manageIpForward,
                 resolveIntervalSeconds == null ? DEFAULTS.resolveIntervalSeconds : resolveIntervalSeconds,
                 fullCheckIntervalSeconds == null ? DEFAULTS.fullCheckIntervalSeconds : fullCheckIntervalSeconds,
-                sshPort);
+                sshPort,
+                publicAddress);
     }
 
     public OptionalInt sshPortOverride() {

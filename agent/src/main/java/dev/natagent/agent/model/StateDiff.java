@@ -173,6 +173,7 @@ public record StateDiff(
         field(parts, "resolve_interval_seconds", a.resolveIntervalSeconds(), b.resolveIntervalSeconds());
         field(parts, "full_check_interval_seconds", a.fullCheckIntervalSeconds(), b.fullCheckIntervalSeconds());
         field(parts, "ssh_port", a.sshPort(), b.sshPort());
+        field(parts, "public_address", a.publicAddress(), b.publicAddress());
         return String.join("; ", parts);
     }
 

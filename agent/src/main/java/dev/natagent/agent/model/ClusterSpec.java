@@ -1,0 +1,111 @@
+package dev.natagent.agent.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What an operator declares about a cluster: where its configuration endpoint is, which listen
+ * ports its nodes may take on this instance, and who may use them. The agent discovers the nodes
+ * itself and gives each one a forward of its own from {@code listen}.
+ *
+ * <p>JSON: {@code {"name":"orders","engine":"redis","endpoint":"clustercfg.orders.cache.amazonaws.com:6379",
+ * "listen":"7000-7099","allow":["198.51.100.27/32"],"snat":"masquerade","tls":false,
+ * "ca_file":"/etc/nat-agent/ca.pem","auth_file":"/etc/nat-agent/orders.auth",
+ * "public_address":"203.0.113.73","poll_interval_seconds":10,"grace_seconds":300}}; {@code allow},
+ * {@code snat}, {@code tls}, the files, the public address (settings' {@code public_address} then
+ * applies) and the two intervals are optional. The auth file is a path: its content (the password)
+ * never enters the state.
+ */
+public record ClusterSpec(
+        String name,
+        ClusterEngine engine,
+        Target endpoint,
+        PortRange listen,
+        List<Cidr> allow,
+        ReturnPath snat,
+        Boolean tls,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String caFile,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String authFile,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Ipv4 publicAddress,
+        Integer pollIntervalSeconds,
+        Integer graceSeconds) {
+    public static final int DEFAULT_POLL_INTERVAL_SECONDS = 10;
+    /** Long enough for a node replacement or a restart of the engine not to move any port. */
+    public static final int DEFAULT_GRACE_SECONDS = 300;
+    /** A node's forward is called NAME.PORT, and forward names have at most 63 characters. */
+    static final int MAX_NAME = 57;
+
+    private static final int MAX_POLL_INTERVAL_SECONDS = 3_600;
+    private static final int MAX_GRACE_SECONDS = 7 * 86_400;
+    private static final int MAX_PATH = 4_096;
+
+    public ClusterSpec {
+        List<FieldError> errors = new ArrayList<>();
+        Names.checkName("name", name, errors);
+        if (name != null && name.length() > MAX_NAME) {
+            errors.add(new FieldError(
+                    "name",
+                    ErrorCode.INVALID_NAME,
+                    "a cluster name has at most " + MAX_NAME
+                            + " characters (its nodes' forwards are called NAME.PORT)"));
+        }
+        required("engine", engine, "engine (redis or memcached) is required", errors);
+        required("endpoint", endpoint, "endpoint HOST:PORT of the configuration endpoint is required", errors);
+        required("listen", listen, "listen port range for the nodes is required", errors);
+        allow = allow == null ? List.of() : List.copyOf(allow);
+        snat = snat == null ? ReturnPath.MASQUERADE : snat;
+        tls = Boolean.TRUE.equals(tls);
+        checkPath("ca_file", caFile, errors);
+        checkPath("auth_file", authFile, errors);
+        if (caFile != null && !tls) {
+            errors.add(new FieldError("ca_file", ErrorCode.INVALID_VALUE, "ca_file is used only with tls"));
+        }
+        if (publicAddress != null && !publicAddress.isUnicast()) {
+            errors.add(new FieldError(
+                    "public_address", ErrorCode.INVALID_ADDRESS, publicAddress + " is not a unicast address"));
+        }
+        pollIntervalSeconds = pollIntervalSeconds == null ? DEFAULT_POLL_INTERVAL_SECONDS : pollIntervalSeconds;
+        graceSeconds = graceSeconds == null ? DEFAULT_GRACE_SECONDS : graceSeconds;
+        if (pollIntervalSeconds < 1 || pollIntervalSeconds > MAX_POLL_INTERVAL_SECONDS) {
+            errors.add(new FieldError(
+                    "poll_interval_seconds",
+                    ErrorCode.INVALID_VALUE,
+                    "poll_interval_seconds must be between 1 and " + MAX_POLL_INTERVAL_SECONDS + ", got "
+                            + pollIntervalSeconds));
+        }
+        if (graceSeconds < 0 || graceSeconds > MAX_GRACE_SECONDS) {
+            errors.add(new FieldError(
+                    "grace_seconds",
+                    ErrorCode.INVALID_VALUE,
+                    "grace_seconds must be between 0 and " + MAX_GRACE_SECONDS + ", got " + graceSeconds));
+        }
+        ValidationException.throwIfAny(errors);
+    }
+
+    /** The address clients dial: this cluster's own, else the settings' default. */
+    public Optional<Ipv4> publicAddress(Settings settings) {
+        return Optional.ofNullable(publicAddress != null ? publicAddress : settings.publicAddress());
+    }
+
+    private static void required(String field, Object value, String message, List<FieldError> errors) {
+        if (value == null) {
+            errors.add(new FieldError(field, ErrorCode.MISSING_FIELD, message));
+        }
+    }
+
+    /** An absolute path without control characters; the file itself is read only when polling. */
+    private static void checkPath(String field, String path, List<FieldError> errors) {
+        if (path == null) {
+            return;
+        }
+        boolean control = path.chars().anyMatch(c -> c < 0x20 || c == 0x7f);
+        if (!path.startsWith("/") || path.length() > MAX_PATH || control) {
+            errors.add(new FieldError(
+                    field,
+                    ErrorCode.INVALID_VALUE,
+                    field + " must be an absolute path without control characters, not '" + Names.escape(path) + "'"));
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package dev.natagent.agent.model;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
+/** What a cluster node is to its cluster; a Memcached node is always a primary. */
+public enum Role {
+    PRIMARY,
+    REPLICA;
+
+    @JsonCreator
+    public static Role parse(String text) {
+        Names.refuseControlCharacters(text, ErrorCode.INVALID_VALUE);
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "primary" -> PRIMARY;
+            case "replica" -> REPLICA;
+            default -> throw new ValidationException(
+                    "", ErrorCode.INVALID_VALUE, "role must be primary or replica, not '" + text + "'");
+        };
+    }
+
+    @JsonValue
+    @Override
+    public String toString() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}
