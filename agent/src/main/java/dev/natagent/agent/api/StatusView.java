@@ -12,6 +12,8 @@ package dev.natagent.agent.api;
  * @param driftCorrections foreign changes undone since start
  * @param staleTargets DNS target names whose lookups fail while their last good address stays in
  *     use (the message and doctor say which and since when)
+ * @param unresolvedTargets DNS target names that have no address at all (never resolved): their
+ *     forwards' connections to them fail
  */
 public record StatusView(
         String health,
@@ -25,4 +27,5 @@ public record StatusView(
         boolean ipForwardManaged,
         String kernelTable,
         long driftCorrections,
-        int staleTargets) {}
+        int staleTargets,
+        int unresolvedTargets) {}

@@ -39,6 +39,7 @@ final class Subcommands {
             Node.leaf("export"),
             Node.leaf("metrics"),
             Node.leaf("doctor"),
+            Node.leaf("ha-check"),
             Node.leaf("completion"));
 
     /** Words after which picocli shows usage or the completion script: they need every command. */
@@ -90,6 +91,8 @@ final class Subcommands {
                 return MetricsCommand.spec();
             case "doctor":
                 return DoctorCommand.spec();
+            case "ha-check":
+                return HaCheckCommand.spec();
             case "completion":
                 return CompletionCommand.spec();
             default:

@@ -108,7 +108,19 @@ public final class Views {
                 state.settings().manageIpForward(),
                 tableWord(),
                 drift.corrections(),
-                staleNames(state).size());
+                staleNames(state).size(),
+                unresolvedNames(state));
+    }
+
+    /** The DNS names in use that have no address yet (never resolved). */
+    private int unresolvedNames(NatState state) {
+        int unresolved = 0;
+        for (String host : TargetResolver.dnsHosts(state)) {
+            if (resolver.status(host).flatMap(TargetStatus::address).isEmpty()) {
+                unresolved++;
+            }
+        }
+        return unresolved;
     }
 
     /** The DNS names in use whose last good address is in use while their lookups fail. */

@@ -43,6 +43,7 @@ public class FakeOperations implements AdminOperations {
                 true,
                 "in_sync",
                 0,
+                0,
                 0);
     }
 

@@ -75,7 +75,7 @@ class NatctlDocsTest {
     private static String path(String line) {
         List<String> words = new ArrayList<>();
         for (String word : line.substring("natctl ".length()).trim().split(" +")) {
-            if (!word.matches("[a-z]+")) {
+            if (!word.matches("[a-z][a-z-]*")) {
                 break;
             }
             words.add(word);

@@ -39,6 +39,7 @@ class NatctlGoldenTest {
             "export",
             "metrics",
             "doctor",
+            "ha-check",
             "completion");
 
     @BeforeEach

@@ -18,7 +18,17 @@ import picocli.CommandLine;
 class SubcommandsTest {
     /** The command tree of the natctl contract (docs/admin-api.md), written out independently of the table. */
     private static final Map<String, List<String>> CONTRACT = Map.of(
-            "", List.of("status", "forward", "outbound", "apply", "export", "metrics", "doctor", "completion"),
+            "",
+                    List.of(
+                            "status",
+                            "forward",
+                            "outbound",
+                            "apply",
+                            "export",
+                            "metrics",
+                            "doctor",
+                            "ha-check",
+                            "completion"),
             "forward", List.of("add", "set", "remove", "list", "get"),
             "outbound", List.of("add", "remove", "list"));
 
@@ -73,7 +83,9 @@ class SubcommandsTest {
         CliResult completion = CliResult.natctl("completion");
         assertEquals(0, completion.exitCode(), completion.err());
         for (String path : allPaths()) {
-            String function = "function _picocli_natctl_" + path.replace(' ', '_') + "()";
+            // picocli drops the hyphens of a command's name from its function's name.
+            String function =
+                    "function _picocli_natctl_" + path.replace(' ', '_').replace("-", "") + "()";
             assertTrue(completion.out().contains(function), "completion for " + path);
         }
     }

@@ -161,6 +161,7 @@ function _complete_natctl() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} export" ];    then _picocli_natctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} metrics" ];    then _picocli_natctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} doctor" ];    then _picocli_natctl; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ha-check" ];    then _picocli_natctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} completion" ];    then _picocli_natctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} forward add" ];    then _picocli_natctl_forward; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} forward set" ];    then _picocli_natctl_forward; return $?; fi
@@ -179,25 +180,27 @@ function _complete_natctl() {
   local cmds4=(export)
   local cmds5=(metrics)
   local cmds6=(doctor)
-  local cmds7=(completion)
-  local cmds8=(forward add)
-  local cmds9=(forward set)
-  local cmds10=(forward remove)
-  local cmds11=(forward list)
-  local cmds12=(forward get)
-  local cmds13=(outbound add)
-  local cmds14=(outbound remove)
-  local cmds15=(outbound list)
+  local cmds7=(ha-check)
+  local cmds8=(completion)
+  local cmds9=(forward add)
+  local cmds10=(forward set)
+  local cmds11=(forward remove)
+  local cmds12=(forward list)
+  local cmds13=(forward get)
+  local cmds14=(outbound add)
+  local cmds15=(outbound remove)
+  local cmds16=(outbound list)
 
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_natctl_outbound_list; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_natctl_outbound_remove; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_natctl_outbound_add; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_natctl_forward_get; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_natctl_forward_list; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_natctl_forward_remove; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_natctl_forward_set; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_natctl_forward_add; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_natctl_completion; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_natctl_outbound_list; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_natctl_outbound_remove; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_natctl_outbound_add; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_natctl_forward_get; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_natctl_forward_list; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_natctl_forward_remove; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_natctl_forward_set; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_natctl_forward_add; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_natctl_completion; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_natctl_hacheck; return $?; fi
   if CompWordsContainsArray "${cmds6[@]}"; then _picocli_natctl_doctor; return $?; fi
   if CompWordsContainsArray "${cmds5[@]}"; then _picocli_natctl_metrics; return $?; fi
   if CompWordsContainsArray "${cmds4[@]}"; then _picocli_natctl_export; return $?; fi
@@ -216,7 +219,7 @@ function _picocli_natctl() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="status forward outbound apply export metrics doctor completion"
+  local commands="status forward outbound apply export metrics doctor ha-check completion"
   local flag_opts="'--json' '-h' '--help' '-V' '--version'"
   local arg_opts="'--socket' '--timeout'"
 
@@ -455,6 +458,39 @@ function _picocli_natctl_metrics() {
 
 # Generates completions for the options and subcommands of the `doctor` subcommand.
 function _picocli_natctl_doctor() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '--json'"
+  local arg_opts="'--socket' '--timeout'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--socket')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--timeout')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `ha-check` subcommand.
+function _picocli_natctl_hacheck() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
