@@ -28,7 +28,8 @@ public final class AdminDispatcher implements RequestHandler {
             dev.natagent.agent.model.ErrorCode.PORT_IN_USE, ErrorCode.PORT_IN_USE,
             dev.natagent.agent.model.ErrorCode.NAME_TAKEN, ErrorCode.NAME_TAKEN,
             dev.natagent.agent.model.ErrorCode.SSH_PORT_FORWARD, ErrorCode.SSH_PORT_FORWARD,
-            dev.natagent.agent.model.ErrorCode.NOT_FOUND, ErrorCode.NOT_FOUND);
+            dev.natagent.agent.model.ErrorCode.NOT_FOUND, ErrorCode.NOT_FOUND,
+            dev.natagent.agent.model.ErrorCode.OWNED_BY_CLUSTER, ErrorCode.OWNED_BY_CLUSTER);
 
     private final AdminOperations operations;
     private final Uploads uploads;

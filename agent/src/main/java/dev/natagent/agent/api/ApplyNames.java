@@ -1,5 +1,6 @@
 package dev.natagent.agent.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.natagent.agent.model.StateDiff;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,11 +15,17 @@ import java.util.function.Function;
  *
  * <pre>{"applied":true,"generation":N,"diff":{"forwards":{"added":["a",...],"removed":[...],
  *  "changed":[...],"changes":{"a":"to 10.0.1.230:6379 -> 10.0.1.240:6379",...}},
- *  "outbounds":{...same...},"settings":false,"empty":false}}</pre>
+ *  "outbounds":{...same...},"settings":false,"empty":false}}</pre> (and {@code "clusters":{...same...}}
+ * when a cluster changes)
  */
 public record ApplyNames(boolean applied, long generation, Diff diff) {
-    /** Names per kind; {@code settings} says whether the settings change. */
-    public record Diff(Section forwards, Section outbounds, boolean settings, boolean empty) {}
+    /** Names per kind; {@code settings} says whether the settings change; {@code clusters} only when one does. */
+    public record Diff(
+            Section forwards,
+            Section outbounds,
+            boolean settings,
+            boolean empty,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Section clusters) {}
 
     /**
      * Names added, removed and changed, each list in name order; {@code changes} says per changed
@@ -50,6 +57,9 @@ public record ApplyNames(boolean applied, long generation, Diff diff) {
                         Section.of(diff.forwards(), f -> f.name(), StateDiff::describeChange),
                         Section.of(diff.outbounds(), o -> o.name(), StateDiff::describeChange),
                         diff.settings() != null,
-                        diff.isEmpty()));
+                        diff.isEmpty(),
+                        diff.clusters() == null
+                                ? null
+                                : Section.of(diff.clusters(), c -> c.name(), StateDiff::describeChange)));
     }
 }

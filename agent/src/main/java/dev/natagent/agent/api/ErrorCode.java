@@ -25,6 +25,10 @@ public enum ErrorCode {
     PERMISSION_DENIED,
     /** The line is not a valid request: malformed JSON, wrong types, missing fields. */
     BAD_REQUEST,
+    /** The forward belongs to a cluster's node and changes only with the cluster; change the cluster. */
+    OWNED_BY_CLUSTER,
+    /** The cluster's configuration endpoint could not be asked (refresh, map): unreachable, auth, TLS, reply. */
+    DISCOVERY_FAILED,
     /** The op is not one this agent knows. */
     UNKNOWN_OP,
     /** The request line exceeds the size limit; the connection is closed. */

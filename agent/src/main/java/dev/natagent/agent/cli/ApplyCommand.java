@@ -214,6 +214,7 @@ final class ApplyCommand extends AgentCommand {
         }
         describe(lines, "forward", diff.path("forwards"));
         describe(lines, "outbound", diff.path("outbounds"));
+        describe(lines, "cluster", diff.path("clusters"));
         for (String line : lines) {
             out().println(line);
         }

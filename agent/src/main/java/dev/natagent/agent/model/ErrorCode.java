@@ -21,5 +21,7 @@ public enum ErrorCode {
     TARGET_COUNT_MISMATCH,
     SSH_PORT_FORWARD,
     NOT_FOUND,
-    CAPACITY_EXCEEDED
+    CAPACITY_EXCEEDED,
+    /** The forward is a cluster node's: only its cluster changes it. */
+    OWNED_BY_CLUSTER
 }

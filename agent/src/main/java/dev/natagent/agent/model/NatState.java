@@ -1,6 +1,7 @@
 package dev.natagent.agent.model;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -13,21 +14,29 @@ import java.util.SortedMap;
 import java.util.function.Function;
 
 /**
- * The desired NAT configuration: settings plus forwards and outbounds keyed and ordered by name.
- * Immutable; the {@code with...}/{@code without...} helpers return new states.
+ * The desired NAT configuration: settings plus forwards, outbounds and clusters keyed and ordered
+ * by name. Immutable; the {@code with...}/{@code without...} helpers return new states. The
+ * forwards include those of the clusters' nodes ({@link Cluster#forwards}), which follow from the
+ * clusters: documents never carry them, and only the cluster changes them.
  *
- * <p>JSON: {@code {"schema_version":1,"settings":{...},"forwards":[...],"outbounds":[...]}}, lists
- * ordered by name; every key is optional on input.
+ * <p>JSON: {@code {"schema_version":1,"settings":{...},"forwards":[...],"outbounds":[...],
+ * "clusters":[...]}}, lists ordered by name, {@code clusters} only when there are any; every key
+ * is optional on input.
  */
 public final class NatState {
     public static final int SCHEMA_VERSION = 1;
     private static final NatState EMPTY = new NatState(
-            Settings.DEFAULTS, PersistentSortedMap.empty(), PersistentSortedMap.empty(), ForwardIndex.EMPTY);
+            Settings.DEFAULTS,
+            PersistentSortedMap.empty(),
+            PersistentSortedMap.empty(),
+            PersistentSortedMap.empty(),
+            ForwardIndex.EMPTY);
 
     private final Settings settings;
     // Persistent maps: with/without cost O(log N) and share structure with the state they came from.
     private final PersistentSortedMap<Forward> forwards;
     private final PersistentSortedMap<Outbound> outbounds;
+    private final PersistentSortedMap<Cluster> clusters;
     /**
      * Built on first use (a cold apply never pays for it), then carried along by every state derived
      * from this one. Immutable, so racing first uses build equal copies.
@@ -38,10 +47,12 @@ public final class NatState {
             Settings settings,
             PersistentSortedMap<Forward> forwards,
             PersistentSortedMap<Outbound> outbounds,
+            PersistentSortedMap<Cluster> clusters,
             ForwardIndex index) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.forwards = forwards;
         this.outbounds = outbounds;
+        this.clusters = clusters;
         this.index = index;
     }
 
@@ -51,11 +62,30 @@ public final class NatState {
 
     /** Builds a state; two forwards (or two outbounds) with one name are a NAME_TAKEN error. */
     public static NatState of(Settings settings, Collection<Forward> forwards, Collection<Outbound> outbounds) {
+        return of(settings, forwards, outbounds, List.of());
+    }
+
+    /**
+     * Builds a state with clusters, whose nodes' forwards join {@code forwards}; a forward named
+     * like one of them is a NAME_TAKEN error.
+     */
+    public static NatState of(
+            Settings settings,
+            Collection<Forward> forwards,
+            Collection<Outbound> outbounds,
+            Collection<Cluster> clusters) {
         List<FieldError> errors = new ArrayList<>();
-        PersistentSortedMap<Forward> forwardMap = byName("forwards", forwards, Forward::name, errors);
+        PersistentSortedMap<Cluster> clusterMap = byName("clusters", clusters, Cluster::name, errors);
+        Collection<Forward> all = forwards;
+        if (!clusterMap.isEmpty()) {
+            List<Forward> withNodes = new ArrayList<>(forwards);
+            clusterMap.values().forEach(c -> withNodes.addAll(c.forwards()));
+            all = withNodes;
+        }
+        PersistentSortedMap<Forward> forwardMap = byName("forwards", all, Forward::name, errors);
         PersistentSortedMap<Outbound> outboundMap = byName("outbounds", outbounds, Outbound::name, errors);
         ValidationException.throwIfAny(errors);
-        return new NatState(settings, forwardMap, outboundMap, null);
+        return new NatState(settings, forwardMap, outboundMap, clusterMap, null);
     }
 
     public int schemaVersion() {
@@ -74,6 +104,34 @@ public final class NatState {
     /** Outbounds by name, iterated in name order; unmodifiable. */
     public SortedMap<String, Outbound> outbounds() {
         return outbounds;
+    }
+
+    /** Clusters by name, iterated in name order; unmodifiable. */
+    public SortedMap<String, Cluster> clusters() {
+        return clusters;
+    }
+
+    public Optional<Cluster> cluster(String name) {
+        return Optional.ofNullable(clusters.get(name));
+    }
+
+    /** The cluster whose node the forward called {@code forwardName} belongs to, if any. */
+    public Optional<Cluster> owner(String forwardName) {
+        if (clusters.isEmpty()) {
+            return Optional.empty();
+        }
+        int dot = forwardName.lastIndexOf('.');
+        Cluster cluster = dot < 0 ? null : clusters.get(forwardName.substring(0, dot));
+        if (cluster == null) {
+            return Optional.empty();
+        }
+        String port = forwardName.substring(dot + 1);
+        for (ClusterNode node : cluster.nodes()) {
+            if (!node.vanished() && port.equals(Integer.toString(node.listenPort()))) {
+                return Optional.of(cluster);
+            }
+        }
+        return Optional.empty();
     }
 
     public Optional<Forward> forward(String name) {
@@ -104,7 +162,7 @@ public final class NatState {
             Forward replaced = forwards.get(forward.name());
             derived = (replaced == null ? index : index.minus(replaced)).plus(forward);
         }
-        return new NatState(settings, forwards.plus(forward.name(), forward), outbounds, derived);
+        return new NatState(settings, forwards.plus(forward.name(), forward), outbounds, clusters, derived);
     }
 
     /** Removes the forward called {@code name}; unchanged when there is none. */
@@ -113,22 +171,52 @@ public final class NatState {
         if (fewer == forwards) {
             return this;
         }
-        return new NatState(settings, fewer, outbounds, index == null ? null : index.minus(forwards.get(name)));
+        return new NatState(
+                settings, fewer, outbounds, clusters, index == null ? null : index.minus(forwards.get(name)));
     }
 
     /** Adds {@code outbound}, or replaces the outbound of the same name. */
     public NatState withOutbound(Outbound outbound) {
-        return new NatState(settings, forwards, outbounds.plus(outbound.name(), outbound), index);
+        return new NatState(settings, forwards, outbounds.plus(outbound.name(), outbound), clusters, index);
     }
 
     /** Removes the outbound called {@code name}; unchanged when there is none. */
     public NatState withoutOutbound(String name) {
         PersistentSortedMap<Outbound> fewer = outbounds.minus(name);
-        return fewer == outbounds ? this : new NatState(settings, forwards, fewer, index);
+        return fewer == outbounds ? this : new NatState(settings, forwards, fewer, clusters, index);
+    }
+
+    /** Adds {@code cluster}, or replaces the cluster of the same name; its nodes' forwards follow. */
+    public NatState withCluster(Cluster cluster) {
+        NatState next = withoutNodeForwards(clusters.get(cluster.name()));
+        for (Forward forward : cluster.forwards()) {
+            next = next.withForward(forward);
+        }
+        return new NatState(settings, next.forwards, outbounds, clusters.plus(cluster.name(), cluster), next.index);
+    }
+
+    /** Removes the cluster called {@code name} and its nodes' forwards; unchanged when there is none. */
+    public NatState withoutCluster(String name) {
+        Cluster removed = clusters.get(name);
+        if (removed == null) {
+            return this;
+        }
+        NatState next = withoutNodeForwards(removed);
+        return new NatState(settings, next.forwards, outbounds, clusters.minus(name), next.index);
+    }
+
+    private NatState withoutNodeForwards(Cluster cluster) {
+        NatState next = this;
+        if (cluster != null) {
+            for (Forward forward : cluster.forwards()) {
+                next = next.withoutForward(forward.name());
+            }
+        }
+        return next;
     }
 
     public NatState withSettings(Settings newSettings) {
-        return new NatState(newSettings, forwards, outbounds, index);
+        return new NatState(newSettings, forwards, outbounds, clusters, index);
     }
 
     private ForwardIndex index() {
@@ -140,14 +228,32 @@ public final class NatState {
         return built;
     }
 
+    /** The forwards an operator declared: all but those of the clusters' nodes. */
+    public List<Forward> declaredForwards() {
+        if (clusters.isEmpty()) {
+            return List.copyOf(forwards.values());
+        }
+        return forwards.values().stream().filter(f -> owner(f.name()).isEmpty()).toList();
+    }
+
     @JsonValue
     Document toDocument() {
-        return new Document(SCHEMA_VERSION, settings, List.copyOf(forwards.values()), List.copyOf(outbounds.values()));
+        return new Document(
+                SCHEMA_VERSION,
+                settings,
+                declaredForwards(),
+                List.copyOf(outbounds.values()),
+                List.copyOf(clusters.values()));
     }
 
     @JsonCreator
     static NatState fromDocument(Document document) {
-        return of(document.schemaVersion(), document.settings(), document.forwards(), document.outbounds());
+        return of(
+                document.schemaVersion(),
+                document.settings(),
+                document.forwards(),
+                document.outbounds(),
+                document.clusters());
     }
 
     /**
@@ -156,6 +262,16 @@ public final class NatState {
      */
     public static NatState of(
             Integer schemaVersion, Settings settings, List<Forward> forwards, List<Outbound> outbounds) {
+        return of(schemaVersion, settings, forwards, outbounds, null);
+    }
+
+    /** As above, with the document's clusters (null: none). */
+    public static NatState of(
+            Integer schemaVersion,
+            Settings settings,
+            List<Forward> forwards,
+            List<Outbound> outbounds,
+            List<Cluster> clusters) {
         if (schemaVersion != null && schemaVersion != SCHEMA_VERSION) {
             throw new ValidationException(
                     "schema_version",
@@ -165,28 +281,36 @@ public final class NatState {
         return of(
                 settings == null ? Settings.DEFAULTS : settings,
                 forwards == null ? List.of() : forwards,
-                outbounds == null ? List.of() : outbounds);
+                outbounds == null ? List.of() : outbounds,
+                clusters == null ? List.of() : clusters);
     }
 
     /** The JSON shape of a state. */
-    record Document(Integer schemaVersion, Settings settings, List<Forward> forwards, List<Outbound> outbounds) {}
+    record Document(
+            Integer schemaVersion,
+            Settings settings,
+            List<Forward> forwards,
+            List<Outbound> outbounds,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Cluster> clusters) {}
 
     @Override
     public boolean equals(Object other) {
         return other instanceof NatState that
                 && settings.equals(that.settings)
                 && forwards.equals(that.forwards)
-                && outbounds.equals(that.outbounds);
+                && outbounds.equals(that.outbounds)
+                && clusters.equals(that.clusters);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(settings, forwards, outbounds);
+        return Objects.hash(settings, forwards, outbounds, clusters);
     }
 
     @Override
     public String toString() {
-        return "NatState[" + settings + ", " + forwards.size() + " forwards, " + outbounds.size() + " outbounds]";
+        return "NatState[" + settings + ", " + forwards.size() + " forwards, " + outbounds.size() + " outbounds, "
+                + clusters.size() + " clusters]";
     }
 
     /**

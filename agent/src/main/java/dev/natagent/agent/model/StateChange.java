@@ -9,7 +9,9 @@ import java.util.Objects;
 /**
  * One element-level change to a {@link NatState}; what the journal records and what a diff is made
  * of. JSON: {@code {"op":"put_forward","forward":{...}}}, {@code {"op":"remove_forward","name":"x"}},
- * {@code put_outbound}, {@code remove_outbound}, {@code {"op":"put_settings","settings":{...}}}.
+ * {@code put_outbound}, {@code remove_outbound}, {@code {"op":"put_settings","settings":{...}}},
+ * {@code {"op":"put_cluster","cluster":{...}}} (a cluster with its nodes: its nodes' forwards
+ * follow from it), {@code {"op":"remove_cluster","name":"x"}}.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "op")
 @JsonSubTypes({
@@ -17,7 +19,9 @@ import java.util.Objects;
     @JsonSubTypes.Type(value = StateChange.RemoveForward.class, name = "remove_forward"),
     @JsonSubTypes.Type(value = StateChange.PutOutbound.class, name = "put_outbound"),
     @JsonSubTypes.Type(value = StateChange.RemoveOutbound.class, name = "remove_outbound"),
-    @JsonSubTypes.Type(value = StateChange.PutSettings.class, name = "put_settings")
+    @JsonSubTypes.Type(value = StateChange.PutSettings.class, name = "put_settings"),
+    @JsonSubTypes.Type(value = StateChange.PutCluster.class, name = "put_cluster"),
+    @JsonSubTypes.Type(value = StateChange.RemoveCluster.class, name = "remove_cluster")
 })
 public sealed interface StateChange {
     /** The declared type to write lists of changes with (see {@link ModelJson#write(Object, TypeReference)}). */
@@ -89,6 +93,29 @@ public sealed interface StateChange {
         @Override
         public NatState applyTo(NatState state) {
             return state.withSettings(settings);
+        }
+    }
+
+    /** Adds the cluster or replaces the one of the same name, with its nodes' forwards. */
+    record PutCluster(Cluster cluster) implements StateChange {
+        public PutCluster {
+            Objects.requireNonNull(cluster, "cluster");
+        }
+
+        @Override
+        public NatState applyTo(NatState state) {
+            return state.withCluster(cluster);
+        }
+    }
+
+    record RemoveCluster(String name) implements StateChange {
+        public RemoveCluster {
+            Objects.requireNonNull(name, "name");
+        }
+
+        @Override
+        public NatState applyTo(NatState state) {
+            return state.withoutCluster(name);
         }
     }
 }

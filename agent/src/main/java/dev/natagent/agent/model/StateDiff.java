@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -16,14 +17,17 @@ import java.util.stream.Collectors;
  * {@code dry_run} answer of apply):
  *
  * <pre>{"forwards":{"added":[...],"removed":[...],"changed":[{"before":{...},"after":{...}}]},
- *  "outbounds":{...same...},"settings":{"before":{...},"after":{...}},"empty":false}</pre>
+ *  "outbounds":{...same...},"clusters":{...same...},"settings":{"before":{...},"after":{...}},
+ *  "empty":false}</pre>
  *
- * {@code settings} is omitted when unchanged.
+ * {@code settings} is omitted when unchanged, {@code clusters} when no cluster changed. The
+ * forwards of clusters' nodes are not listed: they follow from their cluster.
  */
 public record StateDiff(
         Section<Forward> forwards,
         Section<Outbound> outbounds,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Changed<Settings> settings) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Changed<Settings> settings,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Section<Cluster> clusters) {
 
     /** Entries added, removed and changed under one kind, each list in name order. */
     public record Section<T>(List<T> added, List<T> removed, List<Changed<T>> changed) {
@@ -45,19 +49,48 @@ public record StateDiff(
         }
     }
 
+    public StateDiff(Section<Forward> forwards, Section<Outbound> outbounds, Changed<Settings> settings) {
+        this(forwards, outbounds, settings, null);
+    }
+
+    public StateDiff {
+        if (clusters != null && clusters.isEmpty()) {
+            clusters = null;
+        }
+    }
+
     public static StateDiff between(NatState before, NatState after) {
         return new StateDiff(
-                section(before.forwards(), after.forwards()),
+                section(declared(before), declared(after)),
                 section(before.outbounds(), after.outbounds()),
-                before.settings().equals(after.settings()) ? null : new Changed<>(before.settings(), after.settings()));
+                before.settings().equals(after.settings()) ? null : new Changed<>(before.settings(), after.settings()),
+                section(before.clusters(), after.clusters()));
+    }
+
+    /** The declared forwards by name: those of clusters' nodes follow from their cluster. */
+    private static SortedMap<String, Forward> declared(NatState state) {
+        if (state.clusters().isEmpty()) {
+            return state.forwards();
+        }
+        SortedMap<String, Forward> declared = new TreeMap<>();
+        state.declaredForwards().forEach(f -> declared.put(f.name(), f));
+        return declared;
+    }
+
+    /** The clusters section, empty when no cluster changed. */
+    public Section<Cluster> clusterSection() {
+        return clusters == null ? new Section<>(List.of(), List.of(), List.of()) : clusters;
     }
 
     @JsonProperty("empty")
     public boolean isEmpty() {
-        return forwards.isEmpty() && outbounds.isEmpty() && settings == null;
+        return forwards.isEmpty() && outbounds.isEmpty() && settings == null && clusters == null;
     }
 
-    /** The element-level changes that turn {@code before} into {@code after}: settings, removals, puts. */
+    /**
+     * The element-level changes that turn {@code before} into {@code after}: settings, removals,
+     * clusters (whose nodes' forwards may take ports removed forwards had), then puts.
+     */
     public List<StateChange> changes() {
         List<StateChange> changes = new ArrayList<>();
         if (settings != null) {
@@ -65,6 +98,10 @@ public record StateDiff(
         }
         forwards.removed().forEach(f -> changes.add(new StateChange.RemoveForward(f.name())));
         outbounds.removed().forEach(o -> changes.add(new StateChange.RemoveOutbound(o.name())));
+        Section<Cluster> clusterChanges = clusterSection();
+        clusterChanges.removed().forEach(c -> changes.add(new StateChange.RemoveCluster(c.name())));
+        clusterChanges.added().forEach(c -> changes.add(new StateChange.PutCluster(c)));
+        clusterChanges.changed().forEach(c -> changes.add(new StateChange.PutCluster(c.after())));
         forwards.added().forEach(f -> changes.add(new StateChange.PutForward(f)));
         forwards.changed().forEach(c -> changes.add(new StateChange.PutForward(c.after())));
         outbounds.added().forEach(o -> changes.add(new StateChange.PutOutbound(o)));
@@ -84,6 +121,7 @@ public record StateDiff(
         }
         print(lines, "forward", forwards, StateDiff::describe, StateDiff::forwardChanges);
         print(lines, "outbound", outbounds, StateDiff::describe, StateDiff::outboundChanges);
+        print(lines, "cluster", clusterSection(), StateDiff::describe, StateDiff::clusterChanges);
         return String.join("\n", lines);
     }
 
@@ -137,6 +175,38 @@ public record StateDiff(
 
     private static String describe(Outbound o) {
         return o.name() + " source " + join(o.sources()) + " out " + o.outInterface();
+    }
+
+    private static String describe(Cluster c) {
+        ClusterSpec s = c.spec();
+        return c.name() + " " + s.engine() + " " + s.endpoint() + " listen " + s.listen() + " allow " + allow(s.allow())
+                + " snat " + s.snat() + (s.tls() ? " tls" : "");
+    }
+
+    private static String clusterChanges(Changed<Cluster> c) {
+        return c.before().name() + ": " + describeChange(c.before(), c.after());
+    }
+
+    /** What differs between two versions of a cluster, e.g. {@code allow any -> 198.51.100.27/32}. */
+    public static String describeChange(Cluster before, Cluster after) {
+        ClusterSpec a = before.spec();
+        ClusterSpec b = after.spec();
+        List<String> parts = new ArrayList<>();
+        field(parts, "engine", a.engine(), b.engine());
+        field(parts, "endpoint", a.endpoint(), b.endpoint());
+        field(parts, "listen", a.listen(), b.listen());
+        field(parts, "allow", allow(a.allow()), allow(b.allow()));
+        field(parts, "snat", a.snat(), b.snat());
+        field(parts, "tls", a.tls(), b.tls());
+        field(parts, "ca_file", a.caFile(), b.caFile());
+        field(parts, "auth_file", a.authFile(), b.authFile());
+        field(parts, "public_address", a.publicAddress(), b.publicAddress());
+        field(parts, "poll_interval_seconds", a.pollIntervalSeconds(), b.pollIntervalSeconds());
+        field(parts, "grace_seconds", a.graceSeconds(), b.graceSeconds());
+        if (!before.nodes().equals(after.nodes())) {
+            parts.add("nodes " + before.nodes().size() + " -> " + after.nodes().size());
+        }
+        return String.join("; ", parts);
     }
 
     private static String forwardChanges(Changed<Forward> c) {

@@ -132,7 +132,7 @@ public final class NatService implements AdminOperations {
         }
         synchronized (writeLock) {
             requireWritable();
-            Forward before = validator.existingForward(state, name);
+            Forward before = validator.declaredForward(state, name);
             Forward after = edit.applyTo(before).withForce(before.force() || force);
             if (after.equals(before)) {
                 return new ForwardUpdate(store.revision(), views.forward(after), "");
@@ -148,7 +148,7 @@ public final class NatService implements AdminOperations {
     public ForwardChange removeForward(String name) {
         synchronized (writeLock) {
             requireWritable();
-            Forward removed = validator.existingForward(state, name);
+            Forward removed = validator.declaredForward(state, name);
             NatState next = state.withoutForward(name);
             commit(next, List.of(new StateChange.RemoveForward(name)), Set.of(name));
             return new ForwardChange(store.revision(), views.changedForward(removed));

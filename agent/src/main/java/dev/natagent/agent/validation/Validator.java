@@ -1,5 +1,7 @@
 package dev.natagent.agent.validation;
 
+import dev.natagent.agent.model.Cluster;
+import dev.natagent.agent.model.ClusterSpec;
 import dev.natagent.agent.model.ErrorCode;
 import dev.natagent.agent.model.FieldError;
 import dev.natagent.agent.model.Forward;
@@ -64,6 +66,7 @@ public final class Validator {
                     .ifPresent(e -> errors.add(e.under(key(forward.name()))));
         }
         portConflicts(proposed, errors);
+        clusterConflicts(proposed, errors);
         capacity(proposed, errors);
         if (!force) {
             Set<Integer> ssh = sshPorts(proposed);
@@ -71,8 +74,62 @@ public final class Validator {
                 Forward before = current.forwards().get(forward.name());
                 sshPortError(forward, before, ssh).ifPresent(e -> errors.add(e.under(key(forward.name()))));
             }
+            for (Cluster cluster : proposed.clusters().values()) {
+                clusterSshError(cluster.spec(), ssh).ifPresent(e -> errors.add(e.under(clusterKey(cluster.name()))));
+            }
         }
         return errors;
+    }
+
+    /**
+     * For {@code cluster.add}: name free, its range free of forwards and other clusters, no
+     * forward named like its nodes' forwards, not sshd's port.
+     */
+    public void checkAddCluster(NatState current, ClusterSpec spec) {
+        if (current.clusters().containsKey(spec.name())) {
+            throw new ValidationException(
+                    "name", ErrorCode.NAME_TAKEN, "a cluster named '" + spec.name() + "' already exists");
+        }
+        List<FieldError> errors = new ArrayList<>();
+        NatState proposed = current.withCluster(Cluster.of(spec));
+        clusterConflicts(proposed, errors);
+        clusterSshError(spec, sshPorts(current)).ifPresent(errors::add);
+        List<FieldError> own = errors.stream()
+                .filter(e -> e.field().startsWith(clusterKey(spec.name()))
+                        || e.field().isEmpty())
+                .map(e -> new FieldError(
+                        e.field().startsWith(clusterKey(spec.name()))
+                                ? e.field().substring(clusterKey(spec.name()).length() + 1)
+                                : e.field(),
+                        e.code(),
+                        e.message()))
+                .toList();
+        ValidationException.throwIfAny(own.isEmpty() ? errors : own);
+    }
+
+    /** The cluster named {@code name}; NOT_FOUND if there is none. */
+    public Cluster existingCluster(NatState current, String name) {
+        return current.cluster(name)
+                .orElseThrow(() -> new ValidationException(
+                        "name", ErrorCode.NOT_FOUND, "there is no cluster named '" + name + "'"));
+    }
+
+    /**
+     * The forward named {@code name}, for changing or removing it by hand: NOT_FOUND if there is
+     * none, OWNED_BY_CLUSTER if it is a cluster node's (the cluster changes those).
+     */
+    public Forward declaredForward(NatState current, String name) {
+        Forward forward = existingForward(current, name);
+        Optional<Cluster> owner = current.owner(name);
+        if (owner.isPresent()) {
+            throw new ValidationException(
+                    "name",
+                    ErrorCode.OWNED_BY_CLUSTER,
+                    "forward '" + name + "' belongs to cluster '" + owner.get().name()
+                            + "', which changes it as the cluster's nodes change; change the cluster instead"
+                            + " (natctl cluster remove/add, or apply)");
+        }
+        return forward;
     }
 
     /** Throws when {@code proposed} may not replace {@code current} (see {@link #errors}). */
@@ -111,8 +168,17 @@ public final class Validator {
                 holder = other;
             }
         }
-        if (holder != null) {
+        if (holder != null && current.owner(holder.name()).isEmpty()) {
             throw new ValidationException("listen", ErrorCode.PORT_IN_USE, portInUse(forward, holder));
+        }
+        for (Cluster cluster : current.clusters().values()) {
+            if (forward.proto() == Protocol.TCP
+                    && forward.listen().overlaps(cluster.spec().listen())) {
+                throw new ValidationException("listen", ErrorCode.PORT_IN_USE, inClusterRange(forward, cluster));
+            }
+            if (forward.name().startsWith(cluster.name() + ".")) {
+                throw new ValidationException("name", ErrorCode.NAME_TAKEN, clusterPrefix(forward, cluster));
+            }
         }
         if (!force) {
             Optional<FieldError> ssh = sshPortError(forward, current.forwards().get(forward.name()), sshPorts(current));
@@ -176,6 +242,70 @@ public final class Validator {
                 widest = forward;
             }
         }
+    }
+
+    /**
+     * A cluster's whole listen range is its own, whether its nodes hold every port yet or not, and
+     * the names NAME.PORT are its nodes' forwards': a poll never finds a port or name taken.
+     */
+    private static void clusterConflicts(NatState state, List<FieldError> errors) {
+        List<Cluster> clusters = List.copyOf(state.clusters().values());
+        for (int i = 0; i < clusters.size(); i++) {
+            Cluster cluster = clusters.get(i);
+            for (int j = 0; j < i; j++) {
+                Cluster other = clusters.get(j);
+                if (cluster.spec().listen().overlaps(other.spec().listen())) {
+                    errors.add(new FieldError(
+                            clusterKey(cluster.name()) + ".listen",
+                            ErrorCode.PORT_IN_USE,
+                            "listen " + cluster.spec().listen() + " overlaps "
+                                    + other.spec().listen() + " of cluster '" + other.name() + "'"));
+                }
+            }
+        }
+        if (clusters.isEmpty()) {
+            return;
+        }
+        for (Forward forward : state.declaredForwards()) {
+            for (Cluster cluster : clusters) {
+                if (forward.proto() == Protocol.TCP
+                        && forward.listen().overlaps(cluster.spec().listen())) {
+                    errors.add(new FieldError(
+                            key(forward.name()) + ".listen", ErrorCode.PORT_IN_USE, inClusterRange(forward, cluster)));
+                }
+                if (forward.name().startsWith(cluster.name() + ".")) {
+                    errors.add(new FieldError(
+                            key(forward.name()) + ".name", ErrorCode.NAME_TAKEN, clusterPrefix(forward, cluster)));
+                }
+            }
+        }
+    }
+
+    private static String inClusterRange(Forward forward, Cluster cluster) {
+        return forward.proto() + " port(s) " + forward.listen() + " overlap "
+                + cluster.spec().listen() + ", the listen range of cluster '" + cluster.name() + "'";
+    }
+
+    private static String clusterPrefix(Forward forward, Cluster cluster) {
+        return "forward names starting '" + cluster.name() + ".' are for the nodes of cluster '" + cluster.name()
+                + "'; choose another name than '" + forward.name() + "'";
+    }
+
+    private static Optional<FieldError> clusterSshError(ClusterSpec spec, Set<Integer> ssh) {
+        for (int port : ssh) {
+            if (spec.listen().contains(port)) {
+                return Optional.of(new FieldError(
+                        "listen",
+                        ErrorCode.SSH_PORT_FORWARD,
+                        "tcp port " + port + " is where this instance's sshd listens; a cluster node could take it"
+                                + " and lock you out of SSH; choose a listen range without it"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String clusterKey(String name) {
+        return "clusters[name=" + name + "]";
     }
 
     /**

@@ -1,0 +1,124 @@
+package dev.natagent.agent.model;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A cluster as the state holds it: the operator's {@link ClusterSpec} plus what the agent keeps of
+ * the last good poll, its nodes with their listen ports. Every node that is not vanished has a
+ * forward of its own, {@code NAME.LISTEN_PORT}, derived from this record (never stored apart).
+ *
+ * <p>JSON: the spec's keys plus {@code "version"} (the topology's, 0 where the engine has none)
+ * and {@code "nodes"} (omitted while there are none), so one object carries a cluster through
+ * exports, config files and the state files.
+ */
+public record Cluster(ClusterSpec spec, long version, List<ClusterNode> nodes) {
+    private static final TypeReference<List<ClusterNode>> NODES = new TypeReference<>() {};
+
+    public Cluster {
+        Objects.requireNonNull(spec, "spec");
+        nodes = List.copyOf(nodes);
+        List<FieldError> errors = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        Set<Integer> ports = new HashSet<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            ClusterNode node = nodes.get(i);
+            if (!ids.add(node.id())) {
+                errors.add(new FieldError(
+                        "nodes[" + i + "].id", ErrorCode.INVALID_VALUE, "node id '" + node.id() + "' is listed twice"));
+            }
+            if (!spec.listen().contains(node.listenPort())) {
+                errors.add(new FieldError(
+                        "nodes[" + i + "].listen_port",
+                        ErrorCode.INVALID_PORT,
+                        "listen_port " + node.listenPort() + " is outside the cluster's listen " + spec.listen()));
+            } else if (!ports.add(node.listenPort())) {
+                errors.add(new FieldError(
+                        "nodes[" + i + "].listen_port",
+                        ErrorCode.PORT_IN_USE,
+                        "listen_port " + node.listenPort() + " is held by two nodes"));
+            }
+        }
+        ValidationException.throwIfAny(errors);
+    }
+
+    /** A cluster not polled yet. */
+    public static Cluster of(ClusterSpec spec) {
+        return new Cluster(spec, 0, List.of());
+    }
+
+    public String name() {
+        return spec.name();
+    }
+
+    /** The forward of each node that is not vanished, in node order. */
+    public List<Forward> forwards() {
+        List<Forward> forwards = new ArrayList<>();
+        for (ClusterNode node : nodes) {
+            if (!node.vanished()) {
+                forwards.add(new Forward(
+                        forwardName(name(), node.listenPort()),
+                        Protocol.TCP,
+                        PortRange.single(node.listenPort()),
+                        List.of(node.target()),
+                        spec.allow(),
+                        spec.snat()));
+            }
+        }
+        return forwards;
+    }
+
+    /** The forward of the node listening on {@code listenPort} of cluster {@code cluster}. */
+    public static String forwardName(String cluster, int listenPort) {
+        return cluster + "." + listenPort;
+    }
+
+    /** This cluster with another spec, keeping the nodes whose listen ports the new range still holds. */
+    public Cluster withSpec(ClusterSpec newSpec) {
+        List<ClusterNode> kept = nodes.stream()
+                .filter(n -> newSpec.listen().contains(n.listenPort()))
+                .toList();
+        return new Cluster(newSpec, version, kept);
+    }
+
+    @JsonValue
+    ObjectNode toJson() {
+        ObjectNode json = ModelJson.mapper().valueToTree(spec);
+        json.put("version", version);
+        if (!nodes.isEmpty()) {
+            json.set("nodes", ModelJson.mapper().valueToTree(nodes));
+        }
+        return json;
+    }
+
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    static Cluster fromJson(ObjectNode json) {
+        ObjectNode specJson = json.deepCopy();
+        JsonNode version = specJson.remove("version");
+        JsonNode nodes = specJson.remove("nodes");
+        if (version != null && !version.isNull() && !(version.isIntegralNumber() && version.canConvertToLong())) {
+            throw new ValidationException("version", ErrorCode.INVALID_TYPE, "version must be an integer");
+        }
+        ClusterSpec spec = ModelJson.fromTree(specJson, ClusterSpec.class);
+        List<ClusterNode> nodeList = List.of();
+        if (nodes != null && !nodes.isNull()) {
+            try {
+                nodeList = ModelJson.mapper().readerFor(NODES).readValue(nodes);
+            } catch (java.io.IOException e) {
+                throw ModelJson.toValidation(e).under("nodes");
+            }
+            if (nodeList.contains(null)) {
+                throw new ValidationException("nodes", ErrorCode.MISSING_FIELD, "null is not a valid node");
+            }
+        }
+        return new Cluster(spec, version == null || version.isNull() ? 0 : version.longValue(), nodeList);
+    }
+}

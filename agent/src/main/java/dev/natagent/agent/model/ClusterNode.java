@@ -1,0 +1,71 @@
+package dev.natagent.agent.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One node of a cluster as the agent last saw it, with the listen port it holds on this instance.
+ * A node that vanished from the topology keeps its port (but no forward) until {@code vanished_at}
+ * plus the cluster's grace period, so that a briefly missing node comes back to the same port.
+ *
+ * <p>JSON: {@code {"id":"07c37...","host":"node-1.orders.cache.amazonaws.com","address":"10.0.1.230",
+ * "port":6379,"role":"primary","listen_port":7000}}, plus {@code "vanished_at":EPOCH_SECONDS} for a
+ * vanished node; {@code host} (the advertised host name) is there only when the cluster advertises one.
+ */
+public record ClusterNode(
+        String id,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String host,
+        Ipv4 address,
+        int port,
+        Role role,
+        int listenPort,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Long vanishedAt) {
+    private static final int MAX_ID = 256;
+
+    public ClusterNode {
+        List<FieldError> errors = new ArrayList<>();
+        if (id == null || id.isEmpty() || id.length() > MAX_ID) {
+            errors.add(new FieldError("id", ErrorCode.INVALID_VALUE, "a node id has 1-" + MAX_ID + " characters"));
+        } else {
+            Names.refuseControlCharacters(id, ErrorCode.INVALID_VALUE);
+        }
+        if (host != null) {
+            host = Target.parse(host + ":1").host();
+        }
+        if (address == null) {
+            errors.add(new FieldError("address", ErrorCode.MISSING_FIELD, "address is required"));
+        }
+        if (role == null) {
+            errors.add(new FieldError("role", ErrorCode.MISSING_FIELD, "role is required"));
+        }
+        checkPort("port", port, errors);
+        checkPort("listen_port", listenPort, errors);
+        ValidationException.throwIfAny(errors);
+    }
+
+    public boolean vanished() {
+        return vanishedAt != null;
+    }
+
+    /** This node, seen again (or still) at {@code seenAddress}, {@code seenPort} with {@code seenRole}. */
+    public ClusterNode seen(String seenHost, Ipv4 seenAddress, int seenPort, Role seenRole) {
+        return new ClusterNode(id, seenHost, seenAddress, seenPort, seenRole, listenPort, null);
+    }
+
+    /** This node, missing from the topology since {@code epochSeconds} (kept when it was missing already). */
+    public ClusterNode missingSince(long epochSeconds) {
+        return vanished() ? this : new ClusterNode(id, host, address, port, role, listenPort, epochSeconds);
+    }
+
+    /** Where the node's forward sends traffic. */
+    public Target target() {
+        return Target.of(address, port);
+    }
+
+    private static void checkPort(String field, int port, List<FieldError> errors) {
+        if (port < PortRange.MIN || port > PortRange.MAX) {
+            errors.add(new FieldError(field, ErrorCode.INVALID_PORT, field + " " + port + " is outside 1-65535"));
+        }
+    }
+}
