@@ -31,7 +31,6 @@ import dev.natagent.agent.store.StateStore;
 import dev.natagent.agent.sysctl.Sysctls;
 import dev.natagent.agent.validation.Validator;
 import dev.natagent.nft.client.NftClient;
-import dev.natagent.nft.client.NftMonitor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -123,7 +122,7 @@ final class Daemon {
                     running.add(new Scheduler("nat-agent-probes")).executor();
             NftClient client = running.add(natives.client());
             Reconciler reconciler = new Reconciler(new ClientNftPort(client));
-            DriftWatcher drift = new DriftWatcher(reconciler, scheduler, DriftWatcher.DEFAULT_DEBOUNCE, clock);
+            DriftWatcher drift = new DriftWatcher(reconciler, scheduler, DriftWatcher.DEFAULT_POLL, clock);
             // No lookup on the start path: the kernel gets the addresses of before the restart,
             // the names are looked up once the socket is open (a silent resolver delays nothing).
             TargetResolver resolver = new TargetResolver(
@@ -161,8 +160,7 @@ final class Daemon {
                 systemd.status("reconciling " + initial.forwards().size() + " forwards");
                 loops.adopt();
                 scheduler.execute(Daemon::returnHeapPeak);
-                running.add(NftMonitor.open(client.portId(), drift));
-                drift.startPeriodicCheck(Duration.ofSeconds(initial.settings().fullCheckIntervalSeconds()));
+                drift.start();
             }
             running.add(AdminServer.start(
                     AdminServerConfig.defaults(socket, group), new AdminDispatcher(service), metrics));

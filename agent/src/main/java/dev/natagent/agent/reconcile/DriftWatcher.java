@@ -1,107 +1,65 @@
 package dev.natagent.agent.reconcile;
 
-import dev.natagent.nft.Chain;
-import dev.natagent.nft.NftBody;
-import dev.natagent.nft.NftMessage;
-import dev.natagent.nft.NftMsg;
-import dev.natagent.nft.NftSet;
-import dev.natagent.nft.Rule;
-import dev.natagent.nft.RuleFlush;
-import dev.natagent.nft.SetElements;
-import dev.natagent.nft.Table;
-import dev.natagent.nft.client.NftMonitor;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Heals drift: listens to nf_tables events ({@link NftMonitor.Listener}) and, when a transaction
- * of another process touched table {@code ip nat_agent} (including a ruleset flush, which deletes
- * every table), or events were lost, runs a full reconcile after a short debounce, so a burst of
- * foreign transactions costs one repair. Our own transactions (NEWGEN from our request socket)
- * are ignored. A periodic check is the safety net for anything events cannot show (lost events, a
- * monitor that failed): it lists the table only when the ruleset generation moved since the table
- * last matched. Repairs run on {@code executor}, never on the monitor's reader thread.
+ * Heals drift by reading the ruleset generation a few times a second: every transaction of any
+ * process in the namespace moves it, so while it stays where our own last commit or a matching
+ * listing left it, the table is ours as we left it and a poll costs one small netlink round trip.
+ * When it moved, the table is listed and any difference repaired in one batch.
+ *
+ * <p>No socket of ours joins the nf_tables multicast group: while any socket on the host does, in
+ * any namespace, the kernel builds a notification for every object of every transaction
+ * (docs/architecture.md, Drift), which makes large transactions of every process several times
+ * slower, ours included. A listing after another process's transaction elsewhere in the ruleset
+ * finds nothing to repair; so that a ruleset rewritten without pause does not keep the agent
+ * listing, the next poll after a listing waits at least twice as long as the listing took.
+ * Polls run on {@code executor}, one at a time.
  */
-public final class DriftWatcher implements NftMonitor.Listener {
-    public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(10);
-    public static final Duration DEFAULT_PERIOD = Duration.ofSeconds(60);
-    /** When a check met a table that kept changing while it was listed, the next one comes this much later. */
-    static final Duration RETRY_AFTER = Duration.ofMillis(100);
-    /** After this many such checks in a row (5 s) it is worth a warning: something rewrites the ruleset without end. */
-    private static final int PERSISTENT_BUSY_CHECKS = 50;
+public final class DriftWatcher {
+    /** A change to our table is seen within this much, repaired within this plus one listing. */
+    public static final Duration DEFAULT_POLL = Duration.ofMillis(250);
+    /** After this many checks in a row that met a table changing while it was listed, warn. */
+    private static final int PERSISTENT_BUSY_CHECKS = 20;
 
     private static final Logger LOG = Logger.getLogger(DriftWatcher.class.getName());
 
     private final Reconciler reconciler;
     private final ScheduledExecutorService executor;
-    private final Duration debounce;
+    private final Duration poll;
     private final Clock clock;
-    /** Set by a foreign change to our table, cleared when its transaction ends (NEWGEN). */
-    private final AtomicBoolean foreignChangePending = new AtomicBoolean();
 
-    private final AtomicBoolean checkScheduled = new AtomicBoolean();
     private final AtomicLong checks = new AtomicLong();
     private final AtomicLong corrections = new AtomicLong();
-    /** Checks in a row that met a table changing while it was listed. */
-    private final AtomicInteger busyChecks = new AtomicInteger();
+    /** Checks in a row that met a table changing while it was listed (touched by the poll alone). */
+    private int busyChecks;
 
     private volatile Optional<Instant> lastCorrection = Optional.empty();
     private volatile Optional<String> lastError = Optional.empty();
 
-    public DriftWatcher(Reconciler reconciler, ScheduledExecutorService executor, Duration debounce, Clock clock) {
+    public DriftWatcher(Reconciler reconciler, ScheduledExecutorService executor, Duration poll, Clock clock) {
         this.reconciler = Objects.requireNonNull(reconciler, "reconciler");
         this.executor = Objects.requireNonNull(executor, "executor");
-        this.debounce = Objects.requireNonNull(debounce, "debounce");
+        this.poll = Objects.requireNonNull(poll, "poll");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** Starts the periodic full check every {@code period} (the settings' full_check_interval_seconds). */
-    public void startPeriodicCheck(Duration period) {
-        executor.scheduleWithFixedDelay(
-                this::periodicCheck, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    /** Starts polling; it stops when the executor shuts down. */
+    public void start() {
+        schedule(poll);
     }
 
-    @Override
-    public void onForeignChange(NftMessage change) {
-        if (touchesOurTable(change)) {
-            foreignChangePending.set(true);
-        }
-    }
-
-    @Override
-    public void onCommit(NftMonitor.Commit commit) {
-        if (foreignChangePending.getAndSet(false)) {
-            LOG.log(Level.INFO, "table {0} changed by {1} (pid {2}); restoring it", new Object[] {
-                KernelLayout.TABLE, commit.procName(), commit.procPid()
-            });
-            scheduleCheck();
-        }
-    }
-
-    @Override
-    public void onEventsLost(IOException cause) {
-        LOG.log(Level.WARNING, "nf_tables events were lost ({0}); checking the table", cause.getMessage());
-        scheduleCheck();
-    }
-
-    @Override
-    public void onFailure(IOException cause) {
-        lastError = Optional.of("monitor stopped: " + cause.getMessage());
-        LOG.log(Level.SEVERE, "nf_tables monitor failed; only the periodic check is left: {0}", cause.getMessage());
-    }
-
-    /** Checks run so far (event-driven, and periodic ones that had to list the table). */
+    /** Checks run so far that had to list the table. */
     public long checks() {
         return checks.get();
     }
@@ -120,38 +78,23 @@ public final class DriftWatcher implements NftMonitor.Listener {
         return lastError;
     }
 
-    private void scheduleCheck() {
-        if (checkScheduled.compareAndSet(false, true)) {
-            executor.schedule(
-                    () -> {
-                        checkScheduled.set(false);
-                        check(reconciler::reconcileCurrent);
-                    },
-                    debounce.toNanos(),
-                    TimeUnit.NANOSECONDS);
-        }
-    }
-
-    /** The periodic check: skipped (uncounted) when nothing was committed since the table last matched. */
-    void periodicCheck() {
-        check(reconciler::reconcileCurrentIfChanged);
-    }
-
-    /** What a check runs: a reconcile to the current desired state, empty when it did not run. */
-    private interface Reconcile {
-        Optional<Plan> run() throws ReconcileException;
-    }
-
-    /** One reconcile to the current desired state; counts and logs what it had to repair. */
-    private void check(Reconcile reconcile) {
+    /**
+     * One poll: a generation read, and a listing (and repair) when the generation moved since the
+     * table was last known to match.
+     *
+     * @return how long it listed; zero when the generation read sufficed
+     */
+    Duration check() {
+        long start = System.nanoTime();
         try {
-            Optional<Plan> plan = reconcile.run();
-            busyChecks.set(0);
+            Optional<Plan> plan = reconciler.reconcileCurrentIfChanged();
+            busyChecks = 0;
             lastError = Optional.empty();
-            if (plan.isPresent()) {
-                checks.incrementAndGet();
+            if (plan.isEmpty()) {
+                return Duration.ZERO;
             }
-            if (plan.isPresent() && !plan.get().isEmpty()) {
+            checks.incrementAndGet();
+            if (!plan.get().isEmpty()) {
                 corrections.incrementAndGet();
                 lastCorrection = Optional.of(clock.instant());
                 LOG.log(Level.WARNING, "drift in table {0} repaired: {1}", new Object[] {
@@ -161,51 +104,40 @@ public final class DriftWatcher implements NftMonitor.Listener {
         } catch (ReconcileException e) {
             checks.incrementAndGet();
             if (e.getCause() instanceof TableKeptChangingException) {
-                // Someone else is rewriting the ruleset right now: not an error, look again shortly.
-                int row = busyChecks.incrementAndGet();
+                // Someone else is rewriting the ruleset right now: not an error; the next poll looks again.
+                busyChecks++;
                 LOG.log(
-                        row == PERSISTENT_BUSY_CHECKS ? Level.WARNING : Level.FINE,
+                        busyChecks == PERSISTENT_BUSY_CHECKS ? Level.WARNING : Level.FINE,
                         "table {0} changed each time it was checked ({1} checks in a row; another process is"
                                 + " rewriting the ruleset); checking again",
-                        new Object[] {KernelLayout.TABLE, row});
-                executor.schedule(
-                        () -> check(reconciler::reconcileCurrent), RETRY_AFTER.toMillis(), TimeUnit.MILLISECONDS);
-                return;
+                        new Object[] {KernelLayout.TABLE, busyChecks});
+            } else {
+                lastError = Optional.of(e.getMessage());
+                LOG.log(Level.SEVERE, "drift check failed: {0}", e.getMessage());
             }
-            lastError = Optional.of(e.getMessage());
-            LOG.log(Level.SEVERE, "drift check failed: {0}", e.getMessage());
         } catch (RuntimeException e) {
             checks.incrementAndGet();
-            // A bug must not kill the executor's schedule: report it and keep checking.
+            // A bug must not end the polling: report it and keep checking.
             lastError = Optional.of(e.toString());
             LOG.log(Level.SEVERE, "drift check failed", e);
         }
+        return Duration.ofNanos(System.nanoTime() - start);
     }
 
-    /** Whether an event concerns table ip nat_agent (a DELTABLE from a ruleset flush included). */
-    static boolean touchesOurTable(NftMessage change) {
-        if (change.family() != NftMsg.NFPROTO_IPV4) {
-            return false;
+    private void pollAndReschedule() {
+        Duration listed = check();
+        Duration twice = listed.multipliedBy(2);
+        schedule(twice.compareTo(poll) > 0 ? twice : poll);
+    }
+
+    private void schedule(Duration delay) {
+        if (executor.isShutdown()) {
+            return;
         }
-        NftBody body = change.body();
-        String table;
-        if (body instanceof Table t) {
-            table = t.name();
-        } else if (body instanceof Chain c) {
-            table = c.table();
-        } else if (body instanceof Rule r) {
-            table = r.table();
-        } else if (body instanceof RuleFlush f) {
-            table = f.table();
-        } else if (body instanceof NftSet s) {
-            table = s.table();
-        } else if (body instanceof SetElements e) {
-            table = e.table();
-        } else if (body instanceof dev.natagent.nft.CounterObject o) {
-            table = o.table();
-        } else {
-            return false;
+        try {
+            executor.schedule(this::pollAndReschedule, delay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // Shut down between the check and the call: the daemon is stopping.
         }
-        return KernelLayout.TABLE.equals(table);
     }
 }

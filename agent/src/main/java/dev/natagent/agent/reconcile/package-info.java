@@ -15,9 +15,8 @@
  *       apply}; outbound changes reconcile fully), {@code forwardCounters()} for metrics. A call
  *       that returns is in the kernel; one that throws {@link
  *       dev.natagent.agent.reconcile.ReconcileException} is not.
- *   <li>{@link dev.natagent.agent.reconcile.DriftWatcher}: pass it as the {@code NftMonitor}
- *       listener (opened with the request client's port id) and call {@code
- *       startPeriodicCheck(settings.fullCheckInterval)}; it counts and logs repairs.
+ *   <li>{@link dev.natagent.agent.reconcile.DriftWatcher}: {@code start()} it once the table is
+ *       adopted; it polls the ruleset generation, repairs, counts and logs.
  *   <li>{@link dev.natagent.agent.reconcile.Renderer} and {@link dev.natagent.agent.reconcile.Planner}
  *       are pure; {@link dev.natagent.agent.reconcile.NftText} prints a table for logs and dry runs.
  * </ul>

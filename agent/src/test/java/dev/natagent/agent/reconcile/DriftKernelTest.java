@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.natagent.agent.testing.ElastiCacheGuide;
 import dev.natagent.nft.client.NftClient;
-import dev.natagent.nft.client.NftMonitor;
 import dev.natagent.testing.KernelTests;
 import dev.natagent.testing.Netns;
 import java.io.IOException;
@@ -33,7 +32,6 @@ class DriftKernelTest {
     private Netns netns;
     private NftClient client;
     private NftClient observer;
-    private NftMonitor monitor;
     private ScheduledExecutorService executor;
     private DriftWatcher watcher;
     private final Desired desired = Desired.of(ElastiCacheGuide.aws());
@@ -47,15 +45,12 @@ class DriftKernelTest {
         Reconciler reconciler = new Reconciler(new ClientNftPort(client));
         reconciler.reconcileFull(desired);
         executor = Executors.newSingleThreadScheduledExecutor();
-        watcher = new DriftWatcher(reconciler, executor, DriftWatcher.DEFAULT_DEBOUNCE, Clock.systemUTC());
-        monitor = netns.call(() -> NftMonitor.open(client.portId(), watcher));
+        watcher = new DriftWatcher(reconciler, executor, DriftWatcher.DEFAULT_POLL, Clock.systemUTC());
+        watcher.start();
     }
 
     @AfterEach
     void stop() throws IOException {
-        if (monitor != null) {
-            monitor.close();
-        }
         if (executor != null) {
             executor.shutdownNow();
         }

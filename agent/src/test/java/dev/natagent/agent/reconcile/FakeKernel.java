@@ -140,7 +140,7 @@ public final class FakeKernel implements NftPort {
     }
 
     @Override
-    public int generation() {
+    public synchronized int generation() {
         return generation;
     }
 

@@ -78,7 +78,7 @@ class KernelRefusalTest {
         Clock clock = Clock.systemUTC();
         TargetResolver resolver = new TargetResolver(host -> List.of(), clock);
         Sysctls sysctls = new Sysctls(dir.resolve("no-sysctls"));
-        DriftWatcher drift = new DriftWatcher(reconciler, scheduler, DriftWatcher.DEFAULT_DEBOUNCE, clock);
+        DriftWatcher drift = new DriftWatcher(reconciler, scheduler, DriftWatcher.DEFAULT_POLL, clock);
         Doctor doctor = new Doctor(dir.resolve("no-proc"), sysctls, health, () -> List.of(), () -> List.of());
         Views views = new Views(health, resolver, reconciler, prober, sysctls, drift, doctor, clock, "test");
         service = new NatService(

@@ -63,6 +63,7 @@ class DriftHealTest {
                     .asBoolean());
             String ours = agent.table();
             assertTrue(ours.contains("tcp . 6380"), ours);
+            assertEquals(List.of(), nfTablesSubscribers(agent), "sockets in the agent's namespace in NFNLGRP_NFTABLES");
             createOtherOwnersTables(agent);
             String others = otherOwnersTables(agent);
             long correctionsBefore =
@@ -104,6 +105,22 @@ class DriftHealTest {
                     TRIALS, figures, corrections);
             assertTrue(corrections >= (long) TRIALS * KINDS.size(), "every trial counted: " + corrections);
         }
+    }
+
+    /**
+     * The netlink sockets of the namespace that receive nf_tables change events (nfnetlink group 7,
+     * bit 0x40 of /proc/net/netlink's groups): while any socket anywhere does, the kernel builds an
+     * event for every object of every transaction on the host, so the agent must not be one.
+     */
+    private static List<String> nfTablesSubscribers(AgentDaemon agent) throws Exception {
+        return agent.netns()
+                .execOk("cat", "/proc/net/netlink")
+                .lines()
+                .skip(1)
+                .map(line -> line.trim().split("\\s+"))
+                .filter(f -> f[1].equals("12") && (Long.parseLong(f[3], 16) & 0x40) != 0)
+                .map(f -> String.join(" ", f))
+                .toList();
     }
 
     private static void awaitTable(AgentDaemon agent, String expected, String kind) throws Exception {

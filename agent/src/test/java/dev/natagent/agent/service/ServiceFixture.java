@@ -90,7 +90,7 @@ final class ServiceFixture implements AutoCloseable {
             }
             return List.copyOf(legacyDnat);
         });
-        DriftWatcher drift = new DriftWatcher(reconciler, scheduler, DriftWatcher.DEFAULT_DEBOUNCE, Clock.systemUTC());
+        DriftWatcher drift = new DriftWatcher(reconciler, scheduler, DriftWatcher.DEFAULT_POLL, Clock.systemUTC());
         this.views = new Views(health, resolver, reconciler, prober, sysctls, drift, doctor, Clock.systemUTC(), "test");
         this.store = store;
         Validator validator = new Validator(() -> Set.of(22));

@@ -113,7 +113,7 @@ class SysctlReportingTest {
     private Views views(Sysctls sysctls) {
         Clock clock = Clock.systemUTC();
         Reconciler reconciler = new Reconciler(new NoKernel());
-        DriftWatcher drift = new DriftWatcher(reconciler, scheduler, DriftWatcher.DEFAULT_DEBOUNCE, clock);
+        DriftWatcher drift = new DriftWatcher(reconciler, scheduler, DriftWatcher.DEFAULT_POLL, clock);
         Doctor doctor = new Doctor(root, sysctls, health, () -> List.of(), () -> List.of());
         return new Views(
                 health,
