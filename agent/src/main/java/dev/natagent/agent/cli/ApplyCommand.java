@@ -55,9 +55,9 @@ final class ApplyCommand extends AgentCommand {
         }
     }
 
-    /** The file as messages name it: its path, or "stdin" for -. */
+    /** The file as messages name it: its path, or "<stdin>" for - (no file of that name is meant). */
     private String file() {
-        return stdin() ? "stdin" : fileArg.getValue();
+        return stdin() ? "<stdin>" : fileArg.getValue();
     }
 
     private boolean stdin() {
@@ -69,8 +69,8 @@ final class ApplyCommand extends AgentCommand {
     }
 
     private byte[] readFile() {
-        try (InputStream in = stdin() ? System.in : Files.newInputStream(Path.of(file()))) {
-            return in.readAllBytes();
+        try (InputStream input = stdin() ? in : Files.newInputStream(Path.of(file()))) {
+            return input.readAllBytes();
         } catch (IOException e) {
             throw NatctlException.usage("cannot read " + file() + ": " + IoErrors.reason(e));
         }

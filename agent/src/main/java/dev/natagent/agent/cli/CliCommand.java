@@ -1,5 +1,6 @@
 package dev.natagent.agent.cli;
 
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
@@ -11,6 +12,8 @@ abstract class CliCommand implements Callable<Integer> {
     CommandSpec spec;
     /** Where human output goes; set for the run (see {@link Natctl#commandLine}). */
     Terminal terminal = Terminal.PLAIN;
+    /** What stdin is for this run ({@code apply -}); set like {@link #terminal}. */
+    InputStream in = System.in;
 
     PrintWriter out() {
         return spec.commandLine().getOut();

@@ -5,7 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The forward tables shared by forward list, get, add and set. The default one fits a terminal:
+ * The forward tables shared by forward list, add and set, and the target lines of forward get. The
+ * default table fits a terminal:
  * a row per forward with short counters, and under it a line per listen port and its target (a
  * DNS name can be longer than any column). {@code -o wide} is one row per forward with every
  * field and exact counters, as wide as it takes.
@@ -29,7 +30,7 @@ final class ForwardRows {
         if (wide) {
             List<String> targets = new ArrayList<>();
             for (JsonNode target : forward.path("targets")) {
-                targets.add(target(target));
+                targets.add(target(target, false));
             }
             table.row(
                     forward.path("name").asText(),
@@ -43,8 +44,12 @@ final class ForwardRows {
                     forward.path("health").asText("unknown"));
             return;
         }
+        List<String> details = new ArrayList<>();
+        for (String line : targetLines(forward, false)) {
+            details.add("  " + line);
+        }
         table.row(
-                targetLines(forward),
+                details,
                 forward.path("name").asText(),
                 forward.path("proto").asText() + " " + forward.path("listen").asText(),
                 allow,
@@ -54,8 +59,11 @@ final class ForwardRows {
                 forward.path("health").asText("unknown"));
     }
 
-    /** "  6379 -> 10.0.1.230:6379 [up]", one per listen port, ports aligned; a DNS name with its address. */
-    private static List<String> targetLines(JsonNode forward) {
+    /**
+     * "6379 -> 10.0.1.230:6379 [up]", one per listen port, ports aligned; a DNS name with its
+     * address, and {@code detailed}: since when and why its lookups fail.
+     */
+    static List<String> targetLines(JsonNode forward, boolean detailed) {
         String listen = forward.path("listen").asText();
         int dash = listen.indexOf('-');
         int first;
@@ -69,20 +77,28 @@ final class ForwardRows {
         int port = first;
         for (JsonNode target : forward.path("targets")) {
             String from = first < 0 ? "?" : String.valueOf(port++);
-            lines.add("  " + " ".repeat(Math.max(0, width - from.length())) + from + " -> " + target(target));
+            lines.add(" ".repeat(Math.max(0, width - from.length())) + from + " -> " + target(target, detailed));
         }
         return lines;
     }
 
-    /** The configured target, the resolved address when it differs (and whether it is stale), its health. */
-    private static String target(JsonNode target) {
+    /**
+     * The configured target, the resolved address when it differs (and whether it is stale; {@code
+     * detailed}: since when, and why lookups fail), its health.
+     */
+    private static String target(JsonNode target, boolean detailed) {
         String configured = target.path("target").asText();
         String address = target.path("address").asText("");
         boolean literal = configured.startsWith(address + ":");
         String dns = target.path("dns").asText("");
+        String error = target.path("dns_error").asText("");
+        String why = detailed && !error.isEmpty() ? ": " + error : "";
+        String stale = dns.equals("stale")
+                ? ", stale" + (detailed ? " since " + target.path("stale_since").asText() : "") + why
+                : "";
         String resolved = address.isEmpty()
-                ? (dns.equals("resolving") ? " (resolving)" : " (unresolved)")
-                : literal ? "" : " (" + address + (dns.equals("stale") ? ", stale" : "") + ")";
+                ? (dns.equals("resolving") ? " (resolving)" : " (unresolved" + why + ")")
+                : literal ? "" : " (" + address + stale + ")";
         return configured + resolved + " [" + target.path("health").asText("unknown") + "]";
     }
 

@@ -1,6 +1,7 @@
 package dev.natagent.agent.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine;
@@ -39,8 +40,13 @@ public final class Natctl {
         return run(args, out, err, new Terminal(columns, false));
     }
 
+    /** Runs natctl reading {@code apply -}'s document from {@code in} (the test entry point for stdin). */
+    public static int run(String[] args, InputStream in, PrintWriter out, PrintWriter err, int columns) {
+        return commandLine(args, in, out, err, new Terminal(columns, false)).execute(args);
+    }
+
     static int run(String[] args, PrintWriter out, PrintWriter err, Terminal terminal) {
-        return commandLine(args, out, err, terminal).execute(args);
+        return commandLine(args, System.in, out, err, terminal).execute(args);
     }
 
     /** The root command: what natctl is, its version, exit codes and the global options. */
@@ -70,6 +76,11 @@ public final class Natctl {
      * code on this path avoids lambdas and streams: each call site linked costs start-up time.
      */
     static CommandLine commandLine(String[] args, PrintWriter out, PrintWriter err, Terminal terminal) {
+        return commandLine(args, System.in, out, err, terminal);
+    }
+
+    private static CommandLine commandLine(
+            String[] args, InputStream in, PrintWriter out, PrintWriter err, Terminal terminal) {
         CommandLine commandLine = new CommandLine(spec());
         Subcommands.register(commandLine, args);
         if (Subcommands.asksForHelp(args)) {
@@ -78,7 +89,7 @@ public final class Natctl {
             // picocli's help needs at least 55 columns; beyond 120 lines get hard to read.
             commandLine.setUsageHelpWidth(Math.max(55, Math.min(120, terminal.columns())));
         }
-        forTerminal(commandLine, terminal);
+        forRun(commandLine, terminal, in);
         commandLine.setOut(out);
         commandLine.setErr(err);
         ErrorHandler errors = new ErrorHandler();
@@ -87,12 +98,13 @@ public final class Natctl {
         return commandLine;
     }
 
-    private static void forTerminal(CommandLine command, Terminal terminal) {
+    private static void forRun(CommandLine command, Terminal terminal, InputStream in) {
         if (command.getCommand() instanceof CliCommand cli) {
             cli.terminal = terminal;
+            cli.in = in;
         }
         for (CommandLine sub : command.getSubcommands().values()) {
-            forTerminal(sub, terminal);
+            forRun(sub, terminal, in);
         }
     }
 

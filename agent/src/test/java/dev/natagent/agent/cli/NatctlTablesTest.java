@@ -67,11 +67,34 @@ class NatctlTablesTest {
             return views;
         }
 
+        /** As listed, except that the first target's name has stopped resolving (get shows since when and why). */
         @Override
         public synchronized ForwardView getForward(String name) {
             for (ForwardView view : listForwards()) {
                 if (view.name().equals(name)) {
-                    return view;
+                    List<TargetView> targets = new ArrayList<>(view.targets());
+                    TargetView first = targets.get(0);
+                    if (!first.target().startsWith(first.address() + ":")) {
+                        targets.set(
+                                0,
+                                new TargetView(
+                                        first.target(),
+                                        first.address(),
+                                        first.health(),
+                                        "stale",
+                                        "2026-12-03T01:02:03Z",
+                                        "no answer within 2 s"));
+                    }
+                    return new ForwardView(
+                            view.name(),
+                            view.proto(),
+                            view.listen(),
+                            targets,
+                            view.allow(),
+                            view.snat(),
+                            view.packets(),
+                            view.bytes(),
+                            view.health());
                 }
             }
             return super.getForward(name);
@@ -156,6 +179,26 @@ class NatctlTablesTest {
         assertGolden("doctor.txt", natctlExpecting(ExitCode.REFUSED, COLUMNS, "doctor"));
         assertGolden("status.txt", natctl(COLUMNS, "status"));
         assertGolden("outbound-list.txt", natctl(COLUMNS, "outbound", "list"));
+    }
+
+    /**
+     * One forward is a "key: value" line per field, not the list's table: exact counters with the
+     * short form, and for a DNS target that stopped resolving, since when and why.
+     */
+    @Test
+    void forwardGetIsALinePerField() {
+        String get = natctl(COLUMNS, "forward", "get", "redis");
+        assertTrue(get.startsWith("name:     redis\nproto:    tcp\nlisten:   6379-6381\n"), get);
+        assertFalse(get.contains("NAME"), "no table header: " + get);
+        assertTrue(get.contains("\npackets:  31491854 (31M)\n"), get);
+        assertTrue(get.replaceAll("\n +", " ").contains("stale since 2026-12-03T01:02:03Z: no answer within 2 s"), get);
+        assertTrue(get.endsWith("\nhealth:   up\n"), get);
+        for (String line : get.split("\n")) {
+            assertTrue(line.matches("[a-z]+: +\\S.*| {10}\\S.*| {14}\\S.*"), "a field or its continuation: " + line);
+        }
+        assertFitsAndKeepsWords(natctl(60, "forward", "get", "redis"), 60);
+        String coloured = run(new Terminal(COLUMNS, true), 0, "forward", "get", "redis");
+        assertTrue(coloured.endsWith("health:   \u001b[32mup\u001b[0m\n"), coloured);
     }
 
     /** The width is the terminal's: a narrower one wraps more, still between words. */

@@ -402,6 +402,40 @@ class NatctlTest {
         assertEquals(0, operations.generation(), "nothing applied");
     }
 
+    /**
+     * {@code apply -} reads stdin, and its errors place the problem in "<stdin>", never in a file
+     * named "-" or "stdin": the agent's refusals, syntax errors, and in --json the file field.
+     */
+    @Test
+    void stdinIsNamedAsSuch() {
+        String document = "{\n  \"forwards\": [\n    {\"name\": \"a\", \"listen\": \"1\", \"to\": [\"10.0.1.1:1\"],"
+                + " \"snat\": \"maskerade\"}\n  ]\n}\n";
+        CliResult refused = CliResult.natctlWithInput(server.socketPath(), document, "apply", "-");
+        assertEquals(ExitCode.REFUSED, refused.exitCode(), refused.err());
+        assertTrue(
+                refused.err()
+                        .startsWith(
+                                "natctl: <stdin>:" + lineAndColumn(document, "\"maskerade\"") + ": forwards[0].snat: "),
+                refused.err());
+        JsonNode json = parse(CliResult.natctlWithInput(server.socketPath(), document, "--json", "apply", "-")
+                .out());
+        assertEquals("<stdin>", json.get("file").textValue());
+        assertEquals(3, json.get("line").intValue());
+
+        String broken = "{\n  \"forwards\": [}\n";
+        CliResult syntax = CliResult.natctlWithInput(server.socketPath(), broken, "apply", "-");
+        assertEquals(ExitCode.USAGE, syntax.exitCode(), syntax.err());
+        assertTrue(syntax.err().startsWith("natctl: <stdin>:2:16: not valid JSON: "), syntax.err());
+        CliResult empty = CliResult.natctlWithInput(server.socketPath(), "", "apply", "-");
+        assertTrue(empty.err().startsWith("natctl: <stdin>: not a JSON document"), empty.err());
+        assertEquals(0, operations.generation(), "nothing applied");
+
+        String good = document.replace("maskerade", "masquerade");
+        CliResult applied = CliResult.natctlWithInput(server.socketPath(), good, "apply", "-");
+        assertEquals(0, applied.exitCode(), applied.err());
+        assertEquals(1, operations.state().forwards().size());
+    }
+
     /** "LINE:COLUMN" of the first {@code text} in {@code document}, counted as editors do (from 1). */
     private static String lineAndColumn(String document, String text) {
         int at = document.indexOf(text);

@@ -1,8 +1,10 @@
 package dev.natagent.agent.testing;
 
 import dev.natagent.agent.cli.Natctl;
+import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +23,21 @@ public record CliResult(int exitCode, String out, String err) {
         List<String> all = new ArrayList<>(List.of("--socket", socket.toString()));
         all.addAll(List.of(args));
         return natctl(all.toArray(String[]::new));
+    }
+
+    /** natctl against the agent on {@code socket} with {@code input} as its stdin. */
+    public static CliResult natctlWithInput(Path socket, String input, String... args) {
+        List<String> all = new ArrayList<>(List.of("--socket", socket.toString()));
+        all.addAll(List.of(args));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Natctl.run(
+                all.toArray(String[]::new),
+                new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
+                new PrintWriter(out, true),
+                new PrintWriter(err, true),
+                80);
+        return new CliResult(code, out.toString(), err.toString());
     }
 
     @Override

@@ -737,17 +737,11 @@ function _picocli_natctl_forward_get() {
 
   local commands=""
   local flag_opts="'-h' '--help' '--json'"
-  local arg_opts="'-o' '--output' '--socket' '--timeout'"
-  local tablewide_option_args=("table" "wide") # --output values
+  local arg_opts="'--socket' '--timeout'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
-    '-o'|'--output')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${tablewide_option_args[@]}" ) )
-      return $?
-      ;;
     '--socket')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
