@@ -150,7 +150,7 @@ final class NatLab implements AutoCloseable {
     }
 
     /** Starts a server with {@code ip netns exec} (which execs it: the pid is the server's). */
-    private long server(Netns node, String address, int port, String... command) throws Exception {
+    long server(Netns node, String address, int port, String... command) throws Exception {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", node.name()));
         full.addAll(List.of(command));
         Path log = dir.resolve(command[0] + "-" + address + ".log");
