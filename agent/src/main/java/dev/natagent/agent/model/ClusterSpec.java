@@ -13,7 +13,8 @@ import java.util.Optional;
  * <p>JSON: {@code {"name":"orders","engine":"redis","endpoint":"clustercfg.orders.cache.amazonaws.com:6379",
  * "listen":"7000-7099","allow":["198.51.100.27/32"],"snat":"masquerade","tls":false,
  * "ca_file":"/etc/nat-agent/ca.pem","auth_file":"/etc/nat-agent/orders.auth",
- * "public_address":"203.0.113.73","poll_interval_seconds":10,"grace_seconds":300}}; {@code allow},
+ * "public_address":"203.0.113.73","poll_interval_seconds":10,"grace_seconds":300}}, and for Memcached
+ * {@code "config_port":11211}, where the agent answers auto-discovery clients itself; {@code allow},
  * {@code snat}, {@code tls}, the files, the public address (settings' {@code public_address} then
  * applies) and the two intervals are optional. The auth file is a path: its content (the password)
  * never enters the state.
@@ -30,7 +31,8 @@ public record ClusterSpec(
         @JsonInclude(JsonInclude.Include.NON_NULL) String authFile,
         @JsonInclude(JsonInclude.Include.NON_NULL) Ipv4 publicAddress,
         Integer pollIntervalSeconds,
-        Integer graceSeconds) {
+        Integer graceSeconds,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer configPort) {
     public static final int DEFAULT_POLL_INTERVAL_SECONDS = 10;
     /** Long enough for a node replacement or a restart of the engine not to move any port. */
     public static final int DEFAULT_GRACE_SECONDS = 300;
@@ -66,6 +68,7 @@ public record ClusterSpec(
             errors.add(new FieldError(
                     "public_address", ErrorCode.INVALID_ADDRESS, publicAddress + " is not a unicast address"));
         }
+        checkConfigPort(engine, listen, configPort, errors);
         pollIntervalSeconds = pollIntervalSeconds == null ? DEFAULT_POLL_INTERVAL_SECONDS : pollIntervalSeconds;
         graceSeconds = graceSeconds == null ? DEFAULT_GRACE_SECONDS : graceSeconds;
         if (pollIntervalSeconds < 1 || pollIntervalSeconds > MAX_POLL_INTERVAL_SECONDS) {
@@ -87,6 +90,29 @@ public record ClusterSpec(
     /** The address clients dial: this cluster's own, else the settings' default. */
     public Optional<Ipv4> publicAddress(Settings settings) {
         return Optional.ofNullable(publicAddress != null ? publicAddress : settings.publicAddress());
+    }
+
+    /**
+     * A Memcached cluster's own configuration endpoint on this instance: a port of its own, outside
+     * the nodes' range (a DNATed port would never reach the agent).
+     */
+    private static void checkConfigPort(
+            ClusterEngine engine, PortRange listen, Integer configPort, List<FieldError> errors) {
+        if (configPort == null) {
+            return;
+        }
+        if (engine != ClusterEngine.MEMCACHED) {
+            errors.add(new FieldError(
+                    "config_port", ErrorCode.INVALID_VALUE, "config_port is for memcached clusters only"));
+        } else if (configPort < PortRange.MIN || configPort > PortRange.MAX) {
+            errors.add(new FieldError(
+                    "config_port", ErrorCode.INVALID_PORT, "config_port " + configPort + " is outside 1-65535"));
+        } else if (listen != null && listen.overlaps(new PortRange(configPort, configPort))) {
+            errors.add(new FieldError(
+                    "config_port",
+                    ErrorCode.PORT_IN_USE,
+                    "config_port " + configPort + " is inside the nodes' listen range " + listen));
+        }
     }
 
     private static void required(String field, Object value, String message, List<FieldError> errors) {

@@ -34,7 +34,8 @@ class PortAssignerTest {
                 null,
                 null,
                 null,
-                GRACE);
+                GRACE,
+                null);
     }
 
     static TopologyNode node(String id, String address, Role role) {

@@ -125,6 +125,7 @@ class MemcachedDiscoveryTest {
                 null,
                 null,
                 null,
+                null,
                 null);
     }
 }
