@@ -27,20 +27,27 @@ final class CacheClient {
     /** As {@link #redis(Netns, String, int, String...)}, on the calling thread's namespace. */
     static String redis(String host, int port, int timeoutMillis, String... command) throws IOException {
         try (Socket socket = connect(host, port, timeoutMillis)) {
-            OutputStream out = socket.getOutputStream();
-            StringBuilder request =
-                    new StringBuilder("*").append(command.length).append("\r\n");
-            for (String word : command) {
-                request.append('$')
-                        .append(word.getBytes(StandardCharsets.UTF_8).length)
-                        .append("\r\n")
-                        .append(word)
-                        .append("\r\n");
-            }
-            out.write(request.toString().getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            return readReply(socket.getInputStream());
+            return command(socket, command);
         }
+    }
+
+    /**
+     * One Redis command on an open connection; the reply as text (an array's elements joined by
+     * spaces), waiting at most the socket's read timeout.
+     */
+    static String command(Socket socket, String... command) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        StringBuilder request = new StringBuilder("*").append(command.length).append("\r\n");
+        for (String word : command) {
+            request.append('$')
+                    .append(word.getBytes(StandardCharsets.UTF_8).length)
+                    .append("\r\n")
+                    .append(word)
+                    .append("\r\n");
+        }
+        out.write(request.toString().getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        return readReply(socket.getInputStream());
     }
 
     private static String readReply(InputStream in) throws IOException {
@@ -62,6 +69,13 @@ final class CacheClient {
                     throw new IOException("short bulk reply");
                 }
                 return new String(bulk, 0, length, StandardCharsets.UTF_8);
+            }
+            case '*' -> {
+                StringBuilder elements = new StringBuilder();
+                for (int i = Integer.parseInt(line.substring(1)); i > 0; i--) {
+                    elements.append(elements.isEmpty() ? "" : " ").append(readReply(in));
+                }
+                return elements.toString();
             }
             default -> throw new IOException("unexpected reply: " + line);
         }
