@@ -28,7 +28,7 @@ import java.util.TreeMap;
  * same table, or as {@code iptables-restore} input for hosts that still run iptables. The kernel
  * forms start with a header saying what they are for, the DNS names they froze at their current
  * addresses and the listen ports they leave out (a target whose name has not resolved gets no DNAT
- * mapping, as in the kernel), and name each forward. Both load again without duplicating a rule.
+ * mapping, as in the kernel), and name each forward. Both load again without error or a rule twice.
  */
 final class Exporter {
     /** The sets' sizes as the agent declares them (KernelLayout), so the script is the same ruleset. */
@@ -277,39 +277,50 @@ final class Exporter {
         out.append("\t\t}\n");
     }
 
-    /** Marks, by existing, that an earlier load added the jumps into the agent's chains. */
-    static final String HOOKED_CHAIN = "NAT_AGENT_HOOKED";
+    /** A jump from a built-in chain into one of the export's chains. */
+    private record Hook(String table, String builtin, String chain) {
+        /** The iptables command that checks (-C), adds (-A) or deletes (-D) this jump. */
+        String command(String action) {
+            return "iptables -t " + table + " " + action + " " + builtin + " -j " + chain;
+        }
+    }
+
+    private static final List<Hook> HOOKS = List.of(
+            new Hook("mangle", "PREROUTING", "NAT_AGENT_ALLOW"),
+            new Hook("nat", "PREROUTING", "NAT_AGENT_DNAT"),
+            new Hook("nat", "POSTROUTING", "NAT_AGENT_SNAT"));
 
     /**
-     * iptables-restore input: its own chains declared and flushed (loading again replaces their
-     * rules), each rule tagged with its forward's name, then the jumps into them from the built-in
-     * chains in a last section. iptables-restore cannot test whether a rule exists, so that section
-     * first creates {@value #HOOKED_CHAIN}: on a later load that fails, after the chains' rules are
-     * committed, and the jumps are not added twice.
+     * iptables-restore input: its own chains declared, which under {@code --noflush} creates them
+     * or empties them, then their rules, each tagged with its forward's name. The jumps into them
+     * from the built-in chains are not in it: a fixed iptables-restore input changes a built-in
+     * chain's rule count by the same amount at every load (it has no way to add a rule only when
+     * it is missing), so it cannot add a jump at the first load and none at the second. The header
+     * gives the commands that add each jump only when it is missing.
      */
     static String iptablesRestore(NatState state, Desired desired) {
         List<PortMapping> mappings = mappings(state, desired);
         StringBuilder out = new StringBuilder();
-        header(
-                out,
-                state,
-                desired,
-                List.of(
-                        "nat-agent export (iptables): the NAT rules of this agent's state as iptables-restore input",
-                        "(mangle and nat tables), for a host where no nat-agent runs and iptables is used instead.",
-                        "Load with: iptables-restore --noflush < FILE (other rules stay as they are; without",
-                        "--noflush each section would empty its whole table first, and the last ones fail).",
-                        "Loading it again replaces the rules in the NAT_AGENT_* chains and then stops with",
-                        "'line N failed' (Chain already exists; exit status 1) at the last section: the jumps",
-                        "into the chains are in place already (chain " + HOOKED_CHAIN + " marks them) and",
-                        "iptables-restore has no other way to add a rule only once. To remove everything:",
-                        "  iptables -t mangle -D PREROUTING -j NAT_AGENT_ALLOW; iptables -t mangle -F NAT_AGENT_ALLOW",
-                        "  iptables -t mangle -X NAT_AGENT_ALLOW; iptables -t mangle -X " + HOOKED_CHAIN,
-                        "  iptables -t nat -D PREROUTING -j NAT_AGENT_DNAT; iptables -t nat -D POSTROUTING -j NAT_AGENT_SNAT",
-                        "  iptables -t nat -F NAT_AGENT_DNAT; iptables -t nat -F NAT_AGENT_SNAT",
-                        "  iptables -t nat -X NAT_AGENT_DNAT; iptables -t nat -X NAT_AGENT_SNAT; iptables -t nat -X "
-                                + HOOKED_CHAIN));
-        out.append("*mangle\n:NAT_AGENT_ALLOW - [0:0]\n-F NAT_AGENT_ALLOW\n");
+        List<String> purpose = new ArrayList<>(List.of(
+                "nat-agent export (iptables): the NAT rules of this agent's state as iptables-restore input",
+                "(mangle and nat tables), for a host where no nat-agent runs and iptables is used instead.",
+                "It declares its own chains NAT_AGENT_ALLOW, NAT_AGENT_DNAT and NAT_AGENT_SNAT: a load creates",
+                "them, or empties and refills them, and leaves every other rule as it is (--noflush).",
+                "iptables-restore cannot add a rule only when it is missing, so the jumps into these chains",
+                "are not in this file; the commands after it add each one only when it is missing.",
+                "Load with (as root; running them all again changes nothing):",
+                "  iptables-restore --noflush < FILE"));
+        for (Hook hook : HOOKS) {
+            purpose.add("  " + hook.command("-C") + " 2>/dev/null || " + hook.command("-A"));
+        }
+        purpose.add("Without --noflush, iptables-restore would first empty the whole mangle and nat tables.");
+        purpose.add("To remove everything:");
+        for (Hook hook : HOOKS) {
+            purpose.add("  " + hook.command("-D") + "; iptables -t " + hook.table() + " -F " + hook.chain()
+                    + "; iptables -t " + hook.table() + " -X " + hook.chain());
+        }
+        header(out, state, desired, purpose);
+        out.append("*mangle\n:NAT_AGENT_ALLOW - [0:0]\n");
         String commented = null;
         for (PortMapping m : mappings) {
             if (m.forward().allow().isEmpty()) {
@@ -333,7 +344,7 @@ final class Exporter {
                     .append(" -j DROP\n");
         }
         out.append("COMMIT\n");
-        out.append("*nat\n:NAT_AGENT_DNAT - [0:0]\n:NAT_AGENT_SNAT - [0:0]\n-F NAT_AGENT_DNAT\n-F NAT_AGENT_SNAT\n");
+        out.append("*nat\n:NAT_AGENT_DNAT - [0:0]\n:NAT_AGENT_SNAT - [0:0]\n");
         commented = null;
         for (PortMapping m : mappings) {
             commented = forwardComment(out, m.forward(), commented);
@@ -376,11 +387,6 @@ final class Exporter {
             }
         }
         out.append("COMMIT\n");
-        out.append("# The jumps into the chains above, added by the first load only (see the top).\n");
-        out.append("*mangle\n-N ").append(HOOKED_CHAIN).append("\n-A PREROUTING -j NAT_AGENT_ALLOW\nCOMMIT\n");
-        out.append("*nat\n-N ")
-                .append(HOOKED_CHAIN)
-                .append("\n-A PREROUTING -j NAT_AGENT_DNAT\n-A POSTROUTING -j NAT_AGENT_SNAT\nCOMMIT\n");
         return out.toString();
     }
 

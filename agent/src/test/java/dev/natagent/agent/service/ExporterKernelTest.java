@@ -20,6 +20,12 @@ import dev.natagent.agent.reconcile.Reconciler;
 import dev.natagent.nft.client.NftClient;
 import dev.natagent.testing.KernelTests;
 import dev.natagent.testing.Netns;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,7 +39,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The export op's kernel forms are real input for the real tools: the nft script loads with {@code
  * nft -f} into exactly the table the agent itself programs, and the iptables text passes {@code
- * iptables-restore --test}. Each in a namespace of its own.
+ * iptables-restore --test}; both load twice to the same rules. Each in namespaces of its own.
  */
 @Tag(KernelTests.TAG)
 class ExporterKernelTest {
@@ -121,40 +127,93 @@ class ExporterKernelTest {
     }
 
     /**
-     * iptables-restore cannot add a rule only if it is missing: a second load refreshes the chains'
-     * rules, then stops at the section that adds the jumps, which are there already. Both backends.
+     * The iptables text loaded by the commands its header gives, twice, with each backend: every
+     * command exits 0, the second run leaves exactly the rules of the first (no jump twice),
+     * traffic passes, and the export made after a DNS name moved replaces the old address.
      */
     @ParameterizedTest
     @ValueSource(strings = {"iptables-nft", "iptables-legacy"})
-    void theIptablesTextLoadsAgainWithoutDuplicatingAJump(String iptables) throws Exception {
+    void theIptablesTextLoadsTwiceToTheSameRulesAndTrafficPasses(String iptables) throws Exception {
         Desired desired = desired();
-        Path first = Files.writeString(
-                dir.resolve("first.iptables"),
-                Exporter.export(desired.state(), desired, ExportFormat.IPTABLES).content());
+        String text =
+                Exporter.export(desired.state(), desired, ExportFormat.IPTABLES).content();
+        Path first = Files.writeString(dir.resolve("first.iptables"), text);
         Desired moved = new Desired(desired.state(), Map.of("web.cache.test", Ipv4.parse("10.0.1.81")));
         Path second = Files.writeString(
                 dir.resolve("second.iptables"),
                 Exporter.export(moved.state(), moved, ExportFormat.IPTABLES).content());
-        try (Netns netns = Netns.create()) {
-            String restore = iptables + "-restore --noflush < \"$0\"";
-            assertEquals(0, netns.exec("sh", "-c", restore, first.toString()).exitCode());
-            String loadedOnce = rules(netns, iptables);
+        try (Netns client = Netns.create();
+                Netns nat = Netns.create();
+                Netns node = Netns.create()) {
+            Netns.veth(client, "c0", "198.51.100.27/24", nat, "n0", "198.51.100.1/24");
+            Netns.veth(nat, "n1", "10.0.1.1/24", node, "e0", "10.0.1.230/24");
+            client.execOk("ip", "route", "add", "default", "via", "198.51.100.1");
+            node.execOk("ip", "route", "add", "default", "via", "10.0.1.1");
+            nat.execOk("sysctl", "-qw", "net.ipv4.ip_forward=1");
 
-            var again = netns.exec("sh", "-c", restore, first.toString());
-            assertEquals(1, again.exitCode(), again.stderr());
-            assertTrue(again.stderr().contains("failed"), again.stderr());
-            assertEquals(loadedOnce, rules(netns, iptables), "the same rules, no jump twice");
-
-            netns.exec("sh", "-c", restore, second.toString());
-            String updated = rules(netns, iptables);
-            assertTrue(updated.contains("--to-destination 10.0.1.81:80"), updated);
-            assertFalse(updated.contains("--to-destination 10.0.1.80:80"), updated);
-            assertEquals(loadedOnce.replace("10.0.1.80:80", "10.0.1.81:80"), updated);
+            nat.execOk("sh", "-ec", loadCommands(text, first, iptables));
+            String loadedOnce = rules(nat, iptables);
             for (String jump : List.of(
                     "-A PREROUTING -j NAT_AGENT_ALLOW",
                     "-A PREROUTING -j NAT_AGENT_DNAT",
                     "-A POSTROUTING -j NAT_AGENT_SNAT")) {
-                assertEquals(1, updated.lines().filter(jump::equals).count(), jump + " once:\n" + updated);
+                assertEquals(1, loadedOnce.lines().filter(jump::equals).count(), jump + " once:\n" + loadedOnce);
+            }
+            nat.execOk("sh", "-ec", loadCommands(text, first, iptables));
+            assertEquals(loadedOnce, rules(nat, iptables), "the same rules after the second load");
+
+            try (ServerSocket server =
+                    node.call(() -> new ServerSocket(6379, 5, InetAddress.getByName("10.0.1.230")))) {
+                Thread answering = new Thread(() -> answerWithThePeer(server), "export-target");
+                answering.setDaemon(true);
+                answering.start();
+                String saw = client.call(() -> {
+                    try (Socket socket = new Socket()) {
+                        socket.bind(new InetSocketAddress("198.51.100.27", 0));
+                        socket.connect(new InetSocketAddress("198.51.100.1", 6379), 5_000);
+                        socket.setSoTimeout(5_000);
+                        return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                    }
+                });
+                assertEquals("saw 10.0.1.1", saw, "DNATed to the node, masqueraded");
+            }
+
+            nat.execOk("sh", "-ec", loadCommands(text, second, iptables));
+            String updated = rules(nat, iptables);
+            assertEquals(loadedOnce.replace("10.0.1.80:80", "10.0.1.81:80"), updated);
+            assertTrue(updated.contains("--to-destination 10.0.1.81:80"), updated);
+        }
+    }
+
+    /**
+     * The header's load commands for {@code file}, with {@code iptables} (a backend, e.g.
+     * iptables-nft) for the "iptables" the header says.
+     */
+    private static String loadCommands(String text, Path file, String iptables) {
+        List<String> lines = text.lines().toList();
+        int start = lines.indexOf("# Load with (as root; running them all again changes nothing):") + 1;
+        assertTrue(start > 0, text);
+        StringBuilder commands = new StringBuilder();
+        for (int i = start; lines.get(i).startsWith("#   "); i++) {
+            commands.append(lines.get(i)
+                            .substring("#   ".length())
+                            .replace("FILE", file.toString())
+                            .replaceAll("\\biptables(-restore)? ", iptables + "$1 "))
+                    .append('\n');
+        }
+        assertEquals(4, commands.toString().lines().count(), commands.toString());
+        return commands.toString();
+    }
+
+    /** Answers each connection with the address it came from, then closes it. */
+    private static void answerWithThePeer(ServerSocket server) {
+        while (!server.isClosed()) {
+            try (Socket accepted = server.accept()) {
+                accepted.getOutputStream()
+                        .write(("saw " + accepted.getInetAddress().getHostAddress())
+                                .getBytes(StandardCharsets.US_ASCII));
+            } catch (IOException e) {
+                return;
             }
         }
     }
