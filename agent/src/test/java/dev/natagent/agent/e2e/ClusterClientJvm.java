@@ -47,13 +47,21 @@ final class ClusterClientJvm implements AutoCloseable {
      */
     static ClusterClientJvm start(Netns from, Path log, String library, String host, int port, Path map, Path ca)
             throws IOException, InterruptedException {
+        List<String> arguments =
+                new ArrayList<>(List.of(library, host, Integer.toString(port), map == null ? "-" : map.toString()));
+        if (ca != null) {
+            arguments.add(ca.toString());
+        }
+        return start(from, log, ClusterClientMain.class, arguments);
+    }
+
+    /** Starts {@code main} with {@code arguments}; returns once it printed "ready". */
+    static ClusterClientJvm start(Netns from, Path log, Class<?> main, List<String> arguments)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", from.name(), JAVA));
         command.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:-UsePerfData"));
-        command.addAll(List.of("-cp", AgentDaemon.CLASS_PATH, ClusterClientMain.class.getName()));
-        command.addAll(List.of(library, host, Integer.toString(port), map == null ? "-" : map.toString()));
-        if (ca != null) {
-            command.add(ca.toString());
-        }
+        command.addAll(List.of("-cp", AgentDaemon.CLASS_PATH, main.getName()));
+        command.addAll(arguments);
         Process process = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();

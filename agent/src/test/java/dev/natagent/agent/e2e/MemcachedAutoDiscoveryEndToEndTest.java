@@ -1,0 +1,196 @@
+package dev.natagent.agent.e2e;
+
+import static dev.natagent.agent.e2e.NatLab.PUBLIC;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.natagent.agent.cluster.Topology;
+import dev.natagent.agent.cluster.TopologyNode;
+import dev.natagent.agent.cluster.memcached.ConfigEndpointServer;
+import dev.natagent.agent.cluster.memcached.MemcachedDiscovery;
+import dev.natagent.agent.cluster.memcached.PublicConfig;
+import dev.natagent.agent.model.ClusterSpec;
+import dev.natagent.agent.model.Ipv4;
+import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.testing.AgentDaemon;
+import dev.natagent.agent.testing.ElastiCacheConfigEndpoint;
+import dev.natagent.agent.testing.ElastiCacheGuide;
+import dev.natagent.testing.KernelTests;
+import dev.natagent.testing.Netns;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Memcached auto-discovery through the NAT: three (then four) real memcached nodes the client
+ * namespace cannot route to, an ElastiCache-like configuration endpoint beside them, the real agent
+ * forwarding one listen port per node, discovery and the agent's configuration endpoint running in
+ * the NAT namespace, and the unmodified ElastiCache Cluster Client for Java in a JVM in the client
+ * namespace, given only NAT:11211.
+ */
+@Tag(KernelTests.TAG)
+class MemcachedAutoDiscoveryEndToEndTest {
+    private static final String TRUSTED = ElastiCacheGuide.TRUSTED;
+    private static final String UNTRUSTED = "198.51.100.99";
+    private static final List<String> NODES = List.of("10.0.1.240", "10.0.1.241", "10.0.1.242", "10.0.1.243");
+    private static final String ENDPOINT = "10.0.1.250";
+    private static final int CONFIG_PORT = 11211;
+    private static final int FIRST_PORT = 11212;
+
+    @TempDir
+    Path dir;
+
+    @RegisterExtension
+    final LabPerTest lab = new LabPerTest(() -> dir);
+
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private final Map<String, Netns> nodes = new LinkedHashMap<>();
+    private final MemcachedDiscovery discovery = new MemcachedDiscovery(MemcachedDiscovery.DEFAULT_TIMEOUT);
+    private AgentDaemon agent;
+    private ConfigEndpointServer responder;
+    private ClusterSpec spec;
+
+    @AfterEach
+    void closeServersAndClients() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+    }
+
+    @Test
+    void theUnmodifiedAutoDiscoveryClientWorksThroughTheNatAndANewClientUsesAnAddedNode() throws Exception {
+        NatLab nat = lab.get();
+        Netns trusted = nat.client(TRUSTED);
+        Netns untrusted = nat.client(UNTRUSTED);
+        for (String address : NODES) {
+            Netns node = nat.node(address);
+            nat.memcached(node, address);
+            nodes.put(address, node);
+        }
+        Netns endpointNs = nat.node(ENDPOINT);
+        ElastiCacheConfigEndpoint endpoint =
+                endpointNs.call(() -> ElastiCacheConfigEndpoint.start(ENDPOINT, CONFIG_PORT, true));
+        open.add(endpoint);
+        endpoint.set(1, entries(3));
+        spec = ModelJson.read(
+                "{\"name\":\"sessions\",\"engine\":\"memcached\",\"endpoint\":\"" + ENDPOINT + ":" + CONFIG_PORT
+                        + "\",\"listen\":\"" + FIRST_PORT + "-" + (FIRST_PORT + 9) + "\",\"allow\":[\"" + TRUSTED
+                        + "/32\"],\"config_port\":" + CONFIG_PORT + "}",
+                ClusterSpec.class);
+        agent = nat.agent("{}").start();
+        responder = nat.nat.call(() -> ConfigEndpointServer.start(
+                spec.name(),
+                new InetSocketAddress("0.0.0.0", CONFIG_PORT),
+                spec.allow(),
+                ConfigEndpointServer.Limits.DEFAULT));
+        open.add(responder);
+        poll();
+
+        ClusterClientJvm first = client(trusted, "first");
+        assertEquals(
+                "ok " + publicNodes(3), first.ask("nodes"), "the client dials the NAT, never a node: " + first.log());
+        first.expectOk("set a 300");
+        first.expectOk("get a 300");
+        for (int i = 0; i < 3; i++) {
+            assertTrue(items(NODES.get(i)) > 0, "keys on node " + NODES.get(i));
+        }
+        assertEquals(0, items(NODES.get(3)), "node 4 is not in the cluster yet");
+
+        endpoint.set(2, entries(4));
+        poll();
+        String body = "1000000002\n" + String.join(" ", publicEntries(4)) + "\n";
+        assertEquals(
+                "CONFIG cluster 0 " + body.length() + "\r\n" + body + "\r\nEND\r\n",
+                CacheClient.memcached(trusted, PUBLIC, CONFIG_PORT, "config get cluster\r\n"),
+                "the agent answers the new version, every node at the NAT");
+        first.expectOk("get a 300");
+        first.expectOk("set c 100");
+
+        ClusterClientJvm second = client(trusted, "second");
+        assertEquals("ok " + publicNodes(4), second.ask("nodes"));
+        second.expectOk("set b 300");
+        second.expectOk("get b 300");
+        assertTrue(items(NODES.get(3)) > 0, "a client started after the change uses the added node");
+
+        assertEquals(
+                "",
+                CacheClient.memcached(untrusted, PUBLIC, CONFIG_PORT, "config get cluster\r\n"),
+                "outside the allow-list: closed without an answer");
+    }
+
+    /** What the cluster core does on each poll: discover, give new nodes a port, forward, publish. */
+    private void poll() throws Exception {
+        Topology topology = lab.get().nat.call(() -> discovery.discover(spec));
+        for (TopologyNode node : topology.nodes()) {
+            if (!ports.containsKey(node.id())) {
+                int port = FIRST_PORT + ports.size();
+                ports.put(node.id(), port);
+                agent.natctlOk(
+                        "forward",
+                        "add",
+                        "sessions-" + port,
+                        "--listen",
+                        Integer.toString(port),
+                        "--to",
+                        node.address() + ":" + node.port(),
+                        "--allow",
+                        TRUSTED + "/32");
+            }
+        }
+        responder.publish(PublicConfig.of(topology, Ipv4.parse(PUBLIC), ports));
+    }
+
+    private ClusterClientJvm client(Netns from, String name) throws Exception {
+        ClusterClientJvm client = ClusterClientJvm.start(
+                from,
+                dir.resolve(name + "-client.log"),
+                AutoDiscoveryClientMain.class,
+                List.of(PUBLIC, Integer.toString(CONFIG_PORT)));
+        open.add(client);
+        return client;
+    }
+
+    private static List<String> entries(int count) {
+        List<String> entries = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            entries.add("node-" + (i + 1) + ".sessions.cache.test|" + NODES.get(i) + "|11211");
+        }
+        return entries;
+    }
+
+    private static List<String> publicEntries(int count) {
+        List<String> entries = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            entries.add("node-" + (i + 1) + ".sessions.cache.test|" + PUBLIC + "|" + (FIRST_PORT + i));
+        }
+        return entries;
+    }
+
+    private static String publicNodes(int count) {
+        List<String> nodes = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            nodes.add(PUBLIC + ":" + (FIRST_PORT + i));
+        }
+        return String.join(",", nodes);
+    }
+
+    /** curr_items of a node, asked from its own namespace. */
+    private long items(String address) throws Exception {
+        String stats = CacheClient.memcached(nodes.get(address), address, 11211, "stats\r\n");
+        for (String line : stats.split("\r\n")) {
+            if (line.startsWith("STAT curr_items ")) {
+                return Long.parseLong(line.substring("STAT curr_items ".length()));
+            }
+        }
+        throw new AssertionError("no curr_items in " + stats);
+    }
+}
