@@ -19,10 +19,11 @@ public record DoctorReport(List<Finding> findings, Summary summary) {
     public static final String FAILED = "failed";
 
     /** Counts by severity. */
-    public record Summary(int ok, int warning, int error) {
-        /** "7 ok, 1 warning, 2 errors". */
+    public record Summary(int ok, int warning, int error, int unchecked) {
+        /** "7 ok, 1 warning, 2 errors", and ", 1 unchecked" when a check could not be made. */
         public String line() {
-            return ok + " ok, " + plural(warning, "warning") + ", " + plural(error, "error");
+            return ok + " ok, " + plural(warning, "warning") + ", " + plural(error, "error")
+                    + (unchecked == 0 ? "" : ", " + unchecked + " unchecked");
         }
 
         private static String plural(int count, String word) {
@@ -42,12 +43,13 @@ public record DoctorReport(List<Finding> findings, Summary summary) {
                 new Summary(
                         counts[Severity.OK.ordinal()],
                         counts[Severity.WARNING.ordinal()],
-                        counts[Severity.ERROR.ordinal()]));
+                        counts[Severity.ERROR.ordinal()],
+                        counts[Severity.UNCHECKED.ordinal()]));
     }
 
     /**
      * failed when the agent refuses changes (its state is untrusted), degraded when any check found
-     * an error or warning, else ok.
+     * an error or warning, else ok (an unchecked finding is not a fault found).
      */
     @JsonIgnore
     public String health() {

@@ -33,7 +33,8 @@ final class DoctorCommand extends AgentCommand {
             out().println(new DoctorReport.Summary(
                             summary.path("ok").asInt(),
                             summary.path("warning").asInt(),
-                            summary.path("error").asInt())
+                            summary.path("error").asInt(),
+                            summary.path("unchecked").asInt())
                     .line());
         }
         for (JsonNode finding : result.path("findings")) {

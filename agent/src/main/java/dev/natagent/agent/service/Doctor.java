@@ -339,15 +339,7 @@ public final class Doctor {
             findings.add(ok("legacy_iptables", "legacy iptables (ip_tables) is not in the kernel"));
             return false;
         } catch (IOException e) {
-            // Root-only (0440) in /proc; asking the kernel for the table instead would create it.
-            findings.add(new Finding(
-                    Severity.WARNING,
-                    "legacy_iptables",
-                    "legacy iptables is in the kernel, but whether it has a nat table here cannot be read ("
-                            + names + ": " + reason(e) + "; asking the kernel for the table would create it):"
-                            + " legacy DNAT rules are not checked",
-                    "run 'sudo iptables-legacy -t nat -S' and look for DNAT rules on our ports"));
-            return false;
+            return legacyNatUnreadable(names, e, findings);
         }
         if (tables.lines().noneMatch("nat"::equals)) {
             findings.add(ok("legacy_iptables", "no legacy iptables nat table exists"));
@@ -370,6 +362,41 @@ public final class Doctor {
                     "run 'iptables-legacy -t nat -S' and look for DNAT rules on our ports"));
             return false;
         }
+    }
+
+    /**
+     * The list of legacy tables is root's only (0440 in /proc), and asking the kernel for the nat
+     * table instead would create it (and may load its module). Without iptable_nat no legacy nat
+     * table can exist: when ip_tables is a loadable module, so is iptable_nat (it depends on it),
+     * and then /proc/modules, which anyone may read, says whether it is loaded. Otherwise the
+     * check is left to a person with root, without counting as a fault: granting the agent a
+     * capability that reads every file (CAP_DAC_READ_SEARCH) for it would weaken the unit more.
+     *
+     * @return false: no rules were read
+     */
+    private boolean legacyNatUnreadable(Path names, IOException e, List<Finding> findings) {
+        List<String> modules = readText(procRoot.resolve("modules"))
+                .orElse("")
+                .lines()
+                .map(line -> line.split(" ", 2)[0])
+                .toList();
+        if (modules.contains("ip_tables") && !modules.contains("iptable_nat")) {
+            findings.add(ok(
+                    "legacy_iptables",
+                    "legacy iptables (ip_tables) is in the kernel without its nat module (iptable_nat), so it"
+                            + " has no nat table"));
+        } else {
+            findings.add(new Finding(
+                    Severity.UNCHECKED,
+                    "legacy_iptables",
+                    "legacy iptables and its nat module are in the kernel, but whether this network namespace"
+                            + " has a legacy nat table cannot be read as the agent's user (" + names + ": "
+                            + reason(e) + "; asking the kernel for the table would create it): legacy DNAT rules"
+                            + " are not checked",
+                    "as root: grep -qx nat " + names + " && iptables-legacy-save -t nat (look for DNAT or"
+                            + " REDIRECT on our listen ports; the grep keeps it from creating the table)"));
+        }
+        return false;
     }
 
     /** One finding per forward and check, naming every target it concerns. */

@@ -543,6 +543,21 @@ class NatctlTest {
         CliResult doctor = natctl("doctor");
         assertEquals(ExitCode.REFUSED, doctor.exitCode());
         assertTrue(doctor.out().contains("error     ip_forward  net.ipv4.ip_forward is 0"), doctor.out());
+
+        operations.findings(List.of(
+                new Finding(Finding.Severity.OK, "ip_forward", "net.ipv4.ip_forward is 1", ""),
+                new Finding(
+                        Finding.Severity.UNCHECKED,
+                        "legacy_iptables",
+                        "whether a legacy nat table exists cannot be read",
+                        "as root: grep -qx nat /proc/net/ip_tables_names && iptables-legacy-save -t nat")));
+        CliResult unchecked = natctl("doctor");
+        assertEquals(0, unchecked.exitCode(), "a check that could not be made is not a fault found");
+        assertTrue(unchecked.out().contains("unchecked  legacy_iptables  whether"), unchecked.out());
+        assertTrue(unchecked.out().endsWith("\n1 ok, 0 warnings, 0 errors, 1 unchecked\n"), unchecked.out());
+        assertEquals(
+                1,
+                parse(natctl("--json", "doctor").out()).at("/summary/unchecked").intValue());
     }
 
     @Test

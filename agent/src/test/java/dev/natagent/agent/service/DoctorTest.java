@@ -285,22 +285,58 @@ class DoctorTest {
         assertTrue(message.contains("stays in use (stale)"), message);
     }
 
+    /**
+     * As the unit's user, the agent cannot read which legacy tables exist (root's only) and must not
+     * ask for the nat table (that would create it). With iptable_nat loaded, or ip_tables built in
+     * (then /proc/modules cannot tell about iptable_nat), the check is unchecked: it says how to
+     * make it by hand and counts against neither health nor doctor's exit code.
+     */
     @Test
-    void whenTheAgentCannotTellWhetherALegacyNatTableExistsItSaysSo() throws Exception {
+    void whenTheAgentCannotTellWhetherALegacyNatTableExistsItSaysHowToCheck() throws Exception {
         agent.service.addForward(NatServiceTest.redis(), false);
         // Root reads any file, so a directory stands in for the root-only /proc file the unit's user cannot read.
         java.nio.file.Files.createDirectories(agent.procRoot.resolve("net/ip_tables_names"));
         agent.legacyDnat.add(new Doctor.ForeignRule("never asked", Optional.empty(), PortSet.ALL, -100));
+        for (String modules : List.of(
+                "iptable_nat 16384 1 - Live 0x0000000000000000\nip_tables 28672 2 iptable_nat, Live 0x0\n",
+                "nf_tables 229376 1 - Live 0x0000000000000000\n")) {
+            agent.writeProc("modules", modules);
 
-        List<Finding> findings = agent.service.doctor().findings();
+            DoctorReport report = agent.service.doctor();
 
-        Finding unsure = find(findings, "legacy_iptables").orElseThrow();
-        assertEquals(Severity.WARNING, unsure.severity());
-        assertTrue(unsure.message().contains("legacy DNAT rules are not checked"), unsure.message());
-        assertFalse(unsure.message().contains("Exception"), unsure.message());
-        assertEquals(
-                Severity.OK, find(findings, "foreign_dnat").orElseThrow().severity(), "the table was not asked for");
-        assertEquals("degraded", agent.service.status().health());
+            Finding unsure = find(report.findings(), "legacy_iptables").orElseThrow();
+            assertEquals(Severity.UNCHECKED, unsure.severity(), modules);
+            assertTrue(unsure.message().contains("legacy DNAT rules are not checked"), unsure.message());
+            assertFalse(unsure.message().contains("Exception"), unsure.message());
+            assertTrue(unsure.fix().contains("iptables-legacy-save -t nat"), unsure.fix());
+            assertTrue(unsure.fix().contains("grep -qx nat "), "never creates the table: " + unsure.fix());
+            assertEquals(
+                    Severity.OK,
+                    find(report.findings(), "foreign_dnat").orElseThrow().severity(),
+                    "the table was not asked for");
+            assertEquals(1, report.summary().unchecked());
+            assertTrue(
+                    report.summary().line().endsWith(", 1 unchecked"),
+                    report.summary().line());
+            assertEquals("ok", report.health(), report.findings().toString());
+            assertEquals("ok", agent.service.status().health());
+        }
+    }
+
+    /** With ip_tables a module and iptable_nat not loaded, no legacy nat table can exist: that is known. */
+    @Test
+    void legacyIptablesWithoutItsNatModuleHasNoNatTable() throws Exception {
+        agent.service.addForward(NatServiceTest.redis(), false);
+        java.nio.file.Files.createDirectories(agent.procRoot.resolve("net/ip_tables_names"));
+        agent.writeProc(
+                "modules",
+                "iptable_filter 16384 1 - Live 0x0000000000000000\nip_tables 28672 1 iptable_filter, Live 0x0\n");
+
+        Finding legacy =
+                find(agent.service.doctor().findings(), "legacy_iptables").orElseThrow();
+
+        assertEquals(Severity.OK, legacy.severity(), legacy.message());
+        assertTrue(legacy.message().contains("without its nat module (iptable_nat)"), legacy.message());
     }
 
     @Test
