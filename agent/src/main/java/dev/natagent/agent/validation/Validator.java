@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  * The rules that span objects or look at the machine: a protocol+port claimed by two forwards
  * (PORT_IN_USE), names taken (NAME_TAKEN), removing what is not there (NOT_FOUND),
  * forwarding the port sshd listens on (SSH_PORT_FORWARD, allowed only with force), more listen ports
- * than the kernel's sized sets hold (CAPACITY_EXCEEDED). Rules about one object alone
+ * than the kernel's sized sets hold, more distinct allow-lists or allow-list ranges than the agent
+ * programs in bounded time and memory (CAPACITY_EXCEEDED). Rules about one object alone
  * (name syntax, ports, addresses, target count, interface names) are enforced by the model's
  * constructors, so an invalid Forward or Outbound never exists. Validation changes nothing.
  *
@@ -68,6 +69,7 @@ public final class Validator {
         portConflicts(proposed, errors);
         clusterConflicts(proposed, errors);
         capacity(proposed, errors);
+        AllowListCapacity.of(proposed.forwards().values()).problem("forwards").ifPresent(errors::add);
         if (!force) {
             Set<Integer> ssh = sshPorts(proposed);
             for (Forward forward : proposed.forwards().values()) {
@@ -179,6 +181,10 @@ public final class Validator {
             if (forward.name().startsWith(cluster.name() + ".")) {
                 throw new ValidationException("name", ErrorCode.NAME_TAKEN, clusterPrefix(forward, cluster));
             }
+        }
+        Optional<FieldError> allow = AllowListCapacity.afterPut(current, forward);
+        if (allow.isPresent()) {
+            throw new ValidationException(List.of(allow.get()));
         }
         if (!force) {
             Optional<FieldError> ssh = sshPortError(forward, current.forwards().get(forward.name()), sshPorts(current));
