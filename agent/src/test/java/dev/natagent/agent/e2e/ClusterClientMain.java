@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * The main of a child JVM started inside the client namespace, so every connection the client
  * library opens really comes from there: a Redis cluster client seeded with the NAT's address.
- * Arguments: {@code lettuce|jedis HOST PORT MAP_FILE|- [CA_FILE]}. It prints "ready" (or "error
+ * Arguments: {@code LIBRARY HOST PORT MAP_FILE|- [CA_FILE]}, LIBRARY one of lettuce, jedis,
+ * lettuce-advertised-name, jedis-advertised-name (TLS names checked as {@link AdvertisedNames} does). It prints "ready" (or "error
  * ...") and then answers each line on stdin with one line: "write NAME" sets one key in every
  * slot, "check NAME" reads them back; the answer is "ok COUNT" or "error FAILED/COUNT: FIRST".
  * Whatever the libraries print goes to stderr.
@@ -27,11 +28,13 @@ public final class ClusterClientMain {
         ClusterKeys keys;
         try {
             keys = switch (args[0]) {
-                case "lettuce" -> LettuceKeys.connect(args[1], port, map, ca);
-                case "jedis" -> JedisKeys.connect(args[1], port, map, ca);
+                case "lettuce" -> LettuceKeys.connect(args[1], port, map, ca, false);
+                case "lettuce-advertised-name" -> LettuceKeys.connect(args[1], port, map, ca, true);
+                case "jedis" -> JedisKeys.connect(args[1], port, map, ca, false);
+                case "jedis-advertised-name" -> JedisKeys.connect(args[1], port, map, ca, true);
                 default -> throw new IllegalArgumentException("no client library " + args[0]);
             };
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             answers.println("error " + describe(e));
             return;
         }
@@ -59,7 +62,7 @@ public final class ClusterClientMain {
                 : "error " + failures.size() + "/" + slotKeys.size() + ": " + failures.get(0);
     }
 
-    /** An exception and its causes on one line. */
+    /** An exception, its causes and what it suppressed (Jedis keeps each failed attempt there), on one line. */
     static String describe(Throwable e) {
         StringBuilder text = new StringBuilder();
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -67,6 +70,9 @@ public final class ClusterClientMain {
                     .append(t.getClass().getSimpleName())
                     .append(": ")
                     .append(t.getMessage());
+            for (Throwable suppressed : t.getSuppressed()) {
+                text.append(" [").append(describe(suppressed)).append(']');
+            }
         }
         return text.toString().replace('\n', ' ');
     }

@@ -3,12 +3,8 @@ package dev.natagent.agent.e2e;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,19 +34,27 @@ final class JedisKeys implements ClusterKeys {
         this.client = client;
     }
 
-    /** A client seeded with {@code host:port}; {@code mapFile} and {@code ca} may be null. */
-    static JedisKeys connect(String host, int port, Path mapFile, Path ca) {
+    /**
+     * A client seeded with {@code host:port}; {@code mapFile} and {@code ca} may be null. With a CA,
+     * the certificate is checked against the dialled host, or with {@code advertisedName} against
+     * the hostname the map gives for the dialled address instead.
+     */
+    static JedisKeys connect(String host, int port, Path mapFile, Path ca, boolean advertisedName) {
         DefaultJedisClientConfig.Builder config =
                 DefaultJedisClientConfig.builder().timeoutMillis(TIMEOUT_MILLIS);
+        NatMap map = mapFile == null ? null : new NatMap(mapFile);
+        if (map != null) {
+            config.hostAndPortMapper(mapper(map));
+        }
         if (ca != null) {
             config.sslOptions(SslOptions.builder()
                     .truststore(trustStore(ca), new char[0])
                     .trustStoreType("PKCS12")
-                    .sslVerifyMode(SslVerifyMode.FULL)
+                    .sslVerifyMode(advertisedName ? SslVerifyMode.CA : SslVerifyMode.FULL)
                     .build());
         }
-        if (mapFile != null) {
-            config.hostAndPortMapper(mapper(new NatMap(mapFile)));
+        if (advertisedName) {
+            config.hostnameVerifier(AdvertisedNames.verifier(map));
         }
         return new JedisKeys(RedisClusterClient.builder()
                 .nodes(Set.of(new HostAndPort(host, port)))
@@ -70,15 +74,11 @@ final class JedisKeys implements ClusterKeys {
     }
     // end
 
-    /** A PKCS12 trust store holding just the CA certificate of the PEM file {@code ca}. */
+    /** The CA certificate of the PEM file {@code ca} as a PKCS12 trust store. */
     private static SslOptions.Resource trustStore(Path ca) {
-        try (InputStream in = Files.newInputStream(ca)) {
-            KeyStore trusted = KeyStore.getInstance("PKCS12");
-            trusted.load(null, null);
-            trusted.setCertificateEntry(
-                    "ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            trusted.store(bytes, new char[0]);
+            AdvertisedNames.trustStore(ca).store(bytes, new char[0]);
             return () -> new ByteArrayInputStream(bytes.toByteArray());
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot use the CA file " + ca, e);

@@ -3,6 +3,7 @@ package dev.natagent.agent.e2e;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;
+import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -11,7 +12,9 @@ import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.internal.HostAndPort;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.MappingSocketAddressResolver;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,13 +34,20 @@ final class LettuceKeys implements ClusterKeys {
         this.connection = client.connect();
     }
 
-    /** A client seeded with {@code seed}; {@code mapFile} and {@code ca} may be null. */
-    static LettuceKeys connect(String host, int port, Path mapFile, Path ca) {
-        ClientResources resources = mapFile == null ? ClientResources.create() : mappedResources(new NatMap(mapFile));
+    /**
+     * A client seeded with {@code host:port}; {@code mapFile} and {@code ca} may be null. With a CA,
+     * the certificate is checked against the dialled host, or with {@code advertisedName} against
+     * the hostname the map gives for the dialled address instead.
+     */
+    static LettuceKeys connect(String host, int port, Path mapFile, Path ca, boolean advertisedName)
+            throws GeneralSecurityException, IOException {
+        NatMap map = mapFile == null ? null : new NatMap(mapFile);
+        ClientResources resources = map == null ? ClientResources.create() : mappedResources(map);
         RedisURI seed = RedisURI.builder()
                 .withHost(host)
                 .withPort(port)
                 .withSsl(ca != null)
+                .withVerifyPeer(advertisedName ? SslVerifyMode.CA : SslVerifyMode.FULL)
                 .withTimeout(TIMEOUT)
                 .build();
         RedisClusterClient client = RedisClusterClient.create(resources, seed);
@@ -46,10 +56,11 @@ final class LettuceKeys implements ClusterKeys {
                         .enablePeriodicRefresh(Duration.ofSeconds(1))
                         .build());
         if (ca != null) {
-            options.sslOptions(SslOptions.builder()
-                    .jdkSslProvider()
-                    .trustManager(ca.toFile())
-                    .build());
+            SslOptions.Builder tls = SslOptions.builder().jdkSslProvider();
+            options.sslOptions(
+                    advertisedName
+                            ? tls.trustManager(AdvertisedNames.trust(ca, map)).build()
+                            : tls.trustManager(ca.toFile()).build());
         }
         client.setOptions(options.build());
         try {
@@ -62,7 +73,7 @@ final class LettuceKeys implements ClusterKeys {
     }
 
     // map:lettuce
-    /** Lettuce dials the mapped address and still verifies TLS against the advertised one. */
+    /** Lettuce dials the mapped address (and checks a TLS certificate against it). */
     static ClientResources mappedResources(NatMap map) {
         return ClientResources.builder()
                 .socketAddressResolver(MappingSocketAddressResolver.create((HostAndPort advertised) -> {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The file {@code natctl cluster map NAME --format json} writes: each address the cluster advertises
@@ -28,6 +30,25 @@ final class NatMap {
             return target == null
                     ? new Dial(host, port)
                     : new Dial(target.get("host").asText(), target.get("port").asInt());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the address map " + file, e);
+        }
+    }
+
+    /** The hostname the cluster advertises for the node reached at {@code host:port}, if it advertises one. */
+    Optional<String> advertisedName(String host, int port) {
+        try {
+            for (Map.Entry<String, JsonNode> entry :
+                    JSON.readTree(file.toFile()).properties()) {
+                String name = entry.getKey().substring(0, entry.getKey().lastIndexOf(':'));
+                JsonNode target = entry.getValue();
+                if (target.get("host").asText().equals(host)
+                        && target.get("port").asInt() == port
+                        && !name.matches("[0-9.]+")) {
+                    return Optional.of(name);
+                }
+            }
+            return Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the address map " + file, e);
         }

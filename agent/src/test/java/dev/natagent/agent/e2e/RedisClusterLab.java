@@ -31,20 +31,26 @@ final class RedisClusterLab implements AutoCloseable {
     final Netns client;
     private final Netns operator;
     private final RedisTls tls;
+    private final boolean hostnames;
     private final Map<String, Long> pids = new LinkedHashMap<>();
 
-    private RedisClusterLab(NatLab nat, Netns client, Netns operator, RedisTls tls) {
+    private RedisClusterLab(NatLab nat, Netns client, Netns operator, RedisTls tls, boolean hostnames) {
         this.nat = nat;
         this.client = client;
         this.operator = operator;
         this.tls = tls;
+        this.hostnames = hostnames;
     }
 
-    /** The namespaces (NAT, client, operator); no node yet. {@code tls} may be null (plain TCP). */
-    static RedisClusterLab create(Path dir, RedisTls tls) throws IOException {
+    /**
+     * The namespaces (NAT, client, operator); no node yet. {@code tls} may be null (plain TCP). With
+     * {@code hostnames} the nodes advertise their {@link #hostname} and prefer it in redirects, as
+     * ElastiCache nodes with in-transit encryption do.
+     */
+    static RedisClusterLab create(Path dir, RedisTls tls, boolean hostnames) throws IOException {
         NatLab nat = NatLab.create(dir);
         try {
-            return new RedisClusterLab(nat, nat.client(CLIENT), nat.node(OPERATOR), tls);
+            return new RedisClusterLab(nat, nat.client(CLIENT), nat.node(OPERATOR), tls, hostnames);
         } catch (IOException | RuntimeException | Error e) {
             nat.close();
             throw e;
@@ -93,7 +99,16 @@ final class RedisClusterLab implements AutoCloseable {
                 "--dir",
                 data.toString()));
         command.addAll(tls == null ? List.of("--port", Integer.toString(PORT)) : tls.serverArgs(PORT));
+        if (hostnames) {
+            command.addAll(List.of(
+                    "--cluster-announce-hostname", hostname(address), "--cluster-preferred-endpoint-type", "hostname"));
+        }
         pids.put(address, nat.server(nat.node(address), address, PORT, command.toArray(String[]::new)));
+    }
+
+    /** The name a node on {@code address} advertises when the lab uses hostnames. */
+    static String hostname(String address) {
+        return "node-" + address.substring(address.lastIndexOf('.') + 1) + ".orders.cache.test";
     }
 
     /** redis-cli in the operator namespace (with the TLS options when the cluster uses TLS); its stdout. */

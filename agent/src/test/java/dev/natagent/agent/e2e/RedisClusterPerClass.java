@@ -23,17 +23,22 @@ final class RedisClusterPerClass
                 TestExecutionExceptionHandler,
                 LifecycleMethodExecutionExceptionHandler {
     private final List<String> tlsNames;
+    private final boolean hostnames;
     private Path dir;
     private RedisClusterLab lab;
 
-    /** A plain-TCP cluster lab. */
+    /** A plain-TCP cluster lab whose nodes advertise their addresses. */
     RedisClusterPerClass() {
-        this(List.of());
+        this(List.of(), false);
     }
 
-    /** With names (IPs, hostnames) not empty: TLS only, with a node certificate naming them all. */
-    RedisClusterPerClass(List<String> tlsNames) {
+    /**
+     * With {@code tlsNames} (IPs, hostnames) not empty: TLS only, with a node certificate naming
+     * them all; with {@code hostnames} the nodes advertise hostnames (see {@link RedisClusterLab#create}).
+     */
+    RedisClusterPerClass(List<String> tlsNames, boolean hostnames) {
         this.tlsNames = List.copyOf(tlsNames);
+        this.hostnames = hostnames;
     }
 
     RedisClusterLab get() {
@@ -48,7 +53,7 @@ final class RedisClusterPerClass
     public void beforeAll(ExtensionContext context) throws Exception {
         KernelTests.requireKernel();
         dir = Files.createTempDirectory("redis-cluster-");
-        lab = RedisClusterLab.create(dir, tlsNames.isEmpty() ? null : RedisTls.create(dir, tlsNames));
+        lab = RedisClusterLab.create(dir, tlsNames.isEmpty() ? null : RedisTls.create(dir, tlsNames), hostnames);
     }
 
     @Override
