@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
+import dev.natagent.agent.model.ClusterSpec;
 import dev.natagent.agent.model.FieldError;
 import dev.natagent.agent.model.Forward;
 import dev.natagent.agent.model.ForwardEdit;
@@ -60,6 +61,12 @@ public final class AdminDispatcher implements RequestHandler {
         if (args == null) {
             return;
         }
+        if (request.op() == Op.CLUSTER_REFRESH) {
+            if (args.path("name").isTextual()) {
+                operations.pollClusterNow(args.path("name").textValue());
+            }
+            return;
+        }
         List<JsonNode> forwards = new ArrayList<>();
         switch (request.op()) {
             case FORWARD_ADD -> forwards.add(args.path("forward"));
@@ -109,6 +116,13 @@ public final class AdminDispatcher implements RequestHandler {
                     Args.of(request, "outbound").requiredModel("outbound", Outbound.class));
             case OUTBOUND_REMOVE -> operations.removeOutbound(name(request));
             case OUTBOUND_LIST -> listOf("outbounds", noArgs(request, operations::listOutbounds));
+            case CLUSTER_ADD -> operations.addCluster(
+                    Args.of(request, "cluster").requiredModel("cluster", ClusterSpec.class));
+            case CLUSTER_REMOVE -> operations.removeCluster(name(request));
+            case CLUSTER_LIST -> listOf("clusters", noArgs(request, operations::listClusters));
+            case CLUSTER_GET -> operations.getCluster(name(request));
+            case CLUSTER_REFRESH -> operations.refreshCluster(name(request));
+            case CLUSTER_MAP -> operations.clusterMap(name(request));
             case APPLY -> {
                 Args args = Args.of(request, "state", "dry_run", "diff");
                 boolean names = namesOnly(args);

@@ -1,5 +1,6 @@
 package dev.natagent.agent.api;
 
+import dev.natagent.agent.model.ClusterSpec;
 import dev.natagent.agent.model.Forward;
 import dev.natagent.agent.model.ForwardEdit;
 import dev.natagent.agent.model.NatState;
@@ -55,6 +56,41 @@ public interface AdminOperations {
 
     /** All outbounds, in name order. */
     List<OutboundView> listOutbounds();
+
+    /**
+     * Adds a cluster (op {@code cluster.add}); its nodes get forwards from the first poll on.
+     * Refused with NAME_TAKEN, PORT_IN_USE (its range overlaps a forward or another cluster),
+     * VALIDATION, SSH_PORT_FORWARD, STATE_CORRUPT or KERNEL_ERROR.
+     */
+    ClusterChange addCluster(ClusterSpec spec);
+
+    /** Removes a cluster and its nodes' forwards in one change; NOT_FOUND if there is none. */
+    ClusterChange removeCluster(String name);
+
+    /** All clusters, in name order, with their nodes and polls. */
+    List<ClusterView> listClusters();
+
+    /** One cluster; NOT_FOUND if there is none of that name. */
+    ClusterView getCluster(String name);
+
+    /**
+     * Reports the poll {@link #pollClusterNow} just made (op {@code cluster.refresh}); NOT_FOUND,
+     * DISCOVERY_FAILED (the last good topology stays) or VALIDATION (the range is full).
+     */
+    ClusterChange refreshCluster(String name);
+
+    /**
+     * The address map of a cluster's nodes (op {@code cluster.map}); NOT_FOUND, or VALIDATION when
+     * neither the cluster nor the settings name a public address.
+     */
+    ClusterMap clusterMap(String name);
+
+    /**
+     * Polls cluster {@code name} now, waiting for the outcome (bounded by the discovery
+     * timeouts); called before a {@code cluster.refresh} is queued, so no other change waits for
+     * the network. Changes the cluster's nodes as any poll does; never throws.
+     */
+    default void pollClusterNow(String name) {}
 
     /**
      * Replaces the whole desired state atomically (op {@code apply}, or {@code apply.commit} of a

@@ -1,5 +1,6 @@
 package dev.natagent.agent.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
@@ -10,6 +11,7 @@ import java.util.List;
  * @param snat masquerade, none, or the SNAT address
  * @param packets packets matched by the forward's kernel counter
  * @param bytes bytes matched by the forward's kernel counter
+ * @param cluster the cluster whose node this forward is (it changes only with the cluster), or null
  */
 public record ForwardView(
         String name,
@@ -20,10 +22,25 @@ public record ForwardView(
         String snat,
         long packets,
         long bytes,
-        Health health) {
+        Health health,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String cluster) {
 
     public ForwardView {
         targets = List.copyOf(targets);
         allow = List.copyOf(allow);
+    }
+
+    /** A forward an operator declared (no cluster's). */
+    public ForwardView(
+            String name,
+            String proto,
+            String listen,
+            List<TargetView> targets,
+            List<String> allow,
+            String snat,
+            long packets,
+            long bytes,
+            Health health) {
+        this(name, proto, listen, targets, allow, snat, packets, bytes, health, null);
     }
 }

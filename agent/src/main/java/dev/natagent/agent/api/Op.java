@@ -15,6 +15,13 @@ public enum Op {
     OUTBOUND_ADD("outbound.add", true),
     OUTBOUND_REMOVE("outbound.remove", true),
     OUTBOUND_LIST("outbound.list", false),
+    CLUSTER_ADD("cluster.add", true),
+    CLUSTER_REMOVE("cluster.remove", true),
+    CLUSTER_LIST("cluster.list", false),
+    CLUSTER_GET("cluster.get", false),
+    /** Polls now: the network I/O runs before the request is queued for the writer. */
+    CLUSTER_REFRESH("cluster.refresh", true),
+    CLUSTER_MAP("cluster.map", false),
     APPLY("apply", true),
     /** Chunked apply (a document over the request line limit): state is touched only by the commit. */
     APPLY_BEGIN("apply.begin", false),

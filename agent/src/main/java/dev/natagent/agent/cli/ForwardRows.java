@@ -27,13 +27,18 @@ final class ForwardRows {
 
     static void add(Table table, JsonNode forward, boolean wide) {
         String allow = forward.path("allow").isEmpty() ? "any" : join(forward.path("allow"));
+        // A cluster node's forward says whose it is: only its cluster changes it.
+        String name = forward.path("name").asText()
+                + (forward.hasNonNull("cluster")
+                        ? " (cluster " + forward.path("cluster").asText() + ")"
+                        : "");
         if (wide) {
             List<String> targets = new ArrayList<>();
             for (JsonNode target : forward.path("targets")) {
                 targets.add(target(target, false));
             }
             table.row(
-                    forward.path("name").asText(),
+                    name,
                     forward.path("proto").asText(),
                     forward.path("listen").asText(),
                     String.join("\n", targets),
@@ -50,7 +55,7 @@ final class ForwardRows {
         }
         table.row(
                 details,
-                forward.path("name").asText(),
+                name,
                 forward.path("proto").asText() + " " + forward.path("listen").asText(),
                 allow,
                 forward.path("snat").asText(),

@@ -1,6 +1,8 @@
 package dev.natagent.agent.cli;
 
 import dev.natagent.agent.model.Cidr;
+import dev.natagent.agent.model.ClusterEngine;
+import dev.natagent.agent.model.Ipv4;
 import dev.natagent.agent.model.PortRange;
 import dev.natagent.agent.model.Protocol;
 import dev.natagent.agent.model.ReturnPath;
@@ -17,6 +19,8 @@ final class ModelConverters {
     static final ITypeConverter<Protocol> PROTOCOL = of(Protocol::parse);
     static final ITypeConverter<Cidr> CIDR = of(Cidr::parse);
     static final ITypeConverter<ReturnPath> RETURN_PATH = of(ReturnPath::parse);
+    static final ITypeConverter<ClusterEngine> ENGINE = of(ClusterEngine::parse);
+    static final ITypeConverter<Ipv4> ADDRESS = of(Ipv4::parseUnicast);
 
     private ModelConverters() {}
 

@@ -35,6 +35,14 @@ final class Subcommands {
                     Node.leaf("list"),
                     Node.leaf("get")),
             Node.group("outbound", Node.leaf("add"), Node.leaf("remove"), Node.leaf("list")),
+            Node.group(
+                    "cluster",
+                    Node.leaf("add"),
+                    Node.leaf("remove"),
+                    Node.leaf("list"),
+                    Node.leaf("get"),
+                    Node.leaf("refresh"),
+                    Node.leaf("map")),
             Node.leaf("apply"),
             Node.leaf("export"),
             Node.leaf("metrics"),
@@ -83,6 +91,24 @@ final class Subcommands {
                 return OutboundRemoveCommand.spec();
             case "outbound list":
                 return OutboundListCommand.spec();
+            case "cluster":
+                return Specs.examples(
+                        Specs.group("Follow Redis/Valkey and Memcached clusters: a forward per node, kept current."),
+                        "natctl cluster add orders --engine redis --endpoint 10.0.1.10:6379 --listen 7000-7099",
+                        "natctl cluster list",
+                        "natctl cluster map orders");
+            case "cluster add":
+                return ClusterAddCommand.spec();
+            case "cluster remove":
+                return ClusterRemoveCommand.spec();
+            case "cluster list":
+                return ClusterListCommand.spec();
+            case "cluster get":
+                return ClusterGetCommand.spec();
+            case "cluster refresh":
+                return ClusterRefreshCommand.spec();
+            case "cluster map":
+                return ClusterMapCommand.spec();
             case "apply":
                 return ApplyCommand.spec();
             case "export":

@@ -5,12 +5,15 @@ import dev.natagent.agent.api.AdminDispatcher;
 import dev.natagent.agent.api.AdminServer;
 import dev.natagent.agent.api.AdminServerConfig;
 import dev.natagent.agent.api.IoErrors;
+import dev.natagent.agent.cluster.ClusterPoller;
+import dev.natagent.agent.cluster.RedisDiscovery;
 import dev.natagent.agent.config.AgentConfig;
 import dev.natagent.agent.config.ConfigException;
 import dev.natagent.agent.config.ConfigFile;
 import dev.natagent.agent.config.DaemonOptions;
 import dev.natagent.agent.metrics.AgentMetrics;
 import dev.natagent.agent.metrics.TextfileCollector;
+import dev.natagent.agent.model.ClusterEngine;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.StateDiff;
 import dev.natagent.agent.model.ValidationException;
@@ -35,6 +38,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
@@ -59,6 +63,8 @@ final class Daemon {
     private static final Duration TEXTFILE_INTERVAL = Duration.ofSeconds(15);
     /** How often the state files are checked for having been replaced between changes (a few stat calls). */
     private static final Duration STATE_FILES_CHECK = Duration.ofSeconds(5);
+    /** How often clusters are checked for a due poll; their intervals are whole seconds. */
+    private static final Duration CLUSTER_TICK = Duration.ofSeconds(1);
 
     /** Command-line overrides; null means "take the config file's value or the default". */
     record Options(Path config, Path stateDir, Path socket, String adminGroup) {}
@@ -149,6 +155,13 @@ final class Daemon {
             AgentMetrics metrics =
                     new AgentMetrics(new MetricRegistry(), new LiveMetricSources(service, views, sysctls, drift));
             views.attach(metrics);
+            ClusterPoller poller = running.add(new ClusterPoller(
+                    service::state,
+                    service,
+                    Map.of(ClusterEngine.REDIS, new RedisDiscovery()),
+                    views.clusterPolls(),
+                    clock));
+            service.attach(poller);
             Loops loops = new Loops(
                     service, reconciler, resolver, prober, sysctls, health, views, metrics, scheduler, probes);
             loops.listen();
@@ -167,6 +180,8 @@ final class Daemon {
             // Background rounds (the first probe round starts at once) only after the kernel
             // matches and the socket is open: until then they would compete for the CPUs.
             loops.schedule(initial.settings());
+            // Polls run on the poller's threads; the tick only starts those that are due.
+            scheduler.scheduleWithFixedDelay(poller::tick, 0, CLUSTER_TICK.toMillis(), TimeUnit.MILLISECONDS);
             scheduler.scheduleWithFixedDelay(
                     service::verifyStateFiles,
                     STATE_FILES_CHECK.toSeconds(),

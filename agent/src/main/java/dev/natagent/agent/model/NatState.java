@@ -205,6 +205,33 @@ public final class NatState {
         return new NatState(settings, next.forwards, outbounds, clusters.minus(name), next.index);
     }
 
+    /**
+     * This state (a document to apply) with the nodes {@code current} knows of each cluster that
+     * is still the same cluster there (same engine and endpoint): a document, even an older
+     * export, never moves a polled node. A node whose port the new range no longer holds drops
+     * out until the next poll gives it one. Clusters new to {@code current} keep the document's
+     * nodes, so an export restores its ports on another agent.
+     */
+    public NatState withClusterNodesFrom(NatState current) {
+        NatState next = this;
+        for (Cluster cluster : clusters.values()) {
+            Cluster known = current.clusters.get(cluster.name());
+            if (known != null
+                    && known.spec().engine() == cluster.spec().engine()
+                    && known.spec().endpoint().equals(cluster.spec().endpoint())) {
+                Cluster carried = known.withSpec(cluster.spec());
+                // A declared forward of a node forward's name stays, for the validator to refuse.
+                boolean clash = carried.forwards().stream()
+                        .anyMatch(f -> forwards.containsKey(f.name())
+                                && owner(f.name()).isEmpty());
+                if (!clash) {
+                    next = next.withCluster(carried);
+                }
+            }
+        }
+        return next;
+    }
+
     private NatState withoutNodeForwards(Cluster cluster) {
         NatState next = this;
         if (cluster != null) {

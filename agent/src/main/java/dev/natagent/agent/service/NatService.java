@@ -3,6 +3,9 @@ package dev.natagent.agent.service;
 import dev.natagent.agent.api.AdminException;
 import dev.natagent.agent.api.AdminOperations;
 import dev.natagent.agent.api.ApplyResult;
+import dev.natagent.agent.api.ClusterChange;
+import dev.natagent.agent.api.ClusterMap;
+import dev.natagent.agent.api.ClusterView;
 import dev.natagent.agent.api.DoctorReport;
 import dev.natagent.agent.api.ErrorCode;
 import dev.natagent.agent.api.ExportFormat;
@@ -14,8 +17,15 @@ import dev.natagent.agent.api.OutboundChange;
 import dev.natagent.agent.api.OutboundView;
 import dev.natagent.agent.api.StatusView;
 import dev.natagent.agent.api.TextDocument;
+import dev.natagent.agent.cluster.ClusterPoller;
+import dev.natagent.agent.cluster.PollRecord;
+import dev.natagent.agent.cluster.PortAssigner;
+import dev.natagent.agent.cluster.Topology;
 import dev.natagent.agent.config.ConfigException;
 import dev.natagent.agent.config.ConfigFile;
+import dev.natagent.agent.model.Cluster;
+import dev.natagent.agent.model.ClusterEngine;
+import dev.natagent.agent.model.ClusterSpec;
 import dev.natagent.agent.model.Forward;
 import dev.natagent.agent.model.ForwardEdit;
 import dev.natagent.agent.model.NatState;
@@ -31,9 +41,13 @@ import dev.natagent.agent.store.StateStore;
 import dev.natagent.agent.validation.Validator;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -44,7 +58,7 @@ import java.util.logging.Logger;
  * back, so an acknowledged change is in both and a refused one in neither. Writers (API, resolver,
  * drift healing, periodic check) serialise on one lock; readers see the last acknowledged state.
  */
-public final class NatService implements AdminOperations {
+public final class NatService implements AdminOperations, ClusterPoller.TopologySink {
     private static final Logger LOG = Logger.getLogger(NatService.class.getName());
     /** An apply changing at least this many forwards is a bulk change (see {@link BulkChange}). */
     public static final int BULK_CHANGES = 1_000;
@@ -61,6 +75,7 @@ public final class NatService implements AdminOperations {
     private final BulkChange bulkChange;
     private final Object writeLock = new Object();
     private volatile NatState state;
+    private volatile ClusterPoller poller;
 
     /**
      * @param store the loaded store, or null when the state on disk could not be trusted (the
@@ -89,6 +104,11 @@ public final class NatService implements AdminOperations {
 
     public NatState state() {
         return state;
+    }
+
+    /** The poller refresh requests and new clusters go to; attached once both exist. */
+    public void attach(ClusterPoller clusterPoller) {
+        this.poller = clusterPoller;
     }
 
     /** What the kernel should hold now: the state plus the current DNS answers. */
@@ -162,7 +182,8 @@ public final class NatService implements AdminOperations {
 
     @Override
     public ForwardView getForward(String name) {
-        return views.forward(validator.existingForward(state, name));
+        NatState current = state;
+        return views.forward(current, validator.existingForward(current, name));
     }
 
     @Override
@@ -193,6 +214,118 @@ public final class NatService implements AdminOperations {
     }
 
     @Override
+    public ClusterChange addCluster(ClusterSpec spec) {
+        ClusterChange change;
+        synchronized (writeLock) {
+            requireWritable();
+            validator.checkAddCluster(state, spec);
+            Cluster added = Cluster.of(spec);
+            commit(state.withCluster(added), List.of(new StateChange.PutCluster(added)), null);
+            change = new ClusterChange(store.revision(), views.cluster(added));
+        }
+        pollDue();
+        return change;
+    }
+
+    @Override
+    public ClusterChange removeCluster(String name) {
+        synchronized (writeLock) {
+            requireWritable();
+            Cluster removed = validator.existingCluster(state, name);
+            commit(state.withoutCluster(name), List.of(new StateChange.RemoveCluster(name)), forwardNames(removed));
+            return new ClusterChange(store.revision(), views.cluster(removed));
+        }
+    }
+
+    @Override
+    public List<ClusterView> listClusters() {
+        return state.clusters().values().stream().map(views::cluster).toList();
+    }
+
+    @Override
+    public ClusterView getCluster(String name) {
+        return views.cluster(validator.existingCluster(state, name));
+    }
+
+    @Override
+    public void pollClusterNow(String name) {
+        ClusterPoller attached = poller;
+        if (attached != null && state.clusters().containsKey(name)) {
+            attached.pollNow(name);
+        }
+    }
+
+    @Override
+    public ClusterChange refreshCluster(String name) {
+        Cluster cluster = validator.existingCluster(state, name);
+        ClusterView view = views.cluster(cluster);
+        if (view.poll().error() != null) {
+            ErrorCode code = PollRecord.RANGE_FULL.equals(view.poll().errorKind())
+                    ? ErrorCode.VALIDATION
+                    : ErrorCode.DISCOVERY_FAILED;
+            throw new AdminException(
+                    code, "cluster '" + name + "': " + view.poll().error() + "; the last good topology stays", "name");
+        }
+        return new ClusterChange(revision(), view);
+    }
+
+    @Override
+    public ClusterMap clusterMap(String name) {
+        NatState current = state;
+        return ClusterViews.map(validator.existingCluster(current, name), current.settings());
+    }
+
+    /**
+     * A poll's topology: the nodes get their ports ({@link PortAssigner}) and the forwards that
+     * differ change in one batch. A Memcached topology is taken only with a higher config version.
+     */
+    @Override
+    public boolean applyTopology(ClusterSpec spec, Topology topology, Instant at)
+            throws PortAssigner.RangeFullException {
+        synchronized (writeLock) {
+            requireWritable();
+            Cluster current = state.cluster(spec.name()).orElse(null);
+            if (current == null || !current.spec().equals(spec)) {
+                return false;
+            }
+            if (spec.engine() == ClusterEngine.MEMCACHED
+                    && !current.nodes().isEmpty()
+                    && topology.version() <= current.version()) {
+                return false;
+            }
+            Cluster next = PortAssigner.assign(current, topology, at.getEpochSecond());
+            if (next.equals(current)) {
+                return false;
+            }
+            Set<String> changed = forwardNames(current);
+            changed.addAll(forwardNames(next));
+            Map<String, Forward> was = new HashMap<>();
+            current.forwards().forEach(f -> was.put(f.name(), f));
+            next.forwards().forEach(f -> {
+                if (f.equals(was.get(f.name()))) {
+                    changed.remove(f.name());
+                }
+            });
+            commit(state.withCluster(next), List.of(new StateChange.PutCluster(next)), changed);
+            return true;
+        }
+    }
+
+    private static Set<String> forwardNames(Cluster cluster) {
+        Set<String> names = new TreeSet<>();
+        cluster.forwards().forEach(f -> names.add(f.name()));
+        return names;
+    }
+
+    /** New clusters are polled at once, off this thread. */
+    private void pollDue() {
+        ClusterPoller attached = poller;
+        if (attached != null) {
+            attached.tick();
+        }
+    }
+
+    @Override
     public ApplyResult apply(NatState proposed, boolean dryRun) {
         return apply(proposed, dryRun, true);
     }
@@ -215,14 +348,17 @@ public final class NatService implements AdminOperations {
     private ApplyResult apply(NatState proposed, boolean dryRun, boolean announceBulk) {
         if (dryRun) {
             NatState current = state;
-            validator.check(current, proposed, false);
-            return new ApplyResult(false, revision(), StateDiff.between(current, proposed));
+            NatState carried = proposed.withClusterNodesFrom(current);
+            validator.check(current, carried, false);
+            return new ApplyResult(false, revision(), StateDiff.between(current, carried));
         }
         awaitNewNames(TargetResolver.dnsHosts(proposed));
+        ApplyResult result;
         synchronized (writeLock) {
             requireWritable();
-            validator.check(state, proposed, false);
-            StateDiff diff = StateDiff.between(state, proposed);
+            NatState carried = proposed.withClusterNodesFrom(state);
+            validator.check(state, carried, false);
+            StateDiff diff = StateDiff.between(state, carried);
             List<StateChange> changes = diff.changes();
             boolean bulk = announceBulk && changes.size() >= BULK_CHANGES;
             if (bulk) {
@@ -230,15 +366,19 @@ public final class NatService implements AdminOperations {
             }
             try {
                 if (!changes.isEmpty()) {
-                    commit(proposed, changes, null);
+                    commit(carried, changes, null);
                 }
             } finally {
                 if (bulk) {
                     bulkChange.finished();
                 }
             }
-            return new ApplyResult(!diff.isEmpty(), store.revision(), diff);
+            result = new ApplyResult(!diff.isEmpty(), store.revision(), diff);
         }
+        if (!result.diff().clusterSection().isEmpty()) {
+            pollDue();
+        }
+        return result;
     }
 
     @Override

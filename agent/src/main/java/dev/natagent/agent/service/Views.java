@@ -1,5 +1,6 @@
 package dev.natagent.agent.service;
 
+import dev.natagent.agent.api.ClusterView;
 import dev.natagent.agent.api.DoctorReport;
 import dev.natagent.agent.api.ForwardView;
 import dev.natagent.agent.api.Health;
@@ -8,10 +9,12 @@ import dev.natagent.agent.api.OutboundView;
 import dev.natagent.agent.api.StatusView;
 import dev.natagent.agent.api.TargetView;
 import dev.natagent.agent.api.TextDocument;
+import dev.natagent.agent.cluster.ClusterPolls;
 import dev.natagent.agent.metrics.AgentMetrics;
 import dev.natagent.agent.metrics.ForwardStats;
 import dev.natagent.agent.metrics.MetricsJson;
 import dev.natagent.agent.model.Cidr;
+import dev.natagent.agent.model.Cluster;
 import dev.natagent.agent.model.Forward;
 import dev.natagent.agent.model.Ipv4;
 import dev.natagent.agent.model.ModelJson;
@@ -56,6 +59,7 @@ public final class Views {
     private final Clock clock;
     private final Instant started;
     private final String version;
+    private final ClusterPolls clusterPolls = new ClusterPolls();
     private AgentMetrics metrics;
 
     public Views(
@@ -78,6 +82,15 @@ public final class Views {
         this.clock = clock;
         this.started = clock.instant();
         this.version = version;
+    }
+
+    /** The clusters' poll records, which the poller writes and these views read. */
+    public ClusterPolls clusterPolls() {
+        return clusterPolls;
+    }
+
+    public ClusterView cluster(Cluster cluster) {
+        return ClusterViews.view(cluster, clusterPolls.of(cluster.name()));
     }
 
     /** Metrics are built from these views, so they are attached once both exist. */
@@ -146,10 +159,25 @@ public final class Views {
 
     public List<ForwardView> forwards(NatState state) {
         Map<String, Counter> counters = kernelCounters();
-        return state.forwards().values().stream().map(f -> forward(f, counters)).toList();
+        return state.forwards().values().stream()
+                .map(f -> forward(f, counters, owner(state, f)))
+                .toList();
+    }
+
+    /** One forward of {@code state}, with its counters read now. */
+    public ForwardView forward(NatState state, Forward forward) {
+        return forward(forward, owner(state, forward));
+    }
+
+    private static String owner(NatState state, Forward forward) {
+        return state.owner(forward.name()).map(Cluster::name).orElse(null);
     }
 
     public ForwardView forward(Forward forward) {
+        return forward(forward, (String) null);
+    }
+
+    private ForwardView forward(Forward forward, String cluster) {
         Counter counter;
         try {
             counter = reconciler.forwardCounter(forward);
@@ -158,7 +186,7 @@ public final class Views {
             LOG.fine("reading the counters of forward " + forward.name() + " failed: " + e.getMessage());
             counter = Counter.zero();
         }
-        return forward(forward, Map.of(forward.name(), counter));
+        return forward(forward, Map.of(forward.name(), counter), cluster);
     }
 
     /**
@@ -167,10 +195,10 @@ public final class Views {
      * forwards map (O(all forwards) on every acknowledged change).
      */
     public ForwardView changedForward(Forward forward) {
-        return forward(forward, Map.of());
+        return forward(forward, Map.of(), null);
     }
 
-    private ForwardView forward(Forward forward, Map<String, Counter> counters) {
+    private ForwardView forward(Forward forward, Map<String, Counter> counters, String cluster) {
         Counter counter = counters.getOrDefault(forward.name(), Counter.zero());
         List<TargetView> targets = new ArrayList<>();
         List<Health> healths = new ArrayList<>();
@@ -190,7 +218,8 @@ public final class Views {
                 forward.returnPath().toString(),
                 counter.packets(),
                 counter.bytes(),
-                HealthProber.combine(healths));
+                HealthProber.combine(healths),
+                cluster);
     }
 
     private TargetView targetView(Target target, Optional<Ipv4> address, Health targetHealth) {

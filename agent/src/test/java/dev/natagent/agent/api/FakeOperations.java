@@ -1,5 +1,8 @@
 package dev.natagent.agent.api;
 
+import dev.natagent.agent.cluster.PollRecord;
+import dev.natagent.agent.model.Cluster;
+import dev.natagent.agent.model.ClusterSpec;
 import dev.natagent.agent.model.Forward;
 import dev.natagent.agent.model.ForwardEdit;
 import dev.natagent.agent.model.Ipv4;
@@ -8,6 +11,7 @@ import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.Outbound;
 import dev.natagent.agent.model.StateDiff;
 import dev.natagent.agent.model.Target;
+import dev.natagent.agent.service.ClusterViews;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -112,6 +116,51 @@ public class FakeOperations implements AdminOperations {
     @Override
     public synchronized List<OutboundView> listOutbounds() {
         return state.outbounds().values().stream().map(FakeOperations::view).toList();
+    }
+
+    @Override
+    public synchronized ClusterChange addCluster(ClusterSpec spec) {
+        if (state.clusters().containsKey(spec.name())) {
+            throw new AdminException(ErrorCode.NAME_TAKEN, "cluster " + spec.name() + " exists", "name");
+        }
+        Cluster cluster = Cluster.of(spec);
+        state = state.withCluster(cluster);
+        return new ClusterChange(++generation, ClusterViews.view(cluster, PollRecord.NONE));
+    }
+
+    /** Puts a polled cluster in place, as a poll would. */
+    public synchronized void putCluster(Cluster cluster) {
+        state = state.withCluster(cluster);
+        generation++;
+    }
+
+    @Override
+    public synchronized ClusterChange removeCluster(String name) {
+        Cluster cluster = state.cluster(name).orElseThrow(() -> notFound("cluster", name));
+        state = state.withoutCluster(name);
+        return new ClusterChange(++generation, ClusterViews.view(cluster, PollRecord.NONE));
+    }
+
+    @Override
+    public synchronized List<ClusterView> listClusters() {
+        return state.clusters().values().stream()
+                .map(c -> ClusterViews.view(c, PollRecord.NONE))
+                .toList();
+    }
+
+    @Override
+    public synchronized ClusterView getCluster(String name) {
+        return ClusterViews.view(state.cluster(name).orElseThrow(() -> notFound("cluster", name)), PollRecord.NONE);
+    }
+
+    @Override
+    public synchronized ClusterChange refreshCluster(String name) {
+        return new ClusterChange(generation, getCluster(name));
+    }
+
+    @Override
+    public synchronized ClusterMap clusterMap(String name) {
+        return ClusterViews.map(state.cluster(name).orElseThrow(() -> notFound("cluster", name)), state.settings());
     }
 
     @Override
