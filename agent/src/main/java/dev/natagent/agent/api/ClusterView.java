@@ -7,6 +7,7 @@ import java.util.List;
  * A cluster with its nodes and polls (wire form of cluster.get / cluster.list entries). The auth
  * file is shown as its path; its content never leaves the agent.
  *
+ * @param configPort where the agent answers a Memcached cluster's auto-discovery clients, or null
  * @param version the topology's version (Memcached's config version; 0 for Redis)
  * @param nodes every node with its listen port, in listen port order; vanished ones too (they hold
  *     their port without a forward until the grace period ends)
@@ -25,6 +26,7 @@ public record ClusterView(
         @JsonInclude(JsonInclude.Include.NON_NULL) String publicAddress,
         int pollIntervalSeconds,
         int graceSeconds,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer configPort,
         long version,
         List<Node> nodes,
         Poll poll) {

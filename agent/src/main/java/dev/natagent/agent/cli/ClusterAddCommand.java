@@ -72,6 +72,12 @@ final class ClusterAddCommand extends AgentCommand {
     private final OptionSpec grace = Specs.option(
                     "--grace", "SECONDS", Integer.class, "Seconds a vanished node keeps its port (default: 300).")
             .build();
+    private final OptionSpec configPort = Specs.option(
+                    "--config-port",
+                    "PORT",
+                    Integer.class,
+                    "Memcached: port where the agent answers auto-discovery clients itself, outside --listen.")
+            .build();
     private final OptionSpec quiet = Specs.quiet();
 
     static CommandSpec spec() {
@@ -91,6 +97,7 @@ final class ClusterAddCommand extends AgentCommand {
                 command.publicAddress,
                 command.pollInterval,
                 command.grace,
+                command.configPort,
                 command.quiet);
         Specs.examples(
                 spec,
@@ -117,7 +124,8 @@ final class ClusterAddCommand extends AgentCommand {
                     authFile.getValue(),
                     publicAddress.getValue(),
                     pollInterval.getValue(),
-                    grace.getValue());
+                    grace.getValue(),
+                    configPort.getValue());
         } catch (ValidationException e) {
             throw usageError("invalid cluster: " + e.getMessage());
         }
@@ -140,6 +148,9 @@ final class ClusterAddCommand extends AgentCommand {
         }
         json.put("poll_interval_seconds", cluster.pollIntervalSeconds());
         json.put("grace_seconds", cluster.graceSeconds());
+        if (cluster.configPort() != null) {
+            json.put("config_port", cluster.configPort());
+        }
         return callAndPrint(Op.CLUSTER_ADD, args().set("cluster", json));
     }
 

@@ -203,6 +203,7 @@ public record StateDiff(
         field(parts, "public_address", a.publicAddress(), b.publicAddress());
         field(parts, "poll_interval_seconds", a.pollIntervalSeconds(), b.pollIntervalSeconds());
         field(parts, "grace_seconds", a.graceSeconds(), b.graceSeconds());
+        field(parts, "config_port", a.configPort(), b.configPort());
         if (!before.nodes().equals(after.nodes())) {
             parts.add("nodes " + before.nodes().size() + " -> " + after.nodes().size());
         }

@@ -46,6 +46,7 @@ public final class ClusterViews {
                 spec.publicAddress() == null ? null : spec.publicAddress().toString(),
                 spec.pollIntervalSeconds(),
                 spec.graceSeconds(),
+                spec.configPort(),
                 cluster.version(),
                 nodes,
                 new ClusterView.Poll(

@@ -23,6 +23,7 @@ class SubcommandsTest {
                             "status",
                             "forward",
                             "outbound",
+                            "cluster",
                             "apply",
                             "export",
                             "metrics",
@@ -30,7 +31,8 @@ class SubcommandsTest {
                             "ha-check",
                             "completion"),
             "forward", List.of("add", "set", "remove", "list", "get"),
-            "outbound", List.of("add", "remove", "list"));
+            "outbound", List.of("add", "remove", "list"),
+            "cluster", List.of("add", "remove", "list", "get", "refresh", "map"));
 
     private static List<String> allPaths() {
         List<String> paths = new ArrayList<>();

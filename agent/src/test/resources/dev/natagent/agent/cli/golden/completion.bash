@@ -157,6 +157,7 @@ function _complete_natctl() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} status" ];    then _picocli_natctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} forward" ];    then _picocli_natctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} outbound" ];    then _picocli_natctl; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cluster" ];    then _picocli_natctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} apply" ];    then _picocli_natctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} export" ];    then _picocli_natctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} metrics" ];    then _picocli_natctl; return $?; fi
@@ -171,40 +172,60 @@ function _complete_natctl() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} outbound add" ];    then _picocli_natctl_outbound; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} outbound remove" ];    then _picocli_natctl_outbound; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} outbound list" ];    then _picocli_natctl_outbound; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cluster add" ];    then _picocli_natctl_cluster; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cluster remove" ];    then _picocli_natctl_cluster; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cluster list" ];    then _picocli_natctl_cluster; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cluster get" ];    then _picocli_natctl_cluster; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cluster refresh" ];    then _picocli_natctl_cluster; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cluster map" ];    then _picocli_natctl_cluster; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(status)
   local cmds1=(forward)
   local cmds2=(outbound)
-  local cmds3=(apply)
-  local cmds4=(export)
-  local cmds5=(metrics)
-  local cmds6=(doctor)
-  local cmds7=(ha-check)
-  local cmds8=(completion)
-  local cmds9=(forward add)
-  local cmds10=(forward set)
-  local cmds11=(forward remove)
-  local cmds12=(forward list)
-  local cmds13=(forward get)
-  local cmds14=(outbound add)
-  local cmds15=(outbound remove)
-  local cmds16=(outbound list)
+  local cmds3=(cluster)
+  local cmds4=(apply)
+  local cmds5=(export)
+  local cmds6=(metrics)
+  local cmds7=(doctor)
+  local cmds8=(ha-check)
+  local cmds9=(completion)
+  local cmds10=(forward add)
+  local cmds11=(forward set)
+  local cmds12=(forward remove)
+  local cmds13=(forward list)
+  local cmds14=(forward get)
+  local cmds15=(outbound add)
+  local cmds16=(outbound remove)
+  local cmds17=(outbound list)
+  local cmds18=(cluster add)
+  local cmds19=(cluster remove)
+  local cmds20=(cluster list)
+  local cmds21=(cluster get)
+  local cmds22=(cluster refresh)
+  local cmds23=(cluster map)
 
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_natctl_outbound_list; return $?; fi
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_natctl_outbound_remove; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_natctl_outbound_add; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_natctl_forward_get; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_natctl_forward_list; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_natctl_forward_remove; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_natctl_forward_set; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_natctl_forward_add; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_natctl_completion; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_natctl_hacheck; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_natctl_doctor; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_natctl_metrics; return $?; fi
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_natctl_export; return $?; fi
-  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_natctl_apply; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_natctl_cluster_map; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_natctl_cluster_refresh; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_natctl_cluster_get; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_natctl_cluster_list; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_natctl_cluster_remove; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_natctl_cluster_add; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_natctl_outbound_list; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_natctl_outbound_remove; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_natctl_outbound_add; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_natctl_forward_get; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_natctl_forward_list; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_natctl_forward_remove; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_natctl_forward_set; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_natctl_forward_add; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_natctl_completion; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_natctl_hacheck; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_natctl_doctor; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_natctl_metrics; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_natctl_export; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_natctl_apply; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_natctl_cluster; return $?; fi
   if CompWordsContainsArray "${cmds2[@]}"; then _picocli_natctl_outbound; return $?; fi
   if CompWordsContainsArray "${cmds1[@]}"; then _picocli_natctl_forward; return $?; fi
   if CompWordsContainsArray "${cmds0[@]}"; then _picocli_natctl_status; return $?; fi
@@ -219,7 +240,7 @@ function _picocli_natctl() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="status forward outbound apply export metrics doctor ha-check completion"
+  local commands="status forward outbound cluster apply export metrics doctor ha-check completion"
   local flag_opts="'--json' '-h' '--help' '-V' '--version'"
   local arg_opts="'--socket' '--timeout'"
 
@@ -319,6 +340,39 @@ function _picocli_natctl_outbound() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="add remove list"
+  local flag_opts="'-h' '--help' '--json'"
+  local arg_opts="'--socket' '--timeout'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--socket')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--timeout')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `cluster` subcommand.
+function _picocli_natctl_cluster() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands="add remove list get refresh map"
   local flag_opts="'-h' '--help' '--json'"
   local arg_opts="'--socket' '--timeout'"
 
@@ -847,6 +901,246 @@ function _picocli_natctl_outbound_list() {
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--socket')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--timeout')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `add` subcommand.
+function _picocli_natctl_cluster_add() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--tls' '-q' '--quiet' '-h' '--help' '--json'"
+  local arg_opts="'--engine' '--endpoint' '--listen' '--allow' '--snat' '--ca-file' '--auth-file' '--public-address' '--poll-interval' '--grace' '--config-port' '--socket' '--timeout'"
+  local redismemcached_option_args=("redis" "memcached") # --engine values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--engine')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${redismemcached_option_args[@]}" ) )
+      return $?
+      ;;
+    '--endpoint')
+      return
+      ;;
+    '--listen')
+      return
+      ;;
+    '--allow')
+      return
+      ;;
+    '--snat')
+      return
+      ;;
+    '--ca-file')
+      return
+      ;;
+    '--auth-file')
+      return
+      ;;
+    '--public-address')
+      return
+      ;;
+    '--poll-interval')
+      return
+      ;;
+    '--grace')
+      return
+      ;;
+    '--config-port')
+      return
+      ;;
+    '--socket')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--timeout')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `remove` subcommand.
+function _picocli_natctl_cluster_remove() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-q' '--quiet' '-h' '--help' '--json'"
+  local arg_opts="'--socket' '--timeout'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--socket')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--timeout')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `list` subcommand.
+function _picocli_natctl_cluster_list() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '--json'"
+  local arg_opts="'--socket' '--timeout'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--socket')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--timeout')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `get` subcommand.
+function _picocli_natctl_cluster_get() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '--json'"
+  local arg_opts="'--socket' '--timeout'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--socket')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--timeout')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `refresh` subcommand.
+function _picocli_natctl_cluster_refresh() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-q' '--quiet' '-h' '--help' '--json'"
+  local arg_opts="'--socket' '--timeout'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--socket')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--timeout')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `map` subcommand.
+function _picocli_natctl_cluster_map() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '--json'"
+  local arg_opts="'--format' '--socket' '--timeout'"
+  local jsonlist_option_args=("json" "list") # --format values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--format')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${jsonlist_option_args[@]}" ) )
+      return $?
+      ;;
     '--socket')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
