@@ -2,14 +2,16 @@
 # Agent-level benchmark: nat-agent side by side with nft, iptables-restore, haproxy and
 # direct routing, in one run, on this machine, printing one table of medians, spread and ratios.
 #
-#   bench/agent-bench.sh [--quick] [--cold] [--baseline DIR] [--rounds K]
+#   bench/agent-bench.sh [--quick] [--cold | --notify] [--baseline REF] [--rounds K]
 #                                         (root; after `mvn -B -ntp package -DskipTests`)
 #
 #   --cold          only the cold-apply rows (~2-4 minutes)
-#   --baseline DIR  also run the cold-apply rows of another built checkout DIR (e.g. the commit
-#                   before a change, `git worktree add` + `mvn package -DskipTests` there), side by
-#                   side with this one: its agent in process, `nft -f` of its own export, and its
-#                   daemon through its own natctl apply (each run right after one of this build's)
+#   --notify        only the nf_tables notification rows (~2-4 minutes)
+#   --baseline REF  also run another build side by side with this one: REF is a git ref of this
+#                   repository (checked out in a temporary worktree and built there first, a few
+#                   minutes) or a directory holding a build. Its agent in process, `nft -f` of its
+#                   own export, its daemon through its own natctl apply (each run right after one
+#                   of this build's), and its idle daemon in the notification rows
 #   --rounds K      repeat the cold-apply section K times, interleaved (default 1); on a loaded
 #                   machine the per-round medians show how far one round can be trusted
 #
@@ -38,14 +40,15 @@
 #                   hand-written ones in two phases (two DNAT tables in one hook do not mix).
 set -euo pipefail
 
-quick=0; cold_only=0; baseline=; cold_rounds=1
+quick=0; cold_only=0; notify_only=0; baseline=; baseline_ref=; cold_rounds=1
 while [ $# -gt 0 ]; do
     case $1 in
         --quick) quick=1 ;;
         --cold) cold_only=1 ;;
-        --baseline) baseline=$(cd "${2:?--baseline needs a directory}" && pwd); shift ;;
+        --notify) notify_only=1 ;;
+        --baseline) baseline_ref=${2:?--baseline needs a git ref or a directory}; shift ;;
         --rounds) cold_rounds=${2:?--rounds needs a count}; shift ;;
-        *) echo "usage: $0 [--quick] [--cold] [--baseline DIR] [--rounds K]" >&2; exit 2 ;;
+        *) echo "usage: $0 [--quick] [--cold | --notify] [--baseline REF] [--rounds K]" >&2; exit 2 ;;
     esac
     shift
 done
@@ -55,6 +58,7 @@ bench_require_root
 root=$bench_root
 bench_setup agent-bench
 bench_cp=$(bench_classpath "$bench_root") || exit 1
+[ -z "$baseline_ref" ] || bench_baseline "$baseline_ref"
 if [ -n "$baseline" ]; then
     base_cp=$(bench_classpath "$baseline") || exit 1
 fi
@@ -64,6 +68,9 @@ if [ $quick = 1 ]; then
 else
     sizes=(1000 10000 50000); big=50000; runs=5; pairs=50; requests=10000; rounds=7; persistent=100000
 fi
+# --notify: no cold-apply rows (the loops below run over no size)
+cold_sizes=("${sizes[@]}")
+[ $notify_only = 0 ] || cold_sizes=()
 
 ns=nab$$
 # The daemon runs as installed: with an AppCDS archive made by the launcher as the RPM's %post
@@ -117,19 +124,134 @@ wait_socket() {
 stop_daemon() { kill "$1"; wait "$1" 2>/dev/null || true; bench_untrack "$1"; }
 rss() { awk '/^VmRSS|^VmHWM/ {printf "%s %.1f MiB  ", $1, $2/1024}' "/proc/$1/status"; }
 
-echo "nat-agent agent-level benchmark ($( [ $quick = 1 ] && echo quick || echo full )$( [ $cold_only = 1 ] && echo ", cold apply only" )); $(nproc) CPUs, $(uname -r), $(java -version 2>&1 | head -1)"
-[ -z "$baseline" ] || echo "baseline: $baseline ($(git -C "$baseline" log -1 --format=%h 2>/dev/null || echo "not a git checkout"))"
+echo "nat-agent agent-level benchmark ($( [ $quick = 1 ] && echo quick || echo full )$( [ $cold_only = 1 ] && echo ", cold apply only" )$( [ $notify_only = 1 ] && echo ", notifications only" )); $(nproc) CPUs, $(uname -r), $(java -version 2>&1 | head -1)"
+[ -z "$baseline" ] || echo "baseline: ${baseline_ref} ($(git -C "$baseline" log -1 --format=%h 2>/dev/null || echo "not a git checkout"))"
 bench_stamp
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-for n in a c n s; do bench_netns "$ns$n"; done
+for n in a c n s l m; do bench_netns "$ns$n"; done
 if [ -n "$baseline" ]; then bench_netns "${ns}b"; fi
+
+# --- nf_tables notifications -------------------------------------------------------------------
+# While any socket on the host (any namespace) has joined NFNLGRP_NFTABLES, the kernel builds a
+# notification for every object of every transaction. Measured: another process's `nft -f` of the
+# agent's export of $big forwards (renamed to table bench_load, so that an agent in the same
+# namespace leaves it alone) into namespace l, deleted again untimed after each run, under each
+# condition in turn, one run per condition and round: nothing of ours alive; `nft monitor` in
+# namespace m; this build's idle daemon in l and in m; with --baseline, the baseline's idle daemon
+# in l and in m. Then the agent's own cold apply of $big in process, without and with an `nft
+# monitor` in m. Each run notes how many subscribers the host had (other programs' included):
+# before the runs that should have none, it waits up to 60 s for them to go.
+notify_cond_started=
+notify_start() { # condition -> its processes started, PID in $notify_pid (empty for none)
+    notify_pid=
+    case $1 in
+        none) ;;
+        monitor)
+            ip netns exec "${ns}m" nft monitor >/dev/null & notify_pid=$!
+            bench_track "$notify_pid"
+            for _ in $(seq 500); do [ "$(bench_nft_subscribers)" -gt 0 ] && break; sleep 0.01; done ;;
+        agent.* | base.*)
+            local where=l dir="$work/notify-daemon"
+            [ "${1#*.}" = other ] && where=m
+            rm -rf "$dir" "$dir.sock"; mkdir -p "$dir"
+            if [ "${1%%.*}" = base ]; then
+                NAT_AGENT_CDS_ARCHIVE=$work/base.jsa daemon_root=$baseline start_daemon "$where" "$dir" "$dir.sock"
+            else
+                start_daemon "$where" "$dir" "$dir.sock"
+            fi
+            notify_pid=$daemon_pid; wait_socket "$dir.sock"; sleep 1 ;;
+    esac
+}
+notify_stop() { [ -z "$notify_pid" ] || stop_daemon "$notify_pid"; }
+await_no_subscribers() { for _ in $(seq 600); do [ "$(bench_nft_subscribers)" = 0 ] && return; sleep 0.1; done; }
+notify_section() {
+    [ -f "$work/state-$big.nft" ] || bench_java a export "$big" nft "$work/state-$big.nft"
+    sed 's/ nat_agent/ bench_load/g' "$work/state-$big.nft" >"$work/load.nft"
+    if [ -n "$baseline" ] && [ ! -f "$work/base.jsa" ]; then
+        NAT_AGENT_CDS_DUMP=$work/base.jsa "$baseline/packaging/bin/nat-agent" >"$work/base-cds-dump.log" 2>&1 \
+            || { cat "$work/base-cds-dump.log" >&2; nat_agent_fail "could not write the baseline's AppCDS archive"; }
+    fi
+    notify_conds=(none monitor agent.same agent.other)
+    [ -z "$baseline" ] || notify_conds+=(base.same base.other)
+    for round in $(seq "$runs"); do
+        echo "nf_tables notifications, round $round of $runs ..." >&2
+        for cond in "${notify_conds[@]}"; do
+            case $cond in none | agent.*) await_no_subscribers ;; esac
+            notify_start "$cond"
+            bench_nft_subscribers >>"$work/notify.$cond.subscribers"
+            timed "$work/notify.$cond" ip netns exec "${ns}l" nft -f "$work/load.nft"
+            notify_stop
+            inns l nft delete table ip bench_load
+        done
+    done
+    for cond in "${notify_conds[@]}"; do
+        R[notify.$cond]=$(stats <"$work/notify.$cond.wall")
+        R[notify.cpu.$cond]=$(stats <"$work/notify.$cond.cpu")
+        R[notify.subs.$cond]=$(sort -n "$work/notify.$cond.subscribers" | sed -n '1p;$p' | paste -sd-)
+    done
+    await_no_subscribers
+    R[notify.subs.self.none]=$(bench_nft_subscribers)
+    collect ".quiet.$big" < <(bench_java a inproc "$big" "$runs" 0)
+    notify_start monitor
+    R[notify.subs.self.monitor]=$(bench_nft_subscribers)
+    collect ".monitor.$big" < <(bench_java a inproc "$big" "$runs" 0)
+    notify_stop
+    inns a nft flush ruleset
+}
+# --- bounded worst cases ------------------------------------------------------------------------
+# natctl apply of $big forwards that all have allow-lists, each into a fresh daemon in namespace a
+# (its VmHWM is the memory figure): one list shared by all; the most distinct lists a state may
+# have; one list per forward, which validation refuses (the time is that of the refusal).
+limit_lists=(1 2048 "$big")
+limits_section() {
+    local lists rc t0 t1
+    for lists in "${limit_lists[@]}"; do
+        echo "natctl apply of $big forwards with $lists distinct allow-list(s) ..." >&2
+        bench_java a export "$big" json "$work/allow-$lists.json" "$lists"
+        rm -rf "$work/lim" "$work/lim.sock"; mkdir -p "$work/lim"
+        start_daemon a "$work/lim" "$work/lim.sock"; wait_socket "$work/lim.sock"
+        t0=$(now_ns)
+        if "$root/packaging/bin/natctl" --socket "$work/lim.sock" --timeout 600 apply "$work/allow-$lists.json" \
+            >"$work/lim.out" 2>&1; then rc=0; else rc=$?; fi
+        t1=$(now_ns)
+        R[limits.$lists]=$(echo "scale=3; ($t1 - $t0) / 1000000" | bc | awk '{print $1, $1, $1}')
+        R[limits.rss.$lists]=$(rss "$daemon_pid")
+        if [ $rc = 0 ]; then R[limits.result.$lists]=applied
+        else R[limits.result.$lists]="exit $rc: $(grep -o '[0-9]* distinct allow-lists' "$work/lim.out" | head -1)"; fi
+        stop_daemon "$daemon_pid"; inns a nft flush ruleset
+    done
+}
+limits_rows() {
+    local lists
+    for lists in "${limit_lists[@]}"; do
+        line "natctl apply N=$big, $lists distinct allow-list(s), one run" "limits.$lists" "${R[limits.result.$lists]}; daemon ${R[limits.rss.$lists]}"
+    done
+}
+notify_rows() {
+    line "nft -f of $big forwards (2x elements), none of ours alive" "notify.none" "host subscribers during runs: ${R[notify.subs.none]}"
+    line "  same, nft monitor in another namespace" "notify.monitor" "$(ratio notify.monitor notify.none) of none; subscribers ${R[notify.subs.monitor]}"
+    line "  same, this build's idle agent in the same namespace" "notify.agent.same" "$(ratio notify.agent.same notify.none) of none; subscribers ${R[notify.subs.agent.same]}"
+    line "  same, this build's idle agent in another namespace" "notify.agent.other" "$(ratio notify.agent.other notify.none) of none; subscribers ${R[notify.subs.agent.other]}"
+    if [ -n "$baseline" ]; then
+        line "  same, the baseline's idle agent in the same namespace" "notify.base.same" "$(ratio notify.base.same notify.none) of none; subscribers ${R[notify.subs.base.same]}"
+        line "  same, the baseline's idle agent in another namespace" "notify.base.other" "$(ratio notify.base.other notify.none) of none; subscribers ${R[notify.subs.base.other]}"
+    fi
+    line "  CPU time (user+sys) of nft -f, none of ours alive" "notify.cpu.none"
+    line "    nft monitor in another namespace" "notify.cpu.monitor" "$(ratio notify.cpu.monitor notify.cpu.none) of none"
+    line "    this build's idle agent in the same namespace" "notify.cpu.agent.same" "$(ratio notify.cpu.agent.same notify.cpu.none) of none"
+    [ -z "$baseline" ] || line "    the baseline's idle agent in the same namespace" "notify.cpu.base.same" "$(ratio notify.cpu.base.same notify.cpu.none) of none"
+    line "agent's cold apply N=$big in process, no subscriber" "inproc.cold.quiet.$big" "host subscribers: ${R[notify.subs.self.none]}"
+    line "  of which element batch into the kernel" "inproc.cold.kernel.quiet.$big"
+    line "  same, nft monitor in another namespace" "inproc.cold.monitor.$big" "$(ratio inproc.cold.monitor.$big inproc.cold.quiet.$big) of no subscriber; subscribers ${R[notify.subs.self.monitor]}"
+    line "  of which element batch into the kernel" "inproc.cold.kernel.monitor.$big" "$(ratio inproc.cold.kernel.monitor.$big inproc.cold.kernel.quiet.$big)"
+}
 
 # --- cold apply ------------------------------------------------------------------------------
 # With --rounds K the whole section repeats K times, interleaved, so that load drift hits every
 # tool alike: the agent's figure is then the median of its per-round medians (each the median of
 # $runs applies in one JVM), the tools' figures the median of all their runs.
-for size in "${sizes[@]}"; do
+for size in "${cold_sizes[@]}"; do
     bench_java a export "$size" nft "$work/state-$size.nft"
     bench_java a export "$size" iptables "$work/state-$size.ipt"
     [ -z "$baseline" ] || base_java a export "$size" nft "$work/base-$size.nft"
@@ -138,7 +260,7 @@ rounds_collect() { local suffix=$1; while read -r key med min max; do
     R[$key$suffix]="$med $min $max"; echo "$med" >>"$work/round.$key$suffix"; done; }
 legacy_flush() { for t in nat mangle; do inns a iptables-legacy -t $t -F; inns a iptables-legacy -t $t -X; done; }
 for round in $(seq "$cold_rounds"); do
-    for size in "${sizes[@]}"; do
+    for size in "${cold_sizes[@]}"; do
         echo "cold apply N=$size (round $round of $cold_rounds) ..." >&2
         p=0; [ "$size" = "$big" ] && [ $cold_only = 0 ] && [ "$round" = 1 ] && p=$pairs
         rounds_collect ".$size" < <(bench_java a inproc "$size" "$runs" "$p")
@@ -162,7 +284,7 @@ for round in $(seq "$cold_rounds"); do
         inns a nft flush ruleset
     done
 done
-for size in "${sizes[@]}"; do
+for size in "${cold_sizes[@]}"; do
     for tool in nft iptnft iptlegacy; do
         R[$tool.cold.$size]=$(stats <"$work/$tool.$size.wall")
         R[$tool.cold.cpu.$size]=$(stats <"$work/$tool.$size.cpu")
@@ -175,7 +297,7 @@ done
 if [ "$cold_rounds" -gt 1 ]; then
     for f in "$work"/round.*; do R[${f#"$work"/round.}]=$(stats <"$f"); done
 fi
-[ $cold_only = 1 ] || collect ".100" < <(bench_java a inproc 100 1 "$pairs")
+[ $cold_only = 1 ] || [ $notify_only = 1 ] || collect ".100" < <(bench_java a inproc 100 1 "$pairs")
 
 # Prints the cold-apply rows of the table (the whole table ends with them too).
 cold_rows() {
@@ -220,8 +342,17 @@ header() {
     echo "|---|---:|---|---|"
 }
 if [ $cold_only = 1 ]; then
+    limits_section
     header
     cold_rows
+    limits_rows
+    exit 0
+fi
+notify_section
+[ $notify_only = 1 ] || limits_section
+if [ $notify_only = 1 ]; then
+    header
+    notify_rows
     exit 0
 fi
 
@@ -465,6 +596,8 @@ hand_counted=$(inns n nft list set ip bench_hand_filter counted | grep -o '16380
 # --- the table ----------------------------------------------------------------------------------
 header
 cold_rows
+limits_rows
+notify_rows
 for size in 100 "$big"; do
     line "one forward added N=$size: kernel change (Reconciler)" "inproc.kernel.add.$size" "$(ratio inproc.kernel.add.$size inproc.kernel.add.100) of N=100"
     line "one forward removed N=$size: kernel change" "inproc.kernel.remove.$size" "$(ratio inproc.kernel.remove.$size inproc.kernel.remove.100) of N=100"

@@ -6,6 +6,7 @@
 #   bench_require_root
 #   bench_setup agent-rss           # $work=/tmp/agent-rss.XXXXXX, NAT_AGENT_* (jars, java)
 #   bench_cp=$(bench_classpath "$bench_root") || exit 1
+#   bench_baseline REF              # $baseline: a built directory, or git ref REF built in a worktree
 #   bench_netns "nrs$$"             # created now (loopback up), deleted on exit
 #   some-daemon & bench_track $!    # killed and waited for on exit, unless bench_untrack'ed
 #
@@ -18,6 +19,7 @@ bench_root=$(cd "$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")/.." && pw
 
 bench_pids=()
 bench_namespaces=()
+bench_worktrees=()
 work=
 
 bench_require_root() {
@@ -57,6 +59,39 @@ bench_stamp() {
         "command: $(tr '\0' ' ' </proc/$$/cmdline | sed 's/ $//')"
 }
 
+# Sets $baseline to the build tree of REF: a directory holding a build, or a git ref (commit,
+# branch, tag) of this repository, checked out now in a temporary worktree and built there (removed
+# on exit). Call after bench_setup.
+bench_baseline() {
+    local ref=$1
+    if [ -d "$ref" ]; then
+        baseline=$(cd "$ref" && pwd)
+        return
+    fi
+    baseline=$work/baseline
+    git -C "$bench_root" worktree add --detach -q "$baseline" "$ref" \
+        || nat_agent_fail "--baseline $ref: neither a directory nor a git ref of $bench_root"
+    bench_worktrees+=("$baseline")
+    echo "building the baseline $ref ($(git -C "$baseline" log -1 --format=%h)) in $baseline ..." >&2
+    (cd "$baseline" && mvn -B -ntp -o -q package -DskipTests >&2) || nat_agent_fail "could not build $ref"
+}
+
+# Sockets on the whole host, in every network namespace (read only), that joined the nf_tables
+# change group (nfnetlink group 7: bit 0x40 of /proc/net/netlink's groups). While there is one,
+# every nf_tables transaction on the host builds a notification per changed object.
+bench_nft_subscribers() {
+    local seen=" " count=0 net inode groups
+    for net in /proc/[0-9]*/ns/net /run/netns/*; do
+        inode=$(stat -L -c %i "$net" 2>/dev/null) || continue
+        case $seen in *" $inode "*) continue ;; esac
+        seen="$seen$inode "
+        for groups in $(nsenter --net="$net" awk '$2 == 12 {print $4}' /proc/net/netlink 2>/dev/null); do
+            if (( 0x$groups & 0x40 )); then count=$((count + 1)); fi
+        done
+    done
+    echo "$count"
+}
+
 bench_netns() {
     ip netns add "$1"
     bench_namespaces+=("$1")
@@ -74,10 +109,11 @@ bench_untrack() {
 }
 
 bench_cleanup() {
-    local pid ns
+    local pid ns tree
     if declare -F bench_cleanup_hook >/dev/null; then bench_cleanup_hook || true; fi
     for pid in "${bench_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
     for pid in "${bench_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
     for ns in "${bench_namespaces[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
+    for tree in "${bench_worktrees[@]}"; do git -C "$bench_root" worktree remove --force "$tree" 2>/dev/null || true; done
     [ -z "$work" ] || rm -rf "$work"
 }

@@ -48,8 +48,10 @@ import java.util.Set;
  *       {@code apply} operation makes (validate, diff, element batch, journal with fsync) for a cold
  *       apply of N forwards into an empty table, RUNS times; then PAIRS single forwards added and
  *       removed at N: the kernel change alone, and kernel plus journal (acknowledged).
- *   <li>{@code export N nft|iptables FILE}: the agent's own export of that state (the equivalent
- *       ruleset that {@code nft -f} and {@code iptables-restore} load for comparison).
+ *   <li>{@code export N nft|iptables|json FILE [LISTS]}: the agent's own export of that state (the
+ *       equivalent ruleset that {@code nft -f} and {@code iptables-restore} load for comparison, or
+ *       the state document {@code natctl apply} takes). With LISTS, every forward has an allow-list
+ *       instead: LISTS distinct ones (1: one list shared by all), the forwards taking them in turn.
  *   <li>{@code api SOCKET N RUNS PAIRS}: the same through a running daemon's admin socket, timed in
  *       this warm client (so without natctl's JVM start): cold apply of N (the state is emptied
  *       between runs), and PAIRS {@code forward.add}/{@code forward.remove} of one extra forward.
@@ -68,7 +70,10 @@ public final class AgentBench {
             case "export" -> Files.writeString(
                     Path.of(args[3]),
                     BenchExports.text(
-                            state(Integer.parseInt(args[1])), ExportFormat.valueOf(args[2].toUpperCase(Locale.ROOT))));
+                            args.length > 4
+                                    ? withAllowLists(Integer.parseInt(args[1]), Integer.parseInt(args[4]))
+                                    : state(Integer.parseInt(args[1])),
+                            ExportFormat.valueOf(args[2].toUpperCase(Locale.ROOT))));
             case "api" -> overSocket(
                     Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
@@ -95,6 +100,23 @@ public final class AgentBench {
                 Target target = Target.parse("10.0.1." + (10 + i % 200) + ":" + (1024 + i / 200));
                 forwards.add(Forward.single("f" + i, Protocol.TCP, port, target));
             }
+        }
+        return NatState.of(Settings.DEFAULTS, forwards, List.of());
+    }
+
+    /** N forwards as in {@link #state}, each with one of {@code lists} distinct allow-lists (a /32 each). */
+    static NatState withAllowLists(int n, int lists) {
+        List<Forward> forwards = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int list = i % lists;
+            forwards.add(new Forward(
+                    "f" + i,
+                    Protocol.TCP,
+                    PortRange.single(10_000 + i),
+                    List.of(Target.parse("10.0.1." + (10 + i % 200) + ":" + (1024 + i / 200))),
+                    List.of(Cidr.parse(
+                            "10." + (list >> 16) + "." + ((list >> 8) & 0xff) + "." + (list & 0xff) + "/32")),
+                    ReturnPath.MASQUERADE));
         }
         return NatState.of(Settings.DEFAULTS, forwards, List.of());
     }
