@@ -21,6 +21,8 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -107,7 +109,7 @@ public final class Doctor {
         rpFilter(findings);
         returnRoutes(state, findings);
         foreignDnat(state, findings);
-        targets(state.forwards().values().stream().map(views::changedForward), findings);
+        targets(state, views, findings);
         return DoctorReport.of(findings);
     }
 
@@ -399,20 +401,31 @@ public final class Doctor {
         return false;
     }
 
-    /** One finding per forward and check, naming every target it concerns. */
-    private static void targets(Stream<ForwardView> forwards, List<Finding> findings) {
-        forwards.forEach(forward -> {
+    /**
+     * One finding per forward and check, naming every target it concerns; an unreachable one with
+     * why its probe failed and how long ago that probe ended.
+     */
+    private static void targets(NatState state, Views views, List<Finding> findings) {
+        Instant now = views.now();
+        for (Forward model : state.forwards().values()) {
+            ForwardView forward = views.changedForward(model);
             List<String> unresolved = new ArrayList<>();
             List<String> down = new ArrayList<>();
             List<String> stale = new ArrayList<>();
-            for (TargetView target : forward.targets()) {
+            for (int i = 0; i < forward.targets().size(); i++) {
+                TargetView target = forward.targets().get(i);
                 if (target.address() == null) {
                     unresolved.add(target.target());
                 } else if ("stale".equals(target.dns())) {
                     stale.add(target.target() + " (since " + target.staleSince() + ": " + target.dnsError()
                             + "; keeping " + target.address() + ")");
                 } else if (target.health() == Health.DOWN) {
-                    down.add(target.target() + " (" + target.address() + ")");
+                    Optional<HealthProber.Probe> probe =
+                            views.lastProbe(model.targets().get(i));
+                    down.add(target.target()
+                            + (target.target().startsWith(target.address() + ":") ? "" : " at " + target.address())
+                            + probe.map(p -> " (" + p.failure() + "; " + age(p.at(), now) + ")")
+                                    .orElse(""));
                 }
             }
             if (!unresolved.isEmpty() || !stale.isEmpty()) {
@@ -438,10 +451,16 @@ public final class Doctor {
                         "target_reachable",
                         "forward " + forward.name() + ": " + String.join(", ", down)
                                 + (down.size() == 1 ? " does" : " do")
-                                + " not accept TCP connections (at the last probe; probes run every 30 s)",
+                                + " not accept TCP connections from this instance",
                         "check the node, its security group (allow this instance) and the route to it"));
             }
-        });
+        }
+    }
+
+    /** "probed just now", "probed 42 s ago". */
+    private static String age(Instant at, Instant now) {
+        long seconds = Math.max(0, Duration.between(at, now).toSeconds());
+        return seconds == 0 ? "probed just now" : "probed " + seconds + " s ago";
     }
 
     /** One line of /proc/net/route: destination and mask, host byte order (little-endian hex). */

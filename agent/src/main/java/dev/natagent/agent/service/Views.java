@@ -106,9 +106,12 @@ public final class Views {
         return new Desired(state, resolved);
     }
 
-    /** Health is doctor's verdict, computed by the same checks at the same moment. */
+    /**
+     * Health is doctor's verdict, computed by the same checks at the same moment, with the latest
+     * probes of the targets (status does not wait for new ones; doctor does).
+     */
     public StatusView status(NatState state, long generation) {
-        DoctorReport report = doctor(state);
+        DoctorReport report = doctor.run(state, this);
         return new StatusView(
                 report.health(),
                 report.healthMessage(),
@@ -289,8 +292,23 @@ public final class Views {
         };
     }
 
+    /** Doctor's report, its targets probed at this call (see {@link HealthProber#probeNow}). */
     public DoctorReport doctor(NatState state) {
+        try {
+            prober.probeNow(endpoints(state));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         return doctor.run(state, this);
+    }
+
+    /** The latest probe of {@code target} at its address in use, if it has one and was probed. */
+    Optional<HealthProber.Probe> lastProbe(Target target) {
+        return addressOf(target).flatMap(a -> prober.lastProbe(new HealthProber.Endpoint(a, target.port())));
+    }
+
+    Instant now() {
+        return clock.instant();
     }
 
     static OutboundView outbound(Outbound outbound) {

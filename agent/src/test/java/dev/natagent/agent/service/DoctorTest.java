@@ -162,6 +162,49 @@ class DoctorTest {
                 .anyMatch(f -> f.check().equals("return_route") && f.severity() == Severity.ERROR));
     }
 
+    /**
+     * Doctor probes the targets at the call, so a node that stopped accepting shows at once, with
+     * why; when a new probe does not end in time, the finding says how old the one it reports is.
+     * Status reads the latest probes without waiting for new ones.
+     */
+    @Test
+    void targetReachableIsProbedAtTheCallAndSaysWhyAndHowOld() throws Exception {
+        agent.service.addForward(NatServiceTest.redis(), false);
+        assertEquals(List.of(), findAll(agent.service.doctor().findings(), "target_reachable"));
+
+        agent.refusing.put(
+                new HealthProber.Endpoint(Ipv4.parse("10.0.1.231"), 6379),
+                new java.net.ConnectException("Connection refused"));
+        agent.refusing.put(
+                new HealthProber.Endpoint(Ipv4.parse("10.0.1.232"), 6379),
+                new java.net.SocketTimeoutException("Connect timed out"));
+        agent.advance(java.time.Duration.ofSeconds(5));
+        List<Finding> now = findAll(agent.service.doctor().findings(), "target_reachable");
+
+        assertEquals(1, now.size(), now.toString());
+        assertEquals(Severity.WARNING, now.get(0).severity());
+        assertEquals(
+                "forward redis: 10.0.1.231:6379 (connection refused; probed just now), 10.0.1.232:6379 (no answer"
+                        + " within 200 ms; probed just now) do not accept TCP connections from this instance",
+                now.get(0).message());
+        assertEquals("degraded", agent.service.status().health(), "status reads the same probes");
+
+        agent.probesHang = new java.util.concurrent.CountDownLatch(1);
+        try {
+            agent.advance(java.time.Duration.ofSeconds(40));
+            String late = findAll(agent.service.doctor().findings(), "target_reachable")
+                    .get(0)
+                    .message();
+            assertTrue(late.matches(".*10\\.0\\.1\\.231:6379 \\(connection refused; probed 4[0-9] s ago\\).*"), late);
+        } finally {
+            agent.refusing.clear();
+            agent.probesHang.countDown();
+            agent.probesHang = null;
+        }
+        agent.advance(java.time.Duration.ofSeconds(2));
+        assertEquals(List.of(), findAll(agent.service.doctor().findings(), "target_reachable"), "up again");
+    }
+
     @Test
     void aTargetThatNeverResolvedIsAnError() throws Exception {
         agent.service.addForward(
@@ -359,5 +402,9 @@ class DoctorTest {
 
     private static Optional<Finding> find(List<Finding> findings, String check) {
         return findings.stream().filter(f -> f.check().equals(check)).findFirst();
+    }
+
+    private static List<Finding> findAll(List<Finding> findings, String check) {
+        return findings.stream().filter(f -> f.check().equals(check)).toList();
     }
 }

@@ -6,9 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.natagent.agent.api.Health;
 import dev.natagent.agent.model.Ipv4;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class HealthProberTest {
@@ -43,6 +48,32 @@ class HealthProberTest {
 
             assertEquals(Health.UNKNOWN, prober.health(endpoint(1)));
             assertTrue(prober.health(endpoint(2)) != Health.UNKNOWN && prober.health(endpoint(3)) != Health.UNKNOWN);
+        }
+    }
+
+    /** Rounds, new forwards and doctor calls asking at once share one probe; one that just ended answers. */
+    @Test
+    void anEndpointHasOneProbeAtATimeAndAFreshOneIsNotRepeated() throws Exception {
+        AtomicInteger connects = new AtomicInteger();
+        CountDownLatch release = new CountDownLatch(1);
+        HealthProber.Connector connector = (endpoint, timeout) -> {
+            connects.incrementAndGet();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        try (HealthProber prober = new HealthProber(Duration.ofMillis(500), connector, Clock.systemUTC())) {
+            prober.probeSoon(List.of(endpoint(1)));
+            prober.probeSoon(List.of(endpoint(1)));
+            release.countDown();
+            prober.probeNow(Stream.of(endpoint(1), endpoint(1)));
+            prober.probeNow(Stream.of(endpoint(1)));
+
+            assertEquals(1, connects.get());
+            assertEquals(Health.UP, prober.health(endpoint(1)));
+            assertEquals("", prober.lastProbe(endpoint(1)).orElseThrow().failure());
         }
     }
 }

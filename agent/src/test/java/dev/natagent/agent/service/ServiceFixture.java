@@ -17,14 +17,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
@@ -60,7 +65,55 @@ final class ServiceFixture implements AutoCloseable {
     final java.util.concurrent.atomic.AtomicInteger bulkChanges = new java.util.concurrent.atomic.AtomicInteger();
 
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-    private final HealthProber prober = new HealthProber(Duration.ofMillis(200));
+    /** Targets whose probe fails, and how; every other target accepts (no packet leaves the test). */
+    final Map<HealthProber.Endpoint, IOException> refusing = new ConcurrentHashMap<>();
+    /** While set, probes wait for it (a probe that does not end in time). */
+    volatile CountDownLatch probesHang;
+    /** The system clock moved on by {@link #advance}: what views and probes read. */
+    private final MovedClock clock = new MovedClock();
+
+    private final HealthProber prober = new HealthProber(
+            Duration.ofMillis(200),
+            (endpoint, timeout) -> {
+                CountDownLatch hang = probesHang;
+                if (hang != null) {
+                    try {
+                        hang.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                IOException failure = refusing.get(endpoint);
+                if (failure != null) {
+                    throw failure;
+                }
+            },
+            clock);
+
+    /** The system clock plus a shift the test sets. */
+    private static final class MovedClock extends Clock {
+        private volatile Duration shift = Duration.ZERO;
+
+        @Override
+        public Instant instant() {
+            return Instant.now().plus(shift);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+
+    /** Moves the clock of views and probes on by {@code duration}. */
+    void advance(Duration duration) {
+        clock.shift = clock.shift.plus(duration);
+    }
 
     /** A service over a fresh (or existing) store in {@code dir}; {@code store} null means corrupt state. */
     private ServiceFixture(Path dir, StateStore store, UnaryOperator<NftPort> kernelPort) throws IOException {
@@ -91,7 +144,7 @@ final class ServiceFixture implements AutoCloseable {
             return List.copyOf(legacyDnat);
         });
         DriftWatcher drift = new DriftWatcher(reconciler, scheduler, DriftWatcher.DEFAULT_POLL, Clock.systemUTC());
-        this.views = new Views(health, resolver, reconciler, prober, sysctls, drift, doctor, Clock.systemUTC(), "test");
+        this.views = new Views(health, resolver, reconciler, prober, sysctls, drift, doctor, clock, "test");
         this.store = store;
         Validator validator = new Validator(() -> Set.of(22));
         this.service =
