@@ -7,6 +7,8 @@ import dev.natagent.agent.api.AdminServerConfig;
 import dev.natagent.agent.api.IoErrors;
 import dev.natagent.agent.cluster.ClusterPoller;
 import dev.natagent.agent.cluster.RedisDiscovery;
+import dev.natagent.agent.cluster.memcached.ConfigEndpointServer;
+import dev.natagent.agent.cluster.memcached.ConfigEndpoints;
 import dev.natagent.agent.config.AgentConfig;
 import dev.natagent.agent.config.ConfigException;
 import dev.natagent.agent.config.ConfigFile;
@@ -177,6 +179,12 @@ final class Daemon {
             }
             running.add(AdminServer.start(
                     AdminServerConfig.defaults(socket, group), new AdminDispatcher(service), metrics));
+            // Memcached clusters' own configuration endpoints follow the state (new nodes, removed
+            // clusters) by looking at it each second: a change reaches their clients within one.
+            ConfigEndpoints configEndpoints =
+                    running.add(new ConfigEndpoints("0.0.0.0", ConfigEndpointServer.Limits.DEFAULT));
+            scheduler.scheduleWithFixedDelay(
+                    () -> syncConfigEndpoints(configEndpoints, service), 0, 1, TimeUnit.SECONDS);
             // Background rounds (the first probe round starts at once) only after the kernel
             // matches and the socket is open: until then they would compete for the CPUs.
             loops.schedule(initial.settings());
@@ -216,6 +224,15 @@ final class Daemon {
                             + "; it is unpacked into java.io.tmpdir (or -Djffi.extract.dir), which must be"
                             + " writable and not mounted noexec",
                     null);
+        }
+    }
+
+    private static void syncConfigEndpoints(ConfigEndpoints endpoints, NatService service) {
+        try {
+            endpoints.sync(service.state());
+        } catch (RuntimeException e) {
+            // A scheduled task that throws is never run again: log, and try again next time.
+            LOG.log(Level.WARNING, "configuration endpoints: " + e, e);
         }
     }
 

@@ -9,6 +9,8 @@ import dev.natagent.agent.cluster.TopologyNode;
 import dev.natagent.agent.cluster.memcached.ConfigEndpointServer;
 import dev.natagent.agent.cluster.memcached.MemcachedDiscovery;
 import dev.natagent.agent.cluster.memcached.PublicConfig;
+import dev.natagent.agent.model.Cluster;
+import dev.natagent.agent.model.ClusterNode;
 import dev.natagent.agent.model.ClusterSpec;
 import dev.natagent.agent.model.Ipv4;
 import dev.natagent.agent.model.ModelJson;
@@ -146,7 +148,11 @@ class MemcachedAutoDiscoveryEndToEndTest {
                         TRUSTED + "/32");
             }
         }
-        responder.publish(PublicConfig.of(topology, Ipv4.parse(PUBLIC), ports));
+        List<ClusterNode> clusterNodes = topology.nodes().stream()
+                .map(n -> new ClusterNode(
+                        n.id(), n.advertisedHost(), n.address(), n.port(), n.role(), ports.get(n.id()), null))
+                .toList();
+        responder.publish(PublicConfig.of(new Cluster(spec, topology.version(), clusterNodes), Ipv4.parse(PUBLIC)));
     }
 
     private ClusterClientJvm client(Netns from, String name) throws Exception {

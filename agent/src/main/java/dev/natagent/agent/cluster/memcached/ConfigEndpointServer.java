@@ -77,7 +77,7 @@ public final class ConfigEndpointServer implements AutoCloseable {
         return server;
     }
 
-    /** What clients are told from now on; until the first call they get an error reply. */
+    /** What clients are told from now on; null: that there is no configuration yet. */
     public void publish(ClusterConfig config) {
         this.config = config;
     }
