@@ -9,6 +9,7 @@ import dev.natagent.agent.cluster.ClusterPoller;
 import dev.natagent.agent.cluster.RedisDiscovery;
 import dev.natagent.agent.cluster.memcached.ConfigEndpointServer;
 import dev.natagent.agent.cluster.memcached.ConfigEndpoints;
+import dev.natagent.agent.cluster.memcached.MemcachedDiscovery;
 import dev.natagent.agent.config.AgentConfig;
 import dev.natagent.agent.config.ConfigException;
 import dev.natagent.agent.config.ConfigFile;
@@ -160,7 +161,11 @@ final class Daemon {
             ClusterPoller poller = running.add(new ClusterPoller(
                     service::state,
                     service,
-                    Map.of(ClusterEngine.REDIS, new RedisDiscovery()),
+                    Map.of(
+                            ClusterEngine.REDIS,
+                            new RedisDiscovery(),
+                            ClusterEngine.MEMCACHED,
+                            new MemcachedDiscovery(MemcachedDiscovery.DEFAULT_TIMEOUT)),
                     views.clusterPolls(),
                     clock));
             service.attach(poller);

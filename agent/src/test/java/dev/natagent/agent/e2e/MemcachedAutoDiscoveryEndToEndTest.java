@@ -4,22 +4,11 @@ import static dev.natagent.agent.e2e.NatLab.PUBLIC;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.natagent.agent.cluster.Topology;
-import dev.natagent.agent.cluster.TopologyNode;
-import dev.natagent.agent.cluster.memcached.ConfigEndpointServer;
-import dev.natagent.agent.cluster.memcached.MemcachedDiscovery;
-import dev.natagent.agent.cluster.memcached.PublicConfig;
-import dev.natagent.agent.model.Cluster;
-import dev.natagent.agent.model.ClusterNode;
-import dev.natagent.agent.model.ClusterSpec;
-import dev.natagent.agent.model.Ipv4;
-import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.testing.AgentDaemon;
 import dev.natagent.agent.testing.ElastiCacheConfigEndpoint;
 import dev.natagent.agent.testing.ElastiCacheGuide;
 import dev.natagent.testing.KernelTests;
 import dev.natagent.testing.Netns;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,9 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Memcached auto-discovery through the NAT: three (then four) real memcached nodes the client
  * namespace cannot route to, an ElastiCache-like configuration endpoint beside them, the real agent
- * forwarding one listen port per node, discovery and the agent's configuration endpoint running in
- * the NAT namespace, and the unmodified ElastiCache Cluster Client for Java in a JVM in the client
- * namespace, given only NAT:11211.
+ * with a memcached cluster (polling the endpoint, one forward per node, its own configuration
+ * endpoint on port 11211), and the unmodified ElastiCache Cluster Client for Java in a JVM in the
+ * client namespace, given only NAT:11211.
  */
 @Tag(KernelTests.TAG)
 class MemcachedAutoDiscoveryEndToEndTest {
@@ -54,12 +43,7 @@ class MemcachedAutoDiscoveryEndToEndTest {
     final LabPerTest lab = new LabPerTest(() -> dir);
 
     private final List<AutoCloseable> open = new ArrayList<>();
-    private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Map<String, Netns> nodes = new LinkedHashMap<>();
-    private final MemcachedDiscovery discovery = new MemcachedDiscovery(MemcachedDiscovery.DEFAULT_TIMEOUT);
-    private AgentDaemon agent;
-    private ConfigEndpointServer responder;
-    private ClusterSpec spec;
 
     @AfterEach
     void closeServersAndClients() throws Exception {
@@ -83,23 +67,30 @@ class MemcachedAutoDiscoveryEndToEndTest {
                 endpointNs.call(() -> ElastiCacheConfigEndpoint.start(ENDPOINT, CONFIG_PORT, true));
         open.add(endpoint);
         endpoint.set(1, entries(3));
-        spec = ModelJson.read(
-                "{\"name\":\"sessions\",\"engine\":\"memcached\",\"endpoint\":\"" + ENDPOINT + ":" + CONFIG_PORT
-                        + "\",\"listen\":\"" + FIRST_PORT + "-" + (FIRST_PORT + 9) + "\",\"allow\":[\"" + TRUSTED
-                        + "/32\"],\"config_port\":" + CONFIG_PORT + "}",
-                ClusterSpec.class);
-        agent = nat.agent("{}").start();
-        responder = nat.nat.call(() -> ConfigEndpointServer.start(
-                spec.name(),
-                new InetSocketAddress("0.0.0.0", CONFIG_PORT),
-                spec.allow(),
-                ConfigEndpointServer.Limits.DEFAULT));
-        open.add(responder);
-        poll();
+        AgentDaemon agent = nat.agent("{}").start();
+        agent.natctlOk(
+                "cluster",
+                "add",
+                "sessions",
+                "--engine",
+                "memcached",
+                "--endpoint",
+                ENDPOINT + ":" + CONFIG_PORT,
+                "--listen",
+                FIRST_PORT + "-" + (FIRST_PORT + 9),
+                "--allow",
+                TRUSTED + "/32",
+                "--public-address",
+                PUBLIC,
+                "--poll-interval",
+                "1",
+                "--config-port",
+                Integer.toString(CONFIG_PORT));
+        String three = reply(1, 3);
+        Polling.awaitTrue(() -> three.equals(askConfig(trusted)), 15_000, "the agent's answer with three nodes");
 
         ClusterClientJvm first = client(trusted, "first");
-        assertEquals(
-                "ok " + publicNodes(3), first.ask("nodes"), "the client dials the NAT, never a node: " + first.log());
+        assertEquals("ok " + publicNodes(3), first.ask("nodes"), "the client dials the NAT, never a node");
         first.expectOk("set a 300");
         first.expectOk("get a 300");
         for (int i = 0; i < 3; i++) {
@@ -108,12 +99,10 @@ class MemcachedAutoDiscoveryEndToEndTest {
         assertEquals(0, items(NODES.get(3)), "node 4 is not in the cluster yet");
 
         endpoint.set(2, entries(4));
-        poll();
-        String body = "1000000002\n" + String.join(" ", publicEntries(4)) + "\n";
-        assertEquals(
-                "CONFIG cluster 0 " + body.length() + "\r\n" + body + "\r\nEND\r\n",
-                CacheClient.memcached(trusted, PUBLIC, CONFIG_PORT, "config get cluster\r\n"),
-                "the agent answers the new version, every node at the NAT");
+        String four = reply(2, 4);
+        Polling.awaitTrue(() -> four.equals(askConfig(trusted)), 15_000, "the agent's answer with four nodes");
+        String forwards = agent.natctlOk("forward", "list");
+        assertTrue(forwards.contains(FIRST_PORT + 3 + " -> " + NODES.get(3) + ":11211"), forwards);
         first.expectOk("get a 300");
         first.expectOk("set c 100");
 
@@ -123,36 +112,30 @@ class MemcachedAutoDiscoveryEndToEndTest {
         second.expectOk("get b 300");
         assertTrue(items(NODES.get(3)) > 0, "a client started after the change uses the added node");
 
-        assertEquals(
-                "",
-                CacheClient.memcached(untrusted, PUBLIC, CONFIG_PORT, "config get cluster\r\n"),
-                "outside the allow-list: closed without an answer");
+        assertEquals("", askConfig(untrusted), "outside the allow-list: closed without an answer");
+        agent.natctlOk("cluster", "remove", "sessions");
+        Polling.awaitTrue(
+                () -> !CacheClient.connects(trusted, PUBLIC, CONFIG_PORT, 1_000),
+                10_000,
+                "the configuration endpoint to close with its cluster");
     }
 
-    /** What the cluster core does on each poll: discover, give new nodes a port, forward, publish. */
-    private void poll() throws Exception {
-        Topology topology = lab.get().nat.call(() -> discovery.discover(spec));
-        for (TopologyNode node : topology.nodes()) {
-            if (!ports.containsKey(node.id())) {
-                int port = FIRST_PORT + ports.size();
-                ports.put(node.id(), port);
-                agent.natctlOk(
-                        "forward",
-                        "add",
-                        "sessions-" + port,
-                        "--listen",
-                        Integer.toString(port),
-                        "--to",
-                        node.address() + ":" + node.port(),
-                        "--allow",
-                        TRUSTED + "/32");
-            }
+    private static String askConfig(Netns from) throws Exception {
+        try {
+            return CacheClient.memcached(from, PUBLIC, CONFIG_PORT, "config get cluster\r\n");
+        } catch (java.io.IOException e) {
+            return e.toString();
         }
-        List<ClusterNode> clusterNodes = topology.nodes().stream()
-                .map(n -> new ClusterNode(
-                        n.id(), n.advertisedHost(), n.address(), n.port(), n.role(), ports.get(n.id()), null))
-                .toList();
-        responder.publish(PublicConfig.of(new Cluster(spec, topology.version(), clusterNodes), Ipv4.parse(PUBLIC)));
+    }
+
+    /** The agent's exact answer: the cluster's version plus the offset, every node at the NAT. */
+    private static String reply(long version, int count) {
+        List<String> entries = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            entries.add("node-" + (i + 1) + ".sessions.cache.test|" + PUBLIC + "|" + (FIRST_PORT + i));
+        }
+        String body = (1_000_000_000L + version) + "\n" + String.join(" ", entries) + "\n";
+        return "CONFIG cluster 0 " + body.length() + "\r\n" + body + "\r\nEND\r\n";
     }
 
     private ClusterClientJvm client(Netns from, String name) throws Exception {
@@ -169,14 +152,6 @@ class MemcachedAutoDiscoveryEndToEndTest {
         List<String> entries = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             entries.add("node-" + (i + 1) + ".sessions.cache.test|" + NODES.get(i) + "|11211");
-        }
-        return entries;
-    }
-
-    private static List<String> publicEntries(int count) {
-        List<String> entries = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            entries.add("node-" + (i + 1) + ".sessions.cache.test|" + PUBLIC + "|" + (FIRST_PORT + i));
         }
         return entries;
     }

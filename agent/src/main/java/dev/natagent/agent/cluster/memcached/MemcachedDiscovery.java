@@ -2,6 +2,7 @@ package dev.natagent.agent.cluster.memcached;
 
 import dev.natagent.agent.cluster.Discovery;
 import dev.natagent.agent.cluster.DiscoveryException;
+import dev.natagent.agent.cluster.EndpointConnection;
 import dev.natagent.agent.cluster.Topology;
 import dev.natagent.agent.cluster.TopologyNode;
 import dev.natagent.agent.model.ClusterSpec;
@@ -12,23 +13,19 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Memcached auto-discovery as the ElastiCache cluster clients do it: {@code config get cluster} on
  * the configuration endpoint, and {@code get AmazonElastiCache:cluster} on the same connection when
- * the engine does not know the command. Like those clients it takes a configuration only when its
- * version is above the last one taken for the cluster: a lower or equal version (an endpoint that
- * lags behind, or a replayed answer) keeps the topology it has.
+ * the engine does not know the command. Whether a topology is newer than the one the cluster has
+ * (a higher version) is the cluster service's to decide: it keeps the version with the cluster.
  */
 public final class MemcachedDiscovery implements Discovery {
     /** One poll's whole exchange (resolve, connect, TLS, both commands) ends within this time. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
     private final Duration timeout;
-    private final Map<String, Taken> taken = new ConcurrentHashMap<>();
 
     public MemcachedDiscovery(Duration timeout) {
         this.timeout = timeout;
@@ -36,17 +33,7 @@ public final class MemcachedDiscovery implements Discovery {
 
     @Override
     public Topology discover(ClusterSpec spec) throws DiscoveryException {
-        Topology fresh = topology(fetch(spec));
-        // The endpoint is part of the key: a cluster pointed elsewhere starts a new version history.
-        Taken kept = taken.merge(
-                spec.name(),
-                new Taken(spec.endpoint(), fresh),
-                (held, offered) -> !held.endpoint().equals(offered.endpoint())
-                                || offered.topology().version()
-                                        > held.topology().version()
-                        ? offered
-                        : held);
-        return kept.topology();
+        return topology(fetch(spec));
     }
 
     private ClusterConfig fetch(ClusterSpec spec) throws DiscoveryException {
@@ -85,6 +72,4 @@ public final class MemcachedDiscovery implements Discovery {
                                 Role.PRIMARY))
                         .toList());
     }
-
-    private record Taken(Target endpoint, Topology topology) {}
 }

@@ -31,7 +31,7 @@ class MemcachedDiscoveryTest {
     private final MemcachedDiscovery discovery = new MemcachedDiscovery(Duration.ofSeconds(5));
 
     @Test
-    void asksConfigGetClusterAndTakesOnlyHigherVersions() throws Exception {
+    void asksConfigGetClusterAndReportsEveryNodeAsAPrimary() throws Exception {
         try (ElastiCacheConfigEndpoint endpoint = ElastiCacheConfigEndpoint.start("127.0.0.1", 0, true)) {
             endpoint.set(5, List.of(A, B));
             ClusterSpec spec = spec("orders", endpoint.port());
@@ -54,10 +54,6 @@ class MemcachedDiscoveryTest {
                     five.nodes());
             assertEquals(List.of("config get cluster"), endpoint.requests());
 
-            endpoint.set(4, List.of(A));
-            assertEquals(five, discovery.discover(spec), "a lower version keeps the topology");
-            endpoint.set(5, List.of(C));
-            assertEquals(five, discovery.discover(spec), "an equal version keeps the topology");
             endpoint.set(6, List.of(A, B, C));
             Topology six = discovery.discover(spec);
             assertEquals(6, six.version());

@@ -1,6 +1,5 @@
-package dev.natagent.agent.cluster.memcached;
+package dev.natagent.agent.cluster;
 
-import dev.natagent.agent.cluster.DiscoveryException;
 import dev.natagent.agent.cluster.DiscoveryException.Kind;
 import dev.natagent.agent.model.Target;
 import java.io.BufferedInputStream;
@@ -13,25 +12,17 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * One TCP connection to a configuration endpoint, plain or TLS (JDK TLS, the host name verified
  * against the certificate), that gives up when one deadline for the whole exchange has passed: a
  * peer that trickles bytes cannot hold a poll longer than the timeout.
  */
-final class EndpointConnection implements AutoCloseable {
+public final class EndpointConnection implements AutoCloseable {
     private final Socket socket;
     private final long deadline;
     private final InputStream in;
@@ -42,7 +33,7 @@ final class EndpointConnection implements AutoCloseable {
         this.in = new BufferedInputStream(new DeadlineInput(socket.getInputStream()));
     }
 
-    static EndpointConnection open(Target endpoint, boolean tls, String caFile, Duration timeout)
+    public static EndpointConnection open(Target endpoint, boolean tls, String caFile, Duration timeout)
             throws DiscoveryException {
         long deadline = System.nanoTime() + timeout.toNanos();
         InetSocketAddress address;
@@ -70,16 +61,16 @@ final class EndpointConnection implements AutoCloseable {
         }
     }
 
-    OutputStream out() throws IOException {
+    public OutputStream out() throws IOException {
         return socket.getOutputStream();
     }
 
-    InputStream in() {
+    public InputStream in() {
         return in;
     }
 
     /** What an I/O failure of this exchange means to an operator. */
-    static DiscoveryException classify(Target endpoint, IOException e) {
+    public static DiscoveryException classify(Target endpoint, IOException e) {
         if (e instanceof SocketTimeoutException) {
             return new DiscoveryException(Kind.TIMEOUT, endpoint + " did not answer in time", e);
         }
@@ -90,41 +81,13 @@ final class EndpointConnection implements AutoCloseable {
     }
 
     private static Socket wrap(Socket plain, Target endpoint, String caFile) throws IOException, DiscoveryException {
-        SSLSocket ssl = (SSLSocket)
-                context(caFile).getSocketFactory().createSocket(plain, endpoint.host(), endpoint.port(), true);
+        SSLSocket ssl = (SSLSocket) TlsContexts.forCaFile(caFile)
+                .getSocketFactory()
+                .createSocket(plain, endpoint.host(), endpoint.port(), true);
         SSLParameters parameters = ssl.getSSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
         ssl.setSSLParameters(parameters);
         return ssl;
-    }
-
-    /** The JDK's default trust, or only the certificates of the CA bundle when one is configured. */
-    private static SSLContext context(String caFile) throws DiscoveryException {
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            if (caFile == null) {
-                context.init(null, null, null);
-                return context;
-            }
-            KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
-            trusted.load(null, null);
-            try (InputStream pem = Files.newInputStream(Path.of(caFile))) {
-                int n = 0;
-                for (Certificate certificate :
-                        CertificateFactory.getInstance("X.509").generateCertificates(pem)) {
-                    trusted.setCertificateEntry("ca-" + n++, certificate);
-                }
-                if (n == 0) {
-                    throw new DiscoveryException(Kind.TLS, "the CA file " + caFile + " holds no certificate");
-                }
-            }
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(trusted);
-            context.init(null, trust.getTrustManagers(), null);
-            return context;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new DiscoveryException(Kind.TLS, "cannot use the CA file " + caFile + ": " + e.getMessage(), e);
-        }
     }
 
     /** Milliseconds left for the exchange, set as the socket's read timeout; throws when none. */
