@@ -2,11 +2,11 @@
 # Agent-level benchmark: nat-agent side by side with nft, iptables-restore, haproxy and
 # direct routing, in one run, on this machine, printing one table of medians, spread and ratios.
 #
-#   bench/agent-bench.sh [--quick] [--cold | --notify] [--baseline REF] [--rounds K]
+#   bench/agent-bench.sh [--quick] [--cold] [--notify] [--baseline REF] [--rounds K]
 #                                         (root; after `mvn -B -ntp package -DskipTests`)
 #
 #   --cold          only the cold-apply rows (~2-4 minutes)
-#   --notify        only the nf_tables notification rows (~2-4 minutes)
+#   --notify        only the nf_tables notification rows (~2-4 minutes); with --cold, both
 #   --baseline REF  also run another build side by side with this one: REF is a git ref of this
 #                   repository (checked out in a temporary worktree and built there first, a few
 #                   minutes) or a directory holding a build. Its agent in process, `nft -f` of its
@@ -48,7 +48,7 @@ while [ $# -gt 0 ]; do
         --notify) notify_only=1 ;;
         --baseline) baseline_ref=${2:?--baseline needs a git ref or a directory}; shift ;;
         --rounds) cold_rounds=${2:?--rounds needs a count}; shift ;;
-        *) echo "usage: $0 [--quick] [--cold | --notify] [--baseline REF] [--rounds K]" >&2; exit 2 ;;
+        *) echo "usage: $0 [--quick] [--cold] [--notify] [--baseline REF] [--rounds K]" >&2; exit 2 ;;
     esac
     shift
 done
@@ -68,9 +68,9 @@ if [ $quick = 1 ]; then
 else
     sizes=(1000 10000 50000); big=50000; runs=5; pairs=50; requests=10000; rounds=7; persistent=100000
 fi
-# --notify: no cold-apply rows (the loops below run over no size)
+# --notify alone: no cold-apply rows (the loops below run over no size)
 cold_sizes=("${sizes[@]}")
-[ $notify_only = 0 ] || cold_sizes=()
+[ $notify_only = 0 ] || [ $cold_only = 1 ] || cold_sizes=()
 
 ns=nab$$
 # The daemon runs as installed: with an AppCDS archive made by the launcher as the RPM's %post
@@ -343,9 +343,11 @@ header() {
 }
 if [ $cold_only = 1 ]; then
     limits_section
+    [ $notify_only = 0 ] || notify_section
     header
     cold_rows
     limits_rows
+    [ $notify_only = 0 ] || notify_rows
     exit 0
 fi
 notify_section
