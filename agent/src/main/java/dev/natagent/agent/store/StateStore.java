@@ -42,6 +42,10 @@ import java.util.Set;
  *       fsynced after each append, so a change costs O(size of the change), not O(N).
  * </ul>
  *
+ * A change that rewrites most of the state (a bulk apply) becomes the new snapshot at once: as a
+ * journal record it would be about as large, and the compaction it makes due would write the same
+ * state a second time.
+ *
  * Load = snapshot + replay of the journal. A torn last journal line (crash mid-append: it was never
  * acknowledged) is cut off; anything else that does not add up is a {@link StateCorruptException},
  * also a complete last record that fails its checksum (it was written in full, so it was probably
@@ -212,6 +216,10 @@ public final class StateStore implements Closeable {
     private Committed record(List<StateChange> changes, NatState next) throws IOException {
         verifyFiles();
         long nextRevision = revision + 1;
+        if (changes.size() >= options.compactEveryRecords()
+                && 2L * changes.size() >= next.forwards().size()) {
+            return recordAsSnapshot(nextRevision, next);
+        }
         long start = journalSize;
         long length;
         try {
@@ -241,6 +249,32 @@ public final class StateStore implements Closeable {
         journalSize = start + length;
         journalRecords++;
         return new Committed(nextRevision, next, length);
+    }
+
+    /**
+     * Writes {@code next} as the snapshot of {@code nextRevision} (crash-safe: until the rename the
+     * previous snapshot and journal are the state) and empties the journal, whose records the
+     * snapshot now holds: should emptying it fail, the loader skips them by their revision, and
+     * later records follow them.
+     */
+    private Committed recordAsSnapshot(long nextRevision, NatState next) throws IOException {
+        writeSnapshot(dir, Snapshot.of(nextRevision, next));
+        snapshotKey = fileKey(dir.resolve(SNAPSHOT));
+        state = next;
+        revision = nextRevision;
+        undo = null;
+        try {
+            journal.truncate(0);
+            journal.force(false);
+            journalSize = 0;
+            journalRecords = 0;
+        } catch (IOException e) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "could not empty the journal after writing the snapshot (its records are in the snapshot"
+                            + " and are skipped when loading): " + e.getMessage());
+        }
+        return new Committed(nextRevision, next, 0);
     }
 
     /**

@@ -392,6 +392,33 @@ class StateStoreTest {
         }
     }
 
+    /**
+     * A change that rewrites most of the state is written once, as the snapshot: no journal record
+     * that the compaction it makes due would write again; it loads back, and later changes go to
+     * the journal again.
+     */
+    @Test
+    void aBulkChangeBecomesTheSnapshotAtOnce() throws Exception {
+        List<StateChange> bulk = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            bulk.add(new StateChange.PutForward(forward(i)));
+        }
+        try (StateStore store = StateStore.open(dir, new StoreOptions(1_000, 1L << 40))) {
+            store.append(put(77_777));
+            Committed committed = store.append(bulk);
+            assertEquals(0, committed.journalBytesWritten());
+            assertEquals(0, Files.size(dir.resolve("journal.ndjson")));
+            assertEquals(2, store.revision());
+            assertTrue(Files.readString(dir.resolve("state.json")).startsWith("{\"schema_version\":1,\"revision\":2,"));
+            store.append(put(77_778));
+            assertTrue(Files.size(dir.resolve("journal.ndjson")) > 0);
+        }
+        try (StateStore reopened = StateStore.open(dir)) {
+            assertEquals(3, reopened.revision());
+            assertEquals(2_002, reopened.state().forwards().size());
+        }
+    }
+
     @Test
     void applyAsOneRecordOfTheDiff() throws Exception {
         NatState desired = ModelJson.read(
