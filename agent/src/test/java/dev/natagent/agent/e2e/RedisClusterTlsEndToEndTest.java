@@ -1,5 +1,6 @@
 package dev.natagent.agent.e2e;
 
+import static dev.natagent.agent.e2e.Polling.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,8 @@ import dev.natagent.testing.KernelTests;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
 import org.junit.jupiter.api.Order;
@@ -19,15 +22,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A TLS-only Redis cluster (clients, cluster bus, replication) whose nodes advertise hostnames, as
- * ElastiCache does with in-transit encryption, behind the real agent; Lettuce and Jedis connect with
- * TLS and hostname verification through the NAT, using the address map.
+ * ElastiCache does with in-transit encryption, behind the real agent, which discovers it over TLS,
+ * checking the endpoint's certificate and name; Lettuce and Jedis connect with TLS and a certificate
+ * check through the NAT, using the map natctl prints.
  */
 @Tag(KernelTests.TAG)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(OrderAnnotation.class)
 class RedisClusterTlsEndToEndTest {
     private static final List<String> NODES = List.of("10.0.1.21", "10.0.1.22", "10.0.1.23");
-    private static final int FIRST_PORT = 7100;
 
     /** Like ElastiCache's, the node certificate names only the nodes' domain, by a wildcard. */
     @RegisterExtension
@@ -38,31 +41,74 @@ class RedisClusterTlsEndToEndTest {
     private Path map;
 
     @BeforeAll
-    void formTheClusterAndExposeItThroughTheAgent() throws Exception {
+    void formTheClusterAndAddItToTheAgentOverTls() throws Exception {
         lab = cluster.get();
         lab.form(NODES, 0);
-        agent = lab.nat.agent("{}").start();
-        StringBuilder targets = new StringBuilder();
-        StringBuilder json = new StringBuilder("{");
-        for (int i = 0; i < NODES.size(); i++) {
-            String dial = "{\"host\":\"" + NatLab.PUBLIC + "\",\"port\":" + (FIRST_PORT + i) + "}";
-            targets.append(i == 0 ? "" : ",").append(NODES.get(i)).append(':').append(RedisClusterLab.PORT);
-            json.append(i == 0 ? "" : ",")
-                    .append("\"" + NODES.get(i) + ":" + RedisClusterLab.PORT + "\":" + dial)
-                    .append(",\"" + RedisClusterLab.hostname(NODES.get(i)) + ":" + RedisClusterLab.PORT + "\":" + dial);
-        }
-        agent.natctlOk(
-                "forward",
-                "add",
-                "orders",
-                "--listen",
-                FIRST_PORT + "-" + (FIRST_PORT + NODES.size() - 1),
-                "--to",
-                targets.toString(),
-                "--allow",
-                RedisClusterLab.CLIENT + "/32");
+        StringBuilder hosts = new StringBuilder();
+        NODES.forEach(a ->
+                hosts.append(a).append(' ').append(RedisClusterLab.hostname(a)).append('\n'));
+        lab.nat.hosts(hosts.toString());
+        agent = lab.nat
+                .agent("{\"settings\":{\"public_address\":\"" + NatLab.PUBLIC + "\"}}")
+                .start();
+        agent.natctlOk(addCluster("orders", RedisClusterLab.hostname(NODES.get(0)), "7100-7199"));
+        Polling.awaitTrue(() -> ports().size() == 2 * NODES.size(), 30_000, "an address and a hostname per node");
         map = Files.writeString(
-                cluster.dir().resolve("map.json"), json.append('}').toString());
+                cluster.dir().resolve("orders-map.json"),
+                agent.natctlOk("cluster", "map", "orders", "--format", "json"));
+    }
+
+    /** natctl cluster add with TLS, trusting the test CA, polling every second. */
+    private String[] addCluster(String name, String endpointHost, String listen) {
+        return new String[] {
+            "cluster",
+            "add",
+            name,
+            "--engine",
+            "redis",
+            "--endpoint",
+            endpointHost + ":" + RedisClusterLab.PORT,
+            "--listen",
+            listen,
+            "--allow",
+            RedisClusterLab.CLIENT + "/32",
+            "--tls",
+            "--ca-file",
+            lab.tls().ca().toString(),
+            "--poll-interval",
+            "1"
+        };
+    }
+
+    @Test
+    @Order(0)
+    void theAgentDiscoversOverTlsAndChecksTheEndpointsName() throws Exception {
+        Map<String, Integer> ports = ports();
+        for (String address : NODES) {
+            int port = ports.get(address + ":" + RedisClusterLab.PORT);
+            assertEquals(port, ports.get(RedisClusterLab.hostname(address) + ":" + RedisClusterLab.PORT), address);
+        }
+        // The certificate names no address: an endpoint given by address fails the name check.
+        agent.natctlOk(addCluster("by-address", NODES.get(0), "7200-7209"));
+        Polling.awaitTrue(
+                () -> json(agent.natctlOk("--json", "cluster", "get", "by-address"))
+                        .at("/poll/error_kind")
+                        .asText()
+                        .equals("TLS"),
+                30_000,
+                "the poll of an endpoint the certificate does not name to fail");
+        assertTrue(json(agent.natctlOk("cluster", "map", "by-address", "--format", "json"))
+                .isEmpty());
+        agent.natctlOk("cluster", "remove", "by-address");
+    }
+
+    /** The map as natctl prints it: advertised address or hostname with port -> listen port. */
+    private Map<String, Integer> ports() {
+        Map<String, Integer> ports = new TreeMap<>();
+        json(agent.natctlOk("cluster", "map", "orders", "--format", "json"))
+                .properties()
+                .forEach(e -> ports.put(e.getKey(), e.getValue().path("port").asInt()));
+        return ports;
     }
 
     @Test
@@ -91,7 +137,7 @@ class RedisClusterTlsEndToEndTest {
                 log(library),
                 library,
                 NatLab.PUBLIC,
-                FIRST_PORT,
+                ports().get(NODES.get(0) + ":" + RedisClusterLab.PORT),
                 map,
                 lab.tls().ca())) {
             String written = client.ask("write " + library);
