@@ -1,0 +1,31 @@
+#!/bin/bash
+# Failover and failback of a NAT pair on keepalived and conntrackd: how long one open connection
+# stands still, whether it survives, and the two controls (strict TCP window tracking; no
+# conntrackd), from the example files in packaging/ha.
+#
+#   bench/ha-bench.sh [CYCLES]    (root; after `mvn package`; default 20 cycles per set-up)
+#
+# The Java half (HaFailoverBench, in the agent's end-to-end test tree next to the lab it drives)
+# builds the pair in network namespaces of its own, with real keepalived, conntrackd, redis-server
+# and two agents, and removes them on exit; every process it starts is stopped by PID. Each cycle
+# is a failover and a failback; the triggers (public link down, keepalived stopped, agent killed)
+# take turns. About 10 s per cycle and set-up.
+set -euo pipefail
+
+cycles=${1:-20}
+case $cycles in ''|*[!0-9]*) echo "usage: $0 [CYCLES]" >&2; exit 2 ;; esac
+# shellcheck source=lib.sh
+. "$(dirname -- "$(readlink -f -- "$0")")/lib.sh"
+bench_require_root
+for tool in keepalived conntrackd redis-server; do
+    command -v "$tool" >/dev/null || nat_agent_fail "$tool is not installed (apt-get install keepalived conntrackd redis-server)"
+done
+bench_setup ha-bench
+bench_cp=$(bench_classpath "$bench_root") || exit 1
+[ -d "$bench_root/native/target/test-classes/dev/natagent/testing" ] \
+    || nat_agent_fail "no native test classes: run 'mvn -B -ntp package -DskipTests' first"
+
+bench_stamp
+cd "$bench_root"
+"$NAT_AGENT_JAVA" -XX:+UseSerialGC -cp "$bench_cp:$bench_root/native/target/test-classes" \
+    dev.natagent.agent.e2e.HaFailoverBench "$cycles"
