@@ -1,5 +1,7 @@
 package dev.natagent.agent.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * Answer of the status op.
  *
@@ -14,6 +16,7 @@ package dev.natagent.agent.api;
  *     use (the message and doctor say which and since when)
  * @param unresolvedTargets DNS target names that have no address at all (never resolved): their
  *     forwards' connections to them fail
+ * @param ha this node's side of its pair; absent on a single instance
  */
 public record StatusView(
         String health,
@@ -28,4 +31,5 @@ public record StatusView(
         String kernelTable,
         long driftCorrections,
         int staleTargets,
-        int unresolvedTargets) {}
+        int unresolvedTargets,
+        @JsonInclude(JsonInclude.Include.NON_NULL) HaView ha) {}

@@ -64,7 +64,9 @@ final class HaCheckCommand extends AgentCommand {
     }
 
     private static String summary(JsonNode status) {
+        JsonNode ha = status.path("ha");
         return "agent up, kernel table in sync, " + status.path("forwards").asInt() + " forward(s) with every"
-                + " target resolved";
+                + " target resolved"
+                + (ha.isObject() ? "; ha role " + ha.path("role").asText() : "");
     }
 }

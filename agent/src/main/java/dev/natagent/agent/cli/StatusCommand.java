@@ -40,7 +40,26 @@ final class StatusCommand extends AgentCommand {
         if (status.path("stale_targets").asInt() > 0) {
             table.row("stale dns targets", status.path("stale_targets").asText());
         }
+        JsonNode ha = status.path("ha");
+        if (ha.isObject()) {
+            table.row(
+                    "ha role",
+                    ha.path("role").asText() + " (holds: "
+                            + (ha.path("held").isEmpty() ? "none" : join(ha.path("held"))) + ")");
+            table.row(
+                    "conntrackd",
+                    ha.path("conntrackd").asText() + " ("
+                            + ha.path("conntrackd_socket").asText() + ")");
+        }
         print(table);
         return "failed".equals(status.path("health").asText()) ? ExitCode.REFUSED : ExitCode.OK;
+    }
+
+    private static String join(JsonNode addresses) {
+        StringBuilder text = new StringBuilder();
+        for (JsonNode address : addresses) {
+            text.append(text.length() == 0 ? "" : ", ").append(address.asText());
+        }
+        return text.toString();
     }
 }

@@ -1,5 +1,6 @@
 package dev.natagent.agent.daemon;
 
+import dev.natagent.agent.ha.PairStatus;
 import dev.natagent.agent.metrics.ForwardStats;
 import dev.natagent.agent.metrics.MetricSources;
 import dev.natagent.agent.reconcile.DriftWatcher;
@@ -35,5 +36,10 @@ record LiveMetricSources(NatService service, Views views, Sysctls sysctls, Drift
     @Override
     public Map<String, ForwardStats> forwardStats() {
         return views.forwardStats(service.state());
+    }
+
+    @Override
+    public Optional<PairStatus> pair() {
+        return views.pair(service.state());
     }
 }

@@ -35,6 +35,8 @@ public final class AgentMetrics {
     static final String FORWARD_HEALTH = PREFIX + "forward.health";
     static final String FORWARD_ADDRESS_CHANGES = PREFIX + "forward.address-changes";
     static final String FORWARD_ADDRESS_STALE = PREFIX + "forward.address-stale";
+    static final String HA_HELD = PREFIX + "ha.floating-address-held";
+    static final String HA_CONNTRACKD = PREFIX + "ha.conntrackd-running";
 
     /** Exposition of every metric above, in output order. */
     static final List<MetricFamily> FAMILIES = List.of(
@@ -101,7 +103,20 @@ public final class AgentMetrics {
                     "Seconds a DNS target of a forward has failed to resolve while its last good address stays in"
                             + " use (0 when none does).",
                     Type.GAUGE,
-                    "forward"));
+                    "forward"),
+            new MetricFamily(
+                    HA_HELD,
+                    "nat_agent_ha_floating_address_held",
+                    "Whether this node of a pair holds the floating address (1) or not (0); only with settings.ha.",
+                    Type.GAUGE,
+                    "address"),
+            new MetricFamily(
+                    HA_CONNTRACKD,
+                    "nat_agent_ha_conntrackd_running",
+                    "Whether conntrackd listens on its control socket (1), not (0) or unknown (NaN); only with"
+                            + " settings.ha.",
+                    Type.GAUGE,
+                    "socket"));
 
     private final MetricRegistry registry;
     private final MetricSources sources;
@@ -149,12 +164,27 @@ public final class AgentMetrics {
         addressChanges.keySet().retainAll(stats.keySet());
         Map<String, Long> changes = new LinkedHashMap<>();
         stats.keySet().forEach(name -> changes.put(name, count(addressChanges.get(name))));
+        Map<String, Double> held = new LinkedHashMap<>();
+        Map<String, Double> conntrackd = new LinkedHashMap<>();
+        sources.pair().ifPresent(pair -> {
+            pair.held().forEach(address -> held.put(address.toString(), 1.0));
+            pair.notHeld().forEach(address -> held.put(address.toString(), 0.0));
+            conntrackd.put(
+                    pair.conntrackdSocket(),
+                    switch (pair.conntrackd()) {
+                        case RUNNING -> 1.0;
+                        case NOT_RUNNING -> 0.0;
+                        case UNKNOWN -> Double.NaN;
+                    });
+        });
         return List.of(
                 new LabelledGauges<>(FORWARD_PACKETS, stats, s -> (double) s.packets()),
                 new LabelledGauges<>(FORWARD_BYTES, stats, s -> (double) s.bytes()),
                 new LabelledGauges<>(FORWARD_HEALTH, stats, ForwardStats::healthyRatio),
                 new LabelledGauges<>(FORWARD_ADDRESS_CHANGES, changes, Long::doubleValue),
-                new LabelledGauges<>(FORWARD_ADDRESS_STALE, stats, ForwardStats::staleSeconds));
+                new LabelledGauges<>(FORWARD_ADDRESS_STALE, stats, ForwardStats::staleSeconds),
+                new LabelledGauges<>(HA_HELD, held, Double::doubleValue),
+                new LabelledGauges<>(HA_CONNTRACKD, conntrackd, Double::doubleValue));
     }
 
     private static long count(LongAdder adder) {

@@ -1,5 +1,6 @@
 package dev.natagent.agent.metrics;
 
+import dev.natagent.agent.ha.PairStatus;
 import java.util.Map;
 import java.util.Optional;
 
@@ -17,6 +18,11 @@ public interface MetricSources {
 
     /** Per forward name, its counters and health; called on each metrics render. */
     Map<String, ForwardStats> forwardStats();
+
+    /** This node's side of its pair, read now; empty on a single instance. */
+    default Optional<PairStatus> pair() {
+        return Optional.empty();
+    }
 
     MetricSources NONE = new MetricSources() {
         @Override

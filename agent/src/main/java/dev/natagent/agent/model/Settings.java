@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -12,15 +13,17 @@ import java.util.OptionalInt;
  * resolve_interval_seconds} (30), {@code full_check_interval_seconds} (60), {@code ssh_port}
  * (optional; overrides what sshd_config says when the guard against forwarding sshd's port runs),
  * {@code public_address} (optional; the address clients dial to reach this instance, which it cannot
- * see behind an Elastic IP: the clusters' address maps use it unless a cluster names its own).
+ * see behind an Elastic IP: the clusters' address maps use it unless a cluster names its own),
+ * {@code ha} (optional; the NAT pair this instance is a node of, see {@link HaPair}).
  */
 public record Settings(
         boolean manageIpForward,
         int resolveIntervalSeconds,
         int fullCheckIntervalSeconds,
         @JsonInclude(JsonInclude.Include.NON_NULL) Integer sshPort,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Ipv4 publicAddress) {
-    public static final Settings DEFAULTS = new Settings(true, 30, 60, null, null);
+        @JsonInclude(JsonInclude.Include.NON_NULL) Ipv4 publicAddress,
+        @JsonInclude(JsonInclude.Include.NON_NULL) HaPair ha) {
+    public static final Settings DEFAULTS = new Settings(true, 30, 60, null, null, null);
     private static final int MAX_INTERVAL_SECONDS = 86_400;
 
     public Settings {
@@ -38,10 +41,20 @@ public record Settings(
         ValidationException.throwIfAny(errors);
     }
 
-    /** Settings without a public address. */
+    /** Settings without a public address or a pair. */
     public Settings(
             boolean manageIpForward, int resolveIntervalSeconds, int fullCheckIntervalSeconds, Integer sshPort) {
-        this(manageIpForward, resolveIntervalSeconds, fullCheckIntervalSeconds, sshPort, null);
+        this(manageIpForward, resolveIntervalSeconds, fullCheckIntervalSeconds, sshPort, null, null);
+    }
+
+    /** Settings of a single instance (no pair). */
+    public Settings(
+            boolean manageIpForward,
+            int resolveIntervalSeconds,
+            int fullCheckIntervalSeconds,
+            Integer sshPort,
+            Ipv4 publicAddress) {
+        this(manageIpForward, resolveIntervalSeconds, fullCheckIntervalSeconds, sshPort, publicAddress, null);
     }
 
     /** JSON creator: a missing key takes its default. */
@@ -51,13 +64,20 @@ public record Settings(
             @JsonProperty("resolve_interval_seconds") Integer resolveIntervalSeconds,
             @JsonProperty("full_check_interval_seconds") Integer fullCheckIntervalSeconds,
             @JsonProperty("ssh_port") Integer sshPort,
-            @JsonProperty("public_address") Ipv4 publicAddress) {
+            @JsonProperty("public_address") Ipv4 publicAddress,
+            @JsonProperty("ha") HaPair ha) {
         return new Settings(
                 manageIpForward == null ? DEFAULTS.manageIpForward : manageIpForward,
                 resolveIntervalSeconds == null ? DEFAULTS.resolveIntervalSeconds : resolveIntervalSeconds,
                 fullCheckIntervalSeconds == null ? DEFAULTS.fullCheckIntervalSeconds : fullCheckIntervalSeconds,
                 sshPort,
-                publicAddress);
+                publicAddress,
+                ha);
+    }
+
+    /** The pair this instance is a node of, empty on a single instance. */
+    public Optional<HaPair> pair() {
+        return Optional.ofNullable(ha);
     }
 
     public OptionalInt sshPortOverride() {

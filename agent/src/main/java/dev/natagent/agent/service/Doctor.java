@@ -6,8 +6,11 @@ import dev.natagent.agent.api.Finding.Severity;
 import dev.natagent.agent.api.ForwardView;
 import dev.natagent.agent.api.Health;
 import dev.natagent.agent.api.TargetView;
+import dev.natagent.agent.ha.PairObserver;
+import dev.natagent.agent.ha.PairStatus;
 import dev.natagent.agent.model.Cidr;
 import dev.natagent.agent.model.Forward;
+import dev.natagent.agent.model.HaPair;
 import dev.natagent.agent.model.Ipv4;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.Protocol;
@@ -88,6 +91,7 @@ public final class Doctor {
     private final AgentHealth health;
     private final ForeignDnat nftables;
     private final ForeignDnat legacy;
+    private final PairObserver pair;
 
     /**
      * @param nftables reads the other nf_tables tables
@@ -99,6 +103,7 @@ public final class Doctor {
         this.health = health;
         this.nftables = nftables;
         this.legacy = legacy;
+        this.pair = new PairObserver(procRoot);
     }
 
     /** Every check, read now: the sysctls, /proc, routes and the other tables as they are at this call. */
@@ -110,7 +115,88 @@ public final class Doctor {
         returnRoutes(state, findings);
         foreignDnat(state, findings);
         targets(state, views, findings);
+        state.settings().pair().ifPresent(ha -> pair(state, ha, findings));
         return DoctorReport.of(findings);
+    }
+
+    /** This node's side of its pair, read now; empty on a single instance. */
+    public Optional<PairStatus> pair(NatState state) {
+        return state.settings().pair().map(pair::observe);
+    }
+
+    /** The role, conntrackd, and forwards whose replies would not follow the floating addresses. */
+    private void pair(NatState state, HaPair ha, List<Finding> findings) {
+        PairStatus status = pair.observe(ha);
+        String floating = join(ha.floatingAddresses());
+        switch (status.role()) {
+            case "active" -> findings.add(ok("ha_role", "active: this node holds the floating addresses " + floating));
+            case "standby" -> findings.add(
+                    ok("ha_role", "standby: the peer holds the floating addresses " + floating + " (or nobody does)"));
+            case "split" -> findings.add(new Finding(
+                    Severity.WARNING,
+                    "ha_role",
+                    "this node holds " + join(status.held()) + " but not " + join(status.notHeld())
+                            + ": keepalived moves them together, so this lasts only while they move",
+                    "if it persists, make keepalived's virtual_ipaddress list and settings.ha.floating_addresses"
+                            + " name the same addresses"));
+            default -> findings.add(new Finding(
+                    Severity.WARNING,
+                    "ha_role",
+                    "the role is unknown: " + status.detail(),
+                    "run 'ip -4 addr' and look for " + floating));
+        }
+        String socket = ha.conntrackdSocket();
+        switch (status.conntrackd()) {
+            case RUNNING -> findings.add(ok(
+                    "ha_conntrackd",
+                    "conntrackd listens on " + socket + "; whether it is in sync needs root: 'conntrackd -C"
+                            + " CONFIG -s' (cache and sync statistics)"));
+            case NOT_RUNNING -> findings.add(new Finding(
+                    Severity.WARNING,
+                    "ha_conntrackd",
+                    "nothing listens on conntrackd's socket " + socket + ": open connections are not replicated,"
+                            + " so a failover resets those whose server speaks first",
+                    "start conntrackd with the pair's config (conntrackd -C /etc/nat-agent/ha/conntrackd.conf -d),"
+                            + " and check that its UNIX Path is settings.ha.conntrackd_socket"));
+            case UNKNOWN -> findings.add(new Finding(
+                    Severity.WARNING,
+                    "ha_conntrackd",
+                    "whether conntrackd runs cannot be read: " + status.detail(),
+                    "run 'conntrackd -C CONFIG -s' as root"));
+        }
+        boolean allFloat = true;
+        for (Forward forward : state.forwards().values()) {
+            ReturnPath path = forward.returnPath();
+            if (path.kind() == ReturnPath.Kind.MASQUERADE) {
+                allFloat = false;
+                findings.add(new Finding(
+                        Severity.WARNING,
+                        "ha_snat",
+                        "forward " + forward.name() + " masquerades: its connections' replies come back to the"
+                                + " address of the node that opened them, so after a failover the peer cannot"
+                                + " carry them, conntrackd or not",
+                        "natctl forward set " + forward.name() + " --snat FLOATING (the floating address on the"
+                                + " cache side)"));
+            } else if (path.kind() == ReturnPath.Kind.SNAT
+                    && !ha.floatingAddresses().contains(path.snatAddress())) {
+                allFloat = false;
+                findings.add(new Finding(
+                        Severity.WARNING,
+                        "ha_snat",
+                        "forward " + forward.name() + " SNATs to " + path.snatAddress() + ", which is not one of"
+                                + " the pair's floating addresses " + floating + ": after a failover its"
+                                + " connections' replies go to an address the peer does not hold",
+                        "natctl forward set " + forward.name() + " --snat FLOATING, or add the address to"
+                                + " settings.ha.floating_addresses if keepalived moves it"));
+            }
+        }
+        if (allFloat) {
+            findings.add(ok("ha_snat", "no forward masquerades or SNATs to an address that stays behind on failover"));
+        }
+    }
+
+    private static String join(List<Ipv4> addresses) {
+        return String.join(", ", addresses.stream().map(Ipv4::toString).toList());
     }
 
     private void stateAndTable(Views views, List<Finding> findings) {

@@ -3,6 +3,7 @@ package dev.natagent.agent.service;
 import dev.natagent.agent.api.ClusterView;
 import dev.natagent.agent.api.DoctorReport;
 import dev.natagent.agent.api.ForwardView;
+import dev.natagent.agent.api.HaView;
 import dev.natagent.agent.api.Health;
 import dev.natagent.agent.api.MetricsFormat;
 import dev.natagent.agent.api.OutboundView;
@@ -10,6 +11,7 @@ import dev.natagent.agent.api.StatusView;
 import dev.natagent.agent.api.TargetView;
 import dev.natagent.agent.api.TextDocument;
 import dev.natagent.agent.cluster.ClusterPolls;
+import dev.natagent.agent.ha.PairStatus;
 import dev.natagent.agent.metrics.AgentMetrics;
 import dev.natagent.agent.metrics.ForwardStats;
 import dev.natagent.agent.metrics.MetricsJson;
@@ -125,7 +127,24 @@ public final class Views {
                 tableWord(),
                 drift.corrections(),
                 staleNames(state).size(),
-                unresolvedNames(state));
+                unresolvedNames(state),
+                ha(state).orElse(null));
+    }
+
+    /** This node's side of its pair, as status shows it; empty on a single instance. */
+    private Optional<HaView> ha(NatState state) {
+        return pair(state)
+                .map(pair -> new HaView(
+                        pair.role(),
+                        pair.held().stream().map(Ipv4::toString).toList(),
+                        pair.notHeld().stream().map(Ipv4::toString).toList(),
+                        pair.conntrackd().name().toLowerCase(Locale.ROOT),
+                        pair.conntrackdSocket()));
+    }
+
+    /** This node's side of its pair, read now; empty on a single instance. */
+    public Optional<PairStatus> pair(NatState state) {
+        return doctor.pair(state);
     }
 
     /** The DNS names in use that have no address yet (never resolved). */

@@ -48,7 +48,8 @@ public class FakeOperations implements AdminOperations {
                 "in_sync",
                 0,
                 0,
-                0);
+                0,
+                null);
     }
 
     @Override

@@ -79,12 +79,12 @@ public final class HaFailoverBench {
                     }
                     pinger = record(tally, tally.failbackGaps, trigger, pinger, lab, false);
                 }
+            } catch (Exception | AssertionError e) {
+                System.err.println("ha-bench: " + setup + " stopped: " + e + "\n" + lab.diagnostics());
+                throw e;
             } finally {
                 pinger.close();
             }
-        } catch (Exception | AssertionError e) {
-            System.err.println("ha-bench: " + setup + " stopped: " + e);
-            throw e;
         }
         return tally;
     }

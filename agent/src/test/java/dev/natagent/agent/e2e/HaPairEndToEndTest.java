@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.e2e.PairDrill.Move;
 import dev.natagent.agent.e2e.PairDrill.Trigger;
 import dev.natagent.testing.KernelTests;
@@ -40,6 +41,8 @@ class HaPairEndToEndTest {
                 assertEquals(
                         0, lab.natA.haCheck().exitCode(), lab.natA.haCheck().toString());
                 assertEquals(0, lab.natB.haCheck().exitCode(), "the standby passes too: it is ready to take over");
+                assertEquals("active, conntrackd running", lab.natA.role());
+                assertEquals("standby, conntrackd running", lab.natB.role());
                 List<Move> moves = new ArrayList<>();
                 for (Trigger trigger : Trigger.values()) {
                     Move failover = PairDrill.failover(lab, pinger, trigger);
@@ -48,6 +51,8 @@ class HaPairEndToEndTest {
                         assertEquals(1, lab.natA.haCheck().exitCode(), "ha-check fails without the agent");
                     }
                     if (trigger == Trigger.LINK_DOWN) {
+                        assertEquals("active, conntrackd running", lab.natB.role(), "the agents see the move");
+                        assertEquals("standby, conntrackd running", lab.natA.role());
                         // The server speaks first on the new node: only a synced entry maps it back.
                         blocked.push("after-failover");
                         assertEquals(Optional.of("queue after-failover"), blocked.awaitValue(VALUE_TIMEOUT_MILLIS));
@@ -86,6 +91,12 @@ class HaPairEndToEndTest {
                 assertEquals(Optional.empty(), blocked.awaitValue(VALUE_TIMEOUT_MILLIS), "the value never arrives");
                 assertFalse(blocked.sameConnection(), "the blocked connection is reset");
                 report("without conntrackd (control)", moves, pinger);
+                assertEquals("active, conntrackd not_running", lab.natB.role());
+                JsonNode doctor = lab.natB.agent.call("doctor", "{}").at("/result/findings");
+                assertTrue(
+                        doctor.findValues("check").stream()
+                                .anyMatch(c -> c.asText().equals("ha_conntrackd")),
+                        doctor.toString());
             } catch (Exception | AssertionError e) {
                 System.err.println(lab.diagnostics());
                 throw e;

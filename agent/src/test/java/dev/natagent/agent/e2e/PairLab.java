@@ -1,5 +1,6 @@
 package dev.natagent.agent.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.testing.AgentDaemon;
 import dev.natagent.testing.ExecResult;
 import dev.natagent.testing.Netns;
@@ -44,8 +45,7 @@ final class PairLab implements AutoCloseable {
     static final String FLOATING_PUBLIC = "203.0.113.10";
     static final String FLOATING_PRIVATE = "10.0.1.10";
     static final int PORT = 6379;
-    static final String CONFIG = "{\"schema_version\":1,\"forwards\":[{\"name\":\"redis\",\"listen\":\"6379\","
-            + "\"to\":[\"" + CACHE + ":6379\"],\"snat\":\"" + FLOATING_PRIVATE + "\"}]}";
+
     private static final Pattern PLACEHOLDER = Pattern.compile("@[A-Z_]+@");
     private static final long PROCESS_EXIT_SECONDS = 15;
 
@@ -87,7 +87,7 @@ final class PairLab implements AutoCloseable {
             lab.redis();
             for (Node node : lab.nodes()) {
                 node.agent = AgentDaemon.prepare(AgentDaemon.Launch.in(
-                        node.ns, node.dir, Files.writeString(node.dir.resolve("config.json"), CONFIG)));
+                        node.ns, node.dir, Files.writeString(node.dir.resolve("config.json"), node.config())));
                 node.agent.start();
                 // After the agent: its nat table loads conntrack, which brings the sysctls.
                 node.sysctls(options);
@@ -300,6 +300,24 @@ final class PairLab implements AutoCloseable {
                 ns.execOk("ip", "addr", "add", own(side) + "/24", "dev", side);
                 ns.execOk("ip", "link", "set", side, "up");
             }
+        }
+
+        /**
+         * The desired state, the same on both nodes but for conntrackd's socket: the two nodes
+         * share this lab's file system, where two conntrackd cannot bind one path.
+         */
+        String config() {
+            return "{\"schema_version\":1,\"settings\":{\"ha\":{\"floating_addresses\":[\"" + FLOATING_PUBLIC
+                    + "\",\"" + FLOATING_PRIVATE + "\"],\"conntrackd_socket\":\"" + dir.resolve("conntrackd.ctl")
+                    + "\"}},\"forwards\":[{\"name\":\"redis\",\"listen\":\"6379\",\"to\":[\"" + CACHE
+                    + ":6379\"],\"snat\":\"" + FLOATING_PRIVATE + "\"}]}";
+        }
+
+        /** The role this node's agent reports (status ha.role), and whether it sees conntrackd. */
+        String role() throws IOException {
+            JsonNode ha = agent.call("status", "{}").at("/result/ha");
+            return ha.path("role").asText() + ", conntrackd "
+                    + ha.path("conntrackd").asText();
         }
 
         /** This node's own address on pub, priv or sync. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.natagent.agent.model.HaPair;
 import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.testing.AgentDaemon;
 import dev.natagent.testing.KernelTests;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DocumentedMetricsTest {
     private static final Path DOC =
             Path.of(System.getProperty("user.dir")).getParent().resolve("docs").resolve("admin-api.md");
+    private static final String FLOATING = "203.0.113.10";
     private static final Pattern ROW =
             Pattern.compile("^\\| `(nat_agent_\\w+)` \\| (\\w+)[^|]*\\| (`(\\w+)`|–) \\| `(\\w+)`: `([^`]+)` \\|$");
 
@@ -42,8 +44,15 @@ class DocumentedMetricsTest {
     void everyDocumentedMetricIsPrintedInBothFormatsAndDriftCorrectionsCount() throws Exception {
         KernelTests.requireKernel();
         List<Documented> documented = documented();
-        assertEquals(12, documented.size(), "rows parsed from " + DOC + ": " + documented);
+        assertEquals(14, documented.size(), "rows parsed from " + DOC + ": " + documented);
         try (AgentDaemon agent = AgentDaemon.startInOwnNamespace(dir)) {
+            // A node of a pair, so that the pair's metrics are there too.
+            agent.natctlOk(
+                    "apply",
+                    Files.writeString(
+                                    dir.resolve("pair.json"),
+                                    "{\"settings\":{\"ha\":{\"floating_addresses\":[\"" + FLOATING + "\"]}}}")
+                            .toString());
             agent.natctlOk("forward", "add", "redis", "--listen", "6379", "--to", "10.0.1.230:6379");
             long before =
                     agent.call("status", "{}").at("/result/drift_corrections").asLong();
@@ -66,7 +75,11 @@ class DocumentedMetricsTest {
                     assertTrue(text.lines().anyMatch(l -> l.startsWith(start)), "no sample " + start + " in\n" + text);
                 }
                 assertTrue(text.contains("# TYPE " + metric.name() + " " + metric.type() + "\n"), metric + "\n" + text);
-                String jsonName = metric.jsonName().replace("OP", "forward.add").replace("FORWARD", "redis");
+                String jsonName = metric.jsonName()
+                        .replace("OP", "forward.add")
+                        .replace("FORWARD", "redis")
+                        .replace("ADDRESS", FLOATING)
+                        .replace("SOCKET", HaPair.DEFAULT_CONNTRACKD_SOCKET);
                 assertTrue(
                         json.path(metric.jsonGroup()).has(jsonName),
                         metric.jsonGroup() + " " + jsonName + " missing in " + json);
@@ -94,7 +107,12 @@ class DocumentedMetricsTest {
     }
 
     private static String labelValue(Documented metric) {
-        return metric.label().equals("op") ? "forward.add" : "redis";
+        return switch (metric.label()) {
+            case "op" -> "forward.add";
+            case "address" -> FLOATING;
+            case "socket" -> HaPair.DEFAULT_CONNTRACKD_SOCKET;
+            default -> "redis";
+        };
     }
 
     private static long awaitCorrection(AgentDaemon agent, long before) throws Exception {
