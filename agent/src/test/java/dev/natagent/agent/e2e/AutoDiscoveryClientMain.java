@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import net.spy.memcached.ClientMode;
-import net.spy.memcached.ConnectionFactoryBuilder;
+import net.spy.memcached.DefaultConnectionFactory;
 import net.spy.memcached.MemcachedClient;
 import net.spy.memcached.config.NodeEndPoint;
 
@@ -30,10 +30,14 @@ public final class AutoDiscoveryClientMain {
         try {
             // The client picks dynamic mode by itself only for a host name containing ".cfg.", as
             // ElastiCache names its configuration endpoints; given the NAT's address, it is asked for.
+            // It polls for a new configuration each second instead of each minute.
             client = new MemcachedClient(
-                    new ConnectionFactoryBuilder()
-                            .setClientMode(ClientMode.Dynamic)
-                            .build(),
+                    new DefaultConnectionFactory(ClientMode.Dynamic) {
+                        @Override
+                        public long getDynamicModePollingInterval() {
+                            return 1_000;
+                        }
+                    },
                     List.of(new InetSocketAddress(args[0], Integer.parseInt(args[1]))));
         } catch (Exception e) {
             answers.println("error " + ClusterClientMain.describe(e));

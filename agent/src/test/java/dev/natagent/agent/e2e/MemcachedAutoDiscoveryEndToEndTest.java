@@ -112,6 +112,29 @@ class MemcachedAutoDiscoveryEndToEndTest {
         second.expectOk("get b 300");
         assertTrue(items(NODES.get(3)) > 0, "a client started after the change uses the added node");
 
+        // A real ElastiCache node answers with the cluster's configuration too (engines before
+        // 1.4.14 keep it as a key on every node), with the private addresses. This client polls the
+        // nodes, through their forwards, and its poller starts without a version of its own: the
+        // first node answer it reads replaces the agent's list, whatever the versions. docs/clusters.md
+        // says so; this pins it, so that a client that behaves otherwise shows up here.
+        long hits = hits();
+        String privateConfig = "3\n" + String.join(" ", entries(4)) + "\n";
+        for (String address : NODES) {
+            assertEquals(
+                    "STORED\r\n",
+                    CacheClient.memcached(
+                            nodes.get(address),
+                            address,
+                            11211,
+                            "set AmazonElastiCache:cluster 0 0 " + privateConfig.length() + "\r\n" + privateConfig
+                                    + "\r\n"));
+        }
+        Polling.awaitTrue(() -> hits() > hits, 20_000, "the first client to read a node's configuration");
+        Polling.awaitTrue(
+                () -> first.ask("nodes").equals("ok " + String.join(",", privateNodes())),
+                10_000,
+                "the first client to take the nodes' private list");
+
         assertEquals("", askConfig(untrusted), "outside the allow-list: closed without an answer");
         agent.natctlOk("cluster", "remove", "sessions");
         Polling.awaitTrue(
@@ -164,14 +187,31 @@ class MemcachedAutoDiscoveryEndToEndTest {
         return String.join(",", nodes);
     }
 
+    private static List<String> privateNodes() {
+        return NODES.stream().map(address -> address + ":11211").toList();
+    }
+
     /** curr_items of a node, asked from its own namespace. */
     private long items(String address) throws Exception {
+        return stat(address, "curr_items");
+    }
+
+    /** get_hits of all nodes together. */
+    private long hits() throws Exception {
+        long hits = 0;
+        for (String address : NODES) {
+            hits += stat(address, "get_hits");
+        }
+        return hits;
+    }
+
+    private long stat(String address, String name) throws Exception {
         String stats = CacheClient.memcached(nodes.get(address), address, 11211, "stats\r\n");
         for (String line : stats.split("\r\n")) {
-            if (line.startsWith("STAT curr_items ")) {
-                return Long.parseLong(line.substring("STAT curr_items ".length()));
+            if (line.startsWith("STAT " + name + " ")) {
+                return Long.parseLong(line.substring(("STAT " + name + " ").length()));
             }
         }
-        throw new AssertionError("no curr_items in " + stats);
+        throw new AssertionError("no " + name + " in " + stats);
     }
 }

@@ -12,13 +12,11 @@ import dev.natagent.agent.model.Ipv4;
  * has one, and looks the name up only when the address is empty; a client with in-transit
  * encryption verifies the node's certificate against that name.
  *
- * <p>Why the version is raised by {@link #VERSION_OFFSET}: the ElastiCache cluster clients take the
- * configuration from the configuration endpoint when they start, and afterwards poll the nodes
- * themselves, through their forwards, adopting any configuration with a higher version. A real
- * node answers with the private addresses; with the cluster's own version number, the first change
- * of the cluster would send every running client to addresses it cannot reach. Far above the
- * node's version, the node's answers stay older than the agent's and are ignored, and the agent's
- * own answers still rise with every change.
+ * <p>Why the version is raised by {@link #VERSION_OFFSET}: auto-discovery clients adopt a
+ * configuration only when its version is above the one they hold, and some poll the nodes
+ * themselves, through their forwards. A real node answers with the private addresses and the
+ * cluster's own version: once a client holds the agent's version, that answer is older and
+ * ignored, while the agent's own answers still rise with every change of the cluster.
  */
 public final class PublicConfig {
     /** Leaves the agent's versions within 31 bits for clients that read them as an int. */
