@@ -12,7 +12,7 @@ import jnr.constants.platform.SocketMessage;
 import jnr.constants.platform.SocketOption;
 
 /**
- * An AF_NETLINK / NETLINK_NETFILTER socket (docs/netlink.md, "Sockets"). Extended ACKs are on,
+ * An AF_NETLINK / NETLINK_NETFILTER (or NETLINK_ROUTE) socket (docs/netlink.md, "Sockets"). Extended ACKs are on,
  * error replies do not echo the request payload (NETLINK_CAP_ACK), the port id is read back with
  * getsockname (it is the pid only for a process's first netlink socket), and datagrams are received
  * into a 68 KiB buffer with MSG_TRUNC so that a datagram that does not fit is an error, never
@@ -23,6 +23,8 @@ import jnr.constants.platform.SocketOption;
  */
 public final class NetlinkSocket implements NetlinkTransport {
     public static final int NETLINK_NETFILTER = 12;
+    /** rtnetlink: routes, links, addresses. */
+    public static final int NETLINK_ROUTE = 0;
     /** nfnetlink multicast group of nf_tables changes (NFNLGRP_NFTABLES). */
     public static final int NFNLGRP_NFTABLES = 7;
     /**
@@ -97,12 +99,19 @@ public final class NetlinkSocket implements NetlinkTransport {
         return open(0, MONITOR_RECEIVE_QUEUE, group);
     }
 
+    /** An rtnetlink socket with the kernel's default queues, for route queries. */
+    public static NetlinkSocket openRouteSocket() throws IOException {
+        return open(NETLINK_ROUTE, 0, 0, 0);
+    }
+
     /** Queue sizes in bytes as asked of the kernel (0 = its default); tests shrink them to overflow. */
     static NetlinkSocket open(int sendQueue, int receiveQueue, int group) throws IOException {
+        return open(NETLINK_NETFILTER, sendQueue, receiveQueue, group);
+    }
+
+    private static NetlinkSocket open(int protocol, int sendQueue, int receiveQueue, int group) throws IOException {
         int fd = Syscalls.socket(
-                AddressFamily.AF_NETLINK.intValue(),
-                Sock.SOCK_RAW.intValue() | Sock.SOCK_CLOEXEC.intValue(),
-                NETLINK_NETFILTER);
+                AddressFamily.AF_NETLINK.intValue(), Sock.SOCK_RAW.intValue() | Sock.SOCK_CLOEXEC.intValue(), protocol);
         return new NetlinkSocket(fd, sendQueue, receiveQueue, group);
     }
 

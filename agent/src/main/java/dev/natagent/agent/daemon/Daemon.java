@@ -149,8 +149,13 @@ final class Daemon {
             }
             Sysctls sysctls = Sysctls.proc();
             HealthProber prober = running.add(new HealthProber(PROBE_TIMEOUT));
-            Doctor doctor =
-                    new Doctor(Path.of("/proc"), sysctls, health, new NetlinkForeignDnat(), new LegacyForeignDnat());
+            Doctor doctor = new Doctor(
+                    Path.of("/proc"),
+                    sysctls,
+                    health,
+                    new NetlinkForeignDnat(),
+                    new LegacyForeignDnat(),
+                    new NetlinkReplyRoutes());
             Views views =
                     new Views(health, resolver, reconciler, prober, sysctls, drift, doctor, clock, Main.version());
             NatService service = new NatService(

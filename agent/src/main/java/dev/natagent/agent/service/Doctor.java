@@ -44,6 +44,21 @@ public final class Doctor {
         List<ForeignRule> rules() throws IOException;
     }
 
+    /** The kernel's routing decision for the replies of a forward without SNAT, read at each call. */
+    public interface ReplyRoutes {
+        /**
+         * How the kernel would route a reply from {@code target} to {@code client}: arriving from
+         * the target's side, through every policy rule and table, as it would forward it.
+         */
+        ReplyRoute route(Ipv4 target, Ipv4 client) throws IOException;
+    }
+
+    /**
+     * @param routed whether the kernel would forward the reply to the client
+     * @param detail where it goes ("table 100"), or why it would not ("no route")
+     */
+    public record ReplyRoute(boolean routed, String detail) {}
+
     /**
      * One foreign rule that rewrites the destination of the traffic it matches.
      *
@@ -92,18 +107,27 @@ public final class Doctor {
     private final ForeignDnat nftables;
     private final ForeignDnat legacy;
     private final PairObserver pair;
+    private final ReplyRoutes replyRoutes;
 
     /**
      * @param nftables reads the other nf_tables tables
      * @param legacy reads the legacy iptables nat table; called only when it exists
+     * @param replyRoutes asks the kernel how it would route replies
      */
-    public Doctor(Path procRoot, Sysctls sysctls, AgentHealth health, ForeignDnat nftables, ForeignDnat legacy) {
+    public Doctor(
+            Path procRoot,
+            Sysctls sysctls,
+            AgentHealth health,
+            ForeignDnat nftables,
+            ForeignDnat legacy,
+            ReplyRoutes replyRoutes) {
         this.procRoot = procRoot;
         this.sysctls = sysctls;
         this.health = health;
         this.nftables = nftables;
         this.legacy = legacy;
         this.pair = new PairObserver(procRoot);
+        this.replyRoutes = replyRoutes;
     }
 
     /** Every check, read now: the sysctls, /proc, routes and the other tables as they are at this call. */
@@ -112,7 +136,7 @@ public final class Doctor {
         stateAndTable(views, findings);
         ipForward(findings);
         rpFilter(findings);
-        returnRoutes(state, findings);
+        returnRoutes(state, views, findings);
         foreignDnat(state, findings);
         targets(state, views, findings);
         state.settings().pair().ifPresent(ha -> pair(state, ha, findings));
@@ -306,32 +330,57 @@ public final class Doctor {
         }
     }
 
-    /** A forward without SNAT needs this instance to route back to its clients. */
-    private void returnRoutes(NatState state, List<Finding> findings) {
-        List<Route> routes = routes();
+    /**
+     * A forward without SNAT needs this instance to forward its targets' replies to its clients:
+     * asked of the kernel for each target address and client network, policy rules included.
+     */
+    private void returnRoutes(NatState state, Views views, List<Finding> findings) {
         for (Forward forward : state.forwards().values()) {
             if (forward.returnPath().kind() != ReturnPath.Kind.NONE) {
                 continue;
             }
             List<Cidr> clients = forward.allow().isEmpty() ? List.of(Cidr.parse("0.0.0.0/0")) : forward.allow();
-            List<String> unrouted = clients.stream()
-                    .filter(client -> routes.stream().noneMatch(r -> r.covers(client.network())))
-                    .map(Cidr::toString)
-                    .toList();
+            List<String> unrouted = new ArrayList<>();
+            List<String> routed = new ArrayList<>();
+            try {
+                for (Ipv4 target : views.addresses(forward)) {
+                    for (Cidr client : clients) {
+                        ReplyRoute route = replyRoutes.route(target, client.network());
+                        if (!route.routed()) {
+                            unrouted.add(client + " from " + target + ": " + route.detail());
+                        } else if (!routed.contains(route.detail())) {
+                            routed.add(route.detail());
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                findings.add(new Finding(
+                        Severity.WARNING,
+                        "return_route",
+                        "forward " + forward.name() + " has snat none, and the kernel could not be asked how it"
+                                + " routes the replies (" + e.getMessage() + ")",
+                        "run 'ip route get CLIENT from TARGET iif IFACE' for its clients and targets"));
+                continue;
+            }
             if (unrouted.isEmpty()) {
                 findings.add(new Finding(
                         Severity.OK,
                         "return_route",
-                        "forward " + forward.name() + " has snat none and a route to its clients: its targets must"
-                                + " route replies through this instance",
+                        "forward " + forward.name() + " has snat none and the kernel forwards its targets' replies"
+                                + " to its clients"
+                                + (routed.isEmpty()
+                                        ? " (no target has an address yet)"
+                                        : " (" + String.join(", ", routed) + ")"),
                         ""));
             } else {
-                String list = String.join(", ", unrouted);
                 findings.add(new Finding(
                         Severity.ERROR,
                         "return_route",
-                        "forward " + forward.name() + " has snat none but there is no route to " + list,
-                        "add a route to " + list + " or use --snat masquerade"));
+                        "forward " + forward.name() + " has snat none, but the kernel would not forward replies to "
+                                + String.join("; ", unrouted),
+                        "add a route to those clients (in the table the policy rules choose for replies from the"
+                                + " targets: 'ip route get CLIENT from TARGET iif IFACE' shows it), or use --snat"
+                                + " masquerade"));
             }
         }
     }
@@ -547,32 +596,6 @@ public final class Doctor {
     private static String age(Instant at, Instant now) {
         long seconds = Math.max(0, Duration.between(at, now).toSeconds());
         return seconds == 0 ? "probed just now" : "probed " + seconds + " s ago";
-    }
-
-    /** One line of /proc/net/route: destination and mask, host byte order (little-endian hex). */
-    private record Route(int destination, int mask) {
-        boolean covers(Ipv4 address) {
-            return (address.bits() & mask) == destination;
-        }
-    }
-
-    private List<Route> routes() {
-        List<Route> routes = new ArrayList<>();
-        Optional<String> table = readText(procRoot.resolve("net/route"));
-        for (String line : table.orElse("").split("\n")) {
-            String[] fields = line.trim().split("\\s+");
-            if (fields.length < 8 || fields[0].equals("Iface")) {
-                continue;
-            }
-            try {
-                routes.add(
-                        new Route(Integer.reverseBytes((int) Long.parseLong(fields[1], 16)), Integer.reverseBytes((int)
-                                Long.parseLong(fields[7], 16))));
-            } catch (NumberFormatException e) {
-                // Not a route line; /proc/net/route has a fixed layout, so skip what does not parse.
-            }
-        }
-        return routes;
     }
 
     /** Why a file could not be read, without the exception's class name or the path again. */

@@ -265,6 +265,15 @@ public final class Views {
         return target.literal().or(() -> resolver.status(target.host()).flatMap(s -> s.address()));
     }
 
+    /** The distinct addresses in use of {@code forward}'s targets (a DNS name's once it resolved). */
+    List<Ipv4> addresses(Forward forward) {
+        List<Ipv4> addresses = new ArrayList<>();
+        for (Target target : forward.targets()) {
+            addressOf(target).filter(a -> !addresses.contains(a)).ifPresent(addresses::add);
+        }
+        return addresses;
+    }
+
     /** Every target endpoint with an address, for the prober, computed as it is read. */
     public Stream<HealthProber.Endpoint> endpoints(NatState state) {
         return state.forwards().values().stream().flatMap(forward -> endpoints(forward).stream());

@@ -8,6 +8,7 @@ import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.testing.AgentDaemon;
 import dev.natagent.agent.testing.CliResult;
 import dev.natagent.testing.KernelTests;
+import dev.natagent.testing.Netns;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,6 +80,50 @@ class DoctorLiveEndToEndTest {
                     + String.format("%.1f", medianMillis(agent, "doctor"))
                     + " ms (2 forwards, tables ip nat (iptables-nft) and nat_agent,"
                     + " legacy nat table; 50 calls each on one connection)");
+            agent.terminate();
+        }
+    }
+
+    /**
+     * return_route asks the kernel how it would forward the replies, so a route that only a policy
+     * rule reaches (replies from the targets' subnet use table 100, as multi-interface instances
+     * set up) counts, and a client the kernel would not forward to is an error naming it.
+     */
+    @Test
+    void returnRouteIsTheKernelsDecisionWithPolicyRules() throws Exception {
+        KernelTests.requireKernel();
+        try (AgentDaemon agent = AgentDaemon.startInOwnNamespace(dir);
+                Netns side = Netns.create()) {
+            Netns.veth(agent.netns(), "n1", "10.0.1.1/24", side, "e0", "10.0.1.230/24");
+            Netns.veth(agent.netns(), "c0", "198.51.100.1/24", side, "c1", "198.51.100.2/24");
+            agent.netns().execOk("ip", "route", "add", "203.0.113.0/24", "via", "198.51.100.2", "table", "100");
+            agent.netns().execOk("ip", "rule", "add", "from", "10.0.1.0/24", "lookup", "100");
+            agent.natctlOk(
+                    "forward",
+                    "add",
+                    "direct",
+                    "--listen",
+                    "8080",
+                    "--to",
+                    "10.0.1.230:80",
+                    "--allow",
+                    "203.0.113.0/24",
+                    "--snat",
+                    "none");
+
+            JsonNode routed = doctor(agent);
+            List<JsonNode> ok = findings(routed, "return_route", "ok");
+            assertEquals(1, ok.size(), routed.toString());
+            assertTrue(ok.get(0).path("message").asText().contains("(table 100)"), ok.toString());
+
+            agent.netns().execOk("ip", "rule", "del", "from", "10.0.1.0/24", "lookup", "100");
+            JsonNode unrouted = doctor(agent);
+            List<JsonNode> errors = findings(unrouted, "return_route", "error");
+            assertEquals(1, errors.size(), unrouted.toString());
+            assertTrue(
+                    errors.get(0).path("message").asText().endsWith("203.0.113.0/24 from 10.0.1.230: no route"),
+                    errors.toString());
+            assertSameForwardAndCheckOnce(unrouted);
             agent.terminate();
         }
     }

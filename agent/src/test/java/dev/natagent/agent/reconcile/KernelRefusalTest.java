@@ -79,7 +79,13 @@ class KernelRefusalTest {
         TargetResolver resolver = new TargetResolver(host -> List.of(), clock);
         Sysctls sysctls = new Sysctls(dir.resolve("no-sysctls"));
         DriftWatcher drift = new DriftWatcher(reconciler, scheduler, DriftWatcher.DEFAULT_POLL, clock);
-        Doctor doctor = new Doctor(dir.resolve("no-proc"), sysctls, health, () -> List.of(), () -> List.of());
+        Doctor doctor = new Doctor(
+                dir.resolve("no-proc"),
+                sysctls,
+                health,
+                () -> List.of(),
+                () -> List.of(),
+                (target, to) -> new Doctor.ReplyRoute(true, "table main"));
         Views views = new Views(health, resolver, reconciler, prober, sysctls, drift, doctor, clock, "test");
         service = new NatService(
                 health,

@@ -1,5 +1,6 @@
 package dev.natagent.agent.service;
 
+import dev.natagent.agent.model.Cidr;
 import dev.natagent.agent.model.Ipv4;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.reconcile.DriftWatcher;
@@ -57,6 +58,8 @@ final class ServiceFixture implements AutoCloseable {
     final NatService service;
     final List<Doctor.ForeignRule> foreignDnat = new ArrayList<>();
     final List<Doctor.ForeignRule> legacyDnat = new ArrayList<>();
+    /** The client networks the scripted kernel forwards replies to (from any target). */
+    final List<Cidr> replyRoutes = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** What reading the legacy nat table fails with, or null when it reads {@link #legacyDnat}. */
     IOException legacyUnreadable;
     /** How often the service announced a bulk change, and how often it reported one over. */
@@ -125,7 +128,6 @@ final class ServiceFixture implements AutoCloseable {
         writeProc("sys/net/ipv4/conf/all/send_redirects", "0");
         writeProc("sys/net/ipv4/conf/all/rp_filter", "0");
         writeProc("sys/net/ipv4/conf/eth0/rp_filter", "2");
-        writeProc("net/route", "Iface\tDestination\tGateway\tFlags\tRefCnt\tUse\tMetric\tMask\n");
         this.resolver = new TargetResolver(
                 host -> {
                     List<Ipv4> answer = dns.get(host);
@@ -137,12 +139,22 @@ final class ServiceFixture implements AutoCloseable {
                 Clock.systemUTC());
         this.sysctls = new Sysctls(procRoot.resolve("sys"));
         sysctls.ensure(true);
-        this.doctor = new Doctor(procRoot, sysctls, health, () -> List.copyOf(foreignDnat), () -> {
-            if (legacyUnreadable != null) {
-                throw legacyUnreadable;
-            }
-            return List.copyOf(legacyDnat);
-        });
+        this.doctor = new Doctor(
+                procRoot,
+                sysctls,
+                health,
+                () -> List.copyOf(foreignDnat),
+                () -> {
+                    if (legacyUnreadable != null) {
+                        throw legacyUnreadable;
+                    }
+                    return List.copyOf(legacyDnat);
+                },
+                (target, client) -> replyRoutes.stream()
+                        .filter(routed -> routed.contains(client))
+                        .findFirst()
+                        .map(routed -> new Doctor.ReplyRoute(true, "table main"))
+                        .orElse(new Doctor.ReplyRoute(false, "no route")));
         DriftWatcher drift = new DriftWatcher(reconciler, scheduler, DriftWatcher.DEFAULT_POLL, Clock.systemUTC());
         this.views = new Views(health, resolver, reconciler, prober, sysctls, drift, doctor, clock, "test");
         this.store = store;

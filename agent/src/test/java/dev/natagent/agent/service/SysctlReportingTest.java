@@ -114,7 +114,13 @@ class SysctlReportingTest {
         Clock clock = Clock.systemUTC();
         Reconciler reconciler = new Reconciler(new NoKernel());
         DriftWatcher drift = new DriftWatcher(reconciler, scheduler, DriftWatcher.DEFAULT_POLL, clock);
-        Doctor doctor = new Doctor(root, sysctls, health, () -> List.of(), () -> List.of());
+        Doctor doctor = new Doctor(
+                root,
+                sysctls,
+                health,
+                () -> List.of(),
+                () -> List.of(),
+                (target, client) -> new Doctor.ReplyRoute(true, "table main"));
         return new Views(
                 health,
                 new TargetResolver(host -> List.of(), clock),
