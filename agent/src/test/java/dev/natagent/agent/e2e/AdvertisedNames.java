@@ -31,6 +31,7 @@ import javax.net.ssl.X509TrustManager;
  * NAT, the NAT's. A certificate names the nodes (ElastiCache's: a wildcard for the cluster's
  * domain), so these check it against the hostname the cluster advertises for the node that the
  * dialled address and port lead to, as the map says.
+ * docs/clusters.md shows the region between "// map:" and "// end" (ClusterClientDocsTest).
  */
 final class AdvertisedNames {
     private static final int DNS_NAME = 2;
@@ -51,7 +52,6 @@ final class AdvertisedNames {
     }
     // end
 
-    // map:lettuce-tls
     /** For Lettuce (SslOptions.trustManager, with SslVerifyMode.CA): the chain, then the name. */
     static TrustManagerFactory trust(Path ca, NatMap map) throws GeneralSecurityException, IOException {
         TrustManagerFactory pkix = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
@@ -120,7 +120,6 @@ final class AdvertisedNames {
             }
         };
     }
-    // end
 
     /** Whether the certificate names what the cluster advertises for the node behind host:port. */
     static boolean names(X509Certificate node, NatMap map, String host, int port) {

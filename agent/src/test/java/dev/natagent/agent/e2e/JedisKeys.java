@@ -20,7 +20,9 @@ import redis.clients.jedis.Response;
 import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.SslVerifyMode;
 
-/** Jedis's cluster client; with a map, every connection goes where the map says. */
+/** Jedis's cluster client; with a map, every connection goes where the map says.
+ * docs/clusters.md shows the region between "// map:" and "// end" (ClusterClientDocsTest).
+ */
 final class JedisKeys implements ClusterKeys {
     private static final int TIMEOUT_MILLIS = 10_000;
     /** Redirects are followed at once; this bounds only the retries against a node that is down. */

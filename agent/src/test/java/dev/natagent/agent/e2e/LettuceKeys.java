@@ -20,7 +20,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Lettuce's cluster client; with a map, every connection goes where the map says. */
+/** Lettuce's cluster client; with a map, every connection goes where the map says.
+ * docs/clusters.md shows the region between "// map:" and "// end" (ClusterClientDocsTest).
+ */
 final class LettuceKeys implements ClusterKeys {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 

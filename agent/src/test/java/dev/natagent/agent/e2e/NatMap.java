@@ -13,6 +13,7 @@ import java.util.Optional;
  * ("ip:port", "hostname:port") mapped to the address a client outside must dial. The file is read
  * on every look-up, so a client always dials what the newest map says; an address the map does not
  * know is dialled as it is.
+ * docs/clusters.md shows the region between "// map:" and "// end" (ClusterClientDocsTest).
  */
 final class NatMap {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -23,6 +24,7 @@ final class NatMap {
         this.file = file;
     }
 
+    // map:natmap
     /** Where a client must connect for the advertised {@code host:port}. */
     Dial dial(String host, int port) {
         try {
@@ -34,6 +36,7 @@ final class NatMap {
             throw new UncheckedIOException("cannot read the address map " + file, e);
         }
     }
+    // end
 
     /** The hostname the cluster advertises for the node reached at {@code host:port}, if it advertises one. */
     Optional<String> advertisedName(String host, int port) {
