@@ -17,6 +17,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param unresolvedTargets DNS target names that have no address at all (never resolved): their
  *     forwards' connections to them fail
  * @param ha this node's side of its pair; absent on a single instance
+ * @param clusters clusters followed (their nodes' forwards count among {@code forwards})
+ * @param failingClusters clusters whose last poll failed (their last good topology stays)
  */
 public record StatusView(
         String health,
@@ -32,4 +34,6 @@ public record StatusView(
         long driftCorrections,
         int staleTargets,
         int unresolvedTargets,
-        @JsonInclude(JsonInclude.Include.NON_NULL) HaView ha) {}
+        @JsonInclude(JsonInclude.Include.NON_NULL) HaView ha,
+        int clusters,
+        int failingClusters) {}

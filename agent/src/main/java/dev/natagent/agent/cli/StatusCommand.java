@@ -37,6 +37,12 @@ final class StatusCommand extends AgentCommand {
                         + (status.path("ip_forward_managed").asBoolean() ? " (managed)" : " (not managed)"));
         table.row("kernel table", status.path("kernel_table").asText());
         table.row("drift corrections", status.path("drift_corrections").asText());
+        if (status.path("clusters").asInt() > 0) {
+            int failing = status.path("failing_clusters").asInt();
+            table.row(
+                    "clusters",
+                    status.path("clusters").asText() + (failing > 0 ? " (" + failing + " failing polls)" : ""));
+        }
         if (status.path("stale_targets").asInt() > 0) {
             table.row("stale dns targets", status.path("stale_targets").asText());
         }

@@ -1,6 +1,7 @@
 package dev.natagent.agent.daemon;
 
 import dev.natagent.agent.ha.PairStatus;
+import dev.natagent.agent.metrics.ClusterStats;
 import dev.natagent.agent.metrics.ForwardStats;
 import dev.natagent.agent.metrics.MetricSources;
 import dev.natagent.agent.reconcile.DriftWatcher;
@@ -41,5 +42,10 @@ record LiveMetricSources(NatService service, Views views, Sysctls sysctls, Drift
     @Override
     public Optional<PairStatus> pair() {
         return views.pair(service.state());
+    }
+
+    @Override
+    public Map<String, ClusterStats> clusterStats() {
+        return views.clusterStats(service.state());
     }
 }

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The agent's metric registry and the one place that knows every metric's name. Components get
  * their timers and counters here; gauges read from {@link MetricSources}. Per-forward gauges are not
- * registered: renderers read them from {@link #forwardGauges()}, so they always list the forwards
+ * registered: renderers read them from {@link #labelledGauges()}, so they always list the forwards
  * that exist and cost no memory between renderings.
  */
 public final class AgentMetrics {
@@ -37,6 +37,11 @@ public final class AgentMetrics {
     static final String FORWARD_ADDRESS_STALE = PREFIX + "forward.address-stale";
     static final String HA_HELD = PREFIX + "ha.floating-address-held";
     static final String HA_CONNTRACKD = PREFIX + "ha.conntrackd-running";
+    static final String CLUSTER_NODES = PREFIX + "cluster.nodes";
+    static final String CLUSTER_POLLS = PREFIX + "cluster.polls";
+    static final String CLUSTER_POLL_FAILURES = PREFIX + "cluster.poll-failures";
+    static final String CLUSTER_TOPOLOGY_CHANGES = PREFIX + "cluster.topology-changes";
+    static final String CLUSTER_GOOD_POLL_AGE = PREFIX + "cluster.good-poll-age";
 
     /** Exposition of every metric above, in output order. */
     static final List<MetricFamily> FAMILIES = List.of(
@@ -116,7 +121,37 @@ public final class AgentMetrics {
                     "Whether conntrackd listens on its control socket (1), not (0) or unknown (NaN); only with"
                             + " settings.ha.",
                     Type.GAUGE,
-                    "socket"));
+                    "socket"),
+            new MetricFamily(
+                    CLUSTER_NODES,
+                    "nat_agent_cluster_nodes",
+                    "Nodes of a cluster in its last good topology, each with a forward.",
+                    Type.GAUGE,
+                    "cluster"),
+            new MetricFamily(
+                    CLUSTER_POLLS,
+                    "nat_agent_cluster_polls_total",
+                    "Polls of a cluster's configuration endpoint, good or failed.",
+                    Type.COUNTER,
+                    "cluster"),
+            new MetricFamily(
+                    CLUSTER_POLL_FAILURES,
+                    "nat_agent_cluster_poll_failures_total",
+                    "Polls of a cluster that failed; the last good topology stays in force.",
+                    Type.COUNTER,
+                    "cluster"),
+            new MetricFamily(
+                    CLUSTER_TOPOLOGY_CHANGES,
+                    "nat_agent_cluster_topology_changes_total",
+                    "Polls of a cluster that changed its nodes' forwards or ports.",
+                    Type.COUNTER,
+                    "cluster"),
+            new MetricFamily(
+                    CLUSTER_GOOD_POLL_AGE,
+                    "nat_agent_cluster_last_good_poll_age_seconds",
+                    "Seconds since a cluster's last good poll (NaN before the first).",
+                    Type.GAUGE,
+                    "cluster"));
 
     private final MetricRegistry registry;
     private final MetricSources sources;
@@ -156,11 +191,13 @@ public final class AgentMetrics {
     }
 
     /**
-     * The per-forward figures, read from the sources now. Address-change counts of forwards that
-     * no longer exist are dropped here, so removed forwards vanish from every rendering.
+     * The per-forward and per-cluster figures, read from the sources now. Address-change counts
+     * of forwards that no longer exist are dropped here, so removed forwards vanish from every
+     * rendering.
      */
-    public synchronized List<LabelledGauges<?>> forwardGauges() {
+    public synchronized List<LabelledGauges<?>> labelledGauges() {
         Map<String, ForwardStats> stats = sources.forwardStats();
+        Map<String, ClusterStats> clusters = sources.clusterStats();
         addressChanges.keySet().retainAll(stats.keySet());
         Map<String, Long> changes = new LinkedHashMap<>();
         stats.keySet().forEach(name -> changes.put(name, count(addressChanges.get(name))));
@@ -184,7 +221,12 @@ public final class AgentMetrics {
                 new LabelledGauges<>(FORWARD_ADDRESS_CHANGES, changes, Long::doubleValue),
                 new LabelledGauges<>(FORWARD_ADDRESS_STALE, stats, ForwardStats::staleSeconds),
                 new LabelledGauges<>(HA_HELD, held, Double::doubleValue),
-                new LabelledGauges<>(HA_CONNTRACKD, conntrackd, Double::doubleValue));
+                new LabelledGauges<>(HA_CONNTRACKD, conntrackd, Double::doubleValue),
+                new LabelledGauges<>(CLUSTER_NODES, clusters, c -> c.nodes()),
+                new LabelledGauges<>(CLUSTER_POLLS, clusters, c -> c.polls()),
+                new LabelledGauges<>(CLUSTER_POLL_FAILURES, clusters, c -> c.pollFailures()),
+                new LabelledGauges<>(CLUSTER_TOPOLOGY_CHANGES, clusters, c -> c.topologyChanges()),
+                new LabelledGauges<>(CLUSTER_GOOD_POLL_AGE, clusters, ClusterStats::secondsSinceGoodPoll));
     }
 
     private static long count(LongAdder adder) {
@@ -193,6 +235,6 @@ public final class AgentMetrics {
 
     /** Prometheus text exposition of every metric, per-forward figures as of now. */
     public String prometheusText() {
-        return new PrometheusWriter(FAMILIES).write(registry, forwardGauges());
+        return new PrometheusWriter(FAMILIES).write(registry, labelledGauges());
     }
 }

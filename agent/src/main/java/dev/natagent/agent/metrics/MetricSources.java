@@ -24,6 +24,11 @@ public interface MetricSources {
         return Optional.empty();
     }
 
+    /** Per cluster name, its nodes and polls; called on each metrics render. */
+    default Map<String, ClusterStats> clusterStats() {
+        return Map.of();
+    }
+
     MetricSources NONE = new MetricSources() {
         @Override
         public Optional<Boolean> ipForward() {

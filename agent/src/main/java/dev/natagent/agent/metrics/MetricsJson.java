@@ -31,7 +31,7 @@ public final class MetricsJson {
      * members, which as a tree (then text) would take tens of megabytes of heap at once.
      */
     public static String write(AgentMetrics metrics, ObjectMapper mapper) {
-        List<LabelledGauges<?>> live = metrics.forwardGauges();
+        List<LabelledGauges<?>> live = metrics.labelledGauges();
         MetricRegistry registry = metrics.registry();
         StringWriter text = new StringWriter();
         try (JsonGenerator json = mapper.getFactory().createGenerator(text)) {

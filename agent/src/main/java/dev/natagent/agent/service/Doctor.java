@@ -140,6 +140,7 @@ public final class Doctor {
         foreignDnat(state, findings);
         targets(state, views, findings);
         state.settings().pair().ifPresent(ha -> pair(state, ha, findings));
+        ClusterFindings.add(state, views, findings);
         return DoctorReport.of(findings);
     }
 

@@ -11,8 +11,10 @@ import dev.natagent.agent.api.StatusView;
 import dev.natagent.agent.api.TargetView;
 import dev.natagent.agent.api.TextDocument;
 import dev.natagent.agent.cluster.ClusterPolls;
+import dev.natagent.agent.cluster.PollRecord;
 import dev.natagent.agent.ha.PairStatus;
 import dev.natagent.agent.metrics.AgentMetrics;
+import dev.natagent.agent.metrics.ClusterStats;
 import dev.natagent.agent.metrics.ForwardStats;
 import dev.natagent.agent.metrics.MetricsJson;
 import dev.natagent.agent.model.Cidr;
@@ -128,7 +130,11 @@ public final class Views {
                 drift.corrections(),
                 staleNames(state).size(),
                 unresolvedNames(state),
-                ha(state).orElse(null));
+                ha(state).orElse(null),
+                state.clusters().size(),
+                (int) state.clusters().keySet().stream()
+                        .filter(name -> clusterPolls.of(name).error().isPresent())
+                        .count());
     }
 
     /** This node's side of its pair, as status shows it; empty on a single instance. */
@@ -309,6 +315,26 @@ public final class Views {
                     .max()
                     .orElse(0);
             stats.put(view.name(), new ForwardStats(view.packets(), view.bytes(), ratio, Math.max(0, stale)));
+        }
+        return stats;
+    }
+
+    /** Per cluster, its present nodes and its polls. */
+    public Map<String, ClusterStats> clusterStats(NatState state) {
+        Map<String, ClusterStats> stats = new LinkedHashMap<>();
+        for (Cluster cluster : state.clusters().values()) {
+            PollRecord poll = clusterPolls.of(cluster.name());
+            double sinceGood = poll.lastGood()
+                    .map(at -> Duration.between(at, clock.instant()).toMillis() / 1000.0)
+                    .orElse(Double.NaN);
+            stats.put(
+                    cluster.name(),
+                    new ClusterStats(
+                            cluster.forwards().size(),
+                            poll.polls(),
+                            poll.failures(),
+                            poll.topologyChanges(),
+                            Double.isNaN(sinceGood) ? sinceGood : Math.max(0, sinceGood)));
         }
         return stats;
     }

@@ -49,7 +49,9 @@ public class FakeOperations implements AdminOperations {
                 0,
                 0,
                 0,
-                null);
+                null,
+                0,
+                0);
     }
 
     @Override
