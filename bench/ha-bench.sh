@@ -5,7 +5,7 @@
 #
 #   bench/ha-bench.sh [CYCLES]    (root; after `mvn package`; default 20 cycles per set-up)
 #
-# The Java half (HaFailoverBench, in the agent's end-to-end test tree next to the lab it drives)
+# The Java half (HaFailoverBench, in natctl's end-to-end test tree next to the lab it drives)
 # builds the pair in network namespaces of its own, with real keepalived, conntrackd, redis-server
 # and two agents, and removes them on exit; every process it starts is stopped by PID. Each cycle
 # is a failover and a failback; the triggers (public link down, keepalived stopped, agent killed)
@@ -22,10 +22,11 @@ for tool in keepalived conntrackd redis-server; do
 done
 bench_setup ha-bench
 bench_cp=$(bench_classpath "$bench_root") || exit 1
-[ -d "$bench_root/native/target/test-classes/dev/natagent/testing" ] \
-    || nat_agent_fail "no native test classes: run 'mvn -B -ntp package -DskipTests' first"
+natctl=$bench_root/agent/natctl/target
+[ -d "$bench_root/native/target/test-classes/dev/natagent/testing" ] && [ -d "$natctl/test-classes/dev/natagent/agent/e2e" ] \
+    || nat_agent_fail "no native or natctl test classes: run 'mvn -B -ntp package -DskipTests' first"
 
 bench_stamp
 cd "$bench_root"
-"$NAT_AGENT_JAVA" -XX:+UseSerialGC -cp "$bench_cp:$bench_root/native/target/test-classes" \
+"$NAT_AGENT_JAVA" -XX:+UseSerialGC -cp "$natctl/test-classes:$natctl/classes:$bench_cp:$bench_root/native/target/test-classes" \
     dev.natagent.agent.e2e.HaFailoverBench "$cycles"

@@ -26,21 +26,21 @@ bench_require_root() {
     [ "$(id -u)" = 0 ] || { echo "$0: run as root (it creates network namespaces)" >&2; exit 2; }
 }
 
-# The class path of build tree DIR for the agent's benchmark classes: its test classes, its agent
-# jar (whatever version the pom builds) and its dependencies.
+# The class path of build tree DIR for the agent's benchmark classes: the daemon's test classes,
+# then the daemon's class path as its launcher builds it.
 bench_classpath() {
-    local dir=$1 jar
-    [ -d "$dir/agent/target/test-classes/dev/natagent/agent/bench" ] \
+    local dir=$1 cp
+    [ -d "$dir/agent/daemon/target/test-classes/dev/natagent/agent/bench" ] \
         || nat_agent_fail "no benchmark classes in $dir: run 'mvn -B -ntp package -DskipTests' there first"
-    jar=$(unset NAT_AGENT_HOME; nat_agent_locate "$dir/packaging/bin/nat-agent" && echo "$NAT_AGENT_MAIN_JAR") \
+    cp=$(unset NAT_AGENT_HOME; nat_agent_locate "$dir/packaging/bin/nat-agent" nat-agent && echo "$NAT_AGENT_CLASSPATH") \
         || exit 1
-    echo "$dir/agent/target/test-classes:$jar:$dir/agent/target/lib/*"
+    echo "$dir/agent/daemon/target/test-classes:$cp"
 }
 
-# Locates this build tree's jars and java (NAT_AGENT_MAIN_JAR, NAT_AGENT_LIB, NAT_AGENT_JAVA, ...),
+# Locates this build tree's daemon jars and java (NAT_AGENT_CLASSPATH, NAT_AGENT_JAVA, ...),
 # makes the work directory $work and installs the traps.
 bench_setup() {
-    nat_agent_locate "$bench_root/packaging/bin/nat-agent"
+    nat_agent_locate "$bench_root/packaging/bin/nat-agent" nat-agent
     nat_agent_java
     work=$(mktemp -d "/tmp/$1.XXXXXX")
     trap bench_cleanup EXIT

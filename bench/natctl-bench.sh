@@ -1,5 +1,5 @@
 #!/bin/bash
-# Wall time of `natctl --help` (or the arguments given): plain JVM with the full class path, the
+# Wall time of `natctl --help` (or the arguments given): plain JVM with natctl's class path, the
 # launcher without an AppCDS archive, and the launcher with one. Median and max of RUNS runs each.
 # Usage: bench/natctl-bench.sh [natctl args...]   (after `mvn -B -ntp package`; RUNS=20)
 # Needs no root and no agent: the default, --help, runs without one; for a command that talks to
@@ -13,8 +13,9 @@ args=("$@")
 . "$(dirname -- "$(readlink -f -- "$0")")/lib.sh"
 bench_setup natctl-bench
 natctl=$bench_root/packaging/bin/natctl
+nat_agent_locate "$natctl" natctl
 
-set -f # the class path wildcard below is for java, not for the shell
+set -f # the commands below are split into words unquoted: no globbing
 # The variants run interleaved (round robin), so load from other processes hits them alike.
 labels=()
 commands=()
@@ -25,8 +26,8 @@ variant() { # label, command words (one string, no spaces inside words)
 
 NATCTL_CDS_DUMP=$work/natctl.jsa "$natctl" "${args[@]}" >/dev/null 2>&1 || true
 [ -s "$work/natctl.jsa" ] || { echo "AppCDS archive was not written" >&2; exit 1; }
-variant "java -cp <all jars> (no flags)" \
-    "$NAT_AGENT_JAVA -cp $NAT_AGENT_MAIN_JAR:$NAT_AGENT_LIB/* dev.natagent.agent.cli.Natctl"
+variant "java -cp <natctl's jars> (no flags)" \
+    "$NAT_AGENT_JAVA -cp $NAT_AGENT_CLASSPATH dev.natagent.agent.cli.Natctl"
 variant "natctl launcher, no AppCDS archive" "env NATCTL_CDS_ARCHIVE=/nonexistent $natctl"
 variant "natctl launcher, AppCDS archive" "env NATCTL_CDS_ARCHIVE=$work/natctl.jsa $natctl"
 if command -v nft >/dev/null; then

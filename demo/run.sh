@@ -102,15 +102,16 @@ for tool in ip java timeout; do
     command -v "$tool" >/dev/null || die "$tool is required"
 done
 
-# A jar's entry names are stored uncompressed, so grep finds them without unzip.
+# Each program's jar with its main class, and the list of jars it runs with. A jar's entry names
+# are stored uncompressed, so grep finds them without unzip.
 built() {
+    has_main daemon nat-agent dev/natagent/agent/daemon/Main.class \
+        && has_main natctl natctl dev/natagent/agent/cli/Natctl.class
+}
+has_main() { # module, program, class file
     local jar
-    for jar in "$root"/agent/target/nat-agent-[0-9]*.jar; do
-        [ -f "$jar" ] || continue
-        grep -qaF 'dev/natagent/agent/daemon/Main.class' "$jar" || continue
-        grep -qaF 'dev/natagent/agent/cli/Natctl.class' "$jar" || continue
-        [ -d "$root/agent/target/lib" ] || continue
-        return 0
+    for jar in "$root/agent/$1/target/nat-agent-$1"-[0-9]*.jar; do
+        [ -f "$jar" ] && [ -f "$root/agent/$1/target/$2.jars" ] && grep -qaF "$3" "$jar" && return 0
     done
     return 1
 }

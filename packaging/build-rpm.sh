@@ -8,7 +8,6 @@ set -euo pipefail
 
 packaging=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$packaging")
-target=$root/agent/target
 out=${NAT_AGENT_RPM_OUT:-$packaging/build}
 
 fail() {
@@ -27,22 +26,20 @@ command -v java >/dev/null || fail "java not found"
 command -v unzip >/dev/null || fail "unzip not found"
 
 version=$(sed -n 's/^Version: *//p' "$packaging/nat-agent.spec")
-agent_jar=$target/nat-agent-$version.jar
-[ -f "$agent_jar" ] || missing "$agent_jar not found: run 'mvn -B -ntp package' first (version $version from the spec must match the pom)"
-[ -d "$target/lib" ] || missing "$target/lib not found: run 'mvn -B -ntp package' first"
+natctl_jar=$(ls "$root"/agent/natctl/target/nat-agent-natctl-"$version".jar 2>/dev/null) \
+    || missing "agent/natctl/target/nat-agent-natctl-$version.jar not found: run 'mvn -B -ntp package' first (version $version from the spec must match the pom)"
 
 # The bash completion is generated from natctl's own picocli definitions, so the CLI must exist.
-entries=$(unzip -Z1 "$agent_jar") || fail "cannot list $agent_jar"
+entries=$(unzip -Z1 "$natctl_jar") || fail "cannot list $natctl_jar"
 if ! grep -qx 'dev/natagent/agent/cli/Natctl.class' <<<"$entries"; then
-    missing "the natctl CLI (dev.natagent.agent.cli.Natctl) is not in $agent_jar yet: its bash completion cannot be generated, so no RPM is built"
+    missing "the natctl CLI (dev.natagent.agent.cli.Natctl) is not in $natctl_jar yet: its bash completion cannot be generated, so no RPM is built"
 fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 dist=$work/nat-agent-$version
 mkdir -p "$dist/lib" "$dist/bin" "$dist/systemd" "$dist/config" "$dist/cds"
-cp "$agent_jar" "$dist/lib/nat-agent.jar"
-cp "$target"/lib/*.jar "$dist/lib/"
+"$packaging/copy-jars.sh" "$dist/lib" || exit $?
 cp "$packaging"/bin/nat-agent "$packaging"/bin/natctl "$packaging"/bin/nat-agent-env.sh "$dist/bin/"
 cp "$root/systemd/nat-agent.service" "$dist/systemd/"
 cp "$packaging/cds/nat-agent.classlist" "$dist/cds/"
@@ -52,7 +49,7 @@ cp "$root/README.md" "$root/LICENSE" "$dist/"
 
 # natctl builds its picocli model programmatically (no annotated class for picocli.AutoComplete to
 # read), so the script comes from `natctl completion`: the same definitions that parse its arguments.
-java -cp "$agent_jar:$target/lib/*" dev.natagent.agent.cli.Natctl completion >"$dist/natctl.bash" \
+NAT_AGENT_HOME=$dist/lib "$packaging/bin/natctl" completion >"$dist/natctl.bash" \
     || fail "natctl completion failed"
 [ -s "$dist/natctl.bash" ] || fail "natctl completion wrote no completion script"
 # bash-completion sources the file; a shebang would make it look like a non-executable script.

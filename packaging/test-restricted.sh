@@ -93,7 +93,6 @@ trap 'exit 130' INT TERM
 for tool in ip nft setpriv unshare nsenter mount useradd groupadd userdel groupdel stat java; do
     command -v "$tool" >/dev/null || die "$tool not found"
 done
-ls "$root"/agent/target/nat-agent-*.jar >/dev/null 2>&1 || die "run 'mvn -B -ntp package' first"
 
 host_forward=$(cat /proc/sys/net/ipv4/ip_forward)
 # Under /run, not /tmp: the agent gets a private /tmp (PrivateTmp=), like under systemd.
@@ -105,10 +104,7 @@ chmod 0755 "$tmp"
 install -d -m 0755 "$tmp/dist" "$tmp/dist/bin" "$tmp/dist/lib"
 install -m 0755 "$root"/packaging/bin/nat-agent "$root"/packaging/bin/natctl "$tmp/dist/bin/"
 install -m 0644 "$root"/packaging/bin/nat-agent-env.sh "$tmp/dist/bin/"
-install -m 0644 "$root"/agent/target/lib/*.jar "$tmp/dist/lib/"
-for jar in "$root"/agent/target/nat-agent-[0-9]*.jar; do
-    case $jar in *-sources.jar | *-tests.jar | *-javadoc.jar) ;; *) install -m 0644 "$jar" "$tmp/dist/lib/nat-agent.jar" ;; esac
-done
+"$root/packaging/copy-jars.sh" "$tmp/dist/lib" || die "run 'mvn -B -ntp package' first"
 export NAT_AGENT_HOME=$tmp/dist/lib
 agent=$tmp/dist/bin/nat-agent
 natctl=$tmp/dist/bin/natctl

@@ -1,29 +1,41 @@
-# Sourced by the nat-agent and natctl launchers (POSIX sh): finds the jars.
-# Installed layout: every jar flat in /usr/share/nat-agent (launcher in /usr/sbin or /usr/bin).
-# Build tree: agent/target/nat-agent-<version>.jar and agent/target/lib/*.jar after `mvn package`,
-# launcher in packaging/bin. NAT_AGENT_HOME overrides both (a directory laid out like the install).
+# Sourced by the nat-agent and natctl launchers (POSIX sh): finds a program's jars.
+# Installed layout: every jar flat in /usr/share/nat-agent (launcher in /usr/sbin or /usr/bin), the
+# programs' own jars as nat-agent.jar and natctl.jar, and next to them PROGRAM.jars, the file names
+# of the jars each program runs with, written by the Maven build.
+# Build tree: agent/daemon/target (nat-agent) and agent/natctl/target (natctl) after `mvn package`:
+# the module's jar, lib/ with its dependencies and PROGRAM.jars; launcher in packaging/bin.
+# NAT_AGENT_HOME overrides both (a directory laid out like the install).
 
 nat_agent_fail() {
     echo "$0: $*" >&2
     exit 1
 }
 
-# Sets NAT_AGENT_MAIN_JAR (the agent's own jar), NAT_AGENT_LIB (directory of dependency jars) and
+# nat_agent_locate LAUNCHER PROGRAM (nat-agent or natctl). Sets NAT_AGENT_MAIN_JAR (the program's
+# own jar), NAT_AGENT_LIB (directory of dependency jars), NAT_AGENT_CLASSPATH (the program's jar,
+# then the jars its PROGRAM.jars names, and nothing else: natctl never sees the daemon's jars) and
 # NAT_AGENT_CLASSLIST (the daemon's AppCDS class list: next to the jars when installed, the
 # committed packaging/cds/nat-agent.classlist in the build tree).
 nat_agent_locate() {
     launcher_dir=$(CDPATH= cd -- "$(dirname -- "$(readlink -f -- "$1")")" && pwd)
+    case $2 in
+        nat-agent) module=daemon ;;
+        natctl) module=natctl ;;
+        *) nat_agent_fail "unknown program $2" ;;
+    esac
     if [ -n "${NAT_AGENT_HOME:-}" ]; then
         NAT_AGENT_LIB=$NAT_AGENT_HOME
-        NAT_AGENT_MAIN_JAR=$NAT_AGENT_HOME/nat-agent.jar
+        NAT_AGENT_MAIN_JAR=$NAT_AGENT_HOME/$2.jar
+        jar_list=$NAT_AGENT_HOME/$2.jars
         NAT_AGENT_CLASSLIST=$NAT_AGENT_HOME/nat-agent.classlist
-    elif [ -f "$launcher_dir/../../agent/pom.xml" ]; then
+    elif [ -f "$launcher_dir/../../agent/$module/pom.xml" ]; then
         NAT_AGENT_CLASSLIST=$launcher_dir/../cds/nat-agent.classlist
-        target=$(CDPATH= cd -- "$launcher_dir/../../agent/target" 2>/dev/null && pwd) \
-            || nat_agent_fail "no agent/target: run 'mvn -B -ntp package' first"
+        target=$(CDPATH= cd -- "$launcher_dir/../../agent/$module/target" 2>/dev/null && pwd) \
+            || nat_agent_fail "no agent/$module/target: run 'mvn -B -ntp package' first"
         NAT_AGENT_LIB=$target/lib
+        jar_list=$target/$2.jars
         NAT_AGENT_MAIN_JAR=
-        for jar in "$target"/nat-agent-[0-9]*.jar; do
+        for jar in "$target"/nat-agent-$module-[0-9]*.jar; do
             case $jar in
                 *-sources.jar | *-tests.jar | *-javadoc.jar) ;;
                 *) NAT_AGENT_MAIN_JAR=$jar ;;
@@ -31,12 +43,24 @@ nat_agent_locate() {
         done
     else
         NAT_AGENT_LIB=/usr/share/nat-agent
-        NAT_AGENT_MAIN_JAR=/usr/share/nat-agent/nat-agent.jar
+        NAT_AGENT_MAIN_JAR=/usr/share/nat-agent/$2.jar
+        jar_list=/usr/share/nat-agent/$2.jars
         NAT_AGENT_CLASSLIST=/usr/share/nat-agent/nat-agent.classlist
     fi
     [ -n "$NAT_AGENT_MAIN_JAR" ] && [ -f "$NAT_AGENT_MAIN_JAR" ] \
-        || nat_agent_fail "nat-agent jar not found (looked in ${target:-$NAT_AGENT_LIB}): run 'mvn -B -ntp package' first"
+        || nat_agent_fail "$2 jar not found (looked in ${target:-$NAT_AGENT_LIB}): run 'mvn -B -ntp package' first"
     [ -d "$NAT_AGENT_LIB" ] || nat_agent_fail "dependency directory $NAT_AGENT_LIB missing"
+    # One line, the class-path entries separated by ':' (the build writes them as lib/NAME.jar).
+    jars=
+    [ -r "$jar_list" ] && { IFS= read -r jars <"$jar_list" || [ -n "$jars" ]; } \
+        || nat_agent_fail "$jar_list missing: run 'mvn -B -ntp package' first"
+    NAT_AGENT_CLASSPATH=$NAT_AGENT_MAIN_JAR
+    saved_ifs=$IFS
+    IFS=:
+    for jar in $jars; do
+        NAT_AGENT_CLASSPATH=$NAT_AGENT_CLASSPATH:$NAT_AGENT_LIB/${jar##*/}
+    done
+    IFS=$saved_ifs
 }
 
 # The java binary: JAVA_HOME if set, else the one on PATH. Java 17+ is required.

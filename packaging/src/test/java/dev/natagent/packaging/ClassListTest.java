@@ -27,15 +27,10 @@ class ClassListTest {
                 .toList();
     }
 
+    /** The classes of the daemon's jar and of the jars its class path lists (nat-agent.jars). */
     private static Set<String> builtClasses() throws Exception {
-        Path target = Project.path("agent/target");
-        Path agentJar = target.resolve("nat-agent-0.1.0.jar");
-        Path nativeJar = target.resolve("lib/nat-agent-native-0.1.0.jar");
-        if (!Files.isRegularFile(agentJar) || !Files.isRegularFile(nativeJar)) {
-            Project.missing("build output missing: run 'mvn -B -ntp package' first");
-        }
         Set<String> classes = new HashSet<>();
-        for (Path jar : List.of(agentJar, nativeJar)) {
+        for (Path jar : BuildOutput.daemonClassPath()) {
             try (ZipFile zip = new ZipFile(jar.toFile())) {
                 zip.stream()
                         .map(entry -> entry.getName())
@@ -67,9 +62,16 @@ class ClassListTest {
                 "dev/natagent/nft/client/NftClient",
                 "dev/natagent/agent/api/AdminServer",
                 "com/fasterxml/jackson/databind/ObjectMapper",
-                "jnr/ffi/LibraryLoader",
-                "picocli/CommandLine")) {
+                "jnr/ffi/LibraryLoader")) {
             assertTrue(listed.contains(name), name + " is not in the class list" + UPDATE);
         }
+    }
+
+    @Test
+    void namesNothingOfTheCli() throws Exception {
+        List<String> cli = listedClasses().stream()
+                .filter(name -> name.startsWith("picocli/") || name.startsWith("dev/natagent/agent/cli/"))
+                .toList();
+        assertEquals(List.of(), cli, "the daemon does not load the CLI or picocli" + UPDATE);
     }
 }

@@ -38,25 +38,46 @@ class LauncherTest {
                 }
             }
             """;
-    private static final List<String> DEPENDENCIES = List.of(
-            "jackson-core-2.21.3.jar",
+    /** What the build lists in natctl.jars: the protocol module and Jackson. */
+    private static final List<String> NATCTL_DEPENDENCIES = List.of(
+            "nat-agent-protocol-0.1.0.jar",
             "jackson-databind-2.21.3.jar",
             "jackson-annotations-2.21.jar",
+            "jackson-core-2.21.3.jar");
+    /** What the build lists in nat-agent.jars. */
+    private static final List<String> DAEMON_DEPENDENCIES = List.of(
+            "nat-agent-protocol-0.1.0.jar",
+            "jackson-databind-2.21.3.jar",
+            "jackson-annotations-2.21.jar",
+            "jackson-core-2.21.3.jar",
+            "nat-agent-native-0.1.0.jar",
             "jnr-ffi-2.2.17.jar",
-            "metrics-core-4.2.40.jar",
-            "nat-agent-native-0.1.0.jar");
+            "metrics-core-4.2.40.jar");
 
     @TempDir
     Path tmp;
 
-    /** The installed layout: every jar flat in one directory, the agent's own as nat-agent.jar. */
+    /**
+     * The installed layout: every jar flat in one directory, the programs' own as nat-agent.jar and
+     * natctl.jar, and the build's lists of the jars each runs with.
+     */
     private Path installedHome() throws IOException {
         Path home = Files.createDirectories(tmp.resolve("home"));
         writeProbeJar(home.resolve("nat-agent.jar"));
-        for (String dependency : DEPENDENCIES) {
-            writeEmptyJar(home.resolve(dependency));
-        }
+        writeProbeJar(home.resolve("natctl.jar"));
+        writeDependencies(home, home, "nat-agent.jars", DAEMON_DEPENDENCIES);
+        writeDependencies(home, home, "natctl.jars", NATCTL_DEPENDENCIES);
         return home;
+    }
+
+    /** Empty jars in {@code lib}, and {@code list} naming them as the Maven build writes it. */
+    private static void writeDependencies(Path lib, Path listDir, String list, List<String> jars) throws IOException {
+        for (String jar : jars) {
+            writeEmptyJar(lib.resolve(jar));
+        }
+        Files.writeString(
+                listDir.resolve(list),
+                String.join(":", jars.stream().map(jar -> "lib/" + jar).toList()));
     }
 
     private void writeProbeJar(Path jar) throws IOException {
@@ -118,11 +139,13 @@ class LauncherTest {
                 "add",
                 "name with space");
         String classpath = line(result, "classpath");
-        assertTrue(classpath.contains(home.resolve("nat-agent.jar").toString()), classpath);
-        assertFalse(classpath.contains("picocli"), "picocli is built into nat-agent.jar: " + classpath);
-        assertTrue(classpath.contains("jackson-databind-2.21.3.jar"), classpath);
-        assertFalse(classpath.contains("jnr-ffi"), "JNR stays off the CLI class path: " + classpath);
-        assertFalse(classpath.contains("metrics-core"), classpath);
+        List<String> expected =
+                new ArrayList<>(List.of(home.resolve("natctl.jar").toString()));
+        NATCTL_DEPENDENCIES.forEach(jar -> expected.add(home.resolve(jar).toString()));
+        assertEquals(
+                String.join(":", expected),
+                classpath,
+                "natctl's jar, then exactly what natctl.jars lists: no daemon, JNR or metrics jar");
         String jvm = line(result, "jvm");
         assertTrue(jvm.contains("-XX:TieredStopAtLevel=1"), jvm);
         assertTrue(jvm.contains("-XX:+UseSerialGC"), jvm);
@@ -158,7 +181,10 @@ class LauncherTest {
                 Map.of("NAT_AGENT_HOME", home.toString(), "NAT_AGENT_JAVA_OPTS", "-Xmx200m"),
                 "--config",
                 "/etc/nat-agent/config.json");
-        assertTrue(line(result, "classpath").contains("jnr-ffi-2.2.17.jar"), result::describe);
+        String classpath = line(result, "classpath");
+        assertTrue(classpath.startsWith(home.resolve("nat-agent.jar") + ":"), classpath);
+        assertTrue(classpath.contains("jnr-ffi-2.2.17.jar"), result::describe);
+        assertFalse(classpath.contains("natctl.jar"), "the daemon does not run with the CLI: " + classpath);
         String jvm = line(result, "jvm");
         for (String flag :
                 List.of("-XX:+UseSerialGC", "-Xmx128m", "-XX:MaxMetaspaceSize=64m", "-XX:+ExitOnOutOfMemoryError")) {
@@ -238,20 +264,34 @@ class LauncherTest {
             Files.copy(Project.path("packaging/bin/" + file), bin.resolve(file));
             bin.resolve(file).toFile().setExecutable(true);
         }
-        Path target = Files.createDirectories(tree.resolve("agent/target/lib")).getParent();
-        Files.writeString(tree.resolve("agent/pom.xml"), "<project/>");
-        writeProbeJar(target.resolve("nat-agent-0.1.0.jar"));
-        writeEmptyJar(target.resolve("nat-agent-0.1.0-sources.jar"));
-        for (String dependency : DEPENDENCIES) {
-            writeEmptyJar(target.resolve("lib").resolve(dependency));
-        }
+        Path daemonTarget = buildTreeModule(tree, "daemon", "nat-agent.jars", DAEMON_DEPENDENCIES);
+        Path natctlTarget = buildTreeModule(tree, "natctl", "natctl.jars", NATCTL_DEPENDENCIES);
 
         Project.Result natctl = launch(bin.resolve("natctl").toString(), Map.of(), "status");
         String classpath = line(natctl, "classpath");
-        assertTrue(classpath.startsWith(target.resolve("nat-agent-0.1.0.jar").toString()), classpath);
+        assertTrue(classpath.startsWith(natctlTarget.resolve("nat-agent-natctl-0.1.0.jar") + ":"), classpath);
+        assertTrue(
+                classpath.contains(
+                        natctlTarget.resolve("lib/nat-agent-protocol-0.1.0.jar").toString()),
+                classpath);
         assertFalse(classpath.contains("sources"), classpath);
+        assertFalse(classpath.contains("daemon"), classpath);
         Project.Result daemon = launch(bin.resolve("nat-agent").toString(), Map.of());
-        assertTrue(line(daemon, "classpath").contains("metrics-core-4.2.40.jar"), daemon::describe);
+        String daemonClasspath = line(daemon, "classpath");
+        assertTrue(
+                daemonClasspath.startsWith(daemonTarget.resolve("nat-agent-daemon-0.1.0.jar") + ":"), daemon::describe);
+        assertTrue(daemonClasspath.contains("metrics-core-4.2.40.jar"), daemon::describe);
+    }
+
+    /** agent/MODULE/target of a Maven build: the module's jar (and its sources jar), lib/ and the jar list. */
+    private Path buildTreeModule(Path tree, String module, String list, List<String> dependencies) throws IOException {
+        Path target = Files.createDirectories(tree.resolve("agent/" + module + "/target/lib"))
+                .getParent();
+        Files.writeString(tree.resolve("agent/" + module + "/pom.xml"), "<project/>");
+        writeProbeJar(target.resolve("nat-agent-" + module + "-0.1.0.jar"));
+        writeEmptyJar(target.resolve("nat-agent-" + module + "-0.1.0-sources.jar"));
+        writeDependencies(target.resolve("lib"), target, list, dependencies);
+        return target;
     }
 
     @Test
@@ -260,6 +300,6 @@ class LauncherTest {
         Project.Result result =
                 Project.run(Map.of("NAT_AGENT_HOME", empty.toString()), List.of(launcher("natctl"), "status"));
         assertEquals(1, result.exitCode(), result::describe);
-        assertTrue(result.stderr().contains("nat-agent jar not found"), result::describe);
+        assertTrue(result.stderr().contains("natctl jar not found"), result::describe);
     }
 }

@@ -1,0 +1,241 @@
+package dev.natagent.agent.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
+import dev.natagent.agent.model.ClusterSpec;
+import dev.natagent.agent.model.ErrorCode;
+import dev.natagent.agent.model.FieldError;
+import dev.natagent.agent.model.Forward;
+import dev.natagent.agent.model.ForwardEdit;
+import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.model.NatState;
+import dev.natagent.agent.model.Outbound;
+import dev.natagent.agent.model.Target;
+import dev.natagent.agent.model.ValidationException;
+import dev.natagent.agent.protocol.ApplyNames;
+import dev.natagent.agent.protocol.ApplyResult;
+import dev.natagent.agent.protocol.ExportFormat;
+import dev.natagent.agent.protocol.MetricsFormat;
+import dev.natagent.agent.protocol.Op;
+import dev.natagent.agent.protocol.TextDocument;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/** Binds each op's arguments, calls {@link AdminOperations} and turns the answer into a result object. */
+public final class AdminDispatcher implements RequestHandler {
+    private final AdminOperations operations;
+    private final Uploads uploads;
+    private final ObjectMapper mapper = ModelJson.mapper();
+
+    public AdminDispatcher(AdminOperations operations) {
+        this(operations, new Uploads());
+    }
+
+    AdminDispatcher(AdminOperations operations, Uploads uploads) {
+        this.operations = operations;
+        this.uploads = uploads;
+    }
+
+    @Override
+    public Object handle(Request request, ClientSession session) {
+        try {
+            return dispatch(request, session);
+        } catch (ValidationException e) {
+            throw toAdminException(e);
+        }
+    }
+
+    /** The DNS names of the targets a forward.add, forward.set or inline apply brings, looked up before it is queued. */
+    @Override
+    public void prepare(Request request) {
+        JsonNode args = request.args();
+        if (args == null) {
+            return;
+        }
+        if (request.op() == Op.CLUSTER_REFRESH) {
+            if (args.path("name").isTextual()) {
+                operations.pollClusterNow(args.path("name").textValue());
+            }
+            return;
+        }
+        List<JsonNode> forwards = new ArrayList<>();
+        switch (request.op()) {
+            case FORWARD_ADD -> forwards.add(args.path("forward"));
+            case FORWARD_SET -> forwards.add(args.path("set"));
+            case APPLY -> args.path("state").path("forwards").forEach(forwards::add);
+            default -> {
+                return;
+            }
+        }
+        Set<String> hosts = new TreeSet<>();
+        for (JsonNode forward : forwards) {
+            for (JsonNode to : forward.path("to")) {
+                try {
+                    Target target = Target.parse(to.asText());
+                    if (target.isDnsName()) {
+                        hosts.add(target.host());
+                    }
+                } catch (RuntimeException e) {
+                    // Not a target: the request itself says so when it runs.
+                }
+            }
+        }
+        if (!hosts.isEmpty()) {
+            operations.lookUpNewNames(hosts);
+        }
+    }
+
+    private Object dispatch(Request request, ClientSession session) {
+        return switch (request.op()) {
+            case STATUS -> noArgs(request, operations::status);
+            case FORWARD_ADD -> {
+                Args args = Args.of(request, "forward", "force");
+                Forward forward = args.requiredModel("forward", Forward.class);
+                yield operations.addForward(forward, args.optionalBoolean("force"));
+            }
+            case FORWARD_SET -> {
+                Args args = Args.of(request, "name", "set", "force");
+                yield operations.setForward(
+                        args.requiredString("name"),
+                        args.requiredModel("set", ForwardEdit.class),
+                        args.optionalBoolean("force"));
+            }
+            case FORWARD_REMOVE -> operations.removeForward(name(request));
+            case FORWARD_LIST -> listOf("forwards", noArgs(request, operations::listForwards));
+            case FORWARD_GET -> operations.getForward(name(request));
+            case OUTBOUND_ADD -> operations.addOutbound(
+                    Args.of(request, "outbound").requiredModel("outbound", Outbound.class));
+            case OUTBOUND_REMOVE -> operations.removeOutbound(name(request));
+            case OUTBOUND_LIST -> listOf("outbounds", noArgs(request, operations::listOutbounds));
+            case CLUSTER_ADD -> operations.addCluster(
+                    Args.of(request, "cluster").requiredModel("cluster", ClusterSpec.class));
+            case CLUSTER_REMOVE -> operations.removeCluster(name(request));
+            case CLUSTER_LIST -> listOf("clusters", noArgs(request, operations::listClusters));
+            case CLUSTER_GET -> operations.getCluster(name(request));
+            case CLUSTER_REFRESH -> operations.refreshCluster(name(request));
+            case CLUSTER_MAP -> operations.clusterMap(name(request));
+            case APPLY -> {
+                Args args = Args.of(request, "state", "dry_run", "diff");
+                boolean names = namesOnly(args);
+                NatState state = args.requiredModel("state", NatState.class);
+                yield applyResult(operations.apply(state, args.optionalBoolean("dry_run")), names);
+            }
+            case APPLY_BEGIN -> {
+                Upload upload =
+                        uploads.begin(session, Args.of(request, "dry_run").optionalBoolean("dry_run"));
+                ObjectNode result = uploadResult(upload);
+                result.put("max_chars", uploads.maxUploadChars());
+                yield result;
+            }
+            case APPLY_CHUNK -> {
+                Args args = Args.of(request, "upload", "seq", "data");
+                Upload upload = uploads.append(
+                        session, args.requiredString("upload"), args.requiredCount("seq"), args.requiredString("data"));
+                ObjectNode result = uploadResult(upload);
+                result.put("chars", upload.chars());
+                yield result;
+            }
+            case APPLY_COMMIT -> {
+                Args args = Args.of(request, "upload", "diff");
+                boolean names = namesOnly(args);
+                Upload upload = uploads.take(session, args.requiredString("upload"));
+                yield applyResult(operations.applyDocument(upload::state, upload.chars(), upload.dryRun()), names);
+            }
+            case APPLY_ABORT -> {
+                String id = uploadId(request);
+                uploads.abort(session, id);
+                yield mapper.createObjectNode().put("upload", id);
+            }
+            case EXPORT -> document(
+                    operations.export(format(request, ExportFormat::fromWireName, "json, nft, iptables")));
+            case METRICS -> document(
+                    operations.metrics(format(request, MetricsFormat::fromWireName, "json, prometheus")));
+            case DOCTOR -> noArgs(request, operations::doctor);
+            case RELOAD -> noArgs(request, operations::reload);
+        };
+    }
+
+    private static <T> T noArgs(Request request, Supplier<T> call) {
+        Args.of(request);
+        return call.get();
+    }
+
+    /** {@code diff}: "full" (default, every entry in full) or "names" (see {@link ApplyNames}). */
+    private static boolean namesOnly(Args args) {
+        String diff = args.optionalString("diff", "full");
+        return switch (diff) {
+            case "full" -> false;
+            case "names" -> true;
+            default -> throw new AdminException(
+                    ErrorCode.BAD_REQUEST,
+                    "unknown diff '" + RequestDecoder.abbreviate(diff) + "' (choose full or names)",
+                    "args.diff");
+        };
+    }
+
+    private static Object applyResult(ApplyResult result, boolean namesOnly) {
+        return namesOnly ? ApplyNames.of(result) : result;
+    }
+
+    private static String uploadId(Request request) {
+        return Args.of(request, "upload").requiredString("upload");
+    }
+
+    private ObjectNode uploadResult(Upload upload) {
+        return mapper.createObjectNode().put("upload", upload.id());
+    }
+
+    private static String name(Request request) {
+        return Args.of(request, "name").requiredString("name");
+    }
+
+    private static <F> F format(Request request, Function<String, Optional<F>> parse, String choices) {
+        String text = Args.of(request, "format").optionalString("format", "json");
+        return parse.apply(text)
+                .orElseThrow(() -> new AdminException(
+                        ErrorCode.BAD_REQUEST,
+                        "unknown format '" + RequestDecoder.abbreviate(text) + "' (choose " + choices + ")",
+                        "args.format"));
+    }
+
+    /**
+     * Results stay objects until the response is written: at 50,000 forwards a JSON tree of a
+     * list or a diff would take tens of megabytes and expand the heap for good.
+     */
+    private static Map<String, Object> listOf(String key, Object list) {
+        return Map.of(key, list);
+    }
+
+    /**
+     * JSON documents are embedded as objects so clients need not parse a string inside JSON. The
+     * text is the agent's own serialisation, so it goes into the response as it is, not re-parsed.
+     */
+    private JsonNode document(TextDocument document) {
+        ObjectNode result = mapper.createObjectNode();
+        result.put("format", document.format());
+        if ("json".equals(document.format())) {
+            result.putRawValue("content", new RawValue(document.content()));
+        } else {
+            result.put("content", document.content());
+        }
+        return result;
+    }
+
+    static AdminException toAdminException(ValidationException e) {
+        FieldError first = e.first();
+        ErrorCode code = first.code().topLevel() ? first.code() : ErrorCode.VALIDATION;
+        var details = e.errors().stream()
+                .map(error ->
+                        new AdminException.Detail(error.field(), error.code().name(), error.message()))
+                .toList();
+        return new AdminException(code, first.message(), first.field().isEmpty() ? null : first.field(), details, e);
+    }
+}

@@ -1,0 +1,59 @@
+package dev.natagent.agent.api;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.natagent.agent.protocol.AdminProtocol;
+import java.io.IOException;
+import java.util.Map;
+
+/** Builds response lines: {@code {"v":1,"id":..,"ok":true,"result":..}} or the error form. */
+public final class ResponseEncoder {
+    private final ObjectMapper mapper;
+
+    public ResponseEncoder(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    /** The success line; {@code result} is written as it is (a 50k-forward diff is not first copied into a tree). */
+    public ResponseLine success(String id, Object result) {
+        return toLine(new Success(AdminProtocol.VERSION, id, true, result == null ? Map.of() : result));
+    }
+
+    @JsonPropertyOrder({"v", "id", "ok", "result"})
+    private record Success(int v, String id, boolean ok, Object result) {}
+
+    public ResponseLine failure(String id, AdminException error) {
+        ObjectNode response = envelope(id, false);
+        ObjectNode body = response.putObject("error");
+        body.put("code", error.code().name());
+        body.put("message", error.getMessage());
+        if (error.field() != null) {
+            body.put("field", error.field());
+        }
+        if (!error.details().isEmpty()) {
+            body.set("details", mapper.valueToTree(error.details()));
+        }
+        return toLine(response);
+    }
+
+    private ObjectNode envelope(String id, boolean ok) {
+        ObjectNode response = mapper.createObjectNode();
+        response.put("v", AdminProtocol.VERSION);
+        response.put("id", id);
+        response.put("ok", ok);
+        return response;
+    }
+
+    private ResponseLine toLine(Object response) {
+        try {
+            // Jackson escapes control characters, so the only raw newline is the terminator.
+            return ResponseLine.write(out -> mapper.writer()
+                    .without(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+                    .writeValue(out, response));
+        } catch (IOException e) {
+            throw new IllegalStateException("response not serialisable", e);
+        }
+    }
+}

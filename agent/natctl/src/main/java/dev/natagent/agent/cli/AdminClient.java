@@ -1,0 +1,230 @@
+package dev.natagent.agent.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.natagent.agent.protocol.AdminProtocol;
+import dev.natagent.agent.protocol.IoErrors;
+import dev.natagent.agent.protocol.Op;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import jdk.net.ExtendedSocketOptions;
+
+/**
+ * Requests over the admin socket through the JDK's own UNIX-domain channel (no JNR: its binding
+ * classes are generated at run time, on every natctl call; bench/natctl-bench.sh times the
+ * start). Failures to reach the agent become exit code 3 with the socket path and the reason; an
+ * error answer becomes exit code 1.
+ */
+final class AdminClient {
+    private final Path socket;
+    private final Duration timeout;
+
+    AdminClient(Path socket, Duration timeout) {
+        this.socket = socket;
+        this.timeout = timeout;
+    }
+
+    /** Sends op with args on a connection of its own and returns the result object, or throws a {@link NatctlException}. */
+    JsonNode call(Op op, ObjectNode args) {
+        try (Session session = open()) {
+            return session.call(op, args);
+        }
+    }
+
+    /** Connects for several requests in a row (the agent keeps per-connection state, e.g. an upload). */
+    Session open() {
+        SocketChannel channel;
+        try {
+            channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+        } catch (IOException e) {
+            throw NatctlException.unreachable("cannot reach nat-agent at " + socket + ": " + explain(e));
+        }
+        try {
+            requireTrustedServer(channel);
+            return new Session(channel);
+        } catch (RuntimeException e) {
+            closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    /**
+     * Nothing is sent before the process listening is known to be the agent: root, or the user owning
+     * the socket's directory (the agent's own, systemd's RuntimeDirectory=). Anyone else got their
+     * socket there by a directory others may write in, and would read our requests.
+     */
+    private void requireTrustedServer(SocketChannel channel) {
+        try {
+            String server =
+                    channel.getOption(ExtendedSocketOptions.SO_PEERCRED).user().getName();
+            Path dir = socket.toAbsolutePath().getParent();
+            String dirOwner = Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName();
+            if (!server.equals("root") && !server.equals(dirOwner)) {
+                throw NatctlException.unreachable("refusing to talk to " + socket + ": it is served by user " + server
+                        + ", not by root or " + dirOwner + " (the owner of " + dir + "); someone may have put"
+                        + " their own socket there: check the directory's mode (0750) and restart nat-agent");
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            throw NatctlException.unreachable(
+                    "cannot tell who serves " + socket + " (" + e.getMessage() + "); refusing to send to it");
+        }
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // nothing was sent; the error that brought us here is the one to report
+        }
+    }
+
+    /** One connection: requests are sent one at a time and each waits for its answer. */
+    final class Session implements AutoCloseable {
+        private final SocketChannel channel;
+        /** Received bytes not yet consumed (the agent answers one line per request, so normally none). */
+        private final ByteBuffer input = ByteBuffer.allocate(64 * 1024).flip();
+
+        private final String idPrefix = "natctl-" + ProcessHandle.current().pid();
+        private int requests;
+
+        private Session(SocketChannel channel) {
+            this.channel = channel;
+        }
+
+        /** Sends op with args and returns the result object, or throws a {@link NatctlException}. */
+        JsonNode call(Op op, ObjectNode args) {
+            String id = requests++ == 0 ? idPrefix : idPrefix + "-" + requests;
+            ObjectNode request = CliJson.object();
+            request.put("v", AdminProtocol.VERSION);
+            request.put("id", id);
+            request.put("op", op.wireName());
+            request.set("args", args);
+            JsonNode response = parse(exchange(encode(request)));
+            if (!id.equals(response.path("id").asText(null))
+                    && !response.path("id").isNull()) {
+                throw NatctlException.unreachable("agent at " + socket + " answered another request id");
+            }
+            if (response.path("ok").asBoolean(false)) {
+                return response.path("result");
+            }
+            throw NatctlException.refused(response.path("error"));
+        }
+
+        private byte[] exchange(byte[] request) {
+            Thread watchdog = watchdog(channel);
+            try {
+                ByteBuffer out = ByteBuffer.wrap(request);
+                while (out.hasRemaining()) {
+                    channel.write(out);
+                }
+                return readLine();
+            } catch (AsynchronousCloseException e) {
+                throw NatctlException.unreachable(
+                        "nat-agent at " + socket + " did not answer within " + timeout.toSeconds() + " s");
+            } catch (IOException e) {
+                throw NatctlException.unreachable(
+                        "lost connection to nat-agent at " + socket + ": " + IoErrors.reason(e));
+            } finally {
+                watchdog.interrupt();
+            }
+        }
+
+        private byte[] readLine() throws IOException {
+            ByteArrayOutputStream line = new ByteArrayOutputStream(4096);
+            while (true) {
+                byte[] bytes = input.array();
+                for (int i = input.position(); i < input.limit(); i++) {
+                    if (bytes[i] == '\n') {
+                        line.write(bytes, input.position(), i - input.position());
+                        input.position(i + 1);
+                        return line.toByteArray();
+                    }
+                }
+                line.write(bytes, input.position(), input.remaining());
+                input.clear();
+                int count = channel.read(input);
+                input.flip();
+                if (count < 0) {
+                    throw NatctlException.unreachable(
+                            "nat-agent at " + socket + " closed the connection without an answer");
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // nothing is pending: every request was answered or has already failed
+            }
+        }
+    }
+
+    private static byte[] encode(ObjectNode request) {
+        byte[] json = CliJson.compactBytes(request);
+        byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
+        line[json.length] = '\n';
+        return line;
+    }
+
+    private JsonNode parse(byte[] line) {
+        try {
+            JsonNode response = CliJson.read(line);
+            if (!response.isObject()) {
+                throw NatctlException.unreachable("agent at " + socket + " sent a response that is not a JSON object");
+            }
+            return response;
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw NatctlException.unreachable("agent at " + socket + " sent malformed JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw NatctlException.unreachable(
+                    "agent at " + socket + " sent an unreadable answer: " + IoErrors.reason(e));
+        }
+    }
+
+    /** The JDK reports connect errors by their strerror text; say what each means for an operator. */
+    private static String explain(IOException e) {
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("No such file")) {
+            return "no such socket (is nat-agent running? try: systemctl status nat-agent)";
+        }
+        if (message.contains("Connection refused")) {
+            return "connection refused (the socket exists but nat-agent is not running)";
+        }
+        if (message.contains("Permission denied")) {
+            return "permission denied (run natctl as root or as a member of the nat-agent admin group, natadmin"
+                    + " by default)";
+        }
+        return IoErrors.reason(e);
+    }
+
+    /** Closes the channel when the agent takes too long, which ends the blocked read. */
+    private Thread watchdog(SocketChannel channel) {
+        Thread thread = new Thread(new Watchdog(channel, timeout), "natctl-timeout");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    /** A class, not a lambda: natctl links no lambda call site on its way (each costs start-up time). */
+    private record Watchdog(SocketChannel channel, Duration timeout) implements Runnable {
+        @Override
+        public void run() {
+            try {
+                Thread.sleep(timeout.toMillis());
+                channel.close();
+            } catch (InterruptedException | IOException e) {
+                // answered in time, or already closed
+            }
+        }
+    }
+}

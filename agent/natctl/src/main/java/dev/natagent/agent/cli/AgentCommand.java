@@ -1,0 +1,59 @@
+package dev.natagent.agent.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.natagent.agent.protocol.Op;
+
+/** Base of every subcommand that talks to the agent: the request, JSON or human output. */
+abstract class AgentCommand extends CliCommand {
+    boolean jsonOutput() {
+        return Specs.json(spec);
+    }
+
+    ObjectNode args() {
+        return CliJson.object();
+    }
+
+    AdminClient client() {
+        return new AdminClient(Specs.socket(spec), Specs.timeout(spec));
+    }
+
+    JsonNode call(Op op, ObjectNode args) {
+        return client().call(op, args);
+    }
+
+    void printJson(JsonNode node) {
+        out().println(CliJson.pretty(node));
+    }
+
+    /** Prints an export/metrics document's content as it is: JSON pretty-printed, text verbatim. */
+    void printContent(JsonNode document) {
+        JsonNode content = document.path("content");
+        if (content.isTextual()) {
+            out().print(content.textValue());
+            out().flush();
+        } else {
+            printJson(content);
+        }
+    }
+
+    /** Runs op and prints the result as JSON under --json, else through {@link #render}. */
+    Integer callAndPrint(Op op, ObjectNode args) {
+        return print(call(op, args));
+    }
+
+    /** Prints a result as JSON under --json, else through {@link #render}. */
+    Integer print(JsonNode result) {
+        if (jsonOutput()) {
+            printJson(result);
+            return ExitCode.OK;
+        }
+        return render(result);
+    }
+
+    /** Prints a result for humans and returns the exit code. */
+    Integer render(JsonNode result) {
+        printJson(result);
+        return ExitCode.OK;
+    }
+}

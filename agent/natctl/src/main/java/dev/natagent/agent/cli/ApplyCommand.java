@@ -1,0 +1,249 @@
+package dev.natagent.agent.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.natagent.agent.model.ErrorCode;
+import dev.natagent.agent.model.FieldError;
+import dev.natagent.agent.model.JsonPositions;
+import dev.natagent.agent.protocol.IoErrors;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+
+final class ApplyCommand extends AgentCommand {
+
+    private final PositionalParamSpec fileArg =
+            Specs.positional("FILE", "State document (JSON, as `natctl export` prints it); - for stdin.");
+    private final OptionSpec dryRunOption = Specs.flag("--dry-run", "Only show what would change.");
+    private final OptionSpec quiet = Specs.quiet();
+
+    static CommandSpec spec() {
+        ApplyCommand command = new ApplyCommand();
+        CommandSpec spec = Specs.command(
+                command,
+                "Replace the whole desired state with FILE, atomically (the agent validates it).\n"
+                        + "Prints what changes: + added, ~ changed (and how), - removed.",
+                command.fileArg,
+                command.dryRunOption,
+                command.quiet);
+        Specs.examples(
+                spec,
+                "natctl apply --dry-run /etc/nat-agent/config.json",
+                "natctl apply /etc/nat-agent/config.json",
+                "natctl export > state.json; natctl apply state.json",
+                "natctl export | natctl apply -");
+        return spec;
+    }
+
+    @Override
+    public Integer call() {
+        byte[] document = readFile();
+        // --json prints the agent's full diff; people get one line per name.
+        String diff = jsonOutput() ? "full" : "names";
+        try {
+            if (document.length <= ApplyUpload.SINGLE_REQUEST_BYTES) {
+                return print(ApplyUpload.sendOne(client(), parse(document), dryRun(), diff));
+            }
+            return print(ApplyUpload.sendInChunks(client(), checkedText(document), dryRun(), diff));
+        } catch (NatctlException e) {
+            throw aboutTheDocument(e) ? locate(e, document) : e;
+        }
+    }
+
+    /** The file as messages name it: its path, or "<stdin>" for - (no file of that name is meant). */
+    private String file() {
+        return stdin() ? "<stdin>" : fileArg.getValue();
+    }
+
+    private boolean stdin() {
+        return "-".equals(fileArg.getValue());
+    }
+
+    private boolean dryRun() {
+        return dryRunOption.getValue();
+    }
+
+    private byte[] readFile() {
+        try (InputStream input = stdin() ? in : Files.newInputStream(Path.of(file()))) {
+            return input.readAllBytes();
+        } catch (IOException e) {
+            throw NatctlException.usage("cannot read " + file() + ": " + IoErrors.reason(e));
+        }
+    }
+
+    /** A document small enough for one request, as the tree that request carries. */
+    private JsonNode parse(byte[] document) {
+        requireJsonStart(document);
+        JsonNode tree;
+        try {
+            tree = CliJson.read(document);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw syntaxError(e);
+        } catch (IOException e) {
+            throw NatctlException.usage("cannot read " + file() + ": " + IoErrors.reason(e));
+        }
+        if (!tree.isObject()) {
+            throw notAnObject();
+        }
+        return tree;
+    }
+
+    /**
+     * A large document's text as it is in the file, once checked to be one JSON object: the agent
+     * parses it anyway (and finds repeated keys), and its errors then give lines and columns of
+     * this very file. Reading it into a tree or copying it token by token, as the small path does,
+     * would build the whole document in natctl only to throw it away (bench/agent-bench.sh times
+     * {@code natctl apply} of large documents).
+     */
+    private String checkedText(byte[] document) {
+        requireJsonStart(document);
+        String text = text(document);
+        try {
+            CliJson.checkObject(text);
+        } catch (CliJson.NotAnObjectException e) {
+            throw notAnObject();
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw syntaxError(e);
+        } catch (IOException e) {
+            throw NatctlException.usage("cannot read " + file() + ": " + IoErrors.reason(e));
+        }
+        return text;
+    }
+
+    private String text(byte[] document) {
+        try {
+            return CliJson.utf8(document);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw NatctlException.usage(file() + ": not UTF-8 text, as JSON must be");
+        }
+    }
+
+    /**
+     * Text that does not even start like JSON (a passwd file, a YAML config, a shell script) is
+     * not a document with a syntax error somewhere: say what it is instead of the parser's view.
+     */
+    private void requireJsonStart(byte[] document) {
+        for (byte b : document) {
+            if (b == ' '
+                    || b == '\t'
+                    || b == '\n'
+                    || b == '\r'
+                    || (b & 0xff) == 0xef
+                    || (b & 0xff) == 0xbb
+                    || (b & 0xff) == 0xbf) {
+                continue;
+            }
+            if (b == '{' || b == '[') {
+                return;
+            }
+            break;
+        }
+        throw NatctlException.usage(file() + ": not a JSON document (natctl apply takes a state document, a JSON"
+                + " object such as natctl export prints)");
+    }
+
+    private NatctlException notAnObject() {
+        return NatctlException.usage(file()
+                + ": does not hold a JSON object (natctl apply takes a state document, as natctl export prints)");
+    }
+
+    private NatctlException syntaxError(com.fasterxml.jackson.core.JacksonException e) {
+        com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+        JsonPositions.Position location =
+                at == null || at.getLineNr() < 0 ? null : new JsonPositions.Position(at.getLineNr(), at.getColumnNr());
+        return NatctlException.usage("not valid JSON: " + e.getOriginalMessage())
+                .inFile(file(), location);
+    }
+
+    /** A refusal of what the document says (not of the request, the state on disk or the kernel). */
+    private static boolean aboutTheDocument(NatctlException e) {
+        JsonNode error = e.error();
+        String field = error.path("field").asText("");
+        return e.exitCode() == ExitCode.REFUSED
+                && (!error.path("details").isEmpty() || !field.isEmpty() && !field.startsWith("args."));
+    }
+
+    /**
+     * The agent's refusal of the document, each problem placed and worded as the daemon words a bad
+     * config file ({@code FILE:LINE:COLUMN: FIELD: MESSAGE [CODE]}), whichever way the document went.
+     */
+    private NatctlException locate(NatctlException refusal, byte[] document) {
+        JsonNode error = refusal.error();
+        List<FieldError> problems = new ArrayList<>();
+        for (JsonNode detail : error.path("details")) {
+            problems.add(problem(detail));
+        }
+        if (problems.isEmpty()) {
+            problems.add(problem(error));
+        }
+        JsonPositions positions = JsonPositions.of(text(document));
+        List<String> described = new ArrayList<>();
+        for (FieldError problem : problems) {
+            described.add(positions.describe(file(), problem));
+        }
+        return refusal.about(file(), positions.locate(problems.get(0)).orElse(null), String.join("; ", described));
+    }
+
+    /** A field error of the agent's answer; an error code the model does not know stays as the agent's. */
+    private static FieldError problem(JsonNode error) {
+        String code = error.path("code").asText("");
+        ErrorCode model;
+        try {
+            model = ErrorCode.valueOf(code);
+        } catch (IllegalArgumentException e) {
+            model = ErrorCode.INVALID_VALUE;
+        }
+        return new FieldError(
+                error.path("field").asText(""), model, error.path("message").asText(""));
+    }
+
+    @Override
+    Integer render(JsonNode result) {
+        if (quiet.<Boolean>getValue()) {
+            return ExitCode.OK;
+        }
+        JsonNode diff = result.path("diff");
+        List<String> lines = new ArrayList<>();
+        if (diff.path("settings").asBoolean()) {
+            lines.add("~ settings");
+        }
+        describe(lines, "forward", diff.path("forwards"));
+        describe(lines, "outbound", diff.path("outbounds"));
+        describe(lines, "cluster", diff.path("clusters"));
+        for (String line : lines) {
+            out().println(line);
+        }
+        if (lines.isEmpty()) {
+            out().println("no changes");
+        } else if (result.path("applied").asBoolean()) {
+            out().println("applied (generation " + result.path("generation").asText() + ")");
+        } else {
+            out().println("dry run: nothing changed");
+        }
+        return ExitCode.OK;
+    }
+
+    /**
+     * One line per name of a names-only diff section: + added, ~ changed (with what changes, e.g.
+     * {@code ~ forward redis: to 10.0.1.230:6379 -> 10.0.1.240:6379}), - removed.
+     */
+    private static void describe(List<String> lines, String kind, JsonNode section) {
+        add(lines, "+ " + kind + " ", section.path("added"));
+        for (JsonNode name : section.path("changed")) {
+            String changes = section.path("changes").path(name.asText()).asText("");
+            lines.add("~ " + kind + " " + name.asText() + (changes.isEmpty() ? "" : ": " + changes));
+        }
+        add(lines, "- " + kind + " ", section.path("removed"));
+    }
+
+    private static void add(List<String> lines, String prefix, JsonNode names) {
+        for (JsonNode name : names) {
+            lines.add(prefix + name.asText());
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.natagent.agent.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.natagent.agent.protocol.Op;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * Whether this node may carry the traffic of a pair, for keepalived's track_script: exit 0 when
+ * the agent answers, trusts its state, its kernel table matches it and every target has an
+ * address; else exit 1, also when the agent cannot be reached (keepalived knows no other codes).
+ */
+final class HaCheckCommand extends AgentCommand {
+    static CommandSpec spec() {
+        CommandSpec spec = Specs.command(
+                new HaCheckCommand(),
+                "Check that this node can carry the traffic (for keepalived's track_script): exits 0 when"
+                        + " the agent is up, its kernel table matches its state and every target has an"
+                        + " address, else 1.");
+        Specs.examples(spec, "natctl --timeout 1 ha-check", "natctl --json ha-check");
+        return spec;
+    }
+
+    @Override
+    public Integer call() {
+        List<String> problems;
+        JsonNode status = null;
+        try {
+            status = call(Op.STATUS, args());
+            problems = problems(status);
+        } catch (NatctlException e) {
+            problems = List.of(e.getMessage());
+        }
+        if (jsonOutput()) {
+            ObjectNode result = CliJson.object();
+            result.put("ok", problems.isEmpty());
+            result.set("problems", CliJson.array(problems));
+            printJson(result);
+        } else if (problems.isEmpty()) {
+            out().println("ok: " + summary(status));
+        } else {
+            out().println("not ready: " + String.join("; ", problems));
+        }
+        return problems.isEmpty() ? ExitCode.OK : ExitCode.REFUSED;
+    }
+
+    /** What keeps this node from carrying the traffic, read from the agent's status; empty when nothing. */
+    static List<String> problems(JsonNode status) {
+        List<String> problems = new ArrayList<>();
+        if ("failed".equals(status.path("health").asText())) {
+            problems.add("the agent refuses changes: " + status.path("message").asText());
+        }
+        String table = status.path("kernel_table").asText("unknown");
+        if (!"in_sync".equals(table)) {
+            problems.add("kernel table " + table);
+        }
+        int unresolved = status.path("unresolved_targets").asInt(0);
+        if (unresolved > 0) {
+            problems.add(unresolved + " target name" + (unresolved == 1 ? " has" : "s have") + " no address");
+        }
+        return problems;
+    }
+
+    private static String summary(JsonNode status) {
+        JsonNode ha = status.path("ha");
+        return "agent up, kernel table in sync, " + status.path("forwards").asInt() + " forward(s) with every"
+                + " target resolved"
+                + (ha.isObject() ? "; ha role " + ha.path("role").asText() : "");
+    }
+}

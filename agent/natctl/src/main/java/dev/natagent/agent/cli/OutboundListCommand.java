@@ -1,0 +1,30 @@
+package dev.natagent.agent.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.natagent.agent.protocol.Op;
+import picocli.CommandLine.Model.CommandSpec;
+
+final class OutboundListCommand extends AgentCommand {
+    static CommandSpec spec() {
+        CommandSpec spec = Specs.command(new OutboundListCommand(), "List outbound PAT rules.");
+        Specs.examples(spec, "natctl outbound list", "natctl --json outbound list");
+        return spec;
+    }
+
+    @Override
+    public Integer call() {
+        return callAndPrint(Op.OUTBOUND_LIST, args());
+    }
+
+    @Override
+    Integer render(JsonNode result) {
+        Table table = new Table("NAME", "SOURCE", "OUT");
+        result.path("outbounds")
+                .forEach(outbound -> table.row(
+                        outbound.path("name").asText(),
+                        ForwardRows.join(outbound.path("source")),
+                        outbound.path("out").asText()));
+        print(table);
+        return ExitCode.OK;
+    }
+}

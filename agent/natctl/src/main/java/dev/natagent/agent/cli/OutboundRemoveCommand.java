@@ -1,0 +1,34 @@
+package dev.natagent.agent.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.natagent.agent.protocol.Op;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+
+final class OutboundRemoveCommand extends AgentCommand {
+    private final PositionalParamSpec name = Specs.positional("NAME", "Outbound to remove.");
+    private final OptionSpec quiet = Specs.quiet();
+
+    static CommandSpec spec() {
+        OutboundRemoveCommand command = new OutboundRemoveCommand();
+        CommandSpec spec = Specs.command(command, "Remove an outbound PAT rule.", command.name, command.quiet);
+        Specs.examples(spec, "natctl outbound remove private");
+        return spec;
+    }
+
+    @Override
+    public Integer call() {
+        return callAndPrint(Op.OUTBOUND_REMOVE, args().put("name", name.<String>getValue()));
+    }
+
+    @Override
+    Integer render(JsonNode change) {
+        if (quiet.<Boolean>getValue()) {
+            return ExitCode.OK;
+        }
+        out().println("removed outbound " + name.getValue() + " (generation "
+                + change.path("generation").asText() + ")");
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,32 @@
+package dev.natagent.agent.model;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
+/** Transport protocol of a forward. */
+public enum Protocol {
+    TCP,
+    UDP;
+
+    /** How many distinct listen keys (protocol and port) there are: tcp and udp, ports 1-65535. */
+    public static final int LISTEN_KEYS = 2 * PortRange.MAX;
+
+    @JsonCreator
+    public static Protocol parse(String text) {
+        Names.refuseControlCharacters(text, ErrorCode.INVALID_PROTOCOL);
+        String lower = text.trim().toLowerCase(Locale.ROOT);
+        return switch (lower) {
+            case "tcp" -> TCP;
+            case "udp" -> UDP;
+            default -> throw new ValidationException(
+                    "", ErrorCode.INVALID_PROTOCOL, "protocol must be tcp or udp, not '" + text + "'");
+        };
+    }
+
+    @JsonValue
+    @Override
+    public String toString() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,65 @@
+package dev.natagent.agent.protocol;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.natagent.agent.model.StateDiff;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * An apply result whose diff lists names only ({@code "diff":"names"}): what natctl prints. A
+ * large apply answers with the names alone, a fraction of the document it would otherwise echo.
+ *
+ * <pre>{"applied":true,"generation":N,"diff":{"forwards":{"added":["a",...],"removed":[...],
+ *  "changed":[...],"changes":{"a":"to 10.0.1.230:6379 -> 10.0.1.240:6379",...}},
+ *  "outbounds":{...same...},"settings":false,"empty":false}}</pre> (and {@code "clusters":{...same...}}
+ * when a cluster changes)
+ */
+public record ApplyNames(boolean applied, long generation, Diff diff) {
+    /** Names per kind; {@code settings} says whether the settings change; {@code clusters} only when one does. */
+    public record Diff(
+            Section forwards,
+            Section outbounds,
+            boolean settings,
+            boolean empty,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Section clusters) {}
+
+    /**
+     * Names added, removed and changed, each list in name order; {@code changes} says per changed
+     * name which fields change and how (what a person reads in a dry run).
+     */
+    public record Section(List<String> added, List<String> removed, List<String> changed, Map<String, String> changes) {
+        static <T> Section of(
+                StateDiff.Section<T> section, Function<T, String> name, BiFunction<T, T, String> describe) {
+            List<String> changed = new ArrayList<>(section.changed().size());
+            Map<String, String> changes = new LinkedHashMap<>();
+            for (StateDiff.Changed<T> c : section.changed()) {
+                changed.add(name.apply(c.after()));
+                changes.put(name.apply(c.after()), describe.apply(c.before(), c.after()));
+            }
+            return new Section(
+                    section.added().stream().map(name).toList(),
+                    section.removed().stream().map(name).toList(),
+                    changed,
+                    changes);
+        }
+    }
+
+    public static ApplyNames of(ApplyResult result) {
+        StateDiff diff = result.diff();
+        return new ApplyNames(
+                result.applied(),
+                result.generation(),
+                new Diff(
+                        Section.of(diff.forwards(), f -> f.name(), StateDiff::describeChange),
+                        Section.of(diff.outbounds(), o -> o.name(), StateDiff::describeChange),
+                        diff.settings() != null,
+                        diff.isEmpty(),
+                        diff.clusters() == null
+                                ? null
+                                : Section.of(diff.clusters(), c -> c.name(), StateDiff::describeChange)));
+    }
+}

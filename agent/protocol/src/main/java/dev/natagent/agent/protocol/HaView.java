@@ -1,0 +1,16 @@
+package dev.natagent.agent.protocol;
+
+import java.util.List;
+
+/**
+ * The pair part of status, present when {@code settings.ha} names one: this node's role as it
+ * sees it, and whether conntrackd listens.
+ *
+ * @param role active (holds every floating address), standby (none), split (some) or unknown
+ * @param held the floating addresses on this node's interfaces
+ * @param notHeld the others
+ * @param conntrackd running, not_running or unknown (a listener on its control socket, read from
+ *     /proc/net/unix; whether it is in sync needs root: {@code conntrackd -s})
+ */
+public record HaView(
+        String role, List<String> held, List<String> notHeld, String conntrackd, String conntrackdSocket) {}

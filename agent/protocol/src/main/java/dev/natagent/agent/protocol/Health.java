@@ -1,0 +1,19 @@
+package dev.natagent.agent.protocol;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
+/** Result of the TCP connect probe of a target, or of all targets of a forward. */
+public enum Health {
+    UP,
+    DOWN,
+    /** Some targets of the forward answer, some do not. */
+    PARTIAL,
+    /** Not probed yet. */
+    UNKNOWN;
+
+    @JsonValue
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

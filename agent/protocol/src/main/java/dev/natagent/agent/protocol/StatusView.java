@@ -1,0 +1,39 @@
+package dev.natagent.agent.protocol;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * Answer of the status op.
+ *
+ * @param health ok, degraded (working but something needs attention) or failed (changes refused)
+ * @param message one line saying why when not ok, else empty
+ * @param generation current state generation
+ * @param ipForward on, off or unknown
+ * @param ipForwardManaged whether the agent manages net.ipv4.ip_forward
+ * @param kernelTable in_sync, drifted, missing or unknown
+ * @param driftCorrections foreign changes undone since start
+ * @param staleTargets DNS target names whose lookups fail while their last good address stays in
+ *     use (the message and doctor say which and since when)
+ * @param unresolvedTargets DNS target names that have no address at all (never resolved): their
+ *     forwards' connections to them fail
+ * @param ha this node's side of its pair; absent on a single instance
+ * @param clusters clusters followed (their nodes' forwards count among {@code forwards})
+ * @param failingClusters clusters whose last poll failed (their last good topology stays)
+ */
+public record StatusView(
+        String health,
+        String message,
+        String version,
+        long uptimeSeconds,
+        long generation,
+        int forwards,
+        int outbounds,
+        String ipForward,
+        boolean ipForwardManaged,
+        String kernelTable,
+        long driftCorrections,
+        int staleTargets,
+        int unresolvedTargets,
+        @JsonInclude(JsonInclude.Include.NON_NULL) HaView ha,
+        int clusters,
+        int failingClusters) {}

@@ -1,9 +1,0 @@
-package dev.natagent.agent.api;
-
-/**
- * Acknowledgement of forward.add / forward.remove.
- *
- * @param generation state generation right after this change (increases by one per change)
- * @param forward the forward added, or the one removed
- */
-public record ForwardChange(long generation, ForwardView forward) {}

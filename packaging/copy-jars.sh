@@ -1,0 +1,39 @@
+#!/bin/bash
+# Copies the Maven build's jars into DIR laid out like the install (/usr/share/nat-agent): the
+# daemon's jar as nat-agent.jar, natctl's as natctl.jar, the dependency jars of both flat beside
+# them, and nat-agent.jars / natctl.jars, the build's list of the jars each program runs with.
+# Used by build-rpm.sh and test-restricted.sh. Exit status 3: the build output is missing.
+#
+#   packaging/copy-jars.sh DIR [MODE]     (MODE of the copies, default 0644)
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+dir=${1:?usage: copy-jars.sh DIR [MODE]}
+mode=${2:-0644}
+
+missing() {
+    echo "copy-jars.sh: $*" >&2
+    exit 3
+}
+
+# The module's own jar (whatever version the pom builds), not its sources or tests.
+module_jar() {
+    local jar found=
+    for jar in "$root/agent/$1/target/nat-agent-$1"-[0-9]*.jar; do
+        case $jar in *-sources.jar | *-tests.jar | *-javadoc.jar) ;; *) [ -f "$jar" ] && found=$jar ;; esac
+    done
+    [ -n "$found" ] || missing "no agent/$1/target/nat-agent-$1-VERSION.jar: run 'mvn -B -ntp package' first"
+    echo "$found"
+}
+
+daemon_jar=$(module_jar daemon)
+natctl_jar=$(module_jar natctl)
+for list in "$root/agent/daemon/target/nat-agent.jars" "$root/agent/natctl/target/natctl.jars"; do
+    [ -f "$list" ] || missing "$list not found: run 'mvn -B -ntp package' first"
+done
+install -d "$dir"
+install -m "$mode" "$daemon_jar" "$dir/nat-agent.jar"
+install -m "$mode" "$natctl_jar" "$dir/natctl.jar"
+# A dependency both programs use is the same file in both lib directories.
+install -m "$mode" "$root"/agent/daemon/target/lib/*.jar "$root"/agent/natctl/target/lib/*.jar "$dir/"
+install -m "$mode" "$root/agent/daemon/target/nat-agent.jars" "$root/agent/natctl/target/natctl.jars" "$dir/"
