@@ -5,8 +5,8 @@
 #   bench/agent-rss.sh [-n N] [-s SECONDS] [-r ROUNDS] [--nmt] [DIR...]    (root; after `mvn package`)
 #
 # DIR is a build tree (a checkout after `mvn package`; default: this one) or a directory laid out
-# like the install (jars flat, with nat-agent and nat-agent-env.sh next to them), e.g. a copy of an
-# older build, so that two builds or two flag sets are compared in one run. For each round and DIR:
+# like the install (packaging/copy-jars.sh DIR, plus nat-agent and nat-agent-env.sh next to the
+# jars), e.g. a copy of an older build, so that two builds or two flag sets are compared in one run. For each round and DIR:
 #   idle   a daemon with an empty state: VmRSS 5 s after its socket opened and after SECONDS more
 #   N      a daemon that adopts a persisted state of N forwards (default 50,000) into an empty
 #          table (the whole table in one batch), then serves what operators and scrapers ask:

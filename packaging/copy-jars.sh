@@ -4,12 +4,11 @@
 # them, and nat-agent.jars / natctl.jars, the build's list of the jars each program runs with.
 # Used by build-rpm.sh and test-restricted.sh. Exit status 3: the build output is missing.
 #
-#   packaging/copy-jars.sh DIR [MODE]     (MODE of the copies, default 0644)
+#   packaging/copy-jars.sh DIR     (the copies are mode 0644)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-dir=${1:?usage: copy-jars.sh DIR [MODE]}
-mode=${2:-0644}
+dir=${1:?usage: copy-jars.sh DIR}
 
 missing() {
     echo "copy-jars.sh: $*" >&2
@@ -32,8 +31,8 @@ for list in "$root/agent/daemon/target/nat-agent.jars" "$root/agent/natctl/targe
     [ -f "$list" ] || missing "$list not found: run 'mvn -B -ntp package' first"
 done
 install -d "$dir"
-install -m "$mode" "$daemon_jar" "$dir/nat-agent.jar"
-install -m "$mode" "$natctl_jar" "$dir/natctl.jar"
+install -m 0644 "$daemon_jar" "$dir/nat-agent.jar"
+install -m 0644 "$natctl_jar" "$dir/natctl.jar"
 # A dependency both programs use is the same file in both lib directories.
-install -m "$mode" "$root"/agent/daemon/target/lib/*.jar "$root"/agent/natctl/target/lib/*.jar "$dir/"
-install -m "$mode" "$root/agent/daemon/target/nat-agent.jars" "$root/agent/natctl/target/natctl.jars" "$dir/"
+install -m 0644 "$root"/agent/daemon/target/lib/*.jar "$root"/agent/natctl/target/lib/*.jar "$dir/"
+install -m 0644 "$root/agent/daemon/target/nat-agent.jars" "$root/agent/natctl/target/natctl.jars" "$dir/"

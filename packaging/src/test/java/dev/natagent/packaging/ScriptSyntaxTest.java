@@ -19,6 +19,7 @@ class ScriptSyntaxTest {
     private static final List<String> BASH_SCRIPTS = List.of(
             "packaging/boot-test.sh",
             "packaging/build-rpm.sh",
+            "packaging/copy-jars.sh",
             "packaging/check-unit.sh",
             "packaging/test-restricted.sh",
             "packaging/cds/update-classlist.sh",

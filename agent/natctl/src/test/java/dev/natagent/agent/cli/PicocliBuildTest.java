@@ -12,7 +12,7 @@ import picocli.CommandLine;
 
 /**
  * natctl's start-up depends on picocli being Java 17 class files (built from its sources by the
- * agent module): the class-data-sharing archive refuses the Java 5 classes of picocli's own jar.
+ * natctl module): the class-data-sharing archive refuses the Java 5 classes of picocli's own jar.
  */
 class PicocliBuildTest {
     private static final int JAVA_17 = 61;

@@ -158,10 +158,19 @@ class SocketPermissionTest {
             Path path = Path.of(entry);
             String name = path.getFileName().toString();
             if (name.equals("classes")) {
-                // One jar per module: the reactor puts both native/target/classes and agent/target/classes here.
+                // The reactor puts modules' target/classes here: natctl's and the protocol's, one jar each.
                 String module = path.getParent().getParent().getFileName().toString();
-                run("jar", "--create", "--file", lib.resolve(module + ".jar").toString(), "-C", entry, ".");
-            } else if (name.startsWith("picocli") || name.startsWith("jackson")) {
+                if (module.equals("natctl") || module.equals("protocol")) {
+                    run(
+                            "jar",
+                            "--create",
+                            "--file",
+                            lib.resolve(module + ".jar").toString(),
+                            "-C",
+                            entry,
+                            ".");
+                }
+            } else if (name.startsWith("nat-agent-protocol") || name.startsWith("jackson")) {
                 Files.copy(path, lib.resolve(name), StandardCopyOption.REPLACE_EXISTING);
             }
         }
