@@ -33,6 +33,8 @@ done
 install -d "$dir"
 install -m 0644 "$daemon_jar" "$dir/nat-agent.jar"
 install -m 0644 "$natctl_jar" "$dir/natctl.jar"
-# A dependency both programs use is the same file in both lib directories.
-install -m 0644 "$root"/agent/daemon/target/lib/*.jar "$root"/agent/natctl/target/lib/*.jar "$dir/"
+# A dependency both programs use is the same file in both lib directories: natctl's copy replaces
+# the daemon's (one install per directory: install refuses to overwrite a file it just created).
+install -m 0644 "$root"/agent/daemon/target/lib/*.jar "$dir/"
+install -m 0644 "$root"/agent/natctl/target/lib/*.jar "$dir/"
 install -m 0644 "$root/agent/daemon/target/nat-agent.jars" "$root/agent/natctl/target/natctl.jars" "$dir/"
