@@ -2,7 +2,6 @@ package dev.natagent.agent.api;
 
 import com.codahale.metrics.Timer;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.natagent.agent.metrics.AgentMetrics;
 import dev.natagent.agent.model.ErrorCode;
 import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.protocol.AdminProtocol;
@@ -34,6 +33,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import jnr.enxio.channels.NativeSelectorProvider;
 import jnr.unixsocket.Credentials;
 import jnr.unixsocket.UnixServerSocketChannel;
@@ -85,7 +85,9 @@ public final class AdminServer implements AutoCloseable {
     private final AdminServerConfig config;
     private final RequestHandler handler;
     private final AccessPolicy policy;
-    private final AgentMetrics metrics;
+    /** The timer of each op, by wire name (the metrics say under which name they publish it). */
+    private final Function<String, Timer> requestTimers;
+
     private final RequestDecoder decoder;
     private final ResponseEncoder encoder;
     private final ThreadPoolExecutor readers;
@@ -112,12 +114,16 @@ public final class AdminServer implements AutoCloseable {
     private volatile boolean running = true;
 
     private AdminServer(
-            AdminServerConfig config, RequestHandler handler, AccessPolicy policy, AgentMetrics metrics, int ownUid)
+            AdminServerConfig config,
+            RequestHandler handler,
+            AccessPolicy policy,
+            Function<String, Timer> requestTimers,
+            int ownUid)
             throws IOException {
         this.config = config;
         this.handler = handler;
         this.policy = policy;
-        this.metrics = metrics;
+        this.requestTimers = requestTimers;
         ObjectMapper mapper = ModelJson.mapper();
         this.decoder = new RequestDecoder(requestMapper());
         this.encoder = new ResponseEncoder(mapper);
@@ -164,11 +170,12 @@ public final class AdminServer implements AutoCloseable {
      * @throws IOException if the path is unsafe (symlink, not a socket, foreign), another agent
      *     listens there, or the group does not exist
      */
-    public static AdminServer start(AdminServerConfig config, RequestHandler handler, AgentMetrics metrics)
+    public static AdminServer start(
+            AdminServerConfig config, RequestHandler handler, Function<String, Timer> requestTimers)
             throws IOException {
         int ownUid = TrustedPaths.currentUid();
         AccessPolicy policy = new AccessPolicy(ownUid, config.adminGroup(), GroupDatabase.system());
-        AdminServer adminServer = new AdminServer(config, handler, policy, metrics, ownUid);
+        AdminServer adminServer = new AdminServer(config, handler, policy, requestTimers, ownUid);
         adminServer.selectorThread.start();
         LOG.log(
                 System.Logger.Level.INFO,
@@ -768,7 +775,7 @@ public final class AdminServer implements AutoCloseable {
 
     private ResponseLine execute(ClientSession session, Request request) {
         Peer peer = session.peer();
-        Timer.Context timer = metrics.apiRequest(request.op().wireName()).time();
+        Timer.Context timer = requestTimers.apply(request.op().wireName()).time();
         String outcome = "ok";
         try {
             Object result = handler.handle(request, session);

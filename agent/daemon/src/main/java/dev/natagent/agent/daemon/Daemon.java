@@ -188,7 +188,7 @@ final class Daemon {
                 drift.start();
             }
             running.add(AdminServer.start(
-                    AdminServerConfig.defaults(socket, group), new AdminDispatcher(service), metrics));
+                    AdminServerConfig.defaults(socket, group), new AdminDispatcher(service), metrics::apiRequest));
             // Memcached clusters' own configuration endpoints follow the state (new nodes, removed
             // clusters) by looking at it each second: a change reaches their clients within one.
             ConfigEndpoints configEndpoints =

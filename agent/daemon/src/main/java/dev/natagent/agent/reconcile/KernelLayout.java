@@ -89,7 +89,7 @@ import java.util.List;
  * also a hard cap (the kernel refuses more elements with ENFILE). Every sized set here is keyed by
  * listen keys, of which there are {@value #LISTEN_KEYS} (tcp and udp times ports 1-65535, each
  * claimed by one forward). The allow-list sets stay unsized; their number and their ranges in all are
- * bounded by the validator ({@link #MAX_ALLOW_LISTS}, {@link #MAX_ALLOW_RANGES}).
+ * bounded by the validator (its AllowListCapacity says why and how far).
  * Chains and sets of allow-lists come and go with the lists in use; a table of any other shape (an
  * older agent's layout, other sizes) is replaced in one transaction (see {@link Planner}).
  */
@@ -129,22 +129,6 @@ public final class KernelLayout {
      * listen port or fed one entry per listen port.
      */
     public static final int LISTEN_KEYS = Protocol.LISTEN_KEYS;
-
-    /**
-     * Distinct allow-lists a state may use. Each is a set and a chain, and the kernel finds a set
-     * by name by walking the table's list of sets (for each new set, each element message and each
-     * rule that looks one up), so a batch that creates n lists costs time in the square of n: at
-     * this bound a cold apply or a whole-table repair stays within the time of the rest of it;
-     * tens of thousands of lists would take the kernel minutes.
-     */
-    public static final int MAX_ALLOW_LISTS = 2_048;
-
-    /**
-     * Address ranges in all distinct allow-lists together: each is an interval (two elements) that
-     * the daemon holds, renders and encodes while it programs the table, so this bounds its heap
-     * whatever the document holds.
-     */
-    public static final int MAX_ALLOW_RANGES = 65_536;
 
     /** nft datatype id of inet_proto (the others are in {@link NftSet}). */
     public static final int TYPE_INET_PROTO = 12;

@@ -40,7 +40,7 @@ class ChunkedApplyServerTest {
         return AdminServer.start(
                 AdminServerConfig.defaults(dir.resolve("run").resolve("admin.sock"), "root"),
                 new AdminDispatcher(operations, uploads),
-                metrics);
+                metrics::apiRequest);
     }
 
     /** Buffered: the commit's answer (the diff of 30,000 forwards) is ~2 MB, too much to read byte by byte. */

@@ -22,7 +22,7 @@ public final class TestSockets {
 
     public static AdminServer start(AdminServerConfig config, AdminOperations operations) throws IOException {
         AgentMetrics metrics = new AgentMetrics(new MetricRegistry(), MetricSources.NONE);
-        return AdminServer.start(config, new AdminDispatcher(operations), metrics);
+        return AdminServer.start(config, new AdminDispatcher(operations), metrics::apiRequest);
     }
 
     public static SocketChannel connect(Path socket) throws IOException {

@@ -15,7 +15,6 @@ import dev.natagent.agent.model.ReturnPath;
 import dev.natagent.agent.model.Settings;
 import dev.natagent.agent.model.Target;
 import dev.natagent.agent.model.ValidationException;
-import dev.natagent.agent.reconcile.KernelLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -32,7 +31,7 @@ class AllowListCapacityTest {
 
     @Test
     void distinctListsUpToTheBoundAreValidOneMoreIsRefused() {
-        NatState atBound = state(KernelLayout.MAX_ALLOW_LISTS, 1);
+        NatState atBound = state(AllowListCapacity.MAX_ALLOW_LISTS, 1);
         assertDoesNotThrow(() -> validator.check(NatState.empty(), atBound, false));
 
         NatState beyond = atBound.withForward(withAllow("new", 60_000, List.of(Cidr.parse("203.0.113.0/24"))));
@@ -41,7 +40,7 @@ class AllowListCapacityTest {
         assertEquals("forwards", e.first().field());
         assertEquals(ErrorCode.CAPACITY_EXCEEDED, e.first().code());
         assertTrue(
-                e.first().message().contains((KernelLayout.MAX_ALLOW_LISTS + 1) + " distinct allow-lists"),
+                e.first().message().contains((AllowListCapacity.MAX_ALLOW_LISTS + 1) + " distinct allow-lists"),
                 e.first().message());
     }
 
@@ -57,7 +56,7 @@ class AllowListCapacityTest {
 
     @Test
     void aSingleForwardWithANewListIsRefusedAtTheBoundOneWithAUsedListIsNot() {
-        NatState atBound = state(KernelLayout.MAX_ALLOW_LISTS, 1);
+        NatState atBound = state(AllowListCapacity.MAX_ALLOW_LISTS, 1);
         Forward newList = withAllow("new", 60_000, List.of(Cidr.parse("203.0.113.0/24")));
         ValidationException e =
                 assertThrows(ValidationException.class, () -> validator.checkAddForward(atBound, newList, false));
@@ -72,7 +71,7 @@ class AllowListCapacityTest {
     @Test
     void rangesInAllListsAreBounded() {
         int perList = 64;
-        int lists = KernelLayout.MAX_ALLOW_RANGES / perList;
+        int lists = AllowListCapacity.MAX_ALLOW_RANGES / perList;
         NatState atBound = state(lists, perList);
         assertDoesNotThrow(() -> validator.check(NatState.empty(), atBound, false));
 
