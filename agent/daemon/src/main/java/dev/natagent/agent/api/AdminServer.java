@@ -34,6 +34,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import jnr.enxio.channels.NativeSelectorProvider;
 import jnr.unixsocket.Credentials;
 import jnr.unixsocket.UnixServerSocketChannel;
@@ -50,7 +52,7 @@ import jnr.unixsocket.UnixSocketOptions;
  * thread, so they are serialised and each answer is the state right after that change.
  */
 public final class AdminServer implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(AdminServer.class.getName());
+    private static final Logger LOG = Logger.getLogger(AdminServer.class.getName());
     private static final int READ_CHUNK = 32 * 1024;
     /** Pending connections the kernel queues before connect() blocks; bursts of scripts are common. */
     private static final int BACKLOG = 1024;
@@ -177,11 +179,9 @@ public final class AdminServer implements AutoCloseable {
         AccessPolicy policy = new AccessPolicy(ownUid, config.adminGroup(), GroupDatabase.system());
         AdminServer adminServer = new AdminServer(config, handler, policy, requestTimers, ownUid);
         adminServer.selectorThread.start();
-        LOG.log(
-                System.Logger.Level.INFO,
-                "admin socket listening on {0} (group {1}, mode 0660)",
-                config.socket(),
-                config.adminGroup());
+        LOG.log(Level.INFO, "admin socket listening on {0} (group {1}, mode 0660)", new Object[] {
+            config.socket(), config.adminGroup()
+        });
         return adminServer;
     }
 
@@ -258,7 +258,7 @@ public final class AdminServer implements AutoCloseable {
                 }
             } catch (IOException | RuntimeException e) {
                 // One bad event must not end the server; log it and keep serving the others.
-                LOG.log(System.Logger.Level.ERROR, "admin socket loop error", e);
+                LOG.log(Level.SEVERE, "admin socket loop error", e);
             }
         }
     }
@@ -297,7 +297,7 @@ public final class AdminServer implements AutoCloseable {
             try {
                 channel = server.accept();
             } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "accept failed: {0}", e.getMessage());
+                LOG.log(Level.WARNING, "accept failed: {0}", e.getMessage());
                 return;
             }
             if (channel == null) {
@@ -305,7 +305,7 @@ public final class AdminServer implements AutoCloseable {
             }
             if (connections.size() >= config.maxConnections()) {
                 LOG.log(
-                        System.Logger.Level.WARNING,
+                        Level.WARNING,
                         "admin socket: {0} connections open, refusing one more",
                         Integer.toString(connections.size()));
                 closeQuietly(channel);
@@ -315,11 +315,10 @@ public final class AdminServer implements AutoCloseable {
             int ofThisUid = connectionsByUid.getOrDefault(peer.uid(), 0);
             if (ofThisUid >= perUidLimit()) {
                 LOG.log(
-                        System.Logger.Level.WARNING,
+                        Level.WARNING,
                         "admin socket: uid {0} has {1} connections open, refusing one more (the rest are kept for"
                                 + " other users)",
-                        Integer.toString(peer.uid()),
-                        Integer.toString(ofThisUid));
+                        new Object[] {Integer.toString(peer.uid()), Integer.toString(ofThisUid)});
                 closeQuietly(channel);
                 continue;
             }
@@ -367,11 +366,9 @@ public final class AdminServer implements AutoCloseable {
             dispatchNext(connection);
             return;
         }
-        LOG.log(
-                System.Logger.Level.WARNING,
-                "admin connection refused {0}: not root or in group {1}",
-                connection.peer,
-                policy.adminGroup());
+        LOG.log(Level.WARNING, "admin connection refused {0}: not root or in group {1}", new Object[] {
+            connection.peer, policy.adminGroup()
+        });
         connection.busy = true;
         connection.closeAfterWrite = true;
         send(connection, encoder.failure(null, permissionDenied(connection.peer)));
@@ -709,7 +706,7 @@ public final class AdminServer implements AutoCloseable {
         try {
             channel.close();
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "close failed: {0}", e.getMessage());
+            LOG.log(Level.FINE, "close failed: {0}", e.getMessage());
         }
     }
 
@@ -741,7 +738,7 @@ public final class AdminServer implements AutoCloseable {
             route(connection, line);
         } catch (RuntimeException | Error e) {
             // Never leave a connection waiting for an answer that will not come.
-            LOG.log(System.Logger.Level.ERROR, "admin request failed unexpectedly", e);
+            LOG.log(Level.SEVERE, "admin request failed unexpectedly", e);
             complete(connection, encoder.failure(null, new AdminException(ErrorCode.INTERNAL, "internal error")), true);
         }
     }
@@ -785,21 +782,20 @@ public final class AdminServer implements AutoCloseable {
             return encoder.failure(request.id(), e);
         } catch (RuntimeException | Error e) {
             outcome = ErrorCode.INTERNAL.name();
-            LOG.log(System.Logger.Level.ERROR, "admin op " + request.op().wireName() + " failed unexpectedly", e);
+            LOG.log(Level.SEVERE, "admin op " + request.op().wireName() + " failed unexpectedly", e);
             return encoder.failure(
                     request.id(),
                     new AdminException(ErrorCode.INTERNAL, "internal error; the nat-agent log has the details"));
         } finally {
             timer.stop();
             if (request.mutating()) {
-                LOG.log(
-                        System.Logger.Level.INFO,
-                        "admin change op={0} id={1} uid={2} pid={3} result={4}",
-                        request.op().wireName(),
-                        request.id(),
-                        Integer.toString(peer.uid()), // MessageFormat would print 18,507
-                        Integer.toString(peer.pid()),
-                        outcome);
+                LOG.log(Level.INFO, "admin change op={0} id={1} uid={2} pid={3} result={4}", new Object[] {
+                    request.op().wireName(),
+                    request.id(),
+                    Integer.toString(peer.uid()), // MessageFormat would print 18,507
+                    Integer.toString(peer.pid()),
+                    outcome
+                });
             }
         }
     }

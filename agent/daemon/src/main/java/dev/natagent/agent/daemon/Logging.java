@@ -5,7 +5,7 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** Routes java.util.logging (and System.Logger, which defaults to it) to stderr, one line each. */
+/** Routes java.util.logging, the daemon's one logging API, to stderr, one line each. */
 final class Logging {
     private Logging() {}
 

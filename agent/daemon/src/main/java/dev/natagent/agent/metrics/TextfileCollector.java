@@ -12,6 +12,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Writes the Prometheus exposition to a node_exporter textfile-collector file on an interval.
@@ -19,7 +21,7 @@ import java.util.function.Supplier;
  * and is renamed over the target, so a scrape never sees a half-written file.
  */
 public final class TextfileCollector implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(TextfileCollector.class.getName());
+    private static final Logger LOG = Logger.getLogger(TextfileCollector.class.getName());
 
     private final Path target;
     private final Supplier<String> exposition;
@@ -46,7 +48,7 @@ public final class TextfileCollector implements AutoCloseable {
         try {
             writeOnce();
         } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "writing " + target + " failed: " + e.getMessage());
+            LOG.log(Level.WARNING, "writing " + target + " failed: " + e.getMessage());
         }
     }
 

@@ -30,6 +30,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Durable desired state in a directory (default {@code /var/lib/nat-agent}):
@@ -62,7 +64,7 @@ import java.util.Set;
  * One process at a time: the journal is locked while the store is open.
  */
 public final class StateStore implements Closeable {
-    private static final System.Logger LOG = System.getLogger(StateStore.class.getName());
+    private static final Logger LOG = Logger.getLogger(StateStore.class.getName());
     public static final String SNAPSHOT = "state.json";
     public static final String PREVIOUS = "state.json.prev";
     public static final String JOURNAL = "journal.ndjson";
@@ -372,7 +374,7 @@ public final class StateStore implements Closeable {
         incident = String.join("; ", found) + ". nat-agent wrote its state (revision " + revision
                 + ", every acknowledged change) anew to " + snapshotPath
                 + "; edit the state only through natctl (apply, forward add/remove), never the files";
-        LOG.log(System.Logger.Level.ERROR, "state files changed behind the agent''s back: " + incident);
+        LOG.log(Level.SEVERE, "state files changed behind the agent's back: " + incident);
     }
 
     /** Moves a foreign file aside (kept for the operator) and says what happened to it. */
@@ -424,7 +426,7 @@ public final class StateStore implements Closeable {
             try {
                 verifyFiles();
             } catch (IOException e) {
-                LOG.log(System.Logger.Level.ERROR, "could not check the state files at close: " + e.getMessage());
+                LOG.log(Level.SEVERE, "could not check the state files at close: " + e.getMessage());
             }
             try {
                 lock.release();
