@@ -271,7 +271,7 @@ public final class StateStore implements Closeable {
             journalRecords = 0;
         } catch (IOException e) {
             LOG.log(
-                    System.Logger.Level.WARNING,
+                    Level.WARNING,
                     "could not empty the journal after writing the snapshot (its records are in the snapshot"
                             + " and are skipped when loading): " + e.getMessage());
         }
