@@ -173,8 +173,7 @@ public final class Validator {
             throw new ValidationException("listen", ErrorCode.PORT_IN_USE, portInUse(forward, holder));
         }
         for (Cluster cluster : current.clusters().values()) {
-            if (forward.proto() == Protocol.TCP
-                    && forward.listen().overlaps(cluster.spec().listen())) {
+            if (forward.proto() == Protocol.TCP && cluster.spec().claims(forward.listen())) {
                 throw new ValidationException("listen", ErrorCode.PORT_IN_USE, inClusterRange(forward, cluster));
             }
             if (forward.name().startsWith(cluster.name() + ".")) {
@@ -259,12 +258,20 @@ public final class Validator {
             Cluster cluster = clusters.get(i);
             for (int j = 0; j < i; j++) {
                 Cluster other = clusters.get(j);
-                if (cluster.spec().listen().overlaps(other.spec().listen())) {
+                if (other.spec().claims(cluster.spec().listen())) {
                     errors.add(new FieldError(
                             clusterKey(cluster.name()) + ".listen",
                             ErrorCode.PORT_IN_USE,
                             "listen " + cluster.spec().listen() + " overlaps "
-                                    + other.spec().listen() + " of cluster '" + other.name() + "'"));
+                                    + other.spec().portsText() + " of cluster '" + other.name() + "'"));
+                }
+                Integer configPort = cluster.spec().configPort();
+                if (configPort != null && other.spec().claims(PortRange.single(configPort))) {
+                    errors.add(new FieldError(
+                            clusterKey(cluster.name()) + ".config_port",
+                            ErrorCode.PORT_IN_USE,
+                            "config_port " + configPort + " is among "
+                                    + other.spec().portsText() + " of cluster '" + other.name() + "'"));
                 }
             }
         }
@@ -273,8 +280,7 @@ public final class Validator {
         }
         for (Forward forward : state.declaredForwards()) {
             for (Cluster cluster : clusters) {
-                if (forward.proto() == Protocol.TCP
-                        && forward.listen().overlaps(cluster.spec().listen())) {
+                if (forward.proto() == Protocol.TCP && cluster.spec().claims(forward.listen())) {
                     errors.add(new FieldError(
                             key(forward.name()) + ".listen", ErrorCode.PORT_IN_USE, inClusterRange(forward, cluster)));
                 }
@@ -288,7 +294,7 @@ public final class Validator {
 
     private static String inClusterRange(Forward forward, Cluster cluster) {
         return forward.proto() + " port(s) " + forward.listen() + " overlap "
-                + cluster.spec().listen() + ", the listen range of cluster '" + cluster.name() + "'";
+                + cluster.spec().portsText() + " of cluster '" + cluster.name() + "'";
     }
 
     private static String clusterPrefix(Forward forward, Cluster cluster) {

@@ -92,6 +92,16 @@ public record ClusterSpec(
         return Optional.ofNullable(publicAddress != null ? publicAddress : settings.publicAddress());
     }
 
+    /** Whether TCP {@code ports} meet this cluster's own: its listen range or its config_port. */
+    public boolean claims(PortRange ports) {
+        return ports.overlaps(listen) || (configPort != null && ports.contains(configPort));
+    }
+
+    /** This cluster's own TCP ports in words, for refusals. */
+    public String portsText() {
+        return "listen " + listen + (configPort == null ? "" : " and config_port " + configPort);
+    }
+
     /**
      * A Memcached cluster's own configuration endpoint on this instance: a port of its own, outside
      * the nodes' range (a DNATed port would never reach the agent).
@@ -107,7 +117,7 @@ public record ClusterSpec(
         } else if (configPort < PortRange.MIN || configPort > PortRange.MAX) {
             errors.add(new FieldError(
                     "config_port", ErrorCode.INVALID_PORT, "config_port " + configPort + " is outside 1-65535"));
-        } else if (listen != null && listen.overlaps(new PortRange(configPort, configPort))) {
+        } else if (listen != null && listen.contains(configPort)) {
             errors.add(new FieldError(
                     "config_port",
                     ErrorCode.PORT_IN_USE,
