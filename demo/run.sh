@@ -11,6 +11,10 @@
 # untrusted one cannot, then removes everything it created.
 #
 # Usage: sudo demo/run.sh        (builds with Maven first if the jars are missing)
+#        sudo demo/run.sh cluster    the same with a Redis cluster in cluster mode instead: six
+#        nodes (three primaries, three replicas) that the agent discovers by itself; a stock
+#        redis-cli outside follows their MOVED redirects through `natctl cluster map`, also after
+#        a failover. Needs redis-server and redis-cli.
 # Nodes run redis-server when it is installed, else demo/RespEcho.java (answers PING and INFO);
 # DEMO_BUILTIN=1 forces the latter. DEMO_TIMEOUT (default 3 s) bounds every client attempt.
 # Safe on any Linux box with root: every address, route, rule and sysctl lives in namespaces
@@ -28,7 +32,12 @@ prefix=natdemo$$
 ns_trusted=$prefix-trusted
 ns_untrusted=$prefix-untrusted
 ns_nat=$prefix-nat
-nodes=(10.0.1.230 10.0.1.231 10.0.1.232)
+scenario=${1:-forwards}
+case $scenario in
+    forwards) nodes=(10.0.1.230 10.0.1.231 10.0.1.232) ;;
+    cluster) nodes=(10.0.1.11 10.0.1.12 10.0.1.13 10.0.1.14 10.0.1.15 10.0.1.16) ;;
+    *) printf 'usage: demo/run.sh [cluster]\n' >&2; exit 1 ;;
+esac
 ports=(6379 6380 6381)
 public=203.0.113.73
 
@@ -139,6 +148,9 @@ if [ "${DEMO_BUILTIN:-0}" != 1 ]; then
     command -v redis-server >/dev/null && use_redis_server=yes
     command -v redis-cli >/dev/null && use_redis_cli=yes
 fi
+if [ "$scenario" = cluster ] && { [ $use_redis_server = no ] || [ $use_redis_cli = no ]; }; then
+    die "the cluster demo runs real redis-server nodes and redis-cli: apt-get install redis-server redis-tools"
+fi
 if [ $use_redis_server = yes ]; then
     server_kind="redis-server $(redis-server --version | sed -n 's/.*v=\([0-9.]*\).*/\1/p')"
 else
@@ -173,7 +185,7 @@ run_id() { # namespace host port
 }
 
 # --- namespaces and links --------------------------------------------------------------------
-say "Creating namespaces: trusted client, untrusted client, NAT instance, three cache nodes"
+say "Creating namespaces: trusted client, untrusted client, NAT instance, ${#nodes[@]} cache nodes"
 add_ns() {
     ip netns add "$1"
     namespaces+=("$1")
@@ -216,8 +228,11 @@ fi
 for i in "${!nodes[@]}"; do
     mkdir -p "$tmp/node$i"
     if [ $use_redis_server = yes ]; then
+        cluster_mode=()
+        [ "$scenario" = cluster ] && cluster_mode=(--cluster-enabled yes --repl-diskless-sync-delay 0)
         ip netns exec "$prefix-node$i" redis-server --bind "${nodes[i]}" --port 6379 --protected-mode no \
-            --save "" --appendonly no --daemonize no --dir "$tmp/node$i" >"$tmp/node$i.log" 2>&1 &
+            --save "" --appendonly no --daemonize no --dir "$tmp/node$i" "${cluster_mode[@]}" \
+            >"$tmp/node$i.log" 2>&1 &
     else
         ip netns exec "$prefix-node$i" java -cp "$tmp/classes" RespEcho "${nodes[i]}" 6379 "node$i" \
             >"$tmp/node$i.log" 2>&1 &
@@ -254,6 +269,12 @@ done
 pass "agent pid $agent_pid, admin socket $socket"
 printf '\n    $ natctl status\n'
 natctl status | sed 's/^/    /'
+
+if [ "$scenario" = cluster ]; then
+    # shellcheck source=demo/cluster-part.sh
+    . "$root/demo/cluster-part.sh"
+    exit $?
+fi
 
 say "Forwarding $public:6379-6381 to the three nodes, for 198.51.100.27 only"
 printf '    $ natctl forward add redis --listen 6379-6381 --to %s --allow 198.51.100.27/32\n' \

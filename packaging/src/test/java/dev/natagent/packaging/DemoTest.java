@@ -11,12 +11,14 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Runs demo/run.sh, the first thing a new user runs, end to end: with redis-server and
- * redis-cli, and with the built-in RespEcho stand-in and bash's /dev/tcp client.
+ * redis-cli, and with the built-in RespEcho stand-in and bash's /dev/tcp client; and its cluster
+ * mode with a real six-node Redis cluster.
  */
 @Tag(KernelTests.TAG)
 class DemoTest {
@@ -62,6 +64,29 @@ class DemoTest {
         assertEquals("0", rows.group(1), "just after the add nothing has been forwarded yet");
         assertTrue(rows.find(), "a second forward list, after the traffic:\n" + out);
         assertTrue(Long.parseLong(rows.group(1)) >= 3, "live counters show the trusted connections:\n" + out);
+    }
+
+    @Test
+    void clusterModeShowsRedisCliReachingEveryKeyThroughTheMapAcrossAFailover() throws Exception {
+        KernelTests.requireKernel();
+        Project.requireTools("redis-server", "redis-cli");
+        Project.Result demo = Project.run(
+                Map.of("DEMO_TIMEOUT", "2"), List.of(Project.path("demo/run.sh").toString(), "cluster"), TIMEOUT);
+
+        String out = demo.stdout();
+        assertEquals(0, demo.exitCode(), demo::describe);
+        assertAll(
+                () -> contains(out, "ok    cluster_state:ok on all six nodes"),
+                () -> contains(out, "10.0.1.16:6379 -> 203.0.113.73:7005"),
+                () -> contains(out, "ok    the private address"),
+                () -> contains(out, "-> map -> 203.0.113.73:70"),
+                () -> contains(out, "ok    all 6 keys read back through the NAT on the nodes that own their slots"),
+                () -> contains(out, "ok    the map is unchanged: every node kept its listen port"),
+                () -> contains(out, "ok    all 6 keys read back through the NAT after the failover"),
+                () -> contains(out, "All checks passed"),
+                () -> contains(
+                        out, "host ruleset (nft list ruleset) and sysctls (ip_forward, send_redirects) unchanged"),
+                () -> assertTrue(!out.contains("    FAIL  "), out));
     }
 
     private static void contains(String output, String line) {

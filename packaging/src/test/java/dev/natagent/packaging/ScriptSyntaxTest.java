@@ -28,7 +28,8 @@ class ScriptSyntaxTest {
             "bench/native-bench.sh",
             "bench/natctl-bench.sh",
             "bench/start-bench.sh",
-            "demo/run.sh");
+            "demo/run.sh",
+            "demo/cluster-part.sh");
 
     @Test
     void launchersArePosixShell() throws Exception {
