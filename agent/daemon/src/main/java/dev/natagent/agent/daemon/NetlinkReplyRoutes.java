@@ -20,7 +20,8 @@ final class NetlinkReplyRoutes implements Doctor.ReplyRoutes {
         try (RouteLookup routes = RouteLookup.open()) {
             RouteAnswer toTarget = routes.output(target.toBytes());
             if (!toTarget.found()) {
-                return new ReplyRoute(false, "this instance has no route to the target itself (" + why(toTarget) + ")");
+                String why = toTarget.errno() == Errno.ENETUNREACH.intValue() ? "" : " (" + why(toTarget) + ")";
+                return new ReplyRoute(false, "this instance has no route to the target itself" + why);
             }
             RouteAnswer reply = toTarget.type() == RouteAnswer.LOCAL
                     ? routes.output(client.toBytes())

@@ -12,6 +12,7 @@ import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.Outbound;
 import dev.natagent.agent.model.StateDiff;
 import dev.natagent.agent.model.Target;
+import dev.natagent.agent.model.ValidationException;
 import dev.natagent.agent.protocol.ApplyResult;
 import dev.natagent.agent.protocol.ClusterChange;
 import dev.natagent.agent.protocol.ClusterMap;
@@ -220,8 +221,10 @@ public class FakeOperations implements AdminOperations {
         throw new AdminException(ErrorCode.NOT_FOUND, "no config file /etc/nat-agent/config.json");
     }
 
-    private static AdminException notFound(String kind, String name) {
-        return new AdminException(ErrorCode.NOT_FOUND, "no " + kind + " named " + name, "name");
+    /** As the agent's validator refuses a missing name (the dispatcher turns it into NOT_FOUND). */
+    private static ValidationException notFound(String kind, String name) {
+        return new ValidationException(
+                "name", dev.natagent.agent.model.ErrorCode.NOT_FOUND, "there is no " + kind + " named '" + name + "'");
     }
 
     static ForwardView view(Forward forward) {

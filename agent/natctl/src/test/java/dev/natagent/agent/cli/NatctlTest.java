@@ -100,7 +100,7 @@ class NatctlTest {
         CliResult json = natctl("--json", "forward", "remove", "nope");
         assertEquals(ExitCode.REFUSED, json.exitCode());
         assertEquals("NOT_FOUND", parse(json.out()).get("code").textValue());
-        assertTrue(json.err().contains("no forward named nope"), json.err());
+        assertTrue(json.err().contains("there is no forward named 'nope'"), json.err());
     }
 
     @Test
