@@ -36,6 +36,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -185,11 +186,13 @@ public final class Views {
         return drift.lastError().orElse(health.tableDetail());
     }
 
+    /**
+     * Every forward's view, each made when it is read: the listing of a large state is written
+     * out one view at a time rather than first held whole, which with 50,000 forwards would be
+     * more heap than the state itself (bench/agent-rss.sh lists all forwards).
+     */
     public List<ForwardView> forwards(NatState state) {
-        Map<String, Counter> counters = kernelCounters();
-        return state.forwards().values().stream()
-                .map(f -> forward(f, counters, owner(state, f)))
-                .toList();
+        return new ForwardViews(state, List.copyOf(state.forwards().values()), kernelCounters());
     }
 
     /** One forward of {@code state}, with its counters read now. */
@@ -199,6 +202,30 @@ public final class Views {
 
     private static String owner(NatState state, Forward forward) {
         return state.owner(forward.name()).map(Cluster::name).orElse(null);
+    }
+
+    /** The views of forwards, made on each read (with the counters read once for all of them). */
+    private final class ForwardViews extends AbstractList<ForwardView> {
+        private final NatState state;
+        private final List<Forward> forwards;
+        private final Map<String, Counter> counters;
+
+        ForwardViews(NatState state, List<Forward> forwards, Map<String, Counter> counters) {
+            this.state = state;
+            this.forwards = forwards;
+            this.counters = counters;
+        }
+
+        @Override
+        public ForwardView get(int index) {
+            Forward forward = forwards.get(index);
+            return forward(forward, counters, owner(state, forward));
+        }
+
+        @Override
+        public int size() {
+            return forwards.size();
+        }
     }
 
     public ForwardView forward(Forward forward) {

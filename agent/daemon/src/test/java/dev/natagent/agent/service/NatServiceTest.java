@@ -22,6 +22,7 @@ import dev.natagent.agent.model.ValidationException;
 import dev.natagent.agent.protocol.ApplyResult;
 import dev.natagent.agent.protocol.ForwardChange;
 import dev.natagent.agent.protocol.ForwardView;
+import dev.natagent.agent.protocol.TargetView;
 import dev.natagent.agent.reconcile.Desired;
 import dev.natagent.agent.reconcile.FakeKernel;
 import dev.natagent.agent.reconcile.KernelLayout;
@@ -133,6 +134,30 @@ class NatServiceTest {
         assertEquals(300, redis.bytes());
         assertEquals(0, memcached.packets());
         assertEquals(dumps, agent.kernel.elementListings(), "no dump of the whole forwards map");
+    }
+
+    @Test
+    void listingShowsEveryForwardInNameOrderFromOneCounterDumpHoweverOftenItIsRead() throws Exception {
+        agent.service.addForward(redis(), false);
+        agent.service.addForward(memcached(), false);
+        agent.kernel.count(KernelLayout.SET_PORTS, KernelLayout.protoPort(Protocol.TCP, 6380), 7, 700);
+        int dumps = agent.kernel.elementListings();
+
+        List<ForwardView> listed = agent.service.listForwards();
+        List<ForwardView> firstRead = List.copyOf(listed);
+        List<ForwardView> secondRead = List.copyOf(listed);
+
+        assertEquals(dumps + 1, agent.kernel.elementListings(), "one dump for the whole listing");
+        for (List<ForwardView> read : List.of(firstRead, secondRead)) {
+            assertEquals(
+                    List.of("memcached", "redis"),
+                    read.stream().map(ForwardView::name).toList());
+            assertEquals(7, read.get(1).packets());
+            assertEquals(700, read.get(1).bytes());
+            assertEquals(
+                    redis().targets().stream().map(Target::toString).toList(),
+                    read.get(1).targets().stream().map(TargetView::target).toList());
+        }
     }
 
     @Test
