@@ -1,43 +1,67 @@
 #!/bin/bash
-# The daemon's memory (targets: RSS <= 48 MiB idle, <= 96 MiB with 50,000 forwards), measured on
-# real daemons started by the real launcher (its JVM flags and environment), side by side.
+# The daemon's memory (targets: RSS <= 48 MiB idle, <= 96 MiB with 50,000 forwards, peak included),
+# measured on real daemons started by the real launcher (its JVM flags, environment and AppCDS
+# archive, made first as the RPM's %post does), side by side.
 #
-#   bench/agent-rss.sh [-n N] [-s SECONDS] [-r ROUNDS] [--nmt] [DIR...]    (root; after `mvn package`)
+#   bench/agent-rss.sh [-n N] [-s SECONDS] [-r ROUNDS] [--nmt] [VARIANT...]   (root; after `mvn package`)
 #
-# DIR is a build tree (a checkout after `mvn package`; default: this one) or a directory laid out
-# like the install (packaging/copy-jars.sh DIR, plus nat-agent and nat-agent-env.sh next to the
-# jars), e.g. a copy of an older build, so that two builds or two flag sets are compared in one run. For each round and DIR:
+# VARIANT is one of
+#   DIR             a build tree (a checkout after `mvn package`) or a directory laid out like the
+#                   install (packaging/copy-jars.sh DIR, plus nat-agent and nat-agent-env.sh
+#                   next to the jars), e.g. a copy of an older build;
+#   NAME=JVM_OPTS   this build with NAT_AGENT_JAVA_OPTS=JVM_OPTS (appended to the launcher's flags),
+#                   e.g. `young4=-XX:MaxNewSize=4m`;
+#   NAME=@DIR       the build in DIR under the name NAME.
+# This build ("agent") runs first unless DIRs are given. For each round and variant:
 #   idle   a daemon with an empty state: VmRSS 5 s after its socket opened and after SECONDS more
 #   N      a daemon that adopts a persisted state of N forwards (default 50,000) into an empty
 #          table (the whole table in one batch), then serves what operators and scrapers ask:
 #          status, forward list, metrics (JSON and Prometheus), export nft, 20 forward add/remove
-#          pairs; VmRSS and VmHWM (peak) right after that, after SECONDS of normal operation
-#          (probe, resolve, drift-check loops), and after a full GC (jcmd GC.run).
+#          pairs; VmRSS right after start and VmHWM (the peak so far: the adoption), VmRSS and
+#          VmHWM right after the requests, VmRSS after SECONDS of normal operation (probe,
+#          resolve, drift-check loops) and after a full GC (jcmd GC.run).
+# After the last N run of each variant it prints where the resident memory is (from
+# /proc/PID/smaps): the class-data archives, libjvm.so, other mapped files, malloc's heap and the
+# rest of the anonymous memory (Java heap, metaspace, code cache, thread stacks, malloc's mmaps).
 # --nmt adds -XX:NativeMemoryTracking=summary and prints (stderr) jcmd VM.native_memory, the heap's
-# class histogram and heap sizes at the end of each N run (NMT itself costs a few MiB; figures with --nmt are for attribution, not for the table).
+# class histogram and heap sizes at the end of each N run (NMT itself costs a few MiB; figures
+# with --nmt are for attribution, not for the table).
 #
 # Each daemon runs in a network namespace of its own (nrs<pid>), removed on exit; daemons are
-# killed by PID. Bounded: a round takes about 2 x SECONDS + 30 s per DIR.
+# killed by PID. Bounded: a round takes about 2 x SECONDS + 30 s per variant.
 set -euo pipefail
 
-n=50000; settle=60; rounds=1; nmt=0; dirs=()
+n=50000; settle=60; rounds=1; nmt=0; variants=()
 while [ $# -gt 0 ]; do
     case $1 in
         -n) n=$2; shift 2 ;;
         -s) settle=$2; shift 2 ;;
         -r) rounds=$2; shift 2 ;;
         --nmt) nmt=1; shift ;;
-        -*) echo "usage: $0 [-n N] [-s SECONDS] [-r ROUNDS] [--nmt] [DIR...]" >&2; exit 2 ;;
-        *) dirs+=("$(cd "$1" && pwd)"); shift ;;
+        -*) echo "usage: $0 [-n N] [-s SECONDS] [-r ROUNDS] [--nmt] [DIR | NAME=JVM_OPTS | NAME=@DIR ...]" >&2; exit 2 ;;
+        *) variants+=("$1"); shift ;;
     esac
 done
 # shellcheck source=lib.sh
 . "$(dirname -- "$(readlink -f -- "$0")")/lib.sh"
 bench_require_root
-[ ${#dirs[@]} -gt 0 ] || dirs=("$bench_root")
 bench_setup agent-rss
 bench_cp=$(bench_classpath "$bench_root") || exit 1
 jcmd=$(dirname -- "$(readlink -f -- "$NAT_AGENT_JAVA")")/jcmd
+
+# Per variant i: label, directory, extra JVM options.
+labels=() dirs=() opts=()
+add_variant() { labels+=("$1"); dirs+=("$(cd "$2" && pwd)"); opts+=("$3"); }
+dirs_given=0
+for variant in "${variants[@]}"; do case $variant in *=*) ;; *) dirs_given=1 ;; esac; done
+[ $dirs_given = 1 ] || add_variant agent "$bench_root" ""
+for variant in "${variants[@]}"; do
+    case $variant in
+        *=@*) add_variant "${variant%%=*}" "${variant#*=@}" "" ;;
+        *=*) add_variant "${variant%%=*}" "$bench_root" "${variant#*=}" ;;
+        *) add_variant "$variant" "$variant" "" ;;
+    esac
+done
 
 ns=nrs$$
 daemon_pid=
@@ -48,13 +72,21 @@ launcher() {
     if [ -x "$1/packaging/bin/nat-agent" ]; then echo "env $1/packaging/bin/nat-agent"
     else echo "env NAT_AGENT_HOME=$1 $1/nat-agent"; fi
 }
-start() { # DIR STATEDIR
-    local opts=
-    [ $nmt = 1 ] && opts="-XX:NativeMemoryTracking=summary"
+# The AppCDS archive of variant i, made the way the RPM's %post makes it (with the variant's own
+# JVM options: an archive is only used by the flags that wrote it).
+make_archive() {
+    # shellcheck disable=SC2046
+    NAT_AGENT_JAVA_OPTS=${opts[$1]} NAT_AGENT_CDS_DUMP=$work/cds$1.jsa $(launcher "${dirs[$1]}") >"$work/cds.log" 2>&1 \
+        || { cat "$work/cds.log" >&2; nat_agent_fail "could not write the AppCDS archive of ${labels[$1]}"; }
+}
+start() { # VARIANT STATEDIR
+    local extra=${opts[$1]}
+    [ $nmt = 1 ] && extra="$extra -XX:NativeMemoryTracking=summary"
     rm -f "$work/sock"
     # shellcheck disable=SC2046
-    NAT_AGENT_JAVA_OPTS=$opts ip netns exec "$ns" $(launcher "$1") --state-dir "$2" --socket "$work/sock" \
-        --config /nonexistent --admin-group root --log-level warn 2>>"$work/daemon.log" &
+    NAT_AGENT_JAVA_OPTS=$extra NAT_AGENT_CDS_ARCHIVE=$work/cds$1.jsa ip netns exec "$ns" $(launcher "${dirs[$1]}") \
+        --state-dir "$2" --socket "$work/sock" --config /nonexistent --admin-group root --log-level warn \
+        2>>"$work/daemon.log" &
     daemon_pid=$!
     bench_track "$daemon_pid"
     for _ in $(seq 6000); do [ -S "$work/sock" ] && return 0; sleep 0.01; done
@@ -68,35 +100,49 @@ kib() { awk -v k="$1" '$1 == k":" {print $2}' "/proc/$daemon_pid/status"; }
 mib() { awk -v v="$1" 'BEGIN {printf "%.1f", v / 1024}'; }
 threads() { ls "/proc/$daemon_pid/task" | wc -l; }
 api() { "$NAT_AGENT_JAVA" -XX:TieredStopAtLevel=1 -cp "$bench_cp" dev.natagent.agent.bench.RssWorkload "$work/sock" "$@"; }
+# Resident MiB by kind of mapping.
+where() {
+    awk '/^[0-9a-f]+-[0-9a-f]+ / { name = $6 == "" ? "anon" : $6 }
+        /^Rss:/ {
+            if (name ~ /\.jsa$/) k = "class-data archives"; else if (name ~ /libjvm\.so$/) k = "libjvm.so";
+            else if (name == "[heap]") k = "malloc heap"; else if (name == "anon") k = "other anonymous";
+            else k = "other files";
+            rss[k] += $2 }
+        END { printf "class-data archives %.1f, libjvm.so %.1f, other files %.1f, malloc heap %.1f, other anonymous (Java heap, metaspace, code, stacks, mmapped malloc) %.1f",
+              rss["class-data archives"] / 1024, rss["libjvm.so"] / 1024, rss["other files"] / 1024,
+              rss["malloc heap"] / 1024, rss["other anonymous"] / 1024 }' "/proc/$daemon_pid/smaps"
+}
 
 echo "nat-agent RSS: N=$n, settle ${settle} s, $rounds round(s); $(nproc) CPUs, $(uname -r), $("$NAT_AGENT_JAVA" -version 2>&1 | head -1)"
 bench_stamp
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$NAT_AGENT_JAVA" -cp "$bench_cp" dev.natagent.agent.bench.AgentBench seed "$work/seed" "$n"
+for i in "${!labels[@]}"; do make_archive "$i"; done
 
 declare -A R
 for round in $(seq "$rounds"); do
-    for i in "${!dirs[@]}"; do
-        dir=${dirs[$i]}
-        echo "round $round: $dir ..." >&2
+    for i in "${!labels[@]}"; do
+        echo "round $round: ${labels[$i]} ..." >&2
         rm -rf "$work/idle"; mkdir "$work/idle"
-        start "$dir" "$work/idle"; sleep 5
+        start "$i" "$work/idle"; sleep 5
         idle=$(kib VmRSS)
         sleep "$settle"
         R[$i.idle]+="$(mib "$idle") / $(mib "$(kib VmRSS)")  "
         R[$i.threads]=$(threads)
+        R[$i.idlewhere]=$(where)
         stop
 
         rm -rf "$work/big"; cp -a "$work/seed" "$work/big"
-        start "$dir" "$work/big"
-        ready=$(kib VmRSS)
+        start "$i" "$work/big"
+        ready="$(mib "$(kib VmRSS)") ($(mib "$(kib VmHWM)"))"
         api 20
-        used=$(kib VmRSS)
+        used="$(mib "$(kib VmRSS)") ($(mib "$(kib VmHWM)"))"
         sleep "$settle"
         settled=$(kib VmRSS)
         "$jcmd" "$daemon_pid" GC.run >/dev/null
         sleep 1
-        R[$i.big]+="$(mib "$ready") / $(mib "$used") / $(mib "$settled") / $(mib "$(kib VmRSS)") peak $(mib "$(kib VmHWM)")  "
+        R[$i.big]+="$ready / $used / $(mib "$settled") / $(mib "$(kib VmRSS)")  "
+        R[$i.bigwhere]=$(where)
         if [ $nmt = 1 ]; then
             "$jcmd" "$daemon_pid" VM.native_memory summary | grep -E '^(Total|-)' >&2
             "$jcmd" "$daemon_pid" GC.class_histogram | head -28 >&2
@@ -107,10 +153,14 @@ for round in $(seq "$rounds"); do
 done
 
 echo
-echo "VmRSS in MiB (one entry per round)"
-for i in "${!dirs[@]}"; do
-    echo "${dirs[$i]}  ($(sed -n 's/^NAT_AGENT_DAEMON_JVM_OPTS=//p' "${dirs[$i]}/packaging/bin/nat-agent-env.sh" "${dirs[$i]}/nat-agent-env.sh" 2>/dev/null | head -1 | cut -c1-60)...)"
-    echo "  idle        5 s / +${settle} s:                                   ${R[$i.idle]}"
-    echo "  N=$n  ready / after requests / +${settle} s / after GC, peak: ${R[$i.big]}"
+echo "VmRSS in MiB (one entry per round; VmHWM, the peak so far, in parentheses)"
+for i in "${!labels[@]}"; do
+    flags=$(cat "${dirs[$i]}/packaging/bin/nat-agent-env.sh" "${dirs[$i]}/nat-agent-env.sh" 2>/dev/null \
+        | sed -n 's/^NAT_AGENT_DAEMON_JVM_OPTS=//p' | head -1 | cut -c1-60) || true
+    echo "${labels[$i]}: ${dirs[$i]}  ($flags...${opts[$i]:+ plus ${opts[$i]}})"
+    echo "  idle        5 s / +${settle} s:                                     ${R[$i.idle]}"
+    echo "  N=$n  ready (peak) / after requests (peak) / +${settle} s / after GC: ${R[$i.big]}"
     echo "  threads (idle daemon): ${R[$i.threads]}"
+    echo "  resident idle, last round:         ${R[$i.idlewhere]}"
+    echo "  resident at N after GC, last round: ${R[$i.bigwhere]}"
 done
