@@ -1,55 +1,84 @@
 #!/bin/bash
-# Wall time of `natctl --help` (or the arguments given): plain JVM with natctl's class path, the
-# launcher without an AppCDS archive, and the launcher with one. Median and max of RUNS runs each.
-# Usage: bench/natctl-bench.sh [natctl args...]   (after `mvn -B -ntp package`; RUNS=20)
-# Needs no root and no agent: the default, --help, runs without one; for a command that talks to
-# the agent, pass --socket PATH of a running one.
+# Wall time of one natctl call (default `natctl --help`), side by side with a bare JVM start
+# (`java -Xshare:auto -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -version`, the target's reference:
+# natctl status <= 1.8x it), timed by hyperfine in one run: the launcher with its AppCDS archive
+# (as installed), without one, and a plain JVM with the full class path; `nft --version` for scale.
+#
+#   bench/natctl-bench.sh [--agent] [natctl args...]   (after `mvn -B -ntp package`; RUNS=30, ROUNDS=5)
+#
+# --agent starts a daemon (root: it runs in a network namespace of its own, removed on exit, the
+# daemon stopped by PID) and passes its --socket, so that e.g. `--agent status` times a real call.
+# Without it the call needs no root and no agent (--help), or a --socket PATH of a running one.
+# hyperfine runs each variant in a block; ROUNDS blocks of RUNS/ROUNDS runs each alternate, so
+# that load drift on a shared machine hits every variant alike. Ratios are to the bare JVM.
 set -euo pipefail
-runs=${RUNS:-20}
+runs=${RUNS:-30}
+rounds=${ROUNDS:-5}
+agent=0
+if [ "${1:-}" = --agent ]; then agent=1; shift; fi
 args=("$@")
 [ ${#args[@]} -gt 0 ] || args=(--help)
 
 # shellcheck source=lib.sh
 . "$(dirname -- "$(readlink -f -- "$0")")/lib.sh"
+command -v hyperfine >/dev/null || nat_agent_fail "hyperfine is needed (apt-get install hyperfine)"
 bench_setup natctl-bench
 natctl=$bench_root/packaging/bin/natctl
 nat_agent_locate "$natctl" natctl
 
-set -f # the commands below are split into words unquoted: no globbing
-# The variants run interleaved (round robin), so load from other processes hits them alike.
-labels=()
-commands=()
-variant() { # label, command words (one string, no spaces inside words)
-    labels+=("$1")
-    commands+=("$2")
-}
+if [ $agent = 1 ]; then
+    bench_require_root
+    ns=nnb$$
+    bench_netns "$ns"
+    mkdir "$work/state"
+    NAT_AGENT_CDS_ARCHIVE=/nonexistent ip netns exec "$ns" "$bench_root/packaging/bin/nat-agent" --state-dir "$work/state" \
+        --socket "$work/sock" --config /nonexistent --admin-group root --log-level warn 2>>"$work/daemon.log" &
+    bench_track $!
+    for _ in $(seq 3000); do [ -S "$work/sock" ] && break; sleep 0.01; done
+    [ -S "$work/sock" ] || { tail -20 "$work/daemon.log" >&2; nat_agent_fail "the daemon did not open its socket"; }
+    args=(--socket "$work/sock" "${args[@]}")
+fi
 
-NATCTL_CDS_DUMP=$work/natctl.jsa "$natctl" "${args[@]}" >/dev/null 2>&1 || true
-[ -s "$work/natctl.jsa" ] || { echo "AppCDS archive was not written" >&2; exit 1; }
+# The archive as the RPM's %post makes it (with a call that fails to reach an agent), in the work
+# directory: one left next to the jars would go stale with the next build.
+NATCTL_CDS_DUMP=$work/natctl.jsa "$natctl" --socket /nonexistent/cds.sock status >/dev/null 2>&1 || true
+[ -s "$work/natctl.jsa" ] || nat_agent_fail "AppCDS archive was not written"
+
+quoted=$(printf ' %q' "${args[@]}")
+labels=() commands=()
+variant() { labels+=("$1"); commands+=("$2"); }
+variant "bare JVM: java -version (reference)" \
+    "$NAT_AGENT_JAVA -Xshare:auto -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -version"
+variant "natctl launcher, AppCDS archive" "env NATCTL_CDS_ARCHIVE=$work/natctl.jsa $natctl$quoted"
+variant "natctl launcher, no AppCDS archive" "env NATCTL_CDS_ARCHIVE=/nonexistent $natctl$quoted"
 variant "java -cp <natctl's jars> (no flags)" \
-    "$NAT_AGENT_JAVA -cp $NAT_AGENT_CLASSPATH dev.natagent.agent.cli.Natctl"
-variant "natctl launcher, no AppCDS archive" "env NATCTL_CDS_ARCHIVE=/nonexistent $natctl"
-variant "natctl launcher, AppCDS archive" "env NATCTL_CDS_ARCHIVE=$work/natctl.jsa $natctl"
+    "$NAT_AGENT_JAVA -cp $NAT_AGENT_CLASSPATH dev.natagent.agent.cli.Natctl$quoted"
 if command -v nft >/dev/null; then
     variant "for scale: nft --version" "nft --version"
 fi
 
+# Every variant must work before it is timed (hyperfine would time a failure as well).
 for ((v = 0; v < ${#labels[@]}; v++)); do
-    ${commands[v]} "${args[@]}" >/dev/null 2>&1 || true # warm the page cache
-    : >"$work/$v"
+    bash -c "${commands[v]}" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; nat_agent_fail "failed: ${commands[v]}"; }
 done
-for ((i = 0; i < runs; i++)); do
-    for ((v = 0; v < ${#labels[@]}; v++)); do
-        t0=$(date +%s%N)
-        ${commands[v]} "${args[@]}" >/dev/null 2>&1 || true
-        t1=$(date +%s%N)
-        echo $(((t1 - t0) / 1000)) >>"$work/$v"
-    done
+
+per_round=$(((runs + rounds - 1) / rounds))
+for ((r = 0; r < rounds; r++)); do
+    hyperfine -N --style none --warmup 2 --runs "$per_round" --export-json "$work/round$r.json" "${commands[@]}" >/dev/null 2>>"$work/hyperfine.log"
 done
+
 bench_stamp
-echo "natctl ${args[*]}: wall time, $runs runs each"
-for ((v = 0; v < ${#labels[@]}; v++)); do
-    sort -n "$work/$v" | awk -v label="${labels[v]}" '{ t[NR] = $1 }
-        END { printf "%-40s median %6.1f ms   min %6.1f ms   max %6.1f ms\n", label,
-              t[int((NR + 1) / 2)] / 1000, t[1] / 1000, t[NR] / 1000 }'
-done
+echo "natctl ${*:-${args[*]}}: wall time, $((per_round * rounds)) runs each ($rounds hyperfine rounds), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+python3 - "$work" "$rounds" "${labels[@]}" <<'EOF'
+import json, statistics, sys
+work, rounds, labels = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+times = [[] for _ in labels]
+for r in range(rounds):
+    for i, result in enumerate(json.load(open(f"{work}/round{r}.json"))["results"]):
+        times[i] += [t * 1000 for t in result["times"]]
+ref_median, ref_min = statistics.median(times[0]), min(times[0])
+print(f"{'':44} {'median':>8} {'min':>8} {'max':>8}   ratio to the bare JVM (median, min)")
+for label, t in zip(labels, times):
+    print(f"{label:44} {statistics.median(t):6.1f}ms {min(t):6.1f}ms {max(t):6.1f}ms"
+          f"   {statistics.median(t) / ref_median:5.2f}x  {min(t) / ref_min:5.2f}x")
+EOF
