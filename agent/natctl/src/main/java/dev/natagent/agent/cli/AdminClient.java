@@ -92,7 +92,7 @@ final class AdminClient {
         /** Received bytes not yet consumed (the agent answers one line per request, so normally none). */
         private final ByteBuffer input = ByteBuffer.allocate(64 * 1024).flip();
 
-        private final String idPrefix = "natctl-" + ProcessHandle.current().pid();
+        private final String idPrefix = "natctl-" + pid();
         private int requests;
 
         private Session(SocketChannel channel) {
@@ -188,6 +188,19 @@ final class AdminClient {
         } catch (IOException e) {
             throw NatctlException.unreachable(
                     "agent at " + socket + " sent an unreadable answer: " + IoErrors.reason(e));
+        }
+    }
+
+    /**
+     * This process's id, for request ids the agent's log can be matched with. Read from /proc: the
+     * JDK's ProcessHandle sets up its process reaper's thread pool on first use, a noticeable
+     * share of a natctl call (bench/natctl-bench.sh).
+     */
+    private static String pid() {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self")).toString();
+        } catch (IOException | UnsupportedOperationException e) {
+            return "unknown";
         }
     }
 
