@@ -86,9 +86,10 @@ nat_agent_java() {
 #                30% free: it grows in steps of 1.4x and gives back the rest at once. Looser
 #                ratios shrinking in steps leave the heap at a multiple of what is live long
 #                after a bulk apply; tighter ones cost more full collections per bulk apply.
-#  MaxNewSize=8m the young generation would grow with the old one (a third of the heap), and its
-#                touched pages stay resident. Capping it costs some GC time in a bulk apply,
-#                which is mostly kernel time anyway, for a markedly smaller RSS.
+#  MaxNewSize=4m the young generation would grow with the old one (a third of the heap), and its
+#                touched pages stay resident. Capped, a bulk apply runs more young collections,
+#                which cost less than the old generation's growth they save (bench/start-bench.sh
+#                with a variant shows the CPU of a large start, bench/agent-rss.sh the memory).
 #  MaxMetaspaceSize / ReservedCodeCacheSize  cap class and JIT memory (JNR generates classes).
 #  TieredStopAtLevel=1  C1 only: less memory and a faster warm-up; the agent's hot paths are
 #                short (encode a batch, answer a request), and on a 2-CPU instance C2's compiler
@@ -104,7 +105,7 @@ nat_agent_java() {
 #  -UsePerfData  no hsperfdata mmap file in /tmp.
 #  Xshare:auto   map a class-data archive when it matches this JVM and class path, run without one
 #                otherwise (the nat-agent launcher adds its AppCDS archive; see there).
-NAT_AGENT_DAEMON_JVM_OPTS="-XX:+UseSerialGC -Xms8m -Xmx128m -XX:MaxNewSize=8m -XX:MinHeapFreeRatio=30 \
+NAT_AGENT_DAEMON_JVM_OPTS="-XX:+UseSerialGC -Xms8m -Xmx128m -XX:MaxNewSize=4m -XX:MinHeapFreeRatio=30 \
 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=1 \
 -Djdk.nio.maxCachedBufferSize=262144 \
 -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData -Xshare:auto"
