@@ -17,8 +17,9 @@
 #   N      a daemon that adopts a persisted state of N forwards (default 50,000) into an empty
 #          table (the whole table in one batch), then serves what operators and scrapers ask:
 #          status, forward list, metrics (JSON and Prometheus), export nft, 20 forward add/remove
-#          pairs; VmRSS right after start and VmHWM (the peak so far: the adoption), VmRSS and
-#          VmHWM right after the requests, VmRSS after SECONDS of normal operation (probe,
+#          pairs; VmRSS right after start and VmHWM (the peak so far: the adoption), the peak
+#          during each kind of request (VmHWM is reset before each, through clear_refs), VmRSS
+#          and VmHWM right after the requests, VmRSS after SECONDS of normal operation (probe,
 #          resolve, drift-check loops) and after a full GC (jcmd GC.run).
 # After the last N run of each variant it prints where the resident memory is (from
 # /proc/PID/smaps): the class-data archives, libjvm.so, other mapped files, malloc's heap and the
@@ -135,8 +136,14 @@ for round in $(seq "$rounds"); do
         rm -rf "$work/big"; cp -a "$work/seed" "$work/big"
         start "$i" "$work/big"
         ready="$(mib "$(kib VmRSS)") ($(mib "$(kib VmHWM)"))"
-        api 20
-        used="$(mib "$(kib VmRSS)") ($(mib "$(kib VmHWM)"))"
+        peaks=
+        for request in status list metrics-prometheus export-nft metrics-json 20; do
+            echo 5 >"/proc/$daemon_pid/clear_refs" # VmHWM := VmRSS
+            api "$request"
+            peaks+="$request $(mib "$(kib VmHWM)"), "
+        done
+        R[$i.peaks]+="${peaks%, }  "
+        used="$(mib "$(kib VmRSS)")"
         sleep "$settle"
         settled=$(kib VmRSS)
         "$jcmd" "$daemon_pid" GC.run >/dev/null
@@ -159,7 +166,8 @@ for i in "${!labels[@]}"; do
         | sed -n 's/^NAT_AGENT_DAEMON_JVM_OPTS=//p' | head -1 | cut -c1-60) || true
     echo "${labels[$i]}: ${dirs[$i]}  ($flags...${opts[$i]:+ plus ${opts[$i]}})"
     echo "  idle        5 s / +${settle} s:                                     ${R[$i.idle]}"
-    echo "  N=$n  ready (peak) / after requests (peak) / +${settle} s / after GC: ${R[$i.big]}"
+    echo "  N=$n  ready (peak) / after requests / +${settle} s / after GC:       ${R[$i.big]}"
+    echo "  N=$n  peak during each request:  ${R[$i.peaks]}"
     echo "  threads (idle daemon): ${R[$i.threads]}"
     echo "  resident idle, last round:         ${R[$i.idlewhere]}"
     echo "  resident at N after GC, last round: ${R[$i.bigwhere]}"
