@@ -6,6 +6,8 @@
 #
 #   bench/natctl-bench.sh [--agent] [natctl args...]   (after `mvn -B -ntp package`; RUNS=30, ROUNDS=5)
 #
+# BASELINE=DIR adds the natctl launcher of another built checkout in DIR, with its own AppCDS
+# archive, for a before/after in the same run.
 # --agent starts a daemon (root: it runs in a network namespace of its own, removed on exit, the
 # daemon stopped by PID) and passes its --socket, so that e.g. `--agent status` times a real call.
 # Without it the call needs no root and no agent (--help), or a --socket PATH of a running one.
@@ -50,6 +52,13 @@ variant() { labels+=("$1"); commands+=("$2"); }
 variant "bare JVM: java -version (reference)" \
     "$NAT_AGENT_JAVA -Xshare:auto -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -version"
 variant "natctl launcher, AppCDS archive" "env NATCTL_CDS_ARCHIVE=$work/natctl.jsa $natctl$quoted"
+if [ -n "${BASELINE:-}" ]; then
+    NATCTL_CDS_DUMP=$work/baseline.jsa "$BASELINE/packaging/bin/natctl" --socket /nonexistent/cds.sock status \
+        >/dev/null 2>&1 || true
+    [ -s "$work/baseline.jsa" ] || nat_agent_fail "the baseline's AppCDS archive was not written"
+    variant "baseline's natctl launcher, AppCDS archive" \
+        "env NATCTL_CDS_ARCHIVE=$work/baseline.jsa $BASELINE/packaging/bin/natctl$quoted"
+fi
 variant "natctl launcher, no AppCDS archive" "env NATCTL_CDS_ARCHIVE=/nonexistent $natctl$quoted"
 variant "java -cp <natctl's jars> (no flags)" \
     "$NAT_AGENT_JAVA -cp $NAT_AGENT_CLASSPATH dev.natagent.agent.cli.Natctl$quoted"
