@@ -82,12 +82,16 @@ python3 - "$work" "$rounds" "${labels[@]}" <<'EOF'
 import json, statistics, sys
 work, rounds, labels = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 times = [[] for _ in labels]
+cpu = [[] for _ in labels]  # per round: mean user + system CPU time of a run
 for r in range(rounds):
     for i, result in enumerate(json.load(open(f"{work}/round{r}.json"))["results"]):
         times[i] += [t * 1000 for t in result["times"]]
-ref_median, ref_min = statistics.median(times[0]), min(times[0])
-print(f"{'':44} {'median':>8} {'min':>8} {'max':>8}   ratio to the bare JVM (median, min)")
-for label, t in zip(labels, times):
-    print(f"{label:44} {statistics.median(t):6.1f}ms {min(t):6.1f}ms {max(t):6.1f}ms"
-          f"   {statistics.median(t) / ref_median:5.2f}x  {min(t) / ref_min:5.2f}x")
+        cpu[i].append((result["user"] + result["system"]) * 1000)
+ref_median, ref_min, ref_cpu = statistics.median(times[0]), min(times[0]), statistics.median(cpu[0])
+print(f"{'':44} {'median':>8} {'min':>8} {'max':>8} {'CPU':>8}   ratio to the bare JVM: median, min, CPU")
+for label, t, c in zip(labels, times, cpu):
+    print(f"{label:44} {statistics.median(t):6.1f}ms {min(t):6.1f}ms {max(t):6.1f}ms {statistics.median(c):6.1f}ms"
+          f"   {statistics.median(t) / ref_median:5.2f}x {min(t) / ref_min:5.2f}x {statistics.median(c) / ref_cpu:5.2f}x")
+print("CPU: user + system time of a run (mean of a round, median over the rounds). On a loaded machine it is")
+print("the steadier figure; it also counts what natctl does on parallel threads, which wall time on idle CPUs hides.")
 EOF
