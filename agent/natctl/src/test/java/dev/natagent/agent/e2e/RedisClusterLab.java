@@ -243,27 +243,6 @@ final class RedisClusterLab implements AutoCloseable {
         awaitAgreement();
     }
 
-    /** Moves all slots of the primary with id {@code from} to the primary with id {@code to}. */
-    void drain(String from, String to) throws Exception {
-        int slots = nodes().stream()
-                .filter(n -> n.id().equals(from))
-                .findFirst()
-                .orElseThrow()
-                .slots();
-        cli(
-                "--cluster",
-                "reshard",
-                anyNode() + ":" + PORT,
-                "--cluster-from",
-                from,
-                "--cluster-to",
-                to,
-                "--cluster-slots",
-                Integer.toString(slots),
-                "--cluster-yes");
-        awaitAgreement();
-    }
-
     /**
      * Removes the node on {@code address} (a replica or a primary without slots) with {@code
      * redis-cli --cluster del-node}, which makes the others forget it and shuts it down.
