@@ -7,8 +7,8 @@ import dev.natagent.agent.service.Doctor.ForeignRule;
 import dev.natagent.agent.service.PortSet;
 import dev.natagent.nft.Bytes;
 import dev.natagent.nft.Chain;
+import dev.natagent.nft.NftConstants;
 import dev.natagent.nft.NftData;
-import dev.natagent.nft.NftMsg;
 import dev.natagent.nft.Rule;
 import dev.natagent.nft.SetElement;
 import dev.natagent.nft.Table;
@@ -45,7 +45,7 @@ import java.util.Set;
  * not understand leaves the ports wider, never narrower: a false alarm rather than a miss.
  */
 final class NetlinkForeignDnat implements Doctor.ForeignDnat {
-    private static final int[] FAMILIES = {NftMsg.NFPROTO_IPV4, NftMsg.NFPROTO_INET};
+    private static final int[] FAMILIES = {NftConstants.NFPROTO_IPV4, NftConstants.NFPROTO_INET};
     private static final int DPORT_OFFSET = 2;
     private static final int PORT_LEN = 2;
     private static final int IP_PROTOCOL_OFFSET = 9;
@@ -60,12 +60,12 @@ final class NetlinkForeignDnat implements Doctor.ForeignDnat {
             try (NftClient client =
                     new NftClient(NetlinkSocket.openRequestSocket(), family, NftClient.DEFAULT_TIMEOUT)) {
                 for (Table table : client.listTables()) {
-                    if (family == NftMsg.NFPROTO_IPV4 && table.name().equals(KernelLayout.TABLE)) {
+                    if (family == NftConstants.NFPROTO_IPV4 && table.name().equals(KernelLayout.TABLE)) {
                         continue;
                     }
                     new TableScan(
                                     client,
-                                    (family == NftMsg.NFPROTO_IPV4 ? "ip " : "inet ") + table.name(),
+                                    (family == NftConstants.NFPROTO_IPV4 ? "ip " : "inet ") + table.name(),
                                     table.name())
                             .scan(found);
                 }

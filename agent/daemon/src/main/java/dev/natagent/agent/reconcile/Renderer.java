@@ -11,8 +11,8 @@ import dev.natagent.agent.model.ReturnPath;
 import dev.natagent.agent.model.Target;
 import dev.natagent.nft.Bytes;
 import dev.natagent.nft.Chain;
+import dev.natagent.nft.NftConstants;
 import dev.natagent.nft.NftData;
-import dev.natagent.nft.NftMsg;
 import dev.natagent.nft.NftSet;
 import dev.natagent.nft.Rule;
 import dev.natagent.nft.SetElement;
@@ -192,7 +192,7 @@ public final class Renderer {
         snat.add(Lookup.map(REG_1, REG_1, KernelLayout.SET_SNAT_PORTS));
         snat.add(new Nat(
                 Nat.NFT_NAT_SNAT,
-                NftMsg.NFPROTO_IPV4,
+                NftConstants.NFPROTO_IPV4,
                 OptionalInt.of(REG_1),
                 OptionalInt.empty(),
                 OptionalInt.empty(),

@@ -5,8 +5,8 @@ import dev.natagent.nft.Bytes;
 import dev.natagent.nft.Chain;
 import dev.natagent.nft.EncodedBatch;
 import dev.natagent.nft.NftBody;
+import dev.natagent.nft.NftConstants;
 import dev.natagent.nft.NftMessage;
-import dev.natagent.nft.NftMsg;
 import dev.natagent.nft.NftSet;
 import dev.natagent.nft.Rule;
 import dev.natagent.nft.RuleFlush;
@@ -248,7 +248,7 @@ public final class FakeKernel implements NftPort {
             throw fault.exception();
         }
         NlMessage begin = messages.get(0);
-        OptionalInt genId = begin.attrs().u32BeOpt(NftMsg.NFNL_BATCH_GENID);
+        OptionalInt genId = begin.attrs().u32BeOpt(NftConstants.NFNL_BATCH_GENID);
         if (genId.isPresent() && genId.getAsInt() != generation) {
             throw error(ERESTART, begin.seq(), "batch (generation check)");
         }

@@ -23,7 +23,7 @@ import dev.natagent.agent.store.StateStore;
 import dev.natagent.agent.sysctl.Sysctls;
 import dev.natagent.agent.validation.Validator;
 import dev.natagent.nft.Batch;
-import dev.natagent.nft.NftMsg;
+import dev.natagent.nft.NftConstants;
 import dev.natagent.nft.SetElements;
 import dev.natagent.nft.Table;
 import dev.natagent.nft.client.NftClient;
@@ -71,7 +71,7 @@ class KernelRefusalTest {
     @BeforeEach
     void start() throws Exception {
         // A short reply timeout: a lost ACK or a dump without NLMSG_DONE is noticed after 200 ms.
-        NftClient client = new NftClient(kernel.transport, NftMsg.NFPROTO_IPV4, Duration.ofMillis(200));
+        NftClient client = new NftClient(kernel.transport, NftConstants.NFPROTO_IPV4, Duration.ofMillis(200));
         reconciler = new Reconciler(new ClientNftPort(client));
         store = StateStore.open(dir.resolve("state"));
         AgentHealth health = new AgentHealth();
@@ -111,13 +111,13 @@ class KernelRefusalTest {
     void refusedChangesChangeNothingAndSafeFaultsAreRetried() throws Exception {
         String eperm = refused(
                 "EPERM on the element batch",
-                () -> kernel.transport.refuse(m -> m.nftMsg() == NftMsg.NEWSETELEM, EPERM, null));
+                () -> kernel.transport.refuse(m -> m.nftMsg() == NftConstants.NEWSETELEM, EPERM, null));
         assertTrue(eperm.contains("Operation not permitted"), eperm);
         add(forward());
 
         acknowledged(
                 "EBUSY once (retried as a full reconcile)",
-                () -> kernel.transport.refuse(m -> m.nftMsg() == NftMsg.NEWSETELEM, EBUSY, null));
+                () -> kernel.transport.refuse(m -> m.nftMsg() == NftConstants.NEWSETELEM, EBUSY, null));
 
         String ebusy = refused("EBUSY on the retry as well", () -> kernel.transport
                 .refuse(KernelRefusalTest::addsForwardsElements, EBUSY, null)
@@ -130,7 +130,7 @@ class KernelRefusalTest {
                 () -> kernel.transport.overflowAfter(0));
         acknowledged(
                 "lost ACK of the element batch (re-read: it was taken)",
-                () -> kernel.transport.loseReplyTo(m -> m.nftMsg() == NftMsg.NEWSETELEM));
+                () -> kernel.transport.loseReplyTo(m -> m.nftMsg() == NftConstants.NEWSETELEM));
 
         Outbound outbound = new Outbound("private", List.of(Cidr.parse("10.0.0.0/16")), "ens5");
         String truncated = refusedOutbound(
@@ -141,7 +141,7 @@ class KernelRefusalTest {
 
         // A foreign process deletes the table; the periodic reconcile is refused once, then converges.
         kernel.synced().commit(Batch.ipv4().delete(Table.of(KernelLayout.TABLE)));
-        kernel.transport.refuse(m -> m.nftMsg() == NftMsg.NEWTABLE, EPERM, null);
+        kernel.transport.refuse(m -> m.nftMsg() == NftConstants.NEWTABLE, EPERM, null);
         ReconcileException periodic = assertThrows(ReconcileException.class, () -> reconciler.reconcileCurrent());
         assertTrue(periodic.getMessage().contains("Operation not permitted"), periodic.getMessage());
         assertEquals("", kernel.dump(), "a refused reconcile left part of the table");
@@ -164,7 +164,7 @@ class KernelRefusalTest {
     /** One message per batch: the elements added to the forwards map. */
     private static boolean addsForwardsElements(NlMessage m) {
         try {
-            return m.nftMsg() == NftMsg.NEWSETELEM
+            return m.nftMsg() == NftConstants.NEWSETELEM
                     && m.attrs()
                             .string(SetElements.NFTA_SET_ELEM_LIST_SET, "set")
                             .equals(KernelLayout.SET_FORWARDS);

@@ -3,8 +3,8 @@ package dev.natagent.agent.reconcile;
 import dev.natagent.nft.Batch;
 import dev.natagent.nft.Chain;
 import dev.natagent.nft.Generation;
+import dev.natagent.nft.NftConstants;
 import dev.natagent.nft.NftMessage;
-import dev.natagent.nft.NftMsg;
 import dev.natagent.nft.NftObject;
 import dev.natagent.nft.NftSet;
 import dev.natagent.nft.Rule;
@@ -36,42 +36,42 @@ final class ScriptedKernel {
     private int replayed;
 
     ScriptedKernel() {
-        transport.onGet(NftMsg.type(NftMsg.GETGEN), request -> {
+        transport.onGet(NftConstants.type(NftConstants.GETGEN), request -> {
             int generation = synced().generation();
             return new MessageWriter()
-                    .beginMessage(NftMsg.type(NftMsg.NEWGEN), 0, 0, 0, generation & 0xffff)
+                    .beginMessage(NftConstants.type(NftConstants.NEWGEN), 0, 0, 0, generation & 0xffff)
                     .u32Be(Generation.NFTA_GEN_ID, generation)
                     .u32Be(Generation.NFTA_GEN_PROC_PID, 1)
                     .string(Generation.NFTA_GEN_PROC_NAME, "nft")
                     .endMessage()
                     .flip();
         });
-        transport.onDump(NftMsg.type(NftMsg.GETTABLE), request -> listing()
+        transport.onDump(NftConstants.type(NftConstants.GETTABLE), request -> listing()
                 .map(l -> List.of(withHandle(
-                        message(NftMsg.NEWTABLE, l.table()),
+                        message(NftConstants.NEWTABLE, l.table()),
                         Table.NFTA_TABLE_HANDLE,
                         l.table().handle())))
                 .orElse(List.of()));
-        transport.onDump(NftMsg.type(NftMsg.GETCHAIN), request -> listing()
+        transport.onDump(NftConstants.type(NftConstants.GETCHAIN), request -> listing()
                 .map(l -> l.chains().stream()
-                        .map(c -> withHandle(message(NftMsg.NEWCHAIN, c), Chain.NFTA_CHAIN_HANDLE, c.handle()))
+                        .map(c -> withHandle(message(NftConstants.NEWCHAIN, c), Chain.NFTA_CHAIN_HANDLE, c.handle()))
                         .toList())
                 .orElse(List.of()));
-        transport.onDump(NftMsg.type(NftMsg.GETSET), request -> listing()
+        transport.onDump(NftConstants.type(NftConstants.GETSET), request -> listing()
                 .map(l -> l.sets().stream()
-                        .map(s -> withHandle(message(NftMsg.NEWSET, s), NftSet.NFTA_SET_HANDLE, s.handle()))
+                        .map(s -> withHandle(message(NftConstants.NEWSET, s), NftSet.NFTA_SET_HANDLE, s.handle()))
                         .toList())
                 .orElse(List.of()));
-        transport.onDump(NftMsg.type(NftMsg.GETRULE), request -> listing()
+        transport.onDump(NftConstants.type(NftConstants.GETRULE), request -> listing()
                 .map(l -> l.rules().stream()
-                        .map(r -> withHandle(message(NftMsg.NEWRULE, r), Rule.NFTA_RULE_HANDLE, r.handle()))
+                        .map(r -> withHandle(message(NftConstants.NEWRULE, r), Rule.NFTA_RULE_HANDLE, r.handle()))
                         .toList())
                 .orElse(List.of()));
-        transport.onDump(NftMsg.type(NftMsg.GETSETELEM), request -> {
+        transport.onDump(NftConstants.type(NftConstants.GETSETELEM), request -> {
             String set = setOf(request);
             return listing()
                     .map(l -> List.of(message(
-                            NftMsg.NEWSETELEM,
+                            NftConstants.NEWSETELEM,
                             SetElements.of(KernelLayout.TABLE, set, l.elements().get(set)))))
                     .orElse(List.of());
         });
@@ -127,7 +127,7 @@ final class ScriptedKernel {
 
     private static ByteBuffer message(int msg, NftObject object) {
         MessageWriter w = new MessageWriter();
-        w.beginMessage(NftMsg.type(msg), 0, 0, NftMsg.NFPROTO_IPV4, 0);
+        w.beginMessage(NftConstants.type(msg), 0, 0, NftConstants.NFPROTO_IPV4, 0);
         object.encode(w);
         return w.endMessage().flip();
     }

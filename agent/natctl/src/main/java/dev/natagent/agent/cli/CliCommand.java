@@ -20,7 +20,7 @@ abstract class CliCommand implements Callable<Integer> {
     }
 
     /** Prints a table fitted to the terminal. */
-    void print(Table table) {
+    void print(TextTable table) {
         table.print(out(), terminal);
     }
 

@@ -22,7 +22,7 @@ final class ClusterGetCommand extends AgentCommand {
 
     @Override
     Integer render(JsonNode cluster) {
-        Table summary = ClusterRows.clusters();
+        TextTable summary = ClusterRows.clusters();
         ClusterRows.add(summary, cluster);
         print(summary);
         JsonNode poll = cluster.path("poll");
@@ -34,7 +34,7 @@ final class ClusterGetCommand extends AgentCommand {
                 + poll.path("topology_changes").asText() + " changed the topology), last good "
                 + poll.path("last_good_poll").asText("never"));
         out().println();
-        Table nodes = ClusterRows.nodes();
+        TextTable nodes = ClusterRows.nodes();
         cluster.path("nodes").forEach(node -> ClusterRows.addNode(nodes, node));
         print(nodes);
         return ExitCode.OK;

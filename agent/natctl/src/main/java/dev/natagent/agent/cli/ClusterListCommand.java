@@ -18,7 +18,7 @@ final class ClusterListCommand extends AgentCommand {
 
     @Override
     Integer render(JsonNode result) {
-        Table table = ClusterRows.clusters();
+        TextTable table = ClusterRows.clusters();
         result.path("clusters").forEach(cluster -> ClusterRows.add(table, cluster));
         print(table);
         return ExitCode.OK;

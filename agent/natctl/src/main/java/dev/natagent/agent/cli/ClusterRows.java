@@ -6,13 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 final class ClusterRows {
     private ClusterRows() {}
 
-    static Table clusters() {
-        return new Table("NAME", "ENGINE", "ENDPOINT", "LISTEN", "NODES", "POLL")
+    static TextTable clusters() {
+        return new TextTable("NAME", "ENGINE", "ENDPOINT", "LISTEN", "NODES", "POLL")
                 .painted(5)
                 .optional(2, 1);
     }
 
-    static void add(Table table, JsonNode cluster) {
+    static void add(TextTable table, JsonNode cluster) {
         int present = 0;
         for (JsonNode node : cluster.path("nodes")) {
             present += node.hasNonNull("vanished_at") ? 0 : 1;
@@ -32,11 +32,11 @@ final class ClusterRows {
         return poll.hasNonNull("error") ? state + ": " + poll.path("error").asText() : state;
     }
 
-    static Table nodes() {
-        return new Table("LISTEN", "NODE", "ROLE", "ID", "FORWARD").optional(3, 4);
+    static TextTable nodes() {
+        return new TextTable("LISTEN", "NODE", "ROLE", "ID", "FORWARD").optional(3, 4);
     }
 
-    static void addNode(Table table, JsonNode node) {
+    static void addNode(TextTable table, JsonNode node) {
         String advertised =
                 node.path("address").asText() + ":" + node.path("port").asText();
         if (node.hasNonNull("host")) {

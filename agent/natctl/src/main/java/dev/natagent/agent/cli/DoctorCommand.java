@@ -20,7 +20,7 @@ final class DoctorCommand extends AgentCommand {
             printJson(result);
         } else {
             // The fix goes under its finding: two long texts side by side would each get half the width.
-            Table table = new Table("SEVERITY", "CHECK", "FINDING").painted(0);
+            TextTable table = new TextTable("SEVERITY", "CHECK", "FINDING").painted(0);
             for (JsonNode finding : result.path("findings")) {
                 String fix = finding.path("fix").asText("");
                 table.row(

@@ -115,7 +115,7 @@ final class ForwardAddCommand extends AgentCommand {
         }
         out().println("added forward " + change.path("forward").path("name").asText() + " (generation "
                 + change.path("generation").asText() + ")");
-        Table table = ForwardRows.table(false);
+        TextTable table = ForwardRows.table(false);
         ForwardRows.add(table, change.path("forward"), false);
         print(table);
         return ExitCode.OK;

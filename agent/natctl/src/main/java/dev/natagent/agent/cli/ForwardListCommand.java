@@ -24,7 +24,7 @@ final class ForwardListCommand extends AgentCommand {
     @Override
     Integer render(JsonNode result) {
         boolean wide = "wide".equals(output.getValue());
-        Table table = ForwardRows.table(wide);
+        TextTable table = ForwardRows.table(wide);
         for (JsonNode forward : result.path("forwards")) {
             ForwardRows.add(table, forward, wide);
         }

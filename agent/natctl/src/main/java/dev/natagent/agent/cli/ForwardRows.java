@@ -14,18 +14,18 @@ import java.util.List;
 final class ForwardRows {
     private ForwardRows() {}
 
-    static Table table(boolean wide) {
+    static TextTable table(boolean wide) {
         return wide
-                ? new Table("NAME", "PROTO", "LISTEN", "TARGETS", "ALLOW", "SNAT", "PACKETS", "BYTES", "HEALTH")
+                ? new TextTable("NAME", "PROTO", "LISTEN", "TARGETS", "ALLOW", "SNAT", "PACKETS", "BYTES", "HEALTH")
                         .painted(8)
                         .unlimited()
-                : new Table("NAME", "LISTEN", "ALLOW", "SNAT", "PKTS", "BYTES", "HEALTH")
+                : new TextTable("NAME", "LISTEN", "ALLOW", "SNAT", "PKTS", "BYTES", "HEALTH")
                         .painted(6)
                         .wrapsFirst(2)
                         .optional(5, 3, 4);
     }
 
-    static void add(Table table, JsonNode forward, boolean wide) {
+    static void add(TextTable table, JsonNode forward, boolean wide) {
         String allow = forward.path("allow").isEmpty() ? "any" : join(forward.path("allow"));
         // A cluster node's forward says whose it is: only its cluster changes it.
         String name = forward.path("name").asText()

@@ -132,7 +132,7 @@ final class ForwardSetCommand extends AgentCommand {
                                         + update.path("generation").asText() + ")"
                                 : "changed forward " + forward + ": " + changes + " (generation "
                                         + update.path("generation").asText() + ")");
-        Table table = ForwardRows.table(false);
+        TextTable table = ForwardRows.table(false);
         ForwardRows.add(table, update.path("forward"), false);
         print(table);
         return ExitCode.OK;

@@ -70,7 +70,7 @@ final class HelpSections implements IHelpSectionRenderer {
             String continuation = example ? EXAMPLE_INDENT + EXAMPLE_INDENT + EXAMPLE_INDENT : "";
             // An example's continuation lines are indented and its broken lines end in " \\".
             int room = example ? width - continuation.length() - 2 : width;
-            List<String> wrapped = Table.wrapWords(units(line.trim()), room);
+            List<String> wrapped = TextTable.wrapWords(units(line.trim()), room);
             for (int i = 0; i < wrapped.size(); i++) {
                 text.append(i == 0 ? indent : continuation).append(wrapped.get(i));
                 text.append(example && i < wrapped.size() - 1 ? " \\\n" : "\n");

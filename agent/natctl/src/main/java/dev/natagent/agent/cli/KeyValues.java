@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * One object for people: a {@code key: value} line per field, the values aligned. A value may hold
  * several lines (one target each, say); a line wider than the terminal wraps between words and
- * after commas (see {@link Table#wrap}), its continuations indented deeper under the value; a
+ * after commas (see {@link TextTable#wrap}), its continuations indented deeper under the value; a
  * word too wide for that starts further left, and one wider than the terminal overflows rather
  * than breaks.
  * Painted fields colour their first word when the terminal takes colour.
@@ -61,15 +61,15 @@ final class KeyValues {
 
     /** The line's first piece at {@code width}, the rest at the continuations' narrower width. */
     private static List<String> wrap(String line, int width) {
-        List<String> pieces = Table.wrap(line, width);
+        List<String> pieces = TextTable.wrap(line, width);
         String head = pieces.get(0);
         if (pieces.size() == 1 || !line.startsWith(head)) {
             return pieces;
         }
         List<String> lines = new ArrayList<>();
         lines.add(head);
-        lines.addAll(
-                Table.wrap(line.substring(head.length()).stripLeading(), Math.max(1, width - CONTINUATION.length())));
+        lines.addAll(TextTable.wrap(
+                line.substring(head.length()).stripLeading(), Math.max(1, width - CONTINUATION.length())));
         return lines;
     }
 

@@ -18,7 +18,7 @@ final class OutboundListCommand extends AgentCommand {
 
     @Override
     Integer render(JsonNode result) {
-        Table table = new Table("NAME", "SOURCE", "OUT");
+        TextTable table = new TextTable("NAME", "SOURCE", "OUT");
         result.path("outbounds")
                 .forEach(outbound -> table.row(
                         outbound.path("name").asText(),

@@ -19,7 +19,7 @@ final class StatusCommand extends AgentCommand {
 
     @Override
     Integer render(JsonNode status) {
-        Table table = new Table("FIELD", "VALUE").painted(1);
+        TextTable table = new TextTable("FIELD", "VALUE").painted(1);
         table.row(
                 "health",
                 status.path("health").asText()

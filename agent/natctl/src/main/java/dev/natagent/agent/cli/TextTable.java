@@ -11,7 +11,7 @@ import java.util.List;
  * printed under it across the whole width. Columns marked {@link #painted} colour their status
  * word (ok, up, error, ...) when the terminal takes colour.
  */
-final class Table {
+final class TextTable {
     /** A continuation of a wrapped detail line is indented this much deeper than the line. */
     private static final String CONTINUATION = "    ";
 
@@ -27,39 +27,39 @@ final class Table {
 
     private record Row(String[] cells, List<String> details) {}
 
-    Table(String... headers) {
+    TextTable(String... headers) {
         this.headers = headers.clone();
         this.painted = new boolean[headers.length];
     }
 
     /** Colours the first word of column {@code index}'s cells by what it says (see {@link Terminal#colourOf}). */
-    Table painted(int index) {
+    TextTable painted(int index) {
         painted[index] = true;
         return this;
     }
 
     /** Columns that may be left out when the terminal is too narrow, least needed first. */
-    Table optional(int... columns) {
+    TextTable optional(int... columns) {
         optional = columns.clone();
         return this;
     }
 
-    Table wrapsFirst(int column) {
+    TextTable wrapsFirst(int column) {
         wrapsFirst = column;
         return this;
     }
 
-    Table unlimited() {
+    TextTable unlimited() {
         unlimited = true;
         return this;
     }
 
-    Table row(String... cells) {
+    TextTable row(String... cells) {
         return row(List.of(), cells);
     }
 
     /** A row followed by {@code details}, each a line of its own under the row (wrapped at the width). */
-    Table row(List<String> details, String... cells) {
+    TextTable row(List<String> details, String... cells) {
         if (cells.length != headers.length) {
             throw new IllegalArgumentException("expected " + headers.length + " cells, got " + cells.length);
         }
