@@ -47,7 +47,7 @@ public final class Batch {
     }
 
     public static Batch ipv4() {
-        return new Batch(NftMsg.NFPROTO_IPV4);
+        return new Batch(NftConstants.NFPROTO_IPV4);
     }
 
     /** Sets NLM_F_ACK on every command, so each gets a reply (size the receive buffer: ~1 KiB per ACK). */
@@ -101,18 +101,18 @@ public final class Batch {
     public EncodedBatch encode(MessageWriter w, int firstSeq) {
         int start = w.size();
         int seq = firstSeq;
-        marker(w, NftMsg.BATCH_BEGIN, seq++);
-        genId.ifPresent(gen -> w.u32Be(NftMsg.NFNL_BATCH_GENID, gen));
+        marker(w, NftConstants.BATCH_BEGIN, seq++);
+        genId.ifPresent(gen -> w.u32Be(NftConstants.NFNL_BATCH_GENID, gen));
         w.endMessage();
         List<String> descriptions = new ArrayList<>();
         for (Command command : commands) {
             if (command.target() instanceof RuleFlush flush) {
-                w.beginMessage(NftMsg.type(NftMsg.DELRULE), flags(NlFlags.REQUEST), seq++, family, 0);
+                w.beginMessage(NftConstants.type(NftConstants.DELRULE), flags(NlFlags.REQUEST), seq++, family, 0);
                 w.string(Rule.NFTA_RULE_TABLE, flush.table());
                 flush.chain().ifPresent(chain -> w.string(Rule.NFTA_RULE_CHAIN, chain));
                 w.endMessage();
                 descriptions.add("flush " + (flush.chain().isPresent() ? "chain " : "table ")
-                        + NftMsg.familyName(family) + " " + flush.table()
+                        + NftConstants.familyName(family) + " " + flush.table()
                         + flush.chain().map(c -> " " + c).orElse(""));
             } else if (command.target() instanceof SetElements elements) {
                 SetElements sent = isDelete(command.verb()) ? elements.identities() : elements;
@@ -130,7 +130,7 @@ public final class Batch {
             }
         }
         int endSeq = seq;
-        marker(w, NftMsg.BATCH_END, endSeq);
+        marker(w, NftConstants.BATCH_END, endSeq);
         w.endMessage();
         ByteBuffer bytes = w.flip().position(start).slice().order(ByteOrder.nativeOrder());
         return new EncodedBatch(bytes, firstSeq, endSeq, descriptions);
@@ -169,7 +169,7 @@ public final class Batch {
     }
 
     private void marker(MessageWriter w, int type, int seq) {
-        w.beginMessage(type, NlFlags.REQUEST, seq, NftMsg.NFPROTO_UNSPEC, NftMsg.NFNL_SUBSYS_NFTABLES);
+        w.beginMessage(type, NlFlags.REQUEST, seq, NftConstants.NFPROTO_UNSPEC, NftConstants.NFNL_SUBSYS_NFTABLES);
     }
 
     private static boolean isDelete(Verb verb) {
@@ -178,7 +178,7 @@ public final class Batch {
 
     private static int type(Verb verb, NftObject object) {
         NftObject.Kind kind = object.kind();
-        return NftMsg.type(
+        return NftConstants.type(
                 switch (verb) {
                     case ADD, CREATE -> kind.newMsg;
                     case DELETE -> kind.delMsg;
@@ -209,6 +209,6 @@ public final class Batch {
 
     private String describe(Verb verb, NftObject object) {
         String word = object instanceof NftSet set && set.isMap() ? "map" : object.kind().word;
-        return verb.word + " " + word + " " + NftMsg.familyName(family) + " " + object.describe();
+        return verb.word + " " + word + " " + NftConstants.familyName(family) + " " + object.describe();
     }
 }

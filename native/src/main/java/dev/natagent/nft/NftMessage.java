@@ -12,7 +12,7 @@ import dev.natagent.nl.NlMessage;
 public record NftMessage(int msgType, int flags, int seq, int pid, int family, int resId, NftBody body) {
     /** Decodes an NFNL_SUBSYS_NFTABLES message; unmodelled types give {@link NftBody.Unmodelled}. */
     public static NftMessage decode(NlMessage m) throws NetlinkDecodeException {
-        if (m.subsystem() != NftMsg.NFNL_SUBSYS_NFTABLES) {
+        if (m.subsystem() != NftConstants.NFNL_SUBSYS_NFTABLES) {
             throw new NetlinkDecodeException(m.offset(), "message type " + m.type() + " is not nf_tables");
         }
         int msg = m.nftMsg();
@@ -22,44 +22,44 @@ public record NftMessage(int msgType, int flags, int seq, int pid, int family, i
     /** True for DEL* and DESTROY* messages (events of removed objects). */
     public boolean isDelete() {
         return switch (msgType) {
-            case NftMsg.DELTABLE,
-                    NftMsg.DELCHAIN,
-                    NftMsg.DELRULE,
-                    NftMsg.DELSET,
-                    NftMsg.DELSETELEM,
-                    NftMsg.DELOBJ,
-                    NftMsg.DESTROYTABLE,
-                    NftMsg.DESTROYCHAIN,
-                    NftMsg.DESTROYRULE,
-                    NftMsg.DESTROYSET,
-                    NftMsg.DESTROYSETELEM,
-                    NftMsg.DESTROYOBJ -> true;
+            case NftConstants.DELTABLE,
+                    NftConstants.DELCHAIN,
+                    NftConstants.DELRULE,
+                    NftConstants.DELSET,
+                    NftConstants.DELSETELEM,
+                    NftConstants.DELOBJ,
+                    NftConstants.DESTROYTABLE,
+                    NftConstants.DESTROYCHAIN,
+                    NftConstants.DESTROYRULE,
+                    NftConstants.DESTROYSET,
+                    NftConstants.DESTROYSETELEM,
+                    NftConstants.DESTROYOBJ -> true;
             default -> false;
         };
     }
 
     private static NftBody body(int msg, Attrs a) throws NetlinkDecodeException {
         switch (msg) {
-            case NftMsg.NEWTABLE, NftMsg.DELTABLE, NftMsg.DESTROYTABLE:
+            case NftConstants.NEWTABLE, NftConstants.DELTABLE, NftConstants.DESTROYTABLE:
                 return Table.decode(a);
-            case NftMsg.NEWCHAIN, NftMsg.DELCHAIN, NftMsg.DESTROYCHAIN:
+            case NftConstants.NEWCHAIN, NftConstants.DELCHAIN, NftConstants.DESTROYCHAIN:
                 return Chain.decode(a);
-            case NftMsg.NEWRULE, NftMsg.DELRULE, NftMsg.DESTROYRULE:
-                if (!a.has(Rule.NFTA_RULE_CHAIN) || (msg != NftMsg.NEWRULE && !a.has(Rule.NFTA_RULE_HANDLE))) {
+            case NftConstants.NEWRULE, NftConstants.DELRULE, NftConstants.DESTROYRULE:
+                if (!a.has(Rule.NFTA_RULE_CHAIN) || (msg != NftConstants.NEWRULE && !a.has(Rule.NFTA_RULE_HANDLE))) {
                     return new RuleFlush(
                             a.string(Rule.NFTA_RULE_TABLE, "NFTA_RULE_TABLE"), a.stringOpt(Rule.NFTA_RULE_CHAIN));
                 }
                 return Rule.decode(a);
-            case NftMsg.NEWSET, NftMsg.DELSET, NftMsg.DESTROYSET:
+            case NftConstants.NEWSET, NftConstants.DELSET, NftConstants.DESTROYSET:
                 return NftSet.decode(a);
-            case NftMsg.NEWSETELEM, NftMsg.DELSETELEM, NftMsg.DESTROYSETELEM:
+            case NftConstants.NEWSETELEM, NftConstants.DELSETELEM, NftConstants.DESTROYSETELEM:
                 return SetElements.decode(a);
-            case NftMsg.NEWOBJ, NftMsg.DELOBJ, NftMsg.DESTROYOBJ:
+            case NftConstants.NEWOBJ, NftConstants.DELOBJ, NftConstants.DESTROYOBJ:
                 if (CounterObject.objectType(a) != CounterObject.NFT_OBJECT_COUNTER) {
                     return new NftBody.Unmodelled(msg);
                 }
                 return CounterObject.decode(a);
-            case NftMsg.NEWGEN:
+            case NftConstants.NEWGEN:
                 return Generation.decode(a);
             default:
                 return new NftBody.Unmodelled(msg);

@@ -17,12 +17,12 @@ public sealed interface NftObject extends NftBody permits Table, Chain, Rule, Nf
 
     /** Message numbers and the nft word for each object kind. */
     enum Kind {
-        TABLE(NftMsg.NEWTABLE, NftMsg.DELTABLE, NftMsg.DESTROYTABLE, "table"),
-        CHAIN(NftMsg.NEWCHAIN, NftMsg.DELCHAIN, NftMsg.DESTROYCHAIN, "chain"),
-        RULE(NftMsg.NEWRULE, NftMsg.DELRULE, NftMsg.DESTROYRULE, "rule"),
-        SET(NftMsg.NEWSET, NftMsg.DELSET, NftMsg.DESTROYSET, "set"),
-        ELEMENTS(NftMsg.NEWSETELEM, NftMsg.DELSETELEM, NftMsg.DESTROYSETELEM, "element"),
-        COUNTER(NftMsg.NEWOBJ, NftMsg.DELOBJ, NftMsg.DESTROYOBJ, "counter");
+        TABLE(NftConstants.NEWTABLE, NftConstants.DELTABLE, NftConstants.DESTROYTABLE, "table"),
+        CHAIN(NftConstants.NEWCHAIN, NftConstants.DELCHAIN, NftConstants.DESTROYCHAIN, "chain"),
+        RULE(NftConstants.NEWRULE, NftConstants.DELRULE, NftConstants.DESTROYRULE, "rule"),
+        SET(NftConstants.NEWSET, NftConstants.DELSET, NftConstants.DESTROYSET, "set"),
+        ELEMENTS(NftConstants.NEWSETELEM, NftConstants.DELSETELEM, NftConstants.DESTROYSETELEM, "element"),
+        COUNTER(NftConstants.NEWOBJ, NftConstants.DELOBJ, NftConstants.DESTROYOBJ, "counter");
 
         public final int newMsg;
         public final int delMsg;

@@ -18,38 +18,38 @@ public final class NftRequests {
 
     /** GETGEN: answered by NEWGEN with the current generation (for the batch GENID). */
     public static void getGeneration(MessageWriter w, int seq) {
-        w.beginMessage(NftMsg.type(NftMsg.GETGEN), NlFlags.REQUEST, seq, NftMsg.NFPROTO_UNSPEC, 0);
+        w.beginMessage(NftConstants.type(NftConstants.GETGEN), NlFlags.REQUEST, seq, NftConstants.NFPROTO_UNSPEC, 0);
         w.endMessage();
     }
 
     /** GETTABLE dump of one family. */
     public static void dumpTables(MessageWriter w, int seq, int family) {
-        w.beginMessage(NftMsg.type(NftMsg.GETTABLE), DUMP, seq, family, 0);
+        w.beginMessage(NftConstants.type(NftConstants.GETTABLE), DUMP, seq, family, 0);
         w.endMessage();
     }
 
     /** GETTABLE of one table (ENOENT if missing). */
     public static void getTable(MessageWriter w, int seq, int family, String table) {
-        w.beginMessage(NftMsg.type(NftMsg.GETTABLE), GET, seq, family, 0);
+        w.beginMessage(NftConstants.type(NftConstants.GETTABLE), GET, seq, family, 0);
         w.string(Table.NFTA_TABLE_NAME, table);
         w.endMessage();
     }
 
     public static void dumpChains(MessageWriter w, int seq, int family, String table) {
-        w.beginMessage(NftMsg.type(NftMsg.GETCHAIN), DUMP, seq, family, 0);
+        w.beginMessage(NftConstants.type(NftConstants.GETCHAIN), DUMP, seq, family, 0);
         w.string(Chain.NFTA_CHAIN_TABLE, table);
         w.endMessage();
     }
 
     public static void dumpSets(MessageWriter w, int seq, int family, String table) {
-        w.beginMessage(NftMsg.type(NftMsg.GETSET), DUMP, seq, family, 0);
+        w.beginMessage(NftConstants.type(NftConstants.GETSET), DUMP, seq, family, 0);
         w.string(NftSet.NFTA_SET_TABLE, table);
         w.endMessage();
     }
 
     /** GETRULE dump of a table, or of one chain. */
     public static void dumpRules(MessageWriter w, int seq, int family, String table, Optional<String> chain) {
-        w.beginMessage(NftMsg.type(NftMsg.GETRULE), DUMP, seq, family, 0);
+        w.beginMessage(NftConstants.type(NftConstants.GETRULE), DUMP, seq, family, 0);
         w.string(Rule.NFTA_RULE_TABLE, table);
         chain.ifPresent(name -> w.string(Rule.NFTA_RULE_CHAIN, name));
         w.endMessage();
@@ -57,7 +57,7 @@ public final class NftRequests {
 
     /** GETSETELEM dump; the kernel requires both table and set (EINVAL otherwise). nft sends SET first. */
     public static void dumpSetElements(MessageWriter w, int seq, int family, String table, String set) {
-        w.beginMessage(NftMsg.type(NftMsg.GETSETELEM), DUMP, seq, family, 0);
+        w.beginMessage(NftConstants.type(NftConstants.GETSETELEM), DUMP, seq, family, 0);
         w.string(SetElements.NFTA_SET_ELEM_LIST_SET, set);
         w.string(SetElements.NFTA_SET_ELEM_LIST_TABLE, table);
         w.endMessage();
@@ -69,7 +69,7 @@ public final class NftRequests {
      */
     public static void getSetElements(
             MessageWriter w, int seq, int family, String table, String set, List<SetElement> keys) {
-        w.beginMessage(NftMsg.type(NftMsg.GETSETELEM), GET, seq, family, 0);
+        w.beginMessage(NftConstants.type(NftConstants.GETSETELEM), GET, seq, family, 0);
         w.string(SetElements.NFTA_SET_ELEM_LIST_SET, set);
         w.string(SetElements.NFTA_SET_ELEM_LIST_TABLE, table);
         int list = w.beginNest(SetElements.NFTA_SET_ELEM_LIST_ELEMENTS);
@@ -82,24 +82,24 @@ public final class NftRequests {
 
     /** GETOBJ dump of a table's objects (all types; decode counters with {@link CounterObject}). */
     public static void dumpObjects(MessageWriter w, int seq, int family, String table) {
-        w.beginMessage(NftMsg.type(NftMsg.GETOBJ), DUMP, seq, family, 0);
+        w.beginMessage(NftConstants.type(NftConstants.GETOBJ), DUMP, seq, family, 0);
         w.string(CounterObject.NFTA_OBJ_TABLE, table);
         w.endMessage();
     }
 
     /** GETOBJ of one named counter: one NEWOBJ with its values, then the ACK. */
     public static void getCounter(MessageWriter w, int seq, int family, String table, String name) {
-        counterRequest(w, NftMsg.GETOBJ, seq, family, table, name);
+        counterRequest(w, NftConstants.GETOBJ, seq, family, table, name);
     }
 
     /** GETOBJ_RESET: returns the values from before the reset and zeroes the counter. */
     public static void resetCounter(MessageWriter w, int seq, int family, String table, String name) {
-        counterRequest(w, NftMsg.GETOBJ_RESET, seq, family, table, name);
+        counterRequest(w, NftConstants.GETOBJ_RESET, seq, family, table, name);
     }
 
     /** nft also sends an empty NFTA_OBJ_DATA nest here; kept so the capture matches byte for byte. */
     private static void counterRequest(MessageWriter w, int msg, int seq, int family, String table, String name) {
-        w.beginMessage(NftMsg.type(msg), GET, seq, family, 0);
+        w.beginMessage(NftConstants.type(msg), GET, seq, family, 0);
         w.string(CounterObject.NFTA_OBJ_TABLE, table)
                 .string(CounterObject.NFTA_OBJ_NAME, name)
                 .u32Be(CounterObject.NFTA_OBJ_TYPE, CounterObject.NFT_OBJECT_COUNTER);

@@ -250,7 +250,7 @@ public record NftSet(
             if (!concatFieldLens.isEmpty()) {
                 int concat = w.beginNest(NFTA_SET_DESC_CONCAT);
                 for (int len : concatFieldLens) {
-                    int elem = w.beginNest(NftMsg.NFTA_LIST_ELEM);
+                    int elem = w.beginNest(NftConstants.NFTA_LIST_ELEM);
                     w.u32Be(NFTA_SET_FIELD_LEN, len);
                     w.endNest(elem);
                 }

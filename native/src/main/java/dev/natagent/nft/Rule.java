@@ -97,7 +97,7 @@ public record Rule(String table, String chain, List<Expr> exprs, Optional<String
         Attr list = a.find(NFTA_RULE_EXPRESSIONS);
         if (list != null) {
             for (Attr elem : list.nested().all()) {
-                if (elem.type() == NftMsg.NFTA_LIST_ELEM) {
+                if (elem.type() == NftConstants.NFTA_LIST_ELEM) {
                     exprs.add(Exprs.decode(elem.nested()));
                 }
             }

@@ -32,8 +32,8 @@ class BatchTest {
                 Batch.ipv4().add(SetElements.of(T, "forwards", elements)).encode(w, 100);
 
         List<NlMessage> messages = Wire.messages(w.toByteArray());
-        assertEquals(NftMsg.BATCH_BEGIN, messages.get(0).type());
-        assertEquals(NftMsg.BATCH_END, messages.get(messages.size() - 1).type());
+        assertEquals(NftConstants.BATCH_BEGIN, messages.get(0).type());
+        assertEquals(NftConstants.BATCH_END, messages.get(messages.size() - 1).type());
         List<SetElement> decoded = new ArrayList<>();
         List<NlMessage> commandMessages = messages.subList(1, messages.size() - 1);
         for (NlMessage m : commandMessages) {
@@ -86,8 +86,8 @@ class BatchTest {
                         r,
                         r),
                 m.stream().map(NlMessage::flags).toList());
-        assertEquals(NftMsg.type(NftMsg.DESTROYOBJ), m.get(8).type());
-        assertEquals(NftMsg.type(NftMsg.DELSETELEM), m.get(7).type());
+        assertEquals(NftConstants.type(NftConstants.DESTROYOBJ), m.get(8).type());
+        assertEquals(NftConstants.type(NftConstants.DELSETELEM), m.get(7).type());
     }
 
     @Test
@@ -120,7 +120,7 @@ class BatchTest {
         batch.bytes().get(bytes);
         List<NlMessage> m = Wire.messages(bytes);
         assertEquals(
-                List.of(NftMsg.BATCH_BEGIN, NftMsg.type(NftMsg.NEWTABLE), NftMsg.BATCH_END),
+                List.of(NftConstants.BATCH_BEGIN, NftConstants.type(NftConstants.NEWTABLE), NftConstants.BATCH_END),
                 m.stream().map(NlMessage::type).toList());
     }
 
@@ -129,8 +129,8 @@ class BatchTest {
         MessageWriter w = new MessageWriter();
         Batch.ipv4().expectGeneration(30).add(Table.of(T)).encode(w, 0);
         NlMessage begin = Wire.messages(w.toByteArray()).get(0);
-        assertEquals(NftMsg.NFNL_SUBSYS_NFTABLES, begin.resId());
-        assertEquals(30, begin.attrs().u32Be(NftMsg.NFNL_BATCH_GENID, "genid"));
+        assertEquals(NftConstants.NFNL_SUBSYS_NFTABLES, begin.resId());
+        assertEquals(30, begin.attrs().u32Be(NftConstants.NFNL_BATCH_GENID, "genid"));
     }
 
     @Test

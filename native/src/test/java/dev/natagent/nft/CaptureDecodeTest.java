@@ -38,7 +38,7 @@ class CaptureDecodeTest {
         assertTrue(dnat.exprs()
                 .contains(new Nat(
                         Nat.NFT_NAT_DNAT,
-                        NftMsg.NFPROTO_IPV4,
+                        NftConstants.NFPROTO_IPV4,
                         OptionalInt.of(Registers.NFT_REG_1),
                         OptionalInt.of(Registers.NFT_REG_1),
                         OptionalInt.of(Registers.NFT_REG32_01),
@@ -113,7 +113,7 @@ class CaptureDecodeTest {
     void foreignElementEventAndGeneration() throws Exception {
         List<NftMessage> events = received("monitor-add-element");
         NftMessage element = events.get(0);
-        assertEquals(NftMsg.NEWSETELEM, element.msgType());
+        assertEquals(NftConstants.NEWSETELEM, element.msgType());
         assertEquals(
                 SetElements.of(
                         "nat_agent",
@@ -129,7 +129,7 @@ class CaptureDecodeTest {
     @Test
     void flushEventsAreRuleDeletionsPlusAnonymousSet() throws Exception {
         List<NftMessage> events = received("monitor-flush-table");
-        assertTrue(events.stream().allMatch(e -> e.isDelete() || e.msgType() == NftMsg.NEWGEN));
+        assertTrue(events.stream().allMatch(e -> e.isDelete() || e.msgType() == NftConstants.NEWGEN));
         long rules = events.stream()
                 .filter(e -> e.body() instanceof Rule r && r.handle() > 0)
                 .count();
@@ -161,7 +161,7 @@ class CaptureDecodeTest {
                 }
             }
         }
-        assertEquals(List.of(new ErrorReply(error, NftMsg.type(echoedMsg), 1)), errors);
+        assertEquals(List.of(new ErrorReply(error, NftConstants.type(echoedMsg), 1)), errors);
     }
 
     private static List<NftMessage> received(String capture) throws Exception {
@@ -169,7 +169,7 @@ class CaptureDecodeTest {
         for (Capture.Block block : Capture.named(capture).blocks()) {
             if (block.direction() == Capture.Direction.RECV) {
                 for (NlMessage m : Wire.messages(block.bytes())) {
-                    if (m.subsystem() == NftMsg.NFNL_SUBSYS_NFTABLES) {
+                    if (m.subsystem() == NftConstants.NFNL_SUBSYS_NFTABLES) {
                         out.add(NftMessage.decode(m));
                     }
                 }

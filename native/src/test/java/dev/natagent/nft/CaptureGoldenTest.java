@@ -33,7 +33,7 @@ class CaptureGoldenTest {
     void everySentBatchIsReproducedByteForByte(Capture capture) throws Exception {
         for (Capture.Block block : capture.sends()) {
             List<NlMessage> messages = Wire.messages(block.bytes());
-            if (messages.get(0).type() != NftMsg.BATCH_BEGIN) {
+            if (messages.get(0).type() != NftConstants.BATCH_BEGIN) {
                 continue;
             }
             MessageWriter w = new MessageWriter();
@@ -47,7 +47,7 @@ class CaptureGoldenTest {
     void everyModelledRequestIsReproducedByteForByte(Capture capture) throws Exception {
         for (Capture.Block block : capture.sends()) {
             List<NlMessage> messages = Wire.messages(block.bytes());
-            if (messages.get(0).type() == NftMsg.BATCH_BEGIN) {
+            if (messages.get(0).type() == NftConstants.BATCH_BEGIN) {
                 continue;
             }
             for (NlMessage m : messages) {
@@ -69,8 +69,8 @@ class CaptureGoldenTest {
                 if (m.type() == NlMessage.NLMSG_ERROR) {
                     ErrorReply reply = ErrorReply.decode(m);
                     assertTrue(reply.error() <= 0, capture + ": error code " + reply.error());
-                } else if (m.type() == NftMsg.BATCH_BEGIN || m.type() == NftMsg.BATCH_END) {
-                    assertEquals(NftMsg.NFNL_SUBSYS_NFTABLES, m.resId(), "batch marker res_id");
+                } else if (m.type() == NftConstants.BATCH_BEGIN || m.type() == NftConstants.BATCH_END) {
+                    assertEquals(NftConstants.NFNL_SUBSYS_NFTABLES, m.resId(), "batch marker res_id");
                 } else if (m.type() != NlMessage.NLMSG_DONE) {
                     NftMessage message = NftMessage.decode(m);
                     if (message.body() instanceof NftObject object) {
@@ -119,34 +119,34 @@ class CaptureGoldenTest {
         int family = m.family();
         boolean dump = (m.flags() & NlFlags.DUMP) == NlFlags.DUMP;
         switch (m.nftMsg()) {
-            case NftMsg.GETGEN -> NftRequests.getGeneration(w, seq);
-            case NftMsg.GETTABLE -> {
+            case NftConstants.GETGEN -> NftRequests.getGeneration(w, seq);
+            case NftConstants.GETTABLE -> {
                 if (dump) {
                     NftRequests.dumpTables(w, seq, family);
                 } else {
                     NftRequests.getTable(w, seq, family, a.string(Table.NFTA_TABLE_NAME, "name"));
                 }
             }
-            case NftMsg.GETCHAIN -> {
+            case NftConstants.GETCHAIN -> {
                 if (!dump || !a.has(Chain.NFTA_CHAIN_TABLE)) {
                     return Optional.empty();
                 }
                 NftRequests.dumpChains(w, seq, family, a.string(Chain.NFTA_CHAIN_TABLE, "table"));
             }
-            case NftMsg.GETSET -> {
+            case NftConstants.GETSET -> {
                 if (!dump || !a.has(NftSet.NFTA_SET_TABLE)) {
                     return Optional.empty();
                 }
                 NftRequests.dumpSets(w, seq, family, a.string(NftSet.NFTA_SET_TABLE, "table"));
             }
-            case NftMsg.GETRULE -> {
+            case NftConstants.GETRULE -> {
                 if (!a.has(Rule.NFTA_RULE_TABLE)) {
                     return Optional.empty();
                 }
                 NftRequests.dumpRules(
                         w, seq, family, a.string(Rule.NFTA_RULE_TABLE, "table"), a.stringOpt(Rule.NFTA_RULE_CHAIN));
             }
-            case NftMsg.GETSETELEM -> {
+            case NftConstants.GETSETELEM -> {
                 String table = a.string(SetElements.NFTA_SET_ELEM_LIST_TABLE, "table");
                 String set = a.string(SetElements.NFTA_SET_ELEM_LIST_SET, "set");
                 if (dump) {
@@ -156,7 +156,7 @@ class CaptureGoldenTest {
                             w, seq, family, table, set, SetElements.decode(a).elements());
                 }
             }
-            case NftMsg.GETOBJ -> {
+            case NftConstants.GETOBJ -> {
                 if (!a.has(CounterObject.NFTA_OBJ_TABLE)) {
                     return Optional.empty();
                 }
@@ -171,7 +171,7 @@ class CaptureGoldenTest {
                             a.string(CounterObject.NFTA_OBJ_NAME, "name"));
                 }
             }
-            case NftMsg.GETOBJ_RESET -> NftRequests.resetCounter(
+            case NftConstants.GETOBJ_RESET -> NftRequests.resetCounter(
                     w,
                     seq,
                     family,

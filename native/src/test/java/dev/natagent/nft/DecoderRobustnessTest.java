@@ -34,7 +34,7 @@ class DecoderRobustnessTest {
             for (Capture.Block block : capture.blocks()) {
                 try {
                     for (NlMessage m : Wire.messages(block.bytes())) {
-                        if (m.subsystem() == NftMsg.NFNL_SUBSYS_NFTABLES) {
+                        if (m.subsystem() == NftConstants.NFNL_SUBSYS_NFTABLES) {
                             out.add(Wire.bytesOf(m));
                         }
                     }

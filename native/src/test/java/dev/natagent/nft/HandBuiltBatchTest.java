@@ -208,7 +208,7 @@ class HandBuiltBatchTest {
                                 Immediate.value(NFT_REG_2, u16Be(11211)),
                                 new Nat(
                                         Nat.NFT_NAT_DNAT,
-                                        NftMsg.NFPROTO_IPV4,
+                                        NftConstants.NFPROTO_IPV4,
                                         OptionalInt.of(NFT_REG_1),
                                         OptionalInt.empty(),
                                         OptionalInt.of(NFT_REG_2),
@@ -260,7 +260,7 @@ class HandBuiltBatchTest {
                                 Immediate.value(NFT_REG_1, ipv4("10.0.1.1")),
                                 new Nat(
                                         Nat.NFT_NAT_SNAT,
-                                        NftMsg.NFPROTO_IPV4,
+                                        NftConstants.NFPROTO_IPV4,
                                         OptionalInt.of(NFT_REG_1),
                                         OptionalInt.empty(),
                                         OptionalInt.empty(),
@@ -437,7 +437,7 @@ class HandBuiltBatchTest {
     private static void assertBatch(String captureName, Batch batch) {
         Capture capture = Capture.named(captureName);
         Capture.Block sent = capture.sends().stream()
-                .filter(b -> b.bytes().length > 16 && b.bytes()[4] == NftMsg.BATCH_BEGIN && b.bytes()[5] == 0)
+                .filter(b -> b.bytes().length > 16 && b.bytes()[4] == NftConstants.BATCH_BEGIN && b.bytes()[5] == 0)
                 .findFirst()
                 .orElseThrow();
         MessageWriter w = new MessageWriter();

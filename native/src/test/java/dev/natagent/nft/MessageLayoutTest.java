@@ -147,7 +147,7 @@ class MessageLayoutTest {
                         Lookup.map(1, 1, "forwards"),
                         new Nat(
                                 Nat.NFT_NAT_DNAT,
-                                NftMsg.NFPROTO_IPV4,
+                                NftConstants.NFPROTO_IPV4,
                                 OptionalInt.of(1),
                                 OptionalInt.empty(),
                                 OptionalInt.empty(),

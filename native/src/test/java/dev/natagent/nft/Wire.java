@@ -56,7 +56,7 @@ final class Wire {
     /** Encodes {@code object} as a NEW message alone and decodes it back. */
     static NftObject roundTrip(NftObject object) throws NetlinkDecodeException {
         MessageWriter w = new MessageWriter();
-        w.beginMessage(NftMsg.type(object.kind().newMsg), 0, 0, NftMsg.NFPROTO_IPV4, 0);
+        w.beginMessage(NftConstants.type(object.kind().newMsg), 0, 0, NftConstants.NFPROTO_IPV4, 0);
         object.encode(w);
         w.endMessage();
         List<NlMessage> parsed = messages(w.toByteArray());

@@ -6,8 +6,8 @@ import dev.natagent.nft.CounterObject;
 import dev.natagent.nft.EncodedBatch;
 import dev.natagent.nft.Generation;
 import dev.natagent.nft.NftBody;
+import dev.natagent.nft.NftConstants;
 import dev.natagent.nft.NftMessage;
-import dev.natagent.nft.NftMsg;
 import dev.natagent.nft.NftRequests;
 import dev.natagent.nft.NftSet;
 import dev.natagent.nft.Rule;
@@ -54,7 +54,7 @@ public final class NftClient implements Closeable {
 
     /** A client for family ip on a new request socket in the calling thread's network namespace. */
     public static NftClient openIpv4() throws IOException {
-        return new NftClient(NetlinkSocket.openRequestSocket(), NftMsg.NFPROTO_IPV4, DEFAULT_TIMEOUT);
+        return new NftClient(NetlinkSocket.openRequestSocket(), NftConstants.NFPROTO_IPV4, DEFAULT_TIMEOUT);
     }
 
     /** The request socket's port id: kernel events carrying it are this client's own changes. */
@@ -180,7 +180,7 @@ public final class NftClient implements Closeable {
                 // The kernel answers GETOBJ_RESET as a dump like GETOBJ: same request, other type.
                 (w, seq) -> NftRequests.dumpObjects(w, seq, family, table),
                 CounterObject.class,
-                NftMsg.type(NftMsg.GETOBJ_RESET));
+                NftConstants.type(NftConstants.GETOBJ_RESET));
     }
 
     @Override

@@ -1,8 +1,8 @@
 package dev.natagent.nft.client;
 
 import dev.natagent.nft.Generation;
+import dev.natagent.nft.NftConstants;
 import dev.natagent.nft.NftMessage;
-import dev.natagent.nft.NftMsg;
 import dev.natagent.nl.NetlinkDecodeException;
 import dev.natagent.nl.NetlinkMonitor;
 import dev.natagent.nl.NetlinkSocket;
@@ -79,8 +79,8 @@ public final class NftMonitor implements Closeable {
     private record Decoder(int ourPortId, Listener listener) implements NetlinkMonitor.Listener {
         @Override
         public boolean wants(NlMessage message) {
-            return message.subsystem() == NftMsg.NFNL_SUBSYS_NFTABLES
-                    && (message.pid() != ourPortId || message.nftMsg() == NftMsg.NEWGEN);
+            return message.subsystem() == NftConstants.NFNL_SUBSYS_NFTABLES
+                    && (message.pid() != ourPortId || message.nftMsg() == NftConstants.NEWGEN);
         }
 
         @Override

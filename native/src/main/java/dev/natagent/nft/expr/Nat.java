@@ -1,6 +1,6 @@
 package dev.natagent.nft.expr;
 
-import dev.natagent.nft.NftMsg;
+import dev.natagent.nft.NftConstants;
 import dev.natagent.nl.Attrs;
 import dev.natagent.nl.MessageWriter;
 import dev.natagent.nl.NetlinkDecodeException;
@@ -49,7 +49,7 @@ public record Nat(
     public static Nat ipv4Dnat(int addressRegister, int portRegister) {
         return new Nat(
                 NFT_NAT_DNAT,
-                NftMsg.NFPROTO_IPV4,
+                NftConstants.NFPROTO_IPV4,
                 OptionalInt.of(addressRegister),
                 OptionalInt.empty(),
                 OptionalInt.of(portRegister),

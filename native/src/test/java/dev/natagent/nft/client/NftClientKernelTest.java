@@ -11,8 +11,8 @@ import dev.natagent.nft.Batch;
 import dev.natagent.nft.Bytes;
 import dev.natagent.nft.Chain;
 import dev.natagent.nft.CounterObject;
+import dev.natagent.nft.NftConstants;
 import dev.natagent.nft.NftMessage;
-import dev.natagent.nft.NftMsg;
 import dev.natagent.nft.NftSet;
 import dev.natagent.nft.Rule;
 import dev.natagent.nft.SetElement;
@@ -277,7 +277,7 @@ class NftClientKernelTest {
             netns.execOk("nft", "delete", "table", "ip", T);
             List<Object> deletions = new ArrayList<>();
             assertFalse(nextCommit(events, deletions).ours());
-            assertTrue(deletions.contains(new Change(NftMsg.DELTABLE, T)), deletions.toString());
+            assertTrue(deletions.contains(new Change(NftConstants.DELTABLE, T)), deletions.toString());
             assertTrue(monitor.isRunning());
         }
     }

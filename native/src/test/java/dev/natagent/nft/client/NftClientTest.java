@@ -9,7 +9,7 @@ import dev.natagent.nft.Bytes;
 import dev.natagent.nft.Chain;
 import dev.natagent.nft.CounterObject;
 import dev.natagent.nft.Generation;
-import dev.natagent.nft.NftMsg;
+import dev.natagent.nft.NftConstants;
 import dev.natagent.nft.NftObject;
 import dev.natagent.nft.NftSet;
 import dev.natagent.nft.SetElement;
@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 class NftClientTest {
     private static final String TABLE = "nat_agent";
     private final ScriptedTransport kernel = new ScriptedTransport();
-    private final NftClient client = new NftClient(kernel, NftMsg.NFPROTO_IPV4, Duration.ofMillis(50));
+    private final NftClient client = new NftClient(kernel, NftConstants.NFPROTO_IPV4, Duration.ofMillis(50));
 
     @Test
     void aBatchGoesOutInOneDatagramWithEveryCommandAcked() throws Exception {
@@ -67,7 +67,7 @@ class NftClientTest {
 
     @Test
     void aRefusedCommandNamesTheCommand() {
-        kernel.refuseType(NftMsg.type(NftMsg.DELSET), 16);
+        kernel.refuseType(NftConstants.type(NftConstants.DELSET), 16);
 
         NetlinkException e = assertThrows(
                 NetlinkException.class,
@@ -79,7 +79,7 @@ class NftClientTest {
 
     @Test
     void aLostAckIsAnUnknownOutcome() {
-        kernel.loseReplyTo(m -> m.nftMsg() == NftMsg.NEWTABLE);
+        kernel.loseReplyTo(m -> m.nftMsg() == NftConstants.NEWTABLE);
 
         assertThrows(
                 OutcomeUnknownException.class, () -> client.commit(Batch.ipv4().add(Table.of(TABLE))));
@@ -87,8 +87,8 @@ class NftClientTest {
 
     @Test
     void readsTheGeneration() throws Exception {
-        kernel.onGet(NftMsg.type(NftMsg.GETGEN), r -> new MessageWriter()
-                .beginMessage(NftMsg.type(NftMsg.NEWGEN), 0, 0, 0, 42)
+        kernel.onGet(NftConstants.type(NftConstants.GETGEN), r -> new MessageWriter()
+                .beginMessage(NftConstants.type(NftConstants.NEWGEN), 0, 0, 0, 42)
                 .u32Be(Generation.NFTA_GEN_ID, 42)
                 .u32Be(Generation.NFTA_GEN_PROC_PID, 7)
                 .string(Generation.NFTA_GEN_PROC_NAME, "nat-agent")
@@ -101,11 +101,11 @@ class NftClientTest {
     @Test
     void listsDecodeIntoTheRecordsABatchTakes() throws Exception {
         Table table = Table.of(TABLE);
-        kernel.onDump(NftMsg.type(NftMsg.GETTABLE), r -> List.of(message(NftMsg.NEWTABLE, table)));
+        kernel.onDump(NftConstants.type(NftConstants.GETTABLE), r -> List.of(message(NftConstants.NEWTABLE, table)));
 
         assertEquals(List.of(table), client.listTables());
         NlMessage request = kernel.sentMessages(0).get(0);
-        assertEquals(NftMsg.NFPROTO_IPV4, request.family());
+        assertEquals(NftConstants.NFPROTO_IPV4, request.family());
         assertEquals(NlFlags.REQUEST | NlFlags.DUMP, request.flags());
     }
 
@@ -116,10 +116,10 @@ class NftClientTest {
         SetElement b =
                 SetElement.mapping(Bytes.u16Be(6381), Bytes.concat(Bytes.ipv4("10.0.1.232"), Bytes.u32Be(0x18eb0000)));
         kernel.onDump(
-                NftMsg.type(NftMsg.GETSETELEM),
+                NftConstants.type(NftConstants.GETSETELEM),
                 r -> List.of(
-                        message(NftMsg.NEWSETELEM, SetElements.of(TABLE, "forwards", List.of(a))),
-                        message(NftMsg.NEWSETELEM, SetElements.of(TABLE, "forwards", List.of(b)))));
+                        message(NftConstants.NEWSETELEM, SetElements.of(TABLE, "forwards", List.of(a))),
+                        message(NftConstants.NEWSETELEM, SetElements.of(TABLE, "forwards", List.of(b)))));
 
         assertEquals(List.of(a, b), client.listElements(TABLE, "forwards"));
     }
@@ -127,19 +127,22 @@ class NftClientTest {
     @Test
     void resettingCountersDumpsWithTheResetType() throws Exception {
         CounterObject before = new CounterObject(TABLE, "fwd_6380", 3, 180, 0);
-        kernel.onDump(NftMsg.type(NftMsg.GETOBJ_RESET), r -> List.of(message(NftMsg.NEWOBJ, before)));
+        kernel.onDump(NftConstants.type(NftConstants.GETOBJ_RESET), r -> List.of(message(NftConstants.NEWOBJ, before)));
 
         List<CounterObject> counters = client.resetCounters(TABLE);
 
         assertEquals(3, counters.get(0).packets());
         assertEquals(180, counters.get(0).bytes());
         assertEquals(
-                NftMsg.type(NftMsg.GETOBJ_RESET), kernel.sentMessages(0).get(0).type());
+                NftConstants.type(NftConstants.GETOBJ_RESET),
+                kernel.sentMessages(0).get(0).type());
     }
 
     @Test
     void anUnexpectedMessageInADumpIsADecodeError() {
-        kernel.onDump(NftMsg.type(NftMsg.GETCHAIN), r -> List.of(message(NftMsg.NEWTABLE, Table.of(TABLE))));
+        kernel.onDump(
+                NftConstants.type(NftConstants.GETCHAIN),
+                r -> List.of(message(NftConstants.NEWTABLE, Table.of(TABLE))));
 
         assertThrows(NetlinkDecodeException.class, () -> client.listChains(TABLE));
     }
@@ -152,7 +155,7 @@ class NftClientTest {
 
     static ByteBuffer message(int msg, NftObject object) {
         MessageWriter w = new MessageWriter();
-        w.beginMessage(NftMsg.type(msg), 0, 0, NftMsg.NFPROTO_IPV4, 0);
+        w.beginMessage(NftConstants.type(msg), 0, 0, NftConstants.NFPROTO_IPV4, 0);
         object.encode(w);
         return w.endMessage().flip();
     }

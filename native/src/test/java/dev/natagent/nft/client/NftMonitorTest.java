@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.natagent.nft.Generation;
+import dev.natagent.nft.NftConstants;
 import dev.natagent.nft.NftMessage;
-import dev.natagent.nft.NftMsg;
 import dev.natagent.nft.Table;
 import dev.natagent.nl.MessageWriter;
 import dev.natagent.nl.MessagesLostException;
@@ -35,14 +35,16 @@ class NftMonitorTest {
         try (NftMonitor monitor = NftMonitor.start(socket, OURS, new Recorder())) {
             socket.inject(NlReplies.datagram(List.of(
                     // Our own change: skipped unread (it could not even be decoded), its commit kept.
-                    event(NftMsg.NEWTABLE, OURS, w -> w.u32Be(2, 0)),
-                    event(NftMsg.NEWTABLE, FOREIGN, w -> Table.of("nat_agent").encode(w)),
-                    event(NftMsg.NEWGEN, FOREIGN, w -> w.u32Be(Generation.NFTA_GEN_ID, 9)
+                    event(NftConstants.NEWTABLE, OURS, w -> w.u32Be(2, 0)),
+                    event(NftConstants.NEWTABLE, FOREIGN, w -> Table.of("nat_agent")
+                            .encode(w)),
+                    event(NftConstants.NEWGEN, FOREIGN, w -> w.u32Be(Generation.NFTA_GEN_ID, 9)
                             .u32Be(Generation.NFTA_GEN_PROC_PID, FOREIGN)
                             .string(Generation.NFTA_GEN_PROC_NAME, "nft")))));
-            socket.inject(NlReplies.datagram(List.of(event(NftMsg.NEWGEN, OURS, w -> w.u32Be(Generation.NFTA_GEN_ID, 10)
-                    .u32Be(Generation.NFTA_GEN_PROC_PID, 1)
-                    .string(Generation.NFTA_GEN_PROC_NAME, "java")))));
+            socket.inject(
+                    NlReplies.datagram(List.of(event(NftConstants.NEWGEN, OURS, w -> w.u32Be(Generation.NFTA_GEN_ID, 10)
+                            .u32Be(Generation.NFTA_GEN_PROC_PID, 1)
+                            .string(Generation.NFTA_GEN_PROC_NAME, "java")))));
 
             assertEquals(Table.of("nat_agent"), ((NftMessage) next()).body());
             assertEquals(new NftMonitor.Commit(9, FOREIGN, FOREIGN, "nft", false), next());
@@ -54,9 +56,9 @@ class NftMonitorTest {
     @Test
     void anUndecodableEventIsReportedAsLostAndReadingGoesOn() throws Exception {
         try (NftMonitor monitor = NftMonitor.start(socket, OURS, new Recorder())) {
-            socket.inject(NlReplies.datagram(List.of(event(NftMsg.NEWTABLE, FOREIGN, w -> w.u32Be(2, 0)))));
+            socket.inject(NlReplies.datagram(List.of(event(NftConstants.NEWTABLE, FOREIGN, w -> w.u32Be(2, 0)))));
             socket.inject(NlReplies.datagram(
-                    List.of(event(NftMsg.NEWGEN, FOREIGN, w -> w.u32Be(Generation.NFTA_GEN_ID, 3)))));
+                    List.of(event(NftConstants.NEWGEN, FOREIGN, w -> w.u32Be(Generation.NFTA_GEN_ID, 3)))));
 
             assertInstanceOf(NetlinkDecodeException.class, next());
             assertEquals(new NftMonitor.Commit(3, FOREIGN, 0, "", false), next());
@@ -93,7 +95,7 @@ class NftMonitorTest {
 
     private static ByteBuffer event(int msg, int pid, Consumer<MessageWriter> attrs) {
         MessageWriter w = new MessageWriter();
-        w.beginMessage(NftMsg.type(msg), 0, 0, NftMsg.NFPROTO_IPV4, 0);
+        w.beginMessage(NftConstants.type(msg), 0, 0, NftConstants.NFPROTO_IPV4, 0);
         attrs.accept(w);
         ByteBuffer message = w.endMessage().flip();
         return NlReplies.readdress(message, 0, 0, pid);

@@ -1,10 +1,11 @@
 package dev.natagent.nft;
 
 /**
- * nfnetlink message numbers for nf_tables (linux/netfilter/nf_tables.h, nfnetlink.h). A message's
- * nlmsg_type is {@code NFNL_SUBSYS_NFTABLES << 8 | msg}; batch markers use subsystem 0.
+ * Numbers of the nf_tables netlink protocol (linux/netfilter/nf_tables.h, nfnetlink.h): message
+ * types, batch markers, families. A message's nlmsg_type is {@code NFNL_SUBSYS_NFTABLES << 8 | msg};
+ * batch markers use subsystem 0. ({@link NftMessage} is a decoded message.)
  */
-public final class NftMsg {
+public final class NftConstants {
     public static final int NFNL_SUBSYS_NFTABLES = 10;
 
     public static final int NEWTABLE = 0;
@@ -53,7 +54,7 @@ public final class NftMsg {
     /** Nest member type for lists (rule expressions, set elements, concat descriptions). */
     public static final int NFTA_LIST_ELEM = 1;
 
-    private NftMsg() {}
+    private NftConstants() {}
 
     /** nlmsg_type of nf_tables message {@code msg}. */
     public static int type(int msg) {
