@@ -45,7 +45,7 @@ class DocumentedMetricsTest {
     void everyDocumentedMetricIsPrintedInBothFormatsAndDriftCorrectionsCount() throws Exception {
         KernelTests.requireKernel();
         List<Documented> documented = documented();
-        assertEquals(14, documented.size(), "rows parsed from " + DOC + ": " + documented);
+        assertEquals(19, documented.size(), "rows parsed from " + DOC + ": " + documented);
         try (AgentDaemon agent = AgentDaemon.startInOwnNamespace(dir)) {
             // A node of a pair, so that the pair's metrics are there too.
             CliResult.natctlOk(
@@ -56,6 +56,18 @@ class DocumentedMetricsTest {
                                     "{\"settings\":{\"ha\":{\"floating_addresses\":[\"" + FLOATING + "\"]}}}")
                             .toString());
             CliResult.natctlOk(agent, "forward", "add", "redis", "--listen", "6379", "--to", "10.0.1.230:6379");
+            // A cluster, so that the per-cluster metrics are there too (its polls fail: nothing answers).
+            CliResult.natctlOk(
+                    agent,
+                    "cluster",
+                    "add",
+                    "orders",
+                    "--engine",
+                    "redis",
+                    "--endpoint",
+                    "10.0.1.10:6379",
+                    "--listen",
+                    "7000-7009");
             long before =
                     agent.call("status", "{}").at("/result/drift_corrections").asLong();
             agent.netns().execOk("nft", "delete table ip nat_agent");
@@ -80,6 +92,7 @@ class DocumentedMetricsTest {
                 String jsonName = metric.jsonName()
                         .replace("OP", "forward.add")
                         .replace("FORWARD", "redis")
+                        .replace("CLUSTER", "orders")
                         .replace("ADDRESS", FLOATING)
                         .replace("SOCKET", HaPair.DEFAULT_CONNTRACKD_SOCKET);
                 assertTrue(
@@ -113,6 +126,7 @@ class DocumentedMetricsTest {
             case "op" -> "forward.add";
             case "address" -> FLOATING;
             case "socket" -> HaPair.DEFAULT_CONNTRACKD_SOCKET;
+            case "cluster" -> "orders";
             default -> "redis";
         };
     }
