@@ -45,6 +45,9 @@ cp "$root/systemd/nat-agent.service" "$dist/systemd/"
 cp "$packaging/cds/nat-agent.classlist" "$dist/cds/"
 cp "$packaging/config/config.json" "$dist/config/"
 cp "$packaging/config/config.example.json" "$dist/"
+mkdir -p "$dist/ha"
+cp "$packaging"/ha/keepalived.conf "$packaging"/ha/conntrackd.conf "$packaging"/ha/sysctl.conf "$dist/ha/"
+cp "$packaging/ha/nat-pair-notify" "$dist/bin/"
 cp "$root/README.md" "$root/LICENSE" "$dist/"
 
 # natctl builds its picocli model programmatically (no annotated class for picocli.AutoComplete to

@@ -181,8 +181,9 @@ public final class Doctor {
                     "ha_conntrackd",
                     "nothing listens on conntrackd's socket " + socket + ": open connections are not replicated,"
                             + " so a failover resets those whose server speaks first",
-                    "start conntrackd with the pair's config (conntrackd -C /etc/nat-agent/ha/conntrackd.conf -d),"
-                            + " and check that its UNIX Path is settings.ha.conntrackd_socket"));
+                    "start conntrackd with the pair's configuration (systemctl enable --now conntrackd, reading"
+                            + " /etc/conntrackd/conntrackd.conf), and check that its UNIX Path is"
+                            + " settings.ha.conntrackd_socket"));
             case UNKNOWN -> findings.add(new Finding(
                     Severity.WARNING,
                     "ha_conntrackd",

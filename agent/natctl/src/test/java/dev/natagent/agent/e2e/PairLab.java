@@ -410,7 +410,7 @@ final class PairLab implements AutoCloseable {
             values.put(
                     "/usr/libexec/nat-agent/nat-pair-notify",
                     packaging.resolve("nat-pair-notify").toString());
-            values.put("/etc/nat-agent/ha/conntrackd.conf", conntrackdConfig().toString());
+            values.put("/etc/conntrackd/conntrackd.conf", conntrackdConfig().toString());
             Path config = dir.resolve("keepalived.conf");
             Files.writeString(config, template(packaging.resolve("keepalived.conf"), values));
             keepalived = spawn(
