@@ -35,7 +35,8 @@ class FloatingAddressEndToEndTest {
         Netns client = lab.get().client("198.51.100.27");
         lab.get().redis(lab.get().node(NODE), NODE);
         AgentDaemon agent = lab.get().agent("{}").start();
-        agent.natctlOk("forward", "add", "redis", "--listen", "6379", "--to", NODE + ":6379");
+        agent.call(
+                "forward.add", "{\"forward\":{\"name\":\"redis\",\"listen\":\"6379\",\"to\":[\"" + NODE + ":6379\"]}}");
         String table = KernelTable.withHandles(lab.get().nat);
 
         // The client routes the floating address to this node, which does not hold it (standby).
