@@ -5,7 +5,8 @@
 #   bench/agent-bench.sh [--quick] [--cold] [--notify] [--baseline REF] [--rounds K]
 #                                         (root; after `mvn -B -ntp package -DskipTests`)
 #
-#   --cold          only the cold-apply rows (~2-4 minutes)
+#   --cold          only the cold-apply rows, natctl apply, the worst allow-list states, single
+#                   changes in process and start-up (~4-6 minutes)
 #   --notify        only the nf_tables notification rows (~2-4 minutes); with --cold, both
 #   --baseline REF  also run another build side by side with this one: REF is a git ref of this
 #                   repository (checked out in a temporary worktree and built there first, a few
@@ -228,6 +229,64 @@ limits_rows() {
         line "natctl apply N=$big, $lists distinct allow-list(s), one run" "limits.$lists" "${R[limits.result.$lists]}; daemon ${R[limits.rss.$lists]}"
     done
 }
+# natctl apply of each N into the emptied idle daemon in namespace a ($work/idle.sock, $idle_pid,
+# stopped at the end); natctl status gives natctl's own start.
+natctl_section() {
+    natctl="$root/packaging/bin/natctl"
+    # natctl's class-data archive, made afresh for this build in the run's directory (one left next to
+    # the jars by an older build would be ignored silently, and natctl timed without it).
+    export NATCTL_CDS_ARCHIVE="$work/natctl.jsa"
+    NATCTL_CDS_DUMP="$NATCTL_CDS_ARCHIVE" "$natctl" --socket "$work/idle.sock" status >/dev/null 2>&1 || true
+    natctl_apply() { "$natctl" --socket "$work/idle.sock" apply "$1" >/dev/null || nat_agent_fail "natctl apply $1 failed"; }
+    echo '{"forwards":[]}' >"$work/empty.json"
+    R[natctl.start]=$(times_ms $((runs * 2)) "$natctl" --socket "$work/idle.sock" status | stats)
+    natctl_start=$(echo "${R[natctl.start]}" | cut -d' ' -f1)
+    # With --baseline, the baseline's daemon (its own class-data archives) and natctl in namespace b,
+    # each of its applies right after one of this build's, the same document.
+    base_apply() { :; }
+    if [ -n "$baseline" ]; then
+        NAT_AGENT_CDS_DUMP=$work/base.jsa "$baseline/packaging/bin/nat-agent" >"$work/base-cds-dump.log" 2>&1 \
+            || { cat "$work/base-cds-dump.log" >&2; nat_agent_fail "could not write the baseline's AppCDS archive"; }
+        mkdir -p "$work/base-idle"
+        NAT_AGENT_CDS_ARCHIVE=$work/base.jsa daemon_root=$baseline start_daemon b "$work/base-idle" "$work/base.sock"
+        base_pid=$daemon_pid; wait_socket "$work/base.sock"
+        base_natctl() { NATCTL_CDS_ARCHIVE="$work/base-natctl.jsa" "$baseline/packaging/bin/natctl" --socket "$work/base.sock" "$@"; }
+        NATCTL_CDS_DUMP="$work/base-natctl.jsa" base_natctl status >/dev/null 2>&1 || true
+        R[natctl.start.base]=$(times_ms $((runs * 2)) base_natctl status | stats)
+        base_apply() { base_natctl apply "$1" >/dev/null || nat_agent_fail "baseline natctl apply $1 failed"; }
+    fi
+    for size in "${sizes[@]}"; do
+        echo "natctl apply N=$size ..." >&2
+        bench_java a export "$size" json "$work/state-$size.json"
+        for _ in $(seq "$runs"); do
+            natctl_apply "$work/empty.json"
+            times_ms 1 natctl_apply "$work/state-$size.json" >>"$work/natctl.$size"
+            [ -z "$baseline" ] && continue
+            base_apply "$work/empty.json"
+            times_ms 1 base_apply "$work/state-$size.json" >>"$work/natctl.base.$size"
+        done
+        R[natctl.cold.$size]=$(awk -v start="$natctl_start" '{printf "%.3f\n", $1 - start}' "$work/natctl.$size" | stats)
+        [ -z "$baseline" ] || R[natctl.cold.base.$size]=$(awk -v start="$(echo "${R[natctl.start.base]}" | cut -d' ' -f1)" \
+            '{printf "%.3f\n", $1 - start}' "$work/natctl.base.$size" | stats)
+    done
+    natctl_apply "$work/empty.json"
+    stop_daemon "$idle_pid"; inns a nft flush ruleset
+    [ -z "$baseline" ] || stop_daemon "$base_pid"
+}
+# Daemon start until the kernel matches 10,000 persisted forwards, against nft -f of them.
+start_section() {
+    starts=()
+    for _ in $(seq "$runs"); do
+        rm -rf "$work/s10k" "$work/s10k.sock"; bench_java a seed "$work/s10k" 10000; inns a nft flush ruleset
+        t0=$(now_ns); start_daemon a "$work/s10k" "$work/s10k.sock"; wait_socket "$work/s10k.sock"; t1=$(now_ns)
+        starts+=("$(echo "scale=3; ($t1 - $t0) / 1000000" | bc)")
+        stop_daemon "$daemon_pid"
+    done
+    R[start.10000]=$(printf '%s\n' "${starts[@]}" | stats)
+    bench_java a export 10000 nft "$work/state-10000.nft"
+    R[nftstart.10000]=$(for _ in $(seq "$runs"); do inns a nft flush ruleset; times_ms 1 inns a nft -f "$work/state-10000.nft"; done | stats)
+    inns a nft flush ruleset
+}
 notify_rows() {
     line "nft -f of $big forwards (2x elements), none of ours alive" "notify.none" "host subscribers during runs: ${R[notify.subs.none]}"
     line "  same, nft monitor in another namespace" "notify.monitor" "$(ratio notify.monitor notify.none) of none; subscribers ${R[notify.subs.monitor]}"
@@ -262,7 +321,7 @@ legacy_flush() { for t in nat mangle; do inns a iptables-legacy -t $t -F; inns a
 for round in $(seq "$cold_rounds"); do
     for size in "${cold_sizes[@]}"; do
         echo "cold apply N=$size (round $round of $cold_rounds) ..." >&2
-        p=0; [ "$size" = "$big" ] && [ $cold_only = 0 ] && [ "$round" = 1 ] && p=$pairs
+        p=0; [ "$size" = "$big" ] && [ "$round" = 1 ] && p=$pairs
         rounds_collect ".$size" < <(bench_java a inproc "$size" "$runs" "$p")
         inns a nft flush ruleset
         if [ -n "$baseline" ]; then
@@ -297,7 +356,7 @@ done
 if [ "$cold_rounds" -gt 1 ]; then
     for f in "$work"/round.*; do R[${f#"$work"/round.}]=$(stats <"$f"); done
 fi
-[ $cold_only = 1 ] || [ $notify_only = 1 ] || collect ".100" < <(bench_java a inproc 100 1 "$pairs")
+[ "${#cold_sizes[@]}" = 0 ] || collect ".100" < <(bench_java a inproc 100 1 "$pairs")
 
 # Prints the cold-apply rows of the table (the whole table ends with them too).
 cold_rows() {
@@ -343,10 +402,25 @@ header() {
 }
 if [ $cold_only = 1 ]; then
     limits_section
+    echo "natctl apply and daemon start ..." >&2
+    mkdir -p "$work/idle"
+    start_daemon a "$work/idle" "$work/idle.sock"; wait_socket "$work/idle.sock"; idle_pid=$daemon_pid
+    natctl_section
+    start_section
     [ $notify_only = 0 ] || notify_section
     header
     cold_rows
     limits_rows
+    for size in 100 "$big"; do
+        line "one forward added N=$size: kernel change (Reconciler)" "inproc.kernel.add.$size" "$(ratio inproc.kernel.add.$size inproc.kernel.add.100) of N=100"
+        line "one forward removed N=$size: kernel change" "inproc.kernel.remove.$size" "$(ratio inproc.kernel.remove.$size inproc.kernel.remove.100) of N=100"
+        line "  added, kernel + journal fsync (in process)" "inproc.ack.add.$size"
+        line "  removed, kernel + journal fsync (in process)" "inproc.ack.remove.$size"
+    done
+    line "natctl status (wall, before the natctl apply runs; subtracted)" "natctl.start"
+    [ -z "$baseline" ] || line "  the baseline's natctl status (subtracted from its applies)" "natctl.start.base"
+    line "agent start until kernel matches 10,000 persisted forwards" "start.10000" "$(ratio start.10000 nftstart.10000) of nft -f"
+    line "  nft -f of the same 10,000" "nftstart.10000"
     [ $notify_only = 0 ] || notify_rows
     exit 0
 fi
@@ -395,58 +469,8 @@ if [ "${sizes[1]}" = 10000 ]; then
     collect ".10000" < <("$NAT_AGENT_JAVA" $NAT_AGENT_DAEMON_JVM_OPTS -cp "$bench_cp" dev.natagent.agent.bench.AgentBench api "$work/idle.sock" 10000 "$runs" 0)
     collect ".1000" < <("$NAT_AGENT_JAVA" $NAT_AGENT_DAEMON_JVM_OPTS -cp "$bench_cp" dev.natagent.agent.bench.AgentBench api "$work/idle.sock" 1000 "$runs" 0)
 fi
-# natctl apply of each N into the emptied idle daemon; natctl status gives natctl's own start.
-natctl="$root/packaging/bin/natctl"
-# natctl's class-data archive, made afresh for this build in the run's directory (one left next to
-# the jars by an older build would be ignored silently, and natctl timed without it).
-export NATCTL_CDS_ARCHIVE="$work/natctl.jsa"
-NATCTL_CDS_DUMP="$NATCTL_CDS_ARCHIVE" "$natctl" --socket "$work/idle.sock" status >/dev/null 2>&1 || true
-natctl_apply() { "$natctl" --socket "$work/idle.sock" apply "$1" >/dev/null || nat_agent_fail "natctl apply $1 failed"; }
-echo '{"forwards":[]}' >"$work/empty.json"
-R[natctl.start]=$(times_ms $((runs * 2)) "$natctl" --socket "$work/idle.sock" status | stats)
-natctl_start=$(echo "${R[natctl.start]}" | cut -d' ' -f1)
-# With --baseline, the baseline's daemon (its own class-data archives) and natctl in namespace b,
-# each of its applies right after one of this build's, the same document.
-base_apply() { :; }
-if [ -n "$baseline" ]; then
-    NAT_AGENT_CDS_DUMP=$work/base.jsa "$baseline/packaging/bin/nat-agent" >"$work/base-cds-dump.log" 2>&1 \
-        || { cat "$work/base-cds-dump.log" >&2; nat_agent_fail "could not write the baseline's AppCDS archive"; }
-    mkdir -p "$work/base-idle"
-    NAT_AGENT_CDS_ARCHIVE=$work/base.jsa daemon_root=$baseline start_daemon b "$work/base-idle" "$work/base.sock"
-    base_pid=$daemon_pid; wait_socket "$work/base.sock"
-    base_natctl() { NATCTL_CDS_ARCHIVE="$work/base-natctl.jsa" "$baseline/packaging/bin/natctl" --socket "$work/base.sock" "$@"; }
-    NATCTL_CDS_DUMP="$work/base-natctl.jsa" base_natctl status >/dev/null 2>&1 || true
-    R[natctl.start.base]=$(times_ms $((runs * 2)) base_natctl status | stats)
-    base_apply() { base_natctl apply "$1" >/dev/null || nat_agent_fail "baseline natctl apply $1 failed"; }
-fi
-for size in "${sizes[@]}"; do
-    echo "natctl apply N=$size ..." >&2
-    bench_java a export "$size" json "$work/state-$size.json"
-    for _ in $(seq "$runs"); do
-        natctl_apply "$work/empty.json"
-        times_ms 1 natctl_apply "$work/state-$size.json" >>"$work/natctl.$size"
-        [ -z "$baseline" ] && continue
-        base_apply "$work/empty.json"
-        times_ms 1 base_apply "$work/state-$size.json" >>"$work/natctl.base.$size"
-    done
-    R[natctl.cold.$size]=$(awk -v start="$natctl_start" '{printf "%.3f\n", $1 - start}' "$work/natctl.$size" | stats)
-    [ -z "$baseline" ] || R[natctl.cold.base.$size]=$(awk -v start="$(echo "${R[natctl.start.base]}" | cut -d' ' -f1)" \
-        '{printf "%.3f\n", $1 - start}' "$work/natctl.base.$size" | stats)
-done
-natctl_apply "$work/empty.json"
-stop_daemon "$idle_pid"; inns a nft flush ruleset
-[ -z "$baseline" ] || stop_daemon "$base_pid"
-starts=()
-for _ in $(seq "$runs"); do
-    rm -rf "$work/s10k" "$work/s10k.sock"; bench_java a seed "$work/s10k" 10000; inns a nft flush ruleset
-    t0=$(now_ns); start_daemon a "$work/s10k" "$work/s10k.sock"; wait_socket "$work/s10k.sock"; t1=$(now_ns)
-    starts+=("$(echo "scale=3; ($t1 - $t0) / 1000000" | bc)")
-    stop_daemon "$daemon_pid"
-done
-R[start.10000]=$(printf '%s\n' "${starts[@]}" | stats)
-bench_java a export 10000 nft "$work/state-10000.nft"
-R[nftstart.10000]=$(for _ in $(seq "$runs"); do inns a nft flush ruleset; times_ms 1 inns a nft -f "$work/state-10000.nft"; done | stats)
-inns a nft flush ruleset
+natctl_section
+start_section
 
 # --- the NAT: client c -> n -> redis in s; daemon in n with $big persisted forwards --------------
 echo "NAT data path at N=$big ..." >&2
