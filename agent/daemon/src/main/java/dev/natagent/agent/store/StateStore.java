@@ -44,9 +44,10 @@ import java.util.logging.Logger;
  *       fsynced after each append, so a change costs O(size of the change), not O(N).
  * </ul>
  *
- * A change that rewrites most of the state (a bulk apply) becomes the new snapshot at once: as a
- * journal record it would be about as large, and the compaction it makes due would write the same
- * state a second time.
+ * A change whose journal record would make the compaction due by its size alone (a bulk apply of
+ * tens of thousands of forwards) becomes the new snapshot at once: the compaction right after the
+ * record would write the same state a second time. Smaller changes stay one record: a snapshot
+ * costs more fsyncs than an append.
  *
  * Load = snapshot + replay of the journal. A torn last journal line (crash mid-append: it was never
  * acknowledged) is cut off; anything else that does not add up is a {@link StateCorruptException},
@@ -70,6 +71,9 @@ public final class StateStore implements Closeable {
     public static final String JOURNAL = "journal.ndjson";
     private static final String TEMP_SUFFIX = ".tmp";
     private static final int WRITE_BUFFER = 64 * 1024;
+    /** About what one change takes in a journal record (a forward's JSON), to foresee a record's size. */
+    private static final int TYPICAL_CHANGE_BYTES = 100;
+
     private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_FILE =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
     private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_DIR =
@@ -217,8 +221,7 @@ public final class StateStore implements Closeable {
     private Committed record(List<StateChange> changes, NatState next) throws IOException {
         verifyFiles();
         long nextRevision = revision + 1;
-        if (changes.size() >= options.compactEveryRecords()
-                && 2L * changes.size() >= next.forwards().size()) {
+        if ((long) changes.size() * TYPICAL_CHANGE_BYTES >= options.compactAtBytes() - journalSize) {
             return recordAsSnapshot(nextRevision, next);
         }
         long start = journalSize;

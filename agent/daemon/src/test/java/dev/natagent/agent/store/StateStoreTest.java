@@ -393,9 +393,8 @@ class StateStoreTest {
     }
 
     /**
-     * A change that rewrites most of the state is written once, as the snapshot: no journal record
-     * that the compaction it makes due would write again; it loads back, and later changes go to
-     * the journal again.
+     * A change whose record would make the compaction due by its size is written once, as the
+     * snapshot; a small one stays a record; it loads back, and later changes go to the journal.
      */
     @Test
     void aBulkChangeBecomesTheSnapshotAtOnce() throws Exception {
@@ -403,18 +402,20 @@ class StateStoreTest {
         for (int i = 0; i < 2_000; i++) {
             bulk.add(new StateChange.PutForward(forward(i)));
         }
-        try (StateStore store = StateStore.open(dir, new StoreOptions(1_000, 1L << 40))) {
+        try (StateStore store = StateStore.open(dir, new StoreOptions(1_000_000, 100_000))) {
             store.append(put(77_777));
-            Committed committed = store.append(bulk);
+            Committed small = store.append(bulk.subList(0, 10));
+            assertTrue(small.journalBytesWritten() > 0, "a small change is a journal record");
+            Committed committed = store.append(bulk.subList(10, bulk.size()));
             assertEquals(0, committed.journalBytesWritten());
             assertEquals(0, Files.size(dir.resolve("journal.ndjson")));
-            assertEquals(2, store.revision());
-            assertTrue(Files.readString(dir.resolve("state.json")).startsWith("{\"schema_version\":1,\"revision\":2,"));
+            assertEquals(3, store.revision());
+            assertTrue(Files.readString(dir.resolve("state.json")).startsWith("{\"schema_version\":1,\"revision\":3,"));
             store.append(put(77_778));
             assertTrue(Files.size(dir.resolve("journal.ndjson")) > 0);
         }
         try (StateStore reopened = StateStore.open(dir)) {
-            assertEquals(3, reopened.revision());
+            assertEquals(4, reopened.revision());
             assertEquals(2_002, reopened.state().forwards().size());
         }
     }
