@@ -8,39 +8,75 @@
 #
 #   sudo packaging/cds/update-classlist.sh   (after `mvn -B -ntp package -DskipTests`)
 #
-# Runs in a network namespace it creates and removes; the daemon it starts is stopped by PID. The
-# persisted state is written by the benchmarks' AgentBench (agent test classes), so it shares the
-# benchmarks' helper.
+# Runs in a network namespace it creates and removes; the daemons it starts are stopped by PID. The
+# persisted state is made the way an operator makes one: a first daemon takes the document (the
+# same 10,000 forwards as the benchmarks' state: listen ports 10000.., each to its own target, one
+# with an allow-list) through natctl apply and is stopped; the second start, the recorded one,
+# adopts it. The list is sorted (classes, then the lambda lines), so that a re-recording shows
+# only what changed.
 set -euo pipefail
 # shellcheck source=../../bench/lib.sh
 . "$(dirname -- "$(readlink -f -- "$0")")/../../bench/lib.sh"
 bench_require_root
 root=$bench_root
 bench_setup update-classlist
-bench_cp=$(bench_classpath "$bench_root") || exit 1
+forwards=10000
 
 ns=ncl$$
 bench_netns "$ns"
-ip netns exec "$ns" "$NAT_AGENT_JAVA" -cp "$bench_cp" dev.natagent.agent.bench.AgentBench seed "$work/state" 10000
+awk -v n="$forwards" 'BEGIN {
+    printf "{\"forwards\":["
+    for (i = 0; i < n; i++) {
+        port = 10000 + i
+        if (i > 0) printf ","
+        if (port == 16379) {
+            printf "{\"name\":\"redis\",\"listen\":\"%d\",\"to\":[\"10.0.1.2:6379\"],\"allow\":[\"198.51.100.0/24\"]}", port
+        } else {
+            printf "{\"name\":\"f%d\",\"listen\":\"%d\",\"to\":[\"10.0.1.%d:%d\"]}", i, port, 10 + i % 200, 1024 + int(i / 200)
+        }
+    }
+    print "]}"
+}' >"$work/state.json"
+
+# start_daemon EXTRA_JAVA_OPTS: a daemon on $work/state in the namespace, its PID in $daemon_pid
+# once its socket is open.
+start_daemon() {
+    rm -f "$work/admin.sock"
+    NAT_AGENT_CDS_ARCHIVE=/nonexistent NAT_AGENT_JAVA_OPTS=$1 \
+        ip netns exec "$ns" "$root/packaging/bin/nat-agent" --state-dir "$work/state" --socket "$work/admin.sock" \
+        --config /nonexistent --admin-group root --log-level warn &
+    daemon_pid=$!
+    bench_track "$daemon_pid"
+    for _ in $(seq 3000); do
+        [ -S "$work/admin.sock" ] && return 0
+        kill -0 "$daemon_pid" || nat_agent_fail "the daemon exited before it opened its socket"
+        sleep 0.01
+    done
+    nat_agent_fail "the daemon did not open its socket within 30 s"
+}
+stop_daemon() {
+    kill "$daemon_pid"
+    wait "$daemon_pid" || true
+    bench_untrack "$daemon_pid"
+}
+
+start_daemon ""
+"$root/packaging/bin/natctl" --socket "$work/admin.sock" apply "$work/state.json" >/dev/null
+stop_daemon
+ip netns exec "$ns" nft delete table ip nat_agent
 
 # No archive while recording: every class is then loaded, and listed, the way a start loads it.
-NAT_AGENT_CDS_ARCHIVE=/nonexistent NAT_AGENT_JAVA_OPTS="-XX:DumpLoadedClassList=$work/raw.classlist" \
-    ip netns exec "$ns" "$root/packaging/bin/nat-agent" --state-dir "$work/state" --socket "$work/admin.sock" \
-    --config /nonexistent --admin-group root --log-level warn &
-daemon_pid=$!
-bench_track "$daemon_pid"
-for _ in $(seq 3000); do
-    [ -S "$work/admin.sock" ] && break
-    kill -0 "$daemon_pid" || nat_agent_fail "the daemon exited before it opened its socket"
-    sleep 0.01
-done
-[ -S "$work/admin.sock" ] || nat_agent_fail "the daemon did not open its socket within 30 s"
+start_daemon "-XX:DumpLoadedClassList=$work/raw.classlist"
 "$root/packaging/bin/natctl" --socket "$work/admin.sock" status >/dev/null
-kill "$daemon_pid"
-wait "$daemon_pid" || true
-bench_untrack "$daemon_pid"
+stop_daemon
 
 # Dynamic proxies are generated at run time and cannot be preloaded from a list: left out, so
 # that making the archive prints no "cannot find" warnings.
-grep -Ev '^(com/sun/proxy/)?jdk/proxy[0-9]+/\$Proxy[0-9]+$' "$work/raw.classlist" >"$root/packaging/cds/nat-agent.classlist"
-echo "$(grep -Evc '^(#|@)' "$root/packaging/cds/nat-agent.classlist") classes in packaging/cds/nat-agent.classlist"
+list=$root/packaging/cds/nat-agent.classlist
+grep -Ev '^(com/sun/proxy/)?jdk/proxy[0-9]+/\$Proxy[0-9]+$' "$work/raw.classlist" >"$work/kept.classlist"
+{
+    grep '^#' "$work/kept.classlist" || true
+    grep -Ev '^(#|@)' "$work/kept.classlist" | LC_ALL=C sort -u
+    grep '^@' "$work/kept.classlist" | LC_ALL=C sort -u
+} >"$list"
+echo "$(grep -Evc '^(#|@)' "$list") classes in packaging/cds/nat-agent.classlist"
