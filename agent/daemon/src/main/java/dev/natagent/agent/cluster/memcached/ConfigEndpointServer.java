@@ -117,7 +117,7 @@ public final class ConfigEndpointServer implements AutoCloseable {
     }
 
     private void serve(Socket socket) {
-        try (socket) {
+        try {
             socket.setSoTimeout((int) limits.idle().toMillis());
             InputStream in = new BufferedInputStream(socket.getInputStream());
             OutputStream out = socket.getOutputStream();
@@ -137,8 +137,10 @@ public final class ConfigEndpointServer implements AutoCloseable {
         } catch (IOException e) {
             // idle timeout, peer gone or closed by close(): the connection simply ends
         } finally {
+            // The slot is free before the peer sees the close: whoever waits for it gets it.
             open.remove(socket);
             slots.release();
+            closeQuietly(socket);
         }
     }
 
