@@ -29,7 +29,14 @@ bench_require_root() {
 # The class path of build tree DIR for the agent's benchmark classes: the daemon's test classes,
 # then the daemon's class path as its launcher builds it.
 bench_classpath() {
-    local dir=$1 cp
+    local dir=$1 cp= jar
+    if [ -d "$dir/agent/target/test-classes/dev/natagent/agent/bench" ]; then
+        # A build from before the agent module was split in three (--baseline of an older commit).
+        for jar in "$dir"/agent/target/nat-agent-*.jar; do [ -f "$jar" ] && cp=$jar; done
+        [ -n "$cp" ] || nat_agent_fail "no agent jar in $dir/agent/target: build it first"
+        echo "$dir/agent/target/test-classes:$cp:$dir/agent/target/lib/*"
+        return
+    fi
     [ -d "$dir/agent/daemon/target/test-classes/dev/natagent/agent/bench" ] \
         || nat_agent_fail "no benchmark classes in $dir: run 'mvn -B -ntp package -DskipTests' there first"
     cp=$(unset NAT_AGENT_HOME; nat_agent_locate "$dir/packaging/bin/nat-agent" nat-agent && echo "$NAT_AGENT_CLASSPATH") \
