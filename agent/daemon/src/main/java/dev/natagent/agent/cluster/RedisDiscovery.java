@@ -1,56 +1,41 @@
 package dev.natagent.agent.cluster;
 
 import dev.natagent.agent.model.ClusterSpec;
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.NoRouteToHostException;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
 
 /**
  * Discovers a Redis or Valkey cluster through its configuration endpoint (or any node): one
- * connection per poll, optionally TLS (the JDK's, with the configured CA bundle and the host name
- * verified), {@code AUTH} from the cluster's auth file, then {@code CLUSTER SHARDS}, or {@code
- * CLUSTER SLOTS} where the engine is older than SHARDS (it answers an error for it).
+ * connection per poll ({@link EndpointConnection}: optionally TLS with the configured CA bundle and
+ * the host name verified, one deadline for the whole exchange), {@code AUTH} from the cluster's
+ * auth file, then {@code CLUSTER SHARDS}, or {@code CLUSTER SLOTS} where the engine is older than
+ * SHARDS (it answers an error for it).
  */
 public final class RedisDiscovery implements Discovery {
-    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
-    static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
+    /** For the whole exchange: connect, TLS handshake, AUTH and the topology reply. */
+    static final Duration TIMEOUT = Duration.ofSeconds(8);
 
-    private final Duration connectTimeout;
-    private final Duration readTimeout;
+    private final Duration timeout;
 
     public RedisDiscovery() {
-        this(CONNECT_TIMEOUT, READ_TIMEOUT);
+        this(TIMEOUT);
     }
 
-    RedisDiscovery(Duration connectTimeout, Duration readTimeout) {
-        this.connectTimeout = connectTimeout;
-        this.readTimeout = readTimeout;
+    RedisDiscovery(Duration timeout) {
+        this.timeout = timeout;
     }
 
     @Override
     public Topology discover(ClusterSpec spec) throws DiscoveryException {
         AuthFile.Credentials credentials = spec.authFile() == null ? null : AuthFile.read(spec.authFile());
-        String host = spec.endpoint().host();
-        int port = spec.endpoint().port();
-        try (Socket socket = connect(spec)) {
-            socket.setSoTimeout((int) readTimeout.toMillis());
-            InputStream in = new BufferedInputStream(socket.getInputStream());
-            OutputStream out = socket.getOutputStream();
-            RespReader reader = new RespReader(in);
+        try (EndpointConnection connection =
+                EndpointConnection.open(spec.endpoint(), spec.tls(), spec.caFile(), timeout)) {
+            OutputStream out = connection.out();
+            RespReader reader = new RespReader(connection.in());
             if (credentials != null) {
                 Object reply = call(out, reader, credentials.authCommand());
                 if (reply instanceof RespReader.Error error) {
@@ -73,49 +58,8 @@ public final class RedisDiscovery implements Discovery {
                                 + RespReader.abbreviate(slotsError.message()));
             }
             return RedisTopology.fromSlots(slots, spec.tls());
-        } catch (SSLException e) {
-            throw new DiscoveryException(
-                    DiscoveryException.Kind.TLS, "TLS with " + host + ":" + port + " failed: " + e.getMessage(), e);
-        } catch (SocketTimeoutException e) {
-            throw new DiscoveryException(
-                    DiscoveryException.Kind.TIMEOUT, host + ":" + port + " did not answer in time", e);
-        } catch (UnknownHostException e) {
-            throw new DiscoveryException(
-                    DiscoveryException.Kind.UNREACHABLE, "the endpoint's name " + host + " does not resolve", e);
-        } catch (ConnectException | NoRouteToHostException e) {
-            throw new DiscoveryException(
-                    DiscoveryException.Kind.UNREACHABLE,
-                    "cannot connect to " + host + ":" + port + ": " + e.getMessage(),
-                    e);
         } catch (IOException e) {
-            throw new DiscoveryException(
-                    DiscoveryException.Kind.UNREACHABLE,
-                    "the connection to " + host + ":" + port + " failed: " + e.getMessage(),
-                    e);
-        }
-    }
-
-    private Socket connect(ClusterSpec spec) throws IOException, DiscoveryException {
-        String host = spec.endpoint().host();
-        int port = spec.endpoint().port();
-        Socket plain = new Socket();
-        try {
-            plain.connect(new InetSocketAddress(host, port), (int) connectTimeout.toMillis());
-            if (!spec.tls()) {
-                return plain;
-            }
-            plain.setSoTimeout((int) readTimeout.toMillis());
-            SSLSocket tls = (SSLSocket)
-                    TlsContexts.forCaFile(spec.caFile()).getSocketFactory().createSocket(plain, host, port, true);
-            SSLParameters parameters = tls.getSSLParameters();
-            // The certificate must name the endpoint, as HTTPS clients check it.
-            parameters.setEndpointIdentificationAlgorithm("HTTPS");
-            tls.setSSLParameters(parameters);
-            tls.startHandshake();
-            return tls;
-        } catch (IOException | DiscoveryException | RuntimeException e) {
-            plain.close();
-            throw e;
+            throw EndpointConnection.classify(spec.endpoint(), e);
         }
     }
 
