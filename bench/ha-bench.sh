@@ -3,17 +3,19 @@
 # stands still, whether it survives, and the two controls (strict TCP window tracking; no
 # conntrackd), from the example files in packaging/ha.
 #
-#   bench/ha-bench.sh [CYCLES]    (root; after `mvn package`; default 20 cycles per set-up)
+#   bench/ha-bench.sh [CYCLES [CONTROL_CYCLES]]    (root; after `mvn package`; default 20 and 10)
 #
 # The Java half (HaFailoverBench, in natctl's end-to-end test tree next to the lab it drives)
 # builds the pair in network namespaces of its own, with real keepalived, conntrackd, redis-server
 # and two agents, and removes them on exit; every process it starts is stopped by PID. Each cycle
 # is a failover and a failback; the triggers (public link down, keepalived stopped, agent killed)
-# take turns. About 10 s per cycle and set-up.
+# take turns; CYCLES as shipped, CONTROL_CYCLES in each control. 5-30 s per cycle (a killed
+# agent takes three failed checks five seconds apart).
 set -euo pipefail
 
 cycles=${1:-20}
-case $cycles in ''|*[!0-9]*) echo "usage: $0 [CYCLES]" >&2; exit 2 ;; esac
+control_cycles=${2:-10}
+case $cycles$control_cycles in ''|*[!0-9]*) echo "usage: $0 [CYCLES [CONTROL_CYCLES]]" >&2; exit 2 ;; esac
 # shellcheck source=lib.sh
 . "$(dirname -- "$(readlink -f -- "$0")")/lib.sh"
 bench_require_root
@@ -29,4 +31,4 @@ natctl=$bench_root/agent/natctl/target
 bench_stamp
 cd "$bench_root"
 "$NAT_AGENT_JAVA" -XX:+UseSerialGC -cp "$natctl/test-classes:$natctl/classes:$bench_cp:$bench_root/native/target/test-classes" \
-    dev.natagent.agent.e2e.HaFailoverBench "$cycles"
+    dev.natagent.agent.e2e.HaFailoverBench "$cycles" "$control_cycles"

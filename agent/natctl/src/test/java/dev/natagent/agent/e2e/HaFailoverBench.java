@@ -10,12 +10,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Java half of bench/ha-bench.sh: CYCLES failovers and failbacks of a {@link PairLab} in each
- * of three set-ups (as shipped; strict TCP window tracking; without conntrackd), the triggers
+ * The Java half of bench/ha-bench.sh: CYCLES failovers and failbacks of a {@link PairLab} as
+ * shipped, and CONTROL_CYCLES in each control (strict TCP window tracking; without conntrackd), the triggers
  * taking turns, and what one long-lived connection, a connection whose server speaks first after
  * each failover and a new connection saw of them, printed as markdown tables.
  *
- * <pre>java -cp ... dev.natagent.agent.e2e.HaFailoverBench CYCLES</pre>
+ * <pre>java -cp ... dev.natagent.agent.e2e.HaFailoverBench CYCLES CONTROL_CYCLES</pre>
  */
 public final class HaFailoverBench {
     private static final long RUN_MILLIS = 3_600_000;
@@ -47,17 +47,22 @@ public final class HaFailoverBench {
     private HaFailoverBench() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 1 || !args[0].matches("[1-9]\\d*")) {
-            System.err.println("usage: HaFailoverBench CYCLES");
+        if (args.length != 2 || !args[0].matches("[1-9]\\d*") || !args[1].matches("[1-9]\\d*")) {
+            System.err.println("usage: HaFailoverBench CYCLES CONTROL_CYCLES");
             System.exit(2);
         }
         int cycles = Integer.parseInt(args[0]);
+        int controlCycles = Integer.parseInt(args[1]);
         Path dir = Files.createTempDirectory("ha-bench");
         List<Tally> tallies = List.of(
                 run(dir.resolve("shipped"), "as shipped (conntrackd, be_liberal=1)", PairLab.Options.SHIPPED, cycles),
-                run(dir.resolve("strict"), "conntrackd, be_liberal=0", new PairLab.Options(true, 0), cycles),
-                run(dir.resolve("control"), "without conntrackd (control)", new PairLab.Options(false, null), cycles));
-        print(tallies, cycles);
+                run(dir.resolve("strict"), "conntrackd, be_liberal=0", new PairLab.Options(true, 0), controlCycles),
+                run(
+                        dir.resolve("control"),
+                        "without conntrackd (control)",
+                        new PairLab.Options(false, null),
+                        controlCycles));
+        print(tallies, cycles, controlCycles);
     }
 
     private static Tally run(Path dir, String setup, PairLab.Options options, int cycles) throws Exception {
@@ -117,11 +122,11 @@ public final class HaFailoverBench {
         return RedisPinger.start(lab.client, PairLab.FLOATING_PUBLIC, PairLab.PORT, RUN_MILLIS);
     }
 
-    private static void print(List<Tally> tallies, int cycles) {
+    private static void print(List<Tally> tallies, int cycles, int controlCycles) {
         System.out.println("One redis connection asks CLIENT ID every " + RedisPinger.PERIOD_MILLIS
-                + " ms through the floating address; " + cycles + " cycles per set-up (failover, then failback),"
-                + " the triggers taking turns. Gap: the longest time without an answer around a move, for"
-                + " the moves the connection outlived.\n");
+                + " ms through the floating address; " + cycles + " cycles as shipped, " + controlCycles
+                + " in each control (a cycle: failover, then failback), the triggers taking turns. Gap: the"
+                + " longest time without an answer around a move, for the moves the connection outlived.\n");
         System.out.println("| set-up | moves | connection reset | longest gap: max / median / p90 | server-first"
                 + " connection kept after failover | new connection at once |");
         System.out.println("|---|---|---|---|---|---|");
