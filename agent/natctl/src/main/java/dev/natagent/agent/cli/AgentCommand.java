@@ -2,6 +2,7 @@ package dev.natagent.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.natagent.agent.protocol.MalformedReplyException;
 import dev.natagent.agent.protocol.Op;
 
 /** Base of every subcommand that talks to the agent: the request, JSON or human output. */
@@ -42,13 +43,21 @@ abstract class AgentCommand extends CliCommand {
         return print(call(op, args));
     }
 
-    /** Prints a result as JSON under --json, else through {@link #render}. */
+    /**
+     * Prints a result as JSON under --json, else through {@link #render}. A reply without a field
+     * its record has is the agent speaking another protocol: reported like a malformed reply.
+     */
     Integer print(JsonNode result) {
         if (jsonOutput()) {
             printJson(result);
             return ExitCode.OK;
         }
-        return render(result);
+        try {
+            return render(result);
+        } catch (MalformedReplyException e) {
+            throw NatctlException.unreachable(
+                    "agent at " + Specs.socket(spec) + " sent a reply natctl cannot read: " + e.getMessage());
+        }
     }
 
     /** Prints a result for humans and returns the exit code. */

@@ -1,7 +1,10 @@
 package dev.natagent.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.natagent.agent.protocol.DoctorReport;
+import dev.natagent.agent.protocol.HaView;
 import dev.natagent.agent.protocol.Op;
+import dev.natagent.agent.protocol.StatusView;
 import picocli.CommandLine.Model.CommandSpec;
 
 final class StatusCommand extends AgentCommand {
@@ -18,54 +21,33 @@ final class StatusCommand extends AgentCommand {
     }
 
     @Override
-    Integer render(JsonNode status) {
+    Integer render(JsonNode reply) {
+        StatusView status = StatusView.read(reply);
         TextTable table = new TextTable("FIELD", "VALUE").painted(1);
-        table.row(
-                "health",
-                status.path("health").asText()
-                        + (status.path("message").asText("").isEmpty()
-                                ? ""
-                                : " (" + status.path("message").asText() + ")"));
-        table.row("version", status.path("version").asText());
-        table.row("uptime", status.path("uptime_seconds").asText() + " s");
-        table.row("generation", status.path("generation").asText());
-        table.row("forwards", status.path("forwards").asText());
-        table.row("outbounds", status.path("outbounds").asText());
-        table.row(
-                "ip_forward",
-                status.path("ip_forward").asText()
-                        + (status.path("ip_forward_managed").asBoolean() ? " (managed)" : " (not managed)"));
-        table.row("kernel table", status.path("kernel_table").asText());
-        table.row("drift corrections", status.path("drift_corrections").asText());
-        if (status.path("clusters").asInt() > 0) {
-            int failing = status.path("failing_clusters").asInt();
-            table.row(
-                    "clusters",
-                    status.path("clusters").asText() + (failing > 0 ? " (" + failing + " failing polls)" : ""));
+        table.row("health", status.health() + (status.message().isEmpty() ? "" : " (" + status.message() + ")"));
+        table.row("version", status.version());
+        table.row("uptime", status.uptimeSeconds() + " s");
+        table.row("generation", String.valueOf(status.generation()));
+        table.row("forwards", String.valueOf(status.forwards()));
+        table.row("outbounds", String.valueOf(status.outbounds()));
+        table.row("ip_forward", status.ipForward() + (status.ipForwardManaged() ? " (managed)" : " (not managed)"));
+        table.row("kernel table", status.kernelTable());
+        table.row("drift corrections", String.valueOf(status.driftCorrections()));
+        if (status.clusters() > 0) {
+            int failing = status.failingClusters();
+            table.row("clusters", status.clusters() + (failing > 0 ? " (" + failing + " failing polls)" : ""));
         }
-        if (status.path("stale_targets").asInt() > 0) {
-            table.row("stale dns targets", status.path("stale_targets").asText());
+        if (status.staleTargets() > 0) {
+            table.row("stale dns targets", String.valueOf(status.staleTargets()));
         }
-        JsonNode ha = status.path("ha");
-        if (ha.isObject()) {
+        HaView ha = status.ha();
+        if (ha != null) {
             table.row(
                     "ha role",
-                    ha.path("role").asText() + " (holds: "
-                            + (ha.path("held").isEmpty() ? "none" : join(ha.path("held"))) + ")");
-            table.row(
-                    "conntrackd",
-                    ha.path("conntrackd").asText() + " ("
-                            + ha.path("conntrackd_socket").asText() + ")");
+                    ha.role() + " (holds: " + (ha.held().isEmpty() ? "none" : String.join(", ", ha.held())) + ")");
+            table.row("conntrackd", ha.conntrackd() + " (" + ha.conntrackdSocket() + ")");
         }
         print(table);
-        return "failed".equals(status.path("health").asText()) ? ExitCode.REFUSED : ExitCode.OK;
-    }
-
-    private static String join(JsonNode addresses) {
-        StringBuilder text = new StringBuilder();
-        for (JsonNode address : addresses) {
-            text.append(text.length() == 0 ? "" : ", ").append(address.asText());
-        }
-        return text.toString();
+        return DoctorReport.FAILED.equals(status.health()) ? ExitCode.REFUSED : ExitCode.OK;
     }
 }

@@ -12,5 +12,13 @@ import java.util.List;
  * @param conntrackd running, not_running or unknown (a listener on its control socket, read from
  *     /proc/net/unix; whether it is in sync needs root: {@code conntrackd -s})
  */
-public record HaView(
-        String role, List<String> held, List<String> notHeld, String conntrackd, String conntrackdSocket) {}
+public record HaView(String role, List<String> held, List<String> notHeld, String conntrackd, String conntrackdSocket) {
+    static HaView read(ReplyFields fields) {
+        return new HaView(
+                fields.text("role"),
+                fields.texts("held"),
+                fields.texts("not_held"),
+                fields.text("conntrackd"),
+                fields.text("conntrackd_socket"));
+    }
+}

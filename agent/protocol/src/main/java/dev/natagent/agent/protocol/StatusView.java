@@ -1,6 +1,7 @@
 package dev.natagent.agent.protocol;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Answer of the status op.
@@ -36,4 +37,27 @@ public record StatusView(
         int unresolvedTargets,
         @JsonInclude(JsonInclude.Include.NON_NULL) HaView ha,
         int clusters,
-        int failingClusters) {}
+        int failingClusters) {
+    /** The record from a status reply; a field it lacks is an error (see {@link ReplyFields}). */
+    public static StatusView read(JsonNode reply) {
+        ReplyFields fields = ReplyFields.of(reply, "status reply");
+        ReplyFields ha = fields.optionalObject("ha");
+        return new StatusView(
+                fields.text("health"),
+                fields.text("message"),
+                fields.text("version"),
+                fields.number("uptime_seconds"),
+                fields.number("generation"),
+                fields.count("forwards"),
+                fields.count("outbounds"),
+                fields.text("ip_forward"),
+                fields.flag("ip_forward_managed"),
+                fields.text("kernel_table"),
+                fields.number("drift_corrections"),
+                fields.count("stale_targets"),
+                fields.count("unresolved_targets"),
+                ha == null ? null : HaView.read(ha),
+                fields.count("clusters"),
+                fields.count("failing_clusters"));
+    }
+}

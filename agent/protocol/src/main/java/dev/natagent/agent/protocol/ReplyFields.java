@@ -1,0 +1,92 @@
+package dev.natagent.agent.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Strict reading of a reply's fields into the records the agent writes: a missing field, or one of
+ * another JSON type, is a {@link MalformedReplyException} naming it, never a default.
+ */
+public final class ReplyFields {
+    private final JsonNode object;
+    private final String what;
+
+    private ReplyFields(JsonNode object, String what) {
+        this.object = object;
+        this.what = what;
+    }
+
+    /** The fields of {@code object}, the reply (or part of one) called {@code what} in errors. */
+    public static ReplyFields of(JsonNode object, String what) {
+        if (object == null || !object.isObject()) {
+            throw new MalformedReplyException(what + " is not a JSON object");
+        }
+        return new ReplyFields(object, what);
+    }
+
+    private JsonNode field(String name) {
+        JsonNode value = object.get(name);
+        if (value == null || value.isNull()) {
+            throw new MalformedReplyException(what + " has no '" + name + "'");
+        }
+        return value;
+    }
+
+    private MalformedReplyException wrongType(String name, String expected) {
+        return new MalformedReplyException(what + ": '" + name + "' is not " + expected);
+    }
+
+    public String text(String name) {
+        JsonNode value = field(name);
+        if (!value.isTextual()) {
+            throw wrongType(name, "a string");
+        }
+        return value.textValue();
+    }
+
+    public long number(String name) {
+        JsonNode value = field(name);
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            throw wrongType(name, "an integer");
+        }
+        return value.longValue();
+    }
+
+    public int count(String name) {
+        JsonNode value = field(name);
+        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+            throw wrongType(name, "an integer");
+        }
+        return value.intValue();
+    }
+
+    public boolean flag(String name) {
+        JsonNode value = field(name);
+        if (!value.isBoolean()) {
+            throw wrongType(name, "true or false");
+        }
+        return value.booleanValue();
+    }
+
+    public List<String> texts(String name) {
+        JsonNode value = field(name);
+        if (!value.isArray()) {
+            throw wrongType(name, "an array");
+        }
+        List<String> texts = new ArrayList<>(value.size());
+        for (JsonNode item : value) {
+            if (!item.isTextual()) {
+                throw wrongType(name, "an array of strings");
+            }
+            texts.add(item.textValue());
+        }
+        return texts;
+    }
+
+    /** The fields of the object {@code name}, or null when the reply leaves it out (or null). */
+    public ReplyFields optionalObject(String name) {
+        JsonNode value = object.get(name);
+        return value == null || value.isNull() ? null : of(value, what + "." + name);
+    }
+}
