@@ -55,9 +55,14 @@ abstract class AgentCommand extends CliCommand {
         try {
             return render(result);
         } catch (MalformedReplyException e) {
-            throw NatctlException.unreachable(
-                    "agent at " + Specs.socket(spec) + " sent a reply natctl cannot read: " + e.getMessage());
+            throw malformed(e);
         }
+    }
+
+    /** A reply natctl cannot read into its record: reported like a malformed reply (exit 3). */
+    NatctlException malformed(MalformedReplyException e) {
+        return NatctlException.unreachable(
+                "agent at " + Specs.socket(spec) + " sent a reply natctl cannot read: " + e.getMessage());
     }
 
     /** Prints a result for humans and returns the exit code. */

@@ -2,6 +2,8 @@ package dev.natagent.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.protocol.DoctorReport;
+import dev.natagent.agent.protocol.Finding;
+import dev.natagent.agent.protocol.MalformedReplyException;
 import dev.natagent.agent.protocol.Op;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -16,32 +18,34 @@ final class DoctorCommand extends AgentCommand {
     @Override
     public Integer call() {
         JsonNode result = call(Op.DOCTOR, args());
+        DoctorReport report = read(result);
         if (jsonOutput()) {
             printJson(result);
         } else {
             // The fix goes under its finding: two long texts side by side would each get half the width.
             TextTable table = new TextTable("SEVERITY", "CHECK", "FINDING").painted(0);
-            for (JsonNode finding : result.path("findings")) {
-                String fix = finding.path("fix").asText("");
+            for (Finding finding : report.findings()) {
                 table.row(
-                        finding.path("severity").asText(),
-                        finding.path("check").asText(),
-                        finding.path("message").asText() + (fix.isEmpty() ? "" : "\nfix: " + fix));
+                        finding.severity().wireName(),
+                        finding.check(),
+                        finding.message() + (finding.fix().isEmpty() ? "" : "\nfix: " + finding.fix()));
             }
             print(table);
-            JsonNode summary = result.path("summary");
-            out().println(new DoctorReport.Summary(
-                            summary.path("ok").asInt(),
-                            summary.path("warning").asInt(),
-                            summary.path("error").asInt(),
-                            summary.path("unchecked").asInt())
-                    .line());
+            out().println(report.summary().line());
         }
-        for (JsonNode finding : result.path("findings")) {
-            if ("error".equals(finding.path("severity").asText())) {
+        for (Finding finding : report.findings()) {
+            if (finding.severity() == Finding.Severity.ERROR) {
                 return ExitCode.REFUSED;
             }
         }
         return ExitCode.OK;
+    }
+
+    private DoctorReport read(JsonNode reply) {
+        try {
+            return DoctorReport.read(reply);
+        } catch (MalformedReplyException e) {
+            throw malformed(e);
+        }
     }
 }

@@ -1,7 +1,9 @@
 package dev.natagent.agent.protocol;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.protocol.Finding.Severity;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -29,6 +31,23 @@ public record DoctorReport(List<Finding> findings, Summary summary) {
         private static String plural(int count, String word) {
             return count + " " + word + (count == 1 ? "" : "s");
         }
+    }
+
+    /** The record from a doctor reply; a field it lacks is an error (see {@link ReplyFields}). */
+    public static DoctorReport read(JsonNode reply) {
+        ReplyFields fields = ReplyFields.of(reply, "doctor reply");
+        List<Finding> findings = new ArrayList<>();
+        for (ReplyFields finding : fields.objects("findings")) {
+            findings.add(Finding.read(finding));
+        }
+        ReplyFields summary = fields.object("summary");
+        return new DoctorReport(
+                findings,
+                new Summary(
+                        summary.count("ok"),
+                        summary.count("warning"),
+                        summary.count("error"),
+                        summary.count("unchecked")));
     }
 
     public DoctorReport {

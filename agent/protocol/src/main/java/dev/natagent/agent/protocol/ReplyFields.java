@@ -84,6 +84,24 @@ public final class ReplyFields {
         return texts;
     }
 
+    /** The fields of the object {@code name}. */
+    public ReplyFields object(String name) {
+        return of(field(name), what + "." + name);
+    }
+
+    /** The fields of each object of the array {@code name}. */
+    public List<ReplyFields> objects(String name) {
+        JsonNode value = field(name);
+        if (!value.isArray()) {
+            throw wrongType(name, "an array");
+        }
+        List<ReplyFields> objects = new ArrayList<>(value.size());
+        for (int i = 0; i < value.size(); i++) {
+            objects.add(of(value.get(i), what + "." + name + "[" + i + "]"));
+        }
+        return objects;
+    }
+
     /** The fields of the object {@code name}, or null when the reply leaves it out (or null). */
     public ReplyFields optionalObject(String name) {
         JsonNode value = object.get(name);
