@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * agent must report that generation, and the kernel's forwards map must match it.
  *
  * <p>Each kill costs a JVM start, so CI runs {@value #DEFAULT_KILLS}; the long run is
- * {@code mvn -B -ntp -o -pl agent -am test -Dtest=CrashPersistenceTest#sigkillDuringABurstOfChanges
+ * {@code mvn -B -ntp -o -pl agent/daemon -am test -Dtest=CrashPersistenceTest#sigkillDuringABurstOfChanges
  * -Dsurefire.failIfNoSpecifiedTests=false -Dnatagent.reliability.kills=200}.
  */
 @Tag(KernelTests.TAG)
