@@ -2,6 +2,7 @@ package dev.natagent.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.protocol.Op;
+import dev.natagent.agent.protocol.OutboundView;
 import picocli.CommandLine.Model.CommandSpec;
 
 final class OutboundListCommand extends AgentCommand {
@@ -19,11 +20,9 @@ final class OutboundListCommand extends AgentCommand {
     @Override
     Integer render(JsonNode result) {
         TextTable table = new TextTable("NAME", "SOURCE", "OUT");
-        result.path("outbounds")
-                .forEach(outbound -> table.row(
-                        outbound.path("name").asText(),
-                        ForwardRows.join(outbound.path("source")),
-                        outbound.path("out").asText()));
+        for (OutboundView outbound : OutboundView.readList(result)) {
+            table.row(outbound.name(), String.join(",", outbound.source()), outbound.out());
+        }
         print(table);
         return ExitCode.OK;
     }
