@@ -7,10 +7,10 @@
 #
 # The Java half (HaFailoverBench, in natctl's end-to-end test tree next to the lab it drives)
 # builds the pair in network namespaces of its own, with real keepalived, conntrackd, redis-server
-# and two agents, and removes them on exit; every process it starts is stopped by PID. Each cycle
-# is a failover and a failback; the triggers (public link down, keepalived stopped, agent killed)
-# take turns; CYCLES as shipped, CONTROL_CYCLES in each control. 5-30 s per cycle (a killed
-# agent takes three failed checks five seconds apart).
+# and two agents, and removes them on exit (its files live in the work directory); every process
+# it starts is stopped by PID. Each cycle is a failover and a failback; the triggers (public link
+# down, keepalived stopped, agent killed) take turns; CYCLES as shipped, CONTROL_CYCLES in each
+# control. 5-30 s per cycle (a killed agent takes three failed checks five seconds apart).
 set -euo pipefail
 
 cycles=${1:-20}
@@ -30,5 +30,5 @@ natctl=$bench_root/agent/natctl/target
 
 bench_stamp
 cd "$bench_root"
-"$NAT_AGENT_JAVA" -XX:+UseSerialGC -cp "$natctl/test-classes:$natctl/classes:$bench_cp:$bench_root/native/target/test-classes" \
+"$NAT_AGENT_JAVA" -XX:+UseSerialGC -Djava.io.tmpdir="$work" -cp "$natctl/test-classes:$natctl/classes:$bench_cp:$bench_root/native/target/test-classes" \
     dev.natagent.agent.e2e.HaFailoverBench "$cycles" "$control_cycles"
