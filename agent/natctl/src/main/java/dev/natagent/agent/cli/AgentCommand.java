@@ -27,17 +27,6 @@ abstract class AgentCommand extends CliCommand {
         out().println(CliJson.pretty(node));
     }
 
-    /** Prints an export/metrics document's content as it is: JSON pretty-printed, text verbatim. */
-    void printContent(JsonNode document) {
-        JsonNode content = document.path("content");
-        if (content.isTextual()) {
-            out().print(content.textValue());
-            out().flush();
-        } else {
-            printJson(content);
-        }
-    }
-
     /** Runs op and prints the result as JSON under --json, else through {@link #render}. */
     Integer callAndPrint(Op op, ObjectNode args) {
         return print(call(op, args));

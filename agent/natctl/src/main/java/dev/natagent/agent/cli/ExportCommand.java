@@ -1,12 +1,11 @@
 package dev.natagent.agent.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.protocol.ExportFormat;
 import dev.natagent.agent.protocol.Op;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
-final class ExportCommand extends AgentCommand {
+final class ExportCommand extends DocumentCommand {
     private final OptionSpec format = Specs.option(
                     "--format",
                     "json|nft|iptables",
@@ -35,16 +34,5 @@ final class ExportCommand extends AgentCommand {
     public Integer call() {
         ExportFormat chosen = format.getValue();
         return callAndPrint(Op.EXPORT, args().put("format", chosen.wireName()));
-    }
-
-    /** A JSON document is printed as it is also under --json, so that it can be read (and applied) back. */
-    @Override
-    Integer print(JsonNode document) {
-        if (jsonOutput() && document.path("content").isTextual()) {
-            printJson(document);
-        } else {
-            printContent(document);
-        }
-        return ExitCode.OK;
     }
 }

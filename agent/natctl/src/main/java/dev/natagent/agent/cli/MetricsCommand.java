@@ -1,12 +1,11 @@
 package dev.natagent.agent.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.protocol.MetricsFormat;
 import dev.natagent.agent.protocol.Op;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
-final class MetricsCommand extends AgentCommand {
+final class MetricsCommand extends DocumentCommand {
     private final OptionSpec format = Specs.option(
                     "--format",
                     "json|prometheus",
@@ -29,16 +28,5 @@ final class MetricsCommand extends AgentCommand {
     public Integer call() {
         MetricsFormat chosen = format.getValue();
         return callAndPrint(Op.METRICS, args().put("format", chosen.wireName()));
-    }
-
-    /** A JSON document is printed as it is also under --json, so that it can be read (and applied) back. */
-    @Override
-    Integer print(JsonNode document) {
-        if (jsonOutput() && document.path("content").isTextual()) {
-            printJson(document);
-        } else {
-            printContent(document);
-        }
-        return ExitCode.OK;
     }
 }
