@@ -80,7 +80,7 @@ if [ "${1:-}" = __container ]; then
         >"$image/etc/systemd/network/20-uplink1.network"
     # A hardening file that switches forwarding off: applied before the agent starts, never after.
     printf 'net.ipv4.ip_forward = 0\n' >"$image/etc/sysctl.d/90-boot-test.conf"
-    # cloud-init with a NoCloud seed: the README's user data (write config.json, natctl apply).
+    # cloud-init with a NoCloud seed: the user data of docs/operations.md (write config.json, natctl apply).
     # The minimal image has no locales package and no ssh: a locale it has and no host keys.
     printf 'datasource_list: [ NoCloud ]\nlocale: C.UTF-8\nssh_genkeytypes: []\n' \
         >"$image/etc/cloud/cloud.cfg.d/90-boot-test.cfg"
@@ -98,7 +98,7 @@ USERDATA
 
     # Install as on Amazon Linux: the RPM's own scriptlets (%pre sysusers, %post preset and class
     # data archives) run inside the image; the rpm database is empty, hence --nodeps. Then the
-    # README's AMI step: enable the unit. Two users for the admin socket's access check.
+    # The AMI step of docs/operations.md: enable the unit. Two users for the admin socket's access check.
     install -m 0644 "$rpm" "$image/root/nat-agent.rpm"
     SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1 systemd-nspawn --quiet --register=no --keep-unit --private-network \
         --machine="$machine" --directory="$image" /bin/sh -euc '
