@@ -48,11 +48,6 @@ public final class NetlinkSession implements Closeable {
         return transport;
     }
 
-    /** The port id of the underlying socket: kernel events that carry it are our own changes. */
-    public int portId() {
-        return transport.portId();
-    }
-
     /** Reserves {@code count} consecutive seq numbers for a batch the caller encodes. */
     public int reserveSeq(int count) {
         return transport.reserveSeq(count);

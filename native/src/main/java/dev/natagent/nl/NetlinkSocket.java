@@ -18,15 +18,13 @@ import jnr.constants.platform.SocketOption;
  * into a 68 KiB buffer with MSG_TRUNC so that a datagram that does not fit is an error, never
  * silently cut.
  *
- * <p>Not thread-safe: one thread owns a socket. A process uses one request socket and one monitor
- * socket.
+ * <p>Not thread-safe: one thread owns a socket. It joins no multicast group: a subscriber to
+ * nf_tables changes makes every transaction on the host build events for it (docs/architecture.md).
  */
 public final class NetlinkSocket implements NetlinkTransport {
     public static final int NETLINK_NETFILTER = 12;
     /** rtnetlink: routes, links, addresses. */
     public static final int NETLINK_ROUTE = 0;
-    /** nfnetlink multicast group of nf_tables changes (NFNLGRP_NFTABLES). */
-    public static final int NFNLGRP_NFTABLES = 7;
     /**
      * 64 KiB + 4 KiB like nft: the kernel sizes dump datagrams to the receiver's buffer
      * (docs/netlink.md, "Sockets").
@@ -34,7 +32,6 @@ public final class NetlinkSocket implements NetlinkTransport {
     public static final int DATAGRAM_BUFFER_BYTES = 64 * 1024 + 4 * 1024;
 
     private static final int SOL_NETLINK = 270;
-    private static final int NETLINK_ADD_MEMBERSHIP = 1;
     private static final int NETLINK_CAP_ACK = 10;
     private static final int NETLINK_EXT_ACK = 11;
     /** sendmsg refuses a datagram longer than sk_sndbuf minus this (EMSGSIZE). */
@@ -42,8 +39,6 @@ public final class NetlinkSocket implements NetlinkTransport {
 
     private static final int REQUEST_SEND_BUFFER = 2 * 1024 * 1024;
     private static final int REQUEST_RECEIVE_QUEUE = 4 * 1024 * 1024;
-    /** nft monitor's size: a large transaction notifies one message per changed object. */
-    private static final int MONITOR_RECEIVE_QUEUE = 16 * 1024 * 1024;
 
     private static final StructSockaddrNl KERNEL = new StructSockaddrNl(0, 0);
 
@@ -60,7 +55,7 @@ public final class NetlinkSocket implements NetlinkTransport {
     private int receiveBufferBytes;
     private int nextSeq = 1;
 
-    private NetlinkSocket(int fd, int sendQueue, int receiveQueue, int group) throws IOException {
+    private NetlinkSocket(int fd, int sendQueue, int receiveQueue) throws IOException {
         this.fd = fd;
         this.pollfd = new StructPollfd(fd, StructPollfd.POLLIN, (short) 0).toBuffer();
         try {
@@ -73,9 +68,6 @@ public final class NetlinkSocket implements NetlinkTransport {
                     ? setBuffer(SocketOption.SO_RCVBUFFORCE, SocketOption.SO_RCVBUF, receiveQueue)
                     : getInt(SocketOption.SO_RCVBUF);
             Syscalls.bind(fd, new StructSockaddrNl(0, 0));
-            if (group > 0) {
-                setInt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, group, "NETLINK_ADD_MEMBERSHIP");
-            }
             portId = Syscalls.getsockname(fd).nlPid();
         } catch (IOException | RuntimeException e) {
             Syscalls.close(fd);
@@ -85,37 +77,26 @@ public final class NetlinkSocket implements NetlinkTransport {
 
     /** The socket for requests and batches, in the calling thread's network namespace. */
     public static NetlinkSocket openRequestSocket() throws IOException {
-        return open(REQUEST_SEND_BUFFER, REQUEST_RECEIVE_QUEUE, 0);
-    }
-
-    /**
-     * A socket subscribed to {@code group} (e.g. {@link #NFNLGRP_NFTABLES}) with a 16 MiB queue, so
-     * a large foreign transaction does not overflow it (events lost = ENOBUFS on receive).
-     */
-    public static NetlinkSocket openMonitorSocket(int group) throws IOException {
-        if (group < 1 || group > 32) {
-            throw new IllegalArgumentException("netlink group " + group + " outside 1..32");
-        }
-        return open(0, MONITOR_RECEIVE_QUEUE, group);
+        return open(REQUEST_SEND_BUFFER, REQUEST_RECEIVE_QUEUE);
     }
 
     /** An rtnetlink socket with the kernel's default queues, for route queries. */
     public static NetlinkSocket openRouteSocket() throws IOException {
-        return open(NETLINK_ROUTE, 0, 0, 0);
+        return open(NETLINK_ROUTE, 0, 0);
     }
 
     /** Queue sizes in bytes as asked of the kernel (0 = its default); tests shrink them to overflow. */
-    static NetlinkSocket open(int sendQueue, int receiveQueue, int group) throws IOException {
-        return open(NETLINK_NETFILTER, sendQueue, receiveQueue, group);
+    static NetlinkSocket open(int sendQueue, int receiveQueue) throws IOException {
+        return open(NETLINK_NETFILTER, sendQueue, receiveQueue);
     }
 
-    private static NetlinkSocket open(int protocol, int sendQueue, int receiveQueue, int group) throws IOException {
+    private static NetlinkSocket open(int protocol, int sendQueue, int receiveQueue) throws IOException {
         int fd = Syscalls.socket(
                 AddressFamily.AF_NETLINK.intValue(), Sock.SOCK_RAW.intValue() | Sock.SOCK_CLOEXEC.intValue(), protocol);
-        return new NetlinkSocket(fd, sendQueue, receiveQueue, group);
+        return new NetlinkSocket(fd, sendQueue, receiveQueue);
     }
 
-    @Override
+    /** The port id the kernel assigned (the socket's address). */
     public int portId() {
         return portId;
     }

@@ -10,9 +10,6 @@ import java.util.Optional;
  * one, tests use a scripted fake. Implementations are not thread-safe; one thread owns a transport.
  */
 public interface NetlinkTransport extends Closeable {
-    /** The port id the kernel assigned to this socket; kernel events carry it as nlmsg_pid. */
-    int portId();
-
     /**
      * Reserves {@code count} consecutive sequence numbers, never 0 and increasing across calls,
      * and returns the first.

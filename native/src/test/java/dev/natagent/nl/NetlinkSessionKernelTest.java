@@ -42,11 +42,6 @@ class NetlinkSessionKernelTest {
     }
 
     @Test
-    void portIdComesFromTheKernel() {
-        assertTrue(session.portId() != 0, "port id " + session.portId());
-    }
-
-    @Test
     void createsATable() throws Exception {
         commit(batch().table(TABLE, 0));
 
@@ -136,7 +131,7 @@ class NetlinkSessionKernelTest {
 
     @Test
     void droppedAcksMakeTheOutcomeUnknownNotFailed() throws Exception {
-        NetlinkSocket small = netns.call(() -> NetlinkSocket.open(0, 16 * 1024, 0));
+        NetlinkSocket small = netns.call(() -> NetlinkSocket.open(0, 16 * 1024));
         try (NetlinkSession tight = new NetlinkSession(new FixedQueue(small), Duration.ofSeconds(10))) {
             TestMessages batch = new TestMessages(tight.reserveSeq(3000))
                     .table(TABLE, 0)
@@ -191,11 +186,6 @@ class NetlinkSessionKernelTest {
 
     /** A socket whose receive queue the engine cannot grow, to provoke ENOBUFS. */
     private record FixedQueue(NetlinkSocket socket) implements NetlinkTransport {
-        @Override
-        public int portId() {
-            return socket.portId();
-        }
-
         @Override
         public int reserveSeq(int count) {
             return socket.reserveSeq(count);

@@ -48,7 +48,7 @@ class NetlinkSocketKernelTest {
 
     @Test
     void theSendBufferGrowsForALargeBatch() throws Exception {
-        try (NetlinkSocket small = netns.call(() -> NetlinkSocket.open(64 * 1024, 4 * 1024 * 1024, 0));
+        try (NetlinkSocket small = netns.call(() -> NetlinkSocket.open(64 * 1024, 4 * 1024 * 1024));
                 NetlinkSession session = new NetlinkSession(small, Duration.ofSeconds(10))) {
             ByteBuffer batch = new TestMessages(session.reserveSeq(1000))
                     .table("nat_agent", 0)

@@ -33,8 +33,8 @@ import java.util.function.Predicate;
  * commands (EPERM, EBUSY, ...), a refused batch (ERESTART on the BEGIN seq), lost replies, an
  * overflowing receive queue (ENOBUFS), interrupted or truncated dumps.
  *
- * <p>{@link #receive} waits up to its timeout for a datagram, so the fake also serves a monitor's
- * reader thread; {@link #inject} may be called from any thread, everything else from the owner's.
+ * <p>{@link #receive} waits up to its timeout for a datagram; {@link #inject} may be called from any
+ * thread, everything else from the owner's.
  */
 public final class ScriptedTransport implements NetlinkTransport {
     public static final int DEFAULT_PORT_ID = 0x4e41;
@@ -133,7 +133,7 @@ public final class ScriptedTransport implements NetlinkTransport {
         return this;
     }
 
-    /** Queues a raw datagram, e.g. multicast events for a monitor. */
+    /** Queues a raw datagram, e.g. a malformed or unsolicited reply. */
     public ScriptedTransport inject(ByteBuffer datagram) {
         inbox.add(datagram.duplicate().order(ByteOrder.nativeOrder()));
         return this;
@@ -165,12 +165,12 @@ public final class ScriptedTransport implements NetlinkTransport {
         return closed;
     }
 
-    // ---- NetlinkTransport -----------------------------------------------------------------------
-
-    @Override
+    /** The port id the fake's replies are addressed to. */
     public int portId() {
         return portId;
     }
+
+    // ---- NetlinkTransport -----------------------------------------------------------------------
 
     @Override
     public int reserveSeq(int count) {

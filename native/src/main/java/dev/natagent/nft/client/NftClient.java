@@ -57,11 +57,6 @@ public final class NftClient implements Closeable {
         return new NftClient(NetlinkSocket.openRequestSocket(), NftConstants.NFPROTO_IPV4, DEFAULT_TIMEOUT);
     }
 
-    /** The request socket's port id: kernel events carrying it are this client's own changes. */
-    public int portId() {
-        return session.portId();
-    }
-
     public int family() {
         return family;
     }

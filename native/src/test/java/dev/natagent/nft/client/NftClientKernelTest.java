@@ -3,7 +3,6 @@ package dev.natagent.nft.client;
 import static dev.natagent.nft.expr.Registers.NFT_REG32_01;
 import static dev.natagent.nft.expr.Registers.NFT_REG_1;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,8 +10,6 @@ import dev.natagent.nft.Batch;
 import dev.natagent.nft.Bytes;
 import dev.natagent.nft.Chain;
 import dev.natagent.nft.CounterObject;
-import dev.natagent.nft.NftConstants;
-import dev.natagent.nft.NftMessage;
 import dev.natagent.nft.NftSet;
 import dev.natagent.nft.Rule;
 import dev.natagent.nft.SetElement;
@@ -26,7 +23,6 @@ import dev.natagent.nft.expr.Nat;
 import dev.natagent.nft.expr.Objref;
 import dev.natagent.nft.expr.Payload;
 import dev.natagent.nl.NetlinkException;
-import dev.natagent.testing.ExecResult;
 import dev.natagent.testing.KernelTests;
 import dev.natagent.testing.Netns;
 import java.io.IOException;
@@ -36,16 +32,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** NftClient and NftMonitor against the real kernel, each test in a namespace of its own. */
+/** NftClient against the real kernel, each test in a namespace of its own. */
 @Tag(KernelTests.TAG)
 class NftClientKernelTest {
     private static final String T = "nat_agent";
@@ -254,34 +247,6 @@ class NftClientKernelTest {
         assertTrue(e.isStaleGeneration());
     }
 
-    @Test
-    void theMonitorTellsForeignChangesFromOurs() throws Exception {
-        client.commit(ruleset());
-        BlockingQueue<Object> events = new LinkedBlockingQueue<>();
-        try (NftMonitor monitor = netns.call(() -> NftMonitor.open(client.portId(), new Collector(events)))) {
-            ExecResult flush = netns.exec("nft", "flush", "table", "ip", T);
-            flush.requireSuccess("nft flush table");
-
-            NftMonitor.Commit foreign = nextCommit(events, new ArrayList<>());
-            assertFalse(foreign.ours());
-            assertEquals(flush.pid(), foreign.procPid());
-            assertEquals("nft", foreign.procName());
-
-            client.commit(Batch.ipv4().add(Chain.regular(T, "svc_6382")));
-            List<Object> changes = new ArrayList<>();
-            NftMonitor.Commit own = nextCommit(events, changes);
-            assertTrue(own.ours());
-            assertEquals(client.portId(), own.portId());
-            assertEquals(List.of(), changes, "our own changes are not decoded, only their commit");
-
-            netns.execOk("nft", "delete", "table", "ip", T);
-            List<Object> deletions = new ArrayList<>();
-            assertFalse(nextCommit(events, deletions).ours());
-            assertTrue(deletions.contains(new Change(NftConstants.DELTABLE, T)), deletions.toString());
-            assertTrue(monitor.isRunning());
-        }
-    }
-
     private static Batch ruleset() {
         return Batch.ipv4()
                 .add(Table.of(T))
@@ -320,53 +285,5 @@ class NftClientKernelTest {
         List<Expr> exprs = new ArrayList<>(matches);
         exprs.addAll(List.of(rest));
         return Rule.of(T, chain, exprs, Optional.empty());
-    }
-
-    /** Waits for the next commit, collecting the changes before it into {@code changes}. */
-    private static NftMonitor.Commit nextCommit(BlockingQueue<Object> events, List<Object> changes)
-            throws InterruptedException {
-        while (true) {
-            Object event = events.poll(5, TimeUnit.SECONDS);
-            if (event == null) {
-                throw new AssertionError("no commit event within 5 s; changes so far " + changes);
-            }
-            if (event instanceof NftMonitor.Commit commit) {
-                return commit;
-            }
-            if (event instanceof Throwable failure) {
-                throw new AssertionError("monitor reported", failure);
-            }
-            changes.add(event);
-        }
-    }
-
-    /** The part of a change event the assertions look at. */
-    private record Change(int msgType, String name) {}
-
-    private record Collector(BlockingQueue<Object> events) implements NftMonitor.Listener {
-        @Override
-        public void onForeignChange(NftMessage change) {
-            String name = change.body() instanceof Table table
-                    ? table.name()
-                    : change.body() instanceof Chain chain
-                            ? chain.name()
-                            : change.body().toString();
-            events.add(new Change(change.msgType(), name));
-        }
-
-        @Override
-        public void onCommit(NftMonitor.Commit commit) {
-            events.add(commit);
-        }
-
-        @Override
-        public void onEventsLost(IOException cause) {
-            events.add(cause);
-        }
-
-        @Override
-        public void onFailure(IOException cause) {
-            events.add(cause);
-        }
     }
 }
