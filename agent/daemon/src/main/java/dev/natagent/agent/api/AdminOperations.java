@@ -31,7 +31,7 @@ import java.util.function.Supplier;
  * <p>Every method reports refusals and failures as {@link AdminException} with a stable code (or a
  * model {@code ValidationException}, which the socket maps to VALIDATION / PORT_IN_USE /
  * NAME_TAKEN / SSH_PORT_FORWARD / NOT_FOUND). A mutating method returns only after the change is
- * in the kernel and on disk, and its result carries the state generation right after the change;
+ * in the kernel and on disk, and its result carries the state revision right after the change;
  * when it throws, nothing was changed.
  */
 public interface AdminOperations {
@@ -49,7 +49,7 @@ public interface AdminOperations {
      * Changes fields of a forward in place (op {@code forward.set}), as one atomic change that
      * keeps its counters and the connections open to targets it keeps. Refused with NOT_FOUND,
      * PORT_IN_USE, VALIDATION, SSH_PORT_FORWARD (unless {@code force}), STATE_CORRUPT or
-     * KERNEL_ERROR; an edit that changes nothing changes nothing (same generation).
+     * KERNEL_ERROR; an edit that changes nothing changes nothing (same revision).
      */
     ForwardUpdate setForward(String name, ForwardEdit edit, boolean force);
 

@@ -115,14 +115,14 @@ public final class Views {
      * Health is doctor's verdict, computed by the same checks at the same moment, with the latest
      * probes of the targets (status does not wait for new ones; doctor does).
      */
-    public StatusView status(NatState state, long generation) {
+    public StatusView status(NatState state, long revision) {
         DoctorReport report = doctor.run(state, this);
         return new StatusView(
                 report.health(),
                 report.healthMessage(),
                 version,
                 Duration.between(started, clock.instant()).toSeconds(),
-                generation,
+                revision,
                 state.forwards().size(),
                 state.outbounds().size(),
                 sysctls.status().ipForward().map(on -> on ? "on" : "off").orElse("unknown"),

@@ -57,21 +57,20 @@ class AdminDispatcherTest {
                 Op.FORWARD_ADD,
                 "{\"forward\":{\"name\":\"redis\",\"listen\":\"6379-6380\",\"to\":[\"10.0.1.230:6379\",\"10.0.1.231:6379\"]},"
                         + "\"force\":false}");
-        assertEquals(1, added.get("generation").longValue());
+        assertEquals(1, added.get("revision").longValue());
         assertEquals("6379-6380", added.at("/forward/listen").textValue());
         assertEquals(
                 "redis",
                 call(Op.FORWARD_GET, "{\"name\":\"redis\"}").get("name").textValue());
         assertEquals(1, call(Op.FORWARD_LIST, "{}").get("forwards").size());
         JsonNode set = call(Op.FORWARD_SET, "{\"name\":\"redis\",\"set\":{\"snat\":\"none\"},\"force\":false}");
-        assertEquals(2, set.get("generation").longValue());
+        assertEquals(2, set.get("revision").longValue());
         assertEquals("none", set.at("/forward/snat").textValue());
         assertEquals("snat masquerade -> none", set.get("changes").textValue());
         call(Op.OUTBOUND_ADD, "{\"outbound\":{\"name\":\"p\",\"source\":[\"10.0.0.0/16\"],\"out\":\"ens5\"}}");
         assertEquals("ens5", call(Op.OUTBOUND_LIST, "{}").at("/outbounds/0/out").textValue());
         assertEquals(
-                4,
-                call(Op.OUTBOUND_REMOVE, "{\"name\":\"p\"}").get("generation").longValue());
+                4, call(Op.OUTBOUND_REMOVE, "{\"name\":\"p\"}").get("revision").longValue());
         assertEquals("ok", call(Op.STATUS, "{}").get("health").textValue());
         assertEquals("ok", call(Op.DOCTOR, "{}").at("/findings/0/severity").textValue());
 
@@ -100,7 +99,7 @@ class AdminDispatcherTest {
 
         assertEquals(
                 ModelJson.mapper()
-                        .readTree("{\"applied\":false,\"generation\":1,\"diff\":{"
+                        .readTree("{\"applied\":false,\"revision\":1,\"diff\":{"
                                 + "\"forwards\":{\"added\":[\"memcached\"],\"removed\":[\"redis\"],\"changed\":[],\"changes\":{}},"
                                 + "\"outbounds\":{\"added\":[],\"removed\":[],\"changed\":[],\"changes\":{}},"
                                 + "\"settings\":false,\"empty\":false}}"),

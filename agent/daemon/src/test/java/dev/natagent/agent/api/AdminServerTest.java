@@ -373,7 +373,7 @@ class AdminServerTest {
                         output);
                 assertEquals("EOF", lines.get(1), "closed after the refusal, having sent " + sent.length() + " bytes");
             }
-            assertEquals(0, operations.generation());
+            assertEquals(0, operations.revision());
         }
     }
 
@@ -532,13 +532,13 @@ class AdminServerTest {
                 }
             });
         }
-        // Replaying the acknowledged answers in generation order must give the server's final state.
+        // Replaying the acknowledged answers in revision order must give the server's final state.
         acknowledged.sort(java.util.Comparator.comparingLong(
-                ack -> ack.result().get("generation").longValue()));
+                ack -> ack.result().get("revision").longValue()));
         java.util.Map<String, String> replayed = new java.util.TreeMap<>();
-        long expectedGeneration = 1;
+        long expectedRevision = 1;
         for (Ack ack : acknowledged) {
-            assertEquals(expectedGeneration++, ack.result().get("generation").longValue(), "no gaps, no duplicates");
+            assertEquals(expectedRevision++, ack.result().get("revision").longValue(), "no gaps, no duplicates");
             String name = ack.result().at("/forward/name").textValue();
             if (ack.add()) {
                 assertNull(
@@ -551,7 +551,7 @@ class AdminServerTest {
             }
         }
         assertTrue(acknowledged.size() > 100, "enough conflicting changes went through: " + acknowledged.size());
-        assertEquals(operations.generation(), acknowledged.size());
+        assertEquals(operations.revision(), acknowledged.size());
         java.util.Map<String, String> actual = new java.util.TreeMap<>();
         operations
                 .state()

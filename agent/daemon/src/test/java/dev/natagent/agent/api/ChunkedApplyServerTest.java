@@ -113,7 +113,7 @@ class ChunkedApplyServerTest {
                     channel,
                     "apply.chunk",
                     args().put("upload", upload).put("seq", seq).put("data", lastChunk())));
-            assertEquals(0, operations.generation(), "nothing applied before the commit");
+            assertEquals(0, operations.revision(), "nothing applied before the commit");
 
             JsonNode foreign = call(other, "apply.commit", args().put("upload", upload));
             assertEquals("UPLOAD_NOT_FOUND", foreign.at("/error/code").textValue(), "another connection's upload");
@@ -121,7 +121,7 @@ class ChunkedApplyServerTest {
             JsonNode committed = call(channel, "apply.commit", args().put("upload", upload));
             ok(committed);
             assertTrue(committed.at("/result/applied").booleanValue());
-            assertEquals(1, committed.at("/result/generation").longValue());
+            assertEquals(1, committed.at("/result/revision").longValue());
             assertEquals(30_000, committed.at("/result/diff/forwards/added").size());
             assertEquals(30_000, operations.state().forwards().size());
             assertEquals(0, uploads.heldBytes());
@@ -136,7 +136,7 @@ class ChunkedApplyServerTest {
                 assertTrue(uploads.heldBytes() > AdminProtocol.MAX_REQUEST_BYTES);
             }
             AdminServerTest.waitFor(() -> uploads.heldBytes() == 0);
-            assertEquals(0, operations.generation());
+            assertEquals(0, operations.revision());
             assertTrue(operations.state().forwards().isEmpty());
             try (SocketChannel channel = connect(server.socketPath())) {
                 ok(call(channel, "status", args()));

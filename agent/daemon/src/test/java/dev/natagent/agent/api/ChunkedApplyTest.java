@@ -104,7 +104,7 @@ class ChunkedApplyTest {
         JsonNode result = commit(session, upload(session, begin(session, true), document(20)));
         assertFalse(result.get("applied").booleanValue());
         assertEquals(20, result.at("/diff/forwards/added").size());
-        assertEquals(0, operations.generation());
+        assertEquals(0, operations.revision());
         assertEquals(NatState.empty(), operations.state());
     }
 
@@ -115,7 +115,7 @@ class ChunkedApplyTest {
         chunk(session, upload, 0, document);
         assertEquals(
                 document.length(), chunk(session, upload, 1, "").get("chars").longValue());
-        assertEquals(0, operations.generation());
+        assertEquals(0, operations.revision());
         assertTrue(operations.state().forwards().isEmpty());
     }
 
@@ -169,7 +169,7 @@ class ChunkedApplyTest {
                         .field());
         assertEquals(0, uploads.heldBytes());
         refused(ErrorCode.UPLOAD_NOT_FOUND, () -> commit(session, upload));
-        assertEquals(0, operations.generation());
+        assertEquals(0, operations.revision());
         begin(session, false); // the connection may start over
     }
 
@@ -224,7 +224,7 @@ class ChunkedApplyTest {
                         .textValue());
         assertEquals(0, uploads.heldBytes());
         refused(ErrorCode.UPLOAD_NOT_FOUND, () -> commit(session, upload));
-        assertEquals(0, operations.generation());
+        assertEquals(0, operations.revision());
         assertFalse(begin(session, false).equals(upload), "ids are not reused");
     }
 
@@ -235,7 +235,7 @@ class ChunkedApplyTest {
         session.close();
         assertEquals(0, uploads.heldBytes());
         refused(ErrorCode.UPLOAD_NOT_FOUND, () -> commit(session, upload));
-        assertEquals(0, operations.generation());
+        assertEquals(0, operations.revision());
         assertTrue(operations.state().forwards().isEmpty());
         begin(session, false); // a worker finishing a begin after the close holds nothing
         assertEquals(0, uploads.heldBytes());
@@ -261,7 +261,7 @@ class ChunkedApplyTest {
         chunk(session, truncated, 0, document(5).substring(0, 50));
         AdminException malformed = refused(ErrorCode.VALIDATION, () -> commit(session, truncated));
         assertEquals("MALFORMED_JSON", malformed.details().get(0).code());
-        assertEquals(0, operations.generation());
+        assertEquals(0, operations.revision());
         assertEquals(0, uploads.heldBytes());
     }
 

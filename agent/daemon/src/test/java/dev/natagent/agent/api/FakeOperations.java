@@ -34,18 +34,18 @@ import dev.natagent.agent.service.ClusterViews;
 import java.util.ArrayList;
 import java.util.List;
 
-/** An in-memory AdminOperations: the state and generation the socket tests compare against. */
+/** An in-memory AdminOperations: the state and revision the socket tests compare against. */
 public class FakeOperations implements AdminOperations {
     private NatState state = NatState.empty();
-    private long generation;
+    private long revision;
     private List<Finding> findings = List.of(new Finding(Finding.Severity.OK, "ip_forward", "ip_forward is on", ""));
 
     public synchronized NatState state() {
         return state;
     }
 
-    public synchronized long generation() {
-        return generation;
+    public synchronized long revision() {
+        return revision;
     }
 
     public synchronized void findings(List<Finding> newFindings) {
@@ -59,7 +59,7 @@ public class FakeOperations implements AdminOperations {
                 "",
                 "0.1.0",
                 5,
-                generation,
+                revision,
                 state.forwards().size(),
                 state.outbounds().size(),
                 "on",
@@ -88,7 +88,7 @@ public class FakeOperations implements AdminOperations {
             throw new AdminException(ErrorCode.SSH_PORT_FORWARD, "port 22 is sshd's; use force", "listen");
         }
         state = state.withForward(forward);
-        return new ForwardChange(++generation, view(forward));
+        return new ForwardChange(++revision, view(forward));
     }
 
     @Override
@@ -96,17 +96,17 @@ public class FakeOperations implements AdminOperations {
         Forward before = state.forward(name).orElseThrow(() -> notFound("forward", name));
         Forward after = edit.applyTo(before);
         if (after.equals(before)) {
-            return new ForwardUpdate(generation, view(after), "");
+            return new ForwardUpdate(revision, view(after), "");
         }
         state = state.withForward(after);
-        return new ForwardUpdate(++generation, view(after), StateDiff.describeChange(before, after));
+        return new ForwardUpdate(++revision, view(after), StateDiff.describeChange(before, after));
     }
 
     @Override
     public synchronized ForwardChange removeForward(String name) {
         Forward forward = state.forward(name).orElseThrow(() -> notFound("forward", name));
         state = state.withoutForward(name);
-        return new ForwardChange(++generation, view(forward));
+        return new ForwardChange(++revision, view(forward));
     }
 
     @Override
@@ -125,14 +125,14 @@ public class FakeOperations implements AdminOperations {
             throw new AdminException(ErrorCode.NAME_TAKEN, "outbound " + outbound.name() + " exists", "name");
         }
         state = state.withOutbound(outbound);
-        return new OutboundChange(++generation, view(outbound));
+        return new OutboundChange(++revision, view(outbound));
     }
 
     @Override
     public synchronized OutboundChange removeOutbound(String name) {
         Outbound outbound = state.outbound(name).orElseThrow(() -> notFound("outbound", name));
         state = state.withoutOutbound(name);
-        return new OutboundChange(++generation, view(outbound));
+        return new OutboundChange(++revision, view(outbound));
     }
 
     @Override
@@ -147,20 +147,20 @@ public class FakeOperations implements AdminOperations {
         }
         Cluster cluster = Cluster.of(spec);
         state = state.withCluster(cluster);
-        return new ClusterChange(++generation, ClusterViews.view(cluster, PollRecord.NONE));
+        return new ClusterChange(++revision, ClusterViews.view(cluster, PollRecord.NONE));
     }
 
     /** Puts a polled cluster in place, as a poll would. */
     public synchronized void putCluster(Cluster cluster) {
         state = state.withCluster(cluster);
-        generation++;
+        revision++;
     }
 
     @Override
     public synchronized ClusterChange removeCluster(String name) {
         Cluster cluster = state.cluster(name).orElseThrow(() -> notFound("cluster", name));
         state = state.withoutCluster(name);
-        return new ClusterChange(++generation, ClusterViews.view(cluster, PollRecord.NONE));
+        return new ClusterChange(++revision, ClusterViews.view(cluster, PollRecord.NONE));
     }
 
     @Override
@@ -177,7 +177,7 @@ public class FakeOperations implements AdminOperations {
 
     @Override
     public synchronized ClusterChange refreshCluster(String name) {
-        return new ClusterChange(generation, getCluster(name));
+        return new ClusterChange(revision, getCluster(name));
     }
 
     @Override
@@ -189,10 +189,10 @@ public class FakeOperations implements AdminOperations {
     public synchronized ApplyResult apply(NatState newState, boolean dryRun) {
         StateDiff diff = StateDiff.between(state, newState);
         if (dryRun || diff.isEmpty()) {
-            return new ApplyResult(false, generation, diff);
+            return new ApplyResult(false, revision, diff);
         }
         state = newState;
-        return new ApplyResult(true, ++generation, diff);
+        return new ApplyResult(true, ++revision, diff);
     }
 
     @Override

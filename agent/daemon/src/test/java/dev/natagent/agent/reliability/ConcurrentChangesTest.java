@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Concurrent changes against the real daemon in a namespace: 50 clients, each on its own connection,
  * add and remove forwards with clashing names and ports for 10 s ({@code
- * -Dnatagent.concurrency.seconds=N}). Replaying the acknowledged answers in generation order (no
+ * -Dnatagent.concurrency.seconds=N}). Replaying the acknowledged answers in revision order (no
  * gap, no duplicate) gives one set of forwards, and the daemon's listing, the kernel's {@code
  * forwards} map and the state directory (read with {@link StateStore} after SIGTERM) all equal it.
  * A watchdog bounds the run; should the daemon stop answering, its thread dump is in the failure.
@@ -52,7 +52,7 @@ class ConcurrentChangesTest {
     Path dir;
 
     /** An acknowledged change: what it did to which forward, and where (port, target) for an add. */
-    record Ack(long generation, boolean add, String name, int port, String target) {}
+    record Ack(long revision, boolean add, String name, int port, String target) {}
 
     @Test
     void disksKernelAndLastAcknowledgedAnswersAgree() throws Exception {
@@ -63,8 +63,7 @@ class ConcurrentChangesTest {
         long calls;
         Map<String, String> replayed = new TreeMap<>();
         try (AgentDaemon agent = AgentDaemon.startInOwnNamespace(dir)) {
-            long generation0 =
-                    agent.call("status", "{}").at("/result/generation").asLong();
+            long revision0 = agent.call("status", "{}").at("/result/revision").asLong();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SECONDS);
             ExecutorService clients = Executors.newFixedThreadPool(CLIENTS, task -> {
                 Thread thread = new Thread(task, "client");
@@ -92,7 +91,7 @@ class ConcurrentChangesTest {
                             if (response.path("ok").asBoolean()) {
                                 JsonNode result = response.get("result");
                                 acks.add(new Ack(
-                                        result.get("generation").asLong(),
+                                        result.get("revision").asLong(),
                                         add,
                                         result.at("/forward/name").asText(),
                                         result.at("/forward/listen").asInt(),
@@ -117,10 +116,10 @@ class ConcurrentChangesTest {
             calls = sent.get();
 
             List<Ack> ordered = new ArrayList<>(acks);
-            ordered.sort(Comparator.comparingLong(Ack::generation));
-            long expected = generation0;
+            ordered.sort(Comparator.comparingLong(Ack::revision));
+            long expected = revision0;
             for (Ack ack : ordered) {
-                assertEquals(++expected, ack.generation(), "acknowledged generations have no gap, no duplicate");
+                assertEquals(++expected, ack.revision(), "acknowledged revisions have no gap, no duplicate");
                 if (ack.add()) {
                     assertNull(replayed.put(ack.name(), ack.port() + "->" + ack.target()), "added twice: " + ack);
                     assertEquals(
@@ -135,9 +134,7 @@ class ConcurrentChangesTest {
             }
             assertTrue(ordered.size() >= CLIENTS, "enough changes went through: " + ordered.size());
             assertEquals(
-                    expected,
-                    agent.call("status", "{}").at("/result/generation").asLong(),
-                    "status' generation");
+                    expected, agent.call("status", "{}").at("/result/revision").asLong(), "status' revision");
 
             Map<String, String> listed = new TreeMap<>();
             for (JsonNode forward : agent.call("forward.list", "{}").at("/result/forwards")) {

@@ -31,10 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Crash-safe persistence with the real daemon: a client issues a burst of forward
- * adds and removes through the admin socket, recording every acknowledged generation and change,
+ * adds and removes through the admin socket, recording every acknowledged revision and change,
  * while the agent is SIGKILLed at a random moment. After each kill the state files must load and
  * hold exactly the last acknowledged state, or that plus the one change in flight; the restarted
- * agent must report that generation, and the kernel's forwards map must match it.
+ * agent must report that revision, and the kernel's forwards map must match it.
  *
  * <p>Each kill costs a JVM start, so CI runs {@value #DEFAULT_KILLS}; the long run is
  * {@code mvn -B -ntp -o -pl agent/daemon -am test -Dtest=CrashPersistenceTest#sigkillDuringABurstOfChanges
@@ -51,14 +51,14 @@ class CrashPersistenceTest {
     @TempDir
     Path dir;
 
-    /** The client's view: the last acknowledged generation and state, and the change in flight. */
+    /** The client's view: the last acknowledged revision and state, and the change in flight. */
     private long acknowledged;
 
     private NatState state = NatState.empty();
     private volatile Pending inFlight;
     private long changes;
 
-    private record Pending(long generation, NatState state) {}
+    private record Pending(long revision, NatState state) {}
 
     @Test
     void sigkillDuringABurstOfChanges() throws Exception {
@@ -142,9 +142,9 @@ class CrashPersistenceTest {
             if (!response.path("ok").asBoolean()) {
                 fail(op + " refused: " + response);
             }
-            long generation = response.path("result").path("generation").asLong();
-            assertEquals(acknowledged + 1, generation, "generation of " + op);
-            acknowledged = generation;
+            long revision = response.path("result").path("revision").asLong();
+            assertEquals(acknowledged + 1, revision, "revision of " + op);
+            acknowledged = revision;
             state = next;
             inFlight = null;
             changes++;
@@ -177,18 +177,17 @@ class CrashPersistenceTest {
             Pending pending = inFlight;
             inFlight = null;
             if (revision == acknowledged) {
-                assertEquals(state, store.state(), "after kill " + kill + ": state at generation " + revision);
+                assertEquals(state, store.state(), "after kill " + kill + ": state at revision " + revision);
                 return false;
             }
-            if (pending != null && revision == pending.generation()) {
-                assertEquals(
-                        pending.state(), store.state(), "after kill " + kill + ": in-flight generation " + revision);
+            if (pending != null && revision == pending.revision()) {
+                assertEquals(pending.state(), store.state(), "after kill " + kill + ": in-flight revision " + revision);
                 acknowledged = revision;
                 state = pending.state();
                 return true;
             }
-            throw new AssertionError("after kill " + kill + ": generation " + revision + " on disk, last acknowledged "
-                    + acknowledged + (pending == null ? ", nothing in flight" : ", in flight " + pending.generation()));
+            throw new AssertionError("after kill " + kill + ": revision " + revision + " on disk, last acknowledged "
+                    + acknowledged + (pending == null ? ", nothing in flight" : ", in flight " + pending.revision()));
         }
     }
 
@@ -198,7 +197,7 @@ class CrashPersistenceTest {
         // Not failed: the state loaded (degraded is possible: the test's targets do not answer probes).
         assertNotEquals(
                 "failed", status.path("health").asText(), "after kill " + kill + ": " + status + "\n" + agent.log());
-        assertEquals(acknowledged, status.path("generation").asLong(), "after kill " + kill);
+        assertEquals(acknowledged, status.path("revision").asLong(), "after kill " + kill);
         assertEquals("in_sync", status.path("kernel_table").asText(), "after kill " + kill);
         TreeSet<String> names = new TreeSet<>();
         AdminClient.ok(agent.socket(), "forward.list", null)

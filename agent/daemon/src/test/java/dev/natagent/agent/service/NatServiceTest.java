@@ -94,7 +94,7 @@ class NatServiceTest {
 
         ForwardChange change = agent.service.addForward(redis(), false);
 
-        assertEquals(1, change.generation());
+        assertEquals(1, change.revision());
         assertEquals("redis", change.forward().name());
         assertEquals(commits + 1, agent.kernel.commits(), "one batch");
         assertEquals(0, agent.kernel.elementListings(), "no O(N) counter dump to acknowledge a change");
@@ -112,7 +112,7 @@ class NatServiceTest {
 
         assertEquals(dumps, agent.kernel.elementListings(), "no O(N) counter dump to acknowledge a change");
 
-        assertEquals(3, removed.generation());
+        assertEquals(3, removed.revision());
         assertEquals("6379-6381", removed.forward().listen());
         assertFalse(agent.kernelDump().contains("6380"), agent.kernelDump());
         assertAcknowledgedEverywhere(NatState.empty().withForward(memcached()));
@@ -177,13 +177,13 @@ class NatServiceTest {
     void applyPutsTheWholeStateInAndAgainIsNoChange() throws Exception {
         ApplyResult applied = agent.service.apply(aws(), false);
         assertTrue(applied.applied());
-        assertEquals(1, applied.generation(), "one apply is one generation");
+        assertEquals(1, applied.revision(), "one apply is one revision");
         assertAcknowledgedEverywhere(aws());
 
         int commits = agent.kernel.commits();
         ApplyResult again = agent.service.apply(aws(), false);
         assertFalse(again.applied());
-        assertEquals(1, again.generation());
+        assertEquals(1, again.revision());
         assertEquals(commits, agent.kernel.commits(), "an empty diff touches nothing");
 
         NatState smaller = aws().withoutForward("memcached").withoutOutbound("private");
@@ -200,7 +200,7 @@ class NatServiceTest {
         ApplyResult dry = agent.service.apply(aws(), true);
 
         assertFalse(dry.applied());
-        assertEquals(1, dry.generation());
+        assertEquals(1, dry.revision());
         assertEquals(List.of(memcached()), dry.diff().forwards().added());
         assertEquals(1, dry.diff().outbounds().added().size());
         assertEquals(before, snapshot());
@@ -499,11 +499,11 @@ class NatServiceTest {
     }
 
     @Test
-    void statusCountsAndGeneration() throws Exception {
+    void statusCountsAndRevision() throws Exception {
         agent.service.apply(aws(), false);
         var status = agent.service.status();
         assertEquals("ok", status.health());
-        assertEquals(1, status.generation());
+        assertEquals(1, status.revision());
         assertEquals(2, status.forwards());
         assertEquals(1, status.outbounds());
         assertEquals("on", status.ipForward());

@@ -221,7 +221,7 @@ final class ApplyCommand extends AgentCommand {
         if (lines.isEmpty()) {
             out().println("no changes");
         } else if (result.path("applied").asBoolean()) {
-            out().println("applied (generation " + result.path("generation").asText() + ")");
+            out().println("applied (revision " + result.path("revision").asText() + ")");
         } else {
             out().println("dry run: nothing changed");
         }

@@ -159,8 +159,8 @@ final class ClusterAddCommand extends AgentCommand {
         if (quiet.<Boolean>getValue()) {
             return ExitCode.OK;
         }
-        out().println("added cluster " + name.getValue() + " (generation "
-                + change.path("generation").asText()
+        out().println("added cluster " + name.getValue() + " (revision "
+                + change.path("revision").asText()
                 + "); its nodes get forwards from the first poll: natctl cluster get " + name.getValue());
         return ExitCode.OK;
     }

@@ -35,8 +35,8 @@ final class ClusterRefreshCommand extends AgentCommand {
         for (JsonNode node : change.path("cluster").path("nodes")) {
             present += node.hasNonNull("vanished_at") ? 0 : 1;
         }
-        out().println("polled cluster " + name.getValue() + ": " + present + " nodes (generation "
-                + change.path("generation").asText() + ")");
+        out().println("polled cluster " + name.getValue() + ": " + present + " nodes (revision "
+                + change.path("revision").asText() + ")");
         return ExitCode.OK;
     }
 }

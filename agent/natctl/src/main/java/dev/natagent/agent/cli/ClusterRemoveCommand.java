@@ -28,8 +28,8 @@ final class ClusterRemoveCommand extends AgentCommand {
         if (quiet.<Boolean>getValue()) {
             return ExitCode.OK;
         }
-        out().println("removed cluster " + name.getValue() + " (generation "
-                + change.path("generation").asText() + ")");
+        out().println("removed cluster " + name.getValue() + " (revision "
+                + change.path("revision").asText() + ")");
         return ExitCode.OK;
     }
 }

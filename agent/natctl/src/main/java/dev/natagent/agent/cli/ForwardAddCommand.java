@@ -113,8 +113,8 @@ final class ForwardAddCommand extends AgentCommand {
         if (quiet.<Boolean>getValue()) {
             return ExitCode.OK;
         }
-        out().println("added forward " + change.path("forward").path("name").asText() + " (generation "
-                + change.path("generation").asText() + ")");
+        out().println("added forward " + change.path("forward").path("name").asText() + " (revision "
+                + change.path("revision").asText() + ")");
         TextTable table = ForwardRows.table(false);
         ForwardRows.add(table, change.path("forward"), false);
         print(table);

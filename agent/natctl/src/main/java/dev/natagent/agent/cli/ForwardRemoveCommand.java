@@ -31,8 +31,8 @@ final class ForwardRemoveCommand extends AgentCommand {
         if (quiet.<Boolean>getValue()) {
             return ExitCode.OK;
         }
-        out().println("removed forward " + name.getValue() + " (generation "
-                + change.path("generation").asText() + ")");
+        out().println("removed forward " + name.getValue() + " (revision "
+                + change.path("revision").asText() + ")");
         return ExitCode.OK;
     }
 }

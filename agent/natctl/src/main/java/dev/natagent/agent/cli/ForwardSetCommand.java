@@ -128,10 +128,10 @@ final class ForwardSetCommand extends AgentCommand {
         String changes = update.path("changes").asText("");
         out().println(
                         changes.isEmpty()
-                                ? "forward " + forward + " unchanged (generation "
-                                        + update.path("generation").asText() + ")"
-                                : "changed forward " + forward + ": " + changes + " (generation "
-                                        + update.path("generation").asText() + ")");
+                                ? "forward " + forward + " unchanged (revision "
+                                        + update.path("revision").asText() + ")"
+                                : "changed forward " + forward + ": " + changes + " (revision "
+                                        + update.path("revision").asText() + ")");
         TextTable table = ForwardRows.table(false);
         ForwardRows.add(table, update.path("forward"), false);
         print(table);

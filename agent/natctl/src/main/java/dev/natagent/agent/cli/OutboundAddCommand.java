@@ -54,8 +54,8 @@ final class OutboundAddCommand extends AgentCommand {
         if (quiet.<Boolean>getValue()) {
             return ExitCode.OK;
         }
-        out().println("added outbound " + name.getValue() + " (generation "
-                + change.path("generation").asText() + ")");
+        out().println("added outbound " + name.getValue() + " (revision "
+                + change.path("revision").asText() + ")");
         return ExitCode.OK;
     }
 }

@@ -27,8 +27,8 @@ final class OutboundRemoveCommand extends AgentCommand {
         if (quiet.<Boolean>getValue()) {
             return ExitCode.OK;
         }
-        out().println("removed outbound " + name.getValue() + " (generation "
-                + change.path("generation").asText() + ")");
+        out().println("removed outbound " + name.getValue() + " (revision "
+                + change.path("revision").asText() + ")");
         return ExitCode.OK;
     }
 }

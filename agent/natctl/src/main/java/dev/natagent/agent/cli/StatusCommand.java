@@ -27,7 +27,7 @@ final class StatusCommand extends AgentCommand {
         table.row("health", status.health() + (status.message().isEmpty() ? "" : " (" + status.message() + ")"));
         table.row("version", status.version());
         table.row("uptime", status.uptimeSeconds() + " s");
-        table.row("generation", String.valueOf(status.generation()));
+        table.row("revision", String.valueOf(status.revision()));
         table.row("forwards", String.valueOf(status.forwards()));
         table.row("outbounds", String.valueOf(status.outbounds()));
         table.row("ip_forward", status.ipForward() + (status.ipForwardManaged() ? " (managed)" : " (not managed)"));

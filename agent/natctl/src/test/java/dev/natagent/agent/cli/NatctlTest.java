@@ -56,7 +56,7 @@ class NatctlTest {
     void forwardAddListGetRemove() {
         CliResult added = natctl(REDIS);
         assertEquals(0, added.exitCode(), added.err());
-        assertTrue(added.out().startsWith("added forward redis (generation 1)"), added.out());
+        assertTrue(added.out().startsWith("added forward redis (revision 1)"), added.out());
         assertEquals(1, operations.state().forwards().size());
 
         CliResult list = natctl("forward", "list");
@@ -77,7 +77,7 @@ class NatctlTest {
 
         CliResult removed = natctl("forward", "remove", "redis");
         assertEquals(0, removed.exitCode(), removed.err());
-        assertEquals("removed forward redis (generation 2)\n", removed.out());
+        assertEquals("removed forward redis (revision 2)\n", removed.out());
         assertTrue(operations.state().forwards().isEmpty());
     }
 
@@ -111,7 +111,7 @@ class NatctlTest {
         assertTrue(
                 set.out()
                         .startsWith("changed forward redis: to 10.0.1.230:6379,10.0.1.231:6379,10.0.1.232:6379 ->"
-                                + " 10.0.1.230:6379,10.0.1.231:6379,10.0.1.240:6379 (generation 2)\n"),
+                                + " 10.0.1.230:6379,10.0.1.231:6379,10.0.1.240:6379 (revision 2)\n"),
                 set.out());
         var redis = operations.state().forward("redis").orElseThrow();
         assertEquals("10.0.1.240:6379", redis.targets().get(2).toString());
@@ -127,7 +127,7 @@ class NatctlTest {
         assertEquals("10.0.1.240:6379", redis.targets().get(2).toString(), "targets stay");
 
         CliResult same = natctl("forward", "set", "redis", "--snat", "none");
-        assertTrue(same.out().startsWith("forward redis unchanged (generation 3)"), same.out());
+        assertTrue(same.out().startsWith("forward redis unchanged (revision 3)"), same.out());
 
         CliResult json = natctl("--json", "forward", "set", "redis", "--allow", "10.0.0.0/8");
         assertEquals("allow any -> 10.0.0.0/8", parse(json.out()).get("changes").textValue());
@@ -138,7 +138,7 @@ class NatctlTest {
         assertEquals(ExitCode.REFUSED, mismatch.exitCode(), mismatch.err());
         CliResult missing = natctl("forward", "set", "nope", "--snat", "none");
         assertEquals(ExitCode.REFUSED, missing.exitCode(), missing.err());
-        assertEquals(4, operations.generation(), "refused changes changed nothing");
+        assertEquals(4, operations.revision(), "refused changes changed nothing");
     }
 
     @Test
@@ -169,7 +169,7 @@ class NatctlTest {
                 ExitCode.USAGE,
                 natctl("outbound", "add", "p", "--source", "10.0.0.0/33", "--out", "ens5")
                         .exitCode());
-        assertEquals(0, operations.generation(), "nothing reached the agent");
+        assertEquals(0, operations.revision(), "nothing reached the agent");
     }
 
     @Test
@@ -213,7 +213,7 @@ class NatctlTest {
         assertTrue(operations.state().forwards().isEmpty());
 
         CliResult applied = natctl("apply", file.toString());
-        assertEquals("+ forward redis\n+ outbound p\napplied (generation 1)\n", applied.out());
+        assertEquals("+ forward redis\n+ outbound p\napplied (revision 1)\n", applied.out());
 
         Files.writeString(
                 file,
@@ -399,7 +399,7 @@ class NatctlTest {
         for (CliResult result : List.of(refused, refusedLarge, bad, passwd, missing, directory)) {
             assertFalse(result.err().matches("(?s).*(java\\.|Exception|Unrecognized token).*"), result.err());
         }
-        assertEquals(0, operations.generation(), "nothing applied");
+        assertEquals(0, operations.revision(), "nothing applied");
     }
 
     /**
@@ -428,7 +428,7 @@ class NatctlTest {
         assertTrue(syntax.err().startsWith("natctl: <stdin>:2:16: not valid JSON: "), syntax.err());
         CliResult empty = CliResult.natctlWithInput(server.socketPath(), "", "apply", "-");
         assertTrue(empty.err().startsWith("natctl: <stdin>: not a JSON document"), empty.err());
-        assertEquals(0, operations.generation(), "nothing applied");
+        assertEquals(0, operations.revision(), "nothing applied");
 
         String good = document.replace("maskerade", "masquerade");
         CliResult applied = CliResult.natctlWithInput(server.socketPath(), good, "apply", "-");
@@ -490,7 +490,7 @@ class NatctlTest {
                 natctl("outbound", "add", "-q", "p", "--source", "10.0.0.0/16", "--out", "ens5")
                         .out());
         assertEquals("", natctl("outbound", "remove", "-q", "p").out());
-        assertEquals(5, operations.generation());
+        assertEquals(5, operations.revision());
         CliResult failed = natctl("forward", "remove", "-q", "redis");
         assertEquals(ExitCode.REFUSED, failed.exitCode());
         assertTrue(failed.err().contains("NOT_FOUND"), "errors still say why: " + failed.err());

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A 50,000-forward document (over the admin socket's 1 MiB line limit) through {@code natctl apply}
  * against the real daemon (the launcher's JVM flags, 128 MiB heap) in a namespace of its own: a
- * dry run changes nothing, the apply puts every forward into the kernel's map in one generation.
+ * dry run changes nothing, the apply puts every forward into the kernel's map in one revision.
  */
 @Tag(KernelTests.TAG)
 class ChunkedApplyEndToEndTest {
@@ -44,23 +44,23 @@ class ChunkedApplyEndToEndTest {
         Path file = dir.resolve("state-50k.json");
         Files.writeString(file, document);
         try (AgentDaemon agent = AgentDaemon.startInOwnNamespace(dir)) {
-            long before = AdminClient.status(agent.socket()).get("generation").longValue();
+            long before = AdminClient.status(agent.socket()).get("revision").longValue();
 
             JsonNode dryRun = apply(agent, "--dry-run", file.toString());
             assertFalse(dryRun.get("applied").booleanValue());
             assertEquals(FORWARDS, dryRun.at("/diff/forwards/added").size());
             assertEquals(
-                    before, AdminClient.status(agent.socket()).get("generation").longValue());
+                    before, AdminClient.status(agent.socket()).get("revision").longValue());
             assertEquals(Set.of(), KernelTable.forwardElements(agent.netns()), "a dry run programs nothing");
 
             long started = System.nanoTime();
             JsonNode applied = apply(agent, file.toString());
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             assertTrue(applied.get("applied").booleanValue());
-            assertEquals(before + 1, applied.get("generation").longValue(), "one change, one generation");
+            assertEquals(before + 1, applied.get("revision").longValue(), "one change, one revision");
 
             JsonNode status = AdminClient.status(agent.socket());
-            assertEquals(before + 1, status.get("generation").longValue());
+            assertEquals(before + 1, status.get("revision").longValue());
             assertEquals(FORWARDS, status.get("forwards").intValue());
             Set<String> kernel = KernelTable.forwardElements(agent.netns());
             assertEquals(FORWARDS, kernel.size());

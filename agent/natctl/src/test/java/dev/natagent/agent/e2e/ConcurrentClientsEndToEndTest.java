@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * 50 clients of the admin socket issue conflicting forward adds and removes (few names, fewer ports) against the
- * real daemon for a bounded time. Afterwards the acknowledged answers, replayed in generation
+ * real daemon for a bounded time. Afterwards the acknowledged answers, replayed in revision
  * order, must be a valid serial history whose end state is what the agent reports, what the kernel
  * map holds, and what a restarted agent loads from disk (and adopts without touching the kernel).
  */
@@ -58,8 +58,8 @@ class ConcurrentClientsEndToEndTest {
     @RegisterExtension
     final LabPerTest lab = new LabPerTest(() -> dir);
 
-    /** One acknowledged change: what the client asked for and the generation the agent answered. */
-    private record Ack(long generation, boolean add, String name, int port, String target) {}
+    /** One acknowledged change: what the client asked for and the revision the agent answered. */
+    private record Ack(long revision, boolean add, String name, int port, String target) {}
 
     @Test
     void conflictingWritersEndInOneStateOnDiskInTheKernelAndInTheAnswers() throws Exception {
@@ -86,8 +86,8 @@ class ConcurrentClientsEndToEndTest {
                                         "forward.remove",
                                         AdminClient.args().put("name", name));
                         if (response.get("ok").asBoolean()) {
-                            long generation = response.at("/result/generation").asLong();
-                            acks.add(new Ack(generation, add, name, port, target));
+                            long revision = response.at("/result/revision").asLong();
+                            acks.add(new Ack(revision, add, name, port, target));
                         } else {
                             String code = response.at("/error/code").asText();
                             refusals.computeIfAbsent(code, k -> new AtomicInteger())
@@ -112,7 +112,7 @@ class ConcurrentClientsEndToEndTest {
         assertEquals(
                 acks.size(),
                 json(CliResult.natctlOk(agent, "--json", "status"))
-                        .get("generation")
+                        .get("revision")
                         .asLong());
         assertEquals(summary(expected), summary(exported(agent)), "the agent's state (natctl export)");
         assertEquals(
@@ -139,16 +139,16 @@ class ConcurrentClientsEndToEndTest {
     }
 
     /**
-     * Replays the acknowledged changes in generation order, checking that generations run 1..N
+     * Replays the acknowledged changes in revision order, checking that revisions run 1..N
      * without gap or repeat and that each change was valid at its place (a serial history).
      */
     private static Map<String, Ack> replay(List<Ack> acks) {
         List<Ack> ordered = new ArrayList<>(acks);
-        ordered.sort(Comparator.comparingLong(Ack::generation));
+        ordered.sort(Comparator.comparingLong(Ack::revision));
         Map<String, Ack> state = new TreeMap<>();
         for (int i = 0; i < ordered.size(); i++) {
             Ack ack = ordered.get(i);
-            assertEquals(i + 1, ack.generation(), "generations acknowledged once each, in sequence");
+            assertEquals(i + 1, ack.revision(), "revisions acknowledged once each, in sequence");
             if (ack.add()) {
                 assertTrue(!state.containsKey(ack.name()), "added a taken name: " + ack);
                 assertTrue(

@@ -64,7 +64,7 @@ class ForwardSetEndToEndTest {
                     agent, "forward", "set", "redis", "--to", "10.0.1.230:6379,10.0.1.231:6379,10.0.1.233:6379");
             assertTrue(
                     changed.startsWith("changed forward redis: to 10.0.1.230:6379,10.0.1.231:6379,10.0.1.232:6379 ->"
-                            + " 10.0.1.230:6379,10.0.1.231:6379,10.0.1.233:6379 (generation 2)"),
+                            + " 10.0.1.230:6379,10.0.1.231:6379,10.0.1.233:6379 (revision 2)"),
                     changed);
             assertEquals("10.0.1.233:6379", laddr(trusted, 6381), "port 6381 now reaches the new node");
             assertEquals("10.0.1.230:6379", laddr(trusted, 6379));
@@ -92,7 +92,7 @@ class ForwardSetEndToEndTest {
                     3,
                     ModelJson.mapper()
                             .readTree(CliResult.natctlOk(agent, "--json", "status"))
-                            .get("generation")
+                            .get("revision")
                             .asLong());
         }
     }

@@ -118,7 +118,7 @@ class FullDiskDaemonTest {
                 System.out.println("RELIABILITY 2 (full disk): a 64 KiB tmpfs filled after " + added
                         + " acknowledged forwards (" + FORWARDS_BEFORE_FULL
                         + " before it was filled); the next add exited 1 (" + firstLine(refused.err())
-                        + "), its kernel change rolled back, state loads at generation " + added
+                        + "), its kernel change rolled back, state loads at revision " + added
                         + " with no torn record; accepted again once space was freed");
                 agent.terminate();
             }

@@ -13,12 +13,12 @@ import java.util.function.Function;
  * An apply result whose diff lists names only ({@code "diff":"names"}): what natctl prints. A
  * large apply answers with the names alone, a fraction of the document it would otherwise echo.
  *
- * <pre>{"applied":true,"generation":N,"diff":{"forwards":{"added":["a",...],"removed":[...],
+ * <pre>{"applied":true,"revision":N,"diff":{"forwards":{"added":["a",...],"removed":[...],
  *  "changed":[...],"changes":{"a":"to 10.0.1.230:6379 -> 10.0.1.240:6379",...}},
  *  "outbounds":{...same...},"settings":false,"empty":false}}</pre> (and {@code "clusters":{...same...}}
  * when a cluster changes)
  */
-public record ApplyNames(boolean applied, long generation, Diff diff) {
+public record ApplyNames(boolean applied, long revision, Diff diff) {
     /** Names per kind; {@code settings} says whether the settings change; {@code clusters} only when one does. */
     public record Diff(
             Section forwards,
@@ -52,7 +52,7 @@ public record ApplyNames(boolean applied, long generation, Diff diff) {
         StateDiff diff = result.diff();
         return new ApplyNames(
                 result.applied(),
-                result.generation(),
+                result.revision(),
                 new Diff(
                         Section.of(diff.forwards(), f -> f.name(), StateDiff::describeChange),
                         Section.of(diff.outbounds(), o -> o.name(), StateDiff::describeChange),

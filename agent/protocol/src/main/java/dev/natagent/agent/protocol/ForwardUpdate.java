@@ -3,8 +3,8 @@ package dev.natagent.agent.protocol;
 /**
  * Acknowledgement of forward.set.
  *
- * @param generation state generation right after this change (unchanged when nothing changed)
+ * @param revision state revision right after this change (unchanged when nothing changed)
  * @param forward the forward as it is now, with its counters (kept across the change)
  * @param changes what changed, e.g. {@code to 10.0.1.230:6379 -> 10.0.1.240:6379}; empty when nothing did
  */
-public record ForwardUpdate(long generation, ForwardView forward, String changes) {}
+public record ForwardUpdate(long revision, ForwardView forward, String changes) {}

@@ -1,4 +1,4 @@
 package dev.natagent.agent.protocol;
 
-/** Acknowledgement of outbound.add / outbound.remove, with the state generation after it. */
-public record OutboundChange(long generation, OutboundView outbound) {}
+/** Acknowledgement of outbound.add / outbound.remove, with the state revision after it. */
+public record OutboundChange(long revision, OutboundView outbound) {}

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  *
  * @param health ok, degraded (working but something needs attention) or failed (changes refused)
  * @param message one line saying why when not ok, else empty
- * @param generation current state generation
+ * @param revision current state revision (grows by one per acknowledged change)
  * @param ipForward on, off or unknown
  * @param ipForwardManaged whether the agent manages net.ipv4.ip_forward
  * @param kernelTable in_sync, drifted, missing or unknown
@@ -26,7 +26,7 @@ public record StatusView(
         String message,
         String version,
         long uptimeSeconds,
-        long generation,
+        long revision,
         int forwards,
         int outbounds,
         String ipForward,
@@ -47,7 +47,7 @@ public record StatusView(
                 fields.text("message"),
                 fields.text("version"),
                 fields.number("uptime_seconds"),
-                fields.number("generation"),
+                fields.number("revision"),
                 fields.count("forwards"),
                 fields.count("outbounds"),
                 fields.text("ip_forward"),

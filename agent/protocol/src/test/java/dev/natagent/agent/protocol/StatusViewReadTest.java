@@ -43,7 +43,7 @@ class StatusViewReadTest {
 
     @Test
     void aMissingFieldIsAnErrorNotADefault() {
-        for (String field : List.of("health", "generation", "ip_forward_managed", "clusters")) {
+        for (String field : List.of("health", "revision", "ip_forward_managed", "clusters")) {
             ObjectNode reply = written(PLAIN);
             reply.remove(field);
             MalformedReplyException e = assertThrows(MalformedReplyException.class, () -> StatusView.read(reply));
