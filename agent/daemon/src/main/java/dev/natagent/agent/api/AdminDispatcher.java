@@ -3,7 +3,6 @@ package dev.natagent.agent.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.util.RawValue;
 import dev.natagent.agent.model.ClusterSpec;
 import dev.natagent.agent.model.ErrorCode;
 import dev.natagent.agent.model.FieldError;
@@ -19,7 +18,6 @@ import dev.natagent.agent.protocol.ApplyResult;
 import dev.natagent.agent.protocol.ExportFormat;
 import dev.natagent.agent.protocol.MetricsFormat;
 import dev.natagent.agent.protocol.Op;
-import dev.natagent.agent.protocol.TextDocument;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -154,10 +152,8 @@ public final class AdminDispatcher implements RequestHandler {
                 uploads.abort(session, id);
                 yield mapper.createObjectNode().put("upload", id);
             }
-            case EXPORT -> document(
-                    operations.export(format(request, ExportFormat::fromWireName, "json, nft, iptables")));
-            case METRICS -> document(
-                    operations.metrics(format(request, MetricsFormat::fromWireName, "json, prometheus")));
+            case EXPORT -> operations.export(format(request, ExportFormat::fromWireName, "json, nft, iptables"));
+            case METRICS -> operations.metrics(format(request, MetricsFormat::fromWireName, "json, prometheus"));
             case DOCTOR -> noArgs(request, operations::doctor);
             case RELOAD -> noArgs(request, operations::reload);
         };
@@ -212,21 +208,6 @@ public final class AdminDispatcher implements RequestHandler {
      */
     private static Map<String, Object> listOf(String key, Object list) {
         return Map.of(key, list);
-    }
-
-    /**
-     * JSON documents are embedded as objects so clients need not parse a string inside JSON. The
-     * text is the agent's own serialisation, so it goes into the response as it is, not re-parsed.
-     */
-    private JsonNode document(TextDocument document) {
-        ObjectNode result = mapper.createObjectNode();
-        result.put("format", document.format());
-        if ("json".equals(document.format())) {
-            result.putRawValue("content", new RawValue(document.content()));
-        } else {
-            result.put("content", document.content());
-        }
-        return result;
     }
 
     static AdminException toAdminException(ValidationException e) {

@@ -18,7 +18,6 @@ import dev.natagent.agent.protocol.MetricsFormat;
 import dev.natagent.agent.protocol.OutboundChange;
 import dev.natagent.agent.protocol.OutboundView;
 import dev.natagent.agent.protocol.StatusView;
-import dev.natagent.agent.protocol.TextDocument;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.Supplier;
@@ -123,10 +122,10 @@ public interface AdminOperations {
     }
 
     /** The desired state as JSON, the nft ruleset text, or iptables-restore text. */
-    TextDocument export(ExportFormat format);
+    Document export(ExportFormat format);
 
     /** The agent's metrics as JSON or Prometheus text exposition. */
-    TextDocument metrics(MetricsFormat format);
+    Document metrics(MetricsFormat format);
 
     /** Checks for what silently breaks a NAT instance; each finding says what to do. */
     DoctorReport doctor();

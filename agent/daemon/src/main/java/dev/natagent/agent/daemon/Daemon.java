@@ -206,7 +206,7 @@ final class Daemon {
                     STATE_FILES_CHECK.toSeconds(),
                     TimeUnit.SECONDS);
             daemon.metricsTextfilePath().ifPresent(path -> {
-                TextfileCollector collector = running.add(new TextfileCollector(path, metrics::prometheusText));
+                TextfileCollector collector = running.add(new TextfileCollector(path, metrics::writePrometheus));
                 collector.start(TEXTFILE_INTERVAL);
             });
             running.summary(

@@ -7,6 +7,10 @@ import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import dev.natagent.agent.metrics.MetricFamily.Type;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -233,8 +237,19 @@ public final class AgentMetrics {
         return adder == null ? 0 : adder.sum();
     }
 
-    /** Prometheus text exposition of every metric, per-forward figures as of now. */
+    /** Writes the Prometheus text exposition of every metric, per-forward figures as of now. */
+    public void writePrometheus(Writer out) throws IOException {
+        new PrometheusWriter(FAMILIES).write(registry, labelledGauges(), out);
+    }
+
+    /** The exposition as one string (tests; the socket and the textfile stream it). */
     public String prometheusText() {
-        return new PrometheusWriter(FAMILIES).write(registry, labelledGauges());
+        StringWriter out = new StringWriter();
+        try {
+            writePrometheus(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to a string failed", e);
+        }
+        return out.toString();
     }
 }

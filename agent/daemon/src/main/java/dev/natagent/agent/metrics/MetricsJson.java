@@ -9,8 +9,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,39 +25,34 @@ public final class MetricsJson {
     private MetricsJson() {}
 
     /**
-     * The JSON text, written as it is produced: at 50,000 forwards the gauges alone are 150,000
-     * members, which as a tree (then text) would take tens of megabytes of heap at once.
+     * Writes the registry as one JSON value into {@code json}, as it is produced: at 50,000
+     * forwards the gauges alone are 150,000 members, which as a tree (or text) would take tens of
+     * megabytes of heap at once.
      */
-    public static String write(AgentMetrics metrics, ObjectMapper mapper) {
+    public static void write(AgentMetrics metrics, ObjectMapper mapper, JsonGenerator json) throws IOException {
         List<LabelledGauges<?>> live = metrics.labelledGauges();
         MetricRegistry registry = metrics.registry();
-        StringWriter text = new StringWriter();
-        try (JsonGenerator json = mapper.getFactory().createGenerator(text)) {
-            json.writeStartObject();
-            json.writeObjectFieldStart("gauges");
-            Map<String, Object> registered = new LinkedHashMap<>();
-            registry.getGauges().forEach((name, gauge) -> registered.put(name, gauge.getValue()));
-            for (var gauge : registered.entrySet()) {
-                writeGauge(json, gauge.getKey(), gauge.getValue());
-            }
-            for (LabelledGauges<?> family : live) {
-                writeRows(json, family);
-            }
-            json.writeEndObject();
-            json.writeObjectFieldStart("counters");
-            for (var counter : registry.getCounters().entrySet()) {
-                json.writeNumberField(counter.getKey(), counter.getValue().getCount());
-            }
-            json.writeEndObject();
-            // Few of these (one timer per API op): small trees are simplest.
-            writeGroup(json, "meters", registry.getMeters(), meter -> meter(mapper, meter));
-            writeGroup(json, "histograms", registry.getHistograms(), histogram -> histogram(mapper, histogram));
-            writeGroup(json, "timers", registry.getTimers(), timer -> timer(mapper, timer));
-            json.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing to a string failed", e);
+        json.writeStartObject();
+        json.writeObjectFieldStart("gauges");
+        Map<String, Object> registered = new LinkedHashMap<>();
+        registry.getGauges().forEach((name, gauge) -> registered.put(name, gauge.getValue()));
+        for (var gauge : registered.entrySet()) {
+            writeGauge(json, gauge.getKey(), gauge.getValue());
         }
-        return text.toString();
+        for (LabelledGauges<?> family : live) {
+            writeRows(json, family);
+        }
+        json.writeEndObject();
+        json.writeObjectFieldStart("counters");
+        for (var counter : registry.getCounters().entrySet()) {
+            json.writeNumberField(counter.getKey(), counter.getValue().getCount());
+        }
+        json.writeEndObject();
+        // Few of these (one timer per API op): small trees are simplest.
+        writeGroup(json, "meters", registry.getMeters(), meter -> meter(mapper, meter));
+        writeGroup(json, "histograms", registry.getHistograms(), histogram -> histogram(mapper, histogram));
+        writeGroup(json, "timers", registry.getTimers(), timer -> timer(mapper, timer));
+        json.writeEndObject();
     }
 
     private static <T> void writeRows(JsonGenerator json, LabelledGauges<T> family) throws IOException {

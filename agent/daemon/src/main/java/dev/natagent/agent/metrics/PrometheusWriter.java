@@ -10,6 +10,8 @@ import com.codahale.metrics.Sampling;
 import com.codahale.metrics.Snapshot;
 import com.codahale.metrics.Timer;
 import dev.natagent.agent.metrics.MetricFamily.Type;
+import java.io.IOException;
+import java.io.Writer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,9 +36,8 @@ public final class PrometheusWriter {
     }
 
     /** The registry's metrics and the {@code live} families, each under its {@link MetricFamily}. */
-    public String write(MetricRegistry registry, List<? extends LabelledGauges<?>> live) {
+    public void write(MetricRegistry registry, List<? extends LabelledGauges<?>> live, Writer out) throws IOException {
         SortedMap<String, Metric> metrics = new TreeMap<>(registry.getMetrics());
-        StringBuilder out = new StringBuilder(4096);
         for (MetricFamily family : families) {
             Map<String, Metric> members = new LinkedHashMap<>();
             for (var it = metrics.entrySet().iterator(); it.hasNext(); ) {
@@ -48,10 +49,14 @@ public final class PrometheusWriter {
                 }
             }
             Family writer = new Family(out, family);
-            members.forEach((labelValue, metric) -> writer.metric(labelValue, metric));
-            live.stream()
-                    .filter(gauges -> gauges.registryName().equals(family.registryName()))
-                    .forEach(writer::gauges);
+            for (var member : members.entrySet()) {
+                writer.metric(member.getKey(), member.getValue());
+            }
+            for (LabelledGauges<?> gauges : live) {
+                if (gauges.registryName().equals(family.registryName())) {
+                    writer.gauges(gauges);
+                }
+            }
         }
         for (var entry : metrics.entrySet()) {
             MetricFamily fallback = new MetricFamily(
@@ -62,7 +67,6 @@ public final class PrometheusWriter {
                     null);
             new Family(out, fallback).metric("", entry.getValue());
         }
-        return out.toString();
     }
 
     private static Type typeOf(Metric metric) {
@@ -77,12 +81,12 @@ public final class PrometheusWriter {
      * HELP and TYPE go before the first sample, so a family without samples writes nothing.
      */
     private static final class Family {
-        private final StringBuilder out;
+        private final Writer out;
         private final MetricFamily family;
         private final String name;
         private boolean headerWritten;
 
-        Family(StringBuilder out, MetricFamily family) {
+        Family(Writer out, MetricFamily family) {
             this.out = out;
             this.family = family;
             this.name = family.type() == Type.COUNTER && !family.exposedName().endsWith("_total")
@@ -90,7 +94,7 @@ public final class PrometheusWriter {
                     : family.exposedName();
         }
 
-        void metric(String labelValue, Metric metric) {
+        void metric(String labelValue, Metric metric) throws IOException {
             String labels = labels(labelValue);
             if (family.type() == Type.SUMMARY && metric instanceof Sampling sampling) {
                 Snapshot snapshot = sampling.getSnapshot();
@@ -114,17 +118,17 @@ public final class PrometheusWriter {
             }
         }
 
-        <T> void gauges(LabelledGauges<T> gauges) {
-            gauges.rows()
-                    .forEach((labelValue, row) ->
-                            sample(name, labels(labelValue), gauges.value().applyAsDouble(row)));
+        <T> void gauges(LabelledGauges<T> gauges) throws IOException {
+            for (var row : gauges.rows().entrySet()) {
+                sample(name, labels(row.getKey()), gauges.value().applyAsDouble(row.getValue()));
+            }
         }
 
         private String labels(String labelValue) {
             return family.label() == null ? "" : family.label() + "=\"" + escape(labelValue) + "\"";
         }
 
-        private void sample(String sampleName, String labels, double value) {
+        private void sample(String sampleName, String labels, double value) throws IOException {
             if (!headerWritten) {
                 headerWritten = true;
                 out.append("# HELP ")

@@ -1,6 +1,9 @@
 package dev.natagent.agent.metrics;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.Writer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,7 +14,6 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -23,11 +25,17 @@ import java.util.logging.Logger;
 public final class TextfileCollector implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TextfileCollector.class.getName());
 
+    /** Writes the exposition (streamed to the file: at 50,000 forwards it is megabytes). */
+    @FunctionalInterface
+    public interface Exposition {
+        void writeTo(Writer out) throws IOException;
+    }
+
     private final Path target;
-    private final Supplier<String> exposition;
+    private final Exposition exposition;
     private final ScheduledExecutorService scheduler;
 
-    public TextfileCollector(Path target, Supplier<String> exposition) {
+    public TextfileCollector(Path target, Exposition exposition) {
         if (!target.getFileName().toString().endsWith(".prom")) {
             throw new IllegalArgumentException("textfile collector file must end in .prom: " + target);
         }
@@ -54,10 +62,14 @@ public final class TextfileCollector implements AutoCloseable {
 
     public void writeOnce() throws IOException {
         Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
-        byte[] content = exposition.get().getBytes(StandardCharsets.UTF_8);
         try (FileChannel channel = FileChannel.open(
-                temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            channel.write(java.nio.ByteBuffer.wrap(content));
+                        temp,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.TRUNCATE_EXISTING,
+                        StandardOpenOption.WRITE);
+                Writer out = new BufferedWriter(Channels.newWriter(channel, StandardCharsets.UTF_8))) {
+            exposition.writeTo(out);
+            out.flush();
             channel.force(true);
         }
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

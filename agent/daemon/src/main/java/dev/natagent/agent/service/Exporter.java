@@ -1,27 +1,31 @@
 package dev.natagent.agent.service;
 
+import dev.natagent.agent.api.Document;
 import dev.natagent.agent.model.Cidr;
 import dev.natagent.agent.model.Forward;
 import dev.natagent.agent.model.Ipv4;
 import dev.natagent.agent.model.Ipv4Range;
-import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.Outbound;
 import dev.natagent.agent.model.Protocol;
 import dev.natagent.agent.model.ReturnPath;
 import dev.natagent.agent.model.Target;
 import dev.natagent.agent.protocol.ExportFormat;
-import dev.natagent.agent.protocol.TextDocument;
 import dev.natagent.agent.reconcile.AllowGroup;
 import dev.natagent.agent.reconcile.AllowGroups;
 import dev.natagent.agent.reconcile.Desired;
 import dev.natagent.agent.reconcile.KernelLayout;
+import java.io.IOException;
+import java.io.Writer;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * The export op: the desired state as JSON (what apply takes), as an {@code nft -f} script of the
@@ -36,11 +40,12 @@ final class Exporter {
 
     private Exporter() {}
 
-    static TextDocument export(NatState state, Desired desired, ExportFormat format) {
+    /** The export, written when the response is (see {@link Document}). */
+    static Document export(NatState state, Desired desired, ExportFormat format) {
         return switch (format) {
-            case JSON -> new TextDocument("json", ModelJson.write(state));
-            case NFT -> new TextDocument("nft", nftScript(state, desired));
-            case IPTABLES -> new TextDocument("iptables", iptablesRestore(state, desired));
+            case JSON -> Document.json("json", json -> json.writeObject(state));
+            case NFT -> Document.text("nft", out -> nftScript(state, desired, out));
+            case IPTABLES -> Document.text("iptables", out -> iptablesRestore(state, desired, out));
         };
     }
 
@@ -65,8 +70,10 @@ final class Exporter {
      * What the kernel forms start with: what they are for and how to load them, the DNS names they
      * froze, the listen ports they leave out and why, and one line per forward.
      */
-    private static void header(StringBuilder out, NatState state, Desired desired, List<String> purpose) {
-        purpose.forEach(line -> out.append("# ").append(line).append('\n'));
+    private static void header(Writer out, NatState state, Desired desired, List<String> purpose) throws IOException {
+        for (String line : purpose) {
+            out.append("# ").append(line).append('\n');
+        }
         Map<String, Ipv4> frozen = new TreeMap<>();
         List<String> missing = new ArrayList<>();
         for (Forward forward : state.forwards().values()) {
@@ -84,22 +91,26 @@ final class Exporter {
         if (!frozen.isEmpty()) {
             out.append("#\n# DNS names are frozen at the addresses they had at export; the agent follows them, this\n")
                     .append("# file does not (export again after a cache node moves):\n");
-            frozen.forEach((host, address) -> out.append("#   ")
-                    .append(host)
-                    .append(" -> ")
-                    .append(address)
-                    .append('\n'));
+            for (var entry : frozen.entrySet()) {
+                out.append("#   ")
+                        .append(entry.getKey())
+                        .append(" -> ")
+                        .append(entry.getValue().toString())
+                        .append('\n');
+            }
         }
         if (!missing.isEmpty()) {
             out.append(
                     "#\n# Missing: these listen ports get no DNAT here (the agent adds them once the name resolves):\n");
-            missing.forEach(line -> out.append("#   ").append(line).append('\n'));
+            for (String line : missing) {
+                out.append("#   ").append(line).append('\n');
+            }
         }
-        out.append("#\n# Forwards (").append(state.forwards().size()).append("):\n");
+        out.append("#\n# Forwards (" + state.forwards().size() + "):\n");
         for (Forward forward : state.forwards().values()) {
             out.append("#   ").append(describe(forward)).append('\n');
         }
-        out.append("# Outbounds (").append(state.outbounds().size()).append("):\n");
+        out.append("# Outbounds (" + state.outbounds().size() + "):\n");
         for (Outbound outbound : state.outbounds().values()) {
             out.append("#   outbound ")
                     .append(outbound.name())
@@ -125,9 +136,8 @@ final class Exporter {
         return joined.toString();
     }
 
-    static String nftScript(NatState state, Desired desired) {
+    static void nftScript(NatState state, Desired desired, Writer out) throws IOException {
         List<PortMapping> mappings = mappings(state, desired);
-        StringBuilder out = new StringBuilder();
         header(
                 out,
                 state,
@@ -147,23 +157,21 @@ final class Exporter {
                         .map(m -> new Element(
                                 m.forward().name(),
                                 listenKey(m) + " : " + m.address() + " . "
-                                        + m.target().port()))
-                        .toList());
+                                        + m.target().port())));
         out.append("\t}\n");
         out.append("\tmap ports {\n\t\ttype inet_proto . inet_service : verdict\n")
                 .append(SIZE)
                 .append("\t\tcounter\n");
         AllowGroups groups = new AllowGroups();
-        List<Element> ports = new ArrayList<>();
-        for (Forward forward : state.forwards().values()) {
+        // The groups are met here, as the elements are written, and declared further down.
+        elements(out, state.forwards().values().stream().flatMap(forward -> {
             String verdict = forward.allow().isEmpty()
                     ? "accept"
                     : "goto " + groups.of(forward.allow()).name();
-            for (int port = forward.listen().first(); port <= forward.listen().last(); port++) {
-                ports.add(new Element(forward.name(), forward.proto() + " . " + port + " : " + verdict));
-            }
-        }
-        elements(out, ports);
+            return IntStream.rangeClosed(
+                            forward.listen().first(), forward.listen().last())
+                    .mapToObj(port -> new Element(forward.name(), forward.proto() + " . " + port + " : " + verdict));
+        }));
         out.append("\t}\n");
         out.append("\tmap snat_ports {\n\t\ttype inet_proto . inet_service : ipv4_addr\n")
                 .append(SIZE);
@@ -173,24 +181,18 @@ final class Exporter {
                         .filter(m -> m.forward().returnPath().kind() == ReturnPath.Kind.SNAT)
                         .map(m -> new Element(
                                 m.forward().name(),
-                                listenKey(m) + " : " + m.forward().returnPath().snatAddress()))
-                        .toList());
+                                listenKey(m) + " : " + m.forward().returnPath().snatAddress())));
         out.append("\t}\n");
         out.append("\tset plain_ports {\n\t\ttype inet_proto . inet_service\n").append(SIZE);
         elements(
                 out,
                 mappings.stream()
                         .filter(m -> m.forward().returnPath().kind() == ReturnPath.Kind.NONE)
-                        .map(m -> new Element(m.forward().name(), listenKey(m)))
-                        .toList());
+                        .map(m -> new Element(m.forward().name(), listenKey(m))));
         out.append("\t}\n");
         for (AllowGroup group : groups.met()) {
             out.append("\tset ").append(group.name()).append(" {\n\t\ttype ipv4_addr\n\t\tflags interval\n");
-            elements(
-                    out,
-                    group.ranges().stream()
-                            .map(range -> new Element(null, interval(range)))
-                            .toList());
+            elements(out, group.ranges().stream().map(range -> new Element(null, interval(range))));
             out.append("\t}\n");
         }
         out.append("\tchain prerouting {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n");
@@ -214,7 +216,7 @@ final class Exporter {
         for (Outbound outbound : state.outbounds().values()) {
             for (Cidr source : Cidr.merge(outbound.sources())) {
                 out.append("\t\tip saddr ")
-                        .append(source)
+                        .append(String.valueOf(source))
                         .append(" oifname \"")
                         .append(outbound.outInterface())
                         .append("\" masquerade comment \"nat-agent:outbound:")
@@ -229,7 +231,6 @@ final class Exporter {
             out.append("\t}\n");
         }
         out.append("}\n");
-        return out.toString();
     }
 
     /** An interval element as nft writes it: a CIDR when the range is one, else first-last. */
@@ -239,7 +240,7 @@ final class Exporter {
     }
 
     /** One rule line of the script, tagged with our comment as the agent's rules are. */
-    private static void rule(StringBuilder out, String rule, String comment) {
+    private static void rule(Writer out, String rule, String comment) throws IOException {
         out.append("\t\t")
                 .append(rule)
                 .append(" comment \"nat-agent:")
@@ -259,20 +260,24 @@ final class Exporter {
     /** One element of a set or map; {@code forward} names the forward it belongs to, if one. */
     private record Element(String forward, String text) {}
 
-    /** The elements, each forward's preceded by a comment line with its name. */
-    private static void elements(StringBuilder out, List<Element> elements) {
-        if (elements.isEmpty()) {
+    /**
+     * The elements, each forward's preceded by a comment line with its name. They are made one at
+     * a time as they are written (at 50,000 forwards a list of them would be megabytes).
+     */
+    private static void elements(Writer out, Stream<Element> elements) throws IOException {
+        Iterator<Element> each = elements.iterator();
+        if (!each.hasNext()) {
             return;
         }
         out.append("\t\telements = {\n");
         String commented = null;
-        for (int i = 0; i < elements.size(); i++) {
-            Element element = elements.get(i);
+        while (each.hasNext()) {
+            Element element = each.next();
             if (element.forward() != null && !element.forward().equals(commented)) {
                 out.append("\t\t\t# forward ").append(element.forward()).append('\n');
                 commented = element.forward();
             }
-            out.append("\t\t\t").append(element.text()).append(i < elements.size() - 1 ? ",\n" : "\n");
+            out.append("\t\t\t").append(element.text()).append(each.hasNext() ? ",\n" : "\n");
         }
         out.append("\t\t}\n");
     }
@@ -298,9 +303,8 @@ final class Exporter {
      * it is missing), so it cannot add a jump at the first load and none at the second. The header
      * gives the commands that add each jump only when it is missing.
      */
-    static String iptablesRestore(NatState state, Desired desired) {
+    static void iptablesRestore(NatState state, Desired desired, Writer out) throws IOException {
         List<PortMapping> mappings = mappings(state, desired);
-        StringBuilder out = new StringBuilder();
         List<String> purpose = new ArrayList<>(List.of(
                 "nat-agent export (iptables): the NAT rules of this agent's state as iptables-restore input",
                 "(mangle and nat tables), for a host where no nat-agent runs and iptables is used instead.",
@@ -334,7 +338,7 @@ final class Exporter {
                 out.append("-A NAT_AGENT_ALLOW ")
                         .append(match)
                         .append(" -s ")
-                        .append(cidr)
+                        .append(String.valueOf(cidr))
                         .append(tag(m.forward()))
                         .append(" -j RETURN\n");
             }
@@ -349,22 +353,22 @@ final class Exporter {
         for (PortMapping m : mappings) {
             commented = forwardComment(out, m.forward(), commented);
             out.append("-A NAT_AGENT_DNAT -p ")
-                    .append(m.forward().proto())
+                    .append(String.valueOf(m.forward().proto()))
                     .append(" -m addrtype --dst-type LOCAL --dport ")
-                    .append(m.port())
+                    .append(String.valueOf(m.port()))
                     .append(tag(m.forward()))
                     .append(" -j DNAT --to-destination ")
-                    .append(m.address())
+                    .append(String.valueOf(m.address()))
                     .append(':')
-                    .append(m.target().port())
+                    .append(String.valueOf(m.target().port()))
                     .append('\n');
             // By the connection's original (listen) port, as in the nft form: forwards to one target
             // may each have their own return path.
             ReturnPath path = m.forward().returnPath();
             out.append("-A NAT_AGENT_SNAT -p ")
-                    .append(m.forward().proto())
+                    .append(String.valueOf(m.forward().proto()))
                     .append(" -m conntrack --ctstate DNAT --ctorigdstport ")
-                    .append(m.port())
+                    .append(String.valueOf(m.port()))
                     .append(tag(m.forward()))
                     .append(
                             switch (path.kind()) {
@@ -378,7 +382,7 @@ final class Exporter {
             out.append("# outbound ").append(outbound.name()).append('\n');
             for (Cidr source : Cidr.merge(outbound.sources())) {
                 out.append("-A NAT_AGENT_SNAT -s ")
-                        .append(source)
+                        .append(String.valueOf(source))
                         .append(" -o ")
                         .append(iptablesInterface(outbound.outInterface()))
                         .append(" -m comment --comment \"nat-agent:outbound:")
@@ -387,11 +391,10 @@ final class Exporter {
             }
         }
         out.append("COMMIT\n");
-        return out.toString();
     }
 
     /** A comment line naming {@code forward} before its first rule; returns the forward commented last. */
-    private static String forwardComment(StringBuilder out, Forward forward, String commented) {
+    private static String forwardComment(Writer out, Forward forward, String commented) throws IOException {
         if (!forward.name().equals(commented)) {
             out.append("# forward ").append(forward.name()).append('\n');
         }

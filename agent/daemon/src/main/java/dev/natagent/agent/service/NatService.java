@@ -2,6 +2,7 @@ package dev.natagent.agent.service;
 
 import dev.natagent.agent.api.AdminException;
 import dev.natagent.agent.api.AdminOperations;
+import dev.natagent.agent.api.Document;
 import dev.natagent.agent.cluster.ClusterPoller;
 import dev.natagent.agent.cluster.PollRecord;
 import dev.natagent.agent.cluster.PortAssigner;
@@ -32,7 +33,6 @@ import dev.natagent.agent.protocol.MetricsFormat;
 import dev.natagent.agent.protocol.OutboundChange;
 import dev.natagent.agent.protocol.OutboundView;
 import dev.natagent.agent.protocol.StatusView;
-import dev.natagent.agent.protocol.TextDocument;
 import dev.natagent.agent.reconcile.Desired;
 import dev.natagent.agent.reconcile.ReconcileException;
 import dev.natagent.agent.reconcile.Reconciler;
@@ -382,13 +382,13 @@ public final class NatService implements AdminOperations, ClusterPoller.Topology
     }
 
     @Override
-    public TextDocument export(ExportFormat format) {
+    public Document export(ExportFormat format) {
         NatState current = state;
         return Exporter.export(validator.withForceWhereClaimed(current), views.desired(current), format);
     }
 
     @Override
-    public TextDocument metrics(MetricsFormat format) {
+    public Document metrics(MetricsFormat format) {
         return views.metrics(format);
     }
 

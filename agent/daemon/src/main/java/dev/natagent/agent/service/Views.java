@@ -1,5 +1,6 @@
 package dev.natagent.agent.service;
 
+import dev.natagent.agent.api.Document;
 import dev.natagent.agent.cluster.ClusterPolls;
 import dev.natagent.agent.cluster.PollRecord;
 import dev.natagent.agent.ha.PairStatus;
@@ -24,7 +25,6 @@ import dev.natagent.agent.protocol.MetricsFormat;
 import dev.natagent.agent.protocol.OutboundView;
 import dev.natagent.agent.protocol.StatusView;
 import dev.natagent.agent.protocol.TargetView;
-import dev.natagent.agent.protocol.TextDocument;
 import dev.natagent.agent.reconcile.Desired;
 import dev.natagent.agent.reconcile.DriftWatcher;
 import dev.natagent.agent.reconcile.Reconciler;
@@ -366,10 +366,11 @@ public final class Views {
         return stats;
     }
 
-    public TextDocument metrics(MetricsFormat format) {
+    /** The metrics document, read and written when the response is (see {@link Document}). */
+    public Document metrics(MetricsFormat format) {
         return switch (format) {
-            case PROMETHEUS -> new TextDocument("prometheus", metrics.prometheusText());
-            case JSON -> new TextDocument("json", MetricsJson.write(metrics, ModelJson.mapper()));
+            case PROMETHEUS -> Document.text("prometheus", metrics::writePrometheus);
+            case JSON -> Document.json("json", json -> MetricsJson.write(metrics, ModelJson.mapper(), json));
         };
     }
 

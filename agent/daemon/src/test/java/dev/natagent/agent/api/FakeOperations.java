@@ -7,7 +7,6 @@ import dev.natagent.agent.model.ErrorCode;
 import dev.natagent.agent.model.Forward;
 import dev.natagent.agent.model.ForwardEdit;
 import dev.natagent.agent.model.Ipv4;
-import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.Outbound;
 import dev.natagent.agent.model.StateDiff;
@@ -29,7 +28,6 @@ import dev.natagent.agent.protocol.OutboundChange;
 import dev.natagent.agent.protocol.OutboundView;
 import dev.natagent.agent.protocol.StatusView;
 import dev.natagent.agent.protocol.TargetView;
-import dev.natagent.agent.protocol.TextDocument;
 import dev.natagent.agent.service.ClusterViews;
 import java.util.ArrayList;
 import java.util.List;
@@ -196,19 +194,23 @@ public class FakeOperations implements AdminOperations {
     }
 
     @Override
-    public synchronized TextDocument export(ExportFormat format) {
+    public synchronized Document export(ExportFormat format) {
         return switch (format) {
-            case JSON -> new TextDocument("json", ModelJson.write(state));
-            case NFT -> new TextDocument("nft", "table ip nat_agent {\n}\n");
-            case IPTABLES -> new TextDocument("iptables", "*nat\nCOMMIT\n");
+            case JSON -> {
+                NatState exported = state;
+                yield Document.json("json", json -> json.writeObject(exported));
+            }
+            case NFT -> Document.text("nft", out -> out.write("table ip nat_agent {\n}\n"));
+            case IPTABLES -> Document.text("iptables", out -> out.write("*nat\nCOMMIT\n"));
         };
     }
 
     @Override
-    public TextDocument metrics(MetricsFormat format) {
+    public Document metrics(MetricsFormat format) {
         return format == MetricsFormat.JSON
-                ? new TextDocument("json", "{\"gauges\":{}}")
-                : new TextDocument("prometheus", "# TYPE nat_agent_forwards gauge\nnat_agent_forwards 0\n");
+                ? Document.json("json", json -> json.writeRawValue("{\"gauges\":{}}"))
+                : Document.text(
+                        "prometheus", out -> out.write("# TYPE nat_agent_forwards gauge\nnat_agent_forwards 0\n"));
     }
 
     @Override

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.codahale.metrics.MetricRegistry;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.model.ModelJson;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,7 +115,7 @@ class PrometheusWriterTest {
         }
         int registered = metrics.registry().getMetrics().size();
         String text = metrics.prometheusText();
-        JsonNode json = ModelJson.mapper().readTree(MetricsJson.write(metrics, ModelJson.mapper()));
+        JsonNode json = metricsJson(metrics);
 
         assertTrue(text.contains("nat_agent_forward_bytes_total{forward=\"f999\"} 9990\n"), text);
         assertEquals(
@@ -157,7 +159,7 @@ class PrometheusWriterTest {
         timing.stop();
 
         String text = metrics.prometheusText();
-        JsonNode json = ModelJson.mapper().readTree(MetricsJson.write(metrics, ModelJson.mapper()));
+        JsonNode json = metricsJson(metrics);
 
         assertTrue(text.contains("nat_agent_api_request_duration_seconds_sum{op=\"status\"} 0.008\n"), text);
         assertTrue(text.contains("nat_agent_api_request_duration_seconds_count{op=\"status\"} 2\n"), text);
@@ -212,7 +214,7 @@ class PrometheusWriterTest {
     @Test
     void jsonGroupsMetricsByKind() throws Exception {
         populate();
-        JsonNode json = ModelJson.mapper().readTree(MetricsJson.write(metrics, ModelJson.mapper()));
+        JsonNode json = metricsJson(metrics);
         assertEquals(
                 1234.0,
                 json.at("/gauges/" + AgentMetrics.FORWARD_PACKETS.replace("/", "~1") + ".redis")
@@ -230,7 +232,7 @@ class PrometheusWriterTest {
     void textfileCollectorReplacesTheFileAtomically() throws Exception {
         populate();
         Path target = dir.resolve("nat_agent.prom");
-        try (TextfileCollector collector = new TextfileCollector(target, metrics::prometheusText)) {
+        try (TextfileCollector collector = new TextfileCollector(target, metrics::writePrometheus)) {
             collector.writeOnce();
             assertEquals(metrics.prometheusText(), Files.readString(target));
             try (var listing = Files.list(dir)) {
@@ -241,5 +243,14 @@ class PrometheusWriterTest {
                         "no temp file left next to the target");
             }
         }
+    }
+
+    /** The metrics JSON as the socket writes it, read back as a tree. */
+    private static JsonNode metricsJson(AgentMetrics metrics) throws IOException {
+        StringWriter text = new StringWriter();
+        try (JsonGenerator json = ModelJson.mapper().getFactory().createGenerator(text)) {
+            MetricsJson.write(metrics, ModelJson.mapper(), json);
+        }
+        return ModelJson.mapper().readTree(text.toString());
     }
 }
