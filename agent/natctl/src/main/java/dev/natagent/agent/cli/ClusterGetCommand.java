@@ -1,6 +1,7 @@
 package dev.natagent.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.natagent.agent.protocol.ClusterView;
 import dev.natagent.agent.protocol.Op;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
@@ -21,21 +22,24 @@ final class ClusterGetCommand extends AgentCommand {
     }
 
     @Override
-    Integer render(JsonNode cluster) {
+    Integer render(JsonNode result) {
+        ClusterView cluster = ClusterView.read(result);
         TextTable summary = ClusterRows.clusters();
         ClusterRows.add(summary, cluster);
         print(summary);
-        JsonNode poll = cluster.path("poll");
+        ClusterView.Poll poll = cluster.poll();
         out().println();
-        out().println("allow " + (cluster.path("allow").isEmpty() ? "any" : ForwardRows.join(cluster.path("allow")))
-                + ", snat " + cluster.path("snat").asText() + ", public address "
-                + cluster.path("public_address").asText("(settings)") + ", polls "
-                + poll.path("polls").asText() + " (" + poll.path("failures").asText() + " failed, "
-                + poll.path("topology_changes").asText() + " changed the topology), last good "
-                + poll.path("last_good_poll").asText("never"));
+        out().println("allow " + ForwardRows.allow(cluster.allow())
+                + ", snat " + cluster.snat() + ", public address "
+                + (cluster.publicAddress() == null ? "(settings)" : cluster.publicAddress()) + ", polls "
+                + poll.polls() + " (" + poll.failures() + " failed, "
+                + poll.topologyChanges() + " changed the topology), last good "
+                + (poll.lastGoodPoll() == null ? "never" : poll.lastGoodPoll()));
         out().println();
         TextTable nodes = ClusterRows.nodes();
-        cluster.path("nodes").forEach(node -> ClusterRows.addNode(nodes, node));
+        for (ClusterView.Node node : cluster.nodes()) {
+            ClusterRows.addNode(nodes, node);
+        }
         print(nodes);
         return ExitCode.OK;
     }

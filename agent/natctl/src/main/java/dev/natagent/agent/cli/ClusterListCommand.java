@@ -1,6 +1,7 @@
 package dev.natagent.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.natagent.agent.protocol.ClusterView;
 import dev.natagent.agent.protocol.Op;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -19,7 +20,9 @@ final class ClusterListCommand extends AgentCommand {
     @Override
     Integer render(JsonNode result) {
         TextTable table = ClusterRows.clusters();
-        result.path("clusters").forEach(cluster -> ClusterRows.add(table, cluster));
+        for (ClusterView cluster : ClusterView.readList(result)) {
+            ClusterRows.add(table, cluster);
+        }
         print(table);
         return ExitCode.OK;
     }

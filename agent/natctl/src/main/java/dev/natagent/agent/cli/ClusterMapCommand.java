@@ -1,6 +1,9 @@
 package dev.natagent.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.natagent.agent.protocol.ClusterMap;
+import dev.natagent.agent.protocol.MalformedReplyException;
 import dev.natagent.agent.protocol.Op;
 import java.util.List;
 import java.util.Map;
@@ -43,15 +46,25 @@ final class ClusterMapCommand extends AgentCommand {
     /** The map alone, so the file pastes (or loads) straight into a client. */
     @Override
     Integer print(JsonNode result) {
-        JsonNode map = result.path("map");
+        ClusterMap map;
+        try {
+            map = ClusterMap.read(result);
+        } catch (MalformedReplyException e) {
+            throw malformed(e);
+        }
         if (jsonOutput() || "json".equals(format.getValue())) {
-            printJson(map);
+            ObjectNode json = CliJson.object();
+            for (Map.Entry<String, ClusterMap.Dial> entry : map.map().entrySet()) {
+                json.putObject(entry.getKey())
+                        .put("host", entry.getValue().host())
+                        .put("port", entry.getValue().port());
+            }
+            printJson(json);
             return ExitCode.OK;
         }
-        for (Map.Entry<String, JsonNode> entry : map.properties()) {
-            out().println(entry.getKey() + " -> "
-                    + entry.getValue().path("host").asText() + ":"
-                    + entry.getValue().path("port").asText());
+        for (Map.Entry<String, ClusterMap.Dial> entry : map.map().entrySet()) {
+            out().println(entry.getKey() + " -> " + entry.getValue().host() + ":"
+                    + entry.getValue().port());
         }
         return ExitCode.OK;
     }

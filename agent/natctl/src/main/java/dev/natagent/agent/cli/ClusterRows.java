@@ -1,8 +1,8 @@
 package dev.natagent.agent.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.natagent.agent.protocol.ClusterView;
 
-/** The table rows of clusters and of a cluster's nodes, from their wire form. */
+/** The table rows of clusters and of a cluster's nodes, from their records. */
 final class ClusterRows {
     private ClusterRows() {}
 
@@ -12,43 +12,39 @@ final class ClusterRows {
                 .optional(2, 1);
     }
 
-    static void add(TextTable table, JsonNode cluster) {
+    static void add(TextTable table, ClusterView cluster) {
         int present = 0;
-        for (JsonNode node : cluster.path("nodes")) {
-            present += node.hasNonNull("vanished_at") ? 0 : 1;
+        for (ClusterView.Node node : cluster.nodes()) {
+            present += node.vanishedAt() != null ? 0 : 1;
         }
         table.row(
-                cluster.path("name").asText(),
-                cluster.path("engine").asText(),
-                cluster.path("endpoint").asText() + (cluster.path("tls").asBoolean() ? " (tls)" : ""),
-                cluster.path("listen").asText(),
+                cluster.name(),
+                cluster.engine(),
+                cluster.endpoint() + (cluster.tls() ? " (tls)" : ""),
+                cluster.listen(),
                 Integer.toString(present),
-                poll(cluster.path("poll")));
+                poll(cluster.poll()));
     }
 
     /** "ok", "pending", or "failing: why". */
-    static String poll(JsonNode poll) {
-        String state = poll.path("state").asText();
-        return poll.hasNonNull("error") ? state + ": " + poll.path("error").asText() : state;
+    private static String poll(ClusterView.Poll poll) {
+        return poll.error() != null ? poll.state() + ": " + poll.error() : poll.state();
     }
 
     static TextTable nodes() {
         return new TextTable("LISTEN", "NODE", "ROLE", "ID", "FORWARD").optional(3, 4);
     }
 
-    static void addNode(TextTable table, JsonNode node) {
-        String advertised =
-                node.path("address").asText() + ":" + node.path("port").asText();
-        if (node.hasNonNull("host")) {
-            advertised = node.path("host").asText() + ":" + node.path("port").asText() + " (" + advertised + ")";
+    static void addNode(TextTable table, ClusterView.Node node) {
+        String advertised = node.address() + ":" + node.port();
+        if (node.host() != null) {
+            advertised = node.host() + ":" + node.port() + " (" + advertised + ")";
         }
         table.row(
-                node.path("listen_port").asText(),
+                Integer.toString(node.listenPort()),
                 advertised,
-                node.path("role").asText(),
-                node.path("id").asText(),
-                node.hasNonNull("forward")
-                        ? node.path("forward").asText()
-                        : "none: vanished " + node.path("vanished_at").asText());
+                node.role(),
+                node.id(),
+                node.forward() != null ? node.forward() : "none: vanished " + node.vanishedAt());
     }
 }

@@ -1,6 +1,7 @@
 package dev.natagent.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.natagent.agent.protocol.ForwardView;
 import dev.natagent.agent.protocol.Op;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
@@ -23,19 +24,20 @@ final class ForwardGetCommand extends AgentCommand {
 
     /** One "key: value" line per field: one forward needs no columns, and has room for exact figures. */
     @Override
-    Integer render(JsonNode forward) {
-        long packets = forward.path("packets").asLong();
-        long bytes = forward.path("bytes").asLong();
+    Integer render(JsonNode result) {
+        ForwardView forward = ForwardView.read(result);
+        long packets = forward.packets();
+        long bytes = forward.bytes();
         new KeyValues()
-                .field("name", forward.path("name").asText())
-                .field("proto", forward.path("proto").asText())
-                .field("listen", forward.path("listen").asText())
+                .field("name", forward.name())
+                .field("proto", forward.proto())
+                .field("listen", forward.listen())
                 .field("targets", String.join("\n", ForwardRows.targetLines(forward, true)))
-                .field("allow", forward.path("allow").isEmpty() ? "any" : ForwardRows.join(forward.path("allow")))
-                .field("snat", forward.path("snat").asText())
+                .field("allow", ForwardRows.allow(forward.allow()))
+                .field("snat", forward.snat())
                 .field("packets", packets + (packets < 1000 ? "" : " (" + Units.count(packets) + ")"))
                 .field("bytes", bytes + (bytes < 1024 ? "" : " (" + Units.bytes(bytes) + ")"))
-                .painted("health", forward.path("health").asText("unknown"))
+                .painted("health", forward.health().wireName())
                 .print(out(), terminal);
         return ExitCode.OK;
     }

@@ -1,7 +1,9 @@
 package dev.natagent.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.natagent.agent.protocol.ForwardView;
 import dev.natagent.agent.protocol.Op;
+import dev.natagent.agent.protocol.ReplyFields;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -25,8 +27,8 @@ final class ForwardListCommand extends AgentCommand {
     Integer render(JsonNode result) {
         boolean wide = "wide".equals(output.getValue());
         TextTable table = ForwardRows.table(wide);
-        for (JsonNode forward : result.path("forwards")) {
-            ForwardRows.add(table, forward, wide);
+        for (ReplyFields forward : ReplyFields.of(result, "forward.list reply").objects("forwards")) {
+            ForwardRows.add(table, ForwardView.read(forward), wide);
         }
         print(table);
         return ExitCode.OK;

@@ -1,6 +1,9 @@
 package dev.natagent.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.natagent.agent.protocol.ForwardView;
+import dev.natagent.agent.protocol.ReplyFields;
+import dev.natagent.agent.protocol.TargetView;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,28 +28,30 @@ final class ForwardRows {
                         .optional(5, 3, 4);
     }
 
+    /** The forward of a forward add or set reply ({@code "forward":{...}}). */
     static void add(TextTable table, JsonNode forward, boolean wide) {
-        String allow = forward.path("allow").isEmpty() ? "any" : join(forward.path("allow"));
+        add(table, ForwardView.read(ReplyFields.of(forward, "reply.forward")), wide);
+    }
+
+    static void add(TextTable table, ForwardView forward, boolean wide) {
+        String allow = allow(forward.allow());
         // A cluster node's forward says whose it is: only its cluster changes it.
-        String name = forward.path("name").asText()
-                + (forward.hasNonNull("cluster")
-                        ? " (cluster " + forward.path("cluster").asText() + ")"
-                        : "");
+        String name = forward.name() + (forward.cluster() != null ? " (cluster " + forward.cluster() + ")" : "");
         if (wide) {
             List<String> targets = new ArrayList<>();
-            for (JsonNode target : forward.path("targets")) {
+            for (TargetView target : forward.targets()) {
                 targets.add(target(target, false));
             }
             table.row(
                     name,
-                    forward.path("proto").asText(),
-                    forward.path("listen").asText(),
+                    forward.proto(),
+                    forward.listen(),
                     String.join("\n", targets),
                     allow,
-                    forward.path("snat").asText(),
-                    forward.path("packets").asText("0"),
-                    forward.path("bytes").asText("0"),
-                    forward.path("health").asText("unknown"));
+                    forward.snat(),
+                    Long.toString(forward.packets()),
+                    Long.toString(forward.bytes()),
+                    forward.health().wireName());
             return;
         }
         List<String> details = new ArrayList<>();
@@ -56,20 +61,20 @@ final class ForwardRows {
         table.row(
                 details,
                 name,
-                forward.path("proto").asText() + " " + forward.path("listen").asText(),
+                forward.proto() + " " + forward.listen(),
                 allow,
-                forward.path("snat").asText(),
-                Units.count(forward.path("packets").asLong()),
-                Units.bytes(forward.path("bytes").asLong()),
-                forward.path("health").asText("unknown"));
+                forward.snat(),
+                Units.count(forward.packets()),
+                Units.bytes(forward.bytes()),
+                forward.health().wireName());
     }
 
     /**
      * "6379 -> 10.0.1.230:6379 [up]", one per listen port, ports aligned; a DNS name with its
      * address, and {@code detailed}: since when and why its lookups fail.
      */
-    static List<String> targetLines(JsonNode forward, boolean detailed) {
-        String listen = forward.path("listen").asText();
+    static List<String> targetLines(ForwardView forward, boolean detailed) {
+        String listen = forward.listen();
         int dash = listen.indexOf('-');
         int first;
         try {
@@ -77,10 +82,10 @@ final class ForwardRows {
         } catch (NumberFormatException e) {
             first = -1;
         }
-        int width = String.valueOf(first + forward.path("targets").size() - 1).length();
+        int width = String.valueOf(first + forward.targets().size() - 1).length();
         List<String> lines = new ArrayList<>();
         int port = first;
-        for (JsonNode target : forward.path("targets")) {
+        for (TargetView target : forward.targets()) {
             String from = first < 0 ? "?" : String.valueOf(port++);
             lines.add(" ".repeat(Math.max(0, width - from.length())) + from + " -> " + target(target, detailed));
         }
@@ -91,27 +96,22 @@ final class ForwardRows {
      * The configured target, the resolved address when it differs (and whether it is stale; {@code
      * detailed}: since when, and why lookups fail), its health.
      */
-    private static String target(JsonNode target, boolean detailed) {
-        String configured = target.path("target").asText();
-        String address = target.path("address").asText("");
+    private static String target(TargetView target, boolean detailed) {
+        String configured = target.target();
+        String address = target.address() == null ? "" : target.address();
         boolean literal = configured.startsWith(address + ":");
-        String dns = target.path("dns").asText("");
-        String error = target.path("dns_error").asText("");
+        String dns = target.dns() == null ? "" : target.dns();
+        String error = target.dnsError() == null ? "" : target.dnsError();
         String why = detailed && !error.isEmpty() ? ": " + error : "";
-        String stale = dns.equals("stale")
-                ? ", stale" + (detailed ? " since " + target.path("stale_since").asText() : "") + why
-                : "";
+        String stale = dns.equals("stale") ? ", stale" + (detailed ? " since " + target.staleSince() : "") + why : "";
         String resolved = address.isEmpty()
                 ? (dns.equals("resolving") ? " (resolving)" : " (unresolved" + why + ")")
                 : literal ? "" : " (" + address + stale + ")";
-        return configured + resolved + " [" + target.path("health").asText("unknown") + "]";
+        return configured + resolved + " [" + target.health().wireName() + "]";
     }
 
-    static String join(JsonNode array) {
-        List<String> items = new ArrayList<>();
-        for (JsonNode item : array) {
-            items.add(item.asText());
-        }
-        return String.join(",", items);
+    /** An allow-list as shown: its CIDRs, or "any" when it admits every source. */
+    static String allow(List<String> allow) {
+        return allow.isEmpty() ? "any" : String.join(",", allow);
     }
 }

@@ -1,5 +1,6 @@
 package dev.natagent.agent.protocol;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,6 +16,18 @@ import java.util.Map;
 public record ClusterMap(String cluster, String publicAddress, Map<String, Dial> map) {
     public ClusterMap {
         map = Collections.unmodifiableMap(new LinkedHashMap<>(map));
+    }
+
+    /** The record from a cluster.map reply; a field it lacks is an error (see {@link ReplyFields}). */
+    public static ClusterMap read(JsonNode reply) {
+        ReplyFields fields = ReplyFields.of(reply, "cluster.map reply");
+        Map<String, Dial> map = new LinkedHashMap<>();
+        for (Map.Entry<String, ReplyFields> entry : fields.members("map").entrySet()) {
+            map.put(
+                    entry.getKey(),
+                    new Dial(entry.getValue().text("host"), entry.getValue().count("port")));
+        }
+        return new ClusterMap(fields.text("cluster"), fields.text("public_address"), map);
     }
 
     /** The public address and listen port that reach one node. */

@@ -1,6 +1,8 @@
 package dev.natagent.agent.protocol;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -36,6 +38,44 @@ public record ClusterView(
         nodes = List.copyOf(nodes);
     }
 
+    /** The record from a cluster.get reply; a field it lacks is an error (see {@link ReplyFields}). */
+    public static ClusterView read(JsonNode reply) {
+        return read(ReplyFields.of(reply, "cluster.get reply"));
+    }
+
+    /** The records of a cluster.list reply ({@code {"clusters":[...]}}). */
+    public static List<ClusterView> readList(JsonNode reply) {
+        List<ClusterView> clusters = new ArrayList<>();
+        for (ReplyFields cluster : ReplyFields.of(reply, "cluster.list reply").objects("clusters")) {
+            clusters.add(read(cluster));
+        }
+        return clusters;
+    }
+
+    private static ClusterView read(ReplyFields cluster) {
+        List<Node> nodes = new ArrayList<>();
+        for (ReplyFields node : cluster.objects("nodes")) {
+            nodes.add(Node.read(node));
+        }
+        return new ClusterView(
+                cluster.text("name"),
+                cluster.text("engine"),
+                cluster.text("endpoint"),
+                cluster.text("listen"),
+                cluster.texts("allow"),
+                cluster.text("snat"),
+                cluster.flag("tls"),
+                cluster.optionalText("ca_file"),
+                cluster.optionalText("auth_file"),
+                cluster.optionalText("public_address"),
+                cluster.count("poll_interval_seconds"),
+                cluster.count("grace_seconds"),
+                cluster.optionalCount("config_port"),
+                cluster.number("version"),
+                nodes,
+                Poll.read(cluster.object("poll")));
+    }
+
     /**
      * One node.
      *
@@ -51,7 +91,19 @@ public record ClusterView(
             String role,
             int listenPort,
             @JsonInclude(JsonInclude.Include.NON_NULL) String forward,
-            @JsonInclude(JsonInclude.Include.NON_NULL) String vanishedAt) {}
+            @JsonInclude(JsonInclude.Include.NON_NULL) String vanishedAt) {
+        static Node read(ReplyFields node) {
+            return new Node(
+                    node.text("id"),
+                    node.optionalText("host"),
+                    node.text("address"),
+                    node.count("port"),
+                    node.text("role"),
+                    node.count("listen_port"),
+                    node.optionalText("forward"),
+                    node.optionalText("vanished_at"));
+        }
+    }
 
     /**
      * The polls since the agent started.
@@ -72,5 +124,17 @@ public record ClusterView(
             @JsonInclude(JsonInclude.Include.NON_NULL) String lastPoll,
             @JsonInclude(JsonInclude.Include.NON_NULL) String lastGoodPoll,
             @JsonInclude(JsonInclude.Include.NON_NULL) String error,
-            @JsonInclude(JsonInclude.Include.NON_NULL) String errorKind) {}
+            @JsonInclude(JsonInclude.Include.NON_NULL) String errorKind) {
+        static Poll read(ReplyFields poll) {
+            return new Poll(
+                    poll.text("state"),
+                    poll.number("polls"),
+                    poll.number("failures"),
+                    poll.number("topology_changes"),
+                    poll.optionalText("last_poll"),
+                    poll.optionalText("last_good_poll"),
+                    poll.optionalText("error"),
+                    poll.optionalText("error_kind"));
+        }
+    }
 }

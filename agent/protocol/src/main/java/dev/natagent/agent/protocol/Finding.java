@@ -28,20 +28,13 @@ public record Finding(Severity severity, String check, String message, String fi
         public String wireName() {
             return name().toLowerCase(Locale.ROOT);
         }
-
-        static Severity read(ReplyFields fields, String name) {
-            String wire = fields.text(name);
-            for (Severity severity : values()) {
-                if (severity.wireName().equals(wire)) {
-                    return severity;
-                }
-            }
-            throw new MalformedReplyException("unknown severity '" + wire + "'");
-        }
     }
 
     static Finding read(ReplyFields fields) {
         return new Finding(
-                Severity.read(fields, "severity"), fields.text("check"), fields.text("message"), fields.text("fix"));
+                fields.choice("severity", Severity.values()),
+                fields.text("check"),
+                fields.text("message"),
+                fields.text("fix"));
     }
 }

@@ -1,6 +1,7 @@
 package dev.natagent.agent.protocol;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /**
@@ -42,5 +43,25 @@ public record ForwardView(
             long bytes,
             Health health) {
         this(name, proto, listen, targets, allow, snat, packets, bytes, health, null);
+    }
+
+    /** The record from a forward.get reply; a field it lacks is an error (see {@link ReplyFields}). */
+    public static ForwardView read(JsonNode reply) {
+        return read(ReplyFields.of(reply, "forward.get reply"));
+    }
+
+    /** The record from the fields of one forward (a reply's, or an entry of a listing's). */
+    public static ForwardView read(ReplyFields forward) {
+        return new ForwardView(
+                forward.text("name"),
+                forward.text("proto"),
+                forward.text("listen"),
+                TargetView.readList(forward),
+                forward.texts("allow"),
+                forward.text("snat"),
+                forward.number("packets"),
+                forward.number("bytes"),
+                forward.choice("health", Health.values()),
+                forward.optionalText("cluster"));
     }
 }

@@ -2,7 +2,10 @@ package dev.natagent.agent.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * Strict reading of a reply's fields into the records the agent writes: a missing field, or one of
@@ -45,6 +48,32 @@ public final class ReplyFields {
         return value.textValue();
     }
 
+    /** The string {@code name}, or null when the reply leaves it out (or null): for fields the record allows null in. */
+    public String optionalText(String name) {
+        JsonNode value = object.get(name);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw wrongType(name, "a string");
+        }
+        return value.textValue();
+    }
+
+    /** The one of {@code values} whose wire name (its name in lower case) the string {@code name} is. */
+    public <E extends Enum<E>> E choice(String name, E[] values) {
+        String wire = text(name);
+        List<String> known = new ArrayList<>(values.length);
+        for (E value : values) {
+            String valueWire = value.name().toLowerCase(Locale.ROOT);
+            if (valueWire.equals(wire)) {
+                return value;
+            }
+            known.add(valueWire);
+        }
+        throw wrongType(name, "one of " + String.join(", ", known) + " (it is '" + wire + "')");
+    }
+
     public long number(String name) {
         JsonNode value = field(name);
         if (!value.isIntegralNumber() || !value.canConvertToLong()) {
@@ -59,6 +88,12 @@ public final class ReplyFields {
             throw wrongType(name, "an integer");
         }
         return value.intValue();
+    }
+
+    /** The integer {@code name}, or null when the reply leaves it out (or null). */
+    public Integer optionalCount(String name) {
+        JsonNode value = object.get(name);
+        return value == null || value.isNull() ? null : count(name);
     }
 
     public boolean flag(String name) {
@@ -100,6 +135,19 @@ public final class ReplyFields {
             objects.add(of(value.get(i), what + "." + name + "[" + i + "]"));
         }
         return objects;
+    }
+
+    /** The fields of each member of the object {@code name}, by member name, in the reply's order. */
+    public Map<String, ReplyFields> members(String name) {
+        JsonNode value = field(name);
+        if (!value.isObject()) {
+            throw wrongType(name, "an object");
+        }
+        Map<String, ReplyFields> members = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> member : value.properties()) {
+            members.put(member.getKey(), of(member.getValue(), what + "." + name + "[\"" + member.getKey() + "\"]"));
+        }
+        return members;
     }
 
     /** The fields of the object {@code name}, or null when the reply leaves it out (or null). */

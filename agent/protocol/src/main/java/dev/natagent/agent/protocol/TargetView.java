@@ -1,5 +1,8 @@
 package dev.natagent.agent.protocol;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * One target of a forward as the agent sees it now.
  *
@@ -17,5 +20,20 @@ public record TargetView(String target, String address, Health health, String dn
     /** An IPv4 literal target. */
     public TargetView(String target, String address, Health health) {
         this(target, address, health, null, null, null);
+    }
+
+    /** The targets of a forward's reply ({@code "targets":[...]}); see {@link ReplyFields}. */
+    static List<TargetView> readList(ReplyFields forward) {
+        List<TargetView> targets = new ArrayList<>();
+        for (ReplyFields target : forward.objects("targets")) {
+            targets.add(new TargetView(
+                    target.text("target"),
+                    target.optionalText("address"),
+                    target.choice("health", Health.values()),
+                    target.optionalText("dns"),
+                    target.optionalText("stale_since"),
+                    target.optionalText("dns_error")));
+        }
+        return targets;
     }
 }

@@ -41,7 +41,7 @@ class DoctorReportReadTest {
         ObjectNode unknown = written();
         ((ObjectNode) unknown.get("findings").get(0)).put("severity", "fatal");
         assertEquals(
-                "unknown severity 'fatal'",
+                "doctor reply.findings[0]: 'severity' is not one of ok, warning, error, unchecked (it is 'fatal')",
                 assertThrows(MalformedReplyException.class, () -> DoctorReport.read(unknown))
                         .getMessage());
     }
