@@ -7,6 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.natagent.agent.api.AdminServer;
 import dev.natagent.agent.api.FakeOperations;
 import dev.natagent.agent.api.TestSockets;
+import dev.natagent.agent.model.Cluster;
+import dev.natagent.agent.model.ClusterNode;
+import dev.natagent.agent.model.ClusterSpec;
+import dev.natagent.agent.model.Ipv4;
+import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.model.Role;
 import dev.natagent.agent.protocol.Finding;
 import dev.natagent.agent.protocol.ForwardView;
 import dev.natagent.agent.protocol.Health;
@@ -34,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class NatctlTablesTest {
     private static final int COLUMNS = 80;
+    private static final int WIDE = 200;
 
     @TempDir
     Path dir;
@@ -199,6 +206,42 @@ class NatctlTablesTest {
         assertFitsAndKeepsWords(natctl(60, "forward", "get", "redis"), 60);
         String coloured = run(new Terminal(COLUMNS, true), 0, "forward", "get", "redis");
         assertTrue(coloured.endsWith("health:   \u001b[32mup\u001b[0m\n"), coloured);
+    }
+
+    /**
+     * A followed cluster: its row, its polls and its nodes (one advertised by name, one vanished),
+     * and its address map both ways; wide enough for every column.
+     */
+    @Test
+    void clusterListGetAndMap() {
+        operations.putCluster(new Cluster(
+                ModelJson.read(
+                        "{\"name\":\"orders\",\"engine\":\"redis\",\"tls\":true,\"listen\":\"7000-7009\","
+                                + "\"endpoint\":\"clustercfg.orders.x1y2z3.use1.cache.amazonaws.com:6379\","
+                                + "\"allow\":[\"198.51.100.27/32\",\"203.0.113.0/24\"],\"public_address\":\"203.0.113.73\"}",
+                        ClusterSpec.class),
+                3,
+                List.of(
+                        new ClusterNode(
+                                "a1",
+                                "orders-0001-001.orders.x1y2z3.use1.cache.amazonaws.com",
+                                Ipv4.parse("10.0.1.230"),
+                                6379,
+                                Role.PRIMARY,
+                                7000,
+                                null),
+                        new ClusterNode("b2", null, Ipv4.parse("10.0.1.231"), 6379, Role.REPLICA, 7001, null),
+                        new ClusterNode(
+                                "c3", null, Ipv4.parse("10.0.1.232"), 6379, Role.PRIMARY, 7002, 1_800_000_000L))));
+        Map<String, String> outputs = Map.of(
+                "cluster-list.txt", natctl(WIDE, "cluster", "list"),
+                "cluster-get.txt", natctl(WIDE, "cluster", "get", "orders"),
+                "cluster-map.json", natctl(COLUMNS, "cluster", "map", "orders"),
+                "cluster-map.txt", natctl(COLUMNS, "cluster", "map", "orders", "--format", "list"));
+        outputs.forEach(NatctlTablesTest::keepActual);
+        outputs.forEach((name, output) -> assertEquals(golden(name), output, name));
+        String map = outputs.get("cluster-map.json");
+        assertEquals(map, natctl(COLUMNS, "--json", "cluster", "map", "orders"));
     }
 
     /** The width is the terminal's: a narrower one wraps more, still between words. */

@@ -1,0 +1,151 @@
+package dev.natagent.agent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.protocol.ClusterMap;
+import dev.natagent.agent.protocol.ClusterView;
+import dev.natagent.agent.protocol.ForwardView;
+import dev.natagent.agent.protocol.Health;
+import dev.natagent.agent.protocol.TargetView;
+import dev.natagent.agent.testing.CliResult;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An agent of another protocol, whose replies lack a field (or have one of another type) that
+ * natctl's record has: natctl names the field, prints nothing on stdout and exits 3, never showing
+ * a default in its place.
+ */
+class MalformedReplyTest {
+    private static final ForwardView FORWARD = new ForwardView(
+            "redis",
+            "tcp",
+            "6379",
+            List.of(new TargetView("10.0.1.230:6379", "10.0.1.230", Health.UP)),
+            List.of(),
+            "masquerade",
+            1,
+            2,
+            Health.UP);
+    private static final ClusterView CLUSTER = new ClusterView(
+            "orders",
+            "redis",
+            "10.0.1.10:6379",
+            "7000-7009",
+            List.of(),
+            "masquerade",
+            false,
+            null,
+            null,
+            null,
+            10,
+            300,
+            null,
+            0,
+            List.of(),
+            new ClusterView.Poll("pending", 0, 0, 0, null, null, null, null));
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aForwardListingWithoutAFieldIsNamed() throws Exception {
+        ObjectNode forward = tree(FORWARD);
+        forward.remove("health");
+        ObjectNode result = ModelJson.mapper().createObjectNode();
+        result.putArray("forwards").add(tree(FORWARD)).add(forward);
+        assertUnreadable(result, "forward.list reply.forwards[1] has no 'health'", "forward", "list");
+        assertUnreadable(result, "forward.list reply.forwards[1] has no 'health'", "forward", "list", "-o", "wide");
+    }
+
+    @Test
+    void aForwardWithoutATargetsFieldIsNamed() throws Exception {
+        ObjectNode forward = tree(FORWARD);
+        ((ObjectNode) forward.get("targets").get(0)).remove("target");
+        assertUnreadable(forward, "forward.get reply.targets[0] has no 'target'", "forward", "get", "redis");
+    }
+
+    @Test
+    void clusterRepliesWithoutAFieldOrOfAnotherTypeAreNamed() throws Exception {
+        ObjectNode noPoll = tree(CLUSTER);
+        noPoll.remove("poll");
+        ObjectNode list = ModelJson.mapper().createObjectNode();
+        list.putArray("clusters").add(noPoll);
+        assertUnreadable(list, "cluster.list reply.clusters[0] has no 'poll'", "cluster", "list");
+
+        ObjectNode tls = tree(CLUSTER);
+        tls.put("tls", "no");
+        assertUnreadable(tls, "cluster.get reply: 'tls' is not true or false", "cluster", "get", "orders");
+
+        ObjectNode map = tree(new ClusterMap(
+                "orders", "203.0.113.73", Map.of("10.0.1.230:6379", new ClusterMap.Dial("203.0.113.73", 7000))));
+        ((ObjectNode) map.get("map").get("10.0.1.230:6379")).remove("port");
+        String noPort = "cluster.map reply.map[\"10.0.1.230:6379\"] has no 'port'";
+        assertUnreadable(map, noPort, "cluster", "map", "orders");
+        assertUnreadable(map, noPort, "cluster", "map", "orders", "--format", "list");
+    }
+
+    private static ObjectNode tree(Object record) {
+        return ModelJson.mapper().valueToTree(record);
+    }
+
+    /** natctl {@code args} against an agent that answers with {@code result}: exit 3 naming {@code problem}. */
+    private void assertUnreadable(JsonNode result, String problem, String... args) throws Exception {
+        Path socket = dir.resolve("admin.sock");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            CompletableFuture<Void> answered = CompletableFuture.runAsync(() -> answerOnce(server, result));
+            CliResult run = CliResult.natctl(socket, args);
+            answered.get(20, TimeUnit.SECONDS);
+            assertEquals(
+                    new CliResult(
+                            ExitCode.UNREACHABLE,
+                            "",
+                            "natctl: agent at " + socket + " sent a reply natctl cannot read: " + problem + "\n"),
+                    run,
+                    String.join(" ", args));
+        } finally {
+            java.nio.file.Files.deleteIfExists(socket);
+        }
+    }
+
+    /** Reads one request line and answers it with {@code result}, as the agent frames a reply. */
+    private static void answerOnce(ServerSocketChannel server, JsonNode result) {
+        try (SocketChannel client = server.accept()) {
+            ByteArrayOutputStream request = new ByteArrayOutputStream();
+            ByteBuffer buffer = ByteBuffer.allocate(4096);
+            while (request.size() == 0 || request.toByteArray()[request.size() - 1] != '\n') {
+                buffer.clear();
+                if (client.read(buffer) < 0) {
+                    return;
+                }
+                request.write(buffer.array(), 0, buffer.position());
+            }
+            ObjectNode reply = ModelJson.mapper().createObjectNode();
+            reply.put("v", 1);
+            reply.set("id", ModelJson.mapper().readTree(request.toByteArray()).get("id"));
+            reply.put("ok", true);
+            reply.set("result", result);
+            client.write(ByteBuffer.wrap(
+                    (ModelJson.mapper().writeValueAsString(reply) + "\n").getBytes(StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
