@@ -5,10 +5,10 @@
 #
 #   bench/ha-bench.sh [CYCLES [CONTROL_CYCLES]]    (root; after `mvn package`; default 20 and 10)
 #
-# The Java half (HaFailoverBench, in natctl's end-to-end test tree next to the lab it drives)
-# builds the pair in network namespaces of its own, with real keepalived, conntrackd, redis-server
-# and two agents, and removes them on exit (its files live in the work directory); every process
-# it starts is stopped by PID. Each cycle is a failover and a failback; the triggers (public link
+# The Java half (HaFailoverBench in the bench module, driving natctl's end-to-end lab) builds the
+# pair in network namespaces of its own, with real keepalived, conntrackd, redis-server and two
+# agents, and removes them on exit (its files live in the work directory); every process it starts
+# is stopped by PID. Each cycle is a failover and a failback; the triggers (public link
 # down, keepalived stopped, agent killed) take turns; CYCLES as shipped, CONTROL_CYCLES in each
 # control. 5-30 s per cycle (a killed agent takes three failed checks five seconds apart).
 set -euo pipefail
@@ -24,11 +24,8 @@ for tool in keepalived conntrackd redis-server; do
 done
 bench_setup ha-bench
 bench_cp=$(bench_classpath "$bench_root") || exit 1
-natctl=$bench_root/agent/natctl/target
-[ -d "$bench_root/native/target/test-classes/dev/natagent/testing" ] && [ -d "$natctl/test-classes/dev/natagent/agent/e2e" ] \
-    || nat_agent_fail "no native or natctl test classes: run 'mvn -B -ntp package -DskipTests' first"
 
 bench_stamp
 cd "$bench_root"
-"$NAT_AGENT_JAVA" -XX:+UseSerialGC -Djava.io.tmpdir="$work" -cp "$natctl/test-classes:$natctl/classes:$bench_cp:$bench_root/native/target/test-classes" \
+"$NAT_AGENT_JAVA" -XX:+UseSerialGC -Djava.io.tmpdir="$work" -cp "$bench_cp" \
     dev.natagent.agent.e2e.HaFailoverBench "$cycles" "$control_cycles"

@@ -26,10 +26,17 @@ bench_require_root() {
     [ "$(id -u)" = 0 ] || { echo "$0: run as root (it creates network namespaces)" >&2; exit 2; }
 }
 
-# The class path of build tree DIR for the agent's benchmark classes: the daemon's test classes,
-# then the daemon's class path as its launcher builds it.
+# The class path of build tree DIR for the benchmark classes: the bench module's classes and its
+# dependencies (target/bench.classpath, written by its build). Older trees had them in the test
+# trees (for --baseline of an older commit): the daemon's test classes, then the daemon's class path.
 bench_classpath() {
     local dir=$1 cp= jar
+    if [ -f "$dir/bench/pom.xml" ]; then
+        [ -d "$dir/bench/target/classes" ] && [ -f "$dir/bench/target/bench.classpath" ] \
+            || nat_agent_fail "no benchmark classes in $dir: run 'mvn -B -ntp package -DskipTests' there first"
+        echo "$dir/bench/target/classes:$(cat "$dir/bench/target/bench.classpath")"
+        return
+    fi
     if [ -d "$dir/agent/target/test-classes/dev/natagent/agent/bench" ]; then
         # A build from before the agent module was split in three (--baseline of an older commit).
         for jar in "$dir"/agent/target/nat-agent-*.jar; do [ -f "$jar" ] && cp=$jar; done
