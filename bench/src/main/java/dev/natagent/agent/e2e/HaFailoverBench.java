@@ -22,7 +22,7 @@ public final class HaFailoverBench {
     private static final long VALUE_TIMEOUT_MILLIS = 5_000;
 
     /** What one set-up's moves showed. */
-    private static final class Tally {
+    static final class Tally {
         final String setup;
         final Map<Trigger, List<Long>> failoverGaps = new EnumMap<>(Trigger.class);
         final Map<Trigger, List<Long>> failbackGaps = new EnumMap<>(Trigger.class);
@@ -122,7 +122,7 @@ public final class HaFailoverBench {
         return RedisPinger.start(lab.client, PairLab.FLOATING_PUBLIC, PairLab.PORT, RUN_MILLIS);
     }
 
-    private static void print(List<Tally> tallies, int cycles, int controlCycles) {
+    static void print(List<Tally> tallies, int cycles, int controlCycles) {
         System.out.println("One redis connection asks CLIENT ID every " + RedisPinger.PERIOD_MILLIS
                 + " ms through the floating address; " + cycles + " cycles as shipped, " + controlCycles
                 + " in each control (a cycle: failover, then failback), the triggers taking turns. Gap: the"
