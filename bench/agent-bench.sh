@@ -29,8 +29,8 @@
 #                   (request JSON both ways included, natctl's JVM start excluded); and for every N
 #                   through `natctl apply FILE` (the way users apply a config): its wall time minus natctl's
 #                   own start, taken as the median wall time of `natctl status` measured in the same
-#                   run. Documents over 512 KiB (10k: ~0.6 MB, 50k: ~3 MB) go in chunks
-#                   (apply.begin/chunk/commit on one connection, atomic at commit).
+#                   run. Documents over 512 KiB (10k: ~1 MB, 50k: ~5 MB) go as their raw bytes
+#                   (apply.begin/bytes/commit on one connection, atomic at commit).
 #   add/remove      one forward (2 elements) at N: kernel change alone, kernel + journal in the
 #                   process, and acknowledged through the socket.
 #   connections/s   redis-benchmark PING, keep-alive off (-k 0) and on (-k 1), client -> NAT -> redis;

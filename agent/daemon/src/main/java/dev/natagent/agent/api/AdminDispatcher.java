@@ -127,8 +127,10 @@ public final class AdminDispatcher implements RequestHandler {
                 yield applyResult(operations.apply(state, args.optionalBoolean("dry_run")), names);
             }
             case APPLY_BEGIN -> {
-                Upload upload =
-                        uploads.begin(session, Args.of(request, "dry_run").optionalBoolean("dry_run"));
+                Args args = Args.of(request, "dry_run", "bytes");
+                boolean dryRun = args.optionalBoolean("dry_run");
+                long bytes = args.optionalCount("bytes");
+                Upload upload = bytes < 0 ? uploads.begin(session, dryRun) : uploads.beginBytes(session, dryRun, bytes);
                 ObjectNode result = uploadResult(upload);
                 result.put("max_chars", uploads.maxUploadChars());
                 yield result;

@@ -396,6 +396,10 @@ public final class AdminServer implements AutoCloseable {
             drain(connection);
             return;
         }
+        if (connection.body != null) {
+            readBody(connection);
+            return;
+        }
         LineBuffer input = connection.input;
         long room = memory.room(connection);
         int want = (int) Math.min(Math.min(READ_CHUNK, LINE_LIMIT - input.length()), input.free() + room);
@@ -424,6 +428,42 @@ public final class AdminServer implements AutoCloseable {
             input.append(readBuffer);
         }
         dispatchNext(connection);
+    }
+
+    /**
+     * Reads an upload's raw bytes straight into it, at most {@link #READ_CHUNK} per turn like
+     * request lines. A connection that closes before all of them came loses its upload unapplied.
+     */
+    private void readBody(Connection connection) throws IOException {
+        Upload body = connection.body;
+        readBuffer.clear().limit(Math.min(READ_CHUNK, body.missingBytes()));
+        int count = connection.channel.read(readBuffer);
+        if (count < 0) {
+            close(connection);
+            return;
+        }
+        readBuffer.flip();
+        body.add(readBuffer);
+        bodyRead(connection);
+    }
+
+    /** After the answer to an upload's begin, the connection's next bytes are that upload's (some may be here already). */
+    private void startBody(Connection connection, Upload upload) {
+        connection.body = upload;
+        if (connection.input.length() > 0) {
+            upload.add(connection.input.take(upload.missingBytes()));
+            dropEmptyBuffer(connection);
+            bodyRead(connection);
+        }
+    }
+
+    /** The upload's bytes are all here: request lines again (its commit comes next), with a fresh idle deadline. */
+    private void bodyRead(Connection connection) {
+        if (connection.body.missingBytes() == 0) {
+            connection.body = null;
+            connection.idleDeadline = idleDeadline();
+            dispatchNext(connection);
+        }
     }
 
     /** Reads and drops a closing connection's input (never buffered) until EOF or its drain ends. */
@@ -503,7 +543,7 @@ public final class AdminServer implements AutoCloseable {
 
     /** Starts the next buffered request when none is in flight; handles EOF and oversize lines. */
     private void dispatchNext(Connection connection) {
-        if (connection.busy || connection.waiting || !connection.admitted) {
+        if (connection.busy || connection.waiting || !connection.admitted || connection.body != null) {
             updateInterest(connection);
             return;
         }
@@ -602,7 +642,7 @@ public final class AdminServer implements AutoCloseable {
                         && !connection.inputClosed
                         && !connection.closeAfterWrite
                         && !connection.waiting
-                        && connection.input.length() < LINE_LIMIT;
+                        && (connection.body != null || connection.input.length() < LINE_LIMIT);
         if (wantInput) {
             ops |= SelectionKey.OP_READ;
         }
@@ -806,6 +846,10 @@ public final class AdminServer implements AutoCloseable {
                 return;
             }
             connection.closeAfterWrite |= closeAfter;
+            Upload body = connection.session.takeAwaitingBytes();
+            if (body != null && body.missingBytes() > 0) {
+                startBody(connection, body);
+            }
             send(connection, response);
         });
     }

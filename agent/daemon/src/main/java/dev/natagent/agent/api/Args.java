@@ -59,6 +59,12 @@ final class Args {
         return value.longValue();
     }
 
+    /** As {@link #requiredCount}, or -1 when the argument is absent. */
+    long optionalCount(String name) {
+        JsonNode value = args.get(name);
+        return value == null || value.isNull() ? -1 : requiredCount(name);
+    }
+
     boolean optionalBoolean(String name) {
         JsonNode value = args.get(name);
         if (value == null || value.isNull()) {

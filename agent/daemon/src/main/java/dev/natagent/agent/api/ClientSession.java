@@ -11,6 +11,8 @@ public final class ClientSession implements AutoCloseable {
     private final Peer peer;
     /** The open upload, or null; guarded by this. */
     private Upload upload;
+    /** An upload whose raw bytes the connection is to read next, until the server takes it; guarded by this. */
+    private Upload awaitingBytes;
     /** The connection is gone: an upload begun now would never be committed. Guarded by this. */
     private boolean closed;
 
@@ -35,6 +37,24 @@ public final class ClientSession implements AutoCloseable {
             return;
         }
         upload = next;
+    }
+
+    /** As {@link #open}, for an upload whose raw bytes follow the answer to its begin on this connection. */
+    synchronized void openForBytes(Upload next) {
+        open(next);
+        if (upload == next) {
+            awaitingBytes = next;
+        }
+    }
+
+    /**
+     * The upload whose raw bytes come next on the connection, once (the server reads them into it
+     * instead of request lines), or null.
+     */
+    synchronized Upload takeAwaitingBytes() {
+        Upload next = awaitingBytes;
+        awaitingBytes = null;
+        return next;
     }
 
     /** The open upload called {@code id}; UPLOAD_NOT_FOUND otherwise (other connections' ids included). */
@@ -68,6 +88,7 @@ public final class ClientSession implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
+        awaitingBytes = null;
         if (upload != null) {
             upload.discard();
             upload = null;

@@ -41,6 +41,11 @@ final class Connection {
     long drained;
     /** Parked until {@link ClientMemory} has room again; not read meanwhile. */
     boolean waiting;
+    /**
+     * The upload whose raw bytes are being read (they are not request lines), or null. Paid for in
+     * {@link Uploads}, not in {@link ClientMemory}.
+     */
+    Upload body;
     /** Bytes reserved in {@link ClientMemory}: the input buffer's capacity plus {@link #lineCharge}. */
     long charged;
     /** The part of {@link #charged} that pays for the request in progress. */

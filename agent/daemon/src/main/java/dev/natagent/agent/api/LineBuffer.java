@@ -80,6 +80,16 @@ final class LineBuffer {
         return line;
     }
 
+    /** Removes and returns up to {@code max} bytes from the start, whatever they are (an upload's raw bytes). */
+    ByteBuffer take(int max) {
+        int count = Math.min(max, length);
+        ByteBuffer taken = ByteBuffer.wrap(Arrays.copyOf(bytes, count));
+        System.arraycopy(bytes, count, bytes, 0, length - count);
+        length -= count;
+        scanned = 0;
+        return taken;
+    }
+
     void clear() {
         bytes = EMPTY;
         length = 0;

@@ -1,28 +1,51 @@
 package dev.natagent.agent.api;
 
+import dev.natagent.agent.model.ErrorCode;
 import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.NatState;
+import dev.natagent.agent.model.ValidationException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One chunked-apply document being received: its pieces in order, nothing parsed or applied until
- * {@link #state()}. Counts its heap bytes against the agent-wide budget {@code held} and gives
- * them back when discarded. Callers serialise access (the owning {@link ClientSession}'s lock).
+ * One uploaded document being received, in either of two forms: pieces of text in numbered
+ * {@code apply.chunk} requests, or the document's raw bytes straight off the connection (announced
+ * by their count, so the whole reservation is known up front). Nothing is parsed or applied until
+ * {@link #state()}. Counts its heap bytes against the agent-wide budget {@code held} and gives them
+ * back when discarded. Callers serialise access (the owning {@link ClientSession}'s lock, or the
+ * selector thread while raw bytes arrive, before the upload can be committed).
  */
 final class Upload {
     private final String id;
     private final boolean dryRun;
     private final AtomicLong held;
-    private List<String> chunks = new ArrayList<>();
+    private final boolean inBytes;
+    private List<String> chunks;
+    /** The raw document (its length announced at begin), or null for an upload in chunks. */
+    private byte[] raw;
+
     private long chars;
     private long cost;
 
+    /** An upload whose text arrives in {@code apply.chunk} requests. */
     Upload(String id, boolean dryRun, AtomicLong held) {
         this.id = id;
         this.dryRun = dryRun;
         this.held = held;
+        this.inBytes = false;
+        this.chunks = new ArrayList<>();
+    }
+
+    /** An upload of {@code bytes} raw bytes, whose heap ({@code cost}) the caller has reserved in {@code held}. */
+    Upload(String id, boolean dryRun, AtomicLong held, int bytes, long cost) {
+        this.id = id;
+        this.dryRun = dryRun;
+        this.held = held;
+        this.inBytes = true;
+        this.raw = new byte[bytes];
+        this.cost = cost;
     }
 
     String id() {
@@ -33,13 +56,24 @@ final class Upload {
         return dryRun;
     }
 
+    /** Whether the document arrives as raw bytes rather than in chunks. */
+    boolean inBytes() {
+        return inBytes;
+    }
+
     /** The seq the next chunk must carry: chunks are numbered from 0 without gaps. */
     int nextSeq() {
         return chunks.size();
     }
 
+    /** Characters of text received so far (bytes, for a raw upload). */
     long chars() {
         return chars;
+    }
+
+    /** Bytes of a raw upload still to come (0 once complete, and for an upload in chunks). */
+    int missingBytes() {
+        return raw == null ? 0 : raw.length - (int) chars;
     }
 
     /** Appends a piece whose heap bytes ({@code cost}) the caller has already reserved in {@code held}. */
@@ -49,17 +83,48 @@ final class Upload {
         this.cost += cost;
     }
 
+    /** Takes as many of {@code bytes} as the raw document still misses. */
+    void add(ByteBuffer bytes) {
+        int count = Math.min(bytes.remaining(), missingBytes());
+        bytes.get(raw, (int) chars, count);
+        chars += count;
+    }
+
     /** The whole document as a state (field errors as for {@code apply}); the data is released first. */
     NatState state() {
+        if (raw != null) {
+            byte[] document = raw;
+            discard();
+            requireUtf8(document);
+            return ModelJson.read(document, NatState.class);
+        }
         List<String> document = chunks;
         discard();
         return ModelJson.read(new ChunksReader(document), NatState.class);
     }
 
+    /**
+     * The parser would take UTF-16 or UTF-32 too, recognised by their first bytes (a byte-order
+     * mark, or the zero bytes of an ASCII character in them); JSON on the wire is UTF-8 only.
+     */
+    private static void requireUtf8(byte[] document) {
+        boolean wide = document.length >= 2
+                && ((document[0] & 0xff) == 0xfe && (document[1] & 0xff) == 0xff
+                        || (document[0] & 0xff) == 0xff && (document[1] & 0xff) == 0xfe);
+        for (int i = 0; i < Math.min(4, document.length) && !wide; i++) {
+            wide = document[i] == 0;
+        }
+        if (wide) {
+            throw new ValidationException(
+                    "", ErrorCode.MALFORMED_JSON, "malformed JSON: the document is not UTF-8 (UTF-16 or UTF-32?)");
+        }
+    }
+
     /** Drops the data and returns its bytes to the budget; idempotent. */
     void discard() {
-        if (chunks != null) {
+        if (chunks != null || raw != null) {
             chunks = null;
+            raw = null;
             held.addAndGet(-cost);
         }
     }

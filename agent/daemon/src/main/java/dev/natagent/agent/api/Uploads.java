@@ -65,12 +65,43 @@ final class Uploads {
     }
 
     /**
+     * Opens this connection's upload of a document sent as {@code bytes} raw bytes right after the
+     * answer to its begin (no JSON escaping, no lines): the whole reservation is made now, so a
+     * document over a limit is refused before a byte of it is sent.
+     */
+    Upload beginBytes(ClientSession session, boolean dryRun, long bytes) {
+        if (bytes > maxUploadChars) {
+            throw new AdminException(
+                    ErrorCode.UPLOAD_TOO_LARGE,
+                    "a document of " + bytes + " bytes exceeds the limit of " + maxUploadChars + " bytes",
+                    "args.bytes");
+        }
+        long cost = CHUNK_OVERHEAD + bytes;
+        if (held.addAndGet(cost) > maxHeldBytes) {
+            held.addAndGet(-cost);
+            throw new AdminException(
+                    ErrorCode.BUSY,
+                    "uploads in progress hold too much data (limit " + maxHeldBytes
+                            + " bytes for all clients); retry later");
+        }
+        Upload upload = new Upload("upload-" + lastId.incrementAndGet(), dryRun, held, (int) bytes, cost);
+        session.openForBytes(upload);
+        return upload;
+    }
+
+    /**
      * Appends piece {@code seq}. Out of order: refused, upload unchanged. Over a limit: the upload is
      * discarded (the client must start again), so a refused document never lingers in memory.
      */
     Upload append(ClientSession session, String id, long seq, String data) {
         synchronized (session) {
             Upload upload = session.get(id);
+            if (upload.inBytes()) {
+                throw new AdminException(
+                        ErrorCode.BAD_REQUEST,
+                        "upload " + id + " was begun with its size in bytes and takes no chunks: commit or abort it",
+                        "args.upload");
+            }
             if (seq != upload.nextSeq()) {
                 throw new AdminException(
                         ErrorCode.UPLOAD_OUT_OF_ORDER,

@@ -118,13 +118,33 @@ final class AdminClient {
             throw NatctlException.refused(response.path("error"));
         }
 
+        /** Writes {@code bytes} as they are, with no answer to wait for (an upload's raw document). */
+        void send(byte[] bytes) {
+            Thread watchdog = watchdog(channel);
+            try {
+                write(bytes);
+            } catch (AsynchronousCloseException e) {
+                throw NatctlException.unreachable(
+                        "nat-agent at " + socket + " did not take the document within " + timeout.toSeconds() + " s");
+            } catch (IOException e) {
+                throw NatctlException.unreachable(
+                        "lost connection to nat-agent at " + socket + ": " + IoErrors.reason(e));
+            } finally {
+                watchdog.interrupt();
+            }
+        }
+
+        private void write(byte[] bytes) throws IOException {
+            ByteBuffer out = ByteBuffer.wrap(bytes);
+            while (out.hasRemaining()) {
+                channel.write(out);
+            }
+        }
+
         private byte[] exchange(byte[] request) {
             Thread watchdog = watchdog(channel);
             try {
-                ByteBuffer out = ByteBuffer.wrap(request);
-                while (out.hasRemaining()) {
-                    channel.write(out);
-                }
+                write(request);
                 return readLine();
             } catch (AsynchronousCloseException e) {
                 throw NatctlException.unreachable(

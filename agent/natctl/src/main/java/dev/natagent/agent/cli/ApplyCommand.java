@@ -45,13 +45,23 @@ final class ApplyCommand extends AgentCommand {
         byte[] document = readFile();
         // --json prints the agent's full diff; people get one line per name.
         String diff = jsonOutput() ? "full" : "names";
+        boolean small = document.length <= ApplyUpload.SINGLE_REQUEST_BYTES;
         try {
-            if (document.length <= ApplyUpload.SINGLE_REQUEST_BYTES) {
+            if (small) {
                 return print(ApplyUpload.sendOne(client(), parse(document), dryRun(), diff));
             }
-            return print(ApplyUpload.sendInChunks(client(), checkedText(document), dryRun(), diff));
+            requireJsonStart(document);
+            return print(ApplyUpload.sendBytes(client(), document, dryRun(), diff));
         } catch (NatctlException e) {
-            throw aboutTheDocument(e) ? locate(e, document) : e;
+            if (!aboutTheDocument(e)) {
+                throw e;
+            }
+            if (!small) {
+                // The agent parsed the raw bytes; what natctl says of a small document itself (not
+                // UTF-8, not JSON, not an object) it says of a large one too, once it is refused.
+                checkedText(document);
+            }
+            throw locate(e, document);
         }
     }
 
@@ -94,13 +104,12 @@ final class ApplyCommand extends AgentCommand {
     }
 
     /**
-     * A large document's text as it is in the file, once checked to be one JSON object: the agent
-     * parses it anyway (and finds repeated keys), and its errors then give lines and columns of
-     * this very file. Reading it into a tree or copying it token by token, as the small path does,
-     * would build the whole document in natctl only to throw it away (bench/agent-bench.sh times
+     * Checks a large document the agent refused to be one JSON object in UTF-8, as the small path
+     * does before it sends; it is checked only after the refusal, because the agent parses it anyway
+     * (and finds repeated keys): a valid document is never read twice (bench/agent-bench.sh times
      * {@code natctl apply} of large documents).
      */
-    private String checkedText(byte[] document) {
+    private void checkedText(byte[] document) {
         requireJsonStart(document);
         String text = text(document);
         try {
@@ -112,7 +121,6 @@ final class ApplyCommand extends AgentCommand {
         } catch (IOException e) {
             throw NatctlException.usage("cannot read " + file() + ": " + IoErrors.reason(e));
         }
-        return text;
     }
 
     private String text(byte[] document) {

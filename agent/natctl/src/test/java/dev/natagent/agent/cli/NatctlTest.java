@@ -251,9 +251,9 @@ class NatctlTest {
     }
 
     /**
-     * A document too large for one request goes as the file's own text, in chunks: checked here to
-     * be one object of UTF-8 JSON, everything else (repeated keys too) the agent's, whose errors
-     * then name lines of the very file.
+     * A document too large for one request goes as the file's own bytes: the agent parses them
+     * (repeated keys too), and its errors name lines of the very file; what natctl says of a small
+     * document (not UTF-8, not an object, not JSON) it says of a refused large one too.
      */
     @Test
     void aLargeDocumentGoesAsItsTextAndTheAgentsErrorsNameItsLines() throws Exception {
@@ -268,7 +268,7 @@ class NatctlTest {
             text.append(i < count - 1 ? ",\n" : "\n");
         }
         String document = text.append("  ]\n}\n").toString();
-        assertTrue(document.length() > ApplyUpload.SINGLE_REQUEST_BYTES, "goes in chunks");
+        assertTrue(document.length() > ApplyUpload.SINGLE_REQUEST_BYTES, "goes as its raw bytes");
 
         CliResult applied = natctl(
                 "apply", Files.writeString(dir.resolve("big.json"), document).toString());
@@ -323,7 +323,7 @@ class NatctlTest {
 
     /**
      * Every error about a file names it as FILE:LINE:COLUMN, whichever way the document went (one
-     * request or chunks) and whoever found the error (natctl or the agent), and says what is wrong
+     * request or its raw bytes) and whoever found the error (natctl or the agent), and says what is wrong
      * in words: no parser internals, no Java class names.
      */
     @Test
@@ -346,7 +346,7 @@ class NatctlTest {
         assertEquals(small.toString(), json.get("file").textValue());
         assertEquals(4, json.get("line").intValue());
 
-        // The same forwards after 12,000 others: the document goes in chunks, the agent parses the text.
+        // The same forwards after 12,000 others: the document goes as its raw bytes, the agent parses them.
         StringBuilder big = new StringBuilder("{\n  \"forwards\": [\n");
         for (int i = 0; i < 12_000; i++) {
             big.append("    {\"name\": \"f")
@@ -357,20 +357,20 @@ class NatctlTest {
         }
         String large = big.append(document.substring(document.indexOf("    {\"name\": \"a\"")))
                 .toString();
-        assertTrue(large.length() > ApplyUpload.SINGLE_REQUEST_BYTES, "goes in chunks");
-        Path chunked = Files.writeString(dir.resolve("large.json"), large);
-        CliResult refusedLarge = natctl("apply", chunked.toString());
+        assertTrue(large.length() > ApplyUpload.SINGLE_REQUEST_BYTES, "goes as its raw bytes");
+        Path raw = Files.writeString(dir.resolve("large.json"), large);
+        CliResult refusedLarge = natctl("apply", raw.toString());
         assertEquals(ExitCode.REFUSED, refusedLarge.exitCode(), refusedLarge.err());
         assertTrue(
                 refusedLarge
                         .err()
-                        .startsWith("natctl: " + chunked + ":" + lineAndColumn(large, "\"maskerade\"")
+                        .startsWith("natctl: " + raw + ":" + lineAndColumn(large, "\"maskerade\"")
                                 + ": forwards[12001].snat: "),
                 refusedLarge.err());
         assertFalse(refusedLarge.err().contains("(line "), "one location, not two: " + refusedLarge.err());
         assertEquals(
                 "natctl: "
-                        + assertThrows(ConfigException.class, () -> ConfigFile.load(chunked))
+                        + assertThrows(ConfigException.class, () -> ConfigFile.load(raw))
                                 .getMessage() + "\n",
                 refusedLarge.err());
 
@@ -429,6 +429,33 @@ class NatctlTest {
         CliResult empty = CliResult.natctlWithInput(server.socketPath(), "", "apply", "-");
         assertTrue(empty.err().startsWith("natctl: <stdin>: not a JSON document"), empty.err());
         assertEquals(0, operations.revision(), "nothing applied");
+
+        // A document too large for one request goes as its raw bytes, and is still "<stdin>".
+        StringBuilder big = new StringBuilder("{\n  \"forwards\": [\n");
+        for (int i = 0; i < 10_000; i++) {
+            big.append("    {\"name\": \"f")
+                    .append(i)
+                    .append("\", \"listen\": \"")
+                    .append(10_000 + i);
+            big.append("\", \"to\": [\"10.0.1.1:1\"]},\n");
+        }
+        String large = big.append(document.substring(document.indexOf("    {\"name\": \"a\"")))
+                .toString();
+        assertTrue(large.length() > ApplyUpload.SINGLE_REQUEST_BYTES, "goes as its raw bytes");
+        CliResult refusedLarge = CliResult.natctlWithInput(server.socketPath(), large, "apply", "-");
+        assertEquals(ExitCode.REFUSED, refusedLarge.exitCode(), refusedLarge.err());
+        assertTrue(
+                refusedLarge
+                        .err()
+                        .startsWith("natctl: <stdin>:" + lineAndColumn(large, "\"maskerade\"")
+                                + ": forwards[10000].snat: "),
+                refusedLarge.err());
+        String cut = large.substring(0, large.length() / 2);
+        CliResult cutLarge = CliResult.natctlWithInput(server.socketPath(), cut, "apply", "-");
+        assertEquals(ExitCode.USAGE, cutLarge.exitCode(), cutLarge.err());
+        assertTrue(cutLarge.err().startsWith("natctl: <stdin>:"), cutLarge.err());
+        assertTrue(cutLarge.err().contains(": not valid JSON: "), cutLarge.err());
+        assertEquals(0, operations.generation(), "nothing applied");
 
         String good = document.replace("maskerade", "masquerade");
         CliResult applied = CliResult.natctlWithInput(server.socketPath(), good, "apply", "-");

@@ -116,10 +116,10 @@ class SocketPermissionTest {
                     natctlAs(outsider, "--socket", socket, "status").code());
             assertEquals(1, operations.state().forwards().size(), "nothing changed");
 
-            // A document over the line limit goes in chunks (apply.begin first): writers only, too.
+            // A document over the line limit goes as its raw bytes (apply.begin first): writers only, too.
             Path big = dir.resolve("big.json");
             Files.writeString(big, StateDocuments.forwards(12_000));
-            assertTrue(Files.size(big) > ApplyUpload.SINGLE_REQUEST_BYTES, "natctl will chunk it");
+            assertTrue(Files.size(big) > ApplyUpload.SINGLE_REQUEST_BYTES, "natctl will upload its bytes");
             Result deniedUpload = natctlAs(outsider, "--socket", socket, "apply", big.toString());
             assertEquals(ExitCode.REFUSED, deniedUpload.code(), deniedUpload.output());
             assertTrue(deniedUpload.output().contains("PERMISSION_DENIED: uid "), deniedUpload.output());
