@@ -172,7 +172,7 @@ class ChunkedApplyServerTest {
             // The bytes are not lines: a newline inside them ends nothing.
             sendBytes(channel, RAW, 0, RAW.length);
             ok(call(other, "status", args()));
-            assertEquals(0, operations.generation(), "nothing applied before the commit");
+            assertEquals(0, operations.revision(), "nothing applied before the commit");
 
             JsonNode committed =
                     call(channel, "apply.commit", args().put("upload", upload).put("diff", "names"));
@@ -216,7 +216,7 @@ class ChunkedApplyServerTest {
                 sendBytes(channel, RAW, 0, RAW.length - 1);
             }
             AdminServerTest.waitFor(() -> uploads.heldBytes() == 0);
-            assertEquals(0, operations.generation());
+            assertEquals(0, operations.revision());
             assertTrue(operations.state().forwards().isEmpty());
         }
     }
@@ -276,7 +276,7 @@ class ChunkedApplyServerTest {
             JsonNode utf16 = call(channel, "apply.commit", args().put("upload", upload));
             assertEquals("MALFORMED_JSON", utf16.at("/error/details/0/code").textValue(), utf16.toString());
             assertTrue(utf16.at("/error/message").textValue().contains("not UTF-8"), utf16.toString());
-            assertEquals(0, operations.generation());
+            assertEquals(0, operations.revision());
             assertEquals(0, uploads.heldBytes());
         }
     }

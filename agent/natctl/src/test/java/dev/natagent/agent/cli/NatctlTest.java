@@ -455,7 +455,7 @@ class NatctlTest {
         assertEquals(ExitCode.USAGE, cutLarge.exitCode(), cutLarge.err());
         assertTrue(cutLarge.err().startsWith("natctl: <stdin>:"), cutLarge.err());
         assertTrue(cutLarge.err().contains(": not valid JSON: "), cutLarge.err());
-        assertEquals(0, operations.generation(), "nothing applied");
+        assertEquals(0, operations.revision(), "nothing applied");
 
         String good = document.replace("maskerade", "masquerade");
         CliResult applied = CliResult.natctlWithInput(server.socketPath(), good, "apply", "-");
