@@ -9,7 +9,7 @@ import jnr.enxio.channels.NativeSelectorProvider;
 import jnr.unixsocket.UnixServerSocketChannel;
 
 /**
- * The start-up work that is JNR binding generation, on a thread of its own: the nf_tables client
+ * The start-up work of creating JNR bindings, on a thread of its own: the nf_tables client
  * is opened while the main thread loads the persisted state, then the admin socket's bindings
  * (jnr-unixsocket, jnr-enxio) are loaded while the main thread reconciles. JNR generates those
  * classes at run time, so the class-data archive cannot hold them; on two CPUs they overlap work

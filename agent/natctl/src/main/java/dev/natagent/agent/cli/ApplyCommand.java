@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.model.ErrorCode;
 import dev.natagent.agent.model.FieldError;
 import dev.natagent.agent.model.JsonPositions;
+import dev.natagent.agent.protocol.ApplyNames;
 import dev.natagent.agent.protocol.IoErrors;
 import java.io.IOException;
 import java.io.InputStream;
@@ -211,25 +212,28 @@ final class ApplyCommand extends AgentCommand {
     }
 
     @Override
-    Integer render(JsonNode result) {
+    Integer render(JsonNode reply) {
         if (quiet.<Boolean>getValue()) {
             return ExitCode.OK;
         }
-        JsonNode diff = result.path("diff");
+        ApplyNames result = ApplyNames.read(reply);
+        ApplyNames.Diff diff = result.diff();
         List<String> lines = new ArrayList<>();
-        if (diff.path("settings").asBoolean()) {
+        if (diff.settings()) {
             lines.add("~ settings");
         }
-        describe(lines, "forward", diff.path("forwards"));
-        describe(lines, "outbound", diff.path("outbounds"));
-        describe(lines, "cluster", diff.path("clusters"));
+        describe(lines, "forward", diff.forwards());
+        describe(lines, "outbound", diff.outbounds());
+        if (diff.clusters() != null) {
+            describe(lines, "cluster", diff.clusters());
+        }
         for (String line : lines) {
             out().println(line);
         }
         if (lines.isEmpty()) {
             out().println("no changes");
-        } else if (result.path("applied").asBoolean()) {
-            out().println("applied (revision " + result.path("revision").asText() + ")");
+        } else if (result.applied()) {
+            out().println("applied (revision " + result.revision() + ")");
         } else {
             out().println("dry run: nothing changed");
         }
@@ -240,18 +244,16 @@ final class ApplyCommand extends AgentCommand {
      * One line per name of a names-only diff section: + added, ~ changed (with what changes, e.g.
      * {@code ~ forward redis: to 10.0.1.230:6379 -> 10.0.1.240:6379}), - removed.
      */
-    private static void describe(List<String> lines, String kind, JsonNode section) {
-        add(lines, "+ " + kind + " ", section.path("added"));
-        for (JsonNode name : section.path("changed")) {
-            String changes = section.path("changes").path(name.asText()).asText("");
-            lines.add("~ " + kind + " " + name.asText() + (changes.isEmpty() ? "" : ": " + changes));
+    private static void describe(List<String> lines, String kind, ApplyNames.Section section) {
+        for (String name : section.added()) {
+            lines.add("+ " + kind + " " + name);
         }
-        add(lines, "- " + kind + " ", section.path("removed"));
-    }
-
-    private static void add(List<String> lines, String prefix, JsonNode names) {
-        for (JsonNode name : names) {
-            lines.add(prefix + name.asText());
+        for (String name : section.changed()) {
+            String changes = section.changes().get(name);
+            lines.add("~ " + kind + " " + name + (changes.isEmpty() ? "" : ": " + changes));
+        }
+        for (String name : section.removed()) {
+            lines.add("- " + kind + " " + name);
         }
     }
 }

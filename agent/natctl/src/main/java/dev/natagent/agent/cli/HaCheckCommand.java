@@ -1,8 +1,10 @@
 package dev.natagent.agent.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.natagent.agent.protocol.DoctorReport;
+import dev.natagent.agent.protocol.MalformedReplyException;
 import dev.natagent.agent.protocol.Op;
+import dev.natagent.agent.protocol.StatusView;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
@@ -10,7 +12,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * Whether this node may carry the traffic of a pair, for keepalived's track_script: exit 0 when
  * the agent answers, trusts its state, its kernel table matches it and every target has an
- * address; else exit 1, also when the agent cannot be reached (keepalived knows no other codes).
+ * address; else exit 1, also when the agent cannot be reached or sends a status natctl cannot read
+ * (keepalived knows no other codes).
  */
 final class HaCheckCommand extends AgentCommand {
     static CommandSpec spec() {
@@ -26,12 +29,14 @@ final class HaCheckCommand extends AgentCommand {
     @Override
     public Integer call() {
         List<String> problems;
-        JsonNode status = null;
+        StatusView status = null;
         try {
-            status = call(Op.STATUS, args());
+            status = StatusView.read(call(Op.STATUS, args()));
             problems = problems(status);
         } catch (NatctlException e) {
             problems = List.of(e.getMessage());
+        } catch (MalformedReplyException e) {
+            problems = List.of(malformed(e).getMessage());
         }
         if (jsonOutput()) {
             ObjectNode result = CliJson.object();
@@ -47,26 +52,23 @@ final class HaCheckCommand extends AgentCommand {
     }
 
     /** What keeps this node from carrying the traffic, read from the agent's status; empty when nothing. */
-    static List<String> problems(JsonNode status) {
+    static List<String> problems(StatusView status) {
         List<String> problems = new ArrayList<>();
-        if ("failed".equals(status.path("health").asText())) {
-            problems.add("the agent refuses changes: " + status.path("message").asText());
+        if (DoctorReport.FAILED.equals(status.health())) {
+            problems.add("the agent refuses changes: " + status.message());
         }
-        String table = status.path("kernel_table").asText("unknown");
-        if (!"in_sync".equals(table)) {
-            problems.add("kernel table " + table);
+        if (!"in_sync".equals(status.kernelTable())) {
+            problems.add("kernel table " + status.kernelTable());
         }
-        int unresolved = status.path("unresolved_targets").asInt(0);
+        int unresolved = status.unresolvedTargets();
         if (unresolved > 0) {
             problems.add(unresolved + " target name" + (unresolved == 1 ? " has" : "s have") + " no address");
         }
         return problems;
     }
 
-    private static String summary(JsonNode status) {
-        JsonNode ha = status.path("ha");
-        return "agent up, kernel table in sync, " + status.path("forwards").asInt() + " forward(s) with every"
-                + " target resolved"
-                + (ha.isObject() ? "; ha role " + ha.path("role").asText() : "");
+    private static String summary(StatusView status) {
+        return "agent up, kernel table in sync, " + status.forwards() + " forward(s) with every target resolved"
+                + (status.ha() == null ? "" : "; ha role " + status.ha().role());
     }
 }

@@ -6,6 +6,7 @@ import dev.natagent.agent.model.Cidr;
 import dev.natagent.agent.model.Outbound;
 import dev.natagent.agent.model.ValidationException;
 import dev.natagent.agent.protocol.Op;
+import dev.natagent.agent.protocol.OutboundChange;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
@@ -50,12 +51,12 @@ final class OutboundAddCommand extends AgentCommand {
     }
 
     @Override
-    Integer render(JsonNode change) {
+    Integer render(JsonNode reply) {
         if (quiet.<Boolean>getValue()) {
             return ExitCode.OK;
         }
-        out().println("added outbound " + name.getValue() + " (revision "
-                + change.path("revision").asText() + ")");
+        OutboundChange change = OutboundChange.read(reply);
+        out().println("added outbound " + change.outbound().name() + " (revision " + change.revision() + ")");
         return ExitCode.OK;
     }
 }

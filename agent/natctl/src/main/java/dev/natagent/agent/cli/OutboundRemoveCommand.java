@@ -2,6 +2,7 @@ package dev.natagent.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.protocol.Op;
+import dev.natagent.agent.protocol.OutboundChange;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
@@ -23,12 +24,12 @@ final class OutboundRemoveCommand extends AgentCommand {
     }
 
     @Override
-    Integer render(JsonNode change) {
+    Integer render(JsonNode reply) {
         if (quiet.<Boolean>getValue()) {
             return ExitCode.OK;
         }
-        out().println("removed outbound " + name.getValue() + " (revision "
-                + change.path("revision").asText() + ")");
+        OutboundChange change = OutboundChange.read(reply);
+        out().println("removed outbound " + change.outbound().name() + " (revision " + change.revision() + ")");
         return ExitCode.OK;
     }
 }

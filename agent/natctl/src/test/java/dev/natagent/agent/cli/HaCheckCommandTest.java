@@ -9,6 +9,7 @@ import dev.natagent.agent.api.AdminServer;
 import dev.natagent.agent.api.FakeOperations;
 import dev.natagent.agent.api.TestSockets;
 import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.protocol.StatusView;
 import dev.natagent.agent.testing.CliResult;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,31 +21,63 @@ class HaCheckCommandTest {
     @TempDir
     Path dir;
 
-    private static JsonNode status(String json) throws Exception {
-        return ModelJson.mapper().readTree(json);
+    private static StatusView status(String health, String message, String kernelTable, int unresolved) {
+        return new StatusView(
+                health, message, "0.1.0", 5, 3, 2, 0, "on", true, kernelTable, 0, 1, unresolved, null, 0, 0);
     }
 
     @Test
-    void aHealthyAgentHasNoProblems() throws Exception {
-        assertEquals(
-                List.of(),
-                HaCheckCommand.problems(status("{\"health\":\"degraded\",\"kernel_table\":\"in_sync\","
-                        + "\"stale_targets\":1,\"unresolved_targets\":0}")));
+    void aHealthyAgentHasNoProblems() {
+        assertEquals(List.of(), HaCheckCommand.problems(status("degraded", "1 stale target", "in_sync", 0)));
     }
 
     @Test
-    void eachReasonIsNamed() throws Exception {
+    void eachReasonIsNamed() {
         assertEquals(
                 List.of(
                         "the agent refuses changes: state.json is corrupt",
                         "kernel table drifted",
                         "2 target names have no address"),
-                HaCheckCommand.problems(status("{\"health\":\"failed\",\"message\":\"state.json is corrupt\","
-                        + "\"kernel_table\":\"drifted\",\"unresolved_targets\":2}")));
+                HaCheckCommand.problems(status("failed", "state.json is corrupt", "drifted", 2)));
         assertEquals(
                 List.of("kernel table missing", "1 target name has no address"),
-                HaCheckCommand.problems(status(
-                        "{\"health\":\"degraded\",\"kernel_table\":\"missing\"," + "\"unresolved_targets\":1}")));
+                HaCheckCommand.problems(status("degraded", "", "missing", 1)));
+    }
+
+    /** A status without a field ha-check needs is not a healthy one: exit 1, saying what is missing. */
+    @Test
+    void aStatusNatctlCannotReadIsNotReady() throws Exception {
+        FakeOperations broken = new FakeOperations() {
+            @Override
+            public StatusView status() {
+                StatusView status = super.status();
+                return new StatusView(
+                        status.health(),
+                        status.message(),
+                        status.version(),
+                        status.uptimeSeconds(),
+                        status.revision(),
+                        status.forwards(),
+                        status.outbounds(),
+                        status.ipForward(),
+                        status.ipForwardManaged(),
+                        null,
+                        status.driftCorrections(),
+                        status.staleTargets(),
+                        status.unresolvedTargets(),
+                        status.ha(),
+                        status.clusters(),
+                        status.failingClusters());
+            }
+        };
+        try (AdminServer server = TestSockets.start(dir, broken)) {
+            CliResult result = CliResult.natctl(server.socketPath(), "ha-check");
+            assertEquals(1, result.exitCode(), result.toString());
+            assertEquals(
+                    "not ready: agent at " + server.socketPath()
+                            + " sent a reply natctl cannot read: status reply has no 'kernel_table'\n",
+                    result.out());
+        }
     }
 
     @Test

@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.protocol.ApplyNames;
 import dev.natagent.agent.protocol.ClusterMap;
 import dev.natagent.agent.protocol.ClusterView;
 import dev.natagent.agent.protocol.ForwardView;
 import dev.natagent.agent.protocol.Health;
+import dev.natagent.agent.protocol.OutboundChange;
+import dev.natagent.agent.protocol.OutboundView;
 import dev.natagent.agent.protocol.TargetView;
 import dev.natagent.agent.testing.CliResult;
 import java.io.ByteArrayOutputStream;
@@ -100,6 +103,36 @@ class MalformedReplyTest {
         assertUnreadable(map, noPort, "cluster", "map", "orders");
         assertUnreadable(map, noPort, "cluster", "map", "orders", "--format", "list");
     }
+
+    @Test
+    void changeAcknowledgementsWithoutAFieldOrOfAnotherTypeAreNamed() throws Exception {
+        ObjectNode noOut = tree(new OutboundChange(7, new OutboundView("private", List.of("10.0.0.0/16"), "ens5")));
+        ((ObjectNode) noOut.get("outbound")).remove("out");
+        assertUnreadable(
+                noOut,
+                "outbound change reply.outbound has no 'out'",
+                "outbound",
+                "add",
+                "private",
+                "--source",
+                "10.0.0.0/16",
+                "--out",
+                "ens5");
+        ObjectNode oldName = tree(new OutboundChange(8, new OutboundView("private", List.of("10.0.0.0/16"), "ens5")));
+        oldName.set("generation", oldName.remove("revision"));
+        assertUnreadable(oldName, "outbound change reply has no 'revision'", "outbound", "remove", "private");
+
+        Path document = java.nio.file.Files.writeString(dir.resolve("state.json"), "{\"forwards\":[]}");
+        ObjectNode applied = tree(new ApplyNames(true, 9, new ApplyNames.Diff(NO_NAMES, NO_NAMES, true, false, null)));
+        ((ObjectNode) applied.at("/diff/forwards")).remove("added");
+        assertUnreadable(applied, "apply reply.diff.forwards has no 'added'", "apply", document.toString());
+        ObjectNode settings = tree(new ApplyNames(true, 9, new ApplyNames.Diff(NO_NAMES, NO_NAMES, true, false, null)));
+        ((ObjectNode) settings.get("diff")).put("settings", "yes");
+        assertUnreadable(settings, "apply reply.diff: 'settings' is not true or false", "apply", document.toString());
+    }
+
+    private static final ApplyNames.Section NO_NAMES =
+            new ApplyNames.Section(List.of(), List.of(), List.of(), Map.of());
 
     private static ObjectNode tree(Object record) {
         return ModelJson.mapper().valueToTree(record);

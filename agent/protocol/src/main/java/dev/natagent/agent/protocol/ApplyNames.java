@@ -1,6 +1,7 @@
 package dev.natagent.agent.protocol;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.model.StateDiff;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,13 +26,35 @@ public record ApplyNames(boolean applied, long revision, Diff diff) {
             Section outbounds,
             boolean settings,
             boolean empty,
-            @JsonInclude(JsonInclude.Include.NON_NULL) Section clusters) {}
+            @JsonInclude(JsonInclude.Include.NON_NULL) Section clusters) {
+        static Diff read(ReplyFields diff) {
+            ReplyFields clusters = diff.optionalObject("clusters");
+            return new Diff(
+                    Section.read(diff.object("forwards")),
+                    Section.read(diff.object("outbounds")),
+                    diff.flag("settings"),
+                    diff.flag("empty"),
+                    clusters == null ? null : Section.read(clusters));
+        }
+    }
 
     /**
      * Names added, removed and changed, each list in name order; {@code changes} says per changed
      * name which fields change and how (what a person reads in a dry run).
      */
     public record Section(List<String> added, List<String> removed, List<String> changed, Map<String, String> changes) {
+        static Section read(ReplyFields section) {
+            List<String> changed = section.texts("changed");
+            Map<String, String> changes = section.textMembers("changes");
+            for (String name : changed) {
+                if (!changes.containsKey(name)) {
+                    throw new MalformedReplyException(
+                            section.what() + ": changed '" + name + "' has no entry in 'changes'");
+                }
+            }
+            return new Section(section.texts("added"), section.texts("removed"), changed, changes);
+        }
+
         static <T> Section of(
                 StateDiff.Section<T> section, Function<T, String> name, BiFunction<T, T, String> describe) {
             List<String> changed = new ArrayList<>(section.changed().size());
@@ -46,6 +69,15 @@ public record ApplyNames(boolean applied, long revision, Diff diff) {
                     changed,
                     changes);
         }
+    }
+
+    /**
+     * The record from an apply (or apply.commit) reply made with {@code "diff":"names"}; a field it
+     * lacks is an error (see {@link ReplyFields}).
+     */
+    public static ApplyNames read(JsonNode reply) {
+        ReplyFields fields = ReplyFields.of(reply, "apply reply");
+        return new ApplyNames(fields.flag("applied"), fields.number("revision"), Diff.read(fields.object("diff")));
     }
 
     public static ApplyNames of(ApplyResult result) {

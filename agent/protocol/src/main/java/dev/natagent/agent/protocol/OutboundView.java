@@ -14,8 +14,13 @@ public record OutboundView(String name, List<String> source, String out) {
     public static List<OutboundView> readList(JsonNode reply) {
         List<OutboundView> outbounds = new ArrayList<>();
         for (ReplyFields outbound : ReplyFields.of(reply, "outbound.list reply").objects("outbounds")) {
-            outbounds.add(new OutboundView(outbound.text("name"), outbound.texts("source"), outbound.text("out")));
+            outbounds.add(read(outbound));
         }
         return outbounds;
+    }
+
+    /** The record from the fields of one outbound (a listing's entry, or a change's). */
+    static OutboundView read(ReplyFields outbound) {
+        return new OutboundView(outbound.text("name"), outbound.texts("source"), outbound.text("out"));
     }
 }

@@ -28,6 +28,11 @@ public final class ReplyFields {
         return new ReplyFields(object, what);
     }
 
+    /** What these fields are the fields of, as errors name it, e.g. {@code apply reply.diff.forwards}. */
+    String what() {
+        return what;
+    }
+
     private JsonNode field(String name) {
         JsonNode value = object.get(name);
         if (value == null || value.isNull()) {
@@ -117,6 +122,22 @@ public final class ReplyFields {
             texts.add(item.textValue());
         }
         return texts;
+    }
+
+    /** The string members of the object {@code name}, by member name, in the reply's order. */
+    public Map<String, String> textMembers(String name) {
+        JsonNode value = field(name);
+        if (!value.isObject()) {
+            throw wrongType(name, "an object");
+        }
+        Map<String, String> members = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> member : value.properties()) {
+            if (!member.getValue().isTextual()) {
+                throw wrongType(name, "an object of strings");
+            }
+            members.put(member.getKey(), member.getValue().textValue());
+        }
+        return members;
     }
 
     /** The fields of the object {@code name}. */
