@@ -109,20 +109,13 @@ base_java() { local n=$1; shift; inns "$n" "$NAT_AGENT_JAVA" $NAT_AGENT_DAEMON_J
 # pipe: the right side of a pipe runs in a subshell and its assignments would be lost.
 collect() { local suffix=$1; while read -r key med min max; do R[$key$suffix]="$med $min $max"; done; }
 
-# Starts the daemon in namespace $1 with state dir $2; socket path in $3. Prints nothing; PID in $daemon_pid.
+# Starts the daemon (this build's, or $daemon_root's) in namespace $ns$1 with state dir $2; socket
+# path in $3. Prints nothing; PID in $daemon_pid.
 start_daemon() {
-    # ip netns exec execs the launcher, which execs java: $! is the daemon's PID (a shell function
-    # in the background would be a subshell whose kill leaves the JVM running).
-    ip netns exec "$ns$1" "${daemon_root:-$root}/packaging/bin/nat-agent" --state-dir "$2" --socket "$3" \
-        --config /nonexistent --admin-group root --log-level warn 2>>"$work/daemon.log" &
-    daemon_pid=$!
-    bench_track "$daemon_pid"
+    bench_daemon "$ns$1" "$2" "$3" "${daemon_root:-$root}/packaging/bin/nat-agent"
+    daemon_pid=$bench_daemon_pid
 }
-wait_socket() {
-    for _ in $(seq 3000); do [ -S "$1" ] && return 0; sleep 0.002; done
-    echo "daemon did not open $1; log:" >&2; tail -20 "$work/daemon.log" >&2; exit 1
-}
-stop_daemon() { kill "$1"; wait "$1" 2>/dev/null || true; bench_untrack "$1"; }
+wait_socket() { bench_await_socket "$1" "$daemon_pid" 3000 0.002; }
 rss() { awk '/^VmRSS|^VmHWM/ {printf "%s %.1f MiB  ", $1, $2/1024}' "/proc/$1/status"; }
 
 echo "nat-agent agent-level benchmark ($( [ $quick = 1 ] && echo quick || echo full )$( [ $cold_only = 1 ] && echo ", cold apply only" )$( [ $notify_only = 1 ] && echo ", notifications only" )); $(nproc) CPUs, $(uname -r), $(java -version 2>&1 | head -1)"
@@ -164,7 +157,7 @@ notify_start() { # condition -> its processes started, PID in $notify_pid (empty
             notify_pid=$daemon_pid; wait_socket "$dir.sock"; sleep 1 ;;
     esac
 }
-notify_stop() { [ -z "$notify_pid" ] || stop_daemon "$notify_pid"; }
+notify_stop() { [ -z "$notify_pid" ] || bench_stop "$notify_pid"; }
 await_no_subscribers() { for _ in $(seq 600); do [ "$(bench_nft_subscribers)" = 0 ] && return; sleep 0.1; done; }
 notify_section() {
     [ -f "$work/state-$big.nft" ] || bench_java a export "$big" nft "$work/state-$big.nft"
@@ -220,7 +213,7 @@ limits_section() {
         R[limits.rss.$lists]=$(rss "$daemon_pid")
         if [ $rc = 0 ]; then R[limits.result.$lists]=applied
         else R[limits.result.$lists]="exit $rc: $(grep -o '[0-9]* distinct allow-lists' "$work/lim.out" | head -1)"; fi
-        stop_daemon "$daemon_pid"; inns a nft flush ruleset
+        bench_stop "$daemon_pid"; inns a nft flush ruleset
     done
 }
 limits_rows() {
@@ -270,8 +263,8 @@ natctl_section() {
             '{printf "%.3f\n", $1 - start}' "$work/natctl.base.$size" | stats)
     done
     natctl_apply "$work/empty.json"
-    stop_daemon "$idle_pid"; inns a nft flush ruleset
-    [ -z "$baseline" ] || stop_daemon "$base_pid"
+    bench_stop "$idle_pid"; inns a nft flush ruleset
+    [ -z "$baseline" ] || bench_stop "$base_pid"
 }
 # Daemon start until the kernel matches 10,000 persisted forwards, against nft -f of them.
 start_section() {
@@ -280,7 +273,7 @@ start_section() {
         rm -rf "$work/s10k" "$work/s10k.sock"; bench_java a seed "$work/s10k" 10000; inns a nft flush ruleset
         t0=$(now_ns); start_daemon a "$work/s10k" "$work/s10k.sock"; wait_socket "$work/s10k.sock"; t1=$(now_ns)
         starts+=("$(echo "scale=3; ($t1 - $t0) / 1000000" | bc)")
-        stop_daemon "$daemon_pid"
+        bench_stop "$daemon_pid"
     done
     R[start.10000]=$(printf '%s\n' "${starts[@]}" | stats)
     bench_java a export 10000 nft "$work/state-10000.nft"
@@ -610,7 +603,7 @@ traffic() {
 inns n nft delete table ip bench_hand
 traffic 1 agent haproxy direct
 counted=$(inns n nft list map ip nat_agent ports | grep -o 'tcp . 16379 counter packets [0-9]* bytes [0-9]*' || true)
-stop_daemon "$agent_pid"
+bench_stop "$agent_pid"
 inns n nft delete table ip nat_agent
 inns n nft -f "$work/hand.nft"
 inns n nft -f "$work/hand-filter.nft"

@@ -85,16 +85,13 @@ start() { # VARIANT STATEDIR
     [ $nmt = 1 ] && extra="$extra -XX:NativeMemoryTracking=summary"
     rm -f "$work/sock"
     # shellcheck disable=SC2046
-    NAT_AGENT_JAVA_OPTS=$extra NAT_AGENT_CDS_ARCHIVE=$work/cds$1.jsa ip netns exec "$ns" $(launcher "${dirs[$1]}") \
-        --state-dir "$2" --socket "$work/sock" --config /nonexistent --admin-group root --log-level warn \
-        2>>"$work/daemon.log" &
-    daemon_pid=$!
-    bench_track "$daemon_pid"
-    for _ in $(seq 6000); do [ -S "$work/sock" ] && return 0; sleep 0.01; done
-    echo "daemon did not open its socket; log:" >&2; tail -20 "$work/daemon.log" >&2; exit 1
+    NAT_AGENT_JAVA_OPTS=$extra NAT_AGENT_CDS_ARCHIVE=$work/cds$1.jsa bench_daemon "$ns" "$2" "$work/sock" \
+        $(launcher "${dirs[$1]}")
+    daemon_pid=$bench_daemon_pid
+    bench_await_socket "$work/sock" "$daemon_pid" 6000 0.01
 }
 stop() {
-    kill "$daemon_pid"; wait "$daemon_pid" 2>/dev/null || true; bench_untrack "$daemon_pid"; daemon_pid=
+    bench_stop "$daemon_pid"; daemon_pid=
     ip netns exec "$ns" nft flush ruleset
 }
 kib() { awk -v k="$1" '$1 == k":" {print $2}' "/proc/$daemon_pid/status"; }

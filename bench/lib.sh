@@ -9,6 +9,9 @@
 #   bench_baseline REF              # $baseline: a built directory, or git ref REF built in a worktree
 #   bench_netns "nrs$$"             # created now (loopback up), deleted on exit
 #   some-daemon & bench_track $!    # killed and waited for on exit, unless bench_untrack'ed
+#   bench_daemon NS DIR SOCK LAUNCHER... # a tracked daemon, PID in $bench_daemon_pid
+#   bench_await_socket SOCK PID TRIES PAUSE
+#   bench_stop PID                  # stopped now (SIGTERM) and waited for
 #
 # A harness with more to undo defines bench_cleanup_hook; it runs first on exit.
 
@@ -114,6 +117,44 @@ bench_netns() {
 
 bench_track() {
     bench_pids+=("$1")
+}
+
+# Starts a daemon in namespace NETNS on state directory DIR and admin socket SOCK, the way the
+# harnesses run it (no config file, admin group root, warnings only, appended to $work/daemon.log),
+# in the background and tracked; its PID in $bench_daemon_pid. LAUNCHER... is the command (e.g.
+# "$bench_root/packaging/bin/nat-agent"); JVM options and archive come from the environment
+# (NAT_AGENT_JAVA_OPTS=... bench_daemon ...). ip netns exec execs the launcher, which execs java:
+# the PID is the JVM's (a shell function in the background would be a subshell whose kill leaves
+# the JVM running).
+bench_daemon() {
+    local netns=$1 dir=$2 sock=$3
+    shift 3
+    ip netns exec "$netns" "$@" --state-dir "$dir" --socket "$sock" --config /nonexistent --admin-group root \
+        --log-level warn 2>>"$work/daemon.log" &
+    bench_daemon_pid=$!
+    bench_track "$bench_daemon_pid"
+}
+
+# Waits until the daemon PID has opened SOCK, looking TRIES times PAUSE seconds apart. If it exits
+# first or never does, it is killed (also from a subshell, where the exit trap does not run) and
+# the harness fails with the end of the daemon's log.
+bench_await_socket() {
+    local sock=$1 pid=$2 _
+    for _ in $(seq "$3"); do
+        [ -S "$sock" ] && return 0
+        kill -0 "$pid" 2>/dev/null || break
+        sleep "$4"
+    done
+    kill "$pid" 2>/dev/null || true
+    tail -20 "$work/daemon.log" >&2
+    nat_agent_fail "the daemon did not open $sock"
+}
+
+# Stops process PID now (SIGTERM), waits for it, and no longer tracks it.
+bench_stop() {
+    kill "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+    bench_untrack "$1"
 }
 
 bench_untrack() {

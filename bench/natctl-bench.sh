@@ -33,11 +33,8 @@ if [ $agent = 1 ]; then
     ns=nnb$$
     bench_netns "$ns"
     mkdir "$work/state"
-    NAT_AGENT_CDS_ARCHIVE=/nonexistent ip netns exec "$ns" "$bench_root/packaging/bin/nat-agent" --state-dir "$work/state" \
-        --socket "$work/sock" --config /nonexistent --admin-group root --log-level warn 2>>"$work/daemon.log" &
-    bench_track $!
-    for _ in $(seq 3000); do [ -S "$work/sock" ] && break; sleep 0.01; done
-    [ -S "$work/sock" ] || { tail -20 "$work/daemon.log" >&2; nat_agent_fail "the daemon did not open its socket"; }
+    NAT_AGENT_CDS_ARCHIVE=/nonexistent bench_daemon "$ns" "$work/state" "$work/sock" "$bench_root/packaging/bin/nat-agent"
+    bench_await_socket "$work/sock" "$bench_daemon_pid" 3000 0.01
     args=(--socket "$work/sock" "${args[@]}")
 fi
 

@@ -60,24 +60,14 @@ start_ms() {
     rm -rf "$work/s" "$work/s.sock"; cp -a "$work/seed" "$work/s"; inns nft flush ruleset
     local t0 t1
     t0=$(now_ns)
-    # ip netns exec execs the launcher, which execs java: $! is the daemon's PID.
-    NAT_AGENT_JAVA_OPTS=$2 NAT_AGENT_CDS_ARCHIVE=$3 ip netns exec "$ns" "$1" --state-dir "$work/s" \
-        --socket "$work/s.sock" --config /nonexistent --admin-group root --log-level warn 2>>"$work/daemon.log" &
-    daemon_pid=$!
-    local i=0
-    until [ -S "$work/s.sock" ]; do
-        i=$((i + 1))
-        if [ $i -gt 20000 ] || ! kill -0 "$daemon_pid" 2>/dev/null; then
-            kill "$daemon_pid" 2>/dev/null || true
-            echo "daemon did not open its socket; log:" >&2; tail -20 "$work/daemon.log" >&2; exit 1
-        fi
-        sleep 0.001
-    done
+    NAT_AGENT_JAVA_OPTS=$2 NAT_AGENT_CDS_ARCHIVE=$3 bench_daemon "$ns" "$work/s" "$work/s.sock" "$1"
+    daemon_pid=$bench_daemon_pid
+    bench_await_socket "$work/s.sock" "$daemon_pid" 20000 0.001
     t1=$(now_ns)
     # CPU time the daemon used until then (user + system, clock ticks of 10 ms): steadier than
     # wall time on a loaded machine.
     cpu_ms=$(awk '{print ($14 + $15) * 10}' "/proc/$daemon_pid/stat")
-    kill "$daemon_pid"; wait "$daemon_pid" 2>/dev/null || true
+    bench_stop "$daemon_pid"
     # The table must hold the state: the forwards map has one element per forward.
     local count
     count=$(inns nft list map ip nat_agent forwards | grep -c ' : ' || true)

@@ -43,32 +43,20 @@ awk -v n="$forwards" 'BEGIN {
 start_daemon() {
     rm -f "$work/admin.sock"
     NAT_AGENT_CDS_ARCHIVE=/nonexistent NAT_AGENT_JAVA_OPTS=$1 \
-        ip netns exec "$ns" "$root/packaging/bin/nat-agent" --state-dir "$work/state" --socket "$work/admin.sock" \
-        --config /nonexistent --admin-group root --log-level warn &
-    daemon_pid=$!
-    bench_track "$daemon_pid"
-    for _ in $(seq 3000); do
-        [ -S "$work/admin.sock" ] && return 0
-        kill -0 "$daemon_pid" || nat_agent_fail "the daemon exited before it opened its socket"
-        sleep 0.01
-    done
-    nat_agent_fail "the daemon did not open its socket within 30 s"
-}
-stop_daemon() {
-    kill "$daemon_pid"
-    wait "$daemon_pid" || true
-    bench_untrack "$daemon_pid"
+        bench_daemon "$ns" "$work/state" "$work/admin.sock" "$root/packaging/bin/nat-agent"
+    daemon_pid=$bench_daemon_pid
+    bench_await_socket "$work/admin.sock" "$daemon_pid" 3000 0.01
 }
 
 start_daemon ""
 "$root/packaging/bin/natctl" --socket "$work/admin.sock" apply "$work/state.json" >/dev/null
-stop_daemon
+bench_stop "$daemon_pid"
 ip netns exec "$ns" nft delete table ip nat_agent
 
 # No archive while recording: every class is then loaded, and listed, the way a start loads it.
 start_daemon "-XX:DumpLoadedClassList=$work/raw.classlist"
 "$root/packaging/bin/natctl" --socket "$work/admin.sock" status >/dev/null
-stop_daemon
+bench_stop "$daemon_pid"
 
 # Dynamic proxies are generated at run time and cannot be preloaded from a list: left out, so
 # that making the archive prints no "cannot find" warnings.

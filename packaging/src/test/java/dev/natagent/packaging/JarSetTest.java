@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Tag;
@@ -44,6 +45,18 @@ class JarSetTest {
                 .filter(name -> !name.startsWith("dev/natagent/agent/cli/") && !name.startsWith("picocli/"))
                 .toList();
         assertEquals(List.of(), foreign, "classes in natctl's jar that are not the CLI's");
+    }
+
+    @Test
+    void neitherProgramCarriesTheBenchmarksOrTestClasses() throws Exception {
+        List<String> jars = new ArrayList<>(BuildOutput.daemonDependencies());
+        jars.addAll(BuildOutput.natctlDependencies());
+        assertEquals(
+                List.of(),
+                jars.stream()
+                        .filter(jar -> jar.startsWith("nat-agent-bench") || jar.endsWith("-tests.jar"))
+                        .toList(),
+                "benchmark or test jars in nat-agent.jars or natctl.jars");
     }
 
     @Test

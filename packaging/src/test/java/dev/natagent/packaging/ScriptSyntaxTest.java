@@ -25,11 +25,14 @@ class ScriptSyntaxTest {
             "packaging/cds/update-classlist.sh",
             "bench/agent-bench.sh",
             "bench/agent-rss.sh",
+            "bench/ha-bench.sh",
             "bench/native-bench.sh",
             "bench/natctl-bench.sh",
             "bench/start-bench.sh",
             "demo/run.sh",
             "demo/cluster-part.sh");
+    /** Sourced by the scripts above, not run. */
+    private static final List<String> SOURCED_BASH_SCRIPTS = List.of("bench/lib.sh");
 
     @Test
     void launchersArePosixShell() throws Exception {
@@ -47,6 +50,9 @@ class ScriptSyntaxTest {
         for (String script : BASH_SCRIPTS) {
             assertParses("bash", script);
             assertTrue(Files.isExecutable(Project.path(script)), script + " is executable");
+        }
+        for (String script : SOURCED_BASH_SCRIPTS) {
+            assertParses("bash", script);
         }
     }
 
