@@ -38,8 +38,9 @@ if [ $agent = 1 ]; then
     args=(--socket "$work/sock" "${args[@]}")
 fi
 
-# The archive as the RPM's %post makes it (with a call that fails to reach an agent), in the work
-# directory: one left next to the jars would go stale with the next build.
+# The archive as the RPM's %post makes it, in the work directory: one left next to the jars would
+# go stale with the next build. (A launcher that archives at exit instead, as a BASELINE's may,
+# makes it from this call, which fails to reach an agent; one that dumps a class list ignores it.)
 NATCTL_CDS_DUMP=$work/natctl.jsa "$natctl" --socket /nonexistent/cds.sock status >/dev/null 2>&1 || true
 [ -s "$work/natctl.jsa" ] || nat_agent_fail "AppCDS archive was not written"
 

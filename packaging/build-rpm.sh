@@ -42,7 +42,7 @@ mkdir -p "$dist/lib" "$dist/bin" "$dist/systemd" "$dist/config" "$dist/cds"
 "$packaging/copy-jars.sh" "$dist/lib" || exit $?
 cp "$packaging"/bin/nat-agent "$packaging"/bin/natctl "$packaging"/bin/nat-agent-env.sh "$dist/bin/"
 cp "$root/systemd/nat-agent.service" "$dist/systemd/"
-cp "$packaging/cds/nat-agent.classlist" "$dist/cds/"
+cp "$packaging/cds/nat-agent.classlist" "$packaging/cds/natctl.classlist" "$dist/cds/"
 cp "$packaging/config/config.json" "$dist/config/"
 cp "$packaging/config/config.example.json" "$dist/"
 mkdir -p "$dist/ha"

@@ -14,8 +14,8 @@ nat_agent_fail() {
 # nat_agent_locate LAUNCHER PROGRAM (nat-agent or natctl). Sets NAT_AGENT_MAIN_JAR (the program's
 # own jar), NAT_AGENT_LIB (directory of dependency jars), NAT_AGENT_CLASSPATH (the program's jar,
 # then the jars its PROGRAM.jars names, and nothing else: natctl never sees the daemon's jars) and
-# NAT_AGENT_CLASSLIST (the daemon's AppCDS class list: next to the jars when installed, the
-# committed packaging/cds/nat-agent.classlist in the build tree).
+# NAT_AGENT_CLASSLIST (the program's AppCDS class list PROGRAM.classlist: next to the jars when
+# installed, the committed one in packaging/cds in the build tree).
 nat_agent_locate() {
     launcher_dir=$(CDPATH= cd -- "$(dirname -- "$(readlink -f -- "$1")")" && pwd)
     case $2 in
@@ -27,9 +27,9 @@ nat_agent_locate() {
         NAT_AGENT_LIB=$NAT_AGENT_HOME
         NAT_AGENT_MAIN_JAR=$NAT_AGENT_HOME/$2.jar
         jar_list=$NAT_AGENT_HOME/$2.jars
-        NAT_AGENT_CLASSLIST=$NAT_AGENT_HOME/nat-agent.classlist
+        NAT_AGENT_CLASSLIST=$NAT_AGENT_HOME/$2.classlist
     elif [ -f "$launcher_dir/../../agent/$module/pom.xml" ]; then
-        NAT_AGENT_CLASSLIST=$launcher_dir/../cds/nat-agent.classlist
+        NAT_AGENT_CLASSLIST=$launcher_dir/../cds/$2.classlist
         target=$(CDPATH= cd -- "$launcher_dir/../../agent/$module/target" 2>/dev/null && pwd) \
             || nat_agent_fail "no agent/$module/target: run 'mvn -B -ntp package' first"
         NAT_AGENT_LIB=$target/lib
@@ -45,7 +45,7 @@ nat_agent_locate() {
         NAT_AGENT_LIB=/usr/share/nat-agent
         NAT_AGENT_MAIN_JAR=/usr/share/nat-agent/$2.jar
         jar_list=/usr/share/nat-agent/$2.jars
-        NAT_AGENT_CLASSLIST=/usr/share/nat-agent/nat-agent.classlist
+        NAT_AGENT_CLASSLIST=/usr/share/nat-agent/$2.classlist
     fi
     [ -n "$NAT_AGENT_MAIN_JAR" ] && [ -f "$NAT_AGENT_MAIN_JAR" ] \
         || nat_agent_fail "$2 jar not found (looked in ${target:-$NAT_AGENT_LIB}): run 'mvn -B -ntp package' first"

@@ -1,18 +1,21 @@
 #!/bin/bash
-# Records packaging/cds/nat-agent.classlist: the classes a real daemon start loads, from exec until
-# the kernel matches a persisted state of 10,000 forwards, one admin request and SIGTERM. The RPM
-# ships the list; its %post turns it into an AppCDS archive with the installed JVM (see the
-# nat-agent launcher). Re-run after changes to the start path, and commit the result: a class
-# missing from the list is merely loaded from its jar, a stale entry merely skipped, but
-# ClassListTest fails when the list names a class of ours that no longer exists.
+# Records the AppCDS class lists the RPM ships: packaging/cds/nat-agent.classlist, the classes a
+# real daemon start loads, from exec until the kernel matches a persisted state of 10,000
+# forwards, one admin request and SIGTERM; and packaging/cds/natctl.classlist, the classes natctl
+# loads for the calls operators and scripts make (apply, status, the forward commands, --help),
+# each a real call to that agent. The RPM's %post turns each list into an AppCDS archive with the
+# installed JVM (see the nat-agent and natctl launchers). Re-run after changes to either path, and
+# commit the result: a class missing from a list is merely loaded from its jar, a stale entry
+# merely skipped, but ClassListTest fails when a list names a class of ours that no longer exists.
 #
 #   sudo packaging/cds/update-classlist.sh   (after `mvn -B -ntp package -DskipTests`)
 #
 # Runs in a network namespace it creates and removes; the daemons it starts are stopped by PID. The
 # persisted state is made the way an operator makes one: a first daemon takes the document (the
 # same 10,000 forwards as the benchmarks' state: listen ports 10000.., each to its own target, one
-# with an allow-list) through natctl apply and is stopped; the second start, the recorded one,
-# adopts it. The list is sorted (classes, then the lambda lines), so that a re-recording shows
+# with an allow-list) through natctl apply and is stopped; natctl's calls are recorded against
+# that first daemon (a forward added is removed again). The second start, the recorded one, adopts
+# the state. The lists are sorted (classes, then the lambda lines), so that a re-recording shows
 # only what changed.
 set -euo pipefail
 # shellcheck source=../../bench/lib.sh
@@ -48,8 +51,24 @@ start_daemon() {
     bench_await_socket "$work/admin.sock" "$daemon_pid" 3000 0.01
 }
 
+# record_natctl ARGS...: one natctl call without an archive (every class is then loaded, and
+# listed, the way a call loads it), its list in $work/natctl-N.classlist.
+natctl_calls=0
+record_natctl() {
+    natctl_calls=$((natctl_calls + 1))
+    NATCTL_CDS_ARCHIVE=/nonexistent NATCTL_JAVA_OPTS=-XX:DumpLoadedClassList=$work/natctl-$natctl_calls.classlist \
+        "$root/packaging/bin/natctl" "$@" >/dev/null
+}
+
 start_daemon ""
-"$root/packaging/bin/natctl" --socket "$work/admin.sock" apply "$work/state.json" >/dev/null
+record_natctl --socket "$work/admin.sock" apply "$work/state.json"
+record_natctl --socket "$work/admin.sock" status
+record_natctl --socket "$work/admin.sock" forward add recorded --listen 20000 --to 10.0.1.9:6379
+record_natctl --socket "$work/admin.sock" forward set recorded --to 10.0.1.9:6380
+record_natctl --socket "$work/admin.sock" forward get recorded
+record_natctl --socket "$work/admin.sock" forward list
+record_natctl --socket "$work/admin.sock" forward remove recorded
+record_natctl --help
 bench_stop "$daemon_pid"
 ip netns exec "$ns" nft delete table ip nat_agent
 
@@ -58,13 +77,19 @@ start_daemon "-XX:DumpLoadedClassList=$work/raw.classlist"
 "$root/packaging/bin/natctl" --socket "$work/admin.sock" status >/dev/null
 bench_stop "$daemon_pid"
 
-# Dynamic proxies are generated at run time and cannot be preloaded from a list: left out, so
-# that making the archive prints no "cannot find" warnings.
-list=$root/packaging/cds/nat-agent.classlist
-grep -Ev '^(com/sun/proxy/)?jdk/proxy[0-9]+/\$Proxy[0-9]+$' "$work/raw.classlist" >"$work/kept.classlist"
-{
-    grep '^#' "$work/kept.classlist" || true
-    grep -Ev '^(#|@)' "$work/kept.classlist" | LC_ALL=C sort -u
-    grep '^@' "$work/kept.classlist" | LC_ALL=C sort -u
-} >"$list"
-echo "$(grep -Evc '^(#|@)' "$list") classes in packaging/cds/nat-agent.classlist"
+# write_list NAME RAW...: packaging/cds/NAME.classlist from the recorded lists RAW. Dynamic
+# proxies are generated at run time and cannot be preloaded from a list: left out, so that making
+# the archive prints no "cannot find" warnings.
+write_list() {
+    local list=$root/packaging/cds/$1.classlist
+    shift
+    grep -hEv '^(com/sun/proxy/)?jdk/proxy[0-9]+/\$Proxy[0-9]+$' "$@" >"$work/kept.classlist"
+    {
+        grep '^#' "$1" || true
+        grep -Ev '^(#|@)' "$work/kept.classlist" | LC_ALL=C sort -u
+        grep '^@' "$work/kept.classlist" | LC_ALL=C sort -u
+    } >"$list"
+    echo "$(grep -Evc '^(#|@)' "$list") classes in packaging/cds/${list##*/}"
+}
+write_list nat-agent "$work/raw.classlist"
+write_list natctl "$work"/natctl-*.classlist

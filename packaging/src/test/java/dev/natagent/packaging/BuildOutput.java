@@ -41,6 +41,15 @@ final class BuildOutput {
         return jars;
     }
 
+    /** natctl's class path as its launcher builds it in the build tree. */
+    static List<Path> natctlClassPath() throws Exception {
+        List<Path> jars = new ArrayList<>(List.of(natctlJar()));
+        for (String name : natctlDependencies()) {
+            jars.add(existing(Project.path("agent/natctl/target/lib").resolve(name)));
+        }
+        return jars;
+    }
+
     private static List<String> listed(Path list) throws Exception {
         existing(list);
         List<String> names = new ArrayList<>();

@@ -13,24 +13,25 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The committed AppCDS class list (packaging/cds/nat-agent.classlist) against the current build:
- * it must name our start path, and no class of ours that has been renamed or removed since it was
- * recorded. A failure here means: run {@code sudo packaging/cds/update-classlist.sh} and commit.
+ * The committed AppCDS class lists (packaging/cds/nat-agent.classlist and natctl.classlist)
+ * against the current build: each must name its program's path, and no class of ours that has
+ * been renamed or removed since it was recorded. A failure here means: run {@code sudo
+ * packaging/cds/update-classlist.sh} and commit.
  */
 @Tag("packaging")
 class ClassListTest {
     private static final String UPDATE = "; re-record it with sudo packaging/cds/update-classlist.sh";
 
-    private static List<String> listedClasses() throws Exception {
-        return Files.readAllLines(Project.path("packaging/cds/nat-agent.classlist")).stream()
+    private static List<String> listedClasses(String program) throws Exception {
+        return Files.readAllLines(Project.path("packaging/cds/" + program + ".classlist")).stream()
                 .filter(line -> !line.isEmpty() && !line.startsWith("#") && !line.startsWith("@"))
                 .toList();
     }
 
-    /** The classes of the daemon's jar and of the jars its class path lists (nat-agent.jars). */
-    private static Set<String> builtClasses() throws Exception {
+    /** The classes of the jars on a class path. */
+    private static Set<String> builtClasses(List<Path> classPath) throws Exception {
         Set<String> classes = new HashSet<>();
-        for (Path jar : BuildOutput.daemonClassPath()) {
+        for (Path jar : classPath) {
             try (ZipFile zip = new ZipFile(jar.toFile())) {
                 zip.stream()
                         .map(entry -> entry.getName())
@@ -41,37 +42,77 @@ class ClassListTest {
         return classes;
     }
 
-    @Test
-    void namesOnlyClassesOfOursThatExist() throws Exception {
-        Set<String> built = builtClasses();
-        List<String> gone = listedClasses().stream()
-                .filter(name -> name.startsWith("dev/natagent/"))
+    private static void assertNamesOnlyClassesOfOursThatExist(String program, List<Path> classPath) throws Exception {
+        Set<String> built = builtClasses(classPath);
+        List<String> gone = listedClasses(program).stream()
+                .filter(name -> name.startsWith("dev/natagent/") || name.startsWith("picocli/"))
                 .filter(name -> !built.contains(name))
                 .toList();
-        assertEquals(List.of(), gone, "classes in the list that the build no longer has" + UPDATE);
+        assertEquals(List.of(), gone, "classes in " + program + ".classlist that the build no longer has" + UPDATE);
     }
 
-    @Test
-    void coversTheStartPathUntilTheKernelMatches() throws Exception {
-        List<String> listed = listedClasses();
-        for (String name : List.of(
-                "dev/natagent/agent/daemon/Main",
-                "dev/natagent/agent/daemon/Daemon",
-                "dev/natagent/agent/store/StateStore",
-                "dev/natagent/agent/reconcile/Reconciler",
-                "dev/natagent/nft/client/NftClient",
-                "dev/natagent/agent/api/AdminServer",
-                "com/fasterxml/jackson/databind/ObjectMapper",
-                "jnr/ffi/LibraryLoader")) {
-            assertTrue(listed.contains(name), name + " is not in the class list" + UPDATE);
+    private static void assertCovers(String program, List<String> names) throws Exception {
+        List<String> listed = listedClasses(program);
+        for (String name : names) {
+            assertTrue(listed.contains(name), name + " is not in " + program + ".classlist" + UPDATE);
         }
     }
 
     @Test
-    void namesNothingOfTheCli() throws Exception {
-        List<String> cli = listedClasses().stream()
+    void namesOnlyClassesOfOursThatExist() throws Exception {
+        assertNamesOnlyClassesOfOursThatExist("nat-agent", BuildOutput.daemonClassPath());
+        assertNamesOnlyClassesOfOursThatExist("natctl", BuildOutput.natctlClassPath());
+    }
+
+    @Test
+    void coversTheStartPathUntilTheKernelMatches() throws Exception {
+        assertCovers(
+                "nat-agent",
+                List.of(
+                        "dev/natagent/agent/daemon/Main",
+                        "dev/natagent/agent/daemon/Daemon",
+                        "dev/natagent/agent/store/StateStore",
+                        "dev/natagent/agent/reconcile/Reconciler",
+                        "dev/natagent/nft/client/NftClient",
+                        "dev/natagent/agent/api/AdminServer",
+                        "com/fasterxml/jackson/databind/ObjectMapper",
+                        "jnr/ffi/LibraryLoader"));
+    }
+
+    /** Everything natctl loads after the connect, which a run without an agent would never see. */
+    @Test
+    void coversNatctlsCallsThroughTheirReplies() throws Exception {
+        assertCovers(
+                "natctl",
+                List.of(
+                        "dev/natagent/agent/cli/Natctl",
+                        "dev/natagent/agent/cli/StatusCommand",
+                        "dev/natagent/agent/cli/ForwardAddCommand",
+                        "dev/natagent/agent/cli/AdminClient$Session",
+                        "dev/natagent/agent/cli/TextTable",
+                        "dev/natagent/agent/protocol/StatusView",
+                        "jdk/net/ExtendedSocketOptions",
+                        "picocli/CommandLine"));
+    }
+
+    @Test
+    void daemonNamesNothingOfTheCli() throws Exception {
+        List<String> cli = listedClasses("nat-agent").stream()
                 .filter(name -> name.startsWith("picocli/") || name.startsWith("dev/natagent/agent/cli/"))
                 .toList();
         assertEquals(List.of(), cli, "the daemon does not load the CLI or picocli" + UPDATE);
+    }
+
+    @Test
+    void natctlNamesNothingOfTheDaemon() throws Exception {
+        List<String> daemon = listedClasses("natctl").stream()
+                .filter(name -> (name.startsWith("dev/natagent/")
+                                && !name.startsWith("dev/natagent/agent/cli/")
+                                && !name.startsWith("dev/natagent/agent/protocol/")
+                                && !name.startsWith("dev/natagent/agent/model/"))
+                        || name.startsWith("jnr/")
+                        || name.startsWith("com/codahale/"))
+                .toList();
+        assertEquals(List.of(), daemon, "natctl loads only the CLI, the protocol and the model" + UPDATE);
     }
 }

@@ -153,16 +153,29 @@ class LauncherTest {
     }
 
     @Test
-    void natctlWritesAndUsesAnAppCdsArchiveAndIgnoresAStaleOneSilently() throws Exception {
+    void natctlMakesAnAppCdsArchiveFromItsClassListAndIgnoresAStaleOneSilently() throws Exception {
         Path home = installedHome();
+        Files.writeString(home.resolve("natctl.classlist"), "dev/natagent/agent/cli/Natctl\n");
         Path archive = tmp.resolve("natctl.jsa");
-        launch(launcher("natctl"), Map.of("NAT_AGENT_HOME", home.toString(), "NATCTL_CDS_DUMP", archive.toString()));
+        // As the RPM's %post runs it: no agent, arguments ignored, the archive written and nothing run.
+        Project.Result dump = Project.run(
+                Map.of("NAT_AGENT_HOME", home.toString(), "NATCTL_CDS_DUMP", archive.toString()),
+                List.of(launcher("natctl"), "status"));
+        assertEquals(0, dump.exitCode(), dump::describe);
+        assertFalse(dump.stdout().contains("args="), dump::describe);
         assertTrue(Files.size(archive) > 0, "archive written");
 
         Project.Result used = launch(
                 launcher("natctl"),
-                Map.of("NAT_AGENT_HOME", home.toString(), "NATCTL_CDS_ARCHIVE", archive.toString()));
+                Map.of(
+                        "NAT_AGENT_HOME",
+                        home.toString(),
+                        "NATCTL_CDS_ARCHIVE",
+                        archive.toString(),
+                        "NATCTL_JAVA_OPTS",
+                        "-Xlog:class+load"));
         assertTrue(line(used, "jvm").contains("-XX:SharedArchiveFile=" + archive), used::describe);
+        assertTrue(used.stdout().contains("dev.natagent.agent.cli.Natctl source: shared objects file"), used::describe);
 
         Files.writeString(archive, "not an archive");
         Project.Result stale = launch(
@@ -243,6 +256,17 @@ class LauncherTest {
         assertEquals(1, result.exitCode(), result::describe);
         assertTrue(result.stderr().contains("nat-agent.classlist missing"), result::describe);
         assertFalse(Files.exists(tmp.resolve("x.jsa")), result::describe);
+
+        Project.Result natctl = Project.run(
+                Map.of(
+                        "NAT_AGENT_HOME",
+                        home.toString(),
+                        "NATCTL_CDS_DUMP",
+                        tmp.resolve("y.jsa").toString()),
+                List.of(launcher("natctl")));
+        assertEquals(1, natctl.exitCode(), natctl::describe);
+        assertTrue(natctl.stderr().contains("natctl.classlist missing"), natctl::describe);
+        assertFalse(Files.exists(tmp.resolve("y.jsa")), natctl::describe);
     }
 
     @Test

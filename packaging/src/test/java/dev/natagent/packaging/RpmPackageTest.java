@@ -73,6 +73,7 @@ class RpmPackageTest {
                 () -> assertEquals("-rw-r--r-- root root l", files.get("/usr/share/licenses/nat-agent/LICENSE")),
                 () -> assertEquals("-rw-r--r-- root root g", files.get("/usr/share/nat-agent/natctl.jsa")),
                 () -> assertEquals("-rw-r--r-- root root", files.get("/usr/share/nat-agent/nat-agent.classlist")),
+                () -> assertEquals("-rw-r--r-- root root", files.get("/usr/share/nat-agent/natctl.classlist")),
                 () -> assertEquals("-rw-r--r-- root root g", files.get("/usr/share/nat-agent/nat-agent.jsa")),
                 () -> assertEquals("drwx------ nat-agent natadmin", files.get("/var/lib/nat-agent")));
         assertTrue(

@@ -16,9 +16,7 @@ public final class Natctl {
     private Natctl() {}
 
     public static void main(String[] args) {
-        // picocli registers converters for java.time and java.sql types by reflection in every
-        // parser it builds, initialising those classes on every call; natctl's options use none.
-        System.setProperty("picocli.converters.excludes", "java\\.(time|sql)\\..*");
+        StartupProperties.set();
         WarmUp.start();
         // Flushed once at the end, not per line: `apply` of a large document prints a line per
         // name, and a write(2) per line would be a large share of natctl's run.
