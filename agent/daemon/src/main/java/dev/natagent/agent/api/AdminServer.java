@@ -83,6 +83,18 @@ public final class AdminServer implements AutoCloseable {
     private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private static final long DRAIN_BYTES = 1L << 20;
+    /**
+     * How far the answer to a read-only request may run ahead of its client: the memory one
+     * answer holds however large it is (a listing, export or metrics of 50,000 forwards is
+     * megabytes); a client that reads slowly holds its reader thread back instead.
+     */
+    static final long STREAM_WINDOW = 4L * ResponseStream.MAX_CHUNK;
+    /**
+     * Reader threads that wait for slow clients are replaced for the others while they wait, up to
+     * this many: clients that stop reading large answers cannot keep a {@code status} waiting
+     * until they are closed as stalled, and each costs at most {@link #STREAM_WINDOW}.
+     */
+    static final int MAX_WAITING_READERS = 8;
 
     private final AdminServerConfig config;
     private final RequestHandler handler;
@@ -107,6 +119,8 @@ public final class AdminServer implements AutoCloseable {
     private final ClientMemory memory;
     /** Connections parked until memory is given back (selector thread only). */
     private final Deque<Connection> starved = new ArrayDeque<>();
+    /** Reader threads waiting for their clients to read (guarded by {@link #readers}). */
+    private int waitingReaders;
     /** Response bytes not yet written, all connections (selector thread only). */
     private long responseBytes;
     /** Memory was given back since the parked connections last had a turn. */
@@ -131,8 +145,12 @@ public final class AdminServer implements AutoCloseable {
         this.encoder = new ResponseEncoder(mapper);
         this.memory = new ClientMemory(config.requestMemory(), RESERVE, SMALL_HOLDING);
         GroupPrincipal group = adminGroup(config.adminGroup());
-        this.readers = boundedPool("nat-agent-admin-reader", config.readerThreads(), config.queueCapacity());
-        this.writer = boundedPool("nat-agent-admin-writer", 1, config.queueCapacity());
+        this.readers = boundedPool(
+                "nat-agent-admin-reader",
+                config.readerThreads(),
+                config.readerThreads() + MAX_WAITING_READERS,
+                config.queueCapacity());
+        this.writer = boundedPool("nat-agent-admin-writer", 1, 1, config.queueCapacity());
         SocketPathGuard guard = new SocketPathGuard(ownUid);
         Path socket = config.socket().toAbsolutePath();
         guard.prepareDirectory(socket.getParent(), group);
@@ -219,10 +237,10 @@ public final class AdminServer implements AutoCloseable {
         return config.maxConnections() - Math.max(1, config.maxConnections() / 16);
     }
 
-    private static ThreadPoolExecutor boundedPool(String name, int threads, int queueCapacity) {
+    private static ThreadPoolExecutor boundedPool(String name, int threads, int maxThreads, int queueCapacity) {
         AtomicInteger counter = new AtomicInteger();
         return new ThreadPoolExecutor(
-                threads, threads, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queueCapacity), task -> {
+                threads, maxThreads, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queueCapacity), task -> {
                     Thread thread = new Thread(task, name + "-" + counter.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
@@ -646,20 +664,44 @@ public final class AdminServer implements AutoCloseable {
         if (wantInput) {
             ops |= SelectionKey.OP_READ;
         }
-        if (connection.output != null) {
+        if (connection.output != null && !connection.output.isEmpty()) {
             ops |= SelectionKey.OP_WRITE;
         }
         connection.key.interestOps(ops);
     }
 
-    /** Hands a response to the connection; it replaces the request's reservation. */
+    /** Hands a whole response to the connection. */
     private void send(Connection connection, ResponseLine line) {
-        release(connection, connection.lineCharge);
-        connection.lineCharge = 0;
-        connection.output = line.buffers();
-        connection.outputBytes = line.length();
-        responseBytes += connection.outputBytes;
-        connection.writeDeadline = idleDeadline();
+        deliver(connection, null, line.chunks(), true);
+    }
+
+    /**
+     * Queues chunks of a response ({@code last}: its final ones) for writing. The first replaces
+     * the request's reservation. Chunks of a connection that closed meanwhile are dropped, and the
+     * stream that wrote them is told to stop.
+     */
+    private void deliver(Connection connection, ResponseStream stream, List<byte[]> chunks, boolean last) {
+        if (!connections.contains(connection)) {
+            if (stream != null) {
+                stream.cancel();
+            }
+            return;
+        }
+        if (connection.output == null) {
+            release(connection, connection.lineCharge);
+            connection.lineCharge = 0;
+            connection.output = new ArrayDeque<>();
+            connection.stream = stream;
+        }
+        if (connection.output.isEmpty()) {
+            connection.writeDeadline = idleDeadline();
+        }
+        for (byte[] chunk : chunks) {
+            connection.output.add(ByteBuffer.wrap(chunk));
+            connection.outputBytes += chunk.length;
+            responseBytes += chunk.length;
+        }
+        connection.outputComplete = last;
         try {
             flush(connection);
         } catch (IOException e) {
@@ -669,9 +711,12 @@ public final class AdminServer implements AutoCloseable {
 
     private void flush(Connection connection) throws IOException {
         // jnr copies the whole remaining buffer on every write: chunks of at most
-        // ResponseLine.MAX_CHUNK keep writing a big response O(n).
+        // ResponseStream.MAX_CHUNK keep writing a big response O(n).
         Deque<ByteBuffer> output = connection.output;
-        while (output != null && !output.isEmpty()) {
+        if (output == null) {
+            return;
+        }
+        while (!output.isEmpty()) {
             ByteBuffer chunk = output.peek();
             if (connection.channel.write(chunk) <= 0 && chunk.hasRemaining()) {
                 updateInterest(connection);
@@ -683,7 +728,13 @@ public final class AdminServer implements AutoCloseable {
                 writtenOut(connection, chunk.capacity());
             }
         }
+        if (!connection.outputComplete) {
+            // The rest is still being written by a worker; it is delivered when it is ready.
+            updateInterest(connection);
+            return;
+        }
         connection.output = null;
+        connection.stream = null;
         connection.busy = false;
         connection.idleDeadline = idleDeadline();
         if (connection.closeAfterWrite) {
@@ -703,13 +754,17 @@ public final class AdminServer implements AutoCloseable {
         connection.outputBytes -= bytes;
         responseBytes -= bytes;
         memoryFreed = true;
+        if (connection.stream != null) {
+            connection.stream.written(bytes);
+        }
     }
 
     /** Closes connections idle too long, and those that stopped reading their response as long. */
     private void closeIdle(long now) {
         List<Connection> expired = new ArrayList<>();
         for (Connection connection : connections) {
-            boolean stalled = connection.output != null && now - connection.writeDeadline > 0;
+            boolean stalled =
+                    connection.output != null && !connection.output.isEmpty() && now - connection.writeDeadline > 0;
             if (stalled || (!connection.busy && now - connection.idleDeadline > 0)) {
                 expired.add(connection);
             }
@@ -739,6 +794,10 @@ public final class AdminServer implements AutoCloseable {
         if (connection.output != null) {
             writtenOut(connection, connection.outputBytes);
             connection.output = null;
+        }
+        if (connection.stream != null) {
+            connection.stream.cancel();
+            connection.stream = null;
         }
     }
 
@@ -792,12 +851,13 @@ public final class AdminServer implements AutoCloseable {
             return;
         }
         if (!request.mutating()) {
-            complete(connection, execute(connection.session, request), false);
+            answer(connection, request, STREAM_WINDOW, readerWaits);
             return;
         }
         handler.prepare(request);
         try {
-            writer.execute(() -> complete(connection, execute(connection.session, request), false));
+            // Unbounded: a client slow to read its answer must not hold up the one writer.
+            writer.execute(() -> answer(connection, request, ResponseStream.UNBOUNDED, ResponseStream.Waits.NONE));
         } catch (RejectedExecutionException e) {
             complete(connection, encoder.failure(request.id(), busy()), false);
         }
@@ -810,22 +870,36 @@ public final class AdminServer implements AutoCloseable {
                         + policy.adminGroup() + "'");
     }
 
-    private ResponseLine execute(ClientSession session, Request request) {
-        Peer peer = session.peer();
+    /**
+     * Executes the request and writes its answer into the connection as it is produced, at most
+     * {@code window} bytes ahead of the client (see {@link ResponseStream}).
+     */
+    private void answer(Connection connection, Request request, long window, ResponseStream.Waits waits) {
+        Peer peer = connection.peer;
+        ResponseStream out = new ResponseStream(
+                (stream, chunks, last) -> onSelector(() -> deliver(connection, stream, chunks, last)), window, waits);
         Timer.Context timer = requestTimers.apply(request.op().wireName()).time();
         String outcome = "ok";
         try {
-            Object result = handler.handle(request, session);
-            return encoder.success(request.id(), result);
+            Object result = handler.handle(request, connection.session);
+            encoder.writeSuccess(request.id(), result, out);
+            out.finish();
         } catch (AdminException e) {
             outcome = e.code().name();
-            return encoder.failure(request.id(), e);
+            fail(connection, out, encoder.failure(request.id(), e));
+        } catch (IOException e) {
+            if (out.cancelled()) {
+                outcome = "GONE";
+                LOG.log(Level.FINE, "admin op {0}: {1}", new Object[] {
+                    request.op().wireName(), e.getMessage()
+                });
+            } else {
+                outcome = ErrorCode.INTERNAL.name();
+                internalError(connection, out, request, e);
+            }
         } catch (RuntimeException | Error e) {
             outcome = ErrorCode.INTERNAL.name();
-            LOG.log(Level.SEVERE, "admin op " + request.op().wireName() + " failed unexpectedly", e);
-            return encoder.failure(
-                    request.id(),
-                    new AdminException(ErrorCode.INTERNAL, "internal error; the nat-agent log has the details"));
+            internalError(connection, out, request, e);
         } finally {
             timer.stop();
             if (request.mutating()) {
@@ -837,6 +911,48 @@ public final class AdminServer implements AutoCloseable {
                     outcome
                 });
             }
+        }
+    }
+
+    /** A reader thread waiting for its client counts as one more reader for the others (see {@link #MAX_WAITING_READERS}). */
+    private final ResponseStream.Waits readerWaits = new ResponseStream.Waits() {
+        @Override
+        public void begin() {
+            changeWaitingReaders(1);
+        }
+
+        @Override
+        public void end() {
+            changeWaitingReaders(-1);
+        }
+    };
+
+    private void changeWaitingReaders(int change) {
+        synchronized (readers) {
+            waitingReaders += change;
+            readers.setCorePoolSize(config.readerThreads() + Math.min(waitingReaders, MAX_WAITING_READERS));
+        }
+    }
+
+    private void internalError(Connection connection, ResponseStream out, Request request, Throwable e) {
+        LOG.log(Level.SEVERE, "admin op " + request.op().wireName() + " failed unexpectedly", e);
+        fail(
+                connection,
+                out,
+                encoder.failure(
+                        request.id(),
+                        new AdminException(ErrorCode.INTERNAL, "internal error; the nat-agent log has the details")));
+    }
+
+    /**
+     * Answers with {@code error} if none of the answer has gone out yet; otherwise the line is cut
+     * short by closing the connection, which the client sees as a broken answer.
+     */
+    private void fail(Connection connection, ResponseStream out, ResponseLine error) {
+        if (out.committed()) {
+            onSelector(() -> close(connection));
+        } else {
+            complete(connection, error, false);
         }
     }
 

@@ -19,8 +19,12 @@ final class Connection {
     final ClientSession session;
 
     final LineBuffer input = new LineBuffer();
-    /** What is left to write of the response, or null. */
+    /** What is left to write of the response as far as it is written, or null between responses. */
     Deque<ByteBuffer> output;
+    /** The worker writing the response, told when its chunks are written or the connection closes; or null. */
+    ResponseStream stream;
+    /** {@link #output} holds the end of the response: once it is written, the response is. */
+    boolean outputComplete;
     /** Bytes of {@link #output} not yet written. */
     long outputBytes;
     /** A request was handed to a worker (or the access check runs) and its answer is not fully written yet. */

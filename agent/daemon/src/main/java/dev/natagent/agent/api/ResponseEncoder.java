@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.natagent.agent.protocol.AdminProtocol;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.Map;
 
 /** Builds response lines: {@code {"v":1,"id":..,"ok":true,"result":..}} or the error form. */
@@ -18,7 +19,16 @@ public final class ResponseEncoder {
 
     /** The success line; {@code result} is written as it is (a 50k-forward diff is not first copied into a tree). */
     public ResponseLine success(String id, Object result) {
-        return toLine(new Success(AdminProtocol.VERSION, id, true, result == null ? Map.of() : result));
+        try {
+            return ResponseLine.write(out -> writeSuccess(id, result, out));
+        } catch (IOException e) {
+            throw new IllegalStateException("response not serialisable", e);
+        }
+    }
+
+    /** Writes the success line's JSON to {@code out} as it is produced (the newline is the caller's). */
+    void writeSuccess(String id, Object result, OutputStream out) throws IOException {
+        write(new Success(AdminProtocol.VERSION, id, true, result == null ? Map.of() : result), out);
     }
 
     @JsonPropertyOrder({"v", "id", "ok", "result"})
@@ -48,12 +58,14 @@ public final class ResponseEncoder {
 
     private ResponseLine toLine(Object response) {
         try {
-            // Jackson escapes control characters, so the only raw newline is the terminator.
-            return ResponseLine.write(out -> mapper.writer()
-                    .without(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
-                    .writeValue(out, response));
+            return ResponseLine.write(out -> write(response, out));
         } catch (IOException e) {
             throw new IllegalStateException("response not serialisable", e);
         }
+    }
+
+    private void write(Object response, OutputStream out) throws IOException {
+        // Jackson escapes control characters, so the only raw newline is the terminator.
+        mapper.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET).writeValue(out, response);
     }
 }

@@ -52,7 +52,7 @@ class ResponseLineTest {
         ByteArrayOutputStream rejoined = new ByteArrayOutputStream();
         for (ByteBuffer chunk : line.buffers()) {
             assertTrue(
-                    chunk.remaining() > 0 && chunk.remaining() <= ResponseLine.MAX_CHUNK,
+                    chunk.remaining() > 0 && chunk.remaining() <= ResponseStream.MAX_CHUNK,
                     "chunk of " + chunk.remaining());
             rejoined.write(chunk.array(), chunk.position(), chunk.remaining());
         }
