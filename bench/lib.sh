@@ -120,7 +120,8 @@ bench_track() {
 }
 
 # Starts a daemon in namespace NETNS on state directory DIR and admin socket SOCK, the way the
-# harnesses run it (no config file, admin group root, warnings only, appended to $work/daemon.log),
+# harnesses run it (no config file unless bench_config names one, admin group root, warnings only,
+# appended to $work/daemon.log),
 # in the background and tracked; its PID in $bench_daemon_pid. LAUNCHER... is the command (e.g.
 # "$bench_root/packaging/bin/nat-agent"); JVM options and archive come from the environment
 # (NAT_AGENT_JAVA_OPTS=... bench_daemon ...). ip netns exec execs the launcher, which execs java:
@@ -129,11 +130,16 @@ bench_track() {
 bench_daemon() {
     local netns=$1 dir=$2 sock=$3
     shift 3
-    ip netns exec "$netns" "$@" --state-dir "$dir" --socket "$sock" --config /nonexistent --admin-group root \
+    ip netns exec "$netns" "$@" --state-dir "$dir" --socket "$sock" --config "${bench_config:-/nonexistent}" --admin-group root \
         --log-level warn 2>>"$work/daemon.log" &
     bench_daemon_pid=$!
     bench_track "$bench_daemon_pid"
 }
+
+# Sleeps $1 seconds without starting a process: a `sleep` per poll would take CPU from the process
+# being timed. The read waits on a pipe that never delivers (its write end is this shell's own).
+exec {bench_nap_fd}<> <(:)
+bench_nap() { read -r -t "$1" -u "$bench_nap_fd" || true; }
 
 # Waits until the daemon PID has opened SOCK, looking TRIES times PAUSE seconds apart. If it exits
 # first or never does, it is killed (also from a subshell, where the exit trap does not run) and
@@ -143,7 +149,7 @@ bench_await_socket() {
     for _ in $(seq "$3"); do
         [ -S "$sock" ] && return 0
         kill -0 "$pid" 2>/dev/null || break
-        sleep "$4"
+        bench_nap "$4"
     done
     kill "$pid" 2>/dev/null || true
     tail -20 "$work/daemon.log" >&2

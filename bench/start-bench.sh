@@ -1,6 +1,6 @@
 #!/bin/bash
 # The start-up row of agent-bench.sh on its own: the daemon started on an empty kernel (as at boot) with a
-# persisted state of N forwards, timed from exec until its admin socket exists (it opens the
+# persisted state of N forwards and the shipped config file, timed from exec until its admin socket exists (it opens the
 # socket only once the kernel table matches the state), side by side with `nft -f` of the
 # equivalent ruleset, interleaved run by run so that load drift hits both alike.
 #
@@ -60,7 +60,9 @@ start_ms() {
     rm -rf "$work/s" "$work/s.sock"; cp -a "$work/seed" "$work/s"; inns nft flush ruleset
     local t0 t1
     t0=$(now_ns)
-    NAT_AGENT_JAVA_OPTS=$2 NAT_AGENT_CDS_ARCHIVE=$3 bench_daemon "$ns" "$work/s" "$work/s.sock" "$1"
+    # As installed: the build's shipped config file, read at every start.
+    NAT_AGENT_JAVA_OPTS=$2 NAT_AGENT_CDS_ARCHIVE=$3 bench_config=${1%/bin/nat-agent}/config/config.json \
+        bench_daemon "$ns" "$work/s" "$work/s.sock" "$1"
     daemon_pid=$bench_daemon_pid
     bench_await_socket "$work/s.sock" "$daemon_pid" 20000 0.001
     t1=$(now_ns)
