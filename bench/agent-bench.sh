@@ -2,7 +2,7 @@
 # Agent-level benchmark: nat-agent side by side with nft, iptables-restore, haproxy and
 # direct routing, in one run, on this machine, printing one table of medians, spread and ratios.
 #
-#   bench/agent-bench.sh [--quick] [--cold] [--notify] [--baseline REF] [--rounds K]
+#   bench/agent-bench.sh [--quick] [--cold] [--notify] [--baseline REF] [--rounds K] [--runs R]
 #                                         (root; after `mvn -B -ntp package -DskipTests`)
 #
 #   --cold          only the cold-apply rows, natctl apply, the worst allow-list states, single
@@ -10,11 +10,15 @@
 #   --notify        only the nf_tables notification rows (~2-4 minutes); with --cold, both
 #   --baseline REF  also run another build side by side with this one: REF is a git ref of this
 #                   repository (checked out in a temporary worktree and built there first, a few
-#                   minutes) or a directory holding a build. Its agent in process, `nft -f` of its
-#                   own export, its daemon through its own natctl apply (each run right after one
-#                   of this build's), and its idle daemon in the notification rows
+#                   minutes) or a directory holding a build. Every row of the targets table gets
+#                   the baseline's figure from the same run: its agent in process (cold apply,
+#                   single changes), `nft -f` of its own export, its daemon through its own natctl
+#                   apply and status, its idle daemon in the notification rows and for idle RSS,
+#                   its start, and (full run) its daemon at the big N in a third traffic phase
+#                   (single changes acknowledged, memory after the same requests, new connections)
 #   --rounds K      repeat the cold-apply section K times, interleaved (default 1); on a loaded
 #                   machine the per-round medians show how far one round can be trusted
+#   --runs R        runs per figure (default 5, 3 with --quick): fewer for a shorter run
 #
 # Everything happens in network namespaces this script creates (nab<pid>a/c/n/s) and removes on
 # exit, also on failure; processes it starts are killed by PID. Bounded: ~9-12 minutes in full,
@@ -27,10 +31,11 @@
 #                   children) for the CPU rows, steadier than wall time on a shared machine; for
 #                   N <= 10,000 the same through a running daemon's socket from a warm client
 #                   (request JSON both ways included, natctl's JVM start excluded); and for every N
-#                   through `natctl apply FILE` (the way users apply a config): its wall time minus natctl's
-#                   own start, taken as the median wall time of `natctl status` measured in the same
-#                   run. Documents over 512 KiB (10k: ~1 MB, 50k: ~5 MB) go as their raw bytes
-#                   (apply.begin/bytes/commit on one connection, atomic at commit).
+#                   through `natctl apply FILE` (the way users apply a config): its whole wall time,
+#                   and that minus natctl's own start, a `natctl status` timed right after each
+#                   apply (the median of the per-pair differences). Documents over 512 KiB (10k:
+#                   ~1 MB, 50k: ~5 MB) go as their raw bytes (apply.begin/bytes/commit on one
+#                   connection, atomic at commit).
 #   add/remove      one forward (2 elements) at N: kernel change alone, kernel + journal in the
 #                   process, and acknowledged through the socket.
 #   connections/s   redis-benchmark PING, keep-alive off (-k 0) and on (-k 1), client -> NAT -> redis;
@@ -39,9 +44,14 @@
 #                   counters ("hand+"), haproxy (tcp mode), and direct routing, measured in
 #                   interleaved rounds so load drift hits them alike; the agent's table and the
 #                   hand-written ones in two phases (two DNAT tables in one hook do not mix).
+#   start           from exec until the admin socket exists (the daemon opens it once the kernel
+#                   table matches), 10,000 persisted forwards, empty kernel, the shipped config file
+#                   (read at every start, as installed); `nft -f` of the same ruleset alongside.
+#   targets         the table at the end: each target of the agent (README's Performance section),
+#                   this build's figure and the baseline's, met or not.
 set -euo pipefail
 
-quick=0; cold_only=0; notify_only=0; baseline=; baseline_ref=; cold_rounds=1
+quick=0; cold_only=0; notify_only=0; baseline=; baseline_ref=; cold_rounds=1; runs_given=
 while [ $# -gt 0 ]; do
     case $1 in
         --quick) quick=1 ;;
@@ -49,7 +59,8 @@ while [ $# -gt 0 ]; do
         --notify) notify_only=1 ;;
         --baseline) baseline_ref=${2:?--baseline needs a git ref or a directory}; shift ;;
         --rounds) cold_rounds=${2:?--rounds needs a count}; shift ;;
-        *) echo "usage: $0 [--quick] [--cold] [--notify] [--baseline REF] [--rounds K]" >&2; exit 2 ;;
+        --runs) runs_given=${2:?--runs needs a count}; shift ;;
+        *) echo "usage: $0 [--quick] [--cold] [--notify] [--baseline REF] [--rounds K] [--runs R]" >&2; exit 2 ;;
     esac
     shift
 done
@@ -69,6 +80,7 @@ if [ $quick = 1 ]; then
 else
     sizes=(1000 10000 50000); big=50000; runs=5; pairs=50; requests=10000; rounds=7; persistent=100000
 fi
+runs=${runs_given:-$runs}
 # --notify alone: no cold-apply rows (the loops below run over no size)
 cold_sizes=("${sizes[@]}")
 [ $notify_only = 0 ] || [ $cold_only = 1 ] || cold_sizes=()
@@ -79,6 +91,10 @@ ns=nab$$
 NAT_AGENT_CDS_DUMP=$work/nat-agent.jsa "$root/packaging/bin/nat-agent" >"$work/cds-dump.log" 2>&1 \
     || { cat "$work/cds-dump.log" >&2; nat_agent_fail "could not write the AppCDS archive"; }
 export NAT_AGENT_CDS_ARCHIVE=$work/nat-agent.jsa
+if [ -n "$baseline" ]; then
+    NAT_AGENT_CDS_DUMP=$work/base.jsa "$baseline/packaging/bin/nat-agent" >"$work/base-cds-dump.log" 2>&1 \
+        || { cat "$work/base-cds-dump.log" >&2; nat_agent_fail "could not write the baseline's AppCDS archive"; }
+fi
 
 inns() { local n=$1; shift; ip netns exec "$ns$n" "$@"; }
 now_ns() { date +%s%N; }
@@ -112,11 +128,13 @@ collect() { local suffix=$1; while read -r key med min max; do R[$key$suffix]="$
 # Starts the daemon (this build's, or $daemon_root's) in namespace $ns$1 with state dir $2; socket
 # path in $3. Prints nothing; PID in $daemon_pid.
 start_daemon() {
-    bench_daemon "$ns$1" "$2" "$3" "${daemon_root:-$root}/packaging/bin/nat-agent"
+    bench_config=${daemon_config:-/nonexistent} bench_daemon "$ns$1" "$2" "$3" "${daemon_root:-$root}/packaging/bin/nat-agent"
     daemon_pid=$bench_daemon_pid
 }
 wait_socket() { bench_await_socket "$1" "$daemon_pid" 3000 0.002; }
 rss() { awk '/^VmRSS|^VmHWM/ {printf "%s %.1f MiB  ", $1, $2/1024}' "/proc/$1/status"; }
+# VmRSS and VmHWM of PID $1 in MiB, as one "rss hwm" pair.
+rss_mib() { awk '/^VmRSS/ {r = $2 / 1024} /^VmHWM/ {h = $2 / 1024} END {printf "%.1f %.1f\n", r, h}' "/proc/$1/status"; }
 
 echo "nat-agent agent-level benchmark ($( [ $quick = 1 ] && echo quick || echo full )$( [ $cold_only = 1 ] && echo ", cold apply only" )$( [ $notify_only = 1 ] && echo ", notifications only" )); $(nproc) CPUs, $(uname -r), $(java -version 2>&1 | head -1)"
 [ -z "$baseline" ] || echo "baseline: ${baseline_ref} ($(git -C "$baseline" log -1 --format=%h 2>/dev/null || echo "not a git checkout"))"
@@ -162,10 +180,6 @@ await_no_subscribers() { for _ in $(seq 600); do [ "$(bench_nft_subscribers)" = 
 notify_section() {
     [ -f "$work/state-$big.nft" ] || bench_java a export "$big" nft "$work/state-$big.nft"
     sed 's/ nat_agent/ bench_load/g' "$work/state-$big.nft" >"$work/load.nft"
-    if [ -n "$baseline" ] && [ ! -f "$work/base.jsa" ]; then
-        NAT_AGENT_CDS_DUMP=$work/base.jsa "$baseline/packaging/bin/nat-agent" >"$work/base-cds-dump.log" 2>&1 \
-            || { cat "$work/base-cds-dump.log" >&2; nat_agent_fail "could not write the baseline's AppCDS archive"; }
-    fi
     notify_conds=(none monitor agent.same agent.other)
     [ -z "$baseline" ] || notify_conds+=(base.same base.other)
     for round in $(seq "$runs"); do
@@ -210,7 +224,7 @@ limits_section() {
             >"$work/lim.out" 2>&1; then rc=0; else rc=$?; fi
         t1=$(now_ns)
         R[limits.$lists]=$(echo "scale=3; ($t1 - $t0) / 1000000" | bc | awk '{print $1, $1, $1}')
-        R[limits.rss.$lists]=$(rss "$daemon_pid")
+        R[limits.rss.$lists]=$(rss "$daemon_pid"); R[limits.hwm.$lists]=$(rss_mib "$daemon_pid")
         if [ $rc = 0 ]; then R[limits.result.$lists]=applied
         else R[limits.result.$lists]="exit $rc: $(grep -o '[0-9]* distinct allow-lists' "$work/lim.out" | head -1)"; fi
         bench_stop "$daemon_pid"; inns a nft flush ruleset
@@ -232,53 +246,113 @@ natctl_section() {
     NATCTL_CDS_DUMP="$NATCTL_CDS_ARCHIVE" "$natctl" --socket "$work/idle.sock" status >/dev/null 2>&1 || true
     natctl_apply() { "$natctl" --socket "$work/idle.sock" apply "$1" >/dev/null || nat_agent_fail "natctl apply $1 failed"; }
     echo '{"forwards":[]}' >"$work/empty.json"
-    R[natctl.start]=$(times_ms $((runs * 2)) "$natctl" --socket "$work/idle.sock" status | stats)
-    natctl_start=$(echo "${R[natctl.start]}" | cut -d' ' -f1)
+    natctl_status() { "$natctl" --socket "$work/idle.sock" status >/dev/null || nat_agent_fail "natctl status failed"; }
     # With --baseline, the baseline's daemon (its own class-data archives) and natctl in namespace b,
     # each of its applies right after one of this build's, the same document.
     base_apply() { :; }
     if [ -n "$baseline" ]; then
-        NAT_AGENT_CDS_DUMP=$work/base.jsa "$baseline/packaging/bin/nat-agent" >"$work/base-cds-dump.log" 2>&1 \
-            || { cat "$work/base-cds-dump.log" >&2; nat_agent_fail "could not write the baseline's AppCDS archive"; }
         mkdir -p "$work/base-idle"
         NAT_AGENT_CDS_ARCHIVE=$work/base.jsa daemon_root=$baseline start_daemon b "$work/base-idle" "$work/base.sock"
         base_pid=$daemon_pid; wait_socket "$work/base.sock"
         base_natctl() { NATCTL_CDS_ARCHIVE="$work/base-natctl.jsa" "$baseline/packaging/bin/natctl" --socket "$work/base.sock" "$@"; }
         NATCTL_CDS_DUMP="$work/base-natctl.jsa" base_natctl status >/dev/null 2>&1 || true
-        R[natctl.start.base]=$(times_ms $((runs * 2)) base_natctl status | stats)
+        base_status() { base_natctl status >/dev/null || nat_agent_fail "baseline natctl status failed"; }
         base_apply() { base_natctl apply "$1" >/dev/null || nat_agent_fail "baseline natctl apply $1 failed"; }
+        # Idle for as long as this build's daemon was before its RSS was read.
+        sleep 3
+        R[rss.idle.base]=$(rss "$base_pid"); R[rssmib.idle.base]=$(rss_mib "$base_pid")
+        collect ".base.0" < <("$NAT_AGENT_JAVA" $NAT_AGENT_DAEMON_JVM_OPTS -cp "$base_cp" dev.natagent.agent.bench.AgentBench \
+            api "$work/base.sock" 0 0 "$pairs")
     fi
+    natctl_versus_java
+    # Each apply is paired with a natctl status right before it (natctl's own start, under the same
+    # load): the figure is the median of the per-pair differences; the whole wall time is kept too.
+    local size suffix
     for size in "${sizes[@]}"; do
         echo "natctl apply N=$size ..." >&2
         bench_java a export "$size" json "$work/state-$size.json"
+        [ -z "$baseline" ] || base_java a export "$size" json "$work/base-$size.json"
         for _ in $(seq "$runs"); do
             natctl_apply "$work/empty.json"
-            times_ms 1 natctl_apply "$work/state-$size.json" >>"$work/natctl.$size"
+            echo "$(times_ms 1 natctl_apply "$work/state-$size.json") $(times_ms 1 natctl_status)" >>"$work/natctl.$size"
             [ -z "$baseline" ] && continue
             base_apply "$work/empty.json"
-            times_ms 1 base_apply "$work/state-$size.json" >>"$work/natctl.base.$size"
+            echo "$(times_ms 1 base_apply "$work/base-$size.json") $(times_ms 1 base_status)" >>"$work/natctl.base.$size"
         done
-        R[natctl.cold.$size]=$(awk -v start="$natctl_start" '{printf "%.3f\n", $1 - start}' "$work/natctl.$size" | stats)
-        [ -z "$baseline" ] || R[natctl.cold.base.$size]=$(awk -v start="$(echo "${R[natctl.start.base]}" | cut -d' ' -f1)" \
-            '{printf "%.3f\n", $1 - start}' "$work/natctl.base.$size" | stats)
+        for suffix in "" ${baseline:+.base}; do
+            R[natctl.cold$suffix.$size]=$(awk '{printf "%.3f\n", $1 - $2}' "$work/natctl$suffix.$size" | stats)
+            R[natctl.wall$suffix.$size]=$(awk '{print $1}' "$work/natctl$suffix.$size" | stats)
+            R[natctl.start$suffix.$size]=$(awk '{print $2}' "$work/natctl$suffix.$size" | stats)
+        done
     done
     natctl_apply "$work/empty.json"
     bench_stop "$idle_pid"; inns a nft flush ruleset
     [ -z "$baseline" ] || bench_stop "$base_pid"
 }
+# natctl status of each build against its own idle daemon, side by side with a bare JVM start with
+# the flags natctl's launcher uses (hyperfine, alternating blocks so that load drift hits all alike).
+natctl_versus_java() {
+    local cmds=("$natctl --socket $work/idle.sock status" "$NAT_AGENT_JAVA -Xshare:auto -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -version")
+    [ -z "$baseline" ] || cmds+=("env NATCTL_CDS_ARCHIVE=$work/base-natctl.jsa $baseline/packaging/bin/natctl --socket $work/base.sock status")
+    local block i
+    for block in $(seq 3); do
+        hyperfine -N --style none --warmup 2 --runs $((runs * 2)) --export-json "$work/hfjava.$block.json" "${cmds[@]}" >/dev/null
+    done
+    for i in "${!cmds[@]}"; do
+        python3 -c "import json, sys
+t = sorted(x for b in (1, 2, 3) for x in json.load(open('$work/hfjava.%d.json' % b))['results'][$i]['times'])
+print('%.3f %.3f %.3f' % (t[len(t) // 2] * 1e3, t[0] * 1e3, t[-1] * 1e3))" >"$work/hfjava.$i"
+    done
+    R[natctl.hf.status]=$(cat "$work/hfjava.0"); R[java.version]=$(cat "$work/hfjava.1")
+    [ -z "$baseline" ] || R[natctl.hf.status.base]=$(cat "$work/hfjava.2")
+}
 # Daemon start until the kernel matches 10,000 persisted forwards, against nft -f of them.
 start_section() {
-    starts=()
-    for _ in $(seq "$runs"); do
-        rm -rf "$work/s10k" "$work/s10k.sock"; bench_java a seed "$work/s10k" 10000; inns a nft flush ruleset
-        t0=$(now_ns); start_daemon a "$work/s10k" "$work/s10k.sock"; wait_socket "$work/s10k.sock"; t1=$(now_ns)
-        starts+=("$(echo "scale=3; ($t1 - $t0) / 1000000" | bc)")
-        bench_stop "$daemon_pid"
-    done
-    R[start.10000]=$(printf '%s\n' "${starts[@]}" | stats)
+    local build t0 t1
+    rm -rf "$work/seed10k" "$work/base-seed10k"
+    bench_java a seed "$work/seed10k" 10000
+    [ -z "$baseline" ] || base_java a seed "$work/base-seed10k" 10000
     bench_java a export 10000 nft "$work/state-10000.nft"
-    R[nftstart.10000]=$(for _ in $(seq "$runs"); do inns a nft flush ruleset; times_ms 1 inns a nft -f "$work/state-10000.nft"; done | stats)
+    for _ in $(seq "$runs"); do
+        for build in this ${baseline:+base}; do
+            rm -rf "$work/s10k" "$work/s10k.sock"; inns a nft flush ruleset
+            # As installed: the shipped config file (read at every start), the state persisted.
+            if [ $build = this ]; then
+                cp -a "$work/seed10k" "$work/s10k"
+                t0=$(now_ns)
+                daemon_config=$root/packaging/config/config.json start_daemon a "$work/s10k" "$work/s10k.sock"
+            else
+                cp -a "$work/base-seed10k" "$work/s10k"
+                t0=$(now_ns)
+                NAT_AGENT_CDS_ARCHIVE=$work/base.jsa daemon_root=$baseline daemon_config=$baseline/packaging/config/config.json \
+                    start_daemon a "$work/s10k" "$work/s10k.sock"
+            fi
+            wait_socket "$work/s10k.sock"; t1=$(now_ns)
+            echo "scale=3; ($t1 - $t0) / 1000000" | bc >>"$work/start.$build"
+            # Its CPU time until then (user + system, clock ticks of 10 ms): steadier than wall time
+            # on a loaded machine.
+            awk '{print ($14 + $15) * 10}' "/proc/$daemon_pid/stat" >>"$work/start.$build.cpu"
+            bench_stop "$daemon_pid"
+        done
+        inns a nft flush ruleset; timed "$work/nftstart" ip netns exec "${ns}a" nft -f "$work/state-10000.nft"
+    done
+    R[start.10000]=$(stats <"$work/start.this"); R[start.cpu.10000]=$(stats <"$work/start.this.cpu")
+    if [ -n "$baseline" ]; then
+        R[start.base.10000]=$(stats <"$work/start.base"); R[start.cpu.base.10000]=$(stats <"$work/start.base.cpu")
+    fi
+    R[nftstart.10000]=$(stats <"$work/nftstart.wall"); R[nftstart.cpu.10000]=$(stats <"$work/nftstart.cpu")
     inns a nft flush ruleset
+}
+start_rows() {
+    line "agent start until kernel matches 10,000 persisted forwards" "start.10000" "$(ratio start.10000 nftstart.10000) of nft -f"
+    [ -z "$baseline" ] || line "  the baseline's start" "start.base.10000" "$(ratio start.base.10000 nftstart.10000) of nft -f; this build $(ratio start.10000 start.base.10000) of it"
+    line "  nft -f of the same 10,000" "nftstart.10000"
+    line "  CPU time (user+sys) of the start" "start.cpu.10000" "$(ratio start.cpu.10000 nftstart.cpu.10000) of nft -f"
+    [ -z "$baseline" ] || line "    the baseline's start" "start.cpu.base.10000" "$(ratio start.cpu.base.10000 nftstart.cpu.10000) of nft -f; this build $(ratio start.cpu.10000 start.cpu.base.10000) of it"
+    line "    nft -f of the same 10,000" "nftstart.cpu.10000"
+    line "natctl status against the idle daemon (hyperfine, 3 blocks)" "natctl.hf.status" "$(ratio natctl.hf.status java.version) of java -version"
+    [ -z "$baseline" ] || line "  the baseline's natctl status against its idle daemon" "natctl.hf.status.base" "$(ratio natctl.hf.status.base java.version) of java -version; this build $(ratio natctl.hf.status natctl.hf.status.base) of it"
+    line "  java -Xshare:auto -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -version" "java.version"
 }
 notify_rows() {
     line "nft -f of $big forwards (2x elements), none of ours alive" "notify.none" "host subscribers during runs: ${R[notify.subs.none]}"
@@ -318,7 +392,7 @@ for round in $(seq "$cold_rounds"); do
         rounds_collect ".$size" < <(bench_java a inproc "$size" "$runs" "$p")
         inns a nft flush ruleset
         if [ -n "$baseline" ]; then
-            rounds_collect ".base.$size" < <(base_java a inproc "$size" "$runs" 0)
+            rounds_collect ".base.$size" < <(base_java a inproc "$size" "$runs" "$p")
             inns a nft flush ruleset
         fi
         # nft -f of this tree's export and of the baseline's, alternating run by run.
@@ -349,7 +423,10 @@ done
 if [ "$cold_rounds" -gt 1 ]; then
     for f in "$work"/round.*; do R[${f#"$work"/round.}]=$(stats <"$f"); done
 fi
-[ "${#cold_sizes[@]}" = 0 ] || collect ".100" < <(bench_java a inproc 100 1 "$pairs")
+if [ "${#cold_sizes[@]}" != 0 ]; then
+    collect ".100" < <(bench_java a inproc 100 1 "$pairs")
+    [ -z "$baseline" ] || collect ".base.100" < <(base_java a inproc 100 1 "$pairs")
+fi
 
 # Prints the cold-apply rows of the table (the whole table ends with them too).
 cold_rows() {
@@ -357,10 +434,16 @@ cold_rows() {
         line "cold apply N=$size: agent, in process (apply's calls)" "inproc.cold.$size" "$(ratio inproc.cold.$size nft.cold.$size) of nft -f, $(ratio inproc.cold.$size iptlegacy.cold.$size) of legacy-restore"
         line "  of which element batch into the kernel" "inproc.cold.kernel.$size"
         [ -n "${R[api.cold.$size]:-}" ] && line "  agent through the socket (warm client)" "api.cold.$size" "$(ratio api.cold.$size nft.cold.$size) of nft -f"
-        [ -n "${R[natctl.cold.$size]:-}" ] && line "  agent through natctl apply (wall minus natctl status)" "natctl.cold.$size" "$(ratio natctl.cold.$size nft.cold.$size) of nft -f, $(ratio natctl.cold.$size iptlegacy.cold.$size) of legacy-restore"
+        if [ -n "${R[natctl.cold.$size]:-}" ]; then
+            line "  agent through natctl apply (wall minus natctl status)" "natctl.cold.$size" "$(ratio natctl.cold.$size nft.cold.$size) of nft -f, $(ratio natctl.cold.$size iptlegacy.cold.$size) of legacy-restore"
+            line "    natctl apply, whole wall time" "natctl.wall.$size" "$(ratio natctl.wall.$size nft.cold.$size) of nft -f"
+            line "    natctl status right after each (subtracted)" "natctl.start.$size"
+        fi
         line "  nft -f (agent's own nft export)" "nft.cold.$size"
         if [ -n "$baseline" ] && [ -n "${R[natctl.cold.base.$size]:-}" ]; then
-            line "  baseline agent through its natctl apply (wall minus its natctl status)" "natctl.cold.base.$size" "this agent $(ratio natctl.cold.$size natctl.cold.base.$size) of it"
+            line "  baseline agent through its natctl apply (wall minus its natctl status)" "natctl.cold.base.$size" "$(ratio natctl.cold.base.$size nft.cold.base.$size) of its nft -f; this agent $(ratio natctl.cold.$size natctl.cold.base.$size) of it"
+            line "    its natctl apply, whole wall time" "natctl.wall.base.$size" "$(ratio natctl.wall.base.$size nft.cold.base.$size) of its nft -f"
+            line "    its natctl status right after each (subtracted)" "natctl.start.base.$size"
         fi
         if [ -n "$baseline" ]; then
             line "  baseline agent, in process" "inproc.cold.base.$size" "$(ratio inproc.cold.base.$size nft.cold.base.$size) of its nft -f; this agent $(ratio inproc.cold.$size inproc.cold.base.$size) of it"
@@ -393,6 +476,85 @@ header() {
     printf '| %-58s | %10s | %-19s | %s |\n' "figure (ms unless stated; median of runs)" "median" "min-max" "ratio"
     echo "|---|---:|---|---|"
 }
+# --- the targets -------------------------------------------------------------------------------
+# One row per target of the agent, this build and (with --baseline) the baseline side by side,
+# each value from this run, each checked against its target. Rows whose figure this mode did not
+# measure are left out.
+num() { echo "${1:--}" | sed 's/x$//'; }
+verdict() { # value op limit -> met / NOT met / -
+    awk -v v="$(num "$1")" -v op="$2" -v lim="$3" 'BEGIN {
+        if (v == "-" || v == "nan" || v == "" || lim == "-") { print "-"; exit }
+        ok = (op == "<=") ? (v + 0 <= lim + 0) : (v + 0 >= lim + 0)
+        print (ok ? "met" : "NOT met") }'
+}
+target() { # label op limit unit value base-value
+    local label=$1 op=$2 limit=$3 unit=$4 value=${5:--} base=${6:--}
+    [ "$(num "$value")" != "-" ] && [ "$(num "$value")" != nan ] || return 0
+    [ -n "$baseline" ] || base=-
+    printf '| %-70s | %s %s%s | %s | %s | %s | %s |\n' "$label" "$op" "$limit" "$unit" "$value" "$(verdict "$value" "$op" "$limit")" \
+        "$base" "$(verdict "$base" "$op" "$limit")"
+}
+field() { echo "${R[$1]:--}" | cut -d' ' -f"$2"; }
+worst() { # lists -> met when applied, or refused with the validation message naming the lists
+    local result=${R[limits.result.$1]:-}
+    [ -n "$result" ] || return 0
+    local verdict="NOT met"
+    case $result in applied | *"distinct allow-lists") verdict=met ;; esac
+    printf '| %-70s | %s | %s | %s | %s | %s |\n' "natctl apply $big forwards, $1 distinct allow-list(s): time ms; daemon VmHWM" \
+        "bounded, or refused" "$(med "limits.$1") ms, $(field "limits.hwm.$1" 2) MiB ($result)" "$verdict" - -
+}
+targets() {
+    echo
+    echo "Targets: this build$( [ -n "$baseline" ] && echo " and the baseline ($baseline_ref)"), measured side by side in this run"
+    echo
+    printf '| %-70s | %s | %s | %s | %s | %s |\n' figure target "this build" "" baseline ""
+    echo "|---|---|---:|---|---:|---|"
+    local size
+    target "cold apply N=$big in process (apply's calls) / nft -f of its own export" "<=" 0.5 x \
+        "$(ratio inproc.cold.$big nft.cold.$big)" "$(ratio inproc.cold.base.$big nft.cold.base.$big)"
+    target "  the same / iptables-legacy-restore" "<=" 1.0 x \
+        "$(ratio inproc.cold.$big iptlegacy.cold.$big)" "$(ratio inproc.cold.base.$big iptlegacy.cold.$big)"
+    for size in "${sizes[@]}"; do
+        [ "$size" -ge 10000 ] || continue
+        target "natctl apply N=$size (cold), whole wall time / nft -f of its own export" "<=" 1.0 x \
+            "$(ratio natctl.wall.$size nft.cold.$size)" "$(ratio natctl.wall.base.$size nft.cold.base.$size)"
+        target "  the same, natctl's own start (a natctl status) subtracted" "<=" 1.0 x \
+            "$(ratio natctl.cold.$size nft.cold.$size)" "$(ratio natctl.cold.base.$size nft.cold.base.$size)"
+    done
+    target "another process's nft -f of $big forwards, idle agent in its namespace / none" "<=" 1.2 x \
+        "$(ratio notify.agent.same notify.none)" "$(ratio notify.base.same notify.none)"
+    target "  the same, idle agent in another namespace / none" "<=" 1.2 x \
+        "$(ratio notify.agent.other notify.none)" "$(ratio notify.base.other notify.none)"
+    for lists in "${limit_lists[@]}"; do worst "$lists"; done
+    target "one forward added at N=$big: kernel change, ms" "<=" 0.3 "" "$(med inproc.kernel.add.$big)" "$(med inproc.kernel.add.base.$big)"
+    target "one forward removed at N=$big: kernel change, ms" "<=" 0.3 "" "$(med inproc.kernel.remove.$big)" "$(med inproc.kernel.remove.base.$big)"
+    target "  flat in N: added at N=$big / at N=100" "<=" 1.2 x \
+        "$(ratio inproc.kernel.add.$big inproc.kernel.add.100)" "$(ratio inproc.kernel.add.base.$big inproc.kernel.add.base.100)"
+    target "  flat in N: removed at N=$big / at N=100" "<=" 1.2 x \
+        "$(ratio inproc.kernel.remove.$big inproc.kernel.remove.100)" "$(ratio inproc.kernel.remove.base.$big inproc.kernel.remove.base.100)"
+    target "forward.add acknowledged through the socket at N=$big, ms" "<=" 5 "" "$(med api.add.$big)" "$(med api.add.base.$big)"
+    target "forward.remove acknowledged through the socket at N=$big, ms" "<=" 5 "" "$(med api.remove.$big)" "$(med api.remove.base.$big)"
+    target "  flat in N: forward.add at N=$big / at N=0" "<=" 1.2 x \
+        "$(ratio api.add.$big api.add.0)" "$(ratio api.add.base.$big api.add.base.0)"
+    target "  flat in N: forward.remove at N=$big / at N=0" "<=" 1.2 x \
+        "$(ratio api.remove.$big api.remove.0)" "$(ratio api.remove.base.$big api.remove.base.0)"
+    target "new connections/s through the agent's table, N=$big / haproxy (same phase)" ">=" 1.1 x \
+        "$(ratio rps.agent.0.1 rps.haproxy.0.1)" "$(ratio rps.base.0.3 rps.haproxy.0.3)"
+    target "  the same / hand+, same functions (per-round ratios to direct)" ">=" 0.97 x \
+        "$(phase_ratio agent 1 handplus 2 0)" "$(phase_ratio base 3 handplus 2 0)"
+    target "persistent-connection requests/s / bare hand-written map (per round, to direct)" ">=" 0.95 x \
+        "$(phase_ratio agent 1 hand 2 1)" "$(phase_ratio base 3 hand 2 1)"
+    target "start until the kernel matches 10,000 persisted forwards, ms" "<=" 1000 "" "$(med start.10000)" "$(med start.base.10000)"
+    target "  the same / nft -f of the same 10,000 (no target)" "<=" "-" "" "$(ratio start.10000 nftstart.10000)" "$(ratio start.base.10000 nftstart.10000)"
+    target "  its CPU time / nft -f's (no target; steadier under load)" "<=" "-" "" \
+        "$(ratio start.cpu.10000 nftstart.cpu.10000)" "$(ratio start.cpu.base.10000 nftstart.cpu.10000)"
+    target "natctl status / bare java -version (hyperfine, alternating)" "<=" 1.8 x \
+        "$(ratio natctl.hf.status java.version)" "$(ratio natctl.hf.status.base java.version)"
+    target "daemon RSS idle, MiB" "<=" 48 "" "$(field rssmib.idle 1)" "$(field rssmib.idle.base 1)"
+    target "daemon VmHWM at $big forwards after changes, listing, metrics, export, MiB" "<=" 96 "" \
+        "$(field rssmib.big 2)" "$(field rssmib.big.base 2)"
+    target "  its VmRSS then, MiB" "<=" 96 "" "$(field rssmib.big 1)" "$(field rssmib.big.base 1)"
+}
 if [ $cold_only = 1 ]; then
     limits_section
     echo "natctl apply and daemon start ..." >&2
@@ -410,11 +572,9 @@ if [ $cold_only = 1 ]; then
         line "  added, kernel + journal fsync (in process)" "inproc.ack.add.$size"
         line "  removed, kernel + journal fsync (in process)" "inproc.ack.remove.$size"
     done
-    line "natctl status (wall, before the natctl apply runs; subtracted)" "natctl.start"
-    [ -z "$baseline" ] || line "  the baseline's natctl status (subtracted from its applies)" "natctl.start.base"
-    line "agent start until kernel matches 10,000 persisted forwards" "start.10000" "$(ratio start.10000 nftstart.10000) of nft -f"
-    line "  nft -f of the same 10,000" "nftstart.10000"
+    start_rows
     [ $notify_only = 0 ] || notify_rows
+    targets
     exit 0
 fi
 notify_section
@@ -422,6 +582,7 @@ notify_section
 if [ $notify_only = 1 ]; then
     header
     notify_rows
+    targets
     exit 0
 fi
 
@@ -456,7 +617,7 @@ inns a nft flush ruleset
 echo "daemon start and RSS ..." >&2
 mkdir -p "$work/idle"
 start_daemon a "$work/idle" "$work/idle.sock"; wait_socket "$work/idle.sock"; sleep 3
-R[rss.idle]=$(rss "$daemon_pid"); idle_pid=$daemon_pid
+R[rss.idle]=$(rss "$daemon_pid"); R[rssmib.idle]=$(rss_mib "$daemon_pid"); idle_pid=$daemon_pid
 collect ".0" < <("$NAT_AGENT_JAVA" $NAT_AGENT_DAEMON_JVM_OPTS -cp "$bench_cp" dev.natagent.agent.bench.AgentBench api "$work/idle.sock" 0 0 "$pairs")
 if [ "${sizes[1]}" = 10000 ]; then
     collect ".10000" < <("$NAT_AGENT_JAVA" $NAT_AGENT_DAEMON_JVM_OPTS -cp "$bench_cp" dev.natagent.agent.bench.AgentBench api "$work/idle.sock" 10000 "$runs" 0)
@@ -503,6 +664,17 @@ hyperfine -N --style none --warmup 2 --runs $((runs * 4)) --export-json "$work/h
 hf() { python3 -c "import json,sys; r=json.load(open('$work/hf.json'))['results'][$1]; t=sorted(r['times']); print('%.3f %.3f %.3f' % (r['median']*1e3, t[0]*1e3, t[-1]*1e3))" 2>/dev/null || echo "nan nan nan"; }
 R[natctl.status]=$(hf 0); R[natctl.get]=$(hf 1); R[nftproc.hf]=$(hf 2)
 inns n nft delete table ip bench_t 2>/dev/null || true
+# Memory in normal operation at $big: a listing of all forwards, metrics in both formats and an
+# export after the changes above; VmHWM is the high-water mark of the whole life so far.
+big_requests() { # natctl socket...: the requests, output discarded
+    local req
+    for req in "forward list" "metrics" "metrics --format prometheus" "export" "export --format nft"; do
+        # shellcheck disable=SC2086
+        "$@" $req >/dev/null || echo "WARNING: natctl $req failed" >&2
+    done
+}
+big_requests "$natctl" --socket "$work/big.sock"
+R[rssmib.big]=$(rss_mib "$agent_pid")
 
 # Hand-written nft map ruleset of the same size on port 16380, haproxy on 61379, direct to 6379.
 # haproxy's port lies above every forwarded port (the agent's 10000..10000+N, the hand map's
@@ -570,7 +742,11 @@ reachable() { # path -> true when redis answers PING through it
     local path=$1 host port
     read -r host port <<<"${via[$path]}"
     if [ "$path" = handplus ]; then hand_plus on; else hand_plus off; fi
-    [ "$(timeout 5 ip netns exec "${ns}c" redis-cli -h "$host" -p "$port" ping 2>&1)" = PONG ] && return 0
+    # A few tries: on a loaded machine haproxy may take a while to listen.
+    for _ in 1 2 3 4 5; do
+        [ "$(timeout 5 ip netns exec "${ns}c" redis-cli -h "$host" -p "$port" ping 2>&1)" = PONG ] && return 0
+        sleep 1
+    done
     echo "WARNING: redis is not reachable through $path ($host:$port); no figures for it" >&2
     R[unreachable]="${R[unreachable]:-} $path"
     return 1
@@ -611,6 +787,26 @@ sleep 2
 traffic 2 hand handplus haproxy direct
 hand_plus off
 hand_counted=$(inns n nft list set ip bench_hand_filter counted | grep -o '16380 counter packets [0-9]* bytes [0-9]*' || true)
+# Phase 3, with --baseline: the baseline's daemon in n with its own $big persisted forwards, its
+# single changes through the socket, its memory after the same requests, and its table's new
+# connections against direct routing and haproxy, as in phase 1.
+if [ -n "$baseline" ]; then
+    echo "NAT data path at N=$big, the baseline ..." >&2
+    inns n nft delete table ip bench_hand; inns n nft delete table ip bench_hand_filter
+    mkdir -p "$work/basebig"
+    base_java n seed "$work/basebig" "$big"
+    NAT_AGENT_CDS_ARCHIVE=$work/base.jsa daemon_root=$baseline start_daemon n "$work/basebig" "$work/basebig.sock"
+    base_agent_pid=$daemon_pid; wait_socket "$work/basebig.sock"
+    sleep 3
+    collect ".base.$big" < <("$NAT_AGENT_JAVA" $NAT_AGENT_DAEMON_JVM_OPTS -cp "$base_cp" dev.natagent.agent.bench.AgentBench \
+        api "$work/basebig.sock" 0 0 "$pairs")
+    big_requests env NATCTL_CDS_ARCHIVE="$work/base-natctl.jsa" "$baseline/packaging/bin/natctl" --socket "$work/basebig.sock"
+    R[rssmib.big.base]=$(rss_mib "$base_agent_pid")
+    via[base]="198.51.100.1 16379"
+    sleep 2
+    traffic 3 base haproxy direct
+    bench_stop "$base_agent_pid"
+fi
 
 # --- the table ----------------------------------------------------------------------------------
 header
@@ -630,10 +826,13 @@ line "forward.add acknowledged through the socket, N=0" "api.add.0"
 line "forward.remove acknowledged through the socket, N=0" "api.remove.0"
 line "forward.add acknowledged through the socket, N=$big" "api.add.$big" "$(ratio api.add.$big api.add.0) of N=0, $(ratio api.add.$big nftproc.add.$big) of nft add element"
 line "forward.remove acknowledged through the socket, N=$big" "api.remove.$big" "$(ratio api.remove.$big nftproc.remove.$big) of nft delete element"
+if [ -n "$baseline" ]; then
+    line "  the baseline's forward.add acknowledged, N=0" "api.add.base.0"
+    line "  the baseline's forward.add acknowledged, N=$big" "api.add.base.$big" "$(ratio api.add.base.$big api.add.base.0) of N=0"
+    line "  the baseline's forward.remove acknowledged, N=$big" "api.remove.base.$big"
+fi
 line "iptables-nft -D of one DNAT rule at N=$big" "iptnft.remove.$big"
 line "natctl status (wall, hyperfine)" "natctl.status" "$(ratio natctl.status nftproc.hf) of nft add element"
-line "natctl status (wall, before the natctl apply runs; subtracted)" "natctl.start"
-[ -z "$baseline" ] || line "  the baseline's natctl status (subtracted from its applies)" "natctl.start.base"
 line "natctl forward get (wall, hyperfine)" "natctl.get"
 line "nft add element via ip netns exec (wall, hyperfine)" "nftproc.hf"
 for k in 0 1; do
@@ -645,11 +844,18 @@ for k in 0 1; do
     line "  hand-written nft map, bare, N=$big [phase 2]" "rps.hand.$k.2"
     line "  haproxy tcp mode [phase 2]" "rps.haproxy.$k.2"
     line "  direct routing [phase 2]" "rps.direct.$k.2" "hand map $(med rel.hand.$k.2)x, hand+ $(med rel.handplus.$k.2)x of direct (per round)"
+    if [ -n "$baseline" ]; then
+        line "  the baseline's table N=$big [phase 3]" "rps.base.$k.3" "$(phase_ratio base 3 handplus 2 $k) of hand+ (per-round ratios to direct)"
+        line "  haproxy tcp mode [phase 3]" "rps.haproxy.$k.3"
+        line "  direct routing [phase 3]" "rps.direct.$k.3" "baseline $(med rel.base.$k.3)x of direct (per round)"
+    fi
 done
-line "agent start until kernel matches 10,000 persisted forwards" "start.10000" "$(ratio start.10000 nftstart.10000) of nft -f"
-line "  nft -f of the same 10,000" "nftstart.10000"
+start_rows
 echo
 echo "agent RSS idle: ${R[rss.idle]}"
 echo "agent RSS with $big forwards (after start, adopt and $pairs add/remove pairs): ${R[rss.big]}"
+echo "  then after a listing, metrics and exports (VmRSS VmHWM, MiB): ${R[rssmib.big]:-}"
+[ -z "$baseline" ] || echo "the baseline's RSS idle: ${R[rss.idle.base]:-}; with $big forwards after the same (VmRSS VmHWM, MiB): ${R[rssmib.big.base]:-}"
 echo "redis forward counter after the runs: agent ${counted:-none}; hand+ ${hand_counted:-none}"
 [ -z "${R[unreachable]:-}" ] || echo "NOT MEASURED (redis unreachable through):${R[unreachable]}"
+targets
