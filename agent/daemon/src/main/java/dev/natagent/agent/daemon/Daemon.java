@@ -184,11 +184,12 @@ final class Daemon {
             } else {
                 systemd.status("reconciling " + initial.forwards().size() + " forwards");
                 loops.adopt();
-                scheduler.execute(Daemon::returnHeapPeak);
                 drift.start();
             }
             running.add(AdminServer.start(
                     AdminServerConfig.defaults(socket, group), new AdminDispatcher(service), metrics::apiRequest));
+            // Only now: a full collection stops every thread, the one opening the socket included.
+            scheduler.execute(Daemon::returnHeapPeak);
             // Memcached clusters' own configuration endpoints follow the state (new nodes, removed
             // clusters) by looking at it each second: a change reaches their clients within one.
             ConfigEndpoints configEndpoints =
