@@ -10,6 +10,7 @@ import dev.natagent.agent.model.PortRange;
 import dev.natagent.agent.model.ReturnPath;
 import dev.natagent.agent.model.Target;
 import dev.natagent.agent.model.ValidationException;
+import dev.natagent.agent.protocol.ClusterChange;
 import dev.natagent.agent.protocol.Op;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -155,13 +156,14 @@ final class ClusterAddCommand extends AgentCommand {
     }
 
     @Override
-    Integer render(JsonNode change) {
+    Integer render(JsonNode reply) {
         if (quiet.<Boolean>getValue()) {
             return ExitCode.OK;
         }
-        out().println("added cluster " + name.getValue() + " (revision "
-                + change.path("revision").asText()
-                + "); its nodes get forwards from the first poll: natctl cluster get " + name.getValue());
+        ClusterChange change = ClusterChange.read(reply);
+        String cluster = change.cluster().name();
+        out().println("added cluster " + cluster + " (revision " + change.revision()
+                + "); its nodes get forwards from the first poll: natctl cluster get " + cluster);
         return ExitCode.OK;
     }
 }

@@ -1,6 +1,8 @@
 package dev.natagent.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.natagent.agent.protocol.ClusterChange;
+import dev.natagent.agent.protocol.ClusterView;
 import dev.natagent.agent.protocol.Op;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -27,16 +29,17 @@ final class ClusterRefreshCommand extends AgentCommand {
     }
 
     @Override
-    Integer render(JsonNode change) {
+    Integer render(JsonNode reply) {
         if (quiet.<Boolean>getValue()) {
             return ExitCode.OK;
         }
+        ClusterChange change = ClusterChange.read(reply);
         int present = 0;
-        for (JsonNode node : change.path("cluster").path("nodes")) {
-            present += node.hasNonNull("vanished_at") ? 0 : 1;
+        for (ClusterView.Node node : change.cluster().nodes()) {
+            present += node.vanishedAt() == null ? 1 : 0;
         }
-        out().println("polled cluster " + name.getValue() + ": " + present + " nodes (revision "
-                + change.path("revision").asText() + ")");
+        out().println("polled cluster " + change.cluster().name() + ": " + present + " nodes (revision "
+                + change.revision() + ")");
         return ExitCode.OK;
     }
 }

@@ -1,6 +1,7 @@
 package dev.natagent.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.natagent.agent.protocol.ClusterChange;
 import dev.natagent.agent.protocol.Op;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -24,12 +25,12 @@ final class ClusterRemoveCommand extends AgentCommand {
     }
 
     @Override
-    Integer render(JsonNode change) {
+    Integer render(JsonNode reply) {
         if (quiet.<Boolean>getValue()) {
             return ExitCode.OK;
         }
-        out().println("removed cluster " + name.getValue() + " (revision "
-                + change.path("revision").asText() + ")");
+        ClusterChange change = ClusterChange.read(reply);
+        out().println("removed cluster " + change.cluster().name() + " (revision " + change.revision() + ")");
         return ExitCode.OK;
     }
 }

@@ -9,6 +9,7 @@ import dev.natagent.agent.model.Protocol;
 import dev.natagent.agent.model.ReturnPath;
 import dev.natagent.agent.model.Target;
 import dev.natagent.agent.model.ValidationException;
+import dev.natagent.agent.protocol.ForwardChange;
 import dev.natagent.agent.protocol.Op;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -109,14 +110,14 @@ final class ForwardAddCommand extends AgentCommand {
     }
 
     @Override
-    Integer render(JsonNode change) {
+    Integer render(JsonNode reply) {
         if (quiet.<Boolean>getValue()) {
             return ExitCode.OK;
         }
-        out().println("added forward " + change.path("forward").path("name").asText() + " (revision "
-                + change.path("revision").asText() + ")");
+        ForwardChange change = ForwardChange.read(reply);
+        out().println("added forward " + change.forward().name() + " (revision " + change.revision() + ")");
         TextTable table = ForwardRows.table(false);
-        ForwardRows.add(table, change.path("forward"), false);
+        ForwardRows.add(table, change.forward(), false);
         print(table);
         return ExitCode.OK;
     }

@@ -1,6 +1,7 @@
 package dev.natagent.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.natagent.agent.protocol.ForwardChange;
 import dev.natagent.agent.protocol.Op;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -27,12 +28,12 @@ final class ForwardRemoveCommand extends AgentCommand {
     }
 
     @Override
-    Integer render(JsonNode change) {
+    Integer render(JsonNode reply) {
         if (quiet.<Boolean>getValue()) {
             return ExitCode.OK;
         }
-        out().println("removed forward " + name.getValue() + " (revision "
-                + change.path("revision").asText() + ")");
+        ForwardChange change = ForwardChange.read(reply);
+        out().println("removed forward " + change.forward().name() + " (revision " + change.revision() + ")");
         return ExitCode.OK;
     }
 }

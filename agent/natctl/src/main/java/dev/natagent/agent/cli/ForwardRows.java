@@ -1,8 +1,6 @@
 package dev.natagent.agent.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.protocol.ForwardView;
-import dev.natagent.agent.protocol.ReplyFields;
 import dev.natagent.agent.protocol.TargetView;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,11 +24,6 @@ final class ForwardRows {
                         .painted(6)
                         .wrapsFirst(2)
                         .optional(5, 3, 4);
-    }
-
-    /** The forward of a forward add or set reply ({@code "forward":{...}}). */
-    static void add(TextTable table, JsonNode forward, boolean wide) {
-        add(table, ForwardView.read(ReplyFields.of(forward, "reply.forward")), wide);
     }
 
     static void add(TextTable table, ForwardView forward, boolean wide) {

@@ -9,6 +9,7 @@ import dev.natagent.agent.model.Protocol;
 import dev.natagent.agent.model.ReturnPath;
 import dev.natagent.agent.model.Target;
 import dev.natagent.agent.model.ValidationException;
+import dev.natagent.agent.protocol.ForwardUpdate;
 import dev.natagent.agent.protocol.Op;
 import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
@@ -120,20 +121,19 @@ final class ForwardSetCommand extends AgentCommand {
     }
 
     @Override
-    Integer render(JsonNode update) {
+    Integer render(JsonNode reply) {
         if (quiet.<Boolean>getValue()) {
             return ExitCode.OK;
         }
-        String forward = update.path("forward").path("name").asText();
-        String changes = update.path("changes").asText("");
+        ForwardUpdate update = ForwardUpdate.read(reply);
+        String forward = update.forward().name();
+        String revision = " (revision " + update.revision() + ")";
         out().println(
-                        changes.isEmpty()
-                                ? "forward " + forward + " unchanged (revision "
-                                        + update.path("revision").asText() + ")"
-                                : "changed forward " + forward + ": " + changes + " (revision "
-                                        + update.path("revision").asText() + ")");
+                        update.changes().isEmpty()
+                                ? "forward " + forward + " unchanged" + revision
+                                : "changed forward " + forward + ": " + update.changes() + revision);
         TextTable table = ForwardRows.table(false);
-        ForwardRows.add(table, update.path("forward"), false);
+        ForwardRows.add(table, update.forward(), false);
         print(table);
         return ExitCode.OK;
     }

@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.protocol.ApplyNames;
+import dev.natagent.agent.protocol.ClusterChange;
 import dev.natagent.agent.protocol.ClusterMap;
 import dev.natagent.agent.protocol.ClusterView;
+import dev.natagent.agent.protocol.ForwardChange;
+import dev.natagent.agent.protocol.ForwardUpdate;
 import dev.natagent.agent.protocol.ForwardView;
 import dev.natagent.agent.protocol.Health;
 import dev.natagent.agent.protocol.OutboundChange;
@@ -129,6 +132,57 @@ class MalformedReplyTest {
         ObjectNode settings = tree(new ApplyNames(true, 9, new ApplyNames.Diff(NO_NAMES, NO_NAMES, true, false, null)));
         ((ObjectNode) settings.get("diff")).put("settings", "yes");
         assertUnreadable(settings, "apply reply.diff: 'settings' is not true or false", "apply", document.toString());
+    }
+
+    @Test
+    void forwardAndClusterAcknowledgementsWithoutAFieldAreNamed() throws Exception {
+        ObjectNode added = tree(new ForwardChange(1, FORWARD));
+        ((ObjectNode) added.get("forward")).remove("packets");
+        assertUnreadable(
+                added,
+                "forward change reply.forward has no 'packets'",
+                "forward",
+                "add",
+                "redis",
+                "--listen",
+                "6379",
+                "--to",
+                "10.0.1.230:6379");
+        ObjectNode removed = tree(new ForwardChange(2, FORWARD));
+        removed.remove("revision");
+        assertUnreadable(removed, "forward change reply has no 'revision'", "forward", "remove", "redis");
+        ObjectNode set = tree(new ForwardUpdate(3, FORWARD, "to 10.0.1.230:6379 -> 10.0.1.240:6379"));
+        set.put("changes", 1);
+        assertUnreadable(
+                set,
+                "forward.set reply: 'changes' is not a string",
+                "forward",
+                "set",
+                "redis",
+                "--to",
+                "10.0.1.240:6379");
+
+        ObjectNode clusterAdded = tree(new ClusterChange(4, CLUSTER));
+        ((ObjectNode) clusterAdded.get("cluster")).remove("name");
+        assertUnreadable(
+                clusterAdded,
+                "cluster change reply.cluster has no 'name'",
+                "cluster",
+                "add",
+                "orders",
+                "--engine",
+                "redis",
+                "--endpoint",
+                "10.0.1.10:6379",
+                "--listen",
+                "7000-7009");
+        ObjectNode clusterRemoved = tree(new ClusterChange(5, CLUSTER));
+        clusterRemoved.remove("revision");
+        assertUnreadable(clusterRemoved, "cluster change reply has no 'revision'", "cluster", "remove", "orders");
+        ObjectNode refreshed = tree(new ClusterChange(5, CLUSTER));
+        ((ObjectNode) refreshed.get("cluster")).put("nodes", "none");
+        assertUnreadable(
+                refreshed, "cluster change reply.cluster: 'nodes' is not an array", "cluster", "refresh", "orders");
     }
 
     private static final ApplyNames.Section NO_NAMES =

@@ -197,8 +197,36 @@ class NatctlTest {
                         .exitCode());
         CliResult list = natctl("outbound", "list");
         assertTrue(list.out().contains("private  10.0.0.0/16,10.1.0.0/16  ens5"), list.out());
-        assertEquals(0, natctl("outbound", "remove", "private").exitCode());
+        CliResult removed = natctl("outbound", "remove", "private");
+        assertEquals(new CliResult(0, "removed outbound private (revision 2)\n", ""), removed);
         assertEquals(ExitCode.REFUSED, natctl("outbound", "remove", "private").exitCode());
+    }
+
+    @Test
+    void clusterAddRefreshRemove() {
+        CliResult added = natctl(
+                "cluster",
+                "add",
+                "orders",
+                "--engine",
+                "redis",
+                "--endpoint",
+                "10.0.1.10:6379",
+                "--listen",
+                "7000-7009");
+        assertEquals(
+                new CliResult(
+                        0,
+                        "added cluster orders (revision 1); its nodes get forwards from the first poll:"
+                                + " natctl cluster get orders\n",
+                        ""),
+                added);
+        assertEquals(
+                new CliResult(0, "polled cluster orders: 0 nodes (revision 1)\n", ""),
+                natctl("cluster", "refresh", "orders"));
+        assertEquals(
+                new CliResult(0, "removed cluster orders (revision 2)\n", ""), natctl("cluster", "remove", "orders"));
+        assertEquals(2, operations.revision());
     }
 
     @Test

@@ -1,9 +1,17 @@
 package dev.natagent.agent.protocol;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /**
  * Acknowledgement of cluster.add / cluster.remove / cluster.refresh.
  *
  * @param revision state revision right after the change
  * @param cluster the cluster added, removed or refreshed
  */
-public record ClusterChange(long revision, ClusterView cluster) {}
+public record ClusterChange(long revision, ClusterView cluster) {
+    /** The record from a cluster.add, cluster.remove or cluster.refresh reply; see {@link ReplyFields}. */
+    public static ClusterChange read(JsonNode reply) {
+        ReplyFields fields = ReplyFields.of(reply, "cluster change reply");
+        return new ClusterChange(fields.number("revision"), ClusterView.read(fields.object("cluster")));
+    }
+}

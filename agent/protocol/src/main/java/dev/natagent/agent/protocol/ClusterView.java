@@ -52,7 +52,8 @@ public record ClusterView(
         return clusters;
     }
 
-    private static ClusterView read(ReplyFields cluster) {
+    /** The record from the fields of one cluster (a listing's entry, or a change's). */
+    static ClusterView read(ReplyFields cluster) {
         List<Node> nodes = new ArrayList<>();
         for (ReplyFields node : cluster.objects("nodes")) {
             nodes.add(Node.read(node));
