@@ -18,6 +18,7 @@ import dev.natagent.agent.protocol.ApplyResult;
 import dev.natagent.agent.protocol.ExportFormat;
 import dev.natagent.agent.protocol.MetricsFormat;
 import dev.natagent.agent.protocol.Op;
+import dev.natagent.agent.protocol.UploadBegun;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -131,9 +132,7 @@ public final class AdminDispatcher implements RequestHandler {
                 boolean dryRun = args.optionalBoolean("dry_run");
                 long bytes = args.optionalCount("bytes");
                 Upload upload = bytes < 0 ? uploads.begin(session, dryRun) : uploads.beginBytes(session, dryRun, bytes);
-                ObjectNode result = uploadResult(upload);
-                result.put("max_chars", uploads.maxUploadChars());
-                yield result;
+                yield new UploadBegun(upload.id(), uploads.maxUploadChars());
             }
             case APPLY_CHUNK -> {
                 Args args = Args.of(request, "upload", "seq", "data");

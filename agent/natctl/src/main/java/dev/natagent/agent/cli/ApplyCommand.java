@@ -6,6 +6,7 @@ import dev.natagent.agent.model.FieldError;
 import dev.natagent.agent.model.JsonPositions;
 import dev.natagent.agent.protocol.ApplyNames;
 import dev.natagent.agent.protocol.IoErrors;
+import dev.natagent.agent.protocol.MalformedReplyException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -63,6 +64,8 @@ final class ApplyCommand extends AgentCommand {
                 checkedText(document);
             }
             throw locate(e, document);
+        } catch (MalformedReplyException e) {
+            throw malformed(e);
         }
     }
 

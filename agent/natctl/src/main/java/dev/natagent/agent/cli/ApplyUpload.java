@@ -3,6 +3,7 @@ package dev.natagent.agent.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.protocol.AdminProtocol;
 import dev.natagent.agent.protocol.Op;
+import dev.natagent.agent.protocol.UploadBegun;
 
 /**
  * Sends a whole state document for {@code natctl apply}. One {@code apply} request carrying its
@@ -34,11 +35,10 @@ final class ApplyUpload {
      */
     static JsonNode sendBytes(AdminClient client, byte[] document, boolean dryRun, String diff) {
         try (AdminClient.Session session = client.open()) {
-            String upload = session.call(
+            String upload = UploadBegun.read(session.call(
                             Op.APPLY_BEGIN,
-                            CliJson.object().put("dry_run", dryRun).put("bytes", document.length))
-                    .path("upload")
-                    .asText();
+                            CliJson.object().put("dry_run", dryRun).put("bytes", document.length)))
+                    .upload();
             session.send(document);
             return session.call(
                     Op.APPLY_COMMIT, CliJson.object().put("upload", upload).put("diff", diff));

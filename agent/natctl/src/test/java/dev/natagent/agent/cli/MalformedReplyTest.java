@@ -16,6 +16,7 @@ import dev.natagent.agent.protocol.Health;
 import dev.natagent.agent.protocol.OutboundChange;
 import dev.natagent.agent.protocol.OutboundView;
 import dev.natagent.agent.protocol.TargetView;
+import dev.natagent.agent.protocol.UploadBegun;
 import dev.natagent.agent.testing.CliResult;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -183,6 +184,16 @@ class MalformedReplyTest {
         ((ObjectNode) refreshed.get("cluster")).put("nodes", "none");
         assertUnreadable(
                 refreshed, "cluster change reply.cluster: 'nodes' is not an array", "cluster", "refresh", "orders");
+    }
+
+    /** A document over the single-request size goes as an upload: its begin's answer is read strictly too. */
+    @Test
+    void anUploadBeginWithoutItsIdIsNamed() throws Exception {
+        Path large = java.nio.file.Files.writeString(
+                dir.resolve("large.json"), "{\"forwards\":[]}" + " ".repeat(ApplyUpload.SINGLE_REQUEST_BYTES));
+        ObjectNode begun = tree(new UploadBegun("upload-1", 16_777_216));
+        begun.remove("upload");
+        assertUnreadable(begun, "apply.begin reply has no 'upload'", "apply", large.toString());
     }
 
     private static final ApplyNames.Section NO_NAMES =
