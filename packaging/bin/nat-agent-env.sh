@@ -16,8 +16,18 @@ nat_agent_fail() {
 # then the jars its PROGRAM.jars names, and nothing else: natctl never sees the daemon's jars) and
 # NAT_AGENT_CLASSLIST (the program's AppCDS class list PROGRAM.classlist: next to the jars when
 # installed, the committed one in packaging/cds in the build tree).
+# The launcher's directory comes from parameter expansion, not readlink/dirname/cd in subshells:
+# every program a launcher starts costs each natctl call more than a millisecond, and far more on a
+# busy machine. readlink runs only for a launcher reached through a symbolic link.
 nat_agent_locate() {
-    launcher_dir=$(CDPATH= cd -- "$(dirname -- "$(readlink -f -- "$1")")" && pwd)
+    nat_agent_launcher=$1
+    if [ -L "$nat_agent_launcher" ]; then nat_agent_launcher=$(readlink -f -- "$nat_agent_launcher"); fi
+    case $nat_agent_launcher in
+        /*) ;;
+        */*) nat_agent_launcher=$PWD/$nat_agent_launcher ;;
+        *) nat_agent_launcher=$PWD/./$nat_agent_launcher ;;
+    esac
+    launcher_dir=${nat_agent_launcher%/*}
     case $2 in
         nat-agent) module=daemon ;;
         natctl) module=natctl ;;
@@ -29,9 +39,13 @@ nat_agent_locate() {
         jar_list=$NAT_AGENT_HOME/$2.jars
         NAT_AGENT_CLASSLIST=$NAT_AGENT_HOME/$2.classlist
     elif [ -f "$launcher_dir/../../agent/$module/pom.xml" ]; then
-        NAT_AGENT_CLASSLIST=$launcher_dir/../cds/$2.classlist
-        target=$(CDPATH= cd -- "$launcher_dir/../../agent/$module/target" 2>/dev/null && pwd) \
-            || nat_agent_fail "no agent/$module/target: run 'mvn -B -ntp package' first"
+        case $launcher_dir in
+            */packaging/bin) nat_agent_root=${launcher_dir%/packaging/bin} ;;
+            *) nat_agent_root=$launcher_dir/../.. ;;
+        esac
+        NAT_AGENT_CLASSLIST=$nat_agent_root/packaging/cds/$2.classlist
+        target=$nat_agent_root/agent/$module/target
+        [ -d "$target" ] || nat_agent_fail "no agent/$module/target: run 'mvn -B -ntp package' first"
         NAT_AGENT_LIB=$target/lib
         jar_list=$target/$2.jars
         NAT_AGENT_MAIN_JAR=

@@ -300,6 +300,18 @@ class LauncherTest {
                 classpath);
         assertFalse(classpath.contains("sources"), classpath);
         assertFalse(classpath.contains("daemon"), classpath);
+        // Reached through a symbolic link elsewhere (e.g. ~/bin/natctl), by a relative path.
+        Path link = Files.createDirectories(tmp.resolve("links")).resolve("natctl");
+        Files.createSymbolicLink(link, bin.resolve("natctl"));
+        Project.Result linked = Project.run(
+                Map.of(),
+                List.of(
+                        "sh",
+                        "-c",
+                        "cd \"$0\" && ./natctl status",
+                        link.getParent().toString()));
+        assertEquals(0, linked.exitCode(), linked::describe);
+        assertEquals(classpath, line(linked, "classpath"));
         Project.Result daemon = launch(bin.resolve("nat-agent").toString(), Map.of());
         String daemonClasspath = line(daemon, "classpath");
         assertTrue(

@@ -1,6 +1,7 @@
 package dev.natagent.agent.cli;
 
 import dev.natagent.agent.protocol.Defaults;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -68,6 +69,7 @@ final class Specs {
                             SOCKET,
                             "PATH",
                             Path.class,
+                            new PathConverter(),
                             "Admin socket of nat-agent (default: $NATCTL_SOCKET or ${DEFAULT-VALUE}).")
                     .scopeType(ScopeType.INHERIT)
                     .defaultValue("${env:NATCTL_SOCKET:-" + Defaults.SOCKET + "}")
@@ -160,6 +162,18 @@ final class Specs {
                 throw new picocli.CommandLine.TypeConversionException("choose table or wide");
             }
             return value;
+        }
+    }
+
+    /** Path.of, as picocli's own Path converter does by reflection (see {@link StartupProperties}). */
+    private static final class PathConverter implements ITypeConverter<Path> {
+        @Override
+        public Path convert(String value) {
+            try {
+                return Path.of(value);
+            } catch (InvalidPathException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 
