@@ -692,6 +692,11 @@ public final class AdminServer implements AutoCloseable {
             connection.lineCharge = 0;
             connection.output = new ArrayDeque<>();
             connection.stream = stream;
+            // The answer to an upload's begin: the bytes after it are that upload's, not lines.
+            Upload body = connection.session.takeAwaitingBytes();
+            if (body != null && body.missingBytes() > 0) {
+                startBody(connection, body);
+            }
         }
         if (connection.output.isEmpty()) {
             connection.writeDeadline = idleDeadline();
@@ -962,10 +967,6 @@ public final class AdminServer implements AutoCloseable {
                 return;
             }
             connection.closeAfterWrite |= closeAfter;
-            Upload body = connection.session.takeAwaitingBytes();
-            if (body != null && body.missingBytes() > 0) {
-                startBody(connection, body);
-            }
             send(connection, response);
         });
     }
