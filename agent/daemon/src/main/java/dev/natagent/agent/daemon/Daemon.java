@@ -159,7 +159,15 @@ final class Daemon {
             Views views =
                     new Views(health, resolver, reconciler, prober, sysctls, drift, doctor, clock, Main.version());
             NatService service = new NatService(
-                    health, store, reconciler, resolver, validator, views, options.config(), new HeapPolicy(scheduler));
+                    health,
+                    store,
+                    reconciler,
+                    resolver,
+                    validator,
+                    views,
+                    options.config(),
+                    new HeapPolicy(task ->
+                            scheduler.schedule(task, HeapPolicy.AFTER_ANSWER.toMillis(), TimeUnit.MILLISECONDS)));
             AgentMetrics metrics =
                     new AgentMetrics(new MetricRegistry(), new LiveMetricSources(service, views, sysctls, drift));
             views.attach(metrics);

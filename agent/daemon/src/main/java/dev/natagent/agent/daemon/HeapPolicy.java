@@ -3,6 +3,7 @@ package dev.natagent.agent.daemon;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.natagent.agent.service.BulkChange;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -15,7 +16,9 @@ import java.util.logging.Logger;
  * counts the collections). For the duration of a bulk
  * change both ratios go to {@value #BULK_FREE_RATIO}%, and from the kernel change on one full
  * collection is left (those before are the parse of the document, which comes first); then they
- * go back, and one full collection off the request path returns the peak. Both flags are
+ * go back, and one full collection off the request path returns the peak. That collection
+ * stops every thread, the one still encoding and writing the change's answer included, so the
+ * daemon runs it {@link #AFTER_ANSWER} later, when the answer has gone out. Both flags are
  * "manageable": the JVM takes them at run time, so nothing in the launcher changes.
  */
 final class HeapPolicy implements BulkChange {
@@ -23,6 +26,8 @@ final class HeapPolicy implements BulkChange {
     private static final String MIN = "MinHeapFreeRatio";
     private static final String MAX = "MaxHeapFreeRatio";
     static final int BULK_FREE_RATIO = 70;
+    /** How long after a bulk change the collection that returns its peak waits for the answer to be written. */
+    static final Duration AFTER_ANSWER = Duration.ofSeconds(1);
 
     private final Executor background;
     /** Bulk changes under way: two clients' uploads may overlap; the last one out restores. */
