@@ -18,6 +18,7 @@ import dev.natagent.agent.protocol.ApplyResult;
 import dev.natagent.agent.protocol.ExportFormat;
 import dev.natagent.agent.protocol.MetricsFormat;
 import dev.natagent.agent.protocol.Op;
+import dev.natagent.agent.protocol.ReplyError;
 import dev.natagent.agent.protocol.UploadBegun;
 import java.util.ArrayList;
 import java.util.List;
@@ -215,8 +216,7 @@ public final class AdminDispatcher implements RequestHandler {
         FieldError first = e.first();
         ErrorCode code = first.code().topLevel() ? first.code() : ErrorCode.VALIDATION;
         var details = e.errors().stream()
-                .map(error ->
-                        new AdminException.Detail(error.field(), error.code().name(), error.message()))
+                .map(error -> new ReplyError.Detail(error.field(), error.code().name(), error.message()))
                 .toList();
         return new AdminException(code, first.message(), first.field().isEmpty() ? null : first.field(), details, e);
     }

@@ -1,6 +1,7 @@
 package dev.natagent.agent.api;
 
 import dev.natagent.agent.model.ErrorCode;
+import dev.natagent.agent.protocol.ReplyError;
 import java.util.List;
 import java.util.Objects;
 
@@ -11,10 +12,7 @@ import java.util.Objects;
 public final class AdminException extends RuntimeException {
     private final ErrorCode code;
     private final String field;
-    private final List<Detail> details;
-
-    /** One further field-level problem, when validation found several. */
-    public record Detail(String field, String code, String message) {}
+    private final List<ReplyError.Detail> details;
 
     public AdminException(ErrorCode code, String message) {
         this(code, message, null, List.of(), null);
@@ -24,7 +22,8 @@ public final class AdminException extends RuntimeException {
         this(code, message, field, List.of(), null);
     }
 
-    public AdminException(ErrorCode code, String message, String field, List<Detail> details, Throwable cause) {
+    public AdminException(
+            ErrorCode code, String message, String field, List<ReplyError.Detail> details, Throwable cause) {
         super(message, cause);
         this.code = Objects.requireNonNull(code, "code");
         this.field = field;
@@ -40,7 +39,8 @@ public final class AdminException extends RuntimeException {
         return field;
     }
 
-    public List<Detail> details() {
+    /** Every field-level problem, when validation found several. */
+    public List<ReplyError.Detail> details() {
         return details;
     }
 }

@@ -3,8 +3,8 @@ package dev.natagent.agent.api;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.natagent.agent.protocol.AdminProtocol;
+import dev.natagent.agent.protocol.ReplyError;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Map;
@@ -35,26 +35,15 @@ public final class ResponseEncoder {
     private record Success(int v, String id, boolean ok, Object result) {}
 
     public ResponseLine failure(String id, AdminException error) {
-        ObjectNode response = envelope(id, false);
-        ObjectNode body = response.putObject("error");
-        body.put("code", error.code().name());
-        body.put("message", error.getMessage());
-        if (error.field() != null) {
-            body.put("field", error.field());
-        }
-        if (!error.details().isEmpty()) {
-            body.set("details", mapper.valueToTree(error.details()));
-        }
-        return toLine(response);
+        return toLine(new Failure(
+                AdminProtocol.VERSION,
+                id,
+                false,
+                new ReplyError(error.code().name(), error.getMessage(), error.field(), error.details())));
     }
 
-    private ObjectNode envelope(String id, boolean ok) {
-        ObjectNode response = mapper.createObjectNode();
-        response.put("v", AdminProtocol.VERSION);
-        response.put("id", id);
-        response.put("ok", ok);
-        return response;
-    }
+    @JsonPropertyOrder({"v", "id", "ok", "error"})
+    private record Failure(int v, String id, boolean ok, ReplyError error) {}
 
     private ResponseLine toLine(Object response) {
         try {

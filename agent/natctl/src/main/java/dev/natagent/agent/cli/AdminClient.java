@@ -1,12 +1,18 @@
 package dev.natagent.agent.cli;
 
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.natagent.agent.protocol.AdminProtocol;
 import dev.natagent.agent.protocol.IoErrors;
+import dev.natagent.agent.protocol.MalformedReplyException;
 import dev.natagent.agent.protocol.Op;
-import java.io.ByteArrayOutputStream;
+import dev.natagent.agent.protocol.ReplyError;
+import dev.natagent.agent.protocol.ReplyFields;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
@@ -20,8 +26,10 @@ import jdk.net.ExtendedSocketOptions;
 /**
  * Requests over the admin socket through the JDK's own UNIX-domain channel (no JNR: its binding
  * classes are generated at run time, on every natctl call; bench/natctl-bench.sh times the
- * start). Failures to reach the agent become exit code 3 with the socket path and the reason; an
- * error answer becomes exit code 1.
+ * start). Failures to reach the agent become exit code 3 with the socket path and the reason, as
+ * does an answer natctl cannot read; an error answer becomes exit code 1. A reply is parsed as it
+ * arrives, and its result handed to a {@link ResultReader}: a listing of any length need not be
+ * held whole, neither as its bytes nor as a tree.
  */
 final class AdminClient {
     private final Path socket;
@@ -34,10 +42,31 @@ final class AdminClient {
 
     /** Sends op with args on a connection of its own and returns the result object, or throws a {@link NatctlException}. */
     JsonNode call(Op op, ObjectNode args) {
+        return call(op, args, TREE);
+    }
+
+    /** Sends op with args on a connection of its own and returns what {@code reader} made of the result. */
+    <T> T call(Op op, ObjectNode args, ResultReader<T> reader) {
         try (Session session = open()) {
-            return session.call(op, args);
+            return session.call(op, args, reader);
         }
     }
+
+    /** Reads a reply's result while it is parsed. */
+    interface ResultReader<T> {
+        /** Reads the value at the parser's current token, leaving the parser at its last token. */
+        T read(JsonParser parser) throws IOException;
+    }
+
+    /** The result as a tree. A class, not a lambda (see {@link Watchdog}). */
+    private static final class TreeReader implements ResultReader<JsonNode> {
+        @Override
+        public JsonNode read(JsonParser parser) throws IOException {
+            return CliJson.readValue(parser);
+        }
+    }
+
+    private static final ResultReader<JsonNode> TREE = new TreeReader();
 
     /** Connects for several requests in a row (the agent keeps per-connection state, e.g. an upload). */
     Session open() {
@@ -101,21 +130,31 @@ final class AdminClient {
 
         /** Sends op with args and returns the result object, or throws a {@link NatctlException}. */
         JsonNode call(Op op, ObjectNode args) {
+            return call(op, args, TREE);
+        }
+
+        /** Sends op with args and returns what {@code reader} made of the result, or throws a {@link NatctlException}. */
+        <T> T call(Op op, ObjectNode args, ResultReader<T> reader) {
             String id = requests++ == 0 ? idPrefix : idPrefix + "-" + requests;
             ObjectNode request = CliJson.object();
             request.put("v", AdminProtocol.VERSION);
             request.put("id", id);
             request.put("op", op.wireName());
             request.set("args", args);
-            JsonNode response = parse(exchange(encode(request)));
-            if (!id.equals(response.path("id").asText(null))
-                    && !response.path("id").isNull()) {
-                throw NatctlException.unreachable("agent at " + socket + " answered another request id");
+            Thread watchdog = watchdog(channel);
+            try {
+                write(encode(request));
+                return read(id, reader);
+            } catch (JacksonException e) {
+                throw NatctlException.unreachable(
+                        "agent at " + socket + " sent malformed JSON: " + e.getOriginalMessage());
+            } catch (MalformedReplyException e) {
+                throw NatctlException.unreadable(socket, e);
+            } catch (IOException e) {
+                throw lost(e);
+            } finally {
+                watchdog.interrupt();
             }
-            if (response.path("ok").asBoolean(false)) {
-                return response.path("result");
-            }
-            throw NatctlException.refused(response.path("error"));
         }
 
         /** Writes {@code bytes} as they are, with no answer to wait for (an upload's raw document). */
@@ -127,8 +166,7 @@ final class AdminClient {
                 throw NatctlException.unreachable(
                         "nat-agent at " + socket + " did not take the document within " + timeout.toSeconds() + " s");
             } catch (IOException e) {
-                throw NatctlException.unreachable(
-                        "lost connection to nat-agent at " + socket + ": " + IoErrors.reason(e));
+                throw lost(e);
             } finally {
                 watchdog.interrupt();
             }
@@ -141,41 +179,97 @@ final class AdminClient {
             }
         }
 
-        private byte[] exchange(byte[] request) {
-            Thread watchdog = watchdog(channel);
-            try {
-                write(request);
-                return readLine();
-            } catch (AsynchronousCloseException e) {
-                throw NatctlException.unreachable(
-                        "nat-agent at " + socket + " did not answer within " + timeout.toSeconds() + " s");
-            } catch (IOException e) {
-                throw NatctlException.unreachable(
-                        "lost connection to nat-agent at " + socket + ": " + IoErrors.reason(e));
-            } finally {
-                watchdog.interrupt();
+        /**
+         * The reply line: {@code id} and {@code ok} checked, the error read into its record, the
+         * result handed to {@code reader}. The agent writes {@code v}, {@code id} and {@code ok}
+         * first, so the result is read only once they say it answers this request and is one: a
+         * reader may print as it reads.
+         */
+        private <T> T read(String id, ResultReader<T> reader) throws IOException {
+            try (JsonParser parser = CliJson.firstToken(CliJson.parser(new LineInput()))) {
+                if (parser.currentToken() != JsonToken.START_OBJECT) {
+                    throw NatctlException.unreachable(
+                            "agent at " + socket + " sent a response that is not a JSON object");
+                }
+                ObjectNode envelope = CliJson.object();
+                T result = null;
+                boolean hasResult = false;
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = parser.currentName();
+                    parser.nextToken();
+                    if (name.equals("result")) {
+                        if (!answers(id, ReplyFields.of(envelope, "reply before its result"))) {
+                            throw new MalformedReplyException("reply has a result but 'ok' is false");
+                        }
+                        result = reader.read(parser);
+                        hasResult = true;
+                    } else {
+                        envelope.set(name, CliJson.readValue(parser));
+                    }
+                }
+                CliJson.requireEnd(parser);
+                ReplyFields fields = ReplyFields.of(envelope, "reply");
+                if (!answers(id, fields)) {
+                    throw NatctlException.refused(ReplyError.read(fields.object("error")));
+                }
+                if (!hasResult) {
+                    throw new MalformedReplyException("reply has no 'result'");
+                }
+                return result;
             }
         }
 
-        private byte[] readLine() throws IOException {
-            ByteArrayOutputStream line = new ByteArrayOutputStream(4096);
-            while (true) {
-                byte[] bytes = input.array();
-                for (int i = input.position(); i < input.limit(); i++) {
-                    if (bytes[i] == '\n') {
-                        line.write(bytes, input.position(), i - input.position());
-                        input.position(i + 1);
-                        return line.toByteArray();
+        /** Whether the reply, which must answer request {@code id} (or one the agent could not read), is a success. */
+        private boolean answers(String id, ReplyFields reply) {
+            String answered = reply.nullableText("id");
+            if (answered != null && !answered.equals(id)) {
+                throw NatctlException.unreachable("agent at " + socket + " answered another request id");
+            }
+            return reply.flag("ok");
+        }
+
+        /**
+         * The bytes of one reply line, up to and including its newline, as the parser asks for them:
+         * first those already received, then the channel's. After the newline it ends, so a parser
+         * never reads into a later reply.
+         */
+        private final class LineInput extends InputStream {
+            private boolean ended;
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] bytes, int offset, int length) throws IOException {
+                if (ended) {
+                    return -1;
+                }
+                if (length == 0) {
+                    return 0;
+                }
+                if (!input.hasRemaining()) {
+                    input.clear();
+                    int read = channel.read(input);
+                    input.flip();
+                    if (read < 0) {
+                        throw NatctlException.unreachable(
+                                "nat-agent at " + socket + " closed the connection without an answer");
                     }
                 }
-                line.write(bytes, input.position(), input.remaining());
-                input.clear();
-                int count = channel.read(input);
-                input.flip();
-                if (count < 0) {
-                    throw NatctlException.unreachable(
-                            "nat-agent at " + socket + " closed the connection without an answer");
+                int count = Math.min(length, input.remaining());
+                byte[] received = input.array();
+                for (int i = input.position(); i < input.position() + count; i++) {
+                    if (received[i] == '\n') {
+                        count = i - input.position() + 1;
+                        ended = true;
+                        break;
+                    }
                 }
+                input.get(bytes, offset, count);
+                return count;
             }
         }
 
@@ -196,21 +290,6 @@ final class AdminClient {
         return line;
     }
 
-    private JsonNode parse(byte[] line) {
-        try {
-            JsonNode response = CliJson.read(line);
-            if (!response.isObject()) {
-                throw NatctlException.unreachable("agent at " + socket + " sent a response that is not a JSON object");
-            }
-            return response;
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw NatctlException.unreachable("agent at " + socket + " sent malformed JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw NatctlException.unreachable(
-                    "agent at " + socket + " sent an unreadable answer: " + IoErrors.reason(e));
-        }
-    }
-
     /**
      * This process's id, for request ids the agent's log can be matched with. Read from /proc: the
      * JDK's ProcessHandle sets up its process reaper's thread pool on first use, a noticeable
@@ -222,6 +301,15 @@ final class AdminClient {
         } catch (IOException | UnsupportedOperationException e) {
             return "unknown";
         }
+    }
+
+    /** A failed read or write of the connection: the agent took too long (the watchdog closed it), or it broke. */
+    private NatctlException lost(IOException e) {
+        if (e instanceof AsynchronousCloseException) {
+            return NatctlException.unreachable(
+                    "nat-agent at " + socket + " did not answer within " + timeout.toSeconds() + " s");
+        }
+        return NatctlException.unreachable("lost connection to nat-agent at " + socket + ": " + IoErrors.reason(e));
     }
 
     /** The JDK reports connect errors by their strerror text; say what each means for an operator. */

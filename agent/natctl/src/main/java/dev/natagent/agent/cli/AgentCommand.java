@@ -50,8 +50,7 @@ abstract class AgentCommand extends CliCommand {
 
     /** A reply natctl cannot read into its record: reported like a malformed reply (exit 3). */
     NatctlException malformed(MalformedReplyException e) {
-        return NatctlException.unreachable(
-                "agent at " + Specs.socket(spec) + " sent a reply natctl cannot read: " + e.getMessage());
+        return NatctlException.unreadable(Specs.socket(spec), e);
     }
 
     /** Prints a result for humans and returns the exit code. */

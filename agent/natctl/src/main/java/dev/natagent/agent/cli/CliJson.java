@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -60,15 +61,30 @@ final class CliJson {
         }
     }
 
+    /** A parser of one document arriving on {@code in}, read as the caller asks for its tokens. */
+    static JsonParser parser(InputStream in) throws IOException {
+        return FACTORY.createParser(in);
+    }
+
     private static JsonNode readDocument(JsonParser parser) throws IOException {
+        JsonNode node = readValue(firstToken(parser));
+        requireEnd(parser);
+        return node;
+    }
+
+    /** The parser at the document's first token; an empty document is a parse error. */
+    static JsonParser firstToken(JsonParser parser) throws IOException {
         if (parser.nextToken() == null) {
             throw new com.fasterxml.jackson.core.JsonParseException(parser, "empty document");
         }
-        JsonNode node = readValue(parser);
+        return parser;
+    }
+
+    /** Nothing but white space may follow the document. */
+    static void requireEnd(JsonParser parser) throws IOException {
         if (parser.nextToken() != null) {
             throw new com.fasterxml.jackson.core.JsonParseException(parser, "unexpected content after the document");
         }
-        return node;
     }
 
     /**
@@ -121,7 +137,8 @@ final class CliJson {
         }
     }
 
-    private static JsonNode readValue(JsonParser parser) throws IOException {
+    /** The value at the parser's current token, as a tree; the parser is left at its last token. */
+    static JsonNode readValue(JsonParser parser) throws IOException {
         JsonToken token = parser.currentToken();
         switch (token) {
             case START_OBJECT -> {
@@ -182,6 +199,47 @@ final class CliJson {
             throw new UncheckedIOException(e);
         }
         return out.toString();
+    }
+
+    /**
+     * Writes the value at the parser's current token to {@code out} as {@link #pretty(JsonNode)}
+     * prints its tree, copied token by token as it is parsed (the value is never held whole); the
+     * parser is left at its last token.
+     */
+    static void pretty(JsonParser parser, Writer out) throws IOException {
+        try (JsonGenerator generator = FACTORY.createGenerator(out)
+                .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+                .useDefaultPrettyPrinter()) {
+            int depth = 0;
+            do {
+                JsonToken token = parser.currentToken();
+                switch (token) {
+                    case START_OBJECT -> {
+                        generator.writeStartObject();
+                        depth++;
+                    }
+                    case END_OBJECT -> {
+                        generator.writeEndObject();
+                        depth--;
+                    }
+                    case START_ARRAY -> {
+                        generator.writeStartArray();
+                        depth++;
+                    }
+                    case END_ARRAY -> {
+                        generator.writeEndArray();
+                        depth--;
+                    }
+                    case FIELD_NAME -> generator.writeFieldName(parser.currentName());
+                    case VALUE_STRING -> generator.writeString(parser.getText());
+                    case VALUE_NUMBER_INT -> generator.writeNumber(parser.getBigIntegerValue());
+                    case VALUE_NUMBER_FLOAT -> generator.writeNumber(parser.getDecimalValue());
+                    case VALUE_TRUE, VALUE_FALSE -> generator.writeBoolean(token == JsonToken.VALUE_TRUE);
+                    case VALUE_NULL -> generator.writeNull();
+                    default -> throw new com.fasterxml.jackson.core.JsonParseException(parser, "unexpected " + token);
+                }
+            } while (depth > 0 && parser.nextToken() != null);
+        }
     }
 
     private static void write(JsonGenerator generator, JsonNode node) throws IOException {

@@ -1,8 +1,12 @@
 package dev.natagent.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.natagent.agent.model.JsonPositions;
+import dev.natagent.agent.protocol.MalformedReplyException;
+import dev.natagent.agent.protocol.ReplyError;
+import java.nio.file.Path;
 
 /**
  * Ends a natctl run with a message on stderr and a contract exit code (see {@link ExitCode}); under
@@ -28,12 +32,29 @@ final class NatctlException extends RuntimeException {
         return new NatctlException(ExitCode.USAGE, message, error("USAGE", message));
     }
 
-    static NatctlException refused(JsonNode error) {
-        String field = error.path("field").asText("");
-        String message = error.path("code").asText("ERROR") + ": "
-                + error.path("message").asText("") + (field.isEmpty() ? "" : " (field: " + field + ")");
-        ObjectNode copy = error.isObject() ? ((ObjectNode) error).deepCopy() : CliJson.object();
-        return new NatctlException(ExitCode.REFUSED, message, copy);
+    /** A reply from the agent at {@code socket} that natctl cannot read into its record (exit 3). */
+    static NatctlException unreadable(Path socket, MalformedReplyException e) {
+        return unreachable("agent at " + socket + " sent a reply natctl cannot read: " + e.getMessage());
+    }
+
+    /** The agent refused or failed the request; under --json its error object is printed as it sent it. */
+    static NatctlException refused(ReplyError error) {
+        boolean onField = error.field() != null && !error.field().isEmpty();
+        String message = error.code() + ": " + error.message() + (onField ? " (field: " + error.field() + ")" : "");
+        ObjectNode json = error(error.code(), error.message());
+        if (error.field() != null) {
+            json.put("field", error.field());
+        }
+        if (!error.details().isEmpty()) {
+            ArrayNode details = json.putArray("details");
+            for (ReplyError.Detail detail : error.details()) {
+                details.addObject()
+                        .put("field", detail.field())
+                        .put("code", detail.code())
+                        .put("message", detail.message());
+            }
+        }
+        return new NatctlException(ExitCode.REFUSED, message, json);
     }
 
     /** An error object of natctl's own, shaped like the agent's ({@code code}, {@code message}). */

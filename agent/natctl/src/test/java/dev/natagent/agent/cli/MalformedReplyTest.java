@@ -1,6 +1,7 @@
 package dev.natagent.agent.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,24 +21,27 @@ import dev.natagent.agent.protocol.UploadBegun;
 import dev.natagent.agent.testing.CliResult;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An agent of another protocol, whose replies lack a field (or have one of another type) that
  * natctl's record has: natctl names the field, prints nothing on stdout and exits 3, never showing
- * a default in its place.
+ * a default in its place. The same for the reply's envelope: id, ok, result and error.
  */
 class MalformedReplyTest {
     private static final ForwardView FORWARD = new ForwardView(
@@ -203,28 +207,88 @@ class MalformedReplyTest {
         return ModelJson.mapper().valueToTree(record);
     }
 
+    /** Replies whose envelope natctl cannot read: each said as it is, exit 3; a refusal, exit 1. */
+    @Test
+    void theEnvelopeIsReadStrictly() throws Exception {
+        String cannotRead = "sent a reply natctl cannot read: ";
+        assertAnswer(
+                id -> "{\"v\":1,\"id\":" + id + ",\"result\":{\"forwards\":[]}}",
+                3,
+                cannotRead + "reply before its result has no 'ok'");
+        assertAnswer(
+                id -> "{\"v\":1,\"id\":" + id + ",\"ok\":\"true\",\"result\":{}}",
+                3,
+                cannotRead + "reply before its result: 'ok' is not true or false");
+        assertAnswer(id -> "{\"v\":1,\"id\":" + id + ",\"ok\":true}", 3, cannotRead + "reply has no 'result'");
+        assertAnswer(
+                id -> "{\"v\":1,\"ok\":true,\"result\":{\"forwards\":[]}}",
+                3,
+                cannotRead + "reply before its result has no 'id'");
+        assertAnswer(
+                id -> "{\"v\":1,\"id\":" + id + ",\"ok\":false,\"error\":{\"message\":\"no\"}}",
+                3,
+                cannotRead + "reply.error has no 'code'");
+        assertAnswer(
+                id -> "{\"v\":1,\"id\":\"natctl-0\",\"ok\":true,\"result\":{\"forwards\":[]}}",
+                3,
+                "answered another request id");
+        assertAnswer(
+                id -> "{\"v\":1,\"id\":" + id + ",\"ok\":true,\"result\":{\"forwards\":{}}}",
+                3,
+                cannotRead + "forward.list reply: 'forwards' is not an array");
+        assertAnswer(
+                id -> "{\"v\":1,\"id\":" + id + ",\"ok\":true,\"result\":{\"forwards\":[], \"forwards\":[]}}",
+                3,
+                "sent malformed JSON: Duplicate field 'forwards'");
+        assertAnswer(
+                id -> "{\"v\":1,\"id\":" + id + ",\"ok\":true,\"result\":{\"forwards\":[]}} {}",
+                3,
+                "sent malformed JSON: unexpected content after the document");
+        assertAnswer(id -> "[1]", 3, "sent a response that is not a JSON object");
+        assertAnswer(
+                id -> "{\"v\":1,\"id\":null,\"ok\":false,\"error\":{\"code\":\"BUSY\",\"message\":\"try again\"}}",
+                1,
+                "BUSY: try again");
+    }
+
     /** natctl {@code args} against an agent that answers with {@code result}: exit 3 naming {@code problem}. */
     private void assertUnreadable(JsonNode result, String problem, String... args) throws Exception {
         Path socket = dir.resolve("admin.sock");
+        CliResult run = natctlAnswered(id -> "{\"v\":1,\"id\":" + id + ",\"ok\":true,\"result\":" + result + "}", args);
+        assertEquals(
+                new CliResult(
+                        ExitCode.UNREACHABLE,
+                        "",
+                        "natctl: agent at " + socket + " sent a reply natctl cannot read: " + problem + "\n"),
+                run,
+                String.join(" ", args));
+    }
+
+    /** natctl forward list against an agent that answers with {@code reply}: {@code exitCode}, stderr ending in {@code end}. */
+    private void assertAnswer(Function<String, String> reply, int exitCode, String end) throws Exception {
+        CliResult run = natctlAnswered(reply, "forward", "list");
+        assertEquals(exitCode, run.exitCode(), run.toString());
+        assertEquals("", run.out(), run.toString());
+        assertTrue(run.err().startsWith("natctl: "), run.toString());
+        assertTrue(run.err().contains(end), run + " should say " + end);
+    }
+
+    /** natctl {@code args} against an agent that answers with the line {@code reply} makes of the request's id (as JSON). */
+    private CliResult natctlAnswered(Function<String, String> reply, String... args) throws Exception {
+        Path socket = dir.resolve("admin.sock");
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(socket));
-            CompletableFuture<Void> answered = CompletableFuture.runAsync(() -> answerOnce(server, result));
+            CompletableFuture<Void> answered = CompletableFuture.runAsync(() -> answerOnce(server, reply));
             CliResult run = CliResult.natctl(socket, args);
             answered.get(20, TimeUnit.SECONDS);
-            assertEquals(
-                    new CliResult(
-                            ExitCode.UNREACHABLE,
-                            "",
-                            "natctl: agent at " + socket + " sent a reply natctl cannot read: " + problem + "\n"),
-                    run,
-                    String.join(" ", args));
+            return run;
         } finally {
-            java.nio.file.Files.deleteIfExists(socket);
+            Files.deleteIfExists(socket);
         }
     }
 
-    /** Reads one request line and answers it with {@code result}, as the agent frames a reply. */
-    private static void answerOnce(ServerSocketChannel server, JsonNode result) {
+    /** Reads one request line and answers it with the line {@code reply} makes of its id. */
+    private static void answerOnce(ServerSocketChannel server, Function<String, String> reply) {
         try (SocketChannel client = server.accept()) {
             ByteArrayOutputStream request = new ByteArrayOutputStream();
             ByteBuffer buffer = ByteBuffer.allocate(4096);
@@ -235,15 +299,11 @@ class MalformedReplyTest {
                 }
                 request.write(buffer.array(), 0, buffer.position());
             }
-            ObjectNode reply = ModelJson.mapper().createObjectNode();
-            reply.put("v", 1);
-            reply.set("id", ModelJson.mapper().readTree(request.toByteArray()).get("id"));
-            reply.put("ok", true);
-            reply.set("result", result);
-            client.write(ByteBuffer.wrap(
-                    (ModelJson.mapper().writeValueAsString(reply) + "\n").getBytes(StandardCharsets.UTF_8)));
+            String id =
+                    ModelJson.mapper().readTree(request.toByteArray()).get("id").toString();
+            client.write(ByteBuffer.wrap((reply.apply(id) + "\n").getBytes(StandardCharsets.UTF_8)));
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -208,6 +208,29 @@ class NatctlTablesTest {
         assertTrue(coloured.endsWith("health:   \u001b[32mup\u001b[0m\n"), coloured);
     }
 
+    /** --json prints the agent's result, and its error object, as the agent sent them. */
+    @Test
+    void jsonIsTheAgentsOwn() {
+        Map<String, String> outputs = Map.of(
+                "forward-list.json", natctl(COLUMNS, "--json", "forward", "list"),
+                "forward-get-missing.json",
+                        natctlExpecting(ExitCode.REFUSED, COLUMNS, "--json", "forward", "get", "nosuch"),
+                "forward-add-refused.json",
+                        natctlExpecting(
+                                ExitCode.REFUSED,
+                                COLUMNS,
+                                "--json",
+                                "forward",
+                                "add",
+                                "redis",
+                                "--listen",
+                                "6379",
+                                "--to",
+                                "10.0.1.230:6379"));
+        outputs.forEach(NatctlTablesTest::keepActual);
+        outputs.forEach((name, output) -> assertEquals(golden(name), output, name));
+    }
+
     /**
      * A followed cluster: its row, its polls and its nodes (one advertised by name, one vanished),
      * and its address map both ways; wide enough for every column.

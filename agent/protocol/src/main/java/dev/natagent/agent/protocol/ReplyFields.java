@@ -36,9 +36,13 @@ public final class ReplyFields {
     private JsonNode field(String name) {
         JsonNode value = object.get(name);
         if (value == null || value.isNull()) {
-            throw new MalformedReplyException(what + " has no '" + name + "'");
+            throw missing(name);
         }
         return value;
+    }
+
+    private MalformedReplyException missing(String name) {
+        return new MalformedReplyException(what + " has no '" + name + "'");
     }
 
     private MalformedReplyException wrongType(String name, String expected) {
@@ -53,7 +57,15 @@ public final class ReplyFields {
         return value.textValue();
     }
 
-    /** The string {@code name}, or null when the reply leaves it out (or null): for fields the record allows null in. */
+    /** The string {@code name}, which the reply has but may be null (a field the agent always writes). */
+    public String nullableText(String name) {
+        if (!object.has(name)) {
+            throw missing(name);
+        }
+        return optionalText(name);
+    }
+
+    /** The string {@code name}, or null when the reply leaves it out (or null): for fields the agent omits when null. */
     public String optionalText(String name) {
         JsonNode value = object.get(name);
         if (value == null || value.isNull()) {
@@ -156,6 +168,12 @@ public final class ReplyFields {
             objects.add(of(value.get(i), what + "." + name + "[" + i + "]"));
         }
         return objects;
+    }
+
+    /** The fields of each object of the array {@code name}; none when the reply leaves it out (or null). */
+    public List<ReplyFields> optionalObjects(String name) {
+        JsonNode value = object.get(name);
+        return value == null || value.isNull() ? List.of() : objects(name);
     }
 
     /** The fields of each member of the object {@code name}, by member name, in the reply's order. */

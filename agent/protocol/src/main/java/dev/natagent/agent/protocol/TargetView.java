@@ -28,11 +28,11 @@ public record TargetView(String target, String address, Health health, String dn
         for (ReplyFields target : forward.objects("targets")) {
             targets.add(new TargetView(
                     target.text("target"),
-                    target.optionalText("address"),
+                    target.nullableText("address"),
                     target.choice("health", Health.values()),
-                    target.optionalText("dns"),
-                    target.optionalText("stale_since"),
-                    target.optionalText("dns_error")));
+                    target.nullableText("dns"),
+                    target.nullableText("stale_since"),
+                    target.nullableText("dns_error")));
         }
         return targets;
     }
