@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Typed nf_tables operations over one request socket: atomic transactions and listings, for one
@@ -122,13 +123,21 @@ public final class NftClient implements Closeable {
     /** The elements of a set or map, as the kernel lists them (interval ends included). */
     public List<SetElement> listElements(String table, String set) throws IOException {
         List<SetElement> elements = new ArrayList<>();
-        for (SetElements part : dump(
-                "list elements of " + table + " " + set,
-                (w, seq) -> NftRequests.dumpSetElements(w, seq, family, table, set),
-                SetElements.class)) {
-            elements.addAll(part.elements());
-        }
+        forEachElement(table, set, elements::add);
         return elements;
+    }
+
+    /**
+     * As {@link #listElements}, each element handed to {@code each} as its message is decoded:
+     * a reader that keeps a little of each (a counter) never holds the decoded set, which for a
+     * map of 50,000 elements is megabytes.
+     */
+    public void forEachElement(String table, String set, Consumer<SetElement> each) throws IOException {
+        for (NlMessage message : session.dump(
+                encodeRequest((w, seq) -> NftRequests.dumpSetElements(w, seq, family, table, set), 0),
+                "list elements of " + table + " " + set)) {
+            body(message, SetElements.class).elements().forEach(each);
+        }
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import jnr.constants.platform.Errno;
 
 /**
@@ -84,6 +85,11 @@ public final class ClientNftPort implements NftPort {
     @Override
     public List<SetElement> listElements(String table, String set) throws IOException {
         return client.listElements(table, set);
+    }
+
+    @Override
+    public void forEachElement(String table, String set, Consumer<SetElement> each) throws IOException {
+        client.forEachElement(table, set, each);
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.natagent.nft.Batch;
 import dev.natagent.nft.SetElement;
 import java.io.IOException;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * What the reconciler needs from nf_tables: list one table, list one set's elements, commit one
@@ -23,6 +24,14 @@ public interface NftPort {
 
     /** The elements of one set or map (with per-element counters); {@code NetlinkException} ENOENT if missing. */
     List<SetElement> listElements(String table, String set) throws IOException;
+
+    /**
+     * The elements of {@link #listElements}, each handed to {@code each} in turn: readers that keep
+     * only a little of each need not hold them all at once.
+     */
+    default void forEachElement(String table, String set, Consumer<SetElement> each) throws IOException {
+        listElements(table, set).forEach(each);
+    }
 
     /** The elements with the given keys (with counters); {@code NetlinkException} ENOENT if one is missing. */
     List<SetElement> getElements(String table, String set, List<SetElement> keys) throws IOException;

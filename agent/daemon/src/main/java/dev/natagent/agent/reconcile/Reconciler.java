@@ -313,9 +313,8 @@ public final class Reconciler {
             return counters;
         }
         Map<Bytes, Counter> byKey = new HashMap<>();
-        for (SetElement element : port.listElements(TABLE, KernelLayout.SET_PORTS)) {
-            element.counter().ifPresent(c -> byKey.put(element.key(), c));
-        }
+        port.forEachElement(TABLE, KernelLayout.SET_PORTS, element -> element.counter()
+                .ifPresent(c -> byKey.put(element.key(), c)));
         for (Forward forward : current.state().forwards().values()) {
             long packets = 0;
             long bytes = 0;
