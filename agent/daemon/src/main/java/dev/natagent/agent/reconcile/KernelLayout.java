@@ -1,5 +1,6 @@
 package dev.natagent.agent.reconcile;
 
+import dev.natagent.agent.model.PortRange;
 import dev.natagent.agent.model.Protocol;
 import dev.natagent.nft.Bytes;
 import dev.natagent.nft.Chain;
@@ -193,6 +194,28 @@ public final class KernelLayout {
         key[0] = (byte) protocolNumber(protocol);
         putPort(key, 4, port);
         return Bytes.of(key);
+    }
+
+    /**
+     * A dense number for each listen key, 0 to {@link #LISTEN_KEYS} - 1, for tables indexed by key;
+     * -1 for a key that is no listen key of ours.
+     */
+    public static int listenIndex(Bytes protoPort) {
+        if (protoPort.length() != 8) {
+            return -1;
+        }
+        int number = protoPort.get(0) & 0xFF;
+        int port = (protoPort.get(4) & 0xFF) << 8 | (protoPort.get(5) & 0xFF);
+        for (Protocol protocol : Protocol.values()) {
+            if (protocolNumber(protocol) == number && port >= PortRange.MIN) {
+                return listenIndex(protocol, port);
+            }
+        }
+        return -1;
+    }
+
+    public static int listenIndex(Protocol protocol, int port) {
+        return protocol.ordinal() * PortRange.MAX + port - PortRange.MIN;
     }
 
     /** Data of {@code ipv4_addr . inet_service}. */

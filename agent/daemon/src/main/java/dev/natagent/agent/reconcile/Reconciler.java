@@ -312,16 +312,25 @@ public final class Reconciler {
         if (current == null) {
             return counters;
         }
-        Map<Bytes, Counter> byKey = new HashMap<>();
-        port.forEachElement(TABLE, KernelLayout.SET_PORTS, element -> element.counter()
-                .ifPresent(c -> byKey.put(element.key(), c)));
+        // By listen key in two flat arrays, filled as the dump is decoded: a map of 50,000 keyed
+        // counters would be several times their size.
+        long[] bytesByKey = new long[KernelLayout.LISTEN_KEYS];
+        long[] packetsByKey = new long[KernelLayout.LISTEN_KEYS];
+        port.forEachElement(
+                TABLE, KernelLayout.SET_PORTS, element -> element.counter().ifPresent(c -> {
+                    int key = KernelLayout.listenIndex(element.key());
+                    if (key >= 0) {
+                        bytesByKey[key] = c.bytes();
+                        packetsByKey[key] = c.packets();
+                    }
+                }));
         for (Forward forward : current.state().forwards().values()) {
             long packets = 0;
             long bytes = 0;
             for (int p = forward.listen().first(); p <= forward.listen().last(); p++) {
-                Counter c = byKey.getOrDefault(KernelLayout.protoPort(forward.proto(), p), Counter.zero());
-                packets += c.packets();
-                bytes += c.bytes();
+                int key = KernelLayout.listenIndex(forward.proto(), p);
+                packets += packetsByKey[key];
+                bytes += bytesByKey[key];
             }
             counters.put(forward.name(), new Counter(bytes, packets));
         }
