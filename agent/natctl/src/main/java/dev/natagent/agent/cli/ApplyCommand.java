@@ -7,6 +7,7 @@ import dev.natagent.agent.model.JsonPositions;
 import dev.natagent.agent.protocol.ApplyNames;
 import dev.natagent.agent.protocol.IoErrors;
 import dev.natagent.agent.protocol.MalformedReplyException;
+import dev.natagent.agent.protocol.ReplyError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -174,10 +175,12 @@ final class ApplyCommand extends AgentCommand {
 
     /** A refusal of what the document says (not of the request, the state on disk or the kernel). */
     private static boolean aboutTheDocument(NatctlException e) {
-        JsonNode error = e.error();
-        String field = error.path("field").asText("");
-        return e.exitCode() == ExitCode.REFUSED
-                && (!error.path("details").isEmpty() || !field.isEmpty() && !field.startsWith("args."));
+        ReplyError error = e.refusal();
+        return error != null
+                && (!error.details().isEmpty()
+                        || error.field() != null
+                                && !error.field().isEmpty()
+                                && !error.field().startsWith("args."));
     }
 
     /**
@@ -185,13 +188,13 @@ final class ApplyCommand extends AgentCommand {
      * config file ({@code FILE:LINE:COLUMN: FIELD: MESSAGE [CODE]}), whichever way the document went.
      */
     private NatctlException locate(NatctlException refusal, byte[] document) {
-        JsonNode error = refusal.error();
+        ReplyError error = refusal.refusal();
         List<FieldError> problems = new ArrayList<>();
-        for (JsonNode detail : error.path("details")) {
-            problems.add(problem(detail));
+        for (ReplyError.Detail detail : error.details()) {
+            problems.add(problem(detail.field(), detail.code(), detail.message()));
         }
         if (problems.isEmpty()) {
-            problems.add(problem(error));
+            problems.add(problem(error.field() == null ? "" : error.field(), error.code(), error.message()));
         }
         JsonPositions positions = JsonPositions.of(text(document));
         List<String> described = new ArrayList<>();
@@ -202,16 +205,14 @@ final class ApplyCommand extends AgentCommand {
     }
 
     /** A field error of the agent's answer; an error code the model does not know stays as the agent's. */
-    private static FieldError problem(JsonNode error) {
-        String code = error.path("code").asText("");
+    private static FieldError problem(String field, String code, String message) {
         ErrorCode model;
         try {
             model = ErrorCode.valueOf(code);
         } catch (IllegalArgumentException e) {
             model = ErrorCode.INVALID_VALUE;
         }
-        return new FieldError(
-                error.path("field").asText(""), model, error.path("message").asText(""));
+        return new FieldError(field, model, message);
     }
 
     @Override

@@ -16,20 +16,23 @@ import java.nio.file.Path;
 final class NatctlException extends RuntimeException {
     private final int exitCode;
     private final ObjectNode error;
+    /** The agent's error when it refused the request, else null. */
+    private final ReplyError refusal;
 
-    private NatctlException(int exitCode, String message, ObjectNode error) {
+    private NatctlException(int exitCode, String message, ObjectNode error, ReplyError refusal) {
         super(message, null, false, false);
         this.exitCode = exitCode;
         this.error = error;
+        this.refusal = refusal;
     }
 
     static NatctlException unreachable(String message) {
-        return new NatctlException(ExitCode.UNREACHABLE, message, error("UNREACHABLE", message));
+        return new NatctlException(ExitCode.UNREACHABLE, message, error("UNREACHABLE", message), null);
     }
 
     /** A problem with what the user gave natctl that only shows once natctl runs (a file, say). */
     static NatctlException usage(String message) {
-        return new NatctlException(ExitCode.USAGE, message, error("USAGE", message));
+        return new NatctlException(ExitCode.USAGE, message, error("USAGE", message), null);
     }
 
     /** A reply from the agent at {@code socket} that natctl cannot read into its record (exit 3). */
@@ -54,7 +57,7 @@ final class NatctlException extends RuntimeException {
                         .put("message", detail.message());
             }
         }
-        return new NatctlException(ExitCode.REFUSED, message, json);
+        return new NatctlException(ExitCode.REFUSED, message, json, error);
     }
 
     /** An error object of natctl's own, shaped like the agent's ({@code code}, {@code message}). */
@@ -78,11 +81,16 @@ final class NatctlException extends RuntimeException {
             located.put("line", at.line());
             located.put("column", at.column());
         }
-        return new NatctlException(exitCode, message, located);
+        return new NatctlException(exitCode, message, located, refusal);
     }
 
     int exitCode() {
         return exitCode;
+    }
+
+    /** The agent's error when it refused the request (exit 1), else null. */
+    ReplyError refusal() {
+        return refusal;
     }
 
     /** The error object printed on stdout under --json. */
