@@ -89,7 +89,7 @@ class DataPathKernelTest {
         assertEquals("10.0.1.230:6379 saw 10.0.1.1", connect("198.51.100.27", "203.0.113.73", 6379));
         assertEquals("10.0.1.231:6379 saw 10.0.1.1", connect("198.51.100.27", "203.0.113.73", 6380));
         assertEquals("10.0.1.232:6379 saw 10.0.1.1", connect("198.51.100.27", "203.0.113.73", 6381));
-        Counter redis = reconciler.forwardCounters().get("redis");
+        Counter redis = settledCounter("redis");
         assertTrue(redis.packets() >= 3 && redis.bytes() > 0, "per-forward counters: " + redis);
         assertEquals(
                 redis,
@@ -355,6 +355,23 @@ class DataPathKernelTest {
                 "server-" + netns + "-" + port);
         acceptor.setDaemon(true);
         acceptor.start();
+    }
+
+    /**
+     * The forward's counter once the connections' last packets (FIN and ACK after the reply was
+     * read) have passed, so that two reads of it can agree; bounded, the last read if it never settles.
+     */
+    private Counter settledCounter(String forward) throws Exception {
+        Counter last = reconciler.forwardCounters().get(forward);
+        for (int i = 0; i < 50; i++) {
+            Thread.sleep(100);
+            Counter now = reconciler.forwardCounters().get(forward);
+            if (now.equals(last)) {
+                return now;
+            }
+            last = now;
+        }
+        return last;
     }
 
     private String connect(String source, String destination, int port) throws Exception {
