@@ -96,10 +96,13 @@ nat_agent_java() {
 #  Xms8m/Xmx128m start small, cap the heap so a leak ends in a restart, not in the NAT instance
 #                swapping; the largest supported state (50,000 forwards) plus one `apply` of the
 #                same size fit.
-#  Min/MaxHeapFreeRatio=30/30 with -ShrinkHeapInSteps  after a full collection the heap keeps
-#                30% free: it grows in steps of 1.4x and gives back the rest at once. Looser
+#  Min/MaxHeapFreeRatio=20/20 with -ShrinkHeapInSteps  after a full collection the heap keeps
+#                20% free: it grows in steps of 1.25x and gives back the rest at once. Looser
 #                ratios shrinking in steps leave the heap at a multiple of what is live long
-#                after a bulk apply; tighter ones cost more full collections per bulk apply.
+#                after a bulk apply. The ratio is what a read of a large state (the listing,
+#                metrics or an export of 50,000 forwards holds megabytes of working data while
+#                it is answered) adds to the peak; bulk changes, which tighter ratios would make
+#                collect more often, run under a looser one (daemon/HeapPolicy).
 #  MaxNewSize=4m the young generation would grow with the old one (a third of the heap), and its
 #                touched pages stay resident. Capped, a bulk apply runs more young collections,
 #                which cost less than the old generation's growth they save (bench/start-bench.sh
@@ -119,7 +122,7 @@ nat_agent_java() {
 #  -UsePerfData  no hsperfdata mmap file in /tmp.
 #  Xshare:auto   map a class-data archive when it matches this JVM and class path, run without one
 #                otherwise (the nat-agent launcher adds its AppCDS archive; see there).
-NAT_AGENT_DAEMON_JVM_OPTS="-XX:+UseSerialGC -Xms8m -Xmx128m -XX:MaxNewSize=4m -XX:MinHeapFreeRatio=30 \
--XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=1 \
+NAT_AGENT_DAEMON_JVM_OPTS="-XX:+UseSerialGC -Xms8m -Xmx128m -XX:MaxNewSize=4m -XX:MinHeapFreeRatio=20 \
+-XX:MaxHeapFreeRatio=20 -XX:-ShrinkHeapInSteps -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=1 \
 -Djdk.nio.maxCachedBufferSize=262144 \
 -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData -Xshare:auto"

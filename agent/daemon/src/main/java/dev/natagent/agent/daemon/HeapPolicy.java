@@ -9,9 +9,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The daemon's heap is kept tight (Min/MaxHeapFreeRatio=30, see nat-agent-env.sh): each full
- * collection leaves 30% of the heap free and gives the rest back. A bulk apply about doubles what
- * is live (the old and the new state side by side), and growing 1.4x per full collection would take
+ * The daemon's heap is kept tight (Min/MaxHeapFreeRatio, see nat-agent-env.sh): each full
+ * collection leaves a small share of the heap free and gives the rest back. A bulk apply about doubles what
+ * is live (the old and the new state side by side), and growing by that share per full collection would take
  * several full collections per large apply (bench/agent-bench.sh --cold times the apply; -Xlog:gc
  * counts the collections). For the duration of a bulk
  * change both ratios go to {@value #BULK_FREE_RATIO}%, and from the kernel change on one full
