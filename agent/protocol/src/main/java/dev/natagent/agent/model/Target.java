@@ -12,7 +12,10 @@ import java.util.regex.Pattern;
  * and a port. DNS names are stored lower-case, since DNS compares names case-insensitively.
  */
 public record Target(String host, int port) {
-    private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    /** Compiled only for the first DNS name: natctl, which starts for every command, rarely meets one. */
+    private static final class DnsLabel {
+        static final Pattern PATTERN = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    }
 
     // JSON has one form of this value, the string; not an object of its fields.
     @JsonCreator(mode = JsonCreator.Mode.DISABLED)
@@ -74,7 +77,7 @@ public record Target(String host, int port) {
         String[] labels = name.split("\\.", -1);
         boolean valid = !name.isEmpty() && name.length() <= 253;
         for (String label : labels) {
-            valid &= LABEL.matcher(label).matches();
+            valid &= DnsLabel.PATTERN.matcher(label).matches();
         }
         // An all-numeric last label is a mistyped address, never a real top-level domain.
         valid &= !labels[labels.length - 1].chars().allMatch(c -> c >= '0' && c <= '9');
