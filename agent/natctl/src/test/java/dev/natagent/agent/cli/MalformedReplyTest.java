@@ -200,6 +200,15 @@ class MalformedReplyTest {
         assertUnreadable(begun, "apply.begin reply has no 'upload'", "apply", large.toString());
     }
 
+    @Test
+    void aDocumentWithoutItsContentIsNamed() throws Exception {
+        ObjectNode export = ModelJson.mapper().createObjectNode().put("format", "nft");
+        assertUnreadable(export, "export reply has no 'content'", "export", "--format", "nft");
+        ObjectNode metrics =
+                ModelJson.mapper().createObjectNode().put("format", "json").put("content", 3);
+        assertUnreadable(metrics, "metrics reply: 'content' is not a string or an object", "metrics");
+    }
+
     private static final ApplyNames.Section NO_NAMES =
             new ApplyNames.Section(List.of(), List.of(), List.of(), Map.of());
 
