@@ -13,8 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * sent one character at a time is as bounded as one sent in large pieces).
  */
 final class Uploads {
-    /** 16 Mi characters: about five times a 50,000-forward document, and a size the daemon's heap can parse. */
-    static final long MAX_UPLOAD_CHARS = 16L << 20;
+    static final long MAX_UPLOAD_CHARS = AdminProtocol.MAX_UPLOAD;
     /** Heap for two maximal uploads at once; beyond that chunks get BUSY. */
     static final long MAX_HELD_BYTES = 2 * MAX_UPLOAD_CHARS;
     /** A chunk's objects besides its text: the String, its array's header, the list slot and its slack. */

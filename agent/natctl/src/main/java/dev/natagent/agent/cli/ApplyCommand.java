@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.model.ErrorCode;
 import dev.natagent.agent.model.FieldError;
 import dev.natagent.agent.model.JsonPositions;
+import dev.natagent.agent.protocol.AdminProtocol;
 import dev.natagent.agent.protocol.ApplyNames;
 import dev.natagent.agent.protocol.IoErrors;
 import dev.natagent.agent.protocol.MalformedReplyException;
@@ -83,9 +84,15 @@ final class ApplyCommand extends AgentCommand {
         return dryRunOption.getValue();
     }
 
+    /** The document, read only up to one byte past what the agent takes: a larger one is refused here. */
     private byte[] readFile() {
         try (InputStream input = stdin() ? in : Files.newInputStream(Path.of(file()))) {
-            return input.readAllBytes();
+            byte[] document = input.readNBytes(AdminProtocol.MAX_UPLOAD + 1);
+            if (document.length > AdminProtocol.MAX_UPLOAD) {
+                throw NatctlException.usage(file() + ": larger than the " + AdminProtocol.MAX_UPLOAD
+                        + " bytes the agent takes for a state document");
+            }
+            return document;
         } catch (IOException e) {
             throw NatctlException.usage("cannot read " + file() + ": " + IoErrors.reason(e));
         }

@@ -12,6 +12,7 @@ import dev.natagent.agent.api.TestSockets;
 import dev.natagent.agent.config.ConfigException;
 import dev.natagent.agent.config.ConfigFile;
 import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.protocol.AdminProtocol;
 import dev.natagent.agent.protocol.Finding;
 import dev.natagent.agent.testing.CliResult;
 import dev.natagent.agent.testing.ElastiCacheGuide;
@@ -320,6 +321,14 @@ class NatctlTest {
         assertUsageError(natctl("apply", array.toString()), "does not hold a JSON object");
         Path cut = Files.writeString(dir.resolve("cut.json"), document.substring(0, document.length() / 2));
         assertUsageError(natctl("apply", cut.toString()), ": not valid JSON");
+        // Over what the agent takes: refused before anything is sent (and without reading it all).
+        Path huge = dir.resolve("huge.json");
+        try (java.nio.channels.FileChannel file = java.nio.channels.FileChannel.open(
+                huge, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+            file.write(java.nio.ByteBuffer.wrap(new byte[] {'{'}), AdminProtocol.MAX_UPLOAD);
+        }
+        assertUsageError(natctl("apply", huge.toString()), "huge.json: larger than the 16777216 bytes the agent takes");
+        assertEquals(count, operations.state().forwards().size(), "nothing applied");
     }
 
     /** A typo in an allow-list must not open a network: refused with both readings, the agent not asked. */
