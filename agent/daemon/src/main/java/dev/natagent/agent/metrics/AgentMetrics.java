@@ -203,8 +203,6 @@ public final class AgentMetrics {
         Map<String, ForwardStats> stats = sources.forwardStats();
         Map<String, ClusterStats> clusters = sources.clusterStats();
         addressChanges.keySet().retainAll(stats.keySet());
-        Map<String, Long> changes = new LinkedHashMap<>();
-        stats.keySet().forEach(name -> changes.put(name, count(addressChanges.get(name))));
         Map<String, Double> held = new LinkedHashMap<>();
         Map<String, Double> conntrackd = new LinkedHashMap<>();
         sources.pair().ifPresent(pair -> {
@@ -219,18 +217,19 @@ public final class AgentMetrics {
                     });
         });
         return List.of(
-                new LabelledGauges<>(FORWARD_PACKETS, stats, s -> (double) s.packets()),
-                new LabelledGauges<>(FORWARD_BYTES, stats, s -> (double) s.bytes()),
-                new LabelledGauges<>(FORWARD_HEALTH, stats, ForwardStats::healthyRatio),
-                new LabelledGauges<>(FORWARD_ADDRESS_CHANGES, changes, Long::doubleValue),
-                new LabelledGauges<>(FORWARD_ADDRESS_STALE, stats, ForwardStats::staleSeconds),
-                new LabelledGauges<>(HA_HELD, held, Double::doubleValue),
-                new LabelledGauges<>(HA_CONNTRACKD, conntrackd, Double::doubleValue),
-                new LabelledGauges<>(CLUSTER_NODES, clusters, c -> c.nodes()),
-                new LabelledGauges<>(CLUSTER_POLLS, clusters, c -> c.polls()),
-                new LabelledGauges<>(CLUSTER_POLL_FAILURES, clusters, c -> c.pollFailures()),
-                new LabelledGauges<>(CLUSTER_TOPOLOGY_CHANGES, clusters, c -> c.topologyChanges()),
-                new LabelledGauges<>(CLUSTER_GOOD_POLL_AGE, clusters, ClusterStats::secondsSinceGoodPoll));
+                new LabelledGauges<>(FORWARD_PACKETS, stats, (name, s) -> s.packets()),
+                new LabelledGauges<>(FORWARD_BYTES, stats, (name, s) -> s.bytes()),
+                new LabelledGauges<>(FORWARD_HEALTH, stats, (name, s) -> s.healthyRatio()),
+                // Read per forward as it is written: a map of 50,000 counts would be megabytes.
+                new LabelledGauges<>(FORWARD_ADDRESS_CHANGES, stats, (name, s) -> count(addressChanges.get(name))),
+                new LabelledGauges<>(FORWARD_ADDRESS_STALE, stats, (name, s) -> s.staleSeconds()),
+                new LabelledGauges<>(HA_HELD, held, (address, value) -> value),
+                new LabelledGauges<>(HA_CONNTRACKD, conntrackd, (socket, value) -> value),
+                new LabelledGauges<>(CLUSTER_NODES, clusters, (name, c) -> c.nodes()),
+                new LabelledGauges<>(CLUSTER_POLLS, clusters, (name, c) -> c.polls()),
+                new LabelledGauges<>(CLUSTER_POLL_FAILURES, clusters, (name, c) -> c.pollFailures()),
+                new LabelledGauges<>(CLUSTER_TOPOLOGY_CHANGES, clusters, (name, c) -> c.topologyChanges()),
+                new LabelledGauges<>(CLUSTER_GOOD_POLL_AGE, clusters, (name, c) -> c.secondsSinceGoodPoll()));
     }
 
     private static long count(LongAdder adder) {

@@ -1,7 +1,7 @@
 package dev.natagent.agent.metrics;
 
 import java.util.Map;
-import java.util.function.ToDoubleFunction;
+import java.util.function.ToDoubleBiFunction;
 
 /**
  * A labelled gauge family read at render time: one sample per row of a snapshot, named
@@ -10,6 +10,6 @@ import java.util.function.ToDoubleFunction;
  *
  * @param registryName the name a registered gauge of this family would have, without the label
  * @param rows label value to row, in output order
- * @param value the sample of a row
+ * @param value the sample of a row, given its label value and the row
  */
-public record LabelledGauges<T>(String registryName, Map<String, T> rows, ToDoubleFunction<T> value) {}
+public record LabelledGauges<T>(String registryName, Map<String, T> rows, ToDoubleBiFunction<String, T> value) {}

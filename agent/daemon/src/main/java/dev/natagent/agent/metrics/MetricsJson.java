@@ -60,7 +60,7 @@ public final class MetricsJson {
             writeGauge(
                     json,
                     family.registryName() + "." + row.getKey(),
-                    family.value().applyAsDouble(row.getValue()));
+                    family.value().applyAsDouble(row.getKey(), row.getValue()));
         }
     }
 

@@ -120,7 +120,7 @@ public final class PrometheusWriter {
 
         <T> void gauges(LabelledGauges<T> gauges) throws IOException {
             for (var row : gauges.rows().entrySet()) {
-                sample(name, labels(row.getKey()), gauges.value().applyAsDouble(row.getValue()));
+                sample(name, labels(row.getKey()), gauges.value().applyAsDouble(row.getKey(), row.getValue()));
             }
         }
 
