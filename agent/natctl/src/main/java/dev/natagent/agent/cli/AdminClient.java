@@ -94,9 +94,12 @@ final class AdminClient {
         try {
             String server =
                     channel.getOption(ExtendedSocketOptions.SO_PEERCRED).user().getName();
+            if (server.equals("root")) {
+                return; // the directory's owner (another user database lookup) does not matter
+            }
             Path dir = socket.toAbsolutePath().getParent();
             String dirOwner = Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName();
-            if (!server.equals("root") && !server.equals(dirOwner)) {
+            if (!server.equals(dirOwner)) {
                 throw NatctlException.unreachable("refusing to talk to " + socket + ": it is served by user " + server
                         + ", not by root or " + dirOwner + " (the owner of " + dir + "); someone may have put"
                         + " their own socket there: check the directory's mode (0750) and restart nat-agent");
