@@ -49,12 +49,6 @@ final class CliJson {
     }
 
     /** Parses one JSON document (nothing may follow it). */
-    static JsonNode read(InputStream in) throws IOException {
-        try (JsonParser parser = FACTORY.createParser(in)) {
-            return readDocument(parser);
-        }
-    }
-
     static JsonNode read(byte[] json) throws IOException {
         try (JsonParser parser = FACTORY.createParser(json)) {
             return readDocument(parser);
