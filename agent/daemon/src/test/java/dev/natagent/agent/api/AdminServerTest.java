@@ -274,6 +274,7 @@ class AdminServerTest {
         AdminServerConfig config = AdminServerConfig.defaults(socket(), "root");
         try (AdminServer server = TestSockets.start(config, operations)) {
             List<SocketChannel> channels = new ArrayList<>();
+            List<Long> statusMillis = new ArrayList<>();
             long maxHeld = 0;
             int busy = 0;
             try {
@@ -303,8 +304,8 @@ class AdminServerTest {
                     assertTrue(json(roundTrip(server.socketPath(), request("s", "status", "{}")))
                             .get("ok")
                             .booleanValue());
-                    long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
-                    assertTrue(millis < 500, "status took " + millis + " ms during the flood");
+                    statusMillis.add(
+                            Duration.ofNanos(System.nanoTime() - started).toMillis());
                 }
                 for (SocketChannel channel : channels) {
                     ByteBuffer answer = ByteBuffer.allocate(4096);
@@ -326,6 +327,11 @@ class AdminServerTest {
             assertTrue(maxHeld <= config.requestMemory(), "held " + maxHeld + " of " + config.requestMemory());
             assertTrue(maxHeld > config.requestMemory() / 2, "the flood filled the request memory: " + maxHeld);
             assertTrue(busy > 0, "flooders beyond the memory got BUSY");
+            // A starved status is slow in most calls; a busy shared machine makes single calls slow.
+            List<Long> sorted = statusMillis.stream().sorted().toList();
+            long p90 = sorted.get(sorted.size() * 9 / 10);
+            assertTrue(p90 < 500, "status during the flood, 90th percentile " + p90 + " ms: " + sorted);
+            assertTrue(sorted.get(sorted.size() - 1) < 5_000, "slowest status during the flood: " + sorted);
             waitFor(() -> server.openConnections() == 0);
             waitFor(() -> server.requestMemoryHeld() == 0);
         }

