@@ -2,10 +2,7 @@ package dev.natagent.agent.api;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 
 /**
@@ -36,15 +33,6 @@ public final class ResponseLine {
 
     List<byte[]> chunks() {
         return chunks;
-    }
-
-    /** Fresh buffers over the chunks, in order, for one pass of writing. */
-    Deque<ByteBuffer> buffers() {
-        Deque<ByteBuffer> buffers = new ArrayDeque<>(chunks.size());
-        for (byte[] chunk : chunks) {
-            buffers.add(ByteBuffer.wrap(chunk));
-        }
-        return buffers;
     }
 
     public int length() {
