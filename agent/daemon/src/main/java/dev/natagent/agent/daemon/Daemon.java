@@ -76,16 +76,28 @@ final class Daemon {
 
     static int run(Options options) {
         SystemdNotifier systemd = SystemdNotifier.fromEnvironment();
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch finished = new CountDownLatch(1);
+        // Registered before the start, so that a SIGTERM during the start stops the agent once the
+        // start is done, closed in order, instead of arriving before there is a hook to take it.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (finished.getCount() == 0) {
+                return; // run() already ended (a failed start): nothing to stop
+            }
+            systemd.stopping();
+            // java.util.logging closes its handlers in its own shutdown hook: write directly.
+            System.err.println("<6>INFO Daemon: stopping; the NAT rules stay in place");
+            stop.countDown();
+            try {
+                finished.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
         try (Running running = start(options, systemd)) {
-            CountDownLatch stop = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                systemd.stopping();
-                // java.util.logging closes its handlers in its own shutdown hook: write directly.
-                System.err.println("<6>INFO Daemon: stopping; the NAT rules stay in place");
-                stop.countDown();
-                running.awaitClosed();
-            }));
-            systemd.ready(running.summary());
+            if (stop.getCount() > 0) {
+                systemd.ready(running.summary());
+            }
             stop.await();
             return 0;
         } catch (StartupException e) {
@@ -96,6 +108,8 @@ final class Daemon {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 0;
+        } finally {
+            finished.countDown();
         }
     }
 

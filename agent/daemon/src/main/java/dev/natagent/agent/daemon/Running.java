@@ -2,14 +2,12 @@ package dev.natagent.agent.daemon;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.concurrent.CountDownLatch;
 import java.util.logging.Logger;
 
 /** What the daemon started, closed in reverse order on shutdown. */
 final class Running implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Running.class.getName());
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
-    private final CountDownLatch closed = new CountDownLatch(1);
     private volatile String summary = "";
 
     <T extends AutoCloseable> T add(T resource) {
@@ -25,15 +23,6 @@ final class Running implements AutoCloseable {
         return summary;
     }
 
-    /** Lets the shutdown hook wait until the main thread has closed everything. */
-    void awaitClosed() {
-        try {
-            closed.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Override
     public void close() {
         while (!resources.isEmpty()) {
@@ -44,6 +33,5 @@ final class Running implements AutoCloseable {
                 LOG.warning("closing " + resource.getClass().getSimpleName() + ": " + e.getMessage());
             }
         }
-        closed.countDown();
     }
 }

@@ -194,6 +194,15 @@ public final class AgentDaemon implements AutoCloseable {
         throw new AssertionError("nat-agent not ready within " + START_TIMEOUT_MILLIS + " ms:\n" + log());
     }
 
+    /** Starts the daemon without waiting for it to be ready (to catch it in the middle of its start). */
+    public AgentDaemon launch() throws IOException {
+        if (isAlive()) {
+            throw new IllegalStateException("nat-agent pid " + pid() + " is already running");
+        }
+        process = spawn();
+        return this;
+    }
+
     private Process spawn() throws IOException {
         Files.writeString(launch.log(), "---- start\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         ProcessBuilder builder = new ProcessBuilder(launch.command()).redirectErrorStream(true);
