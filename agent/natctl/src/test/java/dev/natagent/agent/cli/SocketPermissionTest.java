@@ -141,6 +141,8 @@ class SocketPermissionTest {
                 "nogroup",
                 "--init-groups",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // No /tmp/hsperfdata_USER left behind by a user that is deleted afterwards.
+                "-XX:-UsePerfData",
                 "-cp",
                 classpath + File.separator + "*",
                 Natctl.class.getName()));
