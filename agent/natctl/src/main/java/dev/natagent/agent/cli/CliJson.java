@@ -204,35 +204,8 @@ final class CliJson {
         try (JsonGenerator generator = FACTORY.createGenerator(out)
                 .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
                 .useDefaultPrettyPrinter()) {
-            int depth = 0;
-            do {
-                JsonToken token = parser.currentToken();
-                switch (token) {
-                    case START_OBJECT -> {
-                        generator.writeStartObject();
-                        depth++;
-                    }
-                    case END_OBJECT -> {
-                        generator.writeEndObject();
-                        depth--;
-                    }
-                    case START_ARRAY -> {
-                        generator.writeStartArray();
-                        depth++;
-                    }
-                    case END_ARRAY -> {
-                        generator.writeEndArray();
-                        depth--;
-                    }
-                    case FIELD_NAME -> generator.writeFieldName(parser.currentName());
-                    case VALUE_STRING -> generator.writeString(parser.getText());
-                    case VALUE_NUMBER_INT -> generator.writeNumber(parser.getBigIntegerValue());
-                    case VALUE_NUMBER_FLOAT -> generator.writeNumber(parser.getDecimalValue());
-                    case VALUE_TRUE, VALUE_FALSE -> generator.writeBoolean(token == JsonToken.VALUE_TRUE);
-                    case VALUE_NULL -> generator.writeNull();
-                    default -> throw new com.fasterxml.jackson.core.JsonParseException(parser, "unexpected " + token);
-                }
-            } while (depth > 0 && parser.nextToken() != null);
+            // Exact: numbers are copied as written (no double rounding), as the tree form keeps them.
+            generator.copyCurrentStructureExact(parser);
         }
     }
 
