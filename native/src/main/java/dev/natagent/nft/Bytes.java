@@ -2,8 +2,13 @@ package dev.natagent.nft;
 
 import dev.natagent.nl.Attr;
 import dev.natagent.nl.MessageWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * An immutable byte string compared by value: register contents, set keys and data. Packet fields
@@ -17,7 +22,8 @@ public final class Bytes {
     /** Cached as String does (0 = not yet): set keys are hashed several times per apply. */
     private int hash;
 
-    private Bytes(byte[] value) {
+    /** Takes {@code value} without a copy: for builders in this package that made it. */
+    Bytes(byte[] value) {
         this.value = value;
     }
 
@@ -34,6 +40,27 @@ public final class Bytes {
             throw new IllegalArgumentException("not a 16-bit value: " + value);
         }
         return new Bytes(new byte[] {(byte) (value >>> 8), (byte) value});
+    }
+
+    /** One byte, such as an IPPROTO_* number or a conntrack direction. */
+    public static Bytes u8(int value) {
+        if ((value & ~0xff) != 0) {
+            throw new IllegalArgumentException("not an 8-bit value: " + value);
+        }
+        return new Bytes(new byte[] {(byte) value});
+    }
+
+    /** {@code length} zero bytes. */
+    public static Bytes zeros(int length) {
+        return new Bytes(new byte[length]);
+    }
+
+    /** A 32-bit value in host order: how meta, ct and fib results sit in registers. */
+    public static Bytes u32Host(int value) {
+        return new Bytes(ByteBuffer.allocate(4)
+                .order(ByteOrder.nativeOrder())
+                .putInt(value)
+                .array());
     }
 
     public static Bytes u32Be(int value) {
@@ -83,6 +110,23 @@ public final class Bytes {
         return new Bytes(out);
     }
 
+    /**
+     * The fields of a concatenation of fields {@code lengths} bytes long, the inverse of {@link
+     * #concat}; empty if these bytes are too short for them.
+     */
+    public Optional<List<Bytes>> split(List<Integer> lengths) {
+        List<Bytes> fields = new ArrayList<>();
+        int pos = 0;
+        for (int length : lengths) {
+            if (pos + length > value.length) {
+                return Optional.empty();
+            }
+            fields.add(new Bytes(Arrays.copyOfRange(value, pos, pos + length)));
+            pos += paddedLength(length);
+        }
+        return Optional.of(fields);
+    }
+
     private static int paddedLength(int length) {
         return (length + 3) & ~3;
     }
@@ -98,6 +142,16 @@ public final class Bytes {
 
     public byte get(int index) {
         return value[index];
+    }
+
+    /** The unsigned byte at {@code offset}. */
+    public int u8At(int offset) {
+        return value[offset] & 0xff;
+    }
+
+    /** The unsigned 16-bit network-order value at {@code offset}, such as a port. */
+    public int u16BeAt(int offset) {
+        return (value[offset] & 0xff) << 8 | (value[offset + 1] & 0xff);
     }
 
     public byte[] toArray() {

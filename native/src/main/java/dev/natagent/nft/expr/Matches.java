@@ -4,10 +4,9 @@ import static dev.natagent.nft.expr.Registers.NFT_REG32_01;
 import static dev.natagent.nft.expr.Registers.NFT_REG_1;
 
 import dev.natagent.nft.Bytes;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
 
@@ -84,7 +83,7 @@ public final class Matches {
     public static List<Expr> ctStateAny(int bits) {
         return List.of(
                 new Ct(Ct.NFT_CT_STATE, NFT_REG_1, OptionalInt.empty()),
-                new Bitwise(NFT_REG_1, NFT_REG_1, 4, hostU32(bits), Bytes.u32Be(0)),
+                new Bitwise(NFT_REG_1, NFT_REG_1, 4, Bytes.u32Host(bits), Bytes.u32Be(0)),
                 new Cmp(NFT_REG_1, Cmp.NEQ, Bytes.u32Be(0)));
     }
 
@@ -99,21 +98,16 @@ public final class Matches {
         return out;
     }
 
-    private static Bytes ifname(String name) {
-        byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
+    /**
+     * The cmp data of {@code oifname NAME} / {@code iifname NAME}: the name NUL-padded to 16 bytes;
+     * for {@code "ens*"} just the prefix's bytes, which is how nft matches a wildcard.
+     */
+    public static Bytes ifname(String name) {
+        boolean wildcard = name.endsWith("*");
+        byte[] utf8 = (wildcard ? name.substring(0, name.length() - 1) : name).getBytes(StandardCharsets.UTF_8);
         if (utf8.length >= IFNAME_BYTES || utf8.length == 0) {
             throw new IllegalArgumentException("interface name must be 1.." + (IFNAME_BYTES - 1) + " bytes: " + name);
         }
-        byte[] padded = new byte[IFNAME_BYTES];
-        System.arraycopy(utf8, 0, padded, 0, utf8.length);
-        return Bytes.of(padded);
-    }
-
-    /** ct values are host-endian in registers. */
-    private static Bytes hostU32(int value) {
-        return Bytes.of(ByteBuffer.allocate(4)
-                .order(ByteOrder.nativeOrder())
-                .putInt(value)
-                .array());
+        return Bytes.of(wildcard ? utf8 : Arrays.copyOf(utf8, IFNAME_BYTES));
     }
 }

@@ -146,7 +146,7 @@ final class NetlinkForeignDnat implements Doctor.ForeignDnat {
                     } else if (held == Held.L4PROTO
                             && c.op() == Cmp.EQ
                             && c.data().length() >= 1) {
-                        protocol = ForeignRule.protocolOf(c.data().get(0) & 0xff);
+                        protocol = ForeignRule.protocolOf(c.data().u8At(0));
                     }
                 } else if (expr instanceof Range r) {
                     if (registers.get(r.sreg()) == Held.DPORT) {
@@ -295,6 +295,6 @@ final class NetlinkForeignDnat implements Doctor.ForeignDnat {
 
     /** A port in network byte order (the first two bytes of a register). */
     private static int port(Bytes bytes) {
-        return ((bytes.get(0) & 0xff) << 8) | (bytes.get(1) & 0xff);
+        return bytes.u16BeAt(0);
     }
 }

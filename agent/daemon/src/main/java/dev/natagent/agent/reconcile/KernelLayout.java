@@ -5,6 +5,7 @@ import dev.natagent.agent.model.Protocol;
 import dev.natagent.nft.Bytes;
 import dev.natagent.nft.Chain;
 import dev.natagent.nft.NftSet;
+import dev.natagent.nft.ServiceKey;
 import java.util.List;
 
 /**
@@ -188,12 +189,9 @@ public final class KernelLayout {
         };
     }
 
-    /** Key of {@code meta l4proto . th dport}: proto byte and port, each padded to 4 bytes. */
+    /** Key of {@code meta l4proto . th dport}: the listen key of a forward's port. */
     public static Bytes protoPort(Protocol protocol, int port) {
-        byte[] key = new byte[8];
-        key[0] = (byte) protocolNumber(protocol);
-        putPort(key, 4, port);
-        return Bytes.of(key);
+        return ServiceKey.protoService(protocolNumber(protocol), port);
     }
 
     /**
@@ -201,11 +199,8 @@ public final class KernelLayout {
      * -1 for a key that is no listen key of ours.
      */
     public static int listenIndex(Bytes protoPort) {
-        if (protoPort.length() != 8) {
-            return -1;
-        }
-        int number = protoPort.get(0) & 0xFF;
-        int port = (protoPort.get(4) & 0xFF) << 8 | (protoPort.get(5) & 0xFF);
+        int number = ServiceKey.protocol(protoPort);
+        int port = ServiceKey.service(protoPort);
         for (Protocol protocol : Protocol.values()) {
             if (protocolNumber(protocol) == number && port >= PortRange.MIN) {
                 return listenIndex(protocol, port);
@@ -216,20 +211,5 @@ public final class KernelLayout {
 
     public static int listenIndex(Protocol protocol, int port) {
         return protocol.ordinal() * PortRange.MAX + port - PortRange.MIN;
-    }
-
-    /** Data of {@code ipv4_addr . inet_service}. */
-    public static Bytes addrPort(byte[] address, int port) {
-        byte[] data = new byte[8];
-        System.arraycopy(address, 0, data, 0, 4);
-        putPort(data, 4, port);
-        return Bytes.of(data);
-    }
-
-    // The keys are concatenations laid out as Bytes.concat does (each field zero-padded to 4 bytes),
-    // written in place: these run for every element of a 50,000-forward apply.
-    private static void putPort(byte[] key, int offset, int port) {
-        key[offset] = (byte) (port >>> 8);
-        key[offset + 1] = (byte) port;
     }
 }

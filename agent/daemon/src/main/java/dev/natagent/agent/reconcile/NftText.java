@@ -25,7 +25,6 @@ import dev.natagent.nft.expr.UnknownExpr;
 import dev.natagent.nft.expr.Xt;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -187,32 +186,22 @@ public final class NftText {
 
     /** Splits a concatenated value into its fields (each padded to 4 bytes). */
     private static List<Bytes> fields(Bytes bytes, List<Integer> lens) {
-        byte[] all = bytes.toArray();
-        List<Bytes> out = new ArrayList<>();
-        int pos = 0;
-        for (int len : lens) {
-            if (pos + len > all.length) {
-                return List.of(bytes);
-            }
-            out.add(Bytes.of(Arrays.copyOfRange(all, pos, pos + len)));
-            pos += (len + 3) & ~3;
-        }
-        return out;
+        return bytes.split(lens).orElse(List.of(bytes));
     }
 
     private static String field(int type, Bytes bytes) {
-        byte[] b = bytes.toArray();
-        if (type == NftSet.TYPE_IPV4_ADDR && b.length == 4) {
-            return (b[0] & 0xff) + "." + (b[1] & 0xff) + "." + (b[2] & 0xff) + "." + (b[3] & 0xff);
+        int length = bytes.length();
+        if (type == NftSet.TYPE_IPV4_ADDR && length == 4) {
+            return bytes.u8At(0) + "." + bytes.u8At(1) + "." + bytes.u8At(2) + "." + bytes.u8At(3);
         }
-        if (type == NftSet.TYPE_INET_SERVICE && b.length == 2) {
-            return Integer.toString(((b[0] & 0xff) << 8) | (b[1] & 0xff));
+        if (type == NftSet.TYPE_INET_SERVICE && length == 2) {
+            return Integer.toString(bytes.u16BeAt(0));
         }
-        if (type == KernelLayout.TYPE_INET_PROTO && b.length == 1) {
-            return switch (b[0]) {
+        if (type == KernelLayout.TYPE_INET_PROTO && length == 1) {
+            return switch (bytes.u8At(0)) {
                 case 6 -> "tcp";
                 case 17 -> "udp";
-                default -> Integer.toString(b[0] & 0xff);
+                default -> Integer.toString(bytes.u8At(0));
             };
         }
         return "0x" + bytes.hex();

@@ -10,6 +10,7 @@ import dev.natagent.agent.model.Target;
 import dev.natagent.nft.Batch;
 import dev.natagent.nft.Bytes;
 import dev.natagent.nft.NftData;
+import dev.natagent.nft.ServiceKey;
 import dev.natagent.nft.SetElement;
 import dev.natagent.nft.SetElements;
 import dev.natagent.nft.expr.Counter;
@@ -17,7 +18,6 @@ import dev.natagent.nl.NetlinkException;
 import dev.natagent.nl.OutcomeUnknownException;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -367,11 +367,9 @@ public final class Reconciler {
                     continue;
                 }
                 Bytes value = byKey.get(KernelLayout.protoPort(forward.proto(), p));
-                byte[] addressPort = value == null ? new byte[0] : value.toArray();
-                if (addressPort.length == 8
-                        && Bytes.of(addressPort)
-                                .equals(KernelLayout.addrPort(Arrays.copyOf(addressPort, 4), target.port()))) {
-                    found.put(target.host(), Ipv4.of(Arrays.copyOf(addressPort, 4)));
+                byte[] address = value == null ? null : ServiceKey.address(value);
+                if (address != null && ServiceKey.service(value) == target.port()) {
+                    found.put(target.host(), Ipv4.of(address));
                 }
             }
         }

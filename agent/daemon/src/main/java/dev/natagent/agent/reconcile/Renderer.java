@@ -15,6 +15,7 @@ import dev.natagent.nft.NftConstants;
 import dev.natagent.nft.NftData;
 import dev.natagent.nft.NftSet;
 import dev.natagent.nft.Rule;
+import dev.natagent.nft.ServiceKey;
 import dev.natagent.nft.SetElement;
 import dev.natagent.nft.expr.Bitwise;
 import dev.natagent.nft.expr.Cmp;
@@ -24,13 +25,11 @@ import dev.natagent.nft.expr.Fib;
 import dev.natagent.nft.expr.Immediate;
 import dev.natagent.nft.expr.Lookup;
 import dev.natagent.nft.expr.Masq;
+import dev.natagent.nft.expr.Matches;
 import dev.natagent.nft.expr.Meta;
 import dev.natagent.nft.expr.Nat;
 import dev.natagent.nft.expr.Payload;
 import dev.natagent.nft.expr.Registers;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -55,8 +54,6 @@ public final class Renderer {
     private static final NftData.Verdict ACCEPT = NftData.Verdict.ACCEPT;
     /** ct status bit IPS_DST_NAT (host order in the register). */
     private static final int IPS_DST_NAT = 0x20;
-    /** Interface names are compared as IFNAMSIZ bytes, NUL-padded. */
-    private static final int IFNAMSIZ = 16;
 
     private Renderer() {}
 
@@ -127,7 +124,7 @@ public final class Renderer {
             members.add(new SetMember(
                     KernelLayout.SET_FORWARDS,
                     SetElement.mapping(
-                            listenKey, KernelLayout.addrPort(address.get().toBytes(), target.port()))));
+                            listenKey, ServiceKey.addrService(address.get().toBytes(), target.port()))));
             ReturnPath returnPath = forward.returnPath();
             switch (returnPath.kind()) {
                 case MASQUERADE -> {}
@@ -153,7 +150,7 @@ public final class Renderer {
 
     /** {@code fib daddr type local dnat ip to meta l4proto . th dport map @forwards}. */
     static Rule dnatRule() {
-        List<Expr> exprs = new ArrayList<>(List.of(Fib.daddrType(REG_1), Cmp.eq(REG_1, hostOrderU32(Fib.RTN_LOCAL))));
+        List<Expr> exprs = new ArrayList<>(List.of(Fib.daddrType(REG_1), Cmp.eq(REG_1, Bytes.u32Host(Fib.RTN_LOCAL))));
         exprs.add(new Meta(Meta.NFT_META_L4PROTO, REG_1));
         exprs.add(Payload.thDport(REG_9));
         exprs.add(Lookup.map(REG_1, REG_1, KernelLayout.SET_FORWARDS));
@@ -176,7 +173,7 @@ public final class Renderer {
     static Rule allowRule(AllowGroup group) {
         List<Expr> exprs = new ArrayList<>();
         exprs.add(new Ct(Ct.NFT_CT_DIRECTION, REG_1, OptionalInt.empty()));
-        exprs.add(Cmp.eq(REG_1, Bytes.of((byte) IP_CT_DIR_ORIGINAL)));
+        exprs.add(Cmp.eq(REG_1, Bytes.u8(IP_CT_DIR_ORIGINAL)));
         exprs.add(Payload.ipSaddr(REG_1));
         exprs.add(new Lookup(REG_1, OptionalInt.empty(), group.name(), OptionalInt.empty(), true));
         exprs.add(Immediate.verdict(NftData.Verdict.DROP));
@@ -220,12 +217,12 @@ public final class Renderer {
                 if (source.prefix() < 32) {
                     Bytes mask = Bytes.of(
                             new Cidr(new Ipv4(-1), source.prefix()).network().toBytes());
-                    exprs.add(new Bitwise(REG_1, REG_1, 4, mask, Bytes.of(new byte[4])));
+                    exprs.add(new Bitwise(REG_1, REG_1, 4, mask, Bytes.zeros(4)));
                 }
                 exprs.add(Cmp.eq(REG_1, Bytes.of(source.network().toBytes())));
             }
             exprs.add(new Meta(Meta.NFT_META_OIFNAME, REG_1));
-            exprs.add(Cmp.eq(REG_1, interfaceName(outbound.outInterface())));
+            exprs.add(Cmp.eq(REG_1, Matches.ifname(outbound.outInterface())));
             exprs.add(Masq.plain());
             rules.add(rule(KernelLayout.CHAIN_POSTROUTING, exprs, KernelLayout.COMMENT_OUTBOUND + outbound.name()));
         }
@@ -240,8 +237,8 @@ public final class Renderer {
     private static List<Expr> dnatedListenKey(Protocol protocol) {
         List<Expr> exprs = new ArrayList<>(List.of(
                 new Ct(Ct.NFT_CT_STATUS, REG_1, OptionalInt.empty()),
-                new Bitwise(REG_1, REG_1, 4, hostOrderU32(IPS_DST_NAT), Bytes.of(new byte[4])),
-                new Cmp(REG_1, Cmp.NEQ, Bytes.of(new byte[4]))));
+                new Bitwise(REG_1, REG_1, 4, Bytes.u32Host(IPS_DST_NAT), Bytes.zeros(4)),
+                new Cmp(REG_1, Cmp.NEQ, Bytes.zeros(4))));
         exprs.addAll(isProtocol(protocol));
         exprs.add(new Meta(Meta.NFT_META_L4PROTO, REG_1));
         exprs.add(originalDport(REG_9));
@@ -249,8 +246,7 @@ public final class Renderer {
     }
 
     private static List<Expr> isProtocol(Protocol protocol) {
-        return List.of(new Meta(Meta.NFT_META_L4PROTO, REG_1), Cmp.eq(REG_1, Bytes.of((byte)
-                KernelLayout.protocolNumber(protocol))));
+        return Matches.l4proto(KernelLayout.protocolNumber(protocol));
     }
 
     private static Ct originalDport(int reg) {
@@ -259,27 +255,5 @@ public final class Renderer {
 
     private static Rule rule(String chain, List<Expr> exprs, String comment) {
         return Rule.of(TABLE, chain, exprs, Optional.of(comment));
-    }
-
-    /** Meta, ct and fib values sit in registers in host order. */
-    private static Bytes hostOrderU32(int value) {
-        return Bytes.of(ByteBuffer.allocate(4)
-                .order(ByteOrder.nativeOrder())
-                .putInt(value)
-                .array());
-    }
-
-    /**
-     * The cmp data for {@code oifname NAME}: the name NUL-padded to IFNAMSIZ, or for {@code "ens*"}
-     * just the prefix bytes, which nft uses for a wildcard match.
-     */
-    private static Bytes interfaceName(String name) {
-        if (name.endsWith("*")) {
-            return Bytes.of(name.substring(0, name.length() - 1).getBytes(StandardCharsets.UTF_8));
-        }
-        byte[] padded = new byte[IFNAMSIZ];
-        byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
-        System.arraycopy(utf8, 0, padded, 0, utf8.length);
-        return Bytes.of(padded);
     }
 }
