@@ -17,6 +17,8 @@ import java.util.OptionalInt;
 public final class Batch {
     /** The elements nest's nla_len is a u16: that, not the message size, bounds one message. */
     public static final int MAX_ELEMENTS_NEST = 0xffff;
+    /** Room reserved after packed elements for the commands that may follow them and BATCH_END. */
+    private static final int TAIL_BYTES = 64 * 1024;
 
     public enum Verb {
         ADD("add"),
@@ -33,8 +35,8 @@ public final class Batch {
         }
     }
 
-    /** The target is an {@link NftObject} or a {@link RuleFlush}. */
-    private record Command(Verb verb, NftBody target) {}
+    /** The target is an {@link NftObject}, a {@link RuleFlush} or {@link PackedElements}. */
+    private record Command(Verb verb, Object target) {}
 
     private final int family;
     private final List<Command> commands = new ArrayList<>();
@@ -79,6 +81,14 @@ public final class Batch {
         return command(Verb.DESTROY, object);
     }
 
+    /** Adds elements encoded beforehand (one message per run of them); nothing when there are none. */
+    public Batch add(PackedElements elements) {
+        if (!elements.isEmpty()) {
+            commands.add(new Command(Verb.ADD, elements));
+        }
+        return this;
+    }
+
     /** Deletes every rule of a chain, or of the whole table when {@code chain} is empty. */
     public Batch flushRules(RuleFlush flush) {
         commands.add(new Command(Verb.DELETE, flush));
@@ -105,8 +115,14 @@ public final class Batch {
         genId.ifPresent(gen -> w.u32Be(NftConstants.NFNL_BATCH_GENID, gen));
         w.endMessage();
         List<String> descriptions = new ArrayList<>();
-        for (Command command : commands) {
-            if (command.target() instanceof RuleFlush flush) {
+        for (int i = 0; i < commands.size(); i++) {
+            Command command = commands.get(i);
+            if (command.target() instanceof PackedElements packed) {
+                if (i == 0 || !(commands.get(i - 1).target() instanceof PackedElements)) {
+                    reserveForPacked(w, i);
+                }
+                seq = encodePacked(w, seq, packed, descriptions);
+            } else if (command.target() instanceof RuleFlush flush) {
                 w.beginMessage(NftConstants.type(NftConstants.DELRULE), flags(NlFlags.REQUEST), seq++, family, 0);
                 w.string(Rule.NFTA_RULE_TABLE, flush.table());
                 flush.chain().ifPresent(chain -> w.string(Rule.NFTA_RULE_CHAIN, chain));
@@ -134,6 +150,39 @@ public final class Batch {
         w.endMessage();
         ByteBuffer bytes = w.flip().position(start).slice().order(ByteOrder.nativeOrder());
         return new EncodedBatch(bytes, firstSeq, endSeq, descriptions);
+    }
+
+    /**
+     * Makes room at once for the packed elements from command {@code from} on (and a little for
+     * what follows them), so that the writer's buffer, which grows by doubling, is not doubled past
+     * a batch of megabytes: every byte of a direct buffer is resident.
+     */
+    private void reserveForPacked(MessageWriter w, int from) {
+        long bytes = TAIL_BYTES;
+        for (Command command : commands.subList(from, commands.size())) {
+            if (command.target() instanceof PackedElements packed) {
+                bytes += packed.encodedBytes();
+            }
+        }
+        w.reserve((int) Math.min(Integer.MAX_VALUE - w.size(), bytes));
+    }
+
+    private int encodePacked(MessageWriter w, int seq, PackedElements packed, List<String> descriptions) {
+        int type = NftConstants.type(NftObject.Kind.ELEMENTS.newMsg);
+        int flags = flags(Verb.ADD, NftObject.Kind.ELEMENTS);
+        String description = Verb.ADD.word + " " + NftObject.Kind.ELEMENTS.word + " " + NftConstants.familyName(family)
+                + " " + packed.table() + " " + packed.set();
+        for (ByteBuffer run : packed.runs()) {
+            w.beginMessage(type, flags, seq++, family, 0);
+            w.string(SetElements.NFTA_SET_ELEM_LIST_TABLE, packed.table())
+                    .string(SetElements.NFTA_SET_ELEM_LIST_SET, packed.set());
+            int nest = w.beginNest(SetElements.NFTA_SET_ELEM_LIST_ELEMENTS);
+            w.raw(run);
+            w.endNest(nest);
+            w.endMessage();
+            descriptions.add(description);
+        }
+        return seq;
     }
 
     /** One message per nest-full of elements; every message gets its own seq and description. */
@@ -187,10 +236,13 @@ public final class Batch {
     }
 
     private int flags(Verb verb, NftObject object) {
+        return flags(verb, object.kind());
+    }
+
+    private int flags(Verb verb, NftObject.Kind kind) {
         if (isDelete(verb)) {
             return flags(NlFlags.REQUEST);
         }
-        NftObject.Kind kind = object.kind();
         int flags = NlFlags.REQUEST;
         if (kind == NftObject.Kind.RULE) {
             flags |= NlFlags.CREATE | NlFlags.APPEND;

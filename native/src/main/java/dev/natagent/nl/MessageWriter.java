@@ -105,6 +105,27 @@ public final class MessageWriter {
         return this;
     }
 
+    /** As {@link #raw(byte[])}, from the remaining bytes of {@code attributes} (its position moves to its limit). */
+    public MessageWriter raw(ByteBuffer attributes) {
+        int length = attributes.remaining();
+        ensure(Attrs.align4(length));
+        buf.put(attributes);
+        pad(length);
+        return this;
+    }
+
+    /**
+     * Makes room for {@code bytes} more in one step, to exactly that size: for a caller that
+     * knows a large batch's size, which doubling could overshoot by almost as much again (every
+     * byte of the direct buffer is resident).
+     */
+    public MessageWriter reserve(int bytes) {
+        if (buf.remaining() < bytes) {
+            grow(buf.position() + bytes);
+        }
+        return this;
+    }
+
     /** Drops everything written after {@code size} (a value of {@link #size()}), e.g. an element that did not fit. */
     public MessageWriter truncate(int size) {
         if (size < 0 || size > buf.position()) {
@@ -195,7 +216,10 @@ public final class MessageWriter {
         if (buf.remaining() >= extra) {
             return;
         }
-        int capacity = Math.max(buf.capacity() * 2, buf.position() + extra);
+        grow(Math.max(buf.capacity() * 2, buf.position() + extra));
+    }
+
+    private void grow(int capacity) {
         ByteBuffer grown = ByteBuffer.allocateDirect(capacity).order(ByteOrder.nativeOrder());
         buf.flip();
         grown.put(buf);

@@ -59,6 +59,42 @@ class BatchTest {
     }
 
     @Test
+    void packedElementsAreTheSameMessagesAsTheElementsThemselves() throws Exception {
+        List<SetElement> elements = new ArrayList<>();
+        PackedElements packed = new PackedElements(T, "ports");
+        for (int i = 0; i < 20_000; i++) {
+            SetElement element = i % 3 == 0
+                    ? SetElement.mapping(u16Be(i + 1), NftData.Verdict.goTo("allow_" + i % 7))
+                    : SetElement.mapping(u16Be(i + 1), concat(u32Be(0x0a000000 + i), u16Be(6379)));
+            elements.add(element);
+            packed.add(element);
+        }
+        MessageWriter objects = new MessageWriter();
+        EncodedBatch fromObjects = Batch.ipv4()
+                .ackEach(true)
+                .add(SetElements.of(T, "ports", elements))
+                .encode(objects, 7);
+        MessageWriter bytes = new MessageWriter();
+        EncodedBatch fromPacked = Batch.ipv4().ackEach(true).add(packed).encode(bytes, 7);
+
+        assertEquals(elements.size(), packed.size());
+        assertTrue(
+                fromObjects.descriptions().size() > 2,
+                "split into " + fromObjects.descriptions().size());
+        assertEquals(fromObjects.descriptions(), fromPacked.descriptions());
+        assertEquals(fromObjects.endSeq(), fromPacked.endSeq());
+        assertEquals(Bytes.of(objects.toByteArray()), Bytes.of(bytes.toByteArray()));
+        // Room was made once, for exactly what was written (and the little reserved after it).
+        assertTrue(
+                bytes.capacity() <= bytes.size() + 64 * 1024, "capacity " + bytes.capacity() + " for " + bytes.size());
+    }
+
+    @Test
+    void noPackedElementsNoMessage() {
+        assertTrue(Batch.ipv4().add(new PackedElements(T, "ports")).isEmpty());
+    }
+
+    @Test
     void flagsFollowNft() throws Exception {
         MessageWriter w = new MessageWriter();
         Batch.ipv4()

@@ -10,6 +10,7 @@ import dev.natagent.agent.model.Target;
 import dev.natagent.nft.Batch;
 import dev.natagent.nft.Bytes;
 import dev.natagent.nft.NftData;
+import dev.natagent.nft.PackedElements;
 import dev.natagent.nft.ServiceKey;
 import dev.natagent.nft.SetElement;
 import dev.natagent.nft.SetElements;
@@ -217,8 +218,7 @@ public final class Reconciler {
         for (Forward forward : coming) {
             elements.add(Renderer.forwardElements(forward, afterAddresses, groups));
         }
-        Map<String, Integer> refsAfter = allowChainRefs(
-                elements.added(KernelLayout.SET_PORTS), elements.deleted(KernelLayout.SET_PORTS), allowChainRefs);
+        Map<String, Integer> refsAfter = elements.chainRefs(allowChainRefs);
         // Lists newly referenced are those of coming forwards, all met while rendering them.
         List<AllowGroup> created = refsAfter.keySet().stream()
                 .filter(name -> !allowChainRefs.containsKey(name))
@@ -441,36 +441,54 @@ public final class Reconciler {
     /**
      * Element deletes and adds per set, netted: an element removed and added back unchanged is no
      * change at all, a key removed and added with other data is a delete then an add (the kernel
-     * refuses to overwrite a key).
+     * refuses to overwrite a key). All removals come first. An add whose key no removal touched
+     * (every add of a cold apply) is encoded at once ({@link PackedElements}): a bulk change holds
+     * its elements' netlink bytes, not an object for each.
      */
     private static final class ElementBatch {
         private final Map<String, Map<Bytes, SetElement>> deletes = new LinkedHashMap<>();
-        private final Map<String, Map<Bytes, SetElement>> adds = new LinkedHashMap<>();
+        /** Adds that meet a removal of their key with other data, kept whole for their counters. */
+        private final Map<String, Map<Bytes, SetElement>> replacing = new LinkedHashMap<>();
+        /** Per set in the order first added to, every add that is not replacing one. */
+        private final Map<String, PackedElements> adds = new LinkedHashMap<>();
+        /** Per allow-list chain, the packed {@code ports} entries that go to it. */
+        private final Map<String, Integer> packedChainRefs = new HashMap<>();
+
         private final int expectedPerSet;
+        private boolean adding;
 
         ElementBatch(int expectedPerSet) {
             this.expectedPerSet = expectedPerSet;
         }
 
         void remove(List<Renderer.SetMember> members) {
+            if (adding) {
+                throw new IllegalStateException("removals come before additions");
+            }
             for (Renderer.SetMember member : members) {
                 SetElement element = member.element();
-                if (pending(adds, member.set()).remove(element.key()) == null) {
-                    pending(deletes, member.set()).put(element.key(), element);
-                }
+                pending(deletes, member.set()).put(element.key(), element);
             }
         }
 
         void add(List<Renderer.SetMember> members) {
+            adding = true;
             for (Renderer.SetMember member : members) {
                 SetElement element = member.element();
-                // Only the removals before it can cancel an add (they all come first), so a set
-                // without any has no deletes map to make.
                 Map<Bytes, SetElement> setDeletes = deletes.get(member.set());
-                if (setDeletes != null && element.equals(setDeletes.get(element.key()))) {
+                SetElement deleted = setDeletes == null ? null : setDeletes.get(element.key());
+                if (deleted != null && element.equals(deleted)) {
                     setDeletes.remove(element.key());
-                } else {
-                    pending(adds, member.set()).put(element.key(), element);
+                    continue;
+                }
+                PackedElements packed = adds.computeIfAbsent(member.set(), set -> new PackedElements(TABLE, set));
+                if (deleted != null) {
+                    pending(replacing, member.set()).put(element.key(), element);
+                    continue;
+                }
+                packed.add(element);
+                if (member.set().equals(KernelLayout.SET_PORTS)) {
+                    chainOf(element).ifPresent(chain -> packedChainRefs.merge(chain, 1, Integer::sum));
                 }
             }
         }
@@ -486,27 +504,24 @@ public final class Reconciler {
 
         /** Keys of {@code set} this batch deletes and adds back with other data, as key-only elements. */
         List<SetElement> replaced(String set) {
-            Map<Bytes, SetElement> added = adds.getOrDefault(set, Map.of());
-            return keysOnly(deletes.getOrDefault(set, Map.of()).values().stream()
-                    .filter(element -> added.containsKey(element.key()))
-                    .toList());
+            return keysOnly(replacing.getOrDefault(set, Map.of()).values());
         }
 
-        /** Gives the elements of {@code set} this batch adds the initial counts in {@code counts}, by key. */
+        /** Gives the elements of {@code set} this batch adds back the initial counts in {@code counts}, by key. */
         void setCounters(String set, Map<Bytes, Counter> counts) {
-            Map<Bytes, SetElement> added = adds.getOrDefault(set, Map.of());
+            Map<Bytes, SetElement> added = replacing.getOrDefault(set, Map.of());
             counts.forEach((key, counter) ->
                     added.computeIfPresent(key, (k, element) -> element.withCounter(Optional.of(counter))));
         }
 
-        /** The elements of {@code set} this batch adds, as netted so far. */
-        Collection<SetElement> added(String set) {
-            return adds.getOrDefault(set, Map.of()).values();
-        }
-
-        /** The elements of {@code set} this batch deletes, with their data, as netted so far. */
-        Collection<SetElement> deleted(String set) {
-            return deletes.getOrDefault(set, Map.of()).values();
+        /** {@code refs} (references per allow-list chain) after this batch's {@code ports} changes. */
+        Map<String, Integer> chainRefs(Map<String, Integer> refs) {
+            Map<String, Integer> counts = new HashMap<>(refs);
+            packedChainRefs.forEach((chain, count) -> counts.merge(chain, count, Integer::sum));
+            return allowChainRefs(
+                    replacing.getOrDefault(KernelLayout.SET_PORTS, Map.of()).values(),
+                    deletes.getOrDefault(KernelLayout.SET_PORTS, Map.of()).values(),
+                    counts);
         }
 
         /**
@@ -536,8 +551,9 @@ public final class Reconciler {
                 steps.add("delete allow-list " + name);
             }
             adds.forEach((set, elements) -> {
+                replacing.getOrDefault(set, Map.of()).values().forEach(elements::add);
                 if (!elements.isEmpty()) {
-                    batch.add(SetElements.of(TABLE, set, List.copyOf(elements.values())));
+                    batch.add(elements);
                     steps.add("add " + elements.size() + " element(s) to " + set);
                 }
             });
