@@ -31,6 +31,11 @@ public sealed interface NftData {
     record Value(Bytes bytes) implements NftData {
         @Override
         public void encode(MessageWriter w, int type) {
+            encode(w, type, bytes);
+        }
+
+        /** Writes the nest {@code type} holding {@code bytes} as a value, without a Value to hold them. */
+        public static void encode(MessageWriter w, int type, Bytes bytes) {
             int nest = w.beginNest(type);
             bytes.write(w, NFTA_DATA_VALUE);
             w.endNest(nest);

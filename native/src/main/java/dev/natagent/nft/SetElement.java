@@ -75,14 +75,19 @@ public record SetElement(
         if (flags != 0) {
             w.u32Be(NFTA_SET_ELEM_FLAGS, flags);
         }
-        new NftData.Value(key).encode(w, NFTA_SET_ELEM_KEY);
-        keyEnd.ifPresent(end -> new NftData.Value(end).encode(w, NFTA_SET_ELEM_KEY_END));
-        data.ifPresent(d -> d.encode(w, NFTA_SET_ELEM_DATA));
-        counter.ifPresent(c -> {
+        // Called for every element of a batch (tens of thousands): no lambda or wrapper per element.
+        NftData.Value.encode(w, NFTA_SET_ELEM_KEY, key);
+        if (keyEnd.isPresent()) {
+            NftData.Value.encode(w, NFTA_SET_ELEM_KEY_END, keyEnd.get());
+        }
+        if (data.isPresent()) {
+            data.get().encode(w, NFTA_SET_ELEM_DATA);
+        }
+        if (counter.isPresent()) {
             int expr = w.beginNest(NFTA_SET_ELEM_EXPR);
-            Exprs.encodeBody(w, c);
+            Exprs.encodeBody(w, counter.get());
             w.endNest(expr);
-        });
+        }
         w.endNest(elem);
     }
 
