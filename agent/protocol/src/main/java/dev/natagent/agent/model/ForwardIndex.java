@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Lookups over a state's forwards that would otherwise scan all of them on every change: which
@@ -108,6 +109,19 @@ final class ForwardIndex {
     /** The DNS names used by targets, in name order; unmodifiable. */
     Set<String> dnsHosts() {
         return Collections.unmodifiableSet(dnsHosts.keySet());
+    }
+
+    /** The DNS names the targets of {@code forwards} use, in name order, without an index; unmodifiable. */
+    static Set<String> dnsHostsOf(Collection<Forward> forwards) {
+        TreeSet<String> hosts = new TreeSet<>();
+        for (Forward forward : forwards) {
+            for (Target target : forward.targets()) {
+                if (target.isDnsName()) {
+                    hosts.add(target.host());
+                }
+            }
+        }
+        return Collections.unmodifiableSet(hosts);
     }
 
     private static PersistentSortedMap<Integer> count(PersistentSortedMap<Integer> counts, String key, int delta) {

@@ -150,9 +150,14 @@ public final class NatState {
         return index().overlapping(proto, range);
     }
 
-    /** The DNS names the forwards' targets use, in name order; unmodifiable. */
+    /**
+     * The DNS names the forwards' targets use, in name order; unmodifiable. From the index when it
+     * is built; otherwise (a state just read from a document, about to be applied) by one pass over
+     * the forwards, which is all a cold apply needs: building the index sorts every forward.
+     */
     public Set<String> dnsHosts() {
-        return index().dnsHosts();
+        ForwardIndex built = index;
+        return built != null ? built.dnsHosts() : ForwardIndex.dnsHostsOf(forwards.values());
     }
 
     /** Adds {@code forward}, or replaces the forward of the same name. */

@@ -38,6 +38,18 @@ class ForwardIndexTest {
         }
     }
 
+    @Test
+    void dnsHostsOfAStateNotYetIndexedAreThoseOfItsIndex() {
+        for (long seed = 1; seed <= 40; seed++) {
+            Random random = new Random(seed);
+            NatState read = NatState.of(Settings.DEFAULTS, seeds(random), List.of());
+            List<String> beforeIndex = List.copyOf(read.dnsHosts());
+            assertEquals(scanHosts(read), beforeIndex, "seed " + seed);
+            read.forwardsOverlapping(Protocol.TCP, new PortRange(1, 65_535));
+            assertEquals(beforeIndex, List.copyOf(read.dnsHosts()), "seed " + seed + ", indexed");
+        }
+    }
+
     /** Up to 30 forwards named as the changes name them, so that changes replace and remove them. */
     private static List<Forward> seeds(Random random) {
         List<Forward> forwards = new ArrayList<>();
