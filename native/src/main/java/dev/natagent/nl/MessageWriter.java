@@ -19,7 +19,15 @@ public final class MessageWriter {
     public static final int MAX_STRING_BYTES = 256;
 
     private final int initialCapacity;
+    /** Whether grown buffers are native memory freed as soon as they are replaced (see {@link #reusable}). */
+    private final boolean freesGrown;
+
     private ByteBuffer buf;
+    /** The first buffer of a reusable writer, returned to by {@link #resetAndShrink}. */
+    private ByteBuffer initial;
+    /** The memory of {@link #buf} when a reusable writer has grown, else null. */
+    private NativeBuffer grown;
+
     private int messageStart = -1;
 
     public MessageWriter() {
@@ -27,8 +35,25 @@ public final class MessageWriter {
     }
 
     public MessageWriter(int initialCapacity) {
+        this(initialCapacity, false);
+    }
+
+    private MessageWriter(int initialCapacity, boolean freesGrown) {
         this.initialCapacity = initialCapacity;
+        this.freesGrown = freesGrown;
         buf = ByteBuffer.allocateDirect(initialCapacity).order(ByteOrder.nativeOrder());
+        initial = buf;
+    }
+
+    /**
+     * A long-lived writer for batches of any size, whose buffers are used only until its next
+     * write: when it grows, the new buffer is native memory that is not cleared (room reserved and
+     * not written costs nothing resident) and the one it replaces is freed at once, as is a grown
+     * one by {@link #resetAndShrink}. A buffer from {@link #flip} must not be used after the next
+     * write or {@link #resetAndShrink}: its memory may be gone.
+     */
+    public static MessageWriter reusable(int initialCapacity) {
+        return new MessageWriter(initialCapacity, true);
     }
 
     /** Starts a message: nlmsghdr (pid 0) then nfgenmsg {family, version 0, be16 resId}. */
@@ -180,11 +205,18 @@ public final class MessageWriter {
      * Like {@link #reset()}, and a buffer grown past {@code maxRetainedCapacity} is replaced by
      * one of the initial capacity: a long-lived writer that once encoded a 50,000-element batch
      * (megabytes) would otherwise hold that native memory for the life of the process. Buffers
-     * handed out by {@link #flip()} before this call stay valid.
+     * handed out by {@link #flip()} before this call stay valid, except a {@link #reusable} writer's.
      */
     public void resetAndShrink(int maxRetainedCapacity) {
         reset();
-        if (buf.capacity() > maxRetainedCapacity) {
+        if (buf.capacity() <= maxRetainedCapacity) {
+            return;
+        }
+        if (freesGrown) {
+            buf = initial.clear();
+            grown.close();
+            grown = null;
+        } else {
             buf = ByteBuffer.allocateDirect(initialCapacity).order(ByteOrder.nativeOrder());
         }
     }
@@ -220,9 +252,15 @@ public final class MessageWriter {
     }
 
     private void grow(int capacity) {
-        ByteBuffer grown = ByteBuffer.allocateDirect(capacity).order(ByteOrder.nativeOrder());
+        NativeBuffer memory = freesGrown ? NativeBuffer.allocate(capacity) : null;
+        ByteBuffer next =
+                (memory == null ? ByteBuffer.allocateDirect(capacity) : memory.bytes()).order(ByteOrder.nativeOrder());
         buf.flip();
-        grown.put(buf);
-        buf = grown;
+        next.put(buf);
+        buf = next;
+        if (grown != null) {
+            grown.close();
+        }
+        grown = memory;
     }
 }

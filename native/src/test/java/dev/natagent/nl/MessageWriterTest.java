@@ -42,4 +42,25 @@ class MessageWriterTest {
         assertEquals(capacity, writer.capacity());
         assertEquals(0, writer.flip().remaining());
     }
+
+    @Test
+    void aReusableWriterKeepsEveryByteAcrossGrowthsAndGoesBackToItsFirstBuffer() {
+        MessageWriter plain = new MessageWriter(256);
+        MessageWriter reusable = MessageWriter.reusable(256);
+        for (int round = 0; round < 3; round++) {
+            plain.reset();
+            writeMessages(plain, 2000);
+            writeMessages(plain, 3000);
+            writeMessages(reusable, 2000);
+            reusable.reserve(3000 * 28);
+            int reserved = reusable.capacity();
+            writeMessages(reusable, 3000);
+
+            assertEquals(reserved, reusable.capacity(), "the reservation held the rest");
+            assertEquals(ByteBuffer.wrap(plain.toByteArray()), ByteBuffer.wrap(reusable.toByteArray()));
+            reusable.resetAndShrink(4096);
+            assertEquals(256, reusable.capacity());
+            assertEquals(0, reusable.flip().remaining());
+        }
+    }
 }

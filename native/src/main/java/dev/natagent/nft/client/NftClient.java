@@ -46,7 +46,7 @@ public final class NftClient implements Closeable {
     /** Room for the batches of everyday changes; a larger one's buffer is dropped after its commit. */
     private static final int BATCH_BUFFER_BYTES = 64 * 1024;
 
-    private final MessageWriter batchWriter = new MessageWriter(BATCH_BUFFER_BYTES);
+    private final MessageWriter batchWriter = MessageWriter.reusable(BATCH_BUFFER_BYTES);
 
     public NftClient(NetlinkTransport transport, int family, Duration timeout) {
         this.session = new NetlinkSession(transport, timeout);

@@ -147,7 +147,12 @@ public final class AdminDispatcher implements RequestHandler {
                 Args args = Args.of(request, "upload", "diff");
                 boolean names = namesOnly(args);
                 Upload upload = uploads.take(session, args.requiredString("upload"));
-                yield applyResult(operations.applyDocument(upload::state, upload.chars(), upload.dryRun()), names);
+                try {
+                    yield applyResult(operations.applyDocument(upload::state, upload.chars(), upload.dryRun()), names);
+                } finally {
+                    // Its memory is outside the heap: an apply refused before the parse must free it too.
+                    upload.discard();
+                }
             }
             case APPLY_ABORT -> {
                 String id = uploadId(request);

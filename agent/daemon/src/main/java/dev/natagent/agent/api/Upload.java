@@ -4,6 +4,7 @@ import dev.natagent.agent.model.ErrorCode;
 import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.ValidationException;
+import dev.natagent.nl.NativeBuffer;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +24,14 @@ final class Upload {
     private final AtomicLong held;
     private final boolean inBytes;
     private List<String> chunks;
-    /** The raw document (its length announced at begin), or null for an upload in chunks. */
-    private byte[] raw;
+    /**
+     * The raw document (its length announced at begin), or null for an upload in chunks. Outside
+     * the heap: a document of megabytes would otherwise stay resident in the old generation long
+     * after its parse, under the peak of the apply that follows.
+     */
+    private NativeBuffer raw;
+
+    private int rawLength;
 
     private long chars;
     private long cost;
@@ -44,7 +51,8 @@ final class Upload {
         this.dryRun = dryRun;
         this.held = held;
         this.inBytes = true;
-        this.raw = new byte[bytes];
+        this.raw = NativeBuffer.allocate(bytes);
+        this.rawLength = bytes;
         this.cost = cost;
     }
 
@@ -73,7 +81,7 @@ final class Upload {
 
     /** Bytes of a raw upload still to come (0 once complete, and for an upload in chunks). */
     int missingBytes() {
-        return raw == null ? 0 : raw.length - (int) chars;
+        return raw == null ? 0 : rawLength - (int) chars;
     }
 
     /** Appends a piece whose heap bytes ({@code cost}) the caller has already reserved in {@code held}. */
@@ -86,17 +94,20 @@ final class Upload {
     /** Takes as many of {@code bytes} as the raw document still misses. */
     void add(ByteBuffer bytes) {
         int count = Math.min(bytes.remaining(), missingBytes());
-        bytes.get(raw, (int) chars, count);
+        raw.bytes().put((int) chars, bytes, bytes.position(), count);
+        bytes.position(bytes.position() + count);
         chars += count;
     }
 
-    /** The whole document as a state (field errors as for {@code apply}); the data is released first. */
+    /** The whole document as a state (field errors as for {@code apply}); the data is released. */
     NatState state() {
         if (raw != null) {
-            byte[] document = raw;
-            discard();
-            requireUtf8(document);
-            return ModelJson.read(document, NatState.class);
+            try {
+                requireUtf8(raw.bytes());
+                return ModelJson.read(raw.inputStream(rawLength), NatState.class);
+            } finally {
+                discard();
+            }
         }
         List<String> document = chunks;
         discard();
@@ -107,12 +118,12 @@ final class Upload {
      * The parser would take UTF-16 or UTF-32 too, recognised by their first bytes (a byte-order
      * mark, or the zero bytes of an ASCII character in them); JSON on the wire is UTF-8 only.
      */
-    private static void requireUtf8(byte[] document) {
-        boolean wide = document.length >= 2
-                && ((document[0] & 0xff) == 0xfe && (document[1] & 0xff) == 0xff
-                        || (document[0] & 0xff) == 0xff && (document[1] & 0xff) == 0xfe);
-        for (int i = 0; i < Math.min(4, document.length) && !wide; i++) {
-            wide = document[i] == 0;
+    private void requireUtf8(ByteBuffer document) {
+        boolean wide = rawLength >= 2
+                && ((document.get(0) & 0xff) == 0xfe && (document.get(1) & 0xff) == 0xff
+                        || (document.get(0) & 0xff) == 0xff && (document.get(1) & 0xff) == 0xfe);
+        for (int i = 0; i < Math.min(4, rawLength) && !wide; i++) {
+            wide = document.get(i) == 0;
         }
         if (wide) {
             throw new ValidationException(
@@ -124,6 +135,9 @@ final class Upload {
     void discard() {
         if (chunks != null || raw != null) {
             chunks = null;
+            if (raw != null) {
+                raw.close();
+            }
             raw = null;
             held.addAndGet(-cost);
         }

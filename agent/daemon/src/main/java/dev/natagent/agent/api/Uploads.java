@@ -83,7 +83,15 @@ final class Uploads {
                     "uploads in progress hold too much data (limit " + maxHeldBytes
                             + " bytes for all clients); retry later");
         }
-        Upload upload = new Upload("upload-" + lastId.incrementAndGet(), dryRun, held, (int) bytes, cost);
+        Upload upload;
+        try {
+            upload = new Upload("upload-" + lastId.incrementAndGet(), dryRun, held, (int) bytes, cost);
+        } catch (IllegalStateException e) {
+            held.addAndGet(-cost);
+            throw new AdminException(
+                    ErrorCode.BUSY,
+                    "no memory for a document of " + bytes + " bytes now (" + e.getMessage() + "); retry later");
+        }
         session.openForBytes(upload);
         return upload;
     }

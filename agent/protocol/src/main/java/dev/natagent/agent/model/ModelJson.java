@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -61,6 +62,15 @@ public final class ModelJson {
 
     /** Reads one value; never returns null (a JSON {@code null} is an INVALID_TYPE error). */
     public static <T> T read(byte[] json, Class<T> type) {
+        try {
+            return nonNull(MAPPER.readValue(json, type));
+        } catch (IOException e) {
+            throw toValidation(e);
+        }
+    }
+
+    /** Reads one value from a stream of JSON bytes; never returns null. */
+    public static <T> T read(InputStream json, Class<T> type) {
         try {
             return nonNull(MAPPER.readValue(json, type));
         } catch (IOException e) {
