@@ -13,7 +13,7 @@ import dev.natagent.agent.model.Target;
 import dev.natagent.agent.model.ValidationException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -229,13 +229,25 @@ public final class Validator {
         }
     }
 
-    /** One sweep per protocol over forwards sorted by first port: O(N log N), not pairwise. */
+    /**
+     * One sweep per protocol over forwards sorted by first port: O(N log N), not pairwise. They
+     * are sorted as packed primitive keys (protocol, first port, then the name order they come
+     * in), which orders them as a stable sort by protocol and port would, without a comparator
+     * call per comparison on a state of tens of thousands of forwards.
+     */
     private static void portConflicts(NatState state, List<FieldError> errors) {
-        List<Forward> sorted = new ArrayList<>(state.forwards().values());
-        sorted.sort(Comparator.comparing(Forward::proto)
-                .thenComparingInt(f -> f.listen().first()));
+        List<Forward> byName = new ArrayList<>(state.forwards().values());
+        long[] keys = new long[byName.size()];
+        for (int i = 0; i < keys.length; i++) {
+            Forward forward = byName.get(i);
+            keys[i] = (long) forward.proto().ordinal() << 48
+                    | (long) forward.listen().first() << 32
+                    | i;
+        }
+        Arrays.sort(keys);
         Forward widest = null;
-        for (Forward forward : sorted) {
+        for (long key : keys) {
+            Forward forward = byName.get((int) key);
             if (widest != null && clash(forward, widest)) {
                 errors.add(new FieldError(
                         key(forward.name()) + ".listen", ErrorCode.PORT_IN_USE, portInUse(forward, widest)));
