@@ -30,7 +30,7 @@ public record Forward(
         List<FieldError> errors = new ArrayList<>();
         Names.checkName("name", name, errors);
         proto = proto == null ? Protocol.TCP : proto;
-        allow = allow == null ? List.of() : List.copyOf(allow);
+        allow = allow == null ? List.of() : SharedAllowLists.of(List.copyOf(allow));
         returnPath = returnPath == null ? ReturnPath.MASQUERADE : returnPath;
         force = Boolean.TRUE.equals(force);
         if (listen == null) {

@@ -2,6 +2,8 @@ package dev.natagent.agent.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +14,23 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class ModelJsonTest {
+    @Test
+    void forwardsReadWithEqualAllowListsShareOneList() {
+        NatState state = ModelJson.read(
+                "{\"forwards\":["
+                        + "{\"name\":\"a\",\"listen\":\"7001\",\"to\":[\"10.0.1.1:6379\"],\"allow\":[\"198.51.100.0/24\"]},"
+                        + "{\"name\":\"b\",\"listen\":\"7002\",\"to\":[\"10.0.1.2:6379\"],\"allow\":[\"198.51.100.0/24\"]},"
+                        + "{\"name\":\"c\",\"listen\":\"7003\",\"to\":[\"10.0.1.3:6379\"],\"allow\":[\"203.0.113.0/24\"]}]}",
+                NatState.class);
+        List<Cidr> a = state.forward("a").orElseThrow().allow();
+        List<Cidr> b = state.forward("b").orElseThrow().allow();
+        List<Cidr> c = state.forward("c").orElseThrow().allow();
+
+        assertSame(a, b);
+        assertNotSame(a, c);
+        assertEquals(List.of(Cidr.parse("203.0.113.0/24")), c);
+    }
+
     static final String ELASTICACHE =
             """
             {"settings": {"manage_ip_forward": true, "resolve_interval_seconds": 30},
