@@ -18,8 +18,12 @@ import java.util.logging.Logger;
  * collection is left (those before are the parse of the document, which comes first); then they
  * go back, and one full collection off the request path returns the peak. That collection
  * stops every thread, the one still encoding and writing the change's answer included, so the
- * daemon runs it {@link #AFTER_ANSWER} later, when the answer has gone out. Both flags are
- * "manageable": the JVM takes them at run time, so nothing in the launcher changes.
+ * daemon runs it {@link #AFTER_ANSWER} later, when the answer has gone out; and only if no bulk
+ * change started or finished since: bulk changes back to back (a script emptying and refilling
+ * the state) would otherwise meet the previous one's collection, which then stops the next
+ * change while it holds both states, and the last one's collection returns the peak of all of
+ * them. Both flags are "manageable": the JVM takes them at run time, so nothing in the launcher
+ * changes.
  */
 final class HeapPolicy implements BulkChange {
     private static final Logger LOG = Logger.getLogger(HeapPolicy.class.getName());
@@ -30,8 +34,11 @@ final class HeapPolicy implements BulkChange {
     static final Duration AFTER_ANSWER = Duration.ofSeconds(1);
 
     private final Executor background;
+    private final Runnable collect;
     /** Bulk changes under way: two clients' uploads may overlap; the last one out restores. */
     private int active;
+    /** Bumped as bulk changes start and end: a collection handed off runs only if it did not move since. */
+    private long changes;
 
     private HotSpotDiagnosticMXBean vm;
     /** The ratios the JVM was started with, read at the first bulk change. */
@@ -40,11 +47,18 @@ final class HeapPolicy implements BulkChange {
     private int steadyMax = -1;
 
     HeapPolicy(Executor background) {
+        this(background, Daemon::returnHeapPeak);
+    }
+
+    /** @param collect the full collection that returns a bulk change's peak */
+    HeapPolicy(Executor background, Runnable collect) {
         this.background = background;
+        this.collect = collect;
     }
 
     @Override
     public synchronized void starting() {
+        changes++;
         if (active++ > 0) {
             return;
         }
@@ -78,7 +92,18 @@ final class HeapPolicy implements BulkChange {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "could not restore the heap policy after a bulk change", e);
         }
-        background.execute(Daemon::returnHeapPeak);
+        long handedOff = ++changes;
+        background.execute(() -> collectIfQuiet(handedOff));
+    }
+
+    /** Runs the collection unless a bulk change is under way or began since it was handed off (one that will hand off its own). */
+    private void collectIfQuiet(long handedOff) {
+        synchronized (this) {
+            if (changes != handedOff) {
+                return;
+            }
+        }
+        collect.run();
     }
 
     private int ratio(String flag) {

@@ -55,4 +55,31 @@ class HeapPolicyTest {
         policy.finished();
         assertEquals(1, background.size(), "an unmatched end changes nothing");
     }
+
+    /**
+     * Bulk changes back to back (a script emptying and refilling the state): a change's collection
+     * never stops the next one, and of those handed off before a quiet moment only the last runs.
+     */
+    @Test
+    void onlyTheLastBulkChangesCollectionRunsAndNeverDuringAnother() {
+        List<Runnable> background = new ArrayList<>();
+        int[] collections = {0};
+        HeapPolicy policy = new HeapPolicy(background::add, () -> collections[0]++);
+
+        policy.starting();
+        policy.finished();
+        policy.starting();
+        background.get(0).run();
+        assertEquals(0, collections[0], "not while another bulk change is under way");
+        policy.finished();
+        background.get(0).run();
+        assertEquals(0, collections[0], "not once a later change has handed off its own");
+        background.get(1).run();
+        assertEquals(1, collections[0], "the last change's collection runs when nothing came after it");
+
+        policy.starting();
+        policy.finished();
+        background.get(2).run();
+        assertEquals(2, collections[0], "a lone bulk change's collection runs");
+    }
 }
