@@ -121,7 +121,7 @@ final class ForwardIndex {
                 }
             }
         }
-        return Collections.unmodifiableSet(hosts);
+        return hosts.isEmpty() ? Set.of() : Collections.unmodifiableSet(hosts);
     }
 
     private static PersistentSortedMap<Integer> count(PersistentSortedMap<Integer> counts, String key, int delta) {

@@ -42,6 +42,8 @@ public final class NatState {
      * from this one. Immutable, so racing first uses build equal copies.
      */
     private ForwardIndex index;
+    /** The DNS names of the forwards, kept while there is no index (status and each resolve round ask). */
+    private Set<String> scannedDnsHosts;
 
     private NatState(
             Settings settings,
@@ -157,7 +159,15 @@ public final class NatState {
      */
     public Set<String> dnsHosts() {
         ForwardIndex built = index;
-        return built != null ? built.dnsHosts() : ForwardIndex.dnsHostsOf(forwards.values());
+        if (built != null) {
+            return built.dnsHosts();
+        }
+        Set<String> scanned = scannedDnsHosts;
+        if (scanned == null) {
+            scanned = ForwardIndex.dnsHostsOf(forwards.values());
+            scannedDnsHosts = scanned;
+        }
+        return scanned;
     }
 
     /** Adds {@code forward}, or replaces the forward of the same name. */
