@@ -8,8 +8,8 @@
 #   sudo bench/native-bench.sh --quick   # small N, a smoke run of ~15 s (figures not judged)
 #
 # Builds the bench module (and what it needs) when its classes are missing or older than the
-# sources (offline Maven). JVM flags default to the daemon's collector, heap cap and JIT (a subset
-# of NAT_AGENT_DAEMON_JVM_OPTS in packaging/bin/nat-agent-env.sh); override with
+# sources (offline Maven). JVM flags default to the daemon's collector, heap cap, JIT and JNR binding
+# (a subset of NAT_AGENT_DAEMON_JVM_OPTS in packaging/bin/nat-agent-env.sh); override with
 # NAT_AGENT_BENCH_JAVA_OPTS.
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -31,5 +31,5 @@ bench_cp=$(bench_classpath "$bench_root") || exit 1
 
 bench_stamp
 # shellcheck disable=SC2086
-exec java ${NAT_AGENT_BENCH_JAVA_OPTS:--XX:+UseSerialGC -Xms8m -Xmx128m -XX:TieredStopAtLevel=1} \
+exec java ${NAT_AGENT_BENCH_JAVA_OPTS:--XX:+UseSerialGC -Xms8m -Xmx128m -XX:TieredStopAtLevel=1 -Djnr.ffi.asm.enabled=false} \
     -cp "$bench_cp" dev.natagent.bench.NativeBench "$@"

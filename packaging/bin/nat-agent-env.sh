@@ -119,10 +119,17 @@ nat_agent_java() {
 #                process lifetime. With the cap, larger temporaries are freed after use.
 #  ExitOnOutOfMemoryError  an OOM leaves threads in unknown states: exit, let systemd restart us;
 #                the kernel table stays in place and is adopted on start, so traffic keeps flowing.
+#  jnr.ffi.asm.enabled=false  JNR-FFI calls libc through its reflection-based binding instead of
+#                classes it generates with ASM at start: ASM, JNR's x86 assembler and the generated
+#                classes are never loaded, which keeps their class metadata out of the resident set
+#                (bench/agent-rss.sh with a variant). The daemon makes few native calls per batch
+#                or request (a netlink batch is one sendto, a request a few reads and writes), so
+#                the slower call path costs little next to the kernel's work (bench/native-bench.sh
+#                with NAT_AGENT_BENCH_JAVA_OPTS shows both).
 #  -UsePerfData  no hsperfdata mmap file in /tmp.
 #  Xshare:auto   map a class-data archive when it matches this JVM and class path, run without one
 #                otherwise (the nat-agent launcher adds its AppCDS archive; see there).
 NAT_AGENT_DAEMON_JVM_OPTS="-XX:+UseSerialGC -Xms8m -Xmx128m -XX:MaxNewSize=4m -XX:MinHeapFreeRatio=20 \
 -XX:MaxHeapFreeRatio=20 -XX:-ShrinkHeapInSteps -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=1 \
--Djdk.nio.maxCachedBufferSize=262144 \
+-Djdk.nio.maxCachedBufferSize=262144 -Djnr.ffi.asm.enabled=false \
 -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData -Xshare:auto"

@@ -27,9 +27,16 @@ public final class AgentDaemon implements AutoCloseable {
     /** The test JVM's class path: target/classes of both modules plus the dependency jars. */
     public static final String CLASS_PATH = System.getProperty("java.class.path");
 
-    /** The launcher's start-up flags without its heap limits: C1 only, serial GC, class data sharing. */
-    private static final List<String> FAST_START_FLAGS =
-            List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:-UsePerfData");
+    /**
+     * The launcher's start-up flags without its heap limits: C1 only, serial GC, class data sharing,
+     * JNR's reflection-based binding.
+     */
+    private static final List<String> FAST_START_FLAGS = List.of(
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-Xshare:auto",
+            "-XX:-UsePerfData",
+            "-Djnr.ffi.asm.enabled=false");
 
     /** ip netns exec and sh both exec, so the pid stays the JVM's; room for many client connections. */
     private static final List<String> MANY_FILES = List.of("sh", "-c", "ulimit -n 20000 && exec \"$@\"", "sh");
