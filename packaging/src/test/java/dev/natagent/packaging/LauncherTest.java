@@ -148,7 +148,8 @@ class LauncherTest {
                 "natctl's jar, then exactly what natctl.jars lists: no daemon, JNR or metrics jar");
         String jvm = line(result, "jvm");
         assertTrue(jvm.contains("-XX:TieredStopAtLevel=1"), jvm);
-        assertTrue(jvm.contains("-XX:+UseSerialGC"), jvm);
+        assertTrue(
+                jvm.contains("-XX:+UseG1GC"), jvm + ": the collector whose heap the archived module graph maps into");
         assertEquals("[--json, forward, add, name with space]", line(result, "args"));
     }
 
