@@ -307,13 +307,11 @@ public final class Reconciler {
      * per-element counters of the ports map (read now): every packet of the forward's connections,
      * both directions.
      */
-    public synchronized Map<String, Counter> forwardCounters() throws IOException {
-        Map<String, Counter> counters = new LinkedHashMap<>();
+    public synchronized ForwardCounters forwardCounters() throws IOException {
         if (current == null) {
-            return counters;
+            return ForwardCounters.none();
         }
-        // By listen key in two flat arrays, filled as the dump is decoded: a map of 50,000 keyed
-        // counters would be several times their size.
+        // Filled as the dump is decoded: no element is held.
         long[] bytesByKey = new long[KernelLayout.LISTEN_KEYS];
         long[] packetsByKey = new long[KernelLayout.LISTEN_KEYS];
         port.forEachElement(
@@ -324,17 +322,7 @@ public final class Reconciler {
                         packetsByKey[key] = c.packets();
                     }
                 }));
-        for (Forward forward : current.state().forwards().values()) {
-            long packets = 0;
-            long bytes = 0;
-            for (int p = forward.listen().first(); p <= forward.listen().last(); p++) {
-                int key = KernelLayout.listenIndex(forward.proto(), p);
-                packets += packetsByKey[key];
-                bytes += bytesByKey[key];
-            }
-            counters.put(forward.name(), new Counter(bytes, packets));
-        }
-        return counters;
+        return new ForwardCounters(current.state(), bytesByKey, packetsByKey);
     }
 
     /**

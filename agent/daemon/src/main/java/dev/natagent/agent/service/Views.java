@@ -7,6 +7,7 @@ import dev.natagent.agent.ha.PairStatus;
 import dev.natagent.agent.metrics.AgentMetrics;
 import dev.natagent.agent.metrics.ClusterStats;
 import dev.natagent.agent.metrics.ForwardStats;
+import dev.natagent.agent.metrics.ForwardStatsTable;
 import dev.natagent.agent.metrics.MetricsJson;
 import dev.natagent.agent.model.Cidr;
 import dev.natagent.agent.model.Cluster;
@@ -27,6 +28,7 @@ import dev.natagent.agent.protocol.StatusView;
 import dev.natagent.agent.protocol.TargetView;
 import dev.natagent.agent.reconcile.Desired;
 import dev.natagent.agent.reconcile.DriftWatcher;
+import dev.natagent.agent.reconcile.ForwardCounters;
 import dev.natagent.agent.reconcile.Reconciler;
 import dev.natagent.agent.resolve.TargetResolver;
 import dev.natagent.agent.resolve.TargetStatus;
@@ -208,9 +210,9 @@ public final class Views {
     private final class ForwardViews extends AbstractList<ForwardView> {
         private final NatState state;
         private final List<Forward> forwards;
-        private final Map<String, Counter> counters;
+        private final ForwardCounters counters;
 
-        ForwardViews(NatState state, List<Forward> forwards, Map<String, Counter> counters) {
+        ForwardViews(NatState state, List<Forward> forwards, ForwardCounters counters) {
             this.state = state;
             this.forwards = forwards;
             this.counters = counters;
@@ -219,7 +221,7 @@ public final class Views {
         @Override
         public ForwardView get(int index) {
             Forward forward = forwards.get(index);
-            return forward(forward, counters, owner(state, forward));
+            return forward(forward, counters.of(forward), owner(state, forward));
         }
 
         @Override
@@ -241,7 +243,7 @@ public final class Views {
             LOG.fine("reading the counters of forward " + forward.name() + " failed: " + e.getMessage());
             counter = Counter.zero();
         }
-        return forward(forward, Map.of(forward.name(), counter), cluster);
+        return forward(forward, counter, cluster);
     }
 
     /**
@@ -250,11 +252,10 @@ public final class Views {
      * forwards map (O(all forwards) on every acknowledged change).
      */
     public ForwardView changedForward(Forward forward) {
-        return forward(forward, Map.of(), null);
+        return forward(forward, Counter.zero(), null);
     }
 
-    private ForwardView forward(Forward forward, Map<String, Counter> counters, String cluster) {
-        Counter counter = counters.getOrDefault(forward.name(), Counter.zero());
+    private ForwardView forward(Forward forward, Counter counter, String cluster) {
         List<TargetView> targets = new ArrayList<>();
         List<Health> healths = new ArrayList<>();
         for (Target target : forward.targets()) {
@@ -327,7 +328,7 @@ public final class Views {
 
     /** Per forward, its kernel counters and the share of targets answering the probe. */
     public Map<String, ForwardStats> forwardStats(NatState state) {
-        Map<String, ForwardStats> stats = new LinkedHashMap<>();
+        ForwardStatsTable stats = new ForwardStatsTable(state.forwards().size());
         for (ForwardView view : forwards(state)) {
             long up =
                     view.targets().stream().filter(t -> t.health() == Health.UP).count();
@@ -341,7 +342,7 @@ public final class Views {
                             / 1000.0)
                     .max()
                     .orElse(0);
-            stats.put(view.name(), new ForwardStats(view.packets(), view.bytes(), ratio, Math.max(0, stale)));
+            stats.add(view.name(), new ForwardStats(view.packets(), view.bytes(), ratio, Math.max(0, stale)));
         }
         return stats;
     }
@@ -398,13 +399,13 @@ public final class Views {
                 outbound.name(), outbound.sources().stream().map(Cidr::toString).toList(), outbound.outInterface());
     }
 
-    private Map<String, Counter> kernelCounters() {
+    private ForwardCounters kernelCounters() {
         try {
             return reconciler.forwardCounters();
         } catch (IOException e) {
             // Views still answer; counters read as zero until the kernel answers again.
             LOG.fine("reading forward counters failed: " + e.getMessage());
-            return Map.of();
+            return ForwardCounters.none();
         }
     }
 }
