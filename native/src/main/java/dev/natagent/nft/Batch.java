@@ -89,6 +89,14 @@ public final class Batch {
         return this;
     }
 
+    /** Deletes elements by the keys encoded beforehand (key-only elements); nothing when there are none. */
+    public Batch delete(PackedElements elements) {
+        if (!elements.isEmpty()) {
+            commands.add(new Command(Verb.DELETE, elements));
+        }
+        return this;
+    }
+
     /** Deletes every rule of a chain, or of the whole table when {@code chain} is empty. */
     public Batch flushRules(RuleFlush flush) {
         commands.add(new Command(Verb.DELETE, flush));
@@ -121,7 +129,7 @@ public final class Batch {
                 if (i == 0 || !(commands.get(i - 1).target() instanceof PackedElements)) {
                     reserveForPacked(w, i);
                 }
-                seq = encodePacked(w, seq, packed, descriptions);
+                seq = encodePacked(w, seq, command.verb(), packed, descriptions);
             } else if (command.target() instanceof RuleFlush flush) {
                 w.beginMessage(NftConstants.type(NftConstants.DELRULE), flags(NlFlags.REQUEST), seq++, family, 0);
                 w.string(Rule.NFTA_RULE_TABLE, flush.table());
@@ -167,10 +175,11 @@ public final class Batch {
         w.reserve((int) Math.min(Integer.MAX_VALUE - w.size(), bytes));
     }
 
-    private int encodePacked(MessageWriter w, int seq, PackedElements packed, List<String> descriptions) {
-        int type = NftConstants.type(NftObject.Kind.ELEMENTS.newMsg);
-        int flags = flags(Verb.ADD, NftObject.Kind.ELEMENTS);
-        String description = Verb.ADD.word + " " + NftObject.Kind.ELEMENTS.word + " " + NftConstants.familyName(family)
+    private int encodePacked(MessageWriter w, int seq, Verb verb, PackedElements packed, List<String> descriptions) {
+        NftObject.Kind kind = NftObject.Kind.ELEMENTS;
+        int type = NftConstants.type(verb == Verb.DELETE ? kind.delMsg : kind.newMsg);
+        int flags = flags(verb, kind);
+        String description = verb.word + " " + NftObject.Kind.ELEMENTS.word + " " + NftConstants.familyName(family)
                 + " " + packed.table() + " " + packed.set();
         for (ByteBuffer run : packed.runs()) {
             w.beginMessage(type, flags, seq++, family, 0);

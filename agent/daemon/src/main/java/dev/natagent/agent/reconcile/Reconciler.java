@@ -470,7 +470,8 @@ public final class Reconciler {
                     continue;
                 }
                 PackedElements packed = adds.computeIfAbsent(member.set(), set -> new PackedElements(TABLE, set));
-                if (deleted != null) {
+                // Only a ports entry takes its predecessor's counts: any other replacing add is encoded now.
+                if (deleted != null && member.set().equals(KernelLayout.SET_PORTS)) {
                     pending(replacing, member.set()).put(element.key(), element);
                     continue;
                 }
@@ -528,18 +529,26 @@ public final class Reconciler {
                         .add(Renderer.allowRule(group));
                 steps.add("add allow-list " + group.name());
             }
+            // Deletes and replacing adds are encoded and let go of set by set: a change that
+            // replaces every element would otherwise hold each of them as objects twice over.
             deletes.forEach((set, elements) -> {
                 if (!elements.isEmpty()) {
-                    batch.delete(SetElements.of(TABLE, set, List.copyOf(keysOnly(elements.values()))));
+                    PackedElements keys = new PackedElements(TABLE, set);
+                    elements.values().forEach(element -> keys.add(keyOnly(element)));
+                    batch.delete(keys);
                     steps.add("delete " + elements.size() + " element(s) of " + set);
                 }
             });
+            deletes.clear();
             for (String name : unused) {
                 batch.delete(KernelLayout.allowChain(name)).delete(KernelLayout.allowSet(name, 0));
                 steps.add("delete allow-list " + name);
             }
             adds.forEach((set, elements) -> {
-                replacing.getOrDefault(set, Map.of()).values().forEach(elements::add);
+                Map<Bytes, SetElement> replaced = replacing.remove(set);
+                if (replaced != null) {
+                    replaced.values().forEach(elements::add);
+                }
                 if (!elements.isEmpty()) {
                     batch.add(elements);
                     steps.add("add " + elements.size() + " element(s) to " + set);
@@ -549,9 +558,11 @@ public final class Reconciler {
         }
 
         private static List<SetElement> keysOnly(Collection<SetElement> elements) {
-            return elements.stream()
-                    .map(e -> new SetElement(e.key(), e.keyEnd(), Optional.empty(), e.flags(), Optional.empty()))
-                    .toList();
+            return elements.stream().map(ElementBatch::keyOnly).toList();
+        }
+
+        private static SetElement keyOnly(SetElement e) {
+            return new SetElement(e.key(), e.keyEnd(), Optional.empty(), e.flags(), Optional.empty());
         }
     }
 }
