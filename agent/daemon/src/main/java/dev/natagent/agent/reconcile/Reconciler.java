@@ -19,6 +19,7 @@ import dev.natagent.nl.NetlinkException;
 import dev.natagent.nl.OutcomeUnknownException;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -265,16 +266,39 @@ public final class Reconciler {
      * those entries start from zero.
      */
     private void keepCounters(ElementBatch elements) {
-        List<SetElement> replaced = elements.replaced(KernelLayout.SET_PORTS);
-        if (replaced.isEmpty()) {
+        int replaced = elements.replacedCount(KernelLayout.SET_PORTS);
+        if (replaced == 0) {
             return;
         }
         try {
-            Map<Bytes, Counter> counts = new HashMap<>();
-            for (SetElement element : port.getElements(TABLE, KernelLayout.SET_PORTS, replaced)) {
-                element.counter().ifPresent(counter -> counts.put(element.key(), counter));
+            if (replaced < DUMP_COUNTERS_FROM) {
+                Map<Bytes, Counter> counts = new HashMap<>();
+                for (SetElement element :
+                        port.getElements(TABLE, KernelLayout.SET_PORTS, elements.replaced(KernelLayout.SET_PORTS))) {
+                    element.counter().ifPresent(counter -> counts.put(element.key(), counter));
+                }
+                elements.setCounters(KernelLayout.SET_PORTS, key -> Optional.ofNullable(counts.get(key)));
+                return;
             }
-            elements.setCounters(KernelLayout.SET_PORTS, counts);
+            // Many entries: the whole map's counters, decoded into flat arrays by listen key as the
+            // dump arrives, rather than a request naming each key and a reply of as many elements.
+            long[] bytesByKey = new long[KernelLayout.LISTEN_KEYS];
+            long[] packetsByKey = new long[KernelLayout.LISTEN_KEYS];
+            Arrays.fill(packetsByKey, -1);
+            port.forEachElement(
+                    TABLE, KernelLayout.SET_PORTS, element -> element.counter().ifPresent(c -> {
+                        int key = KernelLayout.listenIndex(element.key());
+                        if (key >= 0) {
+                            bytesByKey[key] = c.bytes();
+                            packetsByKey[key] = c.packets();
+                        }
+                    }));
+            elements.setCounters(KernelLayout.SET_PORTS, key -> {
+                int index = KernelLayout.listenIndex(key);
+                return index < 0 || packetsByKey[index] < 0
+                        ? Optional.empty()
+                        : Optional.of(new Counter(bytesByKey[index], packetsByKey[index]));
+            });
         } catch (IOException e) {
             LOG.log(
                     Level.FINE,
@@ -409,6 +433,12 @@ public final class Reconciler {
         return generation + 1 == 0 ? 1 : generation + 1;
     }
 
+    /**
+     * From how many replaced {@code ports} entries their counters are read by one dump of the map
+     * instead of by key: a dump costs the whole map, a request by key holds every key and reply.
+     */
+    private static final int DUMP_COUNTERS_FROM = 4_096;
+
     /** A HashMap capacity that holds {@code entries} without resizing (default load factor). */
     private static int capacityFor(int entries) {
         return (int) Math.min(1 << 30, entries * 4L / 3 + 1);
@@ -496,11 +526,18 @@ public final class Reconciler {
             return keysOnly(replacing.getOrDefault(set, Map.of()).values());
         }
 
-        /** Gives the elements of {@code set} this batch adds back the initial counts in {@code counts}, by key. */
-        void setCounters(String set, Map<Bytes, Counter> counts) {
-            Map<Bytes, SetElement> added = replacing.getOrDefault(set, Map.of());
-            counts.forEach((key, counter) ->
-                    added.computeIfPresent(key, (k, element) -> element.withCounter(Optional.of(counter))));
+        int replacedCount(String set) {
+            return replacing.getOrDefault(set, Map.of()).size();
+        }
+
+        /** Gives the elements of {@code set} this batch adds back the initial counts {@code counts} has for their keys. */
+        void setCounters(String set, Function<Bytes, Optional<Counter>> counts) {
+            Map<Bytes, SetElement> added = replacing.get(set);
+            if (added != null) {
+                added.replaceAll((key, element) -> counts.apply(key)
+                        .map(c -> element.withCounter(Optional.of(c)))
+                        .orElse(element));
+            }
         }
 
         /** {@code refs} (references per allow-list chain) after this batch's {@code ports} changes. */

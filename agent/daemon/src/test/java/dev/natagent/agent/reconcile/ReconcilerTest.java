@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.natagent.agent.model.Cidr;
 import dev.natagent.agent.model.Forward;
 import dev.natagent.agent.model.Ipv4;
 import dev.natagent.agent.model.NatState;
+import dev.natagent.agent.model.PortRange;
 import dev.natagent.agent.model.Protocol;
 import dev.natagent.agent.model.ReturnPath;
 import dev.natagent.agent.model.Target;
@@ -24,6 +26,7 @@ import dev.natagent.nft.expr.Payload;
 import dev.natagent.nl.NetlinkException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -77,6 +80,37 @@ class ReconcilerTest {
                 plan.steps(),
                 "the ports element (and its counter) stays");
         assertEquals(RendererTest.rendered(moved), kernel.dump(KernelLayout.TABLE));
+    }
+
+    @Test
+    void manyPortsGivenANewAllowListAreReplacedWithTheirCountersReadByOneDump() throws IOException {
+        List<Target> targets = new ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            targets.add(Target.parse("10.0." + (i >> 8) + "." + (i & 0xff) + ":80"));
+        }
+        Forward open = new Forward(
+                "wide", Protocol.TCP, new PortRange(20_000, 24_999), targets, List.of(), ReturnPath.MASQUERADE);
+        Forward allowed = new Forward(
+                "wide",
+                Protocol.TCP,
+                new PortRange(20_000, 24_999),
+                targets,
+                List.of(Cidr.parse("192.0.2.0/24")),
+                ReturnPath.MASQUERADE);
+        Desired before = Desired.of(NatState.empty().withForward(open));
+        Desired after = Desired.of(NatState.empty().withForward(allowed));
+        reconciler.reconcileFull(before);
+        int dumps = kernel.elementListings();
+
+        Plan plan = reconciler.applyChange(before, after);
+
+        assertEquals(dumps + 1, kernel.elementListings(), "one dump of the ports map for all their counters");
+        assertTrue(
+                plan.steps().contains("delete 5000 element(s) of ports"),
+                plan.steps().toString());
+        assertEquals(RendererTest.rendered(after), kernel.dump(KernelLayout.TABLE));
+        reconciler.applyChange(after, before);
+        assertEquals(RendererTest.rendered(before), kernel.dump(KernelLayout.TABLE));
     }
 
     @Test
