@@ -285,14 +285,7 @@ public final class Reconciler {
             long[] bytesByKey = new long[KernelLayout.LISTEN_KEYS];
             long[] packetsByKey = new long[KernelLayout.LISTEN_KEYS];
             Arrays.fill(packetsByKey, -1);
-            port.forEachElement(
-                    TABLE, KernelLayout.SET_PORTS, element -> element.counter().ifPresent(c -> {
-                        int key = KernelLayout.listenIndex(element.key());
-                        if (key >= 0) {
-                            bytesByKey[key] = c.bytes();
-                            packetsByKey[key] = c.packets();
-                        }
-                    }));
+            readPortsCounters(bytesByKey, packetsByKey);
             elements.setCounters(KernelLayout.SET_PORTS, key -> {
                 int index = KernelLayout.listenIndex(key);
                 return index < 0 || packetsByKey[index] < 0
@@ -335,9 +328,17 @@ public final class Reconciler {
         if (current == null) {
             return ForwardCounters.none();
         }
-        // Filled as the dump is decoded: no element is held.
         long[] bytesByKey = new long[KernelLayout.LISTEN_KEYS];
         long[] packetsByKey = new long[KernelLayout.LISTEN_KEYS];
+        readPortsCounters(bytesByKey, packetsByKey);
+        return new ForwardCounters(current.state(), bytesByKey, packetsByKey);
+    }
+
+    /**
+     * The ports map's per-element counters into two arrays by listen index, filled as the dump is
+     * decoded: no element is held. Keys that are no listen key of ours are skipped.
+     */
+    private void readPortsCounters(long[] bytesByKey, long[] packetsByKey) throws IOException {
         port.forEachElement(
                 TABLE, KernelLayout.SET_PORTS, element -> element.counter().ifPresent(c -> {
                     int key = KernelLayout.listenIndex(element.key());
@@ -346,7 +347,6 @@ public final class Reconciler {
                         packetsByKey[key] = c.packets();
                     }
                 }));
-        return new ForwardCounters(current.state(), bytesByKey, packetsByKey);
     }
 
     /**
