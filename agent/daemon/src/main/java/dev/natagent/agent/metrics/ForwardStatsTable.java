@@ -3,8 +3,9 @@ package dev.natagent.agent.metrics;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Arrays;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
 
@@ -21,8 +22,8 @@ public final class ForwardStatsTable extends AbstractMap<String, ForwardStats> {
     private double[] healthyRatios;
     private double[] staleSeconds;
     private int size;
-    /** The names as a set, made when a caller first asks whether one is present. */
-    private Set<String> nameSet;
+    /** Row by name, made when a caller first looks one up by name. */
+    private Map<String, Integer> rowByName;
 
     public ForwardStatsTable(int expected) {
         int capacity = Math.max(1, expected);
@@ -49,7 +50,7 @@ public final class ForwardStatsTable extends AbstractMap<String, ForwardStats> {
         healthyRatios[size] = stats.healthyRatio();
         staleSeconds[size] = stats.staleSeconds();
         size++;
-        nameSet = null;
+        rowByName = null;
     }
 
     @Override
@@ -59,20 +60,24 @@ public final class ForwardStatsTable extends AbstractMap<String, ForwardStats> {
 
     @Override
     public boolean containsKey(Object key) {
-        if (nameSet == null) {
-            nameSet = new HashSet<>(Arrays.asList(names).subList(0, size));
-        }
-        return nameSet.contains(key);
+        return rows().containsKey(key);
     }
 
     @Override
     public ForwardStats get(Object key) {
-        for (int i = 0; i < size; i++) {
-            if (names[i].equals(key)) {
-                return row(i);
+        Integer row = rows().get(key);
+        return row == null ? null : row(row);
+    }
+
+    private Map<String, Integer> rows() {
+        if (rowByName == null) {
+            Map<String, Integer> rows = new HashMap<>(size * 4 / 3 + 1);
+            for (int i = 0; i < size; i++) {
+                rows.put(names[i], i);
             }
+            rowByName = rows;
         }
-        return null;
+        return rowByName;
     }
 
     @Override
