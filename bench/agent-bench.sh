@@ -5,8 +5,9 @@
 #   bench/agent-bench.sh [--quick] [--cold] [--notify] [--baseline REF] [--rounds K] [--runs R]
 #                                         (root; after `mvn -B -ntp package -DskipTests`)
 #
-#   --cold          only the cold-apply rows, natctl apply, the worst allow-list states, single
-#                   changes in process and start-up (~4-6 minutes)
+#   --cold          only the cold-apply rows, natctl apply, the worst allow-list states, the
+#                   replacement of every forward, single changes in process and start-up
+#                   (~5-7 minutes)
 #   --notify        only the nf_tables notification rows (~2-4 minutes); with --cold, both
 #   --baseline REF  also run another build side by side with this one: REF is a git ref of this
 #                   repository (checked out in a temporary worktree and built there first, a few
@@ -230,10 +231,50 @@ limits_section() {
         bench_stop "$daemon_pid"; inns a nft flush ruleset
     done
 }
+# Replacing a whole state by one that gives every forward another target and allow-list, through
+# natctl apply into a fresh daemon in namespace a: $big forwards with 2,048 lists, and the most
+# listen ports a state can hold in port ranges (2,048 forwards of 63 ports, tcp and udp). The
+# figures are the replacing apply's: its time, and the daemon's VmHWM since the first apply ended
+# (reset through clear_refs) and whether it is still alive.
+replace_kinds=(lists ranges)
+replace_section() {
+    local kind rc t0 t1
+    for kind in "${replace_kinds[@]}"; do
+        echo "natctl apply replacing every forward ($kind) ..." >&2
+        case $kind in
+            lists) bench_java a export "$big" json "$work/rep-1.json" 2048
+                   bench_java a export "$big" json "$work/rep-2.json" 2048 changed ;;
+            ranges) bench_java a export-ranges json "$work/rep-1.json"
+                    bench_java a export-ranges json "$work/rep-2.json" changed ;;
+        esac
+        rm -rf "$work/rep" "$work/rep.sock"; mkdir -p "$work/rep"
+        start_daemon a "$work/rep" "$work/rep.sock"; wait_socket "$work/rep.sock"
+        "$root/packaging/bin/natctl" --socket "$work/rep.sock" --timeout 600 apply "$work/rep-1.json" >/dev/null
+        echo 5 >"/proc/$daemon_pid/clear_refs"
+        t0=$(now_ns)
+        if "$root/packaging/bin/natctl" --socket "$work/rep.sock" --timeout 600 apply "$work/rep-2.json" \
+            >"$work/rep.out" 2>&1; then rc=0; else rc=$?; fi
+        t1=$(now_ns)
+        R[replace.$kind]=$(echo "scale=3; ($t1 - $t0) / 1000000" | bc | awk '{print $1, $1, $1}')
+        R[replace.rss.$kind]=$(rss "$daemon_pid"); R[replace.hwm.$kind]=$(rss_mib "$daemon_pid")
+        if [ $rc = 0 ] && kill -0 "$daemon_pid" 2>/dev/null; then R[replace.result.$kind]=applied
+        else R[replace.result.$kind]="exit $rc: $(head -c 160 "$work/rep.out" | head -1)"; fi
+        bench_stop "$daemon_pid"; inns a nft flush ruleset
+    done
+}
+replace_label() {
+    case $1 in
+        lists) echo "$big forwards, 2,048 lists" ;;
+        ranges) echo "129,024 listen ports in 2,048 ranges" ;;
+    esac
+}
 limits_rows() {
-    local lists
+    local lists kind
     for lists in "${limit_lists[@]}"; do
         line "natctl apply N=$big, $lists distinct allow-list(s), one run" "limits.$lists" "${R[limits.result.$lists]}; daemon ${R[limits.rss.$lists]}"
+    done
+    for kind in "${replace_kinds[@]}"; do
+        line "natctl apply replacing all: $(replace_label "$kind")" "replace.$kind" "${R[replace.result.$kind]}; daemon ${R[replace.rss.$kind]}"
     done
 }
 # natctl apply of each N into the emptied idle daemon in namespace a ($work/idle.sock, $idle_pid,
@@ -503,6 +544,13 @@ worst() { # lists -> met when applied; for one list per forward also when refuse
     printf '| %-70s | %s | %s | %s | %s | %s |\n' "natctl apply $big forwards, $1 distinct allow-list(s): time ms; daemon VmHWM" \
         "bounded, or refused" "$(med "limits.$1") ms, $(field "limits.hwm.$1" 2) MiB ($result)" "$verdict" - -
 }
+replaced() { # kind -> met when the replacing apply succeeded and the daemon lives
+    local result=${R[replace.result.$1]:-}
+    [ -n "$result" ] || return 0
+    printf '| %-70s | %s | %s | %s | %s | %s |\n' "natctl apply replacing all, $(replace_label "$1"): time ms; VmHWM" \
+        "bounded" "$(med "replace.$1") ms, $(field "replace.hwm.$1" 2) MiB ($result)" \
+        "$([ "$result" = applied ] && echo met || echo "NOT met")" - -
+}
 targets() {
     echo
     echo "Targets: this build$( [ -n "$baseline" ] && echo " and the baseline ($baseline_ref)"), measured side by side in this run"
@@ -526,6 +574,7 @@ targets() {
     target "  the same, idle agent in another namespace / none" "<=" 1.2 x \
         "$(ratio notify.agent.other notify.none)" "$(ratio notify.base.other notify.none)"
     for lists in "${limit_lists[@]}"; do worst "$lists"; done
+    for kind in "${replace_kinds[@]}"; do replaced "$kind"; done
     target "one forward added at N=$big: kernel change, ms" "<=" 0.3 "" "$(med inproc.kernel.add.$big)" "$(med inproc.kernel.add.base.$big)"
     target "one forward removed at N=$big: kernel change, ms" "<=" 0.3 "" "$(med inproc.kernel.remove.$big)" "$(med inproc.kernel.remove.base.$big)"
     target "  flat in N: added at N=$big / at N=100" "<=" 1.2 x \
@@ -557,6 +606,7 @@ targets() {
 }
 if [ $cold_only = 1 ]; then
     limits_section
+    replace_section
     echo "natctl apply and daemon start ..." >&2
     mkdir -p "$work/idle"
     start_daemon a "$work/idle" "$work/idle.sock"; wait_socket "$work/idle.sock"; idle_pid=$daemon_pid
@@ -578,7 +628,7 @@ if [ $cold_only = 1 ]; then
     exit 0
 fi
 notify_section
-[ $notify_only = 1 ] || limits_section
+[ $notify_only = 1 ] || { limits_section; replace_section; }
 if [ $notify_only = 1 ]; then
     header
     notify_rows

@@ -51,7 +51,12 @@ import java.util.Set;
  *   <li>{@code export N nft|iptables|json FILE [LISTS]}: the agent's own export of that state (the
  *       equivalent ruleset that {@code nft -f} and {@code iptables-restore} load for comparison, or
  *       the state document {@code natctl apply} takes). With LISTS, every forward has an allow-list
- *       instead: LISTS distinct ones (1: one list shared by all), the forwards taking them in turn.
+ *       instead: LISTS distinct ones (1: one list shared by all), the forwards taking them in turn;
+ *       a sixth argument {@code changed} gives every forward another target and another list (the
+ *       state that replaces the first one whole).
+ *   <li>{@code export-ranges json FILE [changed]}: the most listen ports a state can hold in port
+ *       ranges: 2,048 forwards (half tcp, half udp) of 63 ports each, each port to its own target,
+ *       each forward with its own allow-list; {@code changed} as above.
  *   <li>{@code api SOCKET N RUNS PAIRS}: the same through a running daemon's admin socket, timed in
  *       this warm client (so without natctl's JVM start): cold apply of N (the state is emptied
  *       between runs), and PAIRS {@code forward.add}/{@code forward.remove} of one extra forward.
@@ -67,13 +72,16 @@ public final class AgentBench {
         switch (args[0]) {
             case "seed" -> seed(Path.of(args[1]), Integer.parseInt(args[2]));
             case "inproc" -> inProcess(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
-            case "export" -> Files.writeString(
-                    Path.of(args[3]),
-                    BenchExports.text(
-                            args.length > 4
-                                    ? withAllowLists(Integer.parseInt(args[1]), Integer.parseInt(args[4]))
-                                    : state(Integer.parseInt(args[1])),
-                            ExportFormat.valueOf(args[2].toUpperCase(Locale.ROOT))));
+            case "export" -> export(
+                    args[3],
+                    args[2],
+                    args.length > 4
+                            ? withAllowLists(
+                                    Integer.parseInt(args[1]),
+                                    Integer.parseInt(args[4]),
+                                    args.length > 5 && args[5].equals("changed"))
+                            : state(Integer.parseInt(args[1])));
+            case "export-ranges" -> export(args[2], args[1], portRanges(args.length > 3 && args[3].equals("changed")));
             case "api" -> overSocket(
                     Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
@@ -104,21 +112,59 @@ public final class AgentBench {
         return NatState.of(Settings.DEFAULTS, forwards, List.of());
     }
 
-    /** N forwards as in {@link #state}, each with one of {@code lists} distinct allow-lists (a /32 each). */
-    static NatState withAllowLists(int n, int lists) {
+    private static void export(String file, String format, NatState state) throws IOException {
+        Files.writeString(
+                Path.of(file), BenchExports.text(state, ExportFormat.valueOf(format.toUpperCase(Locale.ROOT))));
+    }
+
+    /**
+     * N forwards as in {@link #state}, each with one of {@code lists} distinct allow-lists (a /32
+     * each); {@code changed}: every target on another host and every list another address.
+     */
+    static NatState withAllowLists(int n, int lists, boolean changed) {
         List<Forward> forwards = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            int list = i % lists;
             forwards.add(new Forward(
                     "f" + i,
                     Protocol.TCP,
                     PortRange.single(10_000 + i),
-                    List.of(Target.parse("10.0.1." + (10 + i % 200) + ":" + (1024 + i / 200))),
-                    List.of(Cidr.parse(
-                            "10." + (list >> 16) + "." + ((list >> 8) & 0xff) + "." + (list & 0xff) + "/32")),
+                    List.of(Target.parse(host(changed, i) + ":" + (1024 + i / 200))),
+                    List.of(list(changed, i % lists)),
                     ReturnPath.MASQUERADE));
         }
         return NatState.of(Settings.DEFAULTS, forwards, List.of());
+    }
+
+    /** Forwards of {@link #RANGE_PORTS} ports each, tcp and udp, filling both protocols' port space. */
+    static NatState portRanges(boolean changed) {
+        int perProtocol = (PortRange.MAX - 1023) / RANGE_PORTS;
+        List<Forward> forwards = new ArrayList<>(2 * perProtocol);
+        for (int i = 0; i < 2 * perProtocol; i++) {
+            int first = 1024 + (i / 2) * RANGE_PORTS;
+            List<Target> targets = new ArrayList<>(RANGE_PORTS);
+            for (int port = 0; port < RANGE_PORTS; port++) {
+                targets.add(Target.parse(host(changed, i * RANGE_PORTS + port) + ":" + (1024 + port)));
+            }
+            forwards.add(new Forward(
+                    "r" + i,
+                    i % 2 == 0 ? Protocol.TCP : Protocol.UDP,
+                    new PortRange(first, first + RANGE_PORTS - 1),
+                    targets,
+                    List.of(list(changed, i)),
+                    ReturnPath.MASQUERADE));
+        }
+        return NatState.of(Settings.DEFAULTS, forwards, List.of());
+    }
+
+    static final int RANGE_PORTS = 63;
+
+    private static String host(boolean changed, int i) {
+        return "10.0." + (changed ? 2 : 1) + "." + (10 + i % 200);
+    }
+
+    private static Cidr list(boolean changed, int list) {
+        return Cidr.parse(
+                "10." + ((changed ? 64 : 0) + (list >> 16)) + "." + ((list >> 8) & 0xff) + "." + (list & 0xff) + "/32");
     }
 
     static Forward extra() {

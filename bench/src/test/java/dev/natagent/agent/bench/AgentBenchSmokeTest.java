@@ -1,18 +1,22 @@
 package dev.natagent.agent.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.natagent.agent.model.Forward;
 import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.store.StateStore;
 import dev.natagent.agent.testing.AgentDaemon;
+import dev.natagent.agent.validation.Validator;
 import dev.natagent.bench.Printed;
 import dev.natagent.testing.KernelTests;
 import dev.natagent.testing.Netns;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -47,7 +51,51 @@ class AgentBenchSmokeTest {
         Path json = dir.resolve("lists.json");
         AgentBench.main(new String[] {"export", "50", "json", json.toString(), "7"});
         NatState read = ModelJson.read(Files.readString(json), NatState.class);
-        assertEquals(AgentBench.withAllowLists(50, 7).forwards(), read.forwards());
+        assertEquals(AgentBench.withAllowLists(50, 7, false).forwards(), read.forwards());
+    }
+
+    @Test
+    void theReplacingStatesChangeEveryTargetAndListOfTheSameForwards() throws Exception {
+        assertReplacesEveryTargetAndList(
+                AgentBench.withAllowLists(50, 7, false), AgentBench.withAllowLists(50, 7, true));
+
+        NatState ranges = AgentBench.portRanges(false);
+        assertEquals(2048, ranges.forwards().size());
+        assertEquals(
+                129_024,
+                ranges.forwards().values().stream()
+                        .mapToInt(f -> f.listen().size())
+                        .sum());
+        assertEquals(
+                2048,
+                ranges.forwards().values().stream()
+                        .map(Forward::allow)
+                        .distinct()
+                        .count());
+        NatState changed = AgentBench.portRanges(true);
+        assertReplacesEveryTargetAndList(ranges, changed);
+        // Valid, so the harness measures an apply, not a refusal.
+        Validator validator = new Validator(Set::of);
+        validator.check(NatState.empty(), ranges, false);
+        validator.check(ranges, changed, false);
+
+        Path json = dir.resolve("ranges.json");
+        AgentBench.main(new String[] {"export-ranges", "json", json.toString(), "changed"});
+        assertEquals(
+                changed.forwards(),
+                ModelJson.read(Files.readString(json), NatState.class).forwards());
+    }
+
+    private static void assertReplacesEveryTargetAndList(NatState before, NatState after) {
+        assertEquals(before.forwards().size(), after.forwards().size());
+        for (Forward was : before.forwards().values()) {
+            Forward now = after.forwards().get(was.name());
+            assertEquals(was.listen(), now.listen());
+            for (int port = 0; port < was.targets().size(); port++) {
+                assertNotEquals(was.targets().get(port), now.targets().get(port), now.name());
+            }
+            assertNotEquals(was.allow(), now.allow(), now.name());
+        }
     }
 
     @Test
