@@ -20,7 +20,13 @@
 #          pairs; VmRSS right after start and VmHWM (the peak so far: the adoption), the peak
 #          during each kind of request (VmHWM is reset before each, through clear_refs), VmRSS
 #          and VmHWM right after the requests, VmRSS after SECONDS of normal operation (probe,
-#          resolve, drift-check loops) and after a full GC (jcmd GC.run).
+#          resolve, drift-check loops) and after a full GC (jcmd GC.run). Between the requests and
+#          that wait, the foreign phase: another process's transactions in the daemon's namespace
+#          (20 `nft add element` into a table of its own, 0.3 s apart; each moves the ruleset
+#          generation, so each makes a drift check compare the daemon's table). It prints the
+#          phase's VmHWM (reset before it) and VmRSS before it, and the daemon's CPU time (utime + stime from
+#          /proc/PID/stat) over the phase and over a quiet phase of the same length just before
+#          it, and their difference per transaction: what one drift check costs.
 # After the last N run of each variant it prints where the resident memory is (from
 # /proc/PID/smaps): the class-data archives, libjvm.so, other mapped files, malloc's heap and the
 # rest of the anonymous memory (Java heap, metaspace, code cache, thread stacks, malloc's mmaps).
@@ -97,6 +103,19 @@ stop() {
 kib() { awk -v k="$1" '$1 == k":" {print $2}' "/proc/$daemon_pid/status"; }
 mib() { awk -v v="$1" 'BEGIN {printf "%.1f", v / 1024}'; }
 threads() { ls "/proc/$daemon_pid/task" | wc -l; }
+hz=$(getconf CLK_TCK)
+# The daemon's CPU time so far in ms (utime + stime: fields 14 and 15, counted after the comm).
+cpu_ms() { awk -v hz="$hz" '{ sub(/^.*\) /, ""); printf "%d", ($12 + $13) * 1000 / hz }' "/proc/$daemon_pid/stat"; }
+# 20 pauses of 0.3 s, each after an `nft add element` into table ip other when $1 is "foreign",
+# then 2 s for the last check to end.
+transactions() {
+    local k
+    for k in $(seq 20); do
+        [ "$1" = foreign ] && ip netns exec "$ns" nft add element ip other s "{ $k }"
+        bench_nap 0.3
+    done
+    bench_nap 2
+}
 api() { "$NAT_AGENT_JAVA" -XX:TieredStopAtLevel=1 -cp "$bench_cp" dev.natagent.agent.bench.RssWorkload "$work/sock" "$@"; }
 # Resident MiB by kind of mapping.
 where() {
@@ -141,6 +160,13 @@ for round in $(seq "$rounds"); do
         done
         R[$i.peaks]+="${peaks%, }  "
         used="$(mib "$(kib VmRSS)")"
+        ip netns exec "$ns" nft "add table ip other; add set ip other s { type inet_service; }"
+        bench_nap 2
+        quiet=$(cpu_ms); transactions quiet; quiet=$(( $(cpu_ms) - quiet ))
+        echo 5 >"/proc/$daemon_pid/clear_refs"
+        before=$(kib VmRSS)
+        busy=$(cpu_ms); transactions foreign; busy=$(( $(cpu_ms) - busy ))
+        R[$i.foreign]+="$(mib "$(kib VmHWM)") from $(mib "$before") ($busy / $quiet ms, $(( (busy - quiet) / 20 )) ms each)  "
         sleep "$settle"
         settled=$(kib VmRSS)
         "$jcmd" "$daemon_pid" GC.run >/dev/null
@@ -165,6 +191,7 @@ for i in "${!labels[@]}"; do
     echo "  idle        5 s / +${settle} s:                                     ${R[$i.idle]}"
     echo "  N=$n  ready (peak) / after requests / +${settle} s / after GC:       ${R[$i.big]}"
     echo "  N=$n  peak during each request:  ${R[$i.peaks]}"
+    echo "  N=$n  peak during 20 foreign transactions from VmRSS before them (CPU ms over them / as long without; per transaction):  ${R[$i.foreign]}"
     echo "  threads (idle daemon): ${R[$i.threads]}"
     echo "  resident idle, last round:         ${R[$i.idlewhere]}"
     echo "  resident at N after GC, last round: ${R[$i.bigwhere]}"

@@ -154,6 +154,23 @@ public final class Bytes {
         return (value[offset] & 0xff) << 8 | (value[offset + 1] & 0xff);
     }
 
+    /**
+     * These bytes, at most eight, as one unsigned big-endian number: a value of a length known
+     * otherwise (a map's data length), kept as a {@code long} in a table instead of as an object.
+     *
+     * @throws IllegalStateException when there are more than eight
+     */
+    public long asLongBe() {
+        if (value.length > Long.BYTES) {
+            throw new IllegalStateException(value.length + " bytes do not fit a long");
+        }
+        long number = 0;
+        for (byte b : value) {
+            number = number << 8 | (b & 0xff);
+        }
+        return number;
+    }
+
     public byte[] toArray() {
         return value.clone();
     }

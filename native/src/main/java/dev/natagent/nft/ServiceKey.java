@@ -37,9 +37,20 @@ public final class ServiceKey {
         return new Bytes(data);
     }
 
-    /** The protocol number of an {@code inet_proto . inet_service} key; -1 if it has another length. */
+    /**
+     * The protocol number of an {@code inet_proto . inet_service} key; -1 if it is no such key (another
+     * length, or padding that is not zero: a key nft never makes, which the kernel keeps apart).
+     */
     public static int protocol(Bytes key) {
-        return key.length() == LENGTH ? key.u8At(0) : -1;
+        if (key.length() != LENGTH
+                || key.get(1) != 0
+                || key.get(2) != 0
+                || key.get(3) != 0
+                || key.get(6) != 0
+                || key.get(7) != 0) {
+            return -1;
+        }
+        return key.u8At(0);
     }
 
     /** The port of either concatenation; -1 if it has another length. */

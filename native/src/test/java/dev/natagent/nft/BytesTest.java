@@ -2,6 +2,7 @@ package dev.natagent.nft;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.HashSet;
 import java.util.Set;
@@ -28,5 +29,17 @@ class BytesTest {
         }
         assertEquals(65_536, twoByte.size());
         assertEquals(65_536, padded.size());
+    }
+
+    /** A short value as a number keeps every bit, the high ones unsigned, and nothing longer fits. */
+    @Test
+    void shortValuesReadAsOneNumber() {
+        assertEquals(
+                0x0a0001e6_18eb0000L,
+                ServiceKey.addrService(new byte[] {10, 0, 1, (byte) 230}, 6379).asLongBe());
+        assertEquals(0xc6336407L, Bytes.ipv4("198.51.100.7").asLongBe());
+        assertEquals(-1L, Bytes.ofHex("ffffffffffffffff").asLongBe());
+        assertEquals(0L, Bytes.EMPTY.asLongBe());
+        assertThrows(IllegalStateException.class, () -> Bytes.zeros(9).asLongBe());
     }
 }

@@ -36,6 +36,8 @@ class ServiceKeyTest {
     void otherBytesAreNoKey() {
         assertEquals(-1, ServiceKey.protocol(Bytes.u32Be(6)));
         assertEquals(-1, ServiceKey.service(Bytes.EMPTY));
+        assertEquals(-1, ServiceKey.protocol(Bytes.ofHex("06000100" + "18eb0000")));
+        assertEquals(-1, ServiceKey.protocol(Bytes.ofHex("06000000" + "18eb0001")));
         assertNull(ServiceKey.address(Bytes.ofHex("0a000001")));
         assertNull(ServiceKey.address(Bytes.ofHex("0a000001" + "18eb0100")));
     }

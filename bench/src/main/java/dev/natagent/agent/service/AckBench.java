@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Acknowledged single-forward change through {@link NatService} (validation, element batch on the
@@ -76,8 +78,13 @@ public final class AckBench {
                 }
 
                 @Override
-                public Listing list(String table) throws IOException {
-                    return kernel.list(table);
+                public Listing list(String table, Set<String> withoutElements) throws IOException {
+                    return kernel.list(table, withoutElements);
+                }
+
+                @Override
+                public void forEachElement(String table, String set, Consumer<SetElement> each) throws IOException {
+                    kernel.forEachElement(table, set, each);
                 }
 
                 @Override

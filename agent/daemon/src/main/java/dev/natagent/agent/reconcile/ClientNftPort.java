@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import jnr.constants.platform.Errno;
 
@@ -37,12 +38,12 @@ public final class ClientNftPort implements NftPort {
     }
 
     @Override
-    public Listing list(String table) throws IOException {
+    public Listing list(String table, Set<String> withoutElements) throws IOException {
         for (int attempt = 1; attempt <= MAX_LISTING_ATTEMPTS; attempt++) {
             int before = generation();
             Optional<TableListing> listing;
             try {
-                listing = listOnce(table);
+                listing = listOnce(table, withoutElements);
             } catch (NetlinkException e) {
                 // The table (or a set) was there when the listing began and gone for a later dump:
                 // deleted meanwhile, by a ruleset flush say. That is a change like any other: list again.
@@ -59,7 +60,7 @@ public final class ClientNftPort implements NftPort {
                 "table " + table + " kept changing while being listed (" + MAX_LISTING_ATTEMPTS + " attempts)");
     }
 
-    private Optional<TableListing> listOnce(String name) throws IOException {
+    private Optional<TableListing> listOnce(String name, Set<String> withoutElements) throws IOException {
         Optional<Table> table =
                 client.listTables().stream().filter(t -> t.name().equals(name)).findFirst();
         if (table.isEmpty()) {
@@ -74,7 +75,9 @@ public final class ClientNftPort implements NftPort {
                 .toList();
         Map<String, List<SetElement>> elements = new LinkedHashMap<>();
         for (NftSet set : sets) {
-            elements.put(set.name(), client.listElements(name, set.name()));
+            if (!withoutElements.contains(set.name())) {
+                elements.put(set.name(), client.listElements(name, set.name()));
+            }
         }
         List<Rule> rules = client.listRules(name).stream()
                 .filter(r -> r.table().equals(name))

@@ -4,6 +4,7 @@ import dev.natagent.nft.Batch;
 import dev.natagent.nft.SetElement;
 import java.io.IOException;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -20,7 +21,16 @@ public interface NftPort {
     int generation() throws IOException;
 
     /** The table of family ip called {@code table}, if it exists, and the generation it was read at. */
-    Listing list(String table) throws IOException;
+    default Listing list(String table) throws IOException {
+        return list(table, Set.of());
+    }
+
+    /**
+     * As {@link #list(String)}, but without the elements of the sets named in {@code withoutElements}
+     * (their entries left out of {@link TableListing#elements}): a reader that compares those as
+     * they stream by ({@link #forEachElement}) need not hold them.
+     */
+    Listing list(String table, Set<String> withoutElements) throws IOException;
 
     /** The elements of one set or map (with per-element counters); {@code NetlinkException} ENOENT if missing. */
     List<SetElement> listElements(String table, String set) throws IOException;

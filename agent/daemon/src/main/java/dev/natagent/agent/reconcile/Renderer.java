@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -63,13 +64,24 @@ public final class Renderer {
         for (NftSet set : KernelLayout.sets()) {
             elements.put(set.name(), new ArrayList<>());
         }
+        // Every key is unique by construction (listen ports are unique), so lists, not sets.
+        Ruleset rest = render(desired, member -> elements.get(member.set()).add(member.element()));
+        elements.putAll(rest.elements());
+        return new Ruleset(rest.chains(), rest.sets(), elements, rest.rules());
+    }
+
+    /**
+     * As {@link #render(Desired)}, but the elements of the fixed sets (those of the forwards, all
+     * keyed by listen port) are handed to {@code forwardMembers} one by one instead: the result
+     * holds none of them, so a reader that keeps them in a compact form of its own never holds
+     * them all as objects.
+     */
+    static Ruleset render(Desired desired, Consumer<SetMember> forwardMembers) {
+        Map<String, List<SetElement>> elements = new LinkedHashMap<>();
         Function<Target, Optional<Ipv4>> addresses = addresses(desired);
         AllowGroups groups = new AllowGroups();
         for (Forward forward : desired.state().forwards().values()) {
-            // Every key is unique by construction (listen ports are unique), so lists, not sets.
-            for (SetMember member : forwardElements(forward, addresses, groups)) {
-                elements.get(member.set()).add(member.element());
-            }
+            forwardElements(forward, addresses, groups).forEach(forwardMembers);
         }
         Map<String, List<Rule>> rules = new LinkedHashMap<>();
         rules.put(KernelLayout.CHAIN_PREROUTING, List.of(dnatRule()));

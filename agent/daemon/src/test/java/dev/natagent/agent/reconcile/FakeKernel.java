@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -145,8 +146,8 @@ public final class FakeKernel implements NftPort {
     }
 
     @Override
-    public synchronized Listing list(String name) {
-        Listing listing = new Listing(generation, listed(name));
+    public synchronized Listing list(String name, Set<String> withoutElements) {
+        Listing listing = new Listing(generation, listed(name, withoutElements));
         Runnable change = afterListing;
         afterListing = null;
         if (change != null) {
@@ -155,14 +156,16 @@ public final class FakeKernel implements NftPort {
         return listing;
     }
 
-    private Optional<TableListing> listed(String name) {
+    private Optional<TableListing> listed(String name, Set<String> withoutElements) {
         listings++;
         FakeTable t = tables.get(name);
         if (t == null) {
             return Optional.empty();
         }
         Map<String, List<SetElement>> elements = new LinkedHashMap<>();
-        t.sets.keySet().forEach(set -> elements.put(set, listedElements(t, set)));
+        t.sets.keySet().stream()
+                .filter(set -> !withoutElements.contains(set))
+                .forEach(set -> elements.put(set, listedElements(t, set)));
         List<Rule> rules = t.rules.stream().map(FakeKernel::asListed).toList();
         return Optional.of(new TableListing(
                 t.table, List.copyOf(t.chains.values()), List.copyOf(t.sets.values()), elements, rules));

@@ -21,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The in-memory {@link FakeKernel} behind the netlink transport seam: a {@link ScriptedTransport}
@@ -96,7 +97,7 @@ final class ScriptedKernel {
     }
 
     private Optional<TableListing> listing() {
-        return synced().list(KernelLayout.TABLE).table();
+        return synced().list(KernelLayout.TABLE, Set.of()).table();
     }
 
     /** The committed commands as a batch again (same verbs and flags), for the fake to apply. */
