@@ -1,6 +1,5 @@
 package dev.natagent.agent.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.natagent.agent.model.ClusterSpec;
@@ -17,10 +16,8 @@ import dev.natagent.agent.protocol.ApplyNames;
 import dev.natagent.agent.protocol.ApplyResult;
 import dev.natagent.agent.protocol.ExportFormat;
 import dev.natagent.agent.protocol.MetricsFormat;
-import dev.natagent.agent.protocol.Op;
 import dev.natagent.agent.protocol.ReplyError;
 import dev.natagent.agent.protocol.UploadBegun;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,36 +53,30 @@ public final class AdminDispatcher implements RequestHandler {
     /** The DNS names of the targets a forward.add, forward.set or inline apply brings, looked up before it is queued. */
     @Override
     public void prepare(Request request) {
-        JsonNode args = request.args();
-        if (args == null) {
-            return;
-        }
-        if (request.op() == Op.CLUSTER_REFRESH) {
-            if (args.path("name").isTextual()) {
-                operations.pollClusterNow(args.path("name").textValue());
-            }
-            return;
-        }
-        List<JsonNode> forwards = new ArrayList<>();
-        switch (request.op()) {
-            case FORWARD_ADD -> forwards.add(args.path("forward"));
-            case FORWARD_SET -> forwards.add(args.path("set"));
-            case APPLY -> args.path("state").path("forwards").forEach(forwards::add);
-            default -> {
-                return;
-            }
-        }
-        Set<String> hosts = new TreeSet<>();
-        for (JsonNode forward : forwards) {
-            for (JsonNode to : forward.path("to")) {
-                try {
-                    Target target = Target.parse(to.asText());
-                    if (target.isDnsName()) {
-                        hosts.add(target.host());
+        Args args = request.args();
+        List<Target> targets =
+                switch (request.op()) {
+                    case CLUSTER_REFRESH -> {
+                        args.string("name").ifPresent(operations::pollClusterNow);
+                        yield List.of();
                     }
-                } catch (RuntimeException e) {
-                    // Not a target: the request itself says so when it runs.
-                }
+                    case FORWARD_ADD -> args.model("forward", Forward.class)
+                            .map(Forward::targets)
+                            .orElse(List.of());
+                    case FORWARD_SET -> args.model("set", ForwardEdit.class)
+                            .map(ForwardEdit::targets)
+                            .orElse(List.of());
+                    case APPLY -> args.model("state", NatState.class)
+                            .map(state -> state.forwards().values().stream()
+                                    .flatMap(forward -> forward.targets().stream())
+                                    .toList())
+                            .orElse(List.of());
+                    default -> List.of();
+                };
+        Set<String> hosts = new TreeSet<>();
+        for (Target target : targets == null ? List.<Target>of() : targets) {
+            if (target.isDnsName()) {
+                hosts.add(target.host());
             }
         }
         if (!hosts.isEmpty()) {

@@ -60,9 +60,8 @@ public final class AdminServer implements AutoCloseable {
     /** The most one connection buffers: a line of the maximal size and its CRLF. */
     static final int LINE_LIMIT = AdminProtocol.MAX_REQUEST_BYTES + 2;
     /**
-     * A request line in progress is charged this many times its length: what its parsed JSON tree,
-     * which lives until the answer is ready, can grow to. At most {@link #MAX_REQUEST_TOKENS} tokens
-     * of at most ~42 bytes each (a hostile {@code [{},{},...]}) stay under it.
+     * A request line in progress is charged this many times its length: what the model values read
+     * from it (an inline state's forwards), which live until the answer is ready, can grow to.
      */
     static final int PARSED_WEIGHT = 16;
     /** Four bytes of line per JSON token at least: a document of forwards has about six. */
@@ -141,7 +140,7 @@ public final class AdminServer implements AutoCloseable {
         this.policy = policy;
         this.requestTimers = requestTimers;
         ObjectMapper mapper = ModelJson.mapper();
-        this.decoder = new RequestDecoder(requestMapper());
+        this.decoder = new RequestDecoder(MAX_REQUEST_TOKENS);
         this.encoder = new ResponseEncoder(mapper);
         this.memory = new ClientMemory(config.requestMemory(), RESERVE, SMALL_HOLDING);
         GroupPrincipal group = adminGroup(config.adminGroup());
@@ -170,18 +169,6 @@ public final class AdminServer implements AutoCloseable {
             throw e;
         }
         this.selectorThread = new Thread(this::runSelector, "nat-agent-admin-io");
-    }
-
-    /** The model's JSON mapper, with a request line's tokens bounded (see {@link #PARSED_WEIGHT}). */
-    private static ObjectMapper requestMapper() {
-        ObjectMapper mapper = ModelJson.mapper().copy();
-        mapper.getFactory()
-                .setStreamReadConstraints(mapper.getFactory()
-                        .streamReadConstraints()
-                        .rebuild()
-                        .maxTokenCount(MAX_REQUEST_TOKENS)
-                        .build());
-        return mapper;
     }
 
     /**

@@ -1,12 +1,13 @@
 package dev.natagent.agent.config;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.natagent.agent.model.Forward;
+import dev.natagent.agent.model.JsonIn;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.Outbound;
 import dev.natagent.agent.model.Settings;
+import dev.natagent.agent.model.ValidationException;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,16 +25,33 @@ public record AgentConfig(DaemonOptions daemon, NatState desired) {
         Objects.requireNonNull(desired, "desired");
     }
 
-    @JsonCreator
-    static AgentConfig fromJson(
-            @JsonProperty("schema_version") Integer schemaVersion,
-            @JsonProperty("daemon") DaemonOptions daemon,
-            @JsonProperty("settings") Settings settings,
-            @JsonProperty("forwards") List<Forward> forwards,
-            @JsonProperty("outbounds") List<Outbound> outbounds) {
-        return new AgentConfig(
-                daemon == null ? DaemonOptions.DEFAULTS : daemon,
-                NatState.of(schemaVersion, settings, forwards, outbounds));
+    private static final JsonIn.Fields FIELDS =
+            new JsonIn.Fields("schema_version", "daemon", "settings", "forwards", "outbounds");
+
+    /** Reads the config file's JSON object (see above). */
+    static AgentConfig read(JsonIn in) throws IOException {
+        in.startObject();
+        Integer schemaVersion = null;
+        DaemonOptions daemon = null;
+        Settings settings = null;
+        List<Forward> forwards = null;
+        List<Outbound> outbounds = null;
+        for (int field; (field = in.nextField(FIELDS)) >= 0; ) {
+            switch (field) {
+                case 0 -> schemaVersion = in.integer();
+                case 1 -> daemon = in.object(DaemonOptions::read);
+                case 2 -> settings = in.object(Settings::read);
+                case 3 -> forwards = in.list(Forward::read, "an array");
+                default -> outbounds = in.list(Outbound::read, "an array");
+            }
+        }
+        try {
+            return new AgentConfig(
+                    daemon == null ? DaemonOptions.DEFAULTS : daemon,
+                    NatState.of(schemaVersion, settings, forwards, outbounds));
+        } catch (ValidationException e) {
+            throw in.placed(e);
+        }
     }
 
     @JsonValue

@@ -1,7 +1,7 @@
 package dev.natagent.agent.config;
 
+import dev.natagent.agent.model.JsonIn;
 import dev.natagent.agent.model.JsonPositions;
-import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.ValidationException;
 import dev.natagent.agent.protocol.IoErrors;
 import java.io.IOException;
@@ -51,7 +51,7 @@ public final class ConfigFile {
     /** Parses config text; {@code file} only names the source in messages. */
     public static AgentConfig parse(Path file, byte[] json) throws ConfigException {
         try {
-            return ModelJson.read(json, AgentConfig.class);
+            return JsonIn.read(json, AgentConfig::read);
         } catch (ValidationException e) {
             throw invalid(file, json, e);
         }

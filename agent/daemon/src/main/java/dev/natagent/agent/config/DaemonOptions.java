@@ -1,13 +1,13 @@
 package dev.natagent.agent.config;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import dev.natagent.agent.model.ErrorCode;
+import dev.natagent.agent.model.JsonIn;
 import dev.natagent.agent.model.ValidationException;
 import dev.natagent.agent.protocol.Defaults;
+import java.io.IOException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -32,12 +32,24 @@ public record DaemonOptions(
         }
     }
 
-    @JsonCreator
-    static DaemonOptions fromJson(
-            @JsonProperty("admin_socket") String adminSocket,
-            @JsonProperty("admin_group") String adminGroup,
-            @JsonProperty("state_dir") String stateDir,
-            @JsonProperty("metrics_textfile") String metricsTextfile) {
+    private static final JsonIn.Fields FIELDS =
+            new JsonIn.Fields("admin_socket", "admin_group", "state_dir", "metrics_textfile");
+
+    /** Reads the config file's {@code daemon} object (see above). */
+    static DaemonOptions read(JsonIn in) throws IOException {
+        in.startObject();
+        String[] values = new String[FIELDS.size()];
+        for (int field; (field = in.nextField(FIELDS)) >= 0; ) {
+            values[field] = in.string();
+        }
+        try {
+            return of(values[0], values[1], values[2], values[3]);
+        } catch (ValidationException e) {
+            throw in.placed(e);
+        }
+    }
+
+    private static DaemonOptions of(String adminSocket, String adminGroup, String stateDir, String metricsTextfile) {
         if (adminGroup != null && !adminGroup.matches("[A-Za-z_][A-Za-z0-9_.-]{0,31}")) {
             throw new ValidationException(
                     "admin_group", ErrorCode.INVALID_NAME, "'" + adminGroup + "' is not a valid group name");

@@ -1,8 +1,9 @@
 package dev.natagent.agent.resolve;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.natagent.agent.model.ErrorCode;
 import dev.natagent.agent.model.Ipv4;
+import dev.natagent.agent.model.JsonIn;
 import dev.natagent.agent.model.ModelJson;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -57,18 +58,7 @@ public final class LastGoodAddresses {
             return saved;
         }
         try {
-            JsonNode root = ModelJson.mapper().readTree(Files.readAllBytes(file));
-            if (root == null || root.path("schema_version").asInt() != SCHEMA_VERSION) {
-                throw new IOException("schema_version is not " + SCHEMA_VERSION);
-            }
-            for (Map.Entry<String, JsonNode> entry : root.path("addresses").properties()) {
-                saved.put(
-                        entry.getKey(),
-                        new Saved(
-                                Ipv4.parse(entry.getValue().path("address").asText()),
-                                Instant.parse(entry.getValue().path("since").asText())));
-            }
-            return saved;
+            return JsonIn.read(Files.readAllBytes(file), LastGoodAddresses::read);
         } catch (NoSuchFileException e) {
             return saved;
         } catch (IOException | RuntimeException e) {
@@ -76,6 +66,46 @@ public final class LastGoodAddresses {
                     + "; names are looked up afresh");
             return new TreeMap<>();
         }
+    }
+
+    private static final JsonIn.Fields FIELDS = new JsonIn.Fields("schema_version", "addresses");
+    private static final JsonIn.Fields ENTRY = new JsonIn.Fields("address", "since");
+
+    private static Map<String, Saved> read(JsonIn in) throws IOException {
+        in.startObject();
+        Integer schemaVersion = null;
+        Map<String, Saved> saved = new TreeMap<>();
+        for (int field; (field = in.nextField(FIELDS)) >= 0; ) {
+            if (field == 0) {
+                schemaVersion = in.integer();
+            } else {
+                in.startObject();
+                for (String host; (host = in.nextName()) != null; ) {
+                    saved.put(host, entry(in));
+                }
+            }
+        }
+        if (schemaVersion == null || schemaVersion != SCHEMA_VERSION) {
+            throw in.error(ErrorCode.INVALID_VALUE, "schema_version is not " + SCHEMA_VERSION);
+        }
+        return saved;
+    }
+
+    private static Saved entry(JsonIn in) throws IOException {
+        in.startObject();
+        Ipv4 address = null;
+        Instant since = null;
+        for (int field; (field = in.nextField(ENTRY)) >= 0; ) {
+            if (field == 0) {
+                address = in.string(Ipv4::parse, "a string");
+            } else {
+                since = in.string(Instant::parse, "a string");
+            }
+        }
+        if (address == null || since == null) {
+            throw in.error(ErrorCode.MISSING_FIELD, "an entry needs address and since");
+        }
+        return new Saved(address, since);
     }
 
     /** Replaces the file with the addresses of {@code statuses}; a failure is logged, the daemon goes on. */

@@ -1,7 +1,7 @@
 package dev.natagent.agent.store;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.natagent.agent.model.ErrorCode;
+import dev.natagent.agent.model.JsonIn;
 import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.StateChange;
 import dev.natagent.agent.model.ValidationException;
@@ -110,8 +110,7 @@ record JournalRecord(long revision, List<StateChange> changes) {
             throw new IOException("checksum mismatch");
         }
         try {
-            Raw raw = ModelJson.read(line, Raw.class);
-            return new JournalRecord(raw.revision, raw.changes);
+            return JsonIn.read(line, JournalRecord::read);
         } catch (ValidationException e) {
             throw new IOException("record content is invalid: " + e.getMessage(), e);
         }
@@ -127,18 +126,25 @@ record JournalRecord(long revision, List<StateChange> changes) {
         return HexFormat.of().toHexDigits(value);
     }
 
-    /** Field-by-field JSON view used only for decoding (the checksum was already verified). */
-    private static final class Raw {
-        final long revision;
-        final List<StateChange> changes;
+    private static final JsonIn.Fields FIELDS = new JsonIn.Fields("revision", "changes", "crc32c");
 
-        @JsonCreator
-        Raw(
-                @JsonProperty(value = "revision", required = true) long revision,
-                @JsonProperty(value = "changes", required = true) List<StateChange> changes,
-                @JsonProperty(value = "crc32c", required = true) String crc32c) {
-            this.revision = revision;
-            this.changes = changes;
+    /** Reads the record's JSON object; its checksum was verified on the raw bytes already. */
+    private static JournalRecord read(JsonIn in) throws IOException {
+        in.startObject();
+        Long revision = null;
+        List<StateChange> changes = null;
+        String crc32c = null;
+        for (int field; (field = in.nextField(FIELDS)) >= 0; ) {
+            switch (field) {
+                case 0 -> revision = in.longInteger();
+                case 1 -> changes = in.list(StateChange::read, "an array");
+                default -> crc32c = in.string();
+            }
         }
+        if (revision == null || changes == null || crc32c == null) {
+            String missing = revision == null ? "revision" : changes == null ? "changes" : "crc32c";
+            throw in.placed(new ValidationException(missing, ErrorCode.MISSING_FIELD, missing + " is required"));
+        }
+        return new JournalRecord(revision, changes);
     }
 }

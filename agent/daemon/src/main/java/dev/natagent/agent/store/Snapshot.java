@@ -1,6 +1,8 @@
 package dev.natagent.agent.store;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.natagent.agent.model.ErrorCode;
+import dev.natagent.agent.model.JsonIn;
 import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.ValidationException;
@@ -28,6 +30,8 @@ record Snapshot(int schemaVersion, long revision, NatState state) {
         ModelJson.write(this, out);
     }
 
+    private static final JsonIn.Fields FIELDS = new JsonIn.Fields("schema_version", "revision", "state");
+
     /** Parses and checks a snapshot; every problem is an IOException with a reason a person can read. */
     static Snapshot parse(byte[] bytes) throws IOException {
         if (bytes.length == 0) {
@@ -36,7 +40,7 @@ record Snapshot(int schemaVersion, long revision, NatState state) {
         ValidationException bindingError = null;
         try {
             // One pass straight into the model: this is on the start-up path of large states.
-            Stored stored = ModelJson.read(bytes, Stored.class);
+            Stored stored = JsonIn.read(bytes, Snapshot::read);
             if (Integer.valueOf(SCHEMA_VERSION).equals(stored.schemaVersion)
                     && stored.revision != null
                     && stored.revision >= 0
@@ -52,36 +56,84 @@ record Snapshot(int schemaVersion, long revision, NatState state) {
     /** The file's JSON shape, every key nullable so that a missing one is told apart. */
     private record Stored(Integer schemaVersion, Long revision, NatState state) {}
 
+    private static Stored read(JsonIn in) throws IOException {
+        in.startObject();
+        Integer schemaVersion = null;
+        Long revision = null;
+        NatState state = null;
+        for (int field; (field = in.nextField(FIELDS)) >= 0; ) {
+            switch (field) {
+                case 0 -> schemaVersion = in.integer();
+                case 1 -> revision = in.longInteger();
+                default -> state = in.object(NatState::read);
+            }
+        }
+        return new Stored(schemaVersion, revision, state);
+    }
+
+    /** What the top level holds, whatever is inside the state: what {@link #diagnose} tells from. */
+    private record Shape(boolean object, Integer schemaVersion, Long revision, boolean state, int keys) {}
+
+    private static Shape shape(JsonIn in) throws IOException {
+        if (in.token() != JsonToken.START_OBJECT) {
+            in.skipValue();
+            return new Shape(false, null, null, false, 0);
+        }
+        in.startObject();
+        Integer schemaVersion = null;
+        Long revision = null;
+        boolean state = false;
+        int keys = 0;
+        for (String name; (name = in.nextName()) != null; keys++) {
+            switch (name) {
+                case "schema_version" -> schemaVersion = orNull(in, JsonIn::integer);
+                case "revision" -> revision = orNull(in, JsonIn::longInteger);
+                case "state" -> state = true;
+                default -> {
+                    // counted: only the three keys belong here
+                }
+            }
+            in.skipValue();
+        }
+        return new Shape(true, schemaVersion, revision, state, keys);
+    }
+
+    /** A value of the wanted type, or null when it is of another. */
+    private static <T> T orNull(JsonIn in, JsonIn.ValueReader<T> value) throws IOException {
+        try {
+            return value.read(in);
+        } catch (ValidationException e) {
+            return null;
+        }
+    }
+
     /** Says what is wrong, most basic problem first (a binding error is the least specific). */
     private static IOException diagnose(byte[] bytes, ValidationException bindingError) {
-        JsonNode tree;
+        Shape shape;
         try {
-            tree = ModelJson.mapper().readTree(bytes);
-        } catch (IOException e) {
-            return new IOException(
-                    "not valid JSON (truncated?): "
-                            + ModelJson.toValidation(e).first().message(),
-                    e);
+            shape = JsonIn.read(bytes, Snapshot::shape);
+        } catch (ValidationException e) {
+            if (e.first().code() != ErrorCode.MALFORMED_JSON
+                    || e.first().message().startsWith("empty document")) {
+                return new IOException("not a JSON object");
+            }
+            return new IOException("not valid JSON (truncated?): " + e.first().message(), e);
         }
-        if (tree == null || !tree.isObject()) {
+        if (!shape.object()) {
             return new IOException("not a JSON object");
         }
-        JsonNode schema = tree.get("schema_version");
-        if (schema == null || !schema.isInt()) {
+        if (shape.schemaVersion() == null) {
             return new IOException("schema_version is missing");
         }
-        if (schema.intValue() != SCHEMA_VERSION) {
-            return new IOException("schema_version " + schema.intValue() + " is unknown to this nat-agent (it reads "
-                    + SCHEMA_VERSION + "); was it written by a newer version?");
+        if (shape.schemaVersion() != SCHEMA_VERSION) {
+            return new IOException("schema_version " + shape.schemaVersion()
+                    + " is unknown to this nat-agent (it reads " + SCHEMA_VERSION
+                    + "); was it written by a newer version?");
         }
-        JsonNode revision = tree.get("revision");
-        if (revision == null
-                || !revision.isIntegralNumber()
-                || !revision.canConvertToLong()
-                || revision.longValue() < 0) {
+        if (shape.revision() == null || shape.revision() < 0) {
             return new IOException("revision is missing or not a non-negative integer");
         }
-        if (tree.get("state") == null || tree.size() != 3) {
+        if (!shape.state() || shape.keys() != 3) {
             return new IOException("expected exactly the keys schema_version, revision and state");
         }
         String detail = bindingError == null ? "unreadable" : bindingError.getMessage();

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.natagent.agent.model.ErrorCode;
 import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.protocol.Op;
@@ -24,8 +23,7 @@ class AdminDispatcherTest {
     /** The result as a client reads it: through the response line (results may stay objects until then). */
     private JsonNode call(Op op, String args) throws IOException {
         Object result = dispatcher.handle(
-                new Request("t", op, (ObjectNode) ModelJson.mapper().readTree(args)),
-                new ClientSession(new Peer(0, 0, 1)));
+                Requests.of(op, ModelJson.mapper().readTree(args)), new ClientSession(new Peer(0, 0, 1)));
         byte[] line =
                 new ResponseEncoder(ModelJson.mapper()).success("t", result).toByteArray();
         return ModelJson.mapper().readTree(line).get("result");
@@ -36,12 +34,12 @@ class AdminDispatcherTest {
         call(Op.FORWARD_ADD, "{\"forward\":{\"name\":\"redis\",\"listen\":\"6379\",\"to\":[\"10.0.1.230:6379\"]}}");
         ClientSession root = new ClientSession(new Peer(0, 0, 1));
         Object list = dispatcher.handle(
-                new Request("t", Op.FORWARD_LIST, ModelJson.mapper().createObjectNode()), root);
+                Requests.of(Op.FORWARD_LIST, ModelJson.mapper().createObjectNode()), root);
         assertFalse(
                 ((Map<?, ?>) list).get("forwards") instanceof JsonNode,
                 "the views are serialised when the response is written");
         Object export =
-                dispatcher.handle(new Request("t", Op.EXPORT, ModelJson.mapper().createObjectNode()), root);
+                dispatcher.handle(Requests.of(Op.EXPORT, ModelJson.mapper().createObjectNode()), root);
         assertTrue(export instanceof Document, "a document is written when the response is");
         assertEquals(
                 "redis", call(Op.EXPORT, "{}").at("/content/forwards/0/name").textValue());

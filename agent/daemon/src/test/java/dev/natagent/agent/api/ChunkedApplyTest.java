@@ -29,7 +29,7 @@ class ChunkedApplyTest {
     }
 
     private JsonNode call(ClientSession on, Op op, ObjectNode args) {
-        return asClientSees(dispatcher.handle(new Request("t", op, args), on));
+        return asClientSees(dispatcher.handle(Requests.of(op, args), on));
     }
 
     /** The result written as the response carries it and read back. */
@@ -90,7 +90,7 @@ class ChunkedApplyTest {
         FakeOperations direct = new FakeOperations();
         JsonNode applied = asClientSees(new AdminDispatcher(direct)
                 .handle(
-                        new Request("t", Op.APPLY, args().set("state", readTree(document))),
+                        Requests.of(Op.APPLY, args().set("state", readTree(document))),
                         new ClientSession(new Peer(0, 0, 1))));
         assertEquals(applied, committed);
         assertEquals(direct.state(), operations.state());

@@ -29,7 +29,7 @@ class RequestDecoderFuzzTest {
             "{\"v\":1,\"id\":\"6\",\"op\":\"export\",\"args\":{\"format\":\"nft\"}}");
     private static final String JSONISH = "{}[]\":,0123456789.-truefalsnl vidopargsxyz\\";
 
-    private final RequestDecoder decoder = new RequestDecoder(ModelJson.mapper());
+    private final RequestDecoder decoder = new RequestDecoder(AdminServer.MAX_REQUEST_TOKENS);
     private final AdminDispatcher dispatcher = new AdminDispatcher(new FakeOperations());
     private final ResponseEncoder encoder = new ResponseEncoder(ModelJson.mapper());
 

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.natagent.agent.model.ErrorCode;
-import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.protocol.Op;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -15,7 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class RequestDecoderTest {
-    private final RequestDecoder decoder = new RequestDecoder(ModelJson.mapper());
+    private final RequestDecoder decoder = new RequestDecoder(AdminServer.MAX_REQUEST_TOKENS);
 
     private Request decode(String line) throws RequestDecoder.DecodeFailure {
         byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
@@ -27,7 +26,7 @@ class RequestDecoderTest {
         Request request = decode("{\"v\":1,\"id\":\"a1\",\"op\":\"forward.remove\",\"args\":{\"name\":\"redis\"}}");
         assertEquals("a1", request.id());
         assertEquals(Op.FORWARD_REMOVE, request.op());
-        assertEquals("redis", request.args().get("name").textValue());
+        assertEquals("redis", request.args().requiredString("name"));
         assertTrue(request.mutating());
     }
 

@@ -1,7 +1,7 @@
 package dev.natagent.agent.model;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -13,8 +13,6 @@ import java.util.Objects;
  * would silently widen an allow-list. A bare address means {@code /32}.
  */
 public record Cidr(Ipv4 network, int prefix) {
-    // JSON has one form of this value, the string; not an object of its fields.
-    @JsonCreator(mode = JsonCreator.Mode.DISABLED)
     public Cidr {
         Objects.requireNonNull(network, "network");
         if (prefix < 0 || prefix > 32) {
@@ -27,11 +25,20 @@ public record Cidr(Ipv4 network, int prefix) {
         return new Cidr(address, 32);
     }
 
+    /** Reads the JSON form, a CIDR string. */
+    static Cidr read(JsonIn in) throws IOException {
+        return in.string(Cidr::parse, "a string");
+    }
+
+    /** Reads a JSON list of CIDR strings. */
+    static List<Cidr> readList(JsonIn in) throws IOException {
+        return in.list(Cidr::read, "an array of CIDR strings, e.g. [\"198.51.100.0/24\"]");
+    }
+
     /**
      * Parses {@code 198.51.100.0/24} or a bare address ({@code /32}). An address with bits set
      * beyond the prefix ({@code 198.51.100.27/24}) is refused with both readings spelled out.
      */
-    @JsonCreator
     public static Cidr parse(String text) {
         Names.refuseControlCharacters(text, ErrorCode.INVALID_CIDR);
         String trimmed = text.trim();

@@ -1,10 +1,8 @@
 package dev.natagent.agent.model;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -21,7 +19,8 @@ import java.util.Set;
  * exports, config files and the state files.
  */
 public record Cluster(ClusterSpec spec, long version, List<ClusterNode> nodes) {
-    private static final TypeReference<List<ClusterNode>> NODES = new TypeReference<>() {};
+    private static final JsonIn.Fields FIELDS = ClusterSpec.FIELDS.and("version", "nodes");
+    private static final int VERSION = ClusterSpec.FIELDS.size();
 
     public Cluster {
         Objects.requireNonNull(spec, "spec");
@@ -99,26 +98,25 @@ public record Cluster(ClusterSpec spec, long version, List<ClusterNode> nodes) {
         return json;
     }
 
-    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
-    static Cluster fromJson(ObjectNode json) {
-        ObjectNode specJson = json.deepCopy();
-        JsonNode version = specJson.remove("version");
-        JsonNode nodes = specJson.remove("nodes");
-        if (version != null && !version.isNull() && !(version.isIntegralNumber() && version.canConvertToLong())) {
-            throw new ValidationException("version", ErrorCode.INVALID_TYPE, "version must be an integer");
-        }
-        ClusterSpec spec = ModelJson.fromTree(specJson, ClusterSpec.class);
-        List<ClusterNode> nodeList = List.of();
-        if (nodes != null && !nodes.isNull()) {
-            try {
-                nodeList = ModelJson.mapper().readerFor(NODES).readValue(nodes);
-            } catch (java.io.IOException e) {
-                throw ModelJson.toValidation(e).under("nodes");
-            }
-            if (nodeList.contains(null)) {
-                throw new ValidationException("nodes", ErrorCode.MISSING_FIELD, "null is not a valid node");
+    /** Reads the JSON object: the spec's keys, {@code version} and {@code nodes}. */
+    public static Cluster read(JsonIn in) throws IOException {
+        in.startObject();
+        ClusterSpec.Reading spec = new ClusterSpec.Reading();
+        Long version = null;
+        List<ClusterNode> nodes = null;
+        for (int field; (field = in.nextField(FIELDS)) >= 0; ) {
+            if (field < VERSION) {
+                spec.read(in, field);
+            } else if (field == VERSION) {
+                version = in.longInteger();
+            } else {
+                nodes = in.list(ClusterNode::read, "an array");
             }
         }
-        return new Cluster(spec, version == null || version.isNull() ? 0 : version.longValue(), nodeList);
+        try {
+            return new Cluster(spec.spec(), version == null ? 0 : version, nodes == null ? List.of() : nodes);
+        } catch (ValidationException e) {
+            throw in.placed(e);
+        }
     }
 }

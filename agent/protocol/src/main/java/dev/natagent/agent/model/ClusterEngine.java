@@ -1,7 +1,7 @@
 package dev.natagent.agent.model;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.io.IOException;
 import java.util.Locale;
 
 /** The protocol a cluster's configuration endpoint speaks for discovery. */
@@ -11,7 +11,11 @@ public enum ClusterEngine {
     /** Memcached with auto-discovery: config get cluster. */
     MEMCACHED;
 
-    @JsonCreator
+    /** Reads the JSON form, {@code "redis"} or {@code "memcached"}. */
+    static ClusterEngine read(JsonIn in) throws IOException {
+        return in.string(ClusterEngine::parse, "a string");
+    }
+
     public static ClusterEngine parse(String text) {
         Names.refuseControlCharacters(text, ErrorCode.INVALID_VALUE);
         return switch (text.trim().toLowerCase(Locale.ROOT)) {

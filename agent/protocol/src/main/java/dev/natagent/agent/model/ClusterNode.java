@@ -1,6 +1,7 @@
 package dev.natagent.agent.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -67,5 +68,44 @@ public record ClusterNode(
         if (port < PortRange.MIN || port > PortRange.MAX) {
             errors.add(new FieldError(field, ErrorCode.INVALID_PORT, field + " " + port + " is outside 1-65535"));
         }
+    }
+
+    private static final JsonIn.Fields FIELDS =
+            new JsonIn.Fields("id", "host", "address", "port", "role", "listen_port", "vanished_at");
+
+    /** Reads one node's JSON object (see above). */
+    static ClusterNode read(JsonIn in) throws IOException {
+        in.startObject();
+        String id = null;
+        String host = null;
+        Ipv4 address = null;
+        Integer port = null;
+        Role role = null;
+        Integer listenPort = null;
+        Long vanishedAt = null;
+        for (int field; (field = in.nextField(FIELDS)) >= 0; ) {
+            switch (field) {
+                case 0 -> id = in.string();
+                case 1 -> host = in.string();
+                case 2 -> address = Ipv4.read(in);
+                case 3 -> port = in.integer();
+                case 4 -> role = Role.read(in);
+                case 5 -> listenPort = in.integer();
+                default -> vanishedAt = in.longInteger();
+            }
+        }
+        try {
+            return new ClusterNode(
+                    id, host, address, required("port", port), role, required("listen_port", listenPort), vanishedAt);
+        } catch (ValidationException e) {
+            throw in.placed(e);
+        }
+    }
+
+    private static int required(String field, Integer value) {
+        if (value == null) {
+            throw new ValidationException(field, ErrorCode.MISSING_FIELD, field + " is required");
+        }
+        return value;
     }
 }

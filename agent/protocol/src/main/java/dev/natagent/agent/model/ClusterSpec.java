@@ -1,6 +1,7 @@
 package dev.natagent.agent.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -142,6 +143,88 @@ public record ClusterSpec(
                     field,
                     ErrorCode.INVALID_VALUE,
                     field + " must be an absolute path without control characters, not '" + Names.escape(path) + "'"));
+        }
+    }
+
+    static final JsonIn.Fields FIELDS = new JsonIn.Fields(
+            "name",
+            "engine",
+            "endpoint",
+            "listen",
+            "allow",
+            "snat",
+            "tls",
+            "ca_file",
+            "auth_file",
+            "public_address",
+            "poll_interval_seconds",
+            "grace_seconds",
+            "config_port");
+
+    /** Reads a spec's JSON object (see above). */
+    public static ClusterSpec read(JsonIn in) throws IOException {
+        in.startObject();
+        Reading spec = new Reading();
+        for (int field; (field = in.nextField(FIELDS)) >= 0; ) {
+            spec.read(in, field);
+        }
+        try {
+            return spec.spec();
+        } catch (ValidationException e) {
+            throw in.placed(e);
+        }
+    }
+
+    /** A spec's keys as they are read, also among the keys of an object that holds more (a cluster's). */
+    static final class Reading {
+        private String name;
+        private ClusterEngine engine;
+        private Target endpoint;
+        private PortRange listen;
+        private List<Cidr> allow;
+        private ReturnPath snat;
+        private Boolean tls;
+        private String caFile;
+        private String authFile;
+        private Ipv4 publicAddress;
+        private Integer pollIntervalSeconds;
+        private Integer graceSeconds;
+        private Integer configPort;
+
+        /** Reads the value of key {@code field} (an index into {@link #FIELDS}). */
+        void read(JsonIn in, int field) throws IOException {
+            switch (field) {
+                case 0 -> name = in.string();
+                case 1 -> engine = ClusterEngine.read(in);
+                case 2 -> endpoint = Target.read(in);
+                case 3 -> listen = PortRange.read(in);
+                case 4 -> allow = Cidr.readList(in);
+                case 5 -> snat = ReturnPath.read(in);
+                case 6 -> tls = in.bool();
+                case 7 -> caFile = in.string();
+                case 8 -> authFile = in.string();
+                case 9 -> publicAddress = Ipv4.read(in);
+                case 10 -> pollIntervalSeconds = in.integer();
+                case 11 -> graceSeconds = in.integer();
+                default -> configPort = in.integer();
+            }
+        }
+
+        ClusterSpec spec() {
+            return new ClusterSpec(
+                    name,
+                    engine,
+                    endpoint,
+                    listen,
+                    allow,
+                    snat,
+                    tls,
+                    caFile,
+                    authFile,
+                    publicAddress,
+                    pollIntervalSeconds,
+                    graceSeconds,
+                    configPort);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.natagent.agent.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -49,6 +50,37 @@ public record Forward(
             }
         }
         ValidationException.throwIfAny(errors);
+    }
+
+    private static final JsonIn.Fields FIELDS =
+            new JsonIn.Fields("name", "proto", "listen", "to", "allow", "snat", "force");
+
+    /** Reads one forward's JSON object (see above). */
+    public static Forward read(JsonIn in) throws IOException {
+        in.startObject();
+        String name = null;
+        Protocol proto = null;
+        PortRange listen = null;
+        List<Target> targets = null;
+        List<Cidr> allow = null;
+        ReturnPath returnPath = null;
+        Boolean force = null;
+        for (int field; (field = in.nextField(FIELDS)) >= 0; ) {
+            switch (field) {
+                case 0 -> name = in.string();
+                case 1 -> proto = Protocol.read(in);
+                case 2 -> listen = PortRange.read(in);
+                case 3 -> targets = Target.readList(in);
+                case 4 -> allow = Cidr.readList(in);
+                case 5 -> returnPath = ReturnPath.read(in);
+                default -> force = in.bool();
+            }
+        }
+        try {
+            return new Forward(name, proto, listen, targets, allow, returnPath, force);
+        } catch (ValidationException e) {
+            throw in.placed(e);
+        }
     }
 
     /** A forward that is not forced (see {@link #force}). */

@@ -1,6 +1,7 @@
 package dev.natagent.agent.model;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -26,5 +27,27 @@ public record ForwardEdit(
                 allow == null ? forward.allow() : allow,
                 returnPath == null ? forward.returnPath() : returnPath,
                 forward.force());
+    }
+
+    private static final JsonIn.Fields FIELDS = new JsonIn.Fields("proto", "listen", "to", "allow", "snat");
+
+    /** Reads the JSON object: the forward's keys but its name and force. */
+    public static ForwardEdit read(JsonIn in) throws IOException {
+        in.startObject();
+        Protocol proto = null;
+        PortRange listen = null;
+        List<Target> targets = null;
+        List<Cidr> allow = null;
+        ReturnPath returnPath = null;
+        for (int field; (field = in.nextField(FIELDS)) >= 0; ) {
+            switch (field) {
+                case 0 -> proto = Protocol.read(in);
+                case 1 -> listen = PortRange.read(in);
+                case 2 -> targets = Target.readList(in);
+                case 3 -> allow = Cidr.readList(in);
+                default -> returnPath = ReturnPath.read(in);
+            }
+        }
+        return new ForwardEdit(proto, listen, targets, allow, returnPath);
     }
 }

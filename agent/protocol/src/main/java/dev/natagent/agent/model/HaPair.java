@@ -1,7 +1,6 @@
 package dev.natagent.agent.model;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonProperty;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -55,11 +54,24 @@ public record HaPair(List<Ipv4> floatingAddresses, String conntrackdSocket) {
         ValidationException.throwIfAny(errors);
     }
 
-    /** JSON creator: a missing socket is the example's. */
-    @JsonCreator
-    static HaPair fromJson(
-            @JsonProperty("floating_addresses") List<Ipv4> floatingAddresses,
-            @JsonProperty("conntrackd_socket") String conntrackdSocket) {
-        return new HaPair(floatingAddresses, conntrackdSocket);
+    private static final JsonIn.Fields FIELDS = new JsonIn.Fields("floating_addresses", "conntrackd_socket");
+
+    /** Reads the JSON object: a missing socket is the example's. */
+    static HaPair read(JsonIn in) throws IOException {
+        in.startObject();
+        List<Ipv4> floatingAddresses = null;
+        String conntrackdSocket = null;
+        for (int field; (field = in.nextField(FIELDS)) >= 0; ) {
+            if (field == 0) {
+                floatingAddresses = Ipv4.readList(in);
+            } else {
+                conntrackdSocket = in.string();
+            }
+        }
+        try {
+            return new HaPair(floatingAddresses, conntrackdSocket);
+        } catch (ValidationException e) {
+            throw in.placed(e);
+        }
     }
 }

@@ -1,17 +1,23 @@
 package dev.natagent.agent.model;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 
 /** An IPv4 address held as its 32 bits (network order read as an int). */
 public record Ipv4(int bits) implements Comparable<Ipv4> {
-    // JSON has one form of an address, the dotted-quad string; not an object of its bits.
-    @JsonCreator(mode = JsonCreator.Mode.DISABLED)
-    public Ipv4 {}
+    /** Reads the JSON form, a dotted-quad string. */
+    static Ipv4 read(JsonIn in) throws IOException {
+        return in.string(Ipv4::parse, "a string");
+    }
+
+    /** Reads a JSON list of dotted-quad strings. */
+    static List<Ipv4> readList(JsonIn in) throws IOException {
+        return in.list(Ipv4::read, "an array");
+    }
 
     /** Parses dotted-quad text strictly: four decimal octets 0..255 without leading zeros. */
-    @JsonCreator
     public static Ipv4 parse(String text) {
         // Hand-rolled, allocation-free: this runs for every target of every forward on load and render.
         Names.refuseControlCharacters(text, ErrorCode.INVALID_ADDRESS);

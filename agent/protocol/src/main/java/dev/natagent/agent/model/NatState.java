@@ -1,8 +1,8 @@
 package dev.natagent.agent.model;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -288,14 +288,31 @@ public final class NatState {
                 List.copyOf(clusters.values()));
     }
 
-    @JsonCreator
-    static NatState fromDocument(Document document) {
-        return of(
-                document.schemaVersion(),
-                document.settings(),
-                document.forwards(),
-                document.outbounds(),
-                document.clusters());
+    private static final JsonIn.Fields FIELDS =
+            new JsonIn.Fields("schema_version", "settings", "forwards", "outbounds", "clusters");
+
+    /** Reads a state document (see {@link #of(Integer, Settings, List, List, List)}). */
+    public static NatState read(JsonIn in) throws IOException {
+        in.startObject();
+        Integer schemaVersion = null;
+        Settings settings = null;
+        List<Forward> forwards = null;
+        List<Outbound> outbounds = null;
+        List<Cluster> clusters = null;
+        for (int field; (field = in.nextField(FIELDS)) >= 0; ) {
+            switch (field) {
+                case 0 -> schemaVersion = in.integer();
+                case 1 -> settings = in.object(Settings::read);
+                case 2 -> forwards = in.list(Forward::read, "an array");
+                case 3 -> outbounds = in.list(Outbound::read, "an array");
+                default -> clusters = in.list(Cluster::read, "an array");
+            }
+        }
+        try {
+            return of(schemaVersion, settings, forwards, outbounds, clusters);
+        } catch (ValidationException e) {
+            throw in.placed(e);
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.natagent.agent.model;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,5 +34,27 @@ public record Outbound(
                             + " ens*)"));
         }
         ValidationException.throwIfAny(errors);
+    }
+
+    private static final JsonIn.Fields FIELDS = new JsonIn.Fields("name", "source", "out");
+
+    /** Reads one outbound's JSON object (see above). */
+    public static Outbound read(JsonIn in) throws IOException {
+        in.startObject();
+        String name = null;
+        List<Cidr> sources = null;
+        String outInterface = null;
+        for (int field; (field = in.nextField(FIELDS)) >= 0; ) {
+            switch (field) {
+                case 0 -> name = in.string();
+                case 1 -> sources = Cidr.readList(in);
+                default -> outInterface = in.string();
+            }
+        }
+        try {
+            return new Outbound(name, sources, outInterface);
+        } catch (ValidationException e) {
+            throw in.placed(e);
+        }
     }
 }

@@ -1,15 +1,13 @@
 package dev.natagent.agent.model;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.io.IOException;
 
 /** A single port ({@code first == last}) or an inclusive range {@code first-last}, 1..65535. */
 public record PortRange(int first, int last) {
     public static final int MIN = 1;
     public static final int MAX = 65535;
 
-    // JSON has one form of this value, the string; not an object of its fields.
-    @JsonCreator(mode = JsonCreator.Mode.DISABLED)
     public PortRange {
         if (first < MIN || first > MAX || last < MIN || last > MAX) {
             throw new ValidationException(
@@ -25,8 +23,12 @@ public record PortRange(int first, int last) {
         return new PortRange(port, port);
     }
 
+    /** Reads the JSON form, a string such as {@code "6379-6381"}. */
+    static PortRange read(JsonIn in) throws IOException {
+        return in.string(PortRange::parse, "a port or port range string such as \"6379-6381\"");
+    }
+
     /** Parses {@code 6379} or {@code 6379-6381}. */
-    @JsonCreator
     public static PortRange parse(String text) {
         Names.refuseControlCharacters(text, ErrorCode.INVALID_PORT);
         String trimmed = text.trim();

@@ -1,7 +1,7 @@
 package dev.natagent.agent.model;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.io.IOException;
 import java.util.Locale;
 
 /** Transport protocol of a forward. */
@@ -12,7 +12,11 @@ public enum Protocol {
     /** How many distinct listen keys (protocol and port) there are: tcp and udp, ports 1-65535. */
     public static final int LISTEN_KEYS = 2 * PortRange.MAX;
 
-    @JsonCreator
+    /** Reads the JSON form, {@code "tcp"} or {@code "udp"}. */
+    static Protocol read(JsonIn in) throws IOException {
+        return in.string(Protocol::parse, "a string");
+    }
+
     public static Protocol parse(String text) {
         Names.refuseControlCharacters(text, ErrorCode.INVALID_PROTOCOL);
         String lower = text.trim().toLowerCase(Locale.ROOT);

@@ -1,7 +1,7 @@
 package dev.natagent.agent.model;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.io.IOException;
 import java.util.Optional;
 
 /**
@@ -19,8 +19,6 @@ public record ReturnPath(Kind kind, Ipv4 snatAddress) {
         NONE
     }
 
-    // JSON has one form of this value, the string; not an object of its fields.
-    @JsonCreator(mode = JsonCreator.Mode.DISABLED)
     public ReturnPath {
         if (kind == null || (kind == Kind.SNAT) != (snatAddress != null)) {
             throw new IllegalArgumentException(
@@ -32,7 +30,11 @@ public record ReturnPath(Kind kind, Ipv4 snatAddress) {
         return new ReturnPath(Kind.SNAT, address);
     }
 
-    @JsonCreator
+    /** Reads the JSON form: {@code "masquerade"}, {@code "none"} or an address. */
+    static ReturnPath read(JsonIn in) throws IOException {
+        return in.string(ReturnPath::parse, "a string");
+    }
+
     public static ReturnPath parse(String text) {
         Names.refuseControlCharacters(text, ErrorCode.INVALID_RETURN_PATH);
         String trimmed = text.trim();

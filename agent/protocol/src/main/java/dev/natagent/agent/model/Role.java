@@ -1,7 +1,7 @@
 package dev.natagent.agent.model;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.io.IOException;
 import java.util.Locale;
 
 /** What a cluster node is to its cluster; a Memcached node is always a primary. */
@@ -9,7 +9,11 @@ public enum Role {
     PRIMARY,
     REPLICA;
 
-    @JsonCreator
+    /** Reads the JSON form, {@code "primary"} or {@code "replica"}. */
+    static Role read(JsonIn in) throws IOException {
+        return in.string(Role::parse, "a string");
+    }
+
     public static Role parse(String text) {
         Names.refuseControlCharacters(text, ErrorCode.INVALID_VALUE);
         return switch (text.trim().toLowerCase(Locale.ROOT)) {

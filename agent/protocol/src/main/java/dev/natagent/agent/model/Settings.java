@@ -1,8 +1,7 @@
 package dev.natagent.agent.model;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -57,22 +56,44 @@ public record Settings(
         this(manageIpForward, resolveIntervalSeconds, fullCheckIntervalSeconds, sshPort, publicAddress, null);
     }
 
-    /** JSON creator: a missing key takes its default. */
-    @JsonCreator
-    static Settings fromJson(
-            @JsonProperty("manage_ip_forward") Boolean manageIpForward,
-            @JsonProperty("resolve_interval_seconds") Integer resolveIntervalSeconds,
-            @JsonProperty("full_check_interval_seconds") Integer fullCheckIntervalSeconds,
-            @JsonProperty("ssh_port") Integer sshPort,
-            @JsonProperty("public_address") Ipv4 publicAddress,
-            @JsonProperty("ha") HaPair ha) {
-        return new Settings(
-                manageIpForward == null ? DEFAULTS.manageIpForward : manageIpForward,
-                resolveIntervalSeconds == null ? DEFAULTS.resolveIntervalSeconds : resolveIntervalSeconds,
-                fullCheckIntervalSeconds == null ? DEFAULTS.fullCheckIntervalSeconds : fullCheckIntervalSeconds,
-                sshPort,
-                publicAddress,
-                ha);
+    private static final JsonIn.Fields FIELDS = new JsonIn.Fields(
+            "manage_ip_forward",
+            "resolve_interval_seconds",
+            "full_check_interval_seconds",
+            "ssh_port",
+            "public_address",
+            "ha");
+
+    /** Reads the JSON object (see above): a missing key takes its default. */
+    public static Settings read(JsonIn in) throws IOException {
+        in.startObject();
+        Boolean manageIpForward = null;
+        Integer resolveIntervalSeconds = null;
+        Integer fullCheckIntervalSeconds = null;
+        Integer sshPort = null;
+        Ipv4 publicAddress = null;
+        HaPair ha = null;
+        for (int field; (field = in.nextField(FIELDS)) >= 0; ) {
+            switch (field) {
+                case 0 -> manageIpForward = in.bool();
+                case 1 -> resolveIntervalSeconds = in.integer();
+                case 2 -> fullCheckIntervalSeconds = in.integer();
+                case 3 -> sshPort = in.integer();
+                case 4 -> publicAddress = Ipv4.read(in);
+                default -> ha = in.object(HaPair::read);
+            }
+        }
+        try {
+            return new Settings(
+                    manageIpForward == null ? DEFAULTS.manageIpForward : manageIpForward,
+                    resolveIntervalSeconds == null ? DEFAULTS.resolveIntervalSeconds : resolveIntervalSeconds,
+                    fullCheckIntervalSeconds == null ? DEFAULTS.fullCheckIntervalSeconds : fullCheckIntervalSeconds,
+                    sshPort,
+                    publicAddress,
+                    ha);
+        } catch (ValidationException e) {
+            throw in.placed(e);
+        }
     }
 
     /** The pair this instance is a node of, empty on a single instance. */

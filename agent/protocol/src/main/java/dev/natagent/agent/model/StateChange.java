@@ -3,6 +3,7 @@ package dev.natagent.agent.model;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.type.TypeReference;
+import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
 
@@ -29,6 +30,64 @@ public sealed interface StateChange {
 
     /** The state after this change. */
     NatState applyTo(NatState state);
+
+    /** The keys of a change: its type id {@code op} and every type's own. */
+    JsonIn.Fields FIELDS = new JsonIn.Fields("op", "forward", "name", "outbound", "settings", "cluster");
+
+    /** Reads one change's JSON object; {@code op} may come anywhere in it. */
+    static StateChange read(JsonIn in) throws IOException {
+        in.startObject();
+        String op = null;
+        Object[] values = new Object[FIELDS.size()];
+        for (int field; (field = in.nextField(FIELDS)) >= 0; ) {
+            values[field] = switch (field) {
+                case 0 -> op = in.string();
+                case 1 -> in.object(Forward::read);
+                case 2 -> in.string();
+                case 3 -> in.object(Outbound::read);
+                case 4 -> in.object(Settings::read);
+                default -> in.object(Cluster::read);
+            };
+        }
+        if (op == null) {
+            throw in.placed(new ValidationException("op", ErrorCode.MISSING_FIELD, "op is required"));
+        }
+        int own =
+                switch (op) {
+                    case "put_forward" -> 1;
+                    case "remove_forward", "remove_outbound", "remove_cluster" -> 2;
+                    case "put_outbound" -> 3;
+                    case "put_settings" -> 4;
+                    case "put_cluster" -> 5;
+                    default -> throw in.placed(new ValidationException(
+                            "op",
+                            ErrorCode.INVALID_VALUE,
+                            "unknown op '" + Names.escape(op) + "' (known: put_forward, remove_forward, put_outbound,"
+                                    + " remove_outbound, put_settings, put_cluster, remove_cluster)"));
+                };
+        String ownName = FIELDS.name(own);
+        for (int field = 1; field < values.length; field++) {
+            if (field != own && values[field] != null) {
+                throw in.placed(new ValidationException(
+                        FIELDS.name(field),
+                        ErrorCode.UNKNOWN_FIELD,
+                        "unknown field '" + FIELDS.name(field) + "' (known fields: " + ownName + ", op)"));
+            }
+        }
+        Object value = values[own];
+        if (value == null) {
+            throw in.placed(new ValidationException(ownName, ErrorCode.MISSING_FIELD, ownName + " is required"));
+        }
+        return switch (op) {
+            case "put_forward" -> new PutForward((Forward) value);
+            case "remove_forward" -> new RemoveForward((String) value);
+            case "put_outbound" -> new PutOutbound((Outbound) value);
+            case "remove_outbound" -> new RemoveOutbound((String) value);
+            case "put_settings" -> new PutSettings((Settings) value);
+            case "put_cluster" -> new PutCluster((Cluster) value);
+            default -> new RemoveCluster((String) value);
+        };
+    }
 
     /** Applies {@code changes} in order. */
     static NatState applyAll(NatState state, List<StateChange> changes) {

@@ -1,7 +1,8 @@
 package dev.natagent.agent.model;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.io.IOException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -17,8 +18,6 @@ public record Target(String host, int port) {
         static final Pattern PATTERN = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     }
 
-    // JSON has one form of this value, the string; not an object of its fields.
-    @JsonCreator(mode = JsonCreator.Mode.DISABLED)
     public Target {
         Objects.requireNonNull(host, "host");
         // Many forwards go to one cache node: one string per host, not per forward. The JVM's
@@ -33,8 +32,17 @@ public record Target(String host, int port) {
         return new Target(address.toString(), port);
     }
 
+    /** Reads a JSON list of {@code HOST:PORT} strings. */
+    static List<Target> readList(JsonIn in) throws IOException {
+        return in.list(Target::read, "an array of HOST:PORT strings, e.g. [\"10.0.1.230:6379\"]");
+    }
+
+    /** Reads the JSON form, a {@code HOST:PORT} string. */
+    static Target read(JsonIn in) throws IOException {
+        return in.string(Target::parse, "a string");
+    }
+
     /** Parses {@code HOST:PORT}, e.g. {@code 10.0.1.230:6379} or {@code node-1.cache.amazonaws.com:6379}. */
-    @JsonCreator
     public static Target parse(String text) {
         Names.refuseControlCharacters(text, ErrorCode.INVALID_TARGET);
         String trimmed = text.trim();

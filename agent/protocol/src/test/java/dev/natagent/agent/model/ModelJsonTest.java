@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -74,12 +73,17 @@ class ModelJsonTest {
     }
 
     @Test
-    void apiArgumentsFromATreeGiveFieldErrorsToo() throws Exception {
-        JsonNode args = ModelJson.mapper()
-                .readTree("{\"name\":\"redis\",\"listen\":\"6379\",\"to\":[\"10.0.1.230:6379\"],\"allow\":[7]}");
-        ValidationException e = assertThrows(ValidationException.class, () -> ModelJson.fromTree(args, Forward.class));
+    void aValueEmbeddedInARequestGivesFieldErrorsWithoutTheLinesPosition() {
+        byte[] request = ("{\"v\":1,\"id\":\"a\",\"op\":\"forward.add\",\"args\":{\"forward\":"
+                        + "{\"name\":\"redis\",\"listen\":\"6379\",\"to\":[\"10.0.1.230:6379\"],\"allow\":[7]}}}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int start = new String(request, java.nio.charset.StandardCharsets.UTF_8).indexOf("{\"name\"");
+        ValidationException e = assertThrows(
+                ValidationException.class,
+                () -> ModelJson.readEmbedded(request, start, request.length - 2 - start, Forward.class));
         assertEquals("allow[0]", e.first().field());
         assertEquals(ErrorCode.INVALID_TYPE, e.first().code());
+        assertEquals("wrong type: expected a string", e.first().message());
         assertEquals(
                 "{\"field\":\"allow[0]\",\"code\":\"INVALID_TYPE\",\"message\":\""
                         + e.first().message() + "\"}",
