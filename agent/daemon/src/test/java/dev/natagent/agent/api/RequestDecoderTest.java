@@ -114,4 +114,48 @@ class RequestDecoderTest {
                 RequestDecoder.DecodeFailure.class, () -> decode("{\"v\":1,\"id\":\"a\",\"op\":\"" + longOp + "\"}"));
         assertTrue(failure.getMessage().length() < 200, failure.getMessage());
     }
+
+    @Test
+    void theEnvelopesKeysComeInAnyOrder() throws Exception {
+        Request request = decode("{\"args\":{\"name\":\"redis\"},\"op\":\"forward.remove\",\"id\":\"a1\",\"v\":1}");
+        assertEquals("a1", request.id());
+        assertEquals(Op.FORWARD_REMOVE, request.op());
+        assertEquals("redis", request.args().requiredString("name"));
+    }
+
+    /** The line's whole syntax is checked before any of it is used: a key twice anywhere is malformed. */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '`',
+            value = {
+                "`{\"v\":1,\"id\":\"a\",\"op\":\"forward.add\",\"args\":{\"force\":true,\"force\":false}}`",
+                "`{\"v\":1,\"id\":\"a\",\"op\":\"forward.add\",\"args\":{\"forward\":{\"name\":\"a\",\"name\":\"b\"}}}`",
+                "`{\"v\":1,\"id\":\"a\",\"op\":\"status\",\"args\":{\"x\":[{\"y\":1,\"y\":2}]}}`",
+                "`{\"v\":1,\"id\":\"a\",\"op\":\"forward.add\",\"args\":{\"forward\":{\"name\":\"a\",}}}`",
+                "`{\"v\":1,\"id\":\"a\",\"op\":\"status\",\"args\":{}} {}`",
+            })
+    void aSyntaxErrorAnywhereIsMalformed(String line) {
+        RequestDecoder.DecodeFailure failure = assertThrows(RequestDecoder.DecodeFailure.class, () -> decode(line));
+        assertEquals(ErrorCode.BAD_REQUEST, failure.error().code());
+        assertTrue(failure.getMessage().startsWith("malformed JSON: "), failure.getMessage());
+        assertNull(failure.id());
+    }
+
+    @Test
+    void anObjectArgumentIsReadOnceByTheOpsReader() throws Exception {
+        Request request = decode("{\"v\":1,\"id\":\"a\",\"op\":\"forward.add\",\"args\":{\"forward\":"
+                + "{\"name\":\"redis\",\"listen\":7003,\"to\":[\"10.0.1.230:6379\"]},\"force\":true}}");
+        Args args = Args.of(request, "forward", "force");
+        assertTrue(args.optionalBoolean("force"));
+        assertTrue(args.model("forward", dev.natagent.agent.model.Forward.class).isEmpty());
+        var refused = assertThrows(
+                dev.natagent.agent.model.ValidationException.class,
+                () -> args.requiredModel("forward", dev.natagent.agent.model.Forward.class));
+        assertEquals("listen", refused.first().field());
+        assertEquals(
+                "wrong type: expected a port or port range string such as \"6379-6381\"",
+                refused.first().message(),
+                "no line and column: they would be the request line's");
+    }
 }

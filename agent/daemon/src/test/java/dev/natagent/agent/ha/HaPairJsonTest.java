@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** settings.ha in the state document: opt-in, defaults, round trip, refusals. */
 class HaPairJsonTest {
     private static NatState read(String json) throws Exception {
-        return ModelJson.mapper().readValue(json, NatState.class);
+        return ModelJson.read(json, NatState.class);
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
@@ -80,7 +81,11 @@ public final class AdminClient implements AutoCloseable {
 
     /** A well-formed request line for {@code op} with {@code args} given as JSON text. */
     public static String request(String op, String args) {
-        return request(op, ModelJson.read(args, JsonNode.class)).toString();
+        try {
+            return request(op, ModelJson.mapper().readTree(args)).toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public JsonNode call(String op, String args) throws IOException {
