@@ -45,9 +45,28 @@ public final class ModelJson {
 
     private ModelJson() {}
 
-    /** Made on first use: reading does not need it. */
+    /** Made on first use, and apart: reading neither builds nor loads it. */
     private static final class Mapper {
         static final ObjectMapper INSTANCE = newMapper();
+
+        private static ObjectMapper newMapper() {
+            JsonMapper mapper = JsonMapper.builder()
+                    .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                    .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                    .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+                    .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                    .withConfigOverride(List.class, o -> o.setSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL)))
+                    .build();
+            // "name": 12 or "manage_ip_forward": "yes" are type errors, not something to guess at.
+            mapper.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+            mapper.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+            mapper.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+            return mapper;
+        }
     }
 
     /** The shared, configured mapper (thread-safe); use it for anything that embeds model values. */
@@ -128,24 +147,5 @@ public final class ModelJson {
     /** Streams UTF-8 JSON to {@code out}, leaving it open (as above, never whole in memory). */
     public static void write(Object value, OutputStream out) throws IOException {
         mapper().writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET).writeValue(out, value);
-    }
-
-    private static ObjectMapper newMapper() {
-        JsonMapper mapper = JsonMapper.builder()
-                .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
-                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-                .withConfigOverride(List.class, o -> o.setSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL)))
-                .build();
-        // "name": 12 or "manage_ip_forward": "yes" are type errors, not something to guess at.
-        mapper.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
-        mapper.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
-        mapper.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
-        return mapper;
     }
 }
