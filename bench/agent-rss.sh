@@ -22,11 +22,12 @@
 #          and VmHWM right after the requests, VmRSS after SECONDS of normal operation (probe,
 #          resolve, drift-check loops) and after a full GC (jcmd GC.run). Between the requests and
 #          that wait, the foreign phase: another process's transactions in the daemon's namespace
-#          (20 `nft add element` into a table of its own, 0.3 s apart; each moves the ruleset
-#          generation, so each makes a drift check compare the daemon's table). It prints the
-#          phase's VmHWM (reset before it) and VmRSS before it, and the daemon's CPU time (utime + stime from
-#          /proc/PID/stat) over the phase and over a quiet phase of the same length just before
-#          it, and their difference per transaction: what one drift check costs.
+#          (20 `nft` commands in a table of its own, 0.3 s apart, the first creating it, each
+#          adding an element; each moves the ruleset generation, so each makes a drift check
+#          compare the daemon's table). It prints the phase's VmHWM (reset before it) and VmRSS
+#          before it, and the daemon's CPU time (utime + stime from /proc/PID/stat) over the phase
+#          and over a quiet phase of the same length just before it, and their difference per
+#          transaction: what one drift check costs.
 # After the last N run of each variant it prints where the resident memory is (from
 # /proc/PID/smaps): the class-data archives, libjvm.so, other mapped files, malloc's heap and the
 # rest of the anonymous memory (Java heap, metaspace, code cache, thread stacks, malloc's mmaps).
@@ -106,12 +107,15 @@ threads() { ls "/proc/$daemon_pid/task" | wc -l; }
 hz=$(getconf CLK_TCK)
 # The daemon's CPU time so far in ms (utime + stime: fields 14 and 15, counted after the comm).
 cpu_ms() { awk -v hz="$hz" '{ sub(/^.*\) /, ""); printf "%d", ($12 + $13) * 1000 / hz }' "/proc/$daemon_pid/stat"; }
-# 20 pauses of 0.3 s, each after an `nft add element` into table ip other when $1 is "foreign",
-# then 2 s for the last check to end.
+# 20 pauses of 0.3 s, each after a transaction of nft in table ip other when $1 is "foreign" (the
+# first creates the table and its set, each adds an element), then 2 s for the last check to end.
 transactions() {
     local k
     for k in $(seq 20); do
-        [ "$1" = foreign ] && ip netns exec "$ns" nft add element ip other s "{ $k }"
+        if [ "$1" = foreign ]; then
+            if [ "$k" = 1 ]; then ip netns exec "$ns" nft "add table ip other; add set ip other s { type inet_service; }; add element ip other s { 1 }"
+            else ip netns exec "$ns" nft add element ip other s "{ $k }"; fi
+        fi
         bench_nap 0.3
     done
     bench_nap 2
@@ -160,8 +164,6 @@ for round in $(seq "$rounds"); do
         done
         R[$i.peaks]+="${peaks%, }  "
         used="$(mib "$(kib VmRSS)")"
-        ip netns exec "$ns" nft "add table ip other; add set ip other s { type inet_service; }"
-        bench_nap 2
         quiet=$(cpu_ms); transactions quiet; quiet=$(( $(cpu_ms) - quiet ))
         echo 5 >"/proc/$daemon_pid/clear_refs"
         before=$(kib VmRSS)

@@ -139,12 +139,34 @@ public final class NetlinkSession implements Closeable {
      * @throws SocketTimeoutException no NLMSG_DONE arrived in time
      */
     public List<NlMessage> dump(ByteBuffer request, String description) throws IOException {
+        List<NlMessage> messages = new ArrayList<>();
+        dump(request, description, new DumpReader() {
+            @Override
+            public void accept(NlMessage message) {
+                messages.add(message.copy());
+            }
+
+            @Override
+            public void restart() {
+                messages.clear();
+            }
+        });
+        return messages;
+    }
+
+    /**
+     * As {@link #dump(ByteBuffer, String)}, but each reply message is handed to {@code reader} as its
+     * datagram arrives, none kept; a repeated dump is announced by {@link DumpReader#restart}.
+     */
+    public void dump(ByteBuffer request, String description, DumpReader reader) throws IOException {
         for (int attempt = 1; attempt <= MAX_DUMP_ATTEMPTS; attempt++) {
+            if (attempt > 1) {
+                reader.restart();
+            }
             int seq = stamp(request, NlFlags.REQUEST | NlFlags.DUMP);
             transport.send(request.duplicate());
-            Optional<List<NlMessage>> complete = readDump(seq, headerType(request), description);
-            if (complete.isPresent()) {
-                return complete.get();
+            if (readDump(seq, headerType(request), description, reader)) {
+                return;
             }
         }
         throw new IOException(description + ": dump interrupted " + MAX_DUMP_ATTEMPTS + " times in a row");
@@ -198,9 +220,11 @@ public final class NetlinkSession implements Closeable {
         transport.close();
     }
 
-    /** Empty when the dump must be repeated; read to its NLMSG_DONE either way. */
-    private Optional<List<NlMessage>> readDump(int seq, int requestType, String description) throws IOException {
-        List<NlMessage> messages = new ArrayList<>();
+    /**
+     * False when the dump must be repeated; read to its NLMSG_DONE either way. Messages after the
+     * first sign of a repeat are not handed to {@code reader}: they are of a dump that will be read again.
+     */
+    private boolean readDump(int seq, int requestType, String description, DumpReader reader) throws IOException {
         boolean repeat = false;
         long deadline = deadline();
         while (true) {
@@ -213,7 +237,7 @@ public final class NetlinkSession implements Closeable {
             } catch (SocketTimeoutException e) {
                 if (repeat) {
                     // The loss took the NLMSG_DONE with it, so the dump is over: ask again.
-                    return Optional.empty();
+                    return false;
                 }
                 throw e;
             }
@@ -228,7 +252,7 @@ public final class NetlinkSession implements Closeable {
                         if (error != 0) {
                             throw new NetlinkException(-error, seq, requestType, description, null, -1);
                         }
-                        return repeat ? Optional.empty() : Optional.of(messages);
+                        return !repeat;
                     }
                     case NlMessage.NLMSG_ERROR -> {
                         StructNlmsgerr answer = StructNlmsgerr.parse(reply);
@@ -236,7 +260,11 @@ public final class NetlinkSession implements Closeable {
                             throw NetlinkException.of(answer, description);
                         }
                     }
-                    default -> messages.add(reply.copy());
+                    default -> {
+                        if (!repeat) {
+                            reader.accept(reply);
+                        }
+                    }
                 }
             }
         }

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -188,6 +189,27 @@ class NetlinkSessionTest {
 
         assertEquals(2, session.dump(TestMessages.dumpTables(), "list tables").size());
         assertEquals(2, kernel.sent().size(), "the dump was asked for again");
+    }
+
+    /** Streamed, each message is read as its datagram arrives, and a repeated dump is announced first. */
+    @Test
+    void aStreamedDumpHandsOverEachMessageAndAnnouncesARepeat() throws Exception {
+        kernel.messagesPerDatagram(1).overflowAfter(1).onDump(NEWTABLE + 1, r -> tables("a", "b"));
+        List<String> read = new ArrayList<>();
+
+        session.dump(TestMessages.dumpTables(), "list tables", new DumpReader() {
+            @Override
+            public void accept(NlMessage message) throws IOException {
+                read.add(message.attrs().string(1, "name"));
+            }
+
+            @Override
+            public void restart() {
+                read.add("restart");
+            }
+        });
+
+        assertEquals(List.of("a", "restart", "a", "b"), read);
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.natagent.agent.reconcile.Listing;
 import dev.natagent.agent.reconcile.NftPort;
 import dev.natagent.nft.Batch;
 import dev.natagent.nft.SetElement;
+import dev.natagent.nft.client.ElementReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * Acknowledged single-forward change through {@link NatService} (validation, element batch on the
@@ -83,8 +83,8 @@ public final class AckBench {
                 }
 
                 @Override
-                public void forEachElement(String table, String set, Consumer<SetElement> each) throws IOException {
-                    kernel.forEachElement(table, set, each);
+                public void forEachElement(String table, String set, ElementReader reader) throws IOException {
+                    kernel.forEachElement(table, set, reader);
                 }
 
                 @Override

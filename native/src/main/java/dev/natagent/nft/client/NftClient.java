@@ -14,6 +14,7 @@ import dev.natagent.nft.Rule;
 import dev.natagent.nft.SetElement;
 import dev.natagent.nft.SetElements;
 import dev.natagent.nft.Table;
+import dev.natagent.nl.DumpReader;
 import dev.natagent.nl.MessageWriter;
 import dev.natagent.nl.NetlinkDecodeException;
 import dev.natagent.nl.NetlinkException;
@@ -29,7 +30,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * Typed nf_tables operations over one request socket: atomic transactions and listings, for one
@@ -123,21 +123,40 @@ public final class NftClient implements Closeable {
     /** The elements of a set or map, as the kernel lists them (interval ends included). */
     public List<SetElement> listElements(String table, String set) throws IOException {
         List<SetElement> elements = new ArrayList<>();
-        forEachElement(table, set, elements::add);
+        forEachElement(table, set, new ElementReader() {
+            @Override
+            public void accept(SetElement element) {
+                elements.add(element);
+            }
+
+            @Override
+            public void restart() {
+                elements.clear();
+            }
+        });
         return elements;
     }
 
     /**
-     * As {@link #listElements}, each element handed to {@code each} as its message is decoded:
-     * a reader that keeps a little of each (a counter) never holds the decoded set, which for a
-     * map of 50,000 elements is megabytes.
+     * As {@link #listElements}, each element handed to {@code reader} as its datagram arrives and
+     * is decoded: neither the decoded set, which for a map of 50,000 elements is megabytes, nor the
+     * dump's messages are ever held whole.
      */
-    public void forEachElement(String table, String set, Consumer<SetElement> each) throws IOException {
-        for (NlMessage message : session.dump(
+    public void forEachElement(String table, String set, ElementReader reader) throws IOException {
+        session.dump(
                 encodeRequest((w, seq) -> NftRequests.dumpSetElements(w, seq, family, table, set), 0),
-                "list elements of " + table + " " + set)) {
-            body(message, SetElements.class).elements().forEach(each);
-        }
+                "list elements of " + table + " " + set,
+                new DumpReader() {
+                    @Override
+                    public void accept(NlMessage message) throws IOException {
+                        body(message, SetElements.class).elements().forEach(reader::accept);
+                    }
+
+                    @Override
+                    public void restart() {
+                        reader.restart();
+                    }
+                });
     }
 
     /**

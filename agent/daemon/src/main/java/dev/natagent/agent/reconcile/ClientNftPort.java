@@ -6,6 +6,7 @@ import dev.natagent.nft.NftSet;
 import dev.natagent.nft.Rule;
 import dev.natagent.nft.SetElement;
 import dev.natagent.nft.Table;
+import dev.natagent.nft.client.ElementReader;
 import dev.natagent.nft.client.NftClient;
 import dev.natagent.nl.NetlinkException;
 import java.io.IOException;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
 import jnr.constants.platform.Errno;
 
 /**
@@ -91,8 +91,8 @@ public final class ClientNftPort implements NftPort {
     }
 
     @Override
-    public void forEachElement(String table, String set, Consumer<SetElement> each) throws IOException {
-        client.forEachElement(table, set, each);
+    public void forEachElement(String table, String set, ElementReader reader) throws IOException {
+        client.forEachElement(table, set, reader);
     }
 
     @Override

@@ -5,6 +5,7 @@ import static dev.natagent.agent.reconcile.KernelLayout.TABLE;
 import dev.natagent.nft.NftData;
 import dev.natagent.nft.NftSet;
 import dev.natagent.nft.SetElement;
+import dev.natagent.nft.client.ElementReader;
 import java.io.IOException;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -12,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * The elements of the fixed sets and maps ({@link KernelLayout#sets}, all keyed by listen key) in
@@ -146,7 +146,7 @@ final class DenseElements {
     }
 
     /** One set's dump against its wanted elements: each key once, all of them, nothing else. */
-    private static final class Comparison implements Consumer<SetElement> {
+    private static final class Comparison implements ElementReader {
         private final DenseSet set;
         private final BitSet seen = new BitSet(KernelLayout.LISTEN_KEYS);
         private boolean differs;
@@ -166,6 +166,12 @@ final class DenseElements {
                 return;
             }
             seen.set(index);
+        }
+
+        @Override
+        public void restart() {
+            seen.clear();
+            differs = false;
         }
 
         boolean matched() {

@@ -15,19 +15,19 @@ import java.util.logging.Logger;
 /**
  * Heals drift by reading the ruleset generation a few times a second: every transaction of any
  * process in the namespace moves it, so while it stays where our own last commit or a matching
- * listing left it, the table is ours as we left it and a poll costs one small netlink round trip.
- * When it moved, the table is listed and any difference repaired in one batch.
+ * check left it, the table is ours as we left it and a poll costs one small netlink round trip.
+ * When it moved, the table is checked ({@link TableCheck}) and any difference repaired in one batch.
  *
  * <p>No socket of ours joins the nf_tables multicast group: while any socket on the host does, in
  * any namespace, the kernel builds a notification for every object of every transaction
  * (docs/architecture.md, Drift), which makes large transactions of every process several times
- * slower, ours included. A listing after another process's transaction elsewhere in the ruleset
+ * slower, ours included. A check after another process's transaction elsewhere in the ruleset
  * finds nothing to repair; so that a ruleset rewritten without pause does not keep the agent
- * listing, the next poll after a listing waits at least twice as long as the listing took.
+ * checking, the next poll after a check waits at least twice as long as the check took.
  * Polls run on {@code executor}, one at a time.
  */
 public final class DriftWatcher {
-    /** A change to our table is seen within this much, repaired within this plus one listing. */
+    /** A change to our table is seen within this much, repaired within this plus one check and one listing. */
     public static final Duration DEFAULT_POLL = Duration.ofMillis(250);
     /** After this many checks in a row that met a table changing while it was listed, warn. */
     private static final int PERSISTENT_BUSY_CHECKS = 20;
@@ -79,10 +79,10 @@ public final class DriftWatcher {
     }
 
     /**
-     * One poll: a generation read, and a listing (and repair) when the generation moved since the
+     * One poll: a generation read, and a check of the table (and a repair) when the generation moved since the
      * table was last known to match.
      *
-     * @return how long it listed; zero when the generation read sufficed
+     * @return how long it checked; zero when the generation read sufficed
      */
     Duration check() {
         long start = System.nanoTime();

@@ -2,10 +2,10 @@ package dev.natagent.agent.reconcile;
 
 import dev.natagent.nft.Batch;
 import dev.natagent.nft.SetElement;
+import dev.natagent.nft.client.ElementReader;
 import java.io.IOException;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * What the reconciler needs from nf_tables: list one table, list one set's elements, commit one
@@ -36,11 +36,11 @@ public interface NftPort {
     List<SetElement> listElements(String table, String set) throws IOException;
 
     /**
-     * The elements of {@link #listElements}, each handed to {@code each} in turn: readers that keep
+     * The elements of {@link #listElements}, each handed to {@code reader} in turn: readers that keep
      * only a little of each need not hold them all at once.
      */
-    default void forEachElement(String table, String set, Consumer<SetElement> each) throws IOException {
-        listElements(table, set).forEach(each);
+    default void forEachElement(String table, String set, ElementReader reader) throws IOException {
+        listElements(table, set).forEach(reader::accept);
     }
 
     /** The elements with the given keys (with counters); {@code NetlinkException} ENOENT if one is missing. */

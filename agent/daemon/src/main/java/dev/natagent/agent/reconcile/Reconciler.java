@@ -14,6 +14,7 @@ import dev.natagent.nft.PackedElements;
 import dev.natagent.nft.ServiceKey;
 import dev.natagent.nft.SetElement;
 import dev.natagent.nft.SetElements;
+import dev.natagent.nft.client.ElementReader;
 import dev.natagent.nft.expr.Counter;
 import dev.natagent.nl.NetlinkException;
 import dev.natagent.nl.OutcomeUnknownException;
@@ -298,8 +299,7 @@ public final class Reconciler {
             // dump arrives, rather than a request naming each key and a reply of as many elements.
             long[] bytesByKey = new long[KernelLayout.LISTEN_KEYS];
             long[] packetsByKey = new long[KernelLayout.LISTEN_KEYS];
-            Arrays.fill(packetsByKey, -1);
-            readPortsCounters(bytesByKey, packetsByKey);
+            readPortsCounters(bytesByKey, packetsByKey, -1);
             elements.setCounters(KernelLayout.SET_PORTS, key -> {
                 int index = KernelLayout.listenIndex(key);
                 return index < 0 || packetsByKey[index] < 0
@@ -344,23 +344,36 @@ public final class Reconciler {
         }
         long[] bytesByKey = new long[KernelLayout.LISTEN_KEYS];
         long[] packetsByKey = new long[KernelLayout.LISTEN_KEYS];
-        readPortsCounters(bytesByKey, packetsByKey);
+        readPortsCounters(bytesByKey, packetsByKey, 0);
         return new ForwardCounters(current.state(), bytesByKey, packetsByKey);
     }
 
     /**
      * The ports map's per-element counters into two arrays by listen index, filled as the dump is
-     * decoded: no element is held. Keys that are no listen key of ours are skipped.
+     * decoded: no element is held. Keys that are no listen key of ours are skipped; those the map
+     * does not hold read zero bytes and {@code absentPackets} packets.
      */
-    private void readPortsCounters(long[] bytesByKey, long[] packetsByKey) throws IOException {
-        port.forEachElement(
-                TABLE, KernelLayout.SET_PORTS, element -> element.counter().ifPresent(c -> {
+    private void readPortsCounters(long[] bytesByKey, long[] packetsByKey, long absentPackets) throws IOException {
+        ElementReader reader = new ElementReader() {
+            @Override
+            public void accept(SetElement element) {
+                element.counter().ifPresent(c -> {
                     int key = KernelLayout.listenIndex(element.key());
                     if (key >= 0) {
                         bytesByKey[key] = c.bytes();
                         packetsByKey[key] = c.packets();
                     }
-                }));
+                });
+            }
+
+            @Override
+            public void restart() {
+                Arrays.fill(bytesByKey, 0);
+                Arrays.fill(packetsByKey, absentPackets);
+            }
+        };
+        reader.restart();
+        port.forEachElement(TABLE, KernelLayout.SET_PORTS, reader);
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.natagent.agent.testing.ElastiCacheGuide;
 import dev.natagent.nft.Batch;
 import dev.natagent.nft.NftSet;
 import dev.natagent.nft.SetElement;
+import dev.natagent.nft.client.ElementReader;
 import dev.natagent.nft.client.NftClient;
 import dev.natagent.testing.KernelTests;
 import dev.natagent.testing.Netns;
@@ -20,7 +21,6 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -195,8 +195,8 @@ class DriftCheckKernelTest {
         }
 
         @Override
-        public void forEachElement(String table, String set, Consumer<SetElement> each) throws IOException {
-            port.forEachElement(table, set, each);
+        public void forEachElement(String table, String set, ElementReader reader) throws IOException {
+            port.forEachElement(table, set, reader);
         }
 
         @Override
