@@ -36,7 +36,7 @@
 # with --nmt are for attribution, not for the table).
 #
 # Each daemon runs in a network namespace of its own (nrs<pid>), removed on exit; daemons are
-# killed by PID. Bounded: a round takes about 2 x SECONDS + 30 s per variant.
+# killed by PID. Bounded: a round takes about 2 x SECONDS + 50 s per variant.
 set -euo pipefail
 
 n=50000; settle=60; rounds=1; nmt=0; variants=()
