@@ -282,6 +282,28 @@ class LauncherTest {
     }
 
     @Test
+    void daemonTrimsTheNativeHeapOnlyOnJvmsThatKnowTheFlag() throws Exception {
+        Path home = installedHome();
+        Path realJava = Path.of(System.getProperty("java.home"), "bin", "java");
+        for (String version : List.of("17.0.8", "17", "20.0.2", "21", "17.0.9", "17.0.12.1", "21.0.3", "25")) {
+            // A JVM home whose release file names VERSION; its java runs the real one.
+            Path javaHome = Files.createDirectories(tmp.resolve("jdk-" + version + "/bin"))
+                    .getParent();
+            Files.writeString(javaHome.resolve("release"), "IMPLEMENTOR=\"Test\"\nJAVA_VERSION=\"" + version + "\"\n");
+            Path java = javaHome.resolve("bin/java");
+            Files.writeString(java, "#!/bin/sh\nexec '" + realJava + "' \"$@\"\n");
+            assertTrue(java.toFile().setExecutable(true));
+            Project.Result result = launch(
+                    launcher("nat-agent"), Map.of("NAT_AGENT_HOME", home.toString(), "JAVA_HOME", javaHome.toString()));
+            boolean known = !List.of("17.0.8", "17", "20.0.2", "21").contains(version);
+            assertEquals(
+                    known,
+                    line(result, "jvm").contains("-XX:TrimNativeHeapInterval="),
+                    version + ": " + result.describe());
+        }
+    }
+
+    @Test
     void launchersFindTheJarsOfAMavenBuildTree() throws Exception {
         Path tree = tmp.resolve("tree");
         Path bin = Files.createDirectories(tree.resolve("packaging/bin"));
