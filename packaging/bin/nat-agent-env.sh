@@ -111,8 +111,8 @@ nat_agent_java() {
 #  TieredStopAtLevel=1  C1 only: less memory and a faster warm-up; the agent's hot paths are
 #                short (encode a batch, answer a request), and on a 2-CPU instance C2's compiler
 #                threads compete with the work they would speed up.
-#  (Not -XX:TrimNativeHeapInterval: it exists only from JDK 17.0.9 on, and an older 17 would refuse
-#                to start with it; MALLOC_ARENA_MAX=1 in the launcher limits glibc's retained memory.)
+#  (Not -XX:TrimNativeHeapInterval: an older 17 would refuse to start with it; the nat-agent
+#                launcher adds it on JVMs that have it, next to glibc's tunables.)
 #  jdk.nio.maxCachedBufferSize=262144  the JDK copies a heap buffer through a temporary direct
 #                buffer of the full size for file I/O and caches it per thread for good, so
 #                reading a large snapshot at start would keep that much native memory for the
