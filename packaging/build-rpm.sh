@@ -1,6 +1,7 @@
 #!/bin/bash
-# Builds packaging/build/nat-agent-<version>-1.noarch.rpm from the Maven build output and prints
-# its path. Exit status 3 means the Maven build output (or the natctl CLI in it) is missing.
+# Builds packaging/build/nat-agent-<version>-1.<arch>.rpm (this machine's architecture: the RPM
+# ships JNR's native stub of it) from the Maven build output and prints its path. Exit status 3
+# means the Maven build output (or the natctl CLI in it) is missing.
 # Run `mvn -B -ntp package` first (this script never runs Maven: the packaging module calls it
 # from its tests). Needs rpmbuild and a JDK (to generate the bash completion with picocli).
 # Works on an RPM-based host (real systemd-rpm-macros) and on Debian/Ubuntu (fallback macros).
@@ -78,6 +79,6 @@ if [ -z "$(rpm --eval '%{?systemd_post:yes}')" ]; then
 fi
 rpmbuild -bb --quiet "${rpmbuild_args[@]}" "$packaging/nat-agent.spec"
 
-rpm_file=nat-agent-$version-1.noarch.rpm
+rpm_file=nat-agent-$version-1.$(rpm --eval '%{_arch}').rpm
 cp "$work/RPMS/$rpm_file" "$out/"
 echo "$out/$rpm_file"

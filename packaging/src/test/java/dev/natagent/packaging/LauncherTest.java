@@ -282,6 +282,22 @@ class LauncherTest {
     }
 
     @Test
+    void daemonLoadsJnrsNativeStubFromItsOwnFileWhenThereIsOne() throws Exception {
+        Path home = installedHome();
+        Project.Result none = launch(launcher("nat-agent"), Map.of("NAT_AGENT_HOME", home.toString()));
+        assertFalse(line(none, "jvm").contains("jffi.boot.library.path"), none::describe);
+
+        Files.createDirectories(home.resolve("jni/x86_64-Linux"));
+        Project.Result installed = launch(
+                launcher("nat-agent"),
+                Map.of("NAT_AGENT_HOME", home.toString(), "RUNTIME_DIRECTORY", "/run/nat-agent"));
+        String jvm = line(installed, "jvm");
+        assertTrue(jvm.contains("-Djffi.boot.library.path=" + home.resolve("jni")), installed::describe);
+        // Unpacking stays the fallback for a stub that is missing there or does not load.
+        assertTrue(jvm.contains("-Djffi.extract.dir=/run/nat-agent"), installed::describe);
+    }
+
+    @Test
     void daemonTrimsTheNativeHeapOnlyOnJvmsThatKnowTheFlag() throws Exception {
         Path home = installedHome();
         Path realJava = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -340,6 +356,12 @@ class LauncherTest {
         assertTrue(
                 daemonClasspath.startsWith(daemonTarget.resolve("nat-agent-daemon-0.1.0.jar") + ":"), daemon::describe);
         assertTrue(daemonClasspath.contains("metrics-core-4.2.40.jar"), daemon::describe);
+        assertFalse(line(daemon, "jvm").contains("jffi.boot.library.path"), daemon::describe);
+        Files.createDirectories(daemonTarget.resolve("jni"));
+        Project.Result withStub = launch(bin.resolve("nat-agent").toString(), Map.of());
+        assertTrue(
+                line(withStub, "jvm").contains("-Djffi.boot.library.path=" + daemonTarget.resolve("jni")),
+                withStub::describe);
     }
 
     /** agent/MODULE/target of a Maven build: the module's jar (and its sources jar), lib/ and the jar list. */
