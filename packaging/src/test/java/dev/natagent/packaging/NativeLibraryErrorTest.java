@@ -22,10 +22,14 @@ class NativeLibraryErrorTest {
 
     @Test
     void unloadableNativeStubIsAClearStartupError() throws Exception {
-        // /proc takes no files: java.io.tmpdir, jffi.extract.dir and the working directory (JNR's
-        // last resort) all fail, as /tmp (noexec) and / (read-only) do under a hardened unit.
+        // No stub where the launcher points jffi (/proc holds none: as with a missing file or one
+        // of another architecture), so JNR unpacks it; /proc takes no files: java.io.tmpdir,
+        // jffi.extract.dir and the working directory (JNR's last resort) all fail, as /tmp
+        // (noexec) and / (read-only) do under a hardened unit.
         Project.Result run = Project.run(
-                Map.of("NAT_AGENT_JAVA_OPTS", "-Djava.io.tmpdir=/proc -Djffi.extract.dir=/proc"),
+                Map.of(
+                        "NAT_AGENT_JAVA_OPTS",
+                        "-Djffi.boot.library.path=/proc -Djava.io.tmpdir=/proc -Djffi.extract.dir=/proc"),
                 List.of(
                         "sh",
                         "-c",
