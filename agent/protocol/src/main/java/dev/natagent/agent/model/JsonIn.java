@@ -133,7 +133,7 @@ public final class JsonIn {
     }
 
     /** Reads the document {@code parser} is at the start of, and closes it. */
-    public static <T> T document(JsonParser parser, boolean locations, ValueReader<T> reader) {
+    private static <T> T document(JsonParser parser, boolean locations, ValueReader<T> reader) {
         JsonIn in = new JsonIn(parser, locations);
         try (parser) {
             if (parser.nextToken() == null) {
