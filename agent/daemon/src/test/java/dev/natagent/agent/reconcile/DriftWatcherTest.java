@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.natagent.agent.model.Protocol;
 import dev.natagent.agent.testing.ElastiCacheGuide;
 import dev.natagent.nft.Batch;
+import dev.natagent.nft.Bytes;
 import dev.natagent.nft.SetElement;
 import dev.natagent.nft.SetElements;
 import dev.natagent.nft.Table;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +44,37 @@ class DriftWatcherTest {
         assertEquals(1, watcher.checks());
         assertEquals(1, watcher.corrections());
         assertTrue(watcher.lastCorrection().isPresent());
+        assertEquals(RendererTest.fixture("aws-masquerade.txt"), kernel.dump(KernelLayout.TABLE));
+    }
+
+    /**
+     * Keys nft never makes are no listen key of ours, however close: the DNAT mapping and ports
+     * entry of tcp 6379 replaced by ones with the same data whose keys have a padding byte set is
+     * drift, found and repaired.
+     */
+    @Test
+    void keysWithSetPaddingAreNotOurs() throws Exception {
+        reconciler.reconcileFull(aws);
+        Bytes key = KernelLayout.protoPort(Protocol.TCP, 6379);
+        Bytes padded = Bytes.ofHex("06000100" + "18eb0000");
+        Ruleset rendered = Renderer.render(aws);
+        Batch batch = Batch.ipv4();
+        for (String set : List.of(KernelLayout.SET_FORWARDS, KernelLayout.SET_PORTS)) {
+            SetElement ours = rendered.elementsOf(set).stream()
+                    .filter(e -> e.key().equals(key))
+                    .findFirst()
+                    .orElseThrow();
+            batch.delete(SetElements.of(KernelLayout.TABLE, set, List.of(SetElement.key(key))))
+                    .add(SetElements.of(
+                            KernelLayout.TABLE,
+                            set,
+                            List.of(new SetElement(padded, Optional.empty(), ours.data(), 0, Optional.empty()))));
+        }
+        kernel.commit(batch);
+
+        watcher.check();
+
+        assertEquals(1, watcher.corrections());
         assertEquals(RendererTest.fixture("aws-masquerade.txt"), kernel.dump(KernelLayout.TABLE));
     }
 
