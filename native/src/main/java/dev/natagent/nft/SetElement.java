@@ -11,11 +11,13 @@ import java.util.Optional;
 /**
  * One set element. Plain interval sets send a start element and an {@link #F_INTERVAL_END} element
  * whose key is the first value after the range; concatenated interval sets send {@code keyEnd}
- * (inclusive) instead. {@code counter} holds per-element counter values (sets with a counter).
+ * (inclusive) instead. {@code counter} holds per-element counter values (sets with a counter). A
+ * {@linkplain #isCatchAll catch-all} element ({@link #F_CATCHALL}, nft's {@code *}) matches every key
+ * the set holds no element for: it has no key on the wire, and {@link Bytes#EMPTY} here.
  *
  * <pre>
  * NFTA_LIST_ELEM(n) nest {
- *   [NFTA_SET_ELEM_FLAGS(3) be32], NFTA_SET_ELEM_KEY(1) nest { NFTA_DATA_VALUE },
+ *   [NFTA_SET_ELEM_FLAGS(3) be32], NFTA_SET_ELEM_KEY(1) nest { NFTA_DATA_VALUE } (absent in a catch-all),
  *   [NFTA_SET_ELEM_KEY_END(10) nest { NFTA_DATA_VALUE }],
  *   [NFTA_SET_ELEM_DATA(2) nest { NFTA_DATA_VALUE | NFTA_DATA_VERDICT }],
  *   [NFTA_SET_ELEM_EXPR(7) nest { NFTA_EXPR_NAME "counter", NFTA_EXPR_DATA { BYTES, PACKETS } }]
@@ -31,6 +33,8 @@ public record SetElement(
     public static final int NFTA_SET_ELEM_KEY_END = 10;
     public static final int NFTA_SET_ELEM_EXPRESSIONS = 11;
     public static final int F_INTERVAL_END = 1;
+    /** NFT_SET_ELEM_CATCHALL: the element has no key. */
+    public static final int F_CATCHALL = 2;
 
     /** A set member (or, for deletes, the key of a map entry). */
     public static SetElement key(Bytes key) {
@@ -55,6 +59,11 @@ public record SetElement(
         return new SetElement(key, Optional.empty(), Optional.of(verdict), 0, Optional.empty());
     }
 
+    /** The catch-all element of a set ({@code data} empty) or map. */
+    public static SetElement catchAll(Optional<NftData> data) {
+        return new SetElement(Bytes.EMPTY, Optional.empty(), data, F_CATCHALL, Optional.empty());
+    }
+
     /** What identifies the element in a delete, as nft sends it: key, key end and flags, no data. */
     public SetElement identity() {
         return new SetElement(key, keyEnd, Optional.empty(), flags, Optional.empty());
@@ -69,6 +78,10 @@ public record SetElement(
         return (flags & F_INTERVAL_END) != 0;
     }
 
+    public boolean isCatchAll() {
+        return (flags & F_CATCHALL) != 0;
+    }
+
     /** Writes the element as list entry {@code index} (libnftnl numbers entries 1, 2, ...; the kernel ignores it). */
     public void encode(MessageWriter w, int index) {
         int elem = w.beginNest(index);
@@ -76,7 +89,9 @@ public record SetElement(
             w.u32Be(NFTA_SET_ELEM_FLAGS, flags);
         }
         // Called for every element of a batch (tens of thousands): no lambda or wrapper per element.
-        NftData.Value.encode(w, NFTA_SET_ELEM_KEY, key);
+        if (!isCatchAll()) {
+            NftData.Value.encode(w, NFTA_SET_ELEM_KEY, key);
+        }
         if (keyEnd.isPresent()) {
             NftData.Value.encode(w, NFTA_SET_ELEM_KEY_END, keyEnd.get());
         }
@@ -91,14 +106,24 @@ public record SetElement(
         w.endNest(elem);
     }
 
+    /** Decodes an element; every element but a catch-all one must have a key, which a catch-all one must not. */
     public static SetElement decode(Attrs a) throws NetlinkDecodeException {
         Attr keyEnd = a.find(NFTA_SET_ELEM_KEY_END);
         Attr data = a.find(NFTA_SET_ELEM_DATA);
+        int flags = a.u32BeOr(NFTA_SET_ELEM_FLAGS, 0);
+        Bytes key;
+        if ((flags & F_CATCHALL) == 0) {
+            key = NftData.decodeValue(a.require(NFTA_SET_ELEM_KEY, "NFTA_SET_ELEM_KEY"));
+        } else if (a.find(NFTA_SET_ELEM_KEY) == null && keyEnd == null) {
+            key = Bytes.EMPTY;
+        } else {
+            throw new NetlinkDecodeException(a.offset(), "catch-all set element with a key");
+        }
         return new SetElement(
-                NftData.decodeValue(a.require(NFTA_SET_ELEM_KEY, "NFTA_SET_ELEM_KEY")),
+                key,
                 keyEnd == null ? Optional.empty() : Optional.of(NftData.decodeValue(keyEnd)),
                 data == null ? Optional.empty() : Optional.of(NftData.decode(data)),
-                a.u32BeOr(NFTA_SET_ELEM_FLAGS, 0),
+                flags,
                 counter(a));
     }
 

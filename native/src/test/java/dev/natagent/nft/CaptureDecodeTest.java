@@ -103,6 +103,20 @@ class CaptureDecodeTest {
         assertEquals(Optional.of(new Counter(200, 4)), element.counter());
     }
 
+    /** A catch-all element comes back without a key: flagged, with its data and counter. */
+    @Test
+    void catchAllElementInADump() throws Exception {
+        List<SetElement> elements = bodies("list-map-catchall", SetElements.class).stream()
+                .flatMap(m -> m.elements().stream())
+                .toList();
+        SetElement catchAll =
+                elements.stream().filter(SetElement::isCatchAll).findFirst().orElseThrow();
+        assertEquals(
+                SetElement.catchAll(Optional.of(NftData.Verdict.DROP)).withCounter(Optional.of(Counter.zero())),
+                catchAll);
+        assertEquals(1, elements.stream().filter(e -> !e.isCatchAll()).count(), elements.toString());
+    }
+
     @Test
     void counterReset() throws Exception {
         CounterObject counter = bodies("reset-counter", CounterObject.class).get(0);

@@ -175,6 +175,24 @@ class HandBuiltBatchTest {
                                         SetElement.intervalEnd(ipv4("203.0.113.8"))))));
     }
 
+    /** A catch-all element has no key: added with its data, deleted by its flag alone, as nft does. */
+    @Test
+    void catchAllElements() {
+        assertBatch(
+                "add-element-catchall-verdict-map",
+                Batch.ipv4()
+                        .add(new SetElements(
+                                T,
+                                "ports",
+                                OptionalInt.of(1),
+                                List.of(SetElement.catchAll(Optional.of(NftData.Verdict.DROP))))));
+        assertBatch(
+                "delete-element-catchall",
+                Batch.ipv4()
+                        .delete(SetElements.of(
+                                T, "ports", List.of(SetElement.catchAll(Optional.of(NftData.Verdict.DROP))))));
+    }
+
     /**
      * nft prefixes interval elements with a 0.0.0.0 END element; we build start/end pairs only (the
      * kernel does not need it: docs/netlink.md, "Interval sets"). The bytes match once we add nft's
