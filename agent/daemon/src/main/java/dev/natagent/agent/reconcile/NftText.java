@@ -110,7 +110,9 @@ public final class NftText {
 
     private static String element(NftSet set, SetElement element) {
         StringBuilder out = new StringBuilder();
-        if (element.keyEnd().isPresent()) {
+        if (element.isCatchAll()) {
+            out.append('*');
+        } else if (element.keyEnd().isPresent()) {
             out.append(range(set, element.key(), element.keyEnd().get()));
         } else {
             out.append(value(set.keyType(), set.concatFieldLens(), element.key()));

@@ -233,7 +233,10 @@ final class Planner {
         }
     }
 
-    /** What identifies an element to the kernel: its key, and its end for a range. */
+    /**
+     * What identifies an element to the kernel: its key, and its end for a range. A catch-all
+     * element's empty key is no key of any other element, so it is one of its own (never wanted).
+     */
     record ElementId(Bytes key, Optional<Bytes> keyEnd) {
         SetElement asDeletion(int flags) {
             return new SetElement(key, keyEnd, Optional.empty(), flags, Optional.empty());

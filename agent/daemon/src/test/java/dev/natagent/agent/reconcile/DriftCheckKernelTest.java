@@ -10,6 +10,7 @@ import dev.natagent.agent.testing.ElastiCacheGuide;
 import dev.natagent.nft.Batch;
 import dev.natagent.nft.NftSet;
 import dev.natagent.nft.SetElement;
+import dev.natagent.nft.SetElements;
 import dev.natagent.nft.client.ElementReader;
 import dev.natagent.nft.client.NftClient;
 import dev.natagent.testing.KernelTests;
@@ -17,6 +18,7 @@ import dev.natagent.testing.Netns;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,8 +31,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The drift check's compact comparison against the real kernel: a foreign change to any element of
  * the fixed sets (one removed, one added, one whose key stays but whose data changes) or of an
- * allow-list's set is found and repaired within 1 s, and a transaction of another process in
- * another table leads to no full listing and no write at all. The state uses every fixed set:
+ * allow-list's set, a catch-all element included, is found and repaired within 1 s, and a
+ * transaction of another process in another table leads to no full listing and no write at all.
+ * The state uses every fixed set:
  * redis SNATs its replies and has an allow-list, memcached's replies keep their source.
  */
 @Tag(KernelTests.TAG)
@@ -47,6 +50,7 @@ class DriftCheckKernelTest {
     private NftClient observer;
     private CountingPort port;
     private ScheduledExecutorService executor;
+    private Reconciler reconciler;
     private DriftWatcher watcher;
 
     @BeforeEach
@@ -56,7 +60,7 @@ class DriftCheckKernelTest {
         client = netns.call(NftClient::openIpv4);
         observer = netns.call(NftClient::openIpv4);
         port = new CountingPort(new ClientNftPort(client));
-        Reconciler reconciler = new Reconciler(port);
+        reconciler = new Reconciler(port);
         reconciler.reconcileFull(desired);
         executor = Executors.newSingleThreadScheduledExecutor();
         watcher = new DriftWatcher(reconciler, executor, DriftWatcher.DEFAULT_POLL, Clock.systemUTC());
@@ -80,11 +84,7 @@ class DriftCheckKernelTest {
 
     @Test
     void everyForeignElementChangeInOurSetsIsRepairedWithinOneSecond() throws Exception {
-        String allowList = Renderer.render(desired).sets().stream()
-                .map(NftSet::name)
-                .filter(KernelLayout::isAllowGroup)
-                .findFirst()
-                .orElseThrow();
+        String allowList = allowList();
         String t = "ip nat_agent ";
         List<String> drifts = List.of(
                 "delete element " + t + "forwards { tcp . 6380 }",
@@ -107,14 +107,58 @@ class DriftCheckKernelTest {
                 "delete element " + t + allowList + " { " + ElastiCacheGuide.TRUSTED + " }");
         assertTrue(matches(), "the table as rendered before any drift");
         for (String drift : drifts) {
-            long corrections = watcher.corrections();
-            long start = System.nanoTime();
-            netns.execOk("nft", drift);
-            long healed = awaitRepair(corrections, drift);
-            long millis = (healed - start) / 1_000_000;
-            assertTrue(millis <= HEAL_LIMIT_MILLIS, drift + ": repaired after " + millis + " ms");
-            assertEquals(corrections + 1, watcher.corrections(), "one repair for " + drift);
+            assertRepairedOnce(drift, () -> netns.execOk("nft", drift));
         }
+    }
+
+    /**
+     * A catch-all element (nft's {@code *}, which has no key) in any of our sets is drift, however
+     * it got there: each is removed within 1 s with one repair, and reading the counters right after
+     * it was added does not fail (ReconcilerKernelTest reads them while it is surely there).
+     * nft 1.0.6 crashes adding one to an interval set, so the allow-list's goes in through our codec.
+     */
+    @Test
+    void aForeignCatchAllElementInAnyOfOurSetsIsRepairedWithinOneSecond() throws Exception {
+        String t = "add element ip nat_agent ";
+        for (String drift : List.of(
+                t + "ports { * : drop }",
+                t + "forwards { * : 10.9.9.9 . 7000 }",
+                t + "snat_ports { * : 10.0.0.56 }",
+                t + "plain_ports { * }")) {
+            assertRepairedOnce(drift, () -> {
+                netns.execOk("nft", drift);
+                reconciler.forwardCounters();
+            });
+        }
+        assertRepairedOnce(
+                "catch-all in " + allowList(),
+                () -> observer.commit(Batch.ipv4()
+                        .add(SetElements.of(
+                                KernelLayout.TABLE, allowList(), List.of(SetElement.catchAll(Optional.empty()))))));
+        assertTrue(watcher.lastError().isEmpty(), watcher.lastError().toString());
+    }
+
+    private void assertRepairedOnce(String drift, Drift action) throws Exception {
+        long corrections = watcher.corrections();
+        long start = System.nanoTime();
+        action.run();
+        long healed = awaitRepair(corrections, drift);
+        long millis = (healed - start) / 1_000_000;
+        assertTrue(millis <= HEAL_LIMIT_MILLIS, drift + ": repaired after " + millis + " ms");
+        assertEquals(corrections + 1, watcher.corrections(), "one repair for " + drift);
+    }
+
+    /** A change to the kernel made by someone else. */
+    private interface Drift {
+        void run() throws Exception;
+    }
+
+    private String allowList() {
+        return Renderer.render(desired).sets().stream()
+                .map(NftSet::name)
+                .filter(KernelLayout::isAllowGroup)
+                .findFirst()
+                .orElseThrow();
     }
 
     /** Another process's transactions elsewhere in the ruleset: each is checked, nothing is listed whole or written. */

@@ -19,6 +19,7 @@ import dev.natagent.nft.Rule;
 import dev.natagent.nft.SetElement;
 import dev.natagent.nft.SetElements;
 import dev.natagent.nft.client.NftClient;
+import dev.natagent.nft.expr.Counter;
 import dev.natagent.testing.KernelTests;
 import dev.natagent.testing.Netns;
 import java.io.IOException;
@@ -351,6 +352,23 @@ class ReconcilerKernelTest {
                 plan.steps());
         assertEquals(expected, nftList());
         assertEquals(other, netns.execOk("nft", "list", "table", "ip", "other"));
+    }
+
+    /** A catch-all element, which we never write: counters stay readable, and the next check removes it. */
+    @Test
+    void aForeignCatchAllElementLeavesCountersReadableAndIsRemovedAsDrift() throws Exception {
+        Desired desired = Desired.of(ElastiCacheGuide.aws());
+        reconciler.reconcileFull(desired);
+        String expected = nftList();
+        netns.execOk("nft", "add element ip nat_agent ports { * : drop }");
+
+        for (Forward forward : desired.state().forwards().values()) {
+            assertEquals(Counter.zero(), reconciler.forwardCounters().of(forward), forward.name());
+        }
+        Plan plan = reconciler.reconcileCurrentIfChanged().orElseThrow();
+
+        assertEquals(List.of("delete 1 element(s) of ports"), plan.steps());
+        assertEquals(expected, nftList());
     }
 
     @Test
