@@ -1,7 +1,6 @@
 package dev.natagent.agent.model;
 
-import com.fasterxml.jackson.annotation.JsonValue;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,7 +17,7 @@ import java.util.Set;
  * and {@code "nodes"} (omitted while there are none), so one object carries a cluster through
  * exports, config files and the state files.
  */
-public record Cluster(ClusterSpec spec, long version, List<ClusterNode> nodes) {
+public record Cluster(ClusterSpec spec, long version, List<ClusterNode> nodes) implements JsonWritable {
     private static final JsonIn.Fields FIELDS = ClusterSpec.FIELDS.and("version", "nodes");
     private static final int VERSION = ClusterSpec.FIELDS.size();
 
@@ -88,14 +87,16 @@ public record Cluster(ClusterSpec spec, long version, List<ClusterNode> nodes) {
         return new Cluster(newSpec, version, kept);
     }
 
-    @JsonValue
-    ObjectNode toJson() {
-        ObjectNode json = ModelJson.mapper().valueToTree(spec);
-        json.put("version", version);
+    /** The spec's members, then {@code version}, then {@code nodes} unless there are none. */
+    @Override
+    public void write(JsonGenerator out) throws IOException {
+        out.writeStartObject();
+        spec.writeFields(out);
+        out.writeNumberField("version", version);
         if (!nodes.isEmpty()) {
-            json.set("nodes", ModelJson.mapper().valueToTree(nodes));
+            JsonWriting.objects(out, "nodes", nodes);
         }
-        return json;
+        out.writeEndObject();
     }
 
     /** Reads the JSON object: the spec's keys, {@code version} and {@code nodes}. */

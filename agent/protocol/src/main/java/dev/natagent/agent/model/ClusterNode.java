@@ -1,6 +1,6 @@
 package dev.natagent.agent.model;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,14 +14,8 @@ import java.util.List;
  * "port":6379,"role":"primary","listen_port":7000}}, plus {@code "vanished_at":EPOCH_SECONDS} for a
  * vanished node; {@code host} (the advertised host name) is there only when the cluster advertises one.
  */
-public record ClusterNode(
-        String id,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String host,
-        Ipv4 address,
-        int port,
-        Role role,
-        int listenPort,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Long vanishedAt) {
+public record ClusterNode(String id, String host, Ipv4 address, int port, Role role, int listenPort, Long vanishedAt)
+        implements JsonWritable {
     private static final int MAX_ID = 256;
 
     public ClusterNode {
@@ -43,6 +37,19 @@ public record ClusterNode(
         checkPort("port", port, errors);
         checkPort("listen_port", listenPort, errors);
         ValidationException.throwIfAny(errors);
+    }
+
+    @Override
+    public void write(JsonGenerator out) throws IOException {
+        out.writeStartObject();
+        out.writeStringField("id", id);
+        JsonWriting.optionalText(out, "host", host);
+        out.writeStringField("address", address.toString());
+        out.writeNumberField("port", port);
+        out.writeStringField("role", role.toString());
+        out.writeNumberField("listen_port", listenPort);
+        JsonWriting.optionalNumber(out, "vanished_at", vanishedAt);
+        out.writeEndObject();
     }
 
     public boolean vanished() {

@@ -1,6 +1,6 @@
 package dev.natagent.agent.model;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,12 +28,13 @@ public record ClusterSpec(
         List<Cidr> allow,
         ReturnPath snat,
         Boolean tls,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String caFile,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String authFile,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Ipv4 publicAddress,
+        String caFile,
+        String authFile,
+        Ipv4 publicAddress,
         Integer pollIntervalSeconds,
         Integer graceSeconds,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Integer configPort) {
+        Integer configPort)
+        implements JsonWritable {
     public static final int DEFAULT_POLL_INTERVAL_SECONDS = 10;
     /** Long enough for a node replacement or a restart of the engine not to move any port. */
     public static final int DEFAULT_GRACE_SECONDS = 300;
@@ -86,6 +87,30 @@ public record ClusterSpec(
                     "grace_seconds must be between 0 and " + MAX_GRACE_SECONDS + ", got " + graceSeconds));
         }
         ValidationException.throwIfAny(errors);
+    }
+
+    @Override
+    public void write(JsonGenerator out) throws IOException {
+        out.writeStartObject();
+        writeFields(out);
+        out.writeEndObject();
+    }
+
+    /** The members of this spec's object, which a {@link Cluster}'s object also holds. */
+    void writeFields(JsonGenerator out) throws IOException {
+        out.writeStringField("name", name);
+        out.writeStringField("engine", engine.toString());
+        out.writeStringField("endpoint", endpoint.toString());
+        out.writeStringField("listen", listen.toString());
+        JsonWriting.texts(out, "allow", allow);
+        out.writeStringField("snat", snat.toString());
+        out.writeBooleanField("tls", tls);
+        JsonWriting.optionalText(out, "ca_file", caFile);
+        JsonWriting.optionalText(out, "auth_file", authFile);
+        JsonWriting.optionalText(out, "public_address", publicAddress);
+        out.writeNumberField("poll_interval_seconds", pollIntervalSeconds);
+        out.writeNumberField("grace_seconds", graceSeconds);
+        JsonWriting.optionalNumber(out, "config_port", configPort);
     }
 
     /** The address clients dial: this cluster's own, else the settings' default. */

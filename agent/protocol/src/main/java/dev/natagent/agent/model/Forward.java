@@ -1,7 +1,7 @@
 package dev.natagent.agent.model;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +25,8 @@ public record Forward(
         List<Cidr> allow,
         @JsonProperty("snat") ReturnPath returnPath,
         // Boxed so that a document without the key reads as false (primitives must be present).
-        @JsonInclude(JsonInclude.Include.NON_DEFAULT) Boolean force) {
+        Boolean force)
+        implements JsonWritable {
 
     public Forward {
         List<FieldError> errors = new ArrayList<>();
@@ -92,6 +93,22 @@ public record Forward(
             List<Cidr> allow,
             ReturnPath returnPath) {
         this(name, proto, listen, targets, allow, returnPath, false);
+    }
+
+    /** {@code force} only when set. */
+    @Override
+    public void write(JsonGenerator out) throws IOException {
+        out.writeStartObject();
+        out.writeStringField("name", name);
+        out.writeStringField("proto", proto.toString());
+        out.writeStringField("listen", listen.toString());
+        JsonWriting.texts(out, "to", targets);
+        JsonWriting.texts(out, "allow", allow);
+        out.writeStringField("snat", returnPath.toString());
+        if (force) {
+            out.writeBooleanField("force", true);
+        }
+        out.writeEndObject();
     }
 
     /** A forward of a single port to a single target. */

@@ -1,5 +1,6 @@
 package dev.natagent.agent.model;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ import java.util.Set;
  * <p>JSON: {@code {"floating_addresses":["203.0.113.10","10.0.1.10"],
  * "conntrackd_socket":"/var/run/conntrackd-nat-pair.ctl"}}, the socket optional.
  */
-public record HaPair(List<Ipv4> floatingAddresses, String conntrackdSocket) {
+public record HaPair(List<Ipv4> floatingAddresses, String conntrackdSocket) implements JsonWritable {
     /** The socket the example conntrackd.conf names. */
     public static final String DEFAULT_CONNTRACKD_SOCKET = "/var/run/conntrackd-nat-pair.ctl";
     /** sun_path holds 108 bytes, the terminating NUL included. */
@@ -52,6 +53,14 @@ public record HaPair(List<Ipv4> floatingAddresses, String conntrackdSocket) {
                             + " bytes without control characters, not '" + Names.escape(conntrackdSocket) + "'"));
         }
         ValidationException.throwIfAny(errors);
+    }
+
+    @Override
+    public void write(JsonGenerator out) throws IOException {
+        out.writeStartObject();
+        JsonWriting.texts(out, "floating_addresses", floatingAddresses);
+        out.writeStringField("conntrackd_socket", conntrackdSocket);
+        out.writeEndObject();
     }
 
     private static final JsonIn.Fields FIELDS = new JsonIn.Fields("floating_addresses", "conntrackd_socket");

@@ -2,10 +2,8 @@ package dev.natagent.agent.model;
 
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -17,7 +15,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -112,40 +109,32 @@ public final class ModelJson {
         return reader;
     }
 
-    public static JsonNode toTree(Object value) {
-        return mapper().valueToTree(value);
+    /**
+     * The tree of what {@code value} writes (see {@link JsonWritable}), of the node type the caller
+     * expects (an object for a record): for callers that edit it.
+     */
+    @SuppressWarnings("unchecked")
+    public static <T extends JsonNode> T toTree(JsonWritable value) {
+        try {
+            return (T) mapper().readTree(JsonWriting.toBytes(value));
+        } catch (IOException e) {
+            throw new UncheckedIOException("model value could not be read back as a tree", e);
+        }
     }
 
-    /** Compact single-line JSON (NDJSON-safe: no raw newline can appear). */
+    /**
+     * Compact single-line JSON (NDJSON-safe: no raw newline can appear). A {@link JsonWritable}
+     * writes itself (the daemon writes through {@link JsonWriting} alone); any other value, such as
+     * a tree, goes through the mapper.
+     */
     public static String write(Object value) {
+        if (value instanceof JsonWritable writable) {
+            return JsonWriting.toText(writable);
+        }
         try {
             return mapper().writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("model value could not be written as JSON", e);
         }
-    }
-
-    /** Writes with a declared type, so that a list of polymorphic values keeps its type ids. */
-    public static <T> String write(T value, TypeReference<T> type) {
-        try {
-            return mapper().writerFor(type).writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException("model value could not be written as JSON", e);
-        }
-    }
-
-    /**
-     * Streams UTF-8 JSON with a declared type to {@code out}, leaving it open (a record of
-     * megabytes at 50,000 forwards never exists in memory as a whole).
-     */
-    public static <T> void write(T value, TypeReference<T> type, OutputStream out) throws IOException {
-        mapper().writerFor(type)
-                .without(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
-                .writeValue(out, value);
-    }
-
-    /** Streams UTF-8 JSON to {@code out}, leaving it open (as above, never whole in memory). */
-    public static void write(Object value, OutputStream out) throws IOException {
-        mapper().writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET).writeValue(out, value);
     }
 }

@@ -1,7 +1,7 @@
 package dev.natagent.agent.model;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,7 +23,7 @@ import java.util.function.Function;
  * "clusters":[...]}}, lists ordered by name, {@code clusters} only when there are any; every key
  * is optional on input.
  */
-public final class NatState {
+public final class NatState implements JsonWritable {
     public static final int SCHEMA_VERSION = 1;
     private static final NatState EMPTY = new NatState(
             Settings.DEFAULTS,
@@ -278,6 +278,29 @@ public final class NatState {
         return forwards.values().stream().filter(f -> owner(f.name()).isEmpty()).toList();
     }
 
+    /**
+     * Written as it is read, entry by entry: at 50,000 forwards the document is megabytes that
+     * never exist as a whole.
+     */
+    @Override
+    public void write(JsonGenerator out) throws IOException {
+        out.writeStartObject();
+        out.writeNumberField("schema_version", SCHEMA_VERSION);
+        JsonWriting.object(out, "settings", settings);
+        out.writeArrayFieldStart("forwards");
+        for (Forward forward : forwards.values()) {
+            if (clusters.isEmpty() || owner(forward.name()).isEmpty()) {
+                forward.write(out);
+            }
+        }
+        out.writeEndArray();
+        JsonWriting.objects(out, "outbounds", outbounds.values());
+        if (!clusters.isEmpty()) {
+            JsonWriting.objects(out, "clusters", clusters.values());
+        }
+        out.writeEndObject();
+    }
+
     @JsonValue
     Document toDocument() {
         return new Document(
@@ -350,7 +373,7 @@ public final class NatState {
             Settings settings,
             List<Forward> forwards,
             List<Outbound> outbounds,
-            @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Cluster> clusters) {}
+            List<Cluster> clusters) {}
 
     @Override
     public boolean equals(Object other) {

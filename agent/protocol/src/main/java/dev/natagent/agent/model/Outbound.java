@@ -1,6 +1,7 @@
 package dev.natagent.agent.model;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +13,8 @@ import java.util.List;
  * {@code --source} and {@code --out}).
  */
 public record Outbound(
-        String name, @JsonProperty("source") List<Cidr> sources, @JsonProperty("out") String outInterface) {
+        String name, @JsonProperty("source") List<Cidr> sources, @JsonProperty("out") String outInterface)
+        implements JsonWritable {
 
     public Outbound {
         List<FieldError> errors = new ArrayList<>();
@@ -56,5 +58,14 @@ public record Outbound(
         } catch (ValidationException e) {
             throw in.placed(e);
         }
+    }
+
+    @Override
+    public void write(JsonGenerator out) throws IOException {
+        out.writeStartObject();
+        out.writeStringField("name", name);
+        JsonWriting.texts(out, "source", sources);
+        out.writeStringField("out", outInterface);
+        out.writeEndObject();
     }
 }

@@ -1,6 +1,6 @@
 package dev.natagent.agent.model;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,9 +19,10 @@ public record Settings(
         boolean manageIpForward,
         int resolveIntervalSeconds,
         int fullCheckIntervalSeconds,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Integer sshPort,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Ipv4 publicAddress,
-        @JsonInclude(JsonInclude.Include.NON_NULL) HaPair ha) {
+        Integer sshPort,
+        Ipv4 publicAddress,
+        HaPair ha)
+        implements JsonWritable {
     public static final Settings DEFAULTS = new Settings(true, 30, 60, null, null, null);
     private static final int MAX_INTERVAL_SECONDS = 86_400;
 
@@ -94,6 +95,18 @@ public record Settings(
         } catch (ValidationException e) {
             throw in.placed(e);
         }
+    }
+
+    @Override
+    public void write(JsonGenerator out) throws IOException {
+        out.writeStartObject();
+        out.writeBooleanField("manage_ip_forward", manageIpForward);
+        out.writeNumberField("resolve_interval_seconds", resolveIntervalSeconds);
+        out.writeNumberField("full_check_interval_seconds", fullCheckIntervalSeconds);
+        JsonWriting.optionalNumber(out, "ssh_port", sshPort);
+        JsonWriting.optionalText(out, "public_address", publicAddress);
+        JsonWriting.optionalObject(out, "ha", ha);
+        out.writeEndObject();
     }
 
     /** The pair this instance is a node of, empty on a single instance. */

@@ -2,6 +2,7 @@ package dev.natagent.agent.model;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.io.IOException;
 import java.util.List;
@@ -24,9 +25,18 @@ import java.util.Objects;
     @JsonSubTypes.Type(value = StateChange.PutCluster.class, name = "put_cluster"),
     @JsonSubTypes.Type(value = StateChange.RemoveCluster.class, name = "remove_cluster")
 })
-public sealed interface StateChange {
+public sealed interface StateChange extends JsonWritable {
     /** The declared type to write lists of changes with (see {@link ModelJson#write(Object, TypeReference)}). */
     TypeReference<List<StateChange>> LIST = new TypeReference<>() {};
+
+    /** Writes {@code changes} as one array, each change with its {@code op} first. */
+    static void writeAll(List<StateChange> changes, JsonGenerator out) throws IOException {
+        out.writeStartArray();
+        for (StateChange change : changes) {
+            change.write(out);
+        }
+        out.writeEndArray();
+    }
 
     /** The state after this change. */
     NatState applyTo(NatState state);
@@ -105,6 +115,14 @@ public sealed interface StateChange {
         }
 
         @Override
+        public void write(JsonGenerator out) throws IOException {
+            out.writeStartObject();
+            out.writeStringField("op", "put_forward");
+            JsonWriting.object(out, "forward", forward);
+            out.writeEndObject();
+        }
+
+        @Override
         public NatState applyTo(NatState state) {
             return state.withForward(forward);
         }
@@ -113,6 +131,14 @@ public sealed interface StateChange {
     record RemoveForward(String name) implements StateChange {
         public RemoveForward {
             Objects.requireNonNull(name, "name");
+        }
+
+        @Override
+        public void write(JsonGenerator out) throws IOException {
+            out.writeStartObject();
+            out.writeStringField("op", "remove_forward");
+            out.writeStringField("name", name);
+            out.writeEndObject();
         }
 
         @Override
@@ -128,6 +154,14 @@ public sealed interface StateChange {
         }
 
         @Override
+        public void write(JsonGenerator out) throws IOException {
+            out.writeStartObject();
+            out.writeStringField("op", "put_outbound");
+            JsonWriting.object(out, "outbound", outbound);
+            out.writeEndObject();
+        }
+
+        @Override
         public NatState applyTo(NatState state) {
             return state.withOutbound(outbound);
         }
@@ -139,6 +173,14 @@ public sealed interface StateChange {
         }
 
         @Override
+        public void write(JsonGenerator out) throws IOException {
+            out.writeStartObject();
+            out.writeStringField("op", "remove_outbound");
+            out.writeStringField("name", name);
+            out.writeEndObject();
+        }
+
+        @Override
         public NatState applyTo(NatState state) {
             return state.withoutOutbound(name);
         }
@@ -147,6 +189,14 @@ public sealed interface StateChange {
     record PutSettings(Settings settings) implements StateChange {
         public PutSettings {
             Objects.requireNonNull(settings, "settings");
+        }
+
+        @Override
+        public void write(JsonGenerator out) throws IOException {
+            out.writeStartObject();
+            out.writeStringField("op", "put_settings");
+            JsonWriting.object(out, "settings", settings);
+            out.writeEndObject();
         }
 
         @Override
@@ -162,6 +212,14 @@ public sealed interface StateChange {
         }
 
         @Override
+        public void write(JsonGenerator out) throws IOException {
+            out.writeStartObject();
+            out.writeStringField("op", "put_cluster");
+            JsonWriting.object(out, "cluster", cluster);
+            out.writeEndObject();
+        }
+
+        @Override
         public NatState applyTo(NatState state) {
             return state.withCluster(cluster);
         }
@@ -170,6 +228,14 @@ public sealed interface StateChange {
     record RemoveCluster(String name) implements StateChange {
         public RemoveCluster {
             Objects.requireNonNull(name, "name");
+        }
+
+        @Override
+        public void write(JsonGenerator out) throws IOException {
+            out.writeStartObject();
+            out.writeStringField("op", "remove_cluster");
+            out.writeStringField("name", name);
+            out.writeEndObject();
         }
 
         @Override

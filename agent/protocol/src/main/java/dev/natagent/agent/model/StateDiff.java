@@ -1,7 +1,7 @@
 package dev.natagent.agent.model;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -24,13 +24,11 @@ import java.util.stream.Collectors;
  * forwards of clusters' nodes are not listed: they follow from their cluster.
  */
 public record StateDiff(
-        Section<Forward> forwards,
-        Section<Outbound> outbounds,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Changed<Settings> settings,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Section<Cluster> clusters) {
+        Section<Forward> forwards, Section<Outbound> outbounds, Changed<Settings> settings, Section<Cluster> clusters)
+        implements JsonWritable {
 
     /** Entries added, removed and changed under one kind, each list in name order. */
-    public record Section<T>(List<T> added, List<T> removed, List<Changed<T>> changed) {
+    public record Section<T>(List<T> added, List<T> removed, List<Changed<T>> changed) implements JsonWritable {
         public Section {
             added = List.copyOf(added);
             removed = List.copyOf(removed);
@@ -40,12 +38,43 @@ public record StateDiff(
         public boolean isEmpty() {
             return added.isEmpty() && removed.isEmpty() && changed.isEmpty();
         }
+
+        /** The entries are the model's records, each of which writes itself. */
+        @Override
+        public void write(JsonGenerator out) throws IOException {
+            out.writeStartObject();
+            writeEntries(out, "added", added);
+            writeEntries(out, "removed", removed);
+            out.writeArrayFieldStart("changed");
+            for (Changed<T> change : changed) {
+                change.write(out);
+            }
+            out.writeEndArray();
+            out.writeBooleanField("empty", isEmpty());
+            out.writeEndObject();
+        }
+
+        private static void writeEntries(JsonGenerator out, String name, List<?> entries) throws IOException {
+            out.writeArrayFieldStart(name);
+            for (Object entry : entries) {
+                ((JsonWritable) entry).write(out);
+            }
+            out.writeEndArray();
+        }
     }
 
-    public record Changed<T>(T before, T after) {
+    public record Changed<T>(T before, T after) implements JsonWritable {
         public Changed {
             Objects.requireNonNull(before, "before");
             Objects.requireNonNull(after, "after");
+        }
+
+        @Override
+        public void write(JsonGenerator out) throws IOException {
+            out.writeStartObject();
+            JsonWriting.object(out, "before", (JsonWritable) before);
+            JsonWriting.object(out, "after", (JsonWritable) after);
+            out.writeEndObject();
         }
     }
 
@@ -82,7 +111,18 @@ public record StateDiff(
         return clusters == null ? new Section<>(List.of(), List.of(), List.of()) : clusters;
     }
 
-    @JsonProperty("empty")
+    /** {@code settings} and {@code clusters} only when they change, then {@code empty}. */
+    @Override
+    public void write(JsonGenerator out) throws IOException {
+        out.writeStartObject();
+        JsonWriting.object(out, "forwards", forwards);
+        JsonWriting.object(out, "outbounds", outbounds);
+        JsonWriting.optionalObject(out, "settings", settings);
+        JsonWriting.optionalObject(out, "clusters", clusters);
+        out.writeBooleanField("empty", isEmpty());
+        out.writeEndObject();
+    }
+
     public boolean isEmpty() {
         return forwards.isEmpty() && outbounds.isEmpty() && settings == null && clusters == null;
     }

@@ -1,8 +1,11 @@
 package dev.natagent.agent.protocol;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.natagent.agent.model.JsonWritable;
+import dev.natagent.agent.model.JsonWriting;
 import dev.natagent.agent.model.StateDiff;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,14 +22,31 @@ import java.util.function.Function;
  *  "outbounds":{...same...},"settings":false,"empty":false}}</pre> (and {@code "clusters":{...same...}}
  * when a cluster changes)
  */
-public record ApplyNames(boolean applied, long revision, Diff diff) {
+public record ApplyNames(boolean applied, long revision, Diff diff) implements JsonWritable {
+    @Override
+    public void write(JsonGenerator out) throws IOException {
+        out.writeStartObject();
+        out.writeBooleanField("applied", applied);
+        out.writeNumberField("revision", revision);
+        JsonWriting.object(out, "diff", diff);
+        out.writeEndObject();
+    }
+
     /** Names per kind; {@code settings} says whether the settings change; {@code clusters} only when one does. */
-    public record Diff(
-            Section forwards,
-            Section outbounds,
-            boolean settings,
-            boolean empty,
-            @JsonInclude(JsonInclude.Include.NON_NULL) Section clusters) {
+    public record Diff(Section forwards, Section outbounds, boolean settings, boolean empty, Section clusters)
+            implements JsonWritable {
+        /** {@code clusters} only when a cluster changes. */
+        @Override
+        public void write(JsonGenerator out) throws IOException {
+            out.writeStartObject();
+            JsonWriting.object(out, "forwards", forwards);
+            JsonWriting.object(out, "outbounds", outbounds);
+            out.writeBooleanField("settings", settings);
+            out.writeBooleanField("empty", empty);
+            JsonWriting.optionalObject(out, "clusters", clusters);
+            out.writeEndObject();
+        }
+
         static Diff read(ReplyFields diff) {
             ReplyFields clusters = diff.optionalObject("clusters");
             return new Diff(
@@ -42,7 +62,22 @@ public record ApplyNames(boolean applied, long revision, Diff diff) {
      * Names added, removed and changed, each list in name order; {@code changes} says per changed
      * name which fields change and how (what a person reads in a dry run).
      */
-    public record Section(List<String> added, List<String> removed, List<String> changed, Map<String, String> changes) {
+    public record Section(List<String> added, List<String> removed, List<String> changed, Map<String, String> changes)
+            implements JsonWritable {
+        @Override
+        public void write(JsonGenerator out) throws IOException {
+            out.writeStartObject();
+            JsonWriting.texts(out, "added", added);
+            JsonWriting.texts(out, "removed", removed);
+            JsonWriting.texts(out, "changed", changed);
+            out.writeObjectFieldStart("changes");
+            for (Map.Entry<String, String> change : changes.entrySet()) {
+                out.writeStringField(change.getKey(), change.getValue());
+            }
+            out.writeEndObject();
+            out.writeEndObject();
+        }
+
         static Section read(ReplyFields section) {
             List<String> changed = section.texts("changed");
             Map<String, String> changes = section.textMembers("changes");

@@ -1,7 +1,10 @@
 package dev.natagent.agent.protocol;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.natagent.agent.model.JsonWritable;
+import dev.natagent.agent.model.JsonWriting;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,19 +26,54 @@ public record ClusterView(
         List<String> allow,
         String snat,
         boolean tls,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String caFile,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String authFile,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String publicAddress,
+        String caFile,
+        String authFile,
+        String publicAddress,
         int pollIntervalSeconds,
         int graceSeconds,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Integer configPort,
+        Integer configPort,
         long version,
         List<Node> nodes,
-        Poll poll) {
+        Poll poll)
+        implements JsonWritable {
 
     public ClusterView {
         allow = List.copyOf(allow);
         nodes = List.copyOf(nodes);
+    }
+
+    /** The files, the public address and the config port only when set. */
+    @Override
+    public void write(JsonGenerator out) throws IOException {
+        out.writeStartObject();
+        out.writeStringField("name", name);
+        out.writeStringField("engine", engine);
+        out.writeStringField("endpoint", endpoint);
+        out.writeStringField("listen", listen);
+        JsonWriting.texts(out, "allow", allow);
+        out.writeStringField("snat", snat);
+        out.writeBooleanField("tls", tls);
+        JsonWriting.optionalText(out, "ca_file", caFile);
+        JsonWriting.optionalText(out, "auth_file", authFile);
+        JsonWriting.optionalText(out, "public_address", publicAddress);
+        out.writeNumberField("poll_interval_seconds", pollIntervalSeconds);
+        out.writeNumberField("grace_seconds", graceSeconds);
+        JsonWriting.optionalNumber(out, "config_port", configPort);
+        out.writeNumberField("version", version);
+        JsonWriting.objects(out, "nodes", nodes);
+        JsonWriting.object(out, "poll", poll);
+        out.writeEndObject();
+    }
+
+    /** The records of a cluster.list reply, {@code {"clusters":[...]}}. */
+    public static void writeList(Iterable<ClusterView> clusters, JsonGenerator out) throws IOException {
+        out.writeStartObject();
+        out.writeArrayFieldStart("clusters");
+        for (ClusterView cluster : clusters) {
+            cluster.write(out);
+        }
+        out.writeEndArray();
+        out.writeEndObject();
     }
 
     /** The record from a cluster.get reply; a field it lacks is an error (see {@link ReplyFields}). */
@@ -86,13 +124,29 @@ public record ClusterView(
      */
     public record Node(
             String id,
-            @JsonInclude(JsonInclude.Include.NON_NULL) String host,
+            String host,
             String address,
             int port,
             String role,
             int listenPort,
-            @JsonInclude(JsonInclude.Include.NON_NULL) String forward,
-            @JsonInclude(JsonInclude.Include.NON_NULL) String vanishedAt) {
+            String forward,
+            String vanishedAt)
+            implements JsonWritable {
+        /** {@code host}, {@code forward} and {@code vanished_at} only when set. */
+        @Override
+        public void write(JsonGenerator out) throws IOException {
+            out.writeStartObject();
+            out.writeStringField("id", id);
+            JsonWriting.optionalText(out, "host", host);
+            out.writeStringField("address", address);
+            out.writeNumberField("port", port);
+            out.writeStringField("role", role);
+            out.writeNumberField("listen_port", listenPort);
+            JsonWriting.optionalText(out, "forward", forward);
+            JsonWriting.optionalText(out, "vanished_at", vanishedAt);
+            out.writeEndObject();
+        }
+
         static Node read(ReplyFields node) {
             return new Node(
                     node.text("id"),
@@ -122,10 +176,26 @@ public record ClusterView(
             long polls,
             long failures,
             long topologyChanges,
-            @JsonInclude(JsonInclude.Include.NON_NULL) String lastPoll,
-            @JsonInclude(JsonInclude.Include.NON_NULL) String lastGoodPoll,
-            @JsonInclude(JsonInclude.Include.NON_NULL) String error,
-            @JsonInclude(JsonInclude.Include.NON_NULL) String errorKind) {
+            String lastPoll,
+            String lastGoodPoll,
+            String error,
+            String errorKind)
+            implements JsonWritable {
+        /** The times and the error only when there are any. */
+        @Override
+        public void write(JsonGenerator out) throws IOException {
+            out.writeStartObject();
+            out.writeStringField("state", state);
+            out.writeNumberField("polls", polls);
+            out.writeNumberField("failures", failures);
+            out.writeNumberField("topology_changes", topologyChanges);
+            JsonWriting.optionalText(out, "last_poll", lastPoll);
+            JsonWriting.optionalText(out, "last_good_poll", lastGoodPoll);
+            JsonWriting.optionalText(out, "error", error);
+            JsonWriting.optionalText(out, "error_kind", errorKind);
+            out.writeEndObject();
+        }
+
         static Poll read(ReplyFields poll) {
             return new Poll(
                     poll.text("state"),

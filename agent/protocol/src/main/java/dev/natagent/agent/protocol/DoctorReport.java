@@ -1,8 +1,11 @@
 package dev.natagent.agent.protocol;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.natagent.agent.model.JsonWritable;
+import dev.natagent.agent.model.JsonWriting;
 import dev.natagent.agent.protocol.Finding.Severity;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,7 +16,7 @@ import java.util.List;
  * @param findings one per check, or per check and forward for the checks that look at forwards
  * @param summary how many findings of each severity
  */
-public record DoctorReport(List<Finding> findings, Summary summary) {
+public record DoctorReport(List<Finding> findings, Summary summary) implements JsonWritable {
     /** Health words of the status op. */
     public static final String OK = "ok";
 
@@ -21,7 +24,17 @@ public record DoctorReport(List<Finding> findings, Summary summary) {
     public static final String FAILED = "failed";
 
     /** Counts by severity. */
-    public record Summary(int ok, int warning, int error, int unchecked) {
+    public record Summary(int ok, int warning, int error, int unchecked) implements JsonWritable {
+        @Override
+        public void write(JsonGenerator out) throws IOException {
+            out.writeStartObject();
+            out.writeNumberField("ok", ok);
+            out.writeNumberField("warning", warning);
+            out.writeNumberField("error", error);
+            out.writeNumberField("unchecked", unchecked);
+            out.writeEndObject();
+        }
+
         /** "7 ok, 1 warning, 2 errors", and ", 1 unchecked" when a check could not be made. */
         public String line() {
             return ok + " ok, " + plural(warning, "warning") + ", " + plural(error, "error")
@@ -31,6 +44,14 @@ public record DoctorReport(List<Finding> findings, Summary summary) {
         private static String plural(int count, String word) {
             return count + " " + word + (count == 1 ? "" : "s");
         }
+    }
+
+    @Override
+    public void write(JsonGenerator out) throws IOException {
+        out.writeStartObject();
+        JsonWriting.objects(out, "findings", findings);
+        JsonWriting.object(out, "summary", summary);
+        out.writeEndObject();
     }
 
     /** The record from a doctor reply; a field it lacks is an error (see {@link ReplyFields}). */
@@ -70,7 +91,6 @@ public record DoctorReport(List<Finding> findings, Summary summary) {
      * failed when the agent refuses changes (its state is untrusted), degraded when any check found
      * an error or warning, else ok (an unchecked finding is not a fault found).
      */
-    @JsonIgnore
     public String health() {
         if (findings.stream()
                 .anyMatch(f -> f.severity() == Severity.ERROR && f.check().equals(Finding.STATE))) {
@@ -83,7 +103,6 @@ public record DoctorReport(List<Finding> findings, Summary summary) {
      * Empty when ok; else the first of the worst findings and the summary, e.g. "ip_forward:
      * net.ipv4.ip_forward is 0: ... (6 ok, 0 warnings, 1 error: natctl doctor lists them)".
      */
-    @JsonIgnore
     public String healthMessage() {
         Severity worst = summary.error() > 0 ? Severity.ERROR : summary.warning() > 0 ? Severity.WARNING : Severity.OK;
         if (worst == Severity.OK) {

@@ -1,6 +1,9 @@
 package dev.natagent.agent.protocol;
 
-import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.natagent.agent.model.JsonWritable;
+import dev.natagent.agent.model.JsonWriting;
+import java.io.IOException;
 import java.util.Locale;
 
 /**
@@ -10,7 +13,7 @@ import java.util.Locale;
  * @param message what was found
  * @param fix what to do about it (empty when severity is OK); for UNCHECKED, how to check by hand
  */
-public record Finding(Severity severity, String check, String message, String fix) {
+public record Finding(Severity severity, String check, String message, String fix) implements JsonWritable {
     /** The check that the state on disk can be trusted; its error means changes are refused. */
     public static final String STATE = "state";
 
@@ -24,10 +27,19 @@ public record Finding(Severity severity, String check, String message, String fi
         ERROR,
         UNCHECKED;
 
-        @JsonValue
         public String wireName() {
             return name().toLowerCase(Locale.ROOT);
         }
+    }
+
+    @Override
+    public void write(JsonGenerator out) throws IOException {
+        out.writeStartObject();
+        out.writeStringField("severity", severity.wireName());
+        JsonWriting.text(out, "check", check);
+        JsonWriting.text(out, "message", message);
+        JsonWriting.text(out, "fix", fix);
+        out.writeEndObject();
     }
 
     static Finding read(ReplyFields fields) {

@@ -1,7 +1,10 @@
 package dev.natagent.agent.protocol;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.natagent.agent.model.JsonWritable;
+import dev.natagent.agent.model.JsonWriting;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -24,7 +27,8 @@ public record ForwardView(
         long packets,
         long bytes,
         Health health,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String cluster) {
+        String cluster)
+        implements JsonWritable {
 
     public ForwardView {
         targets = List.copyOf(targets);
@@ -43,6 +47,34 @@ public record ForwardView(
             long bytes,
             Health health) {
         this(name, proto, listen, targets, allow, snat, packets, bytes, health, null);
+    }
+
+    /** {@code cluster} only for a cluster node's forward. */
+    @Override
+    public void write(JsonGenerator out) throws IOException {
+        out.writeStartObject();
+        out.writeStringField("name", name);
+        out.writeStringField("proto", proto);
+        out.writeStringField("listen", listen);
+        JsonWriting.objects(out, "targets", targets);
+        JsonWriting.texts(out, "allow", allow);
+        out.writeStringField("snat", snat);
+        out.writeNumberField("packets", packets);
+        out.writeNumberField("bytes", bytes);
+        out.writeStringField("health", health.wireName());
+        JsonWriting.optionalText(out, "cluster", cluster);
+        out.writeEndObject();
+    }
+
+    /** The records of a forward.list reply, {@code {"forwards":[...]}}, written one by one as they come. */
+    public static void writeList(Iterable<ForwardView> forwards, JsonGenerator out) throws IOException {
+        out.writeStartObject();
+        out.writeArrayFieldStart("forwards");
+        for (ForwardView forward : forwards) {
+            forward.write(out);
+        }
+        out.writeEndArray();
+        out.writeEndObject();
     }
 
     /** The record from a forward.get reply; a field it lacks is an error (see {@link ReplyFields}). */

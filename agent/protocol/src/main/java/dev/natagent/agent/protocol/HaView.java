@@ -1,5 +1,9 @@
 package dev.natagent.agent.protocol;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.natagent.agent.model.JsonWritable;
+import dev.natagent.agent.model.JsonWriting;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -12,7 +16,19 @@ import java.util.List;
  * @param conntrackd running, not_running or unknown (a listener on its control socket, read from
  *     /proc/net/unix; whether it is in sync needs root: {@code conntrackd -s})
  */
-public record HaView(String role, List<String> held, List<String> notHeld, String conntrackd, String conntrackdSocket) {
+public record HaView(String role, List<String> held, List<String> notHeld, String conntrackd, String conntrackdSocket)
+        implements JsonWritable {
+    @Override
+    public void write(JsonGenerator out) throws IOException {
+        out.writeStartObject();
+        out.writeStringField("role", role);
+        JsonWriting.texts(out, "held", held);
+        JsonWriting.texts(out, "not_held", notHeld);
+        out.writeStringField("conntrackd", conntrackd);
+        out.writeStringField("conntrackd_socket", conntrackdSocket);
+        out.writeEndObject();
+    }
+
     static HaView read(ReplyFields fields) {
         return new HaView(
                 fields.text("role"),

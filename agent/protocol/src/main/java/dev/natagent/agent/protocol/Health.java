@@ -1,6 +1,5 @@
 package dev.natagent.agent.protocol;
 
-import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /** Result of the TCP connect probe of a target, or of all targets of a forward. */
@@ -12,7 +11,6 @@ public enum Health {
     /** Not probed yet. */
     UNKNOWN;
 
-    @JsonValue
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -1,13 +1,26 @@
 package dev.natagent.agent.protocol;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.natagent.agent.model.JsonWritable;
+import dev.natagent.agent.model.JsonWriting;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
 /** An outbound PAT rule: traffic from {@code source} leaving through {@code out} is masqueraded. */
-public record OutboundView(String name, List<String> source, String out) {
+public record OutboundView(String name, List<String> source, String out) implements JsonWritable {
     public OutboundView {
         source = List.copyOf(source);
+    }
+
+    @Override
+    public void write(JsonGenerator json) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("name", name);
+        JsonWriting.texts(json, "source", source);
+        json.writeStringField("out", out);
+        json.writeEndObject();
     }
 
     /** The records of an outbound.list reply ({@code {"outbounds":[...]}}); see {@link ReplyFields}. */

@@ -1,6 +1,9 @@
 package dev.natagent.agent.protocol;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.natagent.agent.model.JsonWritable;
+import dev.natagent.agent.model.JsonWriting;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,11 +16,7 @@ import java.util.List;
  *     {@code forwards[2].listen}), or null when the error is not about one input
  * @param details every field-level problem when validation found several; empty otherwise
  */
-public record ReplyError(
-        String code,
-        String message,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String field,
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Detail> details) {
+public record ReplyError(String code, String message, String field, List<Detail> details) implements JsonWritable {
     public ReplyError {
         details = List.copyOf(details);
     }
@@ -27,7 +26,29 @@ public record ReplyError(
      *
      * @param field a path such as {@code forwards[2].listen}; empty for the document as a whole
      */
-    public record Detail(String field, String code, String message) {}
+    public record Detail(String field, String code, String message) implements JsonWritable {
+        @Override
+        public void write(JsonGenerator out) throws IOException {
+            out.writeStartObject();
+            JsonWriting.text(out, "field", field);
+            JsonWriting.text(out, "code", code);
+            JsonWriting.text(out, "message", message);
+            out.writeEndObject();
+        }
+    }
+
+    /** {@code field} only when there is one, {@code details} only when there are any. */
+    @Override
+    public void write(JsonGenerator out) throws IOException {
+        out.writeStartObject();
+        JsonWriting.text(out, "code", code);
+        JsonWriting.text(out, "message", message);
+        JsonWriting.optionalText(out, "field", field);
+        if (!details.isEmpty()) {
+            JsonWriting.objects(out, "details", details);
+        }
+        out.writeEndObject();
+    }
 
     /** The record from a reply's {@code error} object; a field it lacks is an error (see {@link ReplyFields}). */
     public static ReplyError read(ReplyFields error) {

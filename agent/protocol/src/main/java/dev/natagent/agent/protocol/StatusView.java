@@ -1,7 +1,10 @@
 package dev.natagent.agent.protocol;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.natagent.agent.model.JsonWritable;
+import dev.natagent.agent.model.JsonWriting;
+import java.io.IOException;
 
 /**
  * Answer of the status op.
@@ -35,9 +38,33 @@ public record StatusView(
         long driftCorrections,
         int staleTargets,
         int unresolvedTargets,
-        @JsonInclude(JsonInclude.Include.NON_NULL) HaView ha,
+        HaView ha,
         int clusters,
-        int failingClusters) {
+        int failingClusters)
+        implements JsonWritable {
+    /** {@code ha} only on a node of a pair. */
+    @Override
+    public void write(JsonGenerator out) throws IOException {
+        out.writeStartObject();
+        out.writeStringField("health", health);
+        out.writeStringField("message", message);
+        out.writeStringField("version", version);
+        out.writeNumberField("uptime_seconds", uptimeSeconds);
+        out.writeNumberField("revision", revision);
+        out.writeNumberField("forwards", forwards);
+        out.writeNumberField("outbounds", outbounds);
+        out.writeStringField("ip_forward", ipForward);
+        out.writeBooleanField("ip_forward_managed", ipForwardManaged);
+        out.writeStringField("kernel_table", kernelTable);
+        out.writeNumberField("drift_corrections", driftCorrections);
+        out.writeNumberField("stale_targets", staleTargets);
+        out.writeNumberField("unresolved_targets", unresolvedTargets);
+        JsonWriting.optionalObject(out, "ha", ha);
+        out.writeNumberField("clusters", clusters);
+        out.writeNumberField("failing_clusters", failingClusters);
+        out.writeEndObject();
+    }
+
     /** The record from a status reply; a field it lacks is an error (see {@link ReplyFields}). */
     public static StatusView read(JsonNode reply) {
         ReplyFields fields = ReplyFields.of(reply, "status reply");

@@ -1,5 +1,9 @@
 package dev.natagent.agent.protocol;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.natagent.agent.model.JsonWritable;
+import dev.natagent.agent.model.JsonWriting;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,10 +20,24 @@ import java.util.List;
  * @param dnsError why the latest lookup failed (no answer in time, no such name, only addresses no
  *     target may have), null while they succeed
  */
-public record TargetView(String target, String address, Health health, String dns, String staleSince, String dnsError) {
+public record TargetView(String target, String address, Health health, String dns, String staleSince, String dnsError)
+        implements JsonWritable {
     /** An IPv4 literal target. */
     public TargetView(String target, String address, Health health) {
         this(target, address, health, null, null, null);
+    }
+
+    /** Every field, null or not. */
+    @Override
+    public void write(JsonGenerator out) throws IOException {
+        out.writeStartObject();
+        out.writeStringField("target", target);
+        JsonWriting.text(out, "address", address);
+        out.writeStringField("health", health.wireName());
+        JsonWriting.text(out, "dns", dns);
+        JsonWriting.text(out, "stale_since", staleSince);
+        JsonWriting.text(out, "dns_error", dnsError);
+        out.writeEndObject();
     }
 
     /** The targets of a forward's reply ({@code "targets":[...]}); see {@link ReplyFields}. */

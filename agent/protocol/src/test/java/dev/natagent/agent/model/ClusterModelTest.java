@@ -98,7 +98,7 @@ class ClusterModelTest {
         assertTrue(diff.forwards().isEmpty());
         assertEquals(1, diff.clusterSection().changed().size());
         assertEquals(after, StateChange.applyAll(before, diff.changes()));
-        String journal = ModelJson.write(diff.changes(), StateChange.LIST);
+        String journal = JsonWriting.toText(out -> StateChange.writeAll(diff.changes(), out));
         assertTrue(journal.contains("\"op\":\"put_cluster\""), journal);
     }
 

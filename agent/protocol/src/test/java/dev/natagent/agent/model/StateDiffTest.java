@@ -72,7 +72,7 @@ class StateDiffTest {
     @Test
     void changesRoundTripThroughJson() {
         List<StateChange> changes = StateDiff.between(NatState.empty(), before).changes();
-        String json = ModelJson.write(changes, StateChange.LIST);
+        String json = JsonWriting.toText(out -> StateChange.writeAll(changes, out));
         assertTrue(json.contains("\"op\":\"put_forward\""), json);
         StateChange[] back = ModelJson.read(json, StateChange[].class);
         assertEquals(changes, List.of(back));

@@ -50,7 +50,7 @@ class ApplyNamesReadTest {
     }
 
     private static ObjectNode written(ApplyNames reply) {
-        return ModelJson.mapper().valueToTree(reply);
+        return ModelJson.toTree(reply);
     }
 
     private static String error(Executable read) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.natagent.agent.model.JsonWritable;
 import dev.natagent.agent.model.ModelJson;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -56,8 +57,8 @@ class ChangeReadTest {
                             "0001", null, "10.0.1.10", 6379, "primary", 7000, "orders-0001", null)),
                     new ClusterView.Poll("ok", 1, 0, 1, "2026-01-02T03:04:05Z", "2026-01-02T03:04:05Z", null, null)));
 
-    private static ObjectNode written(Object reply) {
-        return ModelJson.mapper().valueToTree(reply);
+    private static ObjectNode written(JsonWritable reply) {
+        return ModelJson.toTree(reply);
     }
 
     private static String error(Executable read) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.natagent.agent.model.JsonWritable;
 import dev.natagent.agent.model.ModelJson;
 import java.util.List;
 import java.util.Map;
@@ -68,8 +69,8 @@ class ClusterViewReadTest {
             List.of(),
             new ClusterView.Poll("pending", 0, 0, 0, null, null, null, null));
 
-    private static ObjectNode written(Object reply) {
-        return ModelJson.mapper().valueToTree(reply);
+    private static ObjectNode written(JsonWritable reply) {
+        return ModelJson.toTree(reply);
     }
 
     private static String error(Executable read) {
@@ -82,7 +83,7 @@ class ClusterViewReadTest {
         assertEquals(PENDING, ClusterView.read(written(PENDING)));
         assertEquals(
                 List.of(MEMCACHED, PENDING),
-                ClusterView.readList(written(Map.of("clusters", List.of(MEMCACHED, PENDING)))));
+                ClusterView.readList(written(out -> ClusterView.writeList(List.of(MEMCACHED, PENDING), out))));
     }
 
     @Test
@@ -92,7 +93,7 @@ class ClusterViewReadTest {
             reply.remove(field);
             assertEquals("cluster.get reply has no '" + field + "'", error(() -> ClusterView.read(reply)));
         }
-        ObjectNode node = written(Map.of("clusters", List.of(PENDING, MEMCACHED)));
+        ObjectNode node = written(out -> ClusterView.writeList(List.of(PENDING, MEMCACHED), out));
         ((ObjectNode) node.get("clusters").get(1).get("nodes").get(0)).remove("listen_port");
         assertEquals(
                 "cluster.list reply.clusters[1].nodes[0] has no 'listen_port'",

@@ -17,7 +17,7 @@ class DoctorReportReadTest {
             new Finding(Severity.UNCHECKED, "legacy_iptables", "cannot look as this user", "run it as root")));
 
     private static ObjectNode written() {
-        return ModelJson.mapper().valueToTree(REPORT);
+        return ModelJson.toTree(REPORT);
     }
 
     @Test

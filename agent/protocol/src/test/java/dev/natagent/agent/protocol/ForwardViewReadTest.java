@@ -45,7 +45,7 @@ class ForwardViewReadTest {
             Health.UNKNOWN);
 
     private static ObjectNode written(ForwardView forward) {
-        return ModelJson.mapper().valueToTree(forward);
+        return ModelJson.toTree(forward);
     }
 
     private static String error(Executable read) {

@@ -22,7 +22,7 @@ class ReplyErrorReadTest {
                     new ReplyError.Detail("", "INVALID_TYPE", "not an object")));
 
     private static ObjectNode written(ReplyError error) {
-        return ModelJson.mapper().valueToTree(error);
+        return ModelJson.toTree(error);
     }
 
     @Test

@@ -32,7 +32,7 @@ class StatusViewReadTest {
             1);
 
     private static ObjectNode written(StatusView status) {
-        return ModelJson.mapper().valueToTree(status);
+        return ModelJson.toTree(status);
     }
 
     @Test

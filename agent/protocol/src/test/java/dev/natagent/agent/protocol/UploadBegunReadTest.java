@@ -12,7 +12,7 @@ class UploadBegunReadTest {
     private static final UploadBegun BEGUN = new UploadBegun("upload-7", 16_777_216);
 
     private static ObjectNode written() {
-        return ModelJson.mapper().valueToTree(BEGUN);
+        return ModelJson.toTree(BEGUN);
     }
 
     @Test
