@@ -1,25 +1,25 @@
 package dev.natagent.agent.api;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.natagent.agent.model.ClusterSpec;
 import dev.natagent.agent.model.ErrorCode;
 import dev.natagent.agent.model.FieldError;
 import dev.natagent.agent.model.Forward;
 import dev.natagent.agent.model.ForwardEdit;
-import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.model.JsonWritable;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.Outbound;
 import dev.natagent.agent.model.Target;
 import dev.natagent.agent.model.ValidationException;
 import dev.natagent.agent.protocol.ApplyNames;
 import dev.natagent.agent.protocol.ApplyResult;
+import dev.natagent.agent.protocol.ClusterView;
 import dev.natagent.agent.protocol.ExportFormat;
+import dev.natagent.agent.protocol.ForwardView;
 import dev.natagent.agent.protocol.MetricsFormat;
+import dev.natagent.agent.protocol.OutboundView;
 import dev.natagent.agent.protocol.ReplyError;
 import dev.natagent.agent.protocol.UploadBegun;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -30,7 +30,6 @@ import java.util.function.Supplier;
 public final class AdminDispatcher implements RequestHandler {
     private final AdminOperations operations;
     private final Uploads uploads;
-    private final ObjectMapper mapper = ModelJson.mapper();
 
     public AdminDispatcher(AdminOperations operations) {
         this(operations, new Uploads());
@@ -42,7 +41,7 @@ public final class AdminDispatcher implements RequestHandler {
     }
 
     @Override
-    public Object handle(Request request, ClientSession session) {
+    public JsonWritable handle(Request request, ClientSession session) {
         try {
             return dispatch(request, session);
         } catch (ValidationException e) {
@@ -84,7 +83,7 @@ public final class AdminDispatcher implements RequestHandler {
         }
     }
 
-    private Object dispatch(Request request, ClientSession session) {
+    private JsonWritable dispatch(Request request, ClientSession session) {
         return switch (request.op()) {
             case STATUS -> noArgs(request, operations::status);
             case FORWARD_ADD -> {
@@ -100,16 +99,16 @@ public final class AdminDispatcher implements RequestHandler {
                         args.optionalBoolean("force"));
             }
             case FORWARD_REMOVE -> operations.removeForward(name(request));
-            case FORWARD_LIST -> listOf("forwards", noArgs(request, operations::listForwards));
+            case FORWARD_LIST -> ForwardView.list(noArgs(request, operations::listForwards));
             case FORWARD_GET -> operations.getForward(name(request));
             case OUTBOUND_ADD -> operations.addOutbound(
                     Args.of(request, "outbound").requiredModel("outbound", Outbound.class));
             case OUTBOUND_REMOVE -> operations.removeOutbound(name(request));
-            case OUTBOUND_LIST -> listOf("outbounds", noArgs(request, operations::listOutbounds));
+            case OUTBOUND_LIST -> OutboundView.list(noArgs(request, operations::listOutbounds));
             case CLUSTER_ADD -> operations.addCluster(
                     Args.of(request, "cluster").requiredModel("cluster", ClusterSpec.class));
             case CLUSTER_REMOVE -> operations.removeCluster(name(request));
-            case CLUSTER_LIST -> listOf("clusters", noArgs(request, operations::listClusters));
+            case CLUSTER_LIST -> ClusterView.list(noArgs(request, operations::listClusters));
             case CLUSTER_GET -> operations.getCluster(name(request));
             case CLUSTER_REFRESH -> operations.refreshCluster(name(request));
             case CLUSTER_MAP -> operations.clusterMap(name(request));
@@ -130,9 +129,7 @@ public final class AdminDispatcher implements RequestHandler {
                 Args args = Args.of(request, "upload", "seq", "data");
                 Upload upload = uploads.append(
                         session, args.requiredString("upload"), args.requiredCount("seq"), args.requiredString("data"));
-                ObjectNode result = uploadResult(upload);
-                result.put("chars", upload.chars());
-                yield result;
+                yield uploadResult(upload.id(), upload.chars());
             }
             case APPLY_COMMIT -> {
                 Args args = Args.of(request, "upload", "diff");
@@ -148,7 +145,7 @@ public final class AdminDispatcher implements RequestHandler {
             case APPLY_ABORT -> {
                 String id = uploadId(request);
                 uploads.abort(session, id);
-                yield mapper.createObjectNode().put("upload", id);
+                yield uploadResult(id, -1);
             }
             case EXPORT -> operations.export(format(request, ExportFormat::fromWireName, "json, nft, iptables"));
             case METRICS -> operations.metrics(format(request, MetricsFormat::fromWireName, "json, prometheus"));
@@ -175,16 +172,24 @@ public final class AdminDispatcher implements RequestHandler {
         };
     }
 
-    private static Object applyResult(ApplyResult result, boolean namesOnly) {
+    private static JsonWritable applyResult(ApplyResult result, boolean namesOnly) {
         return namesOnly ? ApplyNames.of(result) : result;
+    }
+
+    /** {@code {"upload":ID}}, with {@code "chars":N} (what the upload holds) after a chunk. */
+    private static JsonWritable uploadResult(String id, long chars) {
+        return out -> {
+            out.writeStartObject();
+            out.writeStringField("upload", id);
+            if (chars >= 0) {
+                out.writeNumberField("chars", chars);
+            }
+            out.writeEndObject();
+        };
     }
 
     private static String uploadId(Request request) {
         return Args.of(request, "upload").requiredString("upload");
-    }
-
-    private ObjectNode uploadResult(Upload upload) {
-        return mapper.createObjectNode().put("upload", upload.id());
     }
 
     private static String name(Request request) {
@@ -198,14 +203,6 @@ public final class AdminDispatcher implements RequestHandler {
                         ErrorCode.BAD_REQUEST,
                         "unknown format '" + RequestDecoder.abbreviate(text) + "' (choose " + choices + ")",
                         "args.format"));
-    }
-
-    /**
-     * Results stay objects until the response is written: at 50,000 forwards a JSON tree of a
-     * list or a diff would take tens of megabytes and expand the heap for good.
-     */
-    private static Map<String, Object> listOf(String key, Object list) {
-        return Map.of(key, list);
     }
 
     static AdminException toAdminException(ValidationException e) {

@@ -1,9 +1,8 @@
 package dev.natagent.agent.api;
 
 import com.codahale.metrics.Timer;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.natagent.agent.model.ErrorCode;
-import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.model.JsonWritable;
 import dev.natagent.agent.protocol.AdminProtocol;
 import dev.natagent.agent.store.TrustedPaths;
 import java.io.IOException;
@@ -139,9 +138,8 @@ public final class AdminServer implements AutoCloseable {
         this.handler = handler;
         this.policy = policy;
         this.requestTimers = requestTimers;
-        ObjectMapper mapper = ModelJson.mapper();
         this.decoder = new RequestDecoder(MAX_REQUEST_TOKENS);
-        this.encoder = new ResponseEncoder(mapper);
+        this.encoder = new ResponseEncoder();
         this.memory = new ClientMemory(config.requestMemory(), RESERVE, SMALL_HOLDING);
         GroupPrincipal group = adminGroup(config.adminGroup());
         this.readers = boundedPool(
@@ -873,7 +871,7 @@ public final class AdminServer implements AutoCloseable {
         Timer.Context timer = requestTimers.apply(request.op().wireName()).time();
         String outcome = "ok";
         try {
-            Object result = handler.handle(request, connection.session);
+            JsonWritable result = handler.handle(request, connection.session);
             encoder.writeSuccess(request.id(), result, out);
             out.finish();
         } catch (AdminException e) {

@@ -1,10 +1,8 @@
 package dev.natagent.agent.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonSerializable;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
-import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.model.JsonWritable;
+import dev.natagent.agent.model.JsonWriting;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -17,13 +15,7 @@ import java.io.Writer;
  * {"format":..,"content":..}}: a JSON document's content embedded as an object (clients need not
  * parse a string inside JSON), any other as a string.
  */
-public final class Document implements JsonSerializable {
-    /** Writes a JSON document as one value into the response's generator. */
-    @FunctionalInterface
-    public interface JsonContent {
-        void writeTo(JsonGenerator json) throws IOException;
-    }
-
+public final class Document implements JsonWritable {
     /** Writes a text document; the writer escapes it into a JSON string as it goes. */
     @FunctionalInterface
     public interface TextContent {
@@ -31,16 +23,16 @@ public final class Document implements JsonSerializable {
     }
 
     private final String format;
-    private final JsonContent json;
+    private final JsonWritable json;
     private final TextContent text;
 
-    private Document(String format, JsonContent json, TextContent text) {
+    private Document(String format, JsonWritable json, TextContent text) {
         this.format = format;
         this.json = json;
         this.text = text;
     }
 
-    public static Document json(String format, JsonContent content) {
+    public static Document json(String format, JsonWritable content) {
         return new Document(format, content, null);
     }
 
@@ -59,8 +51,8 @@ public final class Document implements JsonSerializable {
             if (text != null) {
                 text.writeTo(out);
             } else {
-                try (JsonGenerator generator = ModelJson.mapper().getFactory().createGenerator(out)) {
-                    json.writeTo(generator);
+                try (JsonGenerator generator = JsonWriting.generator(out)) {
+                    json.write(generator);
                 }
             }
         } catch (IOException e) {
@@ -70,7 +62,7 @@ public final class Document implements JsonSerializable {
     }
 
     @Override
-    public void serialize(JsonGenerator generator, SerializerProvider provider) throws IOException {
+    public void write(JsonGenerator generator) throws IOException {
         generator.writeStartObject();
         generator.writeStringField("format", format);
         generator.writeFieldName("content");
@@ -79,14 +71,8 @@ public final class Document implements JsonSerializable {
                 text.writeTo(out);
             }
         } else {
-            json.writeTo(generator);
+            json.write(generator);
         }
         generator.writeEndObject();
-    }
-
-    @Override
-    public void serializeWithType(JsonGenerator generator, SerializerProvider provider, TypeSerializer types)
-            throws IOException {
-        serialize(generator, provider);
     }
 }

@@ -1,5 +1,7 @@
 package dev.natagent.agent.api;
 
+import dev.natagent.agent.model.JsonWritable;
+
 /**
  * Executes one authorised request. The server guarantees that mutating requests reach it one at
  * a time (never two concurrently), while read-only ones may run in parallel with them. Requests of
@@ -8,11 +10,11 @@ package dev.natagent.agent.api;
 @FunctionalInterface
 public interface RequestHandler {
     /**
-     * @return the result of a successful request: a value Jackson writes as a JSON object (a model
-     *     record, a map, a JsonNode); written straight into the response, never copied into a tree
+     * @return the result of a successful request, which writes itself as one JSON object (a record
+     *     of the protocol, a document); written straight into the response, never copied into a tree
      * @throws AdminException when the request is refused or fails; anything else is an INTERNAL error
      */
-    Object handle(Request request, ClientSession session);
+    JsonWritable handle(Request request, ClientSession session);
 
     /**
      * Called for a mutating request before it is queued for the one writer, on a thread that holds

@@ -1,24 +1,23 @@
 package dev.natagent.agent.api;
 
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.natagent.agent.model.JsonWritable;
+import dev.natagent.agent.model.JsonWriting;
 import dev.natagent.agent.protocol.AdminProtocol;
 import dev.natagent.agent.protocol.ReplyError;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.Map;
 
 /** Builds response lines: {@code {"v":1,"id":..,"ok":true,"result":..}} or the error form. */
 public final class ResponseEncoder {
-    private final ObjectMapper mapper;
-
-    public ResponseEncoder(ObjectMapper mapper) {
-        this.mapper = mapper;
-    }
+    /** The result of a request that answers nothing but success. */
+    private static final JsonWritable EMPTY = out -> {
+        out.writeStartObject();
+        out.writeEndObject();
+    };
 
     /** The success line; {@code result} is written as it is (a 50k-forward diff is not first copied into a tree). */
-    public ResponseLine success(String id, Object result) {
+    public ResponseLine success(String id, JsonWritable result) {
         try {
             return ResponseLine.write(out -> writeSuccess(id, result, out));
         } catch (IOException e) {
@@ -27,34 +26,29 @@ public final class ResponseEncoder {
     }
 
     /** Writes the success line's JSON to {@code out} as it is produced (the newline is the caller's). */
-    void writeSuccess(String id, Object result, OutputStream out) throws IOException {
-        write(new Success(AdminProtocol.VERSION, id, true, result == null ? Map.of() : result), out);
+    void writeSuccess(String id, JsonWritable result, OutputStream out) throws IOException {
+        write(id, true, "result", result == null ? EMPTY : result, out);
     }
-
-    @JsonPropertyOrder({"v", "id", "ok", "result"})
-    private record Success(int v, String id, boolean ok, Object result) {}
 
     public ResponseLine failure(String id, AdminException error) {
-        return toLine(new Failure(
-                AdminProtocol.VERSION,
-                id,
-                false,
-                new ReplyError(error.code().name(), error.getMessage(), error.field(), error.details())));
-    }
-
-    @JsonPropertyOrder({"v", "id", "ok", "error"})
-    private record Failure(int v, String id, boolean ok, ReplyError error) {}
-
-    private ResponseLine toLine(Object response) {
+        ReplyError reply = new ReplyError(error.code().name(), error.getMessage(), error.field(), error.details());
         try {
-            return ResponseLine.write(out -> write(response, out));
+            return ResponseLine.write(out -> write(id, false, "error", reply, out));
         } catch (IOException e) {
             throw new IllegalStateException("response not serialisable", e);
         }
     }
 
-    private void write(Object response, OutputStream out) throws IOException {
-        // Jackson escapes control characters, so the only raw newline is the terminator.
-        mapper.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET).writeValue(out, response);
+    private static void write(String id, boolean ok, String member, JsonWritable body, OutputStream out)
+            throws IOException {
+        // The generator escapes control characters, so the only raw newline is the terminator.
+        try (JsonGenerator json = JsonWriting.generator(out)) {
+            json.writeStartObject();
+            json.writeNumberField("v", AdminProtocol.VERSION);
+            json.writeStringField("id", id);
+            json.writeBooleanField("ok", ok);
+            JsonWriting.object(json, member, body);
+            json.writeEndObject();
+        }
     }
 }

@@ -6,14 +6,11 @@ import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Snapshot;
 import com.codahale.metrics.Timer;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 /**
  * The registry as a JSON object grouped by kind, with timers in milliseconds:
@@ -29,7 +26,7 @@ public final class MetricsJson {
      * forwards the gauges alone are 150,000 members, which as a tree (or text) would take tens of
      * megabytes of heap at once.
      */
-    public static void write(AgentMetrics metrics, ObjectMapper mapper, JsonGenerator json) throws IOException {
+    public static void write(AgentMetrics metrics, JsonGenerator json) throws IOException {
         List<LabelledGauges<?>> live = metrics.labelledGauges();
         MetricRegistry registry = metrics.registry();
         json.writeStartObject();
@@ -48,10 +45,9 @@ public final class MetricsJson {
             json.writeNumberField(counter.getKey(), counter.getValue().getCount());
         }
         json.writeEndObject();
-        // Few of these (one timer per API op): small trees are simplest.
-        writeGroup(json, "meters", registry.getMeters(), meter -> meter(mapper, meter));
-        writeGroup(json, "histograms", registry.getHistograms(), histogram -> histogram(mapper, histogram));
-        writeGroup(json, "timers", registry.getTimers(), timer -> timer(mapper, timer));
+        writeGroup(json, "meters", registry.getMeters(), MetricsJson::meter);
+        writeGroup(json, "histograms", registry.getHistograms(), MetricsJson::histogram);
+        writeGroup(json, "timers", registry.getTimers(), MetricsJson::timer);
         json.writeEndObject();
     }
 
@@ -79,46 +75,47 @@ public final class MetricsJson {
         }
     }
 
-    private static <M> void writeGroup(
-            JsonGenerator json, String group, Map<String, M> metrics, Function<M, ObjectNode> node) throws IOException {
+    /** Writes the members of one metric's object. */
+    @FunctionalInterface
+    private interface Members<M> {
+        void write(JsonGenerator json, M metric) throws IOException;
+    }
+
+    private static <M> void writeGroup(JsonGenerator json, String group, Map<String, M> metrics, Members<M> members)
+            throws IOException {
         json.writeObjectFieldStart(group);
         for (var metric : metrics.entrySet()) {
-            json.writeFieldName(metric.getKey());
-            json.writeTree(node.apply(metric.getValue()));
+            json.writeObjectFieldStart(metric.getKey());
+            members.write(json, metric.getValue());
+            json.writeEndObject();
         }
         json.writeEndObject();
     }
 
-    private static ObjectNode meter(ObjectMapper mapper, Meter meter) {
-        ObjectNode node = mapper.createObjectNode();
-        node.put("count", meter.getCount());
-        node.put("m1_rate", meter.getOneMinuteRate());
-        return node;
+    private static void meter(JsonGenerator json, Meter meter) throws IOException {
+        json.writeNumberField("count", meter.getCount());
+        json.writeNumberField("m1_rate", meter.getOneMinuteRate());
     }
 
-    private static ObjectNode histogram(ObjectMapper mapper, Histogram histogram) {
-        ObjectNode node = mapper.createObjectNode();
-        node.put("count", histogram.getCount());
+    private static void histogram(JsonGenerator json, Histogram histogram) throws IOException {
+        json.writeNumberField("count", histogram.getCount());
         Snapshot snapshot = histogram.getSnapshot();
-        node.put("p50", snapshot.getMedian());
-        node.put("p99", snapshot.get99thPercentile());
-        node.put("max", snapshot.getMax());
-        return node;
+        json.writeNumberField("p50", snapshot.getMedian());
+        json.writeNumberField("p99", snapshot.get99thPercentile());
+        json.writeNumberField("max", snapshot.getMax());
     }
 
-    private static ObjectNode timer(ObjectMapper mapper, Timer timer) {
-        ObjectNode node = mapper.createObjectNode();
-        node.put("count", timer.getCount());
+    private static void timer(JsonGenerator json, Timer timer) throws IOException {
+        json.writeNumberField("count", timer.getCount());
         Snapshot snapshot = timer.getSnapshot();
-        node.put("mean_ms", snapshot.getMean() / NANOS_PER_MILLI);
-        node.put("p50_ms", snapshot.getMedian() / NANOS_PER_MILLI);
-        node.put("p95_ms", snapshot.get95thPercentile() / NANOS_PER_MILLI);
-        node.put("p99_ms", snapshot.get99thPercentile() / NANOS_PER_MILLI);
-        node.put("max_ms", snapshot.getMax() / NANOS_PER_MILLI);
+        json.writeNumberField("mean_ms", snapshot.getMean() / NANOS_PER_MILLI);
+        json.writeNumberField("p50_ms", snapshot.getMedian() / NANOS_PER_MILLI);
+        json.writeNumberField("p95_ms", snapshot.get95thPercentile() / NANOS_PER_MILLI);
+        json.writeNumberField("p99_ms", snapshot.get99thPercentile() / NANOS_PER_MILLI);
+        json.writeNumberField("max_ms", snapshot.getMax() / NANOS_PER_MILLI);
         if (timer instanceof SummingTimer summing) {
-            node.put("sum_ms", summing.sumNanos() / NANOS_PER_MILLI);
+            json.writeNumberField("sum_ms", summing.sumNanos() / NANOS_PER_MILLI);
         }
-        node.put("m1_rate", timer.getOneMinuteRate());
-        return node;
+        json.writeNumberField("m1_rate", timer.getOneMinuteRate());
     }
 }

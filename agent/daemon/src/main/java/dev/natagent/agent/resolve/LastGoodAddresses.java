@@ -1,10 +1,9 @@
 package dev.natagent.agent.resolve;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.natagent.agent.model.ErrorCode;
 import dev.natagent.agent.model.Ipv4;
 import dev.natagent.agent.model.JsonIn;
-import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.model.JsonWriting;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -113,22 +112,28 @@ public final class LastGoodAddresses {
         if (file == null) {
             return;
         }
-        ObjectNode root = ModelJson.mapper().createObjectNode();
-        root.put("schema_version", SCHEMA_VERSION);
-        ObjectNode addresses = root.putObject("addresses");
-        for (TargetStatus status : statuses) {
-            status.address().ifPresent(address -> {
-                ObjectNode entry = addresses.putObject(status.host());
-                entry.put("address", address.toString());
-                entry.put("since", status.lastChange().orElse(Instant.EPOCH).toString());
-            });
-        }
+        byte[] json = JsonWriting.toBytes(out -> {
+            out.writeStartObject();
+            out.writeNumberField("schema_version", SCHEMA_VERSION);
+            out.writeObjectFieldStart("addresses");
+            for (TargetStatus status : statuses) {
+                if (status.address().isPresent()) {
+                    out.writeObjectFieldStart(status.host());
+                    out.writeStringField("address", status.address().get().toString());
+                    out.writeStringField(
+                            "since", status.lastChange().orElse(Instant.EPOCH).toString());
+                    out.writeEndObject();
+                }
+            }
+            out.writeEndObject();
+            out.writeEndObject();
+        });
         Path temp = file.resolveSibling(FILE + ".tmp");
         try {
             Files.deleteIfExists(temp);
             Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                out.write(ByteBuffer.wrap(ModelJson.mapper().writeValueAsBytes(root)));
+                out.write(ByteBuffer.wrap(json));
                 out.force(true);
             }
             try {

@@ -43,7 +43,7 @@ final class Exporter {
     /** The export, written when the response is (see {@link Document}). */
     static Document export(NatState state, Desired desired, ExportFormat format) {
         return switch (format) {
-            case JSON -> Document.json("json", json -> json.writeObject(state));
+            case JSON -> Document.json("json", state::write);
             case NFT -> Document.text("nft", out -> nftScript(state, desired, out));
             case IPTABLES -> Document.text("iptables", out -> iptablesRestore(state, desired, out));
         };

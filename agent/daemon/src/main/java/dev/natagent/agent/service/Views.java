@@ -13,7 +13,6 @@ import dev.natagent.agent.model.Cidr;
 import dev.natagent.agent.model.Cluster;
 import dev.natagent.agent.model.Forward;
 import dev.natagent.agent.model.Ipv4;
-import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.Outbound;
 import dev.natagent.agent.model.Target;
@@ -371,7 +370,7 @@ public final class Views {
     public Document metrics(MetricsFormat format) {
         return switch (format) {
             case PROMETHEUS -> Document.text("prometheus", metrics::writePrometheus);
-            case JSON -> Document.json("json", json -> MetricsJson.write(metrics, ModelJson.mapper(), json));
+            case JSON -> Document.json("json", json -> MetricsJson.write(metrics, json));
         };
     }
 

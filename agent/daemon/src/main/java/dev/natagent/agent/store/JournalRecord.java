@@ -1,8 +1,9 @@
 package dev.natagent.agent.store;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.natagent.agent.model.ErrorCode;
 import dev.natagent.agent.model.JsonIn;
-import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.model.JsonWriting;
 import dev.natagent.agent.model.StateChange;
 import dev.natagent.agent.model.ValidationException;
 import java.io.ByteArrayOutputStream;
@@ -55,7 +56,9 @@ record JournalRecord(long revision, List<StateChange> changes) {
     long writeTo(OutputStream out) throws IOException {
         Checksummed prefix = new Checksummed(out);
         prefix.write(("{\"revision\":" + revision + ",\"changes\":").getBytes(StandardCharsets.US_ASCII));
-        ModelJson.write(changes, StateChange.LIST, prefix);
+        try (JsonGenerator json = JsonWriting.generator(prefix)) {
+            StateChange.writeAll(changes, json);
+        }
         byte[] tail =
                 (",\"crc32c\":\"" + hex((int) prefix.crc.getValue()) + "\"}\n").getBytes(StandardCharsets.US_ASCII);
         out.write(tail);

@@ -1,9 +1,11 @@
 package dev.natagent.agent.store;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.natagent.agent.model.ErrorCode;
 import dev.natagent.agent.model.JsonIn;
-import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.model.JsonWritable;
+import dev.natagent.agent.model.JsonWriting;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.ValidationException;
 import java.io.IOException;
@@ -14,7 +16,7 @@ import java.util.Objects;
  * The snapshot file's content: {@code {"schema_version":1,"revision":42,"state":{...}}}. {@code
  * schema_version} is the file format; the state inside carries its own model version.
  */
-record Snapshot(int schemaVersion, long revision, NatState state) {
+record Snapshot(int schemaVersion, long revision, NatState state) implements JsonWritable {
     static final int SCHEMA_VERSION = 1;
 
     Snapshot {
@@ -27,7 +29,16 @@ record Snapshot(int schemaVersion, long revision, NatState state) {
 
     /** Streams the file's content: at 50,000 forwards megabytes that never exist as one array. */
     void writeTo(OutputStream out) throws IOException {
-        ModelJson.write(this, out);
+        JsonWriting.write(this, out);
+    }
+
+    @Override
+    public void write(JsonGenerator out) throws IOException {
+        out.writeStartObject();
+        out.writeNumberField("schema_version", schemaVersion);
+        out.writeNumberField("revision", revision);
+        JsonWriting.object(out, "state", state);
+        out.writeEndObject();
     }
 
     private static final JsonIn.Fields FIELDS = new JsonIn.Fields("schema_version", "revision", "state");

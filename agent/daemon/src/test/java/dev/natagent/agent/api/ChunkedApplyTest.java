@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.natagent.agent.model.ErrorCode;
+import dev.natagent.agent.model.JsonWritable;
 import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.protocol.Op;
@@ -33,8 +34,8 @@ class ChunkedApplyTest {
     }
 
     /** The result written as the response carries it and read back. */
-    private static JsonNode asClientSees(Object result) {
-        return ModelJson.mapper().valueToTree(result);
+    private static JsonNode asClientSees(JsonWritable result) {
+        return ModelJson.toTree(result);
     }
 
     private static ObjectNode args() {

@@ -198,7 +198,7 @@ public class FakeOperations implements AdminOperations {
         return switch (format) {
             case JSON -> {
                 NatState exported = state;
-                yield Document.json("json", json -> json.writeObject(exported));
+                yield Document.json("json", exported::write);
             }
             case NFT -> Document.text("nft", out -> out.write("table ip nat_agent {\n}\n"));
             case IPTABLES -> Document.text("iptables", out -> out.write("*nat\nCOMMIT\n"));

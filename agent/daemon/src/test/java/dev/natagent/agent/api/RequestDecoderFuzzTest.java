@@ -3,7 +3,7 @@ package dev.natagent.agent.api;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.model.JsonWritable;
 import dev.natagent.testing.Fuzz;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -31,7 +31,7 @@ class RequestDecoderFuzzTest {
 
     private final RequestDecoder decoder = new RequestDecoder(AdminServer.MAX_REQUEST_TOKENS);
     private final AdminDispatcher dispatcher = new AdminDispatcher(new FakeOperations());
-    private final ResponseEncoder encoder = new ResponseEncoder(ModelJson.mapper());
+    private final ResponseEncoder encoder = new ResponseEncoder();
 
     @Test
     void randomAndMutatedLinesNeverEscape() {
@@ -44,7 +44,7 @@ class RequestDecoderFuzzTest {
         try {
             Request request = decoder.decode(line, 0, line.length);
             try {
-                Object result = dispatcher.handle(request, new ClientSession(new Peer(0, 0, 1)));
+                JsonWritable result = dispatcher.handle(request, new ClientSession(new Peer(0, 0, 1)));
                 response = encoder.success(request.id(), result);
             } catch (AdminException e) {
                 response = encoder.failure(request.id(), e);

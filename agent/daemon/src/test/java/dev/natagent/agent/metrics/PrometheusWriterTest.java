@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.natagent.agent.model.JsonWriting;
 import dev.natagent.agent.model.ModelJson;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -248,8 +249,8 @@ class PrometheusWriterTest {
     /** The metrics JSON as the socket writes it, read back as a tree. */
     private static JsonNode metricsJson(AgentMetrics metrics) throws IOException {
         StringWriter text = new StringWriter();
-        try (JsonGenerator json = ModelJson.mapper().getFactory().createGenerator(text)) {
-            MetricsJson.write(metrics, ModelJson.mapper(), json);
+        try (JsonGenerator json = JsonWriting.generator(text)) {
+            MetricsJson.write(metrics, json);
         }
         return ModelJson.mapper().readTree(text.toString());
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.natagent.agent.model.JsonWritable;
 import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.protocol.ApplyNames;
 import dev.natagent.agent.protocol.ClusterChange;
@@ -212,8 +213,8 @@ class MalformedReplyTest {
     private static final ApplyNames.Section NO_NAMES =
             new ApplyNames.Section(List.of(), List.of(), List.of(), Map.of());
 
-    private static ObjectNode tree(Object record) {
-        return ModelJson.mapper().valueToTree(record);
+    private static ObjectNode tree(JsonWritable record) {
+        return ModelJson.toTree(record);
     }
 
     /** Replies whose envelope natctl cannot read: each said as it is, exit 3; a refusal, exit 1. */

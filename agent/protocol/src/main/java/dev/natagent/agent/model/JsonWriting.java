@@ -108,6 +108,15 @@ public final class JsonWriting {
         out.writeEndArray();
     }
 
+    /** A listing's reply, {@code {"name":[{...},...]}}, written entry by entry when it is. */
+    public static JsonWritable listing(String name, Collection<? extends JsonWritable> values) {
+        return out -> {
+            out.writeStartObject();
+            objects(out, name, values);
+            out.writeEndObject();
+        };
+    }
+
     /** {@code "name":[{...},...]}. */
     public static void objects(JsonGenerator out, String name, Collection<? extends JsonWritable> values)
             throws IOException {

@@ -3,7 +3,6 @@ package dev.natagent.agent.model;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.type.TypeReference;
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
@@ -26,9 +25,6 @@ import java.util.Objects;
     @JsonSubTypes.Type(value = StateChange.RemoveCluster.class, name = "remove_cluster")
 })
 public sealed interface StateChange extends JsonWritable {
-    /** The declared type to write lists of changes with (see {@link ModelJson#write(Object, TypeReference)}). */
-    TypeReference<List<StateChange>> LIST = new TypeReference<>() {};
-
     /** Writes {@code changes} as one array, each change with its {@code op} first. */
     static void writeAll(List<StateChange> changes, JsonGenerator out) throws IOException {
         out.writeStartArray();

@@ -65,15 +65,9 @@ public record ClusterView(
         out.writeEndObject();
     }
 
-    /** The records of a cluster.list reply, {@code {"clusters":[...]}}. */
-    public static void writeList(Iterable<ClusterView> clusters, JsonGenerator out) throws IOException {
-        out.writeStartObject();
-        out.writeArrayFieldStart("clusters");
-        for (ClusterView cluster : clusters) {
-            cluster.write(out);
-        }
-        out.writeEndArray();
-        out.writeEndObject();
+    /** A cluster.list reply, {@code {"clusters":[...]}}. */
+    public static JsonWritable list(List<ClusterView> clusters) {
+        return JsonWriting.listing("clusters", clusters);
     }
 
     /** The record from a cluster.get reply; a field it lacks is an error (see {@link ReplyFields}). */

@@ -66,15 +66,9 @@ public record ForwardView(
         out.writeEndObject();
     }
 
-    /** The records of a forward.list reply, {@code {"forwards":[...]}}, written one by one as they come. */
-    public static void writeList(Iterable<ForwardView> forwards, JsonGenerator out) throws IOException {
-        out.writeStartObject();
-        out.writeArrayFieldStart("forwards");
-        for (ForwardView forward : forwards) {
-            forward.write(out);
-        }
-        out.writeEndArray();
-        out.writeEndObject();
+    /** A forward.list reply, {@code {"forwards":[...]}}. */
+    public static JsonWritable list(List<ForwardView> forwards) {
+        return JsonWriting.listing("forwards", forwards);
     }
 
     /** The record from a forward.get reply; a field it lacks is an error (see {@link ReplyFields}). */

@@ -23,6 +23,11 @@ public record OutboundView(String name, List<String> source, String out) impleme
         json.writeEndObject();
     }
 
+    /** An outbound.list reply, {@code {"outbounds":[...]}}. */
+    public static JsonWritable list(List<OutboundView> outbounds) {
+        return JsonWriting.listing("outbounds", outbounds);
+    }
+
     /** The records of an outbound.list reply ({@code {"outbounds":[...]}}); see {@link ReplyFields}. */
     public static List<OutboundView> readList(JsonNode reply) {
         List<OutboundView> outbounds = new ArrayList<>();

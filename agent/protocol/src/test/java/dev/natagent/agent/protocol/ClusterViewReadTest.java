@@ -83,7 +83,7 @@ class ClusterViewReadTest {
         assertEquals(PENDING, ClusterView.read(written(PENDING)));
         assertEquals(
                 List.of(MEMCACHED, PENDING),
-                ClusterView.readList(written(out -> ClusterView.writeList(List.of(MEMCACHED, PENDING), out))));
+                ClusterView.readList(written(ClusterView.list(List.of(MEMCACHED, PENDING)))));
     }
 
     @Test
@@ -93,7 +93,7 @@ class ClusterViewReadTest {
             reply.remove(field);
             assertEquals("cluster.get reply has no '" + field + "'", error(() -> ClusterView.read(reply)));
         }
-        ObjectNode node = written(out -> ClusterView.writeList(List.of(PENDING, MEMCACHED), out));
+        ObjectNode node = written(ClusterView.list(List.of(PENDING, MEMCACHED)));
         ((ObjectNode) node.get("clusters").get(1).get("nodes").get(0)).remove("listen_port");
         assertEquals(
                 "cluster.list reply.clusters[1].nodes[0] has no 'listen_port'",

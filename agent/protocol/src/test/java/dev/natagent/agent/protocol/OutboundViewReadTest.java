@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.natagent.agent.model.ModelJson;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** natctl reads an outbound.list reply into the records the agent wrote it from. */
@@ -16,7 +15,7 @@ class OutboundViewReadTest {
             new OutboundView("two", List.of("10.1.0.0/16", "10.2.0.0/16"), "ens6"));
 
     private static ObjectNode written() {
-        return ModelJson.mapper().valueToTree(Map.of("outbounds", OUTBOUNDS));
+        return ModelJson.toTree(OutboundView.list(OUTBOUNDS));
     }
 
     @Test
