@@ -34,6 +34,14 @@ public sealed interface StateChange extends JsonWritable {
         out.writeEndArray();
     }
 
+    /** {@code {"op":OP,"member":VALUE}}: the type id first, as the journal's readers expect. */
+    private static void write(JsonGenerator out, String op, String member, JsonWritable value) throws IOException {
+        out.writeStartObject();
+        out.writeStringField("op", op);
+        JsonWriting.object(out, member, value);
+        out.writeEndObject();
+    }
+
     /** The state after this change. */
     NatState applyTo(NatState state);
 
@@ -112,10 +120,7 @@ public sealed interface StateChange extends JsonWritable {
 
         @Override
         public void write(JsonGenerator out) throws IOException {
-            out.writeStartObject();
-            out.writeStringField("op", "put_forward");
-            JsonWriting.object(out, "forward", forward);
-            out.writeEndObject();
+            StateChange.write(out, "put_forward", "forward", forward);
         }
 
         @Override
@@ -131,10 +136,7 @@ public sealed interface StateChange extends JsonWritable {
 
         @Override
         public void write(JsonGenerator out) throws IOException {
-            out.writeStartObject();
-            out.writeStringField("op", "remove_forward");
-            out.writeStringField("name", name);
-            out.writeEndObject();
+            StateChange.write(out, "remove_forward", "name", json -> json.writeString(name));
         }
 
         @Override
@@ -151,10 +153,7 @@ public sealed interface StateChange extends JsonWritable {
 
         @Override
         public void write(JsonGenerator out) throws IOException {
-            out.writeStartObject();
-            out.writeStringField("op", "put_outbound");
-            JsonWriting.object(out, "outbound", outbound);
-            out.writeEndObject();
+            StateChange.write(out, "put_outbound", "outbound", outbound);
         }
 
         @Override
@@ -170,10 +169,7 @@ public sealed interface StateChange extends JsonWritable {
 
         @Override
         public void write(JsonGenerator out) throws IOException {
-            out.writeStartObject();
-            out.writeStringField("op", "remove_outbound");
-            out.writeStringField("name", name);
-            out.writeEndObject();
+            StateChange.write(out, "remove_outbound", "name", json -> json.writeString(name));
         }
 
         @Override
@@ -189,10 +185,7 @@ public sealed interface StateChange extends JsonWritable {
 
         @Override
         public void write(JsonGenerator out) throws IOException {
-            out.writeStartObject();
-            out.writeStringField("op", "put_settings");
-            JsonWriting.object(out, "settings", settings);
-            out.writeEndObject();
+            StateChange.write(out, "put_settings", "settings", settings);
         }
 
         @Override
@@ -209,10 +202,7 @@ public sealed interface StateChange extends JsonWritable {
 
         @Override
         public void write(JsonGenerator out) throws IOException {
-            out.writeStartObject();
-            out.writeStringField("op", "put_cluster");
-            JsonWriting.object(out, "cluster", cluster);
-            out.writeEndObject();
+            StateChange.write(out, "put_cluster", "cluster", cluster);
         }
 
         @Override
@@ -228,10 +218,7 @@ public sealed interface StateChange extends JsonWritable {
 
         @Override
         public void write(JsonGenerator out) throws IOException {
-            out.writeStartObject();
-            out.writeStringField("op", "remove_cluster");
-            out.writeStringField("name", name);
-            out.writeEndObject();
+            StateChange.write(out, "remove_cluster", "name", json -> json.writeString(name));
         }
 
         @Override

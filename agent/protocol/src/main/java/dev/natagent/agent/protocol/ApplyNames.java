@@ -25,11 +25,7 @@ import java.util.function.Function;
 public record ApplyNames(boolean applied, long revision, Diff diff) implements JsonWritable {
     @Override
     public void write(JsonGenerator out) throws IOException {
-        out.writeStartObject();
-        out.writeBooleanField("applied", applied);
-        out.writeNumberField("revision", revision);
-        JsonWriting.object(out, "diff", diff);
-        out.writeEndObject();
+        ApplyResult.write(out, applied, revision, diff);
     }
 
     /** Names per kind; {@code settings} says whether the settings change; {@code clusters} only when one does. */

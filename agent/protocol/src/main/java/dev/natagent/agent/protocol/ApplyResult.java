@@ -16,6 +16,11 @@ import java.io.IOException;
 public record ApplyResult(boolean applied, long revision, StateDiff diff) implements JsonWritable {
     @Override
     public void write(JsonGenerator out) throws IOException {
+        write(out, applied, revision, diff);
+    }
+
+    /** The shape of every apply reply, whichever form its diff takes (see {@link ApplyNames}). */
+    static void write(JsonGenerator out, boolean applied, long revision, JsonWritable diff) throws IOException {
         out.writeStartObject();
         out.writeBooleanField("applied", applied);
         out.writeNumberField("revision", revision);
