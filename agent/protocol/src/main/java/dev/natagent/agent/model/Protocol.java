@@ -28,9 +28,12 @@ public enum Protocol {
         };
     }
 
+    /** Made once: every forward written names its protocol. */
+    private final String wireName = name().toLowerCase(Locale.ROOT);
+
     @JsonValue
     @Override
     public String toString() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 }

@@ -11,7 +11,10 @@ public enum Health {
     /** Not probed yet. */
     UNKNOWN;
 
+    /** Made once: a forward list writes two per forward. */
+    private final String wireName = name().toLowerCase(Locale.ROOT);
+
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 }

@@ -244,11 +244,11 @@ class WrittenFormTest {
                 pin(
                         n1,
                         "{\"id\":\"07c3\",\"host\":\"node-1.example.com\",\"address\":\"10.0.1.230\",\"port\":6379,\"role\":\"primary\",\"listen_port\":7000}",
-                        json -> ModelJson.read(json, ClusterNode.class)),
+                        null), // read back inside a cluster below
                 pin(
                         n2,
                         "{\"id\":\"07c4\",\"address\":\"10.0.1.231\",\"port\":6379,\"role\":\"replica\",\"listen_port\":7001,\"vanished_at\":1700000000}",
-                        json -> ModelJson.read(json, ClusterNode.class)),
+                        null), // read back inside a cluster below
                 pin(
                         spec,
                         "{\"name\":\"orders\",\"engine\":\"redis\",\"endpoint\":\"cfg.example.com:6379\",\"listen\":\"7000-7099\",\"allow\":[\"10.0.0.0/8\"],\"snat\":\"masquerade\",\"tls\":true,\"ca_file\":\"/etc/ca.pem\",\"auth_file\":\"/etc/a\u00e9\\\"\\\\.auth\",\"public_address\":\"203.0.113.73\",\"poll_interval_seconds\":10,\"grace_seconds\":30}",
