@@ -18,7 +18,7 @@
  *   <li>{@link dev.natagent.agent.reconcile.DriftWatcher}: {@code start()} it once the table is
  *       adopted; it polls the ruleset generation, repairs, counts and logs.
  *   <li>{@link dev.natagent.agent.reconcile.Renderer} and {@link dev.natagent.agent.reconcile.Planner}
- *       are pure; {@link dev.natagent.agent.reconcile.NftText} prints a table for logs and dry runs.
+ *       are pure.
  * </ul>
  */
 package dev.natagent.agent.reconcile;

@@ -35,14 +35,14 @@ import java.util.Map;
  * Prints a table in an nft-like text: sets with their types and elements (decoded by the set's
  * type: addresses, tcp/udp, ports, address ranges as CIDRs), chains with their hooks, and each rule
  * as its comment plus its expressions in libnftnl's debug notation ({@code nft --debug=netlink}).
- * Deterministic (elements sorted), so tests compare it as text; also handy in logs and dry runs.
+ * Deterministic (elements sorted), so tests compare it as text.
  */
-public final class NftText {
+final class NftText {
     private static final int TYPE_BITS = 6;
 
     private NftText() {}
 
-    public static String table(
+    static String table(
             String name,
             List<Chain> chains,
             List<NftSet> sets,
