@@ -75,7 +75,8 @@ class ClassListTest {
                         "dev/natagent/agent/reconcile/Reconciler",
                         "dev/natagent/nft/client/NftClient",
                         "dev/natagent/agent/api/AdminServer",
-                        "com/fasterxml/jackson/databind/ObjectMapper",
+                        "dev/natagent/agent/model/JsonIn",
+                        "dev/natagent/agent/model/JsonWriting",
                         "jnr/ffi/LibraryLoader"));
     }
 
@@ -101,6 +102,15 @@ class ClassListTest {
                 .filter(name -> name.startsWith("picocli/") || name.startsWith("dev/natagent/agent/cli/"))
                 .toList();
         assertEquals(List.of(), cli, "the daemon does not load the CLI or picocli" + UPDATE);
+    }
+
+    /** The daemon reads and writes JSON with jackson-core alone: databind's classes cost it memory at idle. */
+    @Test
+    void daemonNamesNothingOfJacksonDatabind() throws Exception {
+        List<String> databind = listedClasses("nat-agent").stream()
+                .filter(name -> name.startsWith("com/fasterxml/jackson/databind/"))
+                .toList();
+        assertEquals(List.of(), databind, "the daemon does not load jackson-databind" + UPDATE);
     }
 
     @Test
