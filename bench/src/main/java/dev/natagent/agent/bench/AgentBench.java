@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.natagent.agent.model.Cidr;
 import dev.natagent.agent.model.Forward;
-import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.PortRange;
 import dev.natagent.agent.model.Protocol;
@@ -13,6 +12,7 @@ import dev.natagent.agent.model.Settings;
 import dev.natagent.agent.model.StateChange;
 import dev.natagent.agent.model.StateDiff;
 import dev.natagent.agent.model.Target;
+import dev.natagent.agent.model.TestJson;
 import dev.natagent.agent.protocol.ExportFormat;
 import dev.natagent.agent.reconcile.ClientNftPort;
 import dev.natagent.agent.reconcile.Desired;
@@ -255,9 +255,9 @@ public final class AgentBench {
     }
 
     private static void overSocket(Path socket, int n, int runs, int pairs) throws IOException {
-        ObjectNode emptyState = (ObjectNode) ModelJson.toTree(NatState.empty());
+        ObjectNode emptyState = (ObjectNode) TestJson.toTree(NatState.empty());
         if (n > 0) {
-            JsonNode fullState = ModelJson.toTree(state(n));
+            JsonNode fullState = TestJson.toTree(state(n));
             long[] cold = new long[runs];
             for (int run = 0; run < runs; run++) {
                 call(socket, "apply", args().put("dry_run", false).set("state", emptyState));
@@ -268,7 +268,7 @@ public final class AgentBench {
             print("api.cold", cold);
         }
         if (pairs > 0) {
-            JsonNode extra = ModelJson.toTree(extra());
+            JsonNode extra = TestJson.toTree(extra());
             long[] add = new long[pairs];
             long[] remove = new long[pairs];
             for (int i = 0; i < pairs; i++) {
@@ -285,14 +285,14 @@ public final class AgentBench {
     }
 
     static ObjectNode args() {
-        return ModelJson.mapper().createObjectNode();
+        return TestJson.mapper().createObjectNode();
     }
 
     /** One request on its own connection, as natctl does; fails loudly on an error answer. */
     static JsonNode call(Path socket, String op, ObjectNode args) throws IOException {
-        ObjectNode request = ModelJson.mapper().createObjectNode();
+        ObjectNode request = TestJson.mapper().createObjectNode();
         request.put("v", 1).put("id", "bench").put("op", op).set("args", args);
-        byte[] json = ModelJson.mapper().writeValueAsBytes(request);
+        byte[] json = TestJson.mapper().writeValueAsBytes(request);
         byte[] line = Arrays.copyOf(json, json.length + 1);
         line[json.length] = '\n';
         try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
@@ -309,7 +309,7 @@ public final class AgentBench {
                     break;
                 }
             }
-            JsonNode response = ModelJson.mapper().readTree(answer.toByteArray());
+            JsonNode response = TestJson.mapper().readTree(answer.toByteArray());
             if (!response.path("ok").asBoolean()) {
                 throw new IOException(op + " failed: " + new String(answer.toByteArray(), StandardCharsets.UTF_8));
             }

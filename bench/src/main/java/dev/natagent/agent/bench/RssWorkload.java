@@ -4,7 +4,7 @@ import static dev.natagent.agent.bench.AgentBench.args;
 import static dev.natagent.agent.bench.AgentBench.call;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.model.TestJson;
 import java.nio.file.Path;
 
 /**
@@ -31,7 +31,7 @@ public final class RssWorkload {
     }
 
     private static void pairs(Path socket, int pairs) throws Exception {
-        JsonNode extra = ModelJson.toTree(AgentBench.extra());
+        JsonNode extra = TestJson.toTree(AgentBench.extra());
         for (int i = 0; i < pairs; i++) {
             call(socket, "forward.add", args().set("forward", extra));
             call(socket, "forward.remove", args().put("name", "extra"));

@@ -1,6 +1,5 @@
 package dev.natagent.agent.config;
 
-import com.fasterxml.jackson.annotation.JsonValue;
 import dev.natagent.agent.model.Forward;
 import dev.natagent.agent.model.JsonIn;
 import dev.natagent.agent.model.NatState;
@@ -8,9 +7,7 @@ import dev.natagent.agent.model.Outbound;
 import dev.natagent.agent.model.Settings;
 import dev.natagent.agent.model.ValidationException;
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -52,16 +49,5 @@ public record AgentConfig(DaemonOptions daemon, NatState desired) {
         } catch (ValidationException e) {
             throw in.placed(e);
         }
-    }
-
-    @JsonValue
-    Map<String, Object> toJson() {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("schema_version", NatState.SCHEMA_VERSION);
-        json.put("daemon", daemon);
-        json.put("settings", desired.settings());
-        json.put("forwards", List.copyOf(desired.forwards().values()));
-        json.put("outbounds", List.copyOf(desired.outbounds().values()));
-        return json;
     }
 }

@@ -1,8 +1,5 @@
 package dev.natagent.agent.config;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.annotation.JsonSerialize;
-import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import dev.natagent.agent.model.ErrorCode;
 import dev.natagent.agent.model.JsonIn;
 import dev.natagent.agent.model.ValidationException;
@@ -17,12 +14,7 @@ import java.util.Optional;
  * /run/nat-agent/admin.sock), {@code admin_group} (natadmin), {@code state_dir}
  * (/var/lib/nat-agent), {@code metrics_textfile} (optional node_exporter textfile path).
  */
-public record DaemonOptions(
-        @JsonSerialize(using = ToStringSerializer.class) Path adminSocket,
-        String adminGroup,
-        @JsonSerialize(using = ToStringSerializer.class) Path stateDir,
-        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonSerialize(using = ToStringSerializer.class)
-                Path metricsTextfile) {
+public record DaemonOptions(Path adminSocket, String adminGroup, Path stateDir, Path metricsTextfile) {
     public static final DaemonOptions DEFAULTS =
             new DaemonOptions(Path.of(Defaults.SOCKET), Defaults.ADMIN_GROUP, Path.of(Defaults.STATE_DIR), null);
 

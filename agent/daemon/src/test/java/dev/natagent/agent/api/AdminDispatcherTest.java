@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.model.ErrorCode;
 import dev.natagent.agent.model.JsonWritable;
-import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.model.TestJson;
 import dev.natagent.agent.protocol.Op;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
@@ -22,9 +22,9 @@ class AdminDispatcherTest {
     /** The result as a client reads it: through the response line (results may stay objects until then). */
     private JsonNode call(Op op, String args) throws IOException {
         JsonWritable result = dispatcher.handle(
-                Requests.of(op, ModelJson.mapper().readTree(args)), new ClientSession(new Peer(0, 0, 1)));
+                Requests.of(op, TestJson.mapper().readTree(args)), new ClientSession(new Peer(0, 0, 1)));
         byte[] line = new ResponseEncoder().success("t", result).toByteArray();
-        return ModelJson.mapper().readTree(line).get("result");
+        return TestJson.mapper().readTree(line).get("result");
     }
 
     @Test
@@ -33,7 +33,7 @@ class AdminDispatcherTest {
         ClientSession root = new ClientSession(new Peer(0, 0, 1));
         assertEquals("redis", call(Op.FORWARD_LIST, "{}").at("/forwards/0/name").textValue());
         JsonWritable export =
-                dispatcher.handle(Requests.of(Op.EXPORT, ModelJson.mapper().createObjectNode()), root);
+                dispatcher.handle(Requests.of(Op.EXPORT, TestJson.mapper().createObjectNode()), root);
         assertTrue(export instanceof Document, "a document is written when the response is");
         assertEquals(
                 "redis", call(Op.EXPORT, "{}").at("/content/forwards/0/name").textValue());
@@ -90,7 +90,7 @@ class AdminDispatcherTest {
         JsonNode names = call(Op.APPLY, "{\"state\":" + state + ",\"dry_run\":true,\"diff\":\"names\"}");
 
         assertEquals(
-                ModelJson.mapper()
+                TestJson.mapper()
                         .readTree("{\"applied\":false,\"revision\":1,\"diff\":{"
                                 + "\"forwards\":{\"added\":[\"memcached\"],\"removed\":[\"redis\"],\"changed\":[],\"changes\":{}},"
                                 + "\"outbounds\":{\"added\":[],\"removed\":[],\"changed\":[],\"changes\":{}},"

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.model.TestJson;
 import dev.natagent.agent.protocol.AdminProtocol;
 import dev.natagent.agent.testing.IdleConnections;
 import dev.natagent.agent.testing.OtherUser;
@@ -41,7 +41,7 @@ class AdminServerTest {
     }
 
     private static JsonNode json(String line) throws IOException {
-        return ModelJson.mapper().readTree(line);
+        return TestJson.mapper().readTree(line);
     }
 
     private static String request(String id, String op, String args) {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.natagent.agent.metrics.AgentMetrics;
 import dev.natagent.agent.metrics.MetricSources;
 import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.model.TestJson;
 import dev.natagent.agent.protocol.AdminProtocol;
 import dev.natagent.agent.testing.StateDocuments;
 import java.io.ByteArrayOutputStream;
@@ -46,12 +47,12 @@ class ChunkedApplyServerTest {
     /** Buffered: the commit's answer (the diff of 30,000 forwards) is ~2 MB, too much to read byte by byte. */
     private static JsonNode call(SocketChannel channel, String op, ObjectNode args) throws IOException {
         ObjectNode request =
-                ModelJson.mapper().createObjectNode().put("v", 1).put("id", op).put("op", op);
+                TestJson.mapper().createObjectNode().put("v", 1).put("id", op).put("op", op);
         request.set("args", args);
-        String line = ModelJson.write(request);
+        String line = TestJson.write(request);
         assertTrue(line.getBytes(StandardCharsets.UTF_8).length < AdminProtocol.MAX_REQUEST_BYTES, "under the limit");
         send(channel, line + "\n");
-        return ModelJson.mapper().readTree(readLine(channel));
+        return TestJson.mapper().readTree(readLine(channel));
     }
 
     private static String readLine(SocketChannel channel) throws IOException {
@@ -73,7 +74,7 @@ class ChunkedApplyServerTest {
     }
 
     private static ObjectNode args() {
-        return ModelJson.mapper().createObjectNode();
+        return TestJson.mapper().createObjectNode();
     }
 
     private static void ok(JsonNode response) {
@@ -199,10 +200,10 @@ class ChunkedApplyServerTest {
                             .getBytes(StandardCharsets.UTF_8));
             byte[] bytes = all.toByteArray();
             sendBytes(channel, bytes, 0, bytes.length);
-            JsonNode begun = ModelJson.mapper().readTree(readLine(channel));
+            JsonNode begun = TestJson.mapper().readTree(readLine(channel));
             ok(begun);
             assertEquals("upload-1", begun.at("/result/upload").textValue());
-            JsonNode committed = ModelJson.mapper().readTree(readLine(channel));
+            JsonNode committed = TestJson.mapper().readTree(readLine(channel));
             ok(committed);
             assertEquals(30_000, operations.state().forwards().size());
         }

@@ -9,8 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.natagent.agent.model.ErrorCode;
 import dev.natagent.agent.model.JsonWritable;
-import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.NatState;
+import dev.natagent.agent.model.TestJson;
 import dev.natagent.agent.protocol.Op;
 import dev.natagent.agent.testing.StateDocuments;
 import java.util.ArrayList;
@@ -35,11 +35,11 @@ class ChunkedApplyTest {
 
     /** The result written as the response carries it and read back. */
     private static JsonNode asClientSees(JsonWritable result) {
-        return ModelJson.toTree(result);
+        return TestJson.toTree(result);
     }
 
     private static ObjectNode args() {
-        return ModelJson.mapper().createObjectNode();
+        return TestJson.mapper().createObjectNode();
     }
 
     private String begin(ClientSession on, boolean dryRun) {
@@ -294,7 +294,7 @@ class ChunkedApplyTest {
 
     private static JsonNode readTree(String json) {
         try {
-            return ModelJson.mapper().readTree(json);
+            return TestJson.mapper().readTree(json);
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }

@@ -3,7 +3,7 @@ package dev.natagent.agent.api;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.model.TestJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.Writer;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class JsonStringWriterTest {
     private static byte[] jackson(String text) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (JsonGenerator json = ModelJson.mapper().getFactory().createGenerator(bytes)) {
+        try (JsonGenerator json = TestJson.mapper().getFactory().createGenerator(bytes)) {
             json.writeStartObject();
             json.writeStringField("content", text);
             json.writeNumberField("after", 1);
@@ -26,7 +26,7 @@ class JsonStringWriterTest {
     /** The same document, the string written in pieces of random length (surrogate pairs split too). */
     private static byte[] streamed(String text, Random random) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (JsonGenerator json = ModelJson.mapper().getFactory().createGenerator(bytes)) {
+        try (JsonGenerator json = TestJson.mapper().getFactory().createGenerator(bytes)) {
             json.writeStartObject();
             json.writeFieldName("content");
             try (Writer out = new JsonStringWriter(json)) {

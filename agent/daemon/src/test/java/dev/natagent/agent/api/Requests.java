@@ -2,7 +2,7 @@ package dev.natagent.agent.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.model.TestJson;
 import dev.natagent.agent.protocol.Op;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,10 +12,10 @@ final class Requests {
     private Requests() {}
 
     static Request of(Op op, JsonNode args) {
-        ObjectNode envelope = ModelJson.mapper().createObjectNode();
+        ObjectNode envelope = TestJson.mapper().createObjectNode();
         envelope.put("v", 1).put("id", "t").put("op", op.wireName()).set("args", args);
         try {
-            byte[] line = ModelJson.mapper().writeValueAsBytes(envelope);
+            byte[] line = TestJson.mapper().writeValueAsBytes(envelope);
             return new RequestDecoder(Long.MAX_VALUE).decode(line, 0, line.length);
         } catch (IOException | RequestDecoder.DecodeFailure e) {
             throw new UncheckedIOException(new IOException(e));

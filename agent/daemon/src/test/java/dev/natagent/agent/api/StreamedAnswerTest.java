@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.model.TestJson;
 import dev.natagent.agent.protocol.ExportFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -95,7 +95,7 @@ class StreamedAnswerTest {
     }
 
     private static boolean statusAnswers(AdminServer server) throws IOException {
-        return ModelJson.mapper()
+        return TestJson.mapper()
                 .readTree(roundTrip(
                         server.socketPath(), request("s", "status", "{}").trim()))
                 .get("ok")
@@ -115,7 +115,7 @@ class StreamedAnswerTest {
 
             String line = readAll(client);
             assertTrue(line.endsWith("}\n"), "one whole line");
-            JsonNode answer = ModelJson.mapper().readTree(line);
+            JsonNode answer = TestJson.mapper().readTree(line);
             String content = answer.at("/result/content").textValue();
             assertEquals((DOCUMENT_CHARS + LINE.length() - 1) / LINE.length() * LINE.length(), content.length());
             assertTrue(content.startsWith(LINE) && content.endsWith(LINE));
@@ -153,7 +153,7 @@ class StreamedAnswerTest {
         LargeExport operations = new LargeExport();
         try (AdminServer server = TestSockets.start(dir, operations)) {
             operations.failAfter = 0;
-            JsonNode refused = ModelJson.mapper().readTree(roundTrip(server.socketPath(), EXPORT.trim()));
+            JsonNode refused = TestJson.mapper().readTree(roundTrip(server.socketPath(), EXPORT.trim()));
             assertFalse(refused.get("ok").booleanValue());
             assertEquals("INTERNAL", refused.at("/error/code").textValue());
 

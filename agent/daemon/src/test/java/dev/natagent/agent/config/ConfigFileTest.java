@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.natagent.agent.model.ErrorCode;
 import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.NatState;
+import dev.natagent.agent.model.TestJson;
 import dev.natagent.agent.model.ValidationException;
 import dev.natagent.agent.validation.Validator;
 import java.nio.charset.StandardCharsets;
@@ -63,8 +66,7 @@ class ConfigFileTest {
         assertEquals(60, config.desired().settings().fullCheckIntervalSeconds());
         assertEquals(
                 3, config.desired().forward("redis").orElseThrow().targets().size());
-        AgentConfig back =
-                ConfigFile.parse(Path.of("x"), ModelJson.write(config).getBytes(StandardCharsets.UTF_8));
+        AgentConfig back = ConfigFile.parse(Path.of("x"), configJson(config).getBytes(StandardCharsets.UTF_8));
         assertEquals(config, back);
         // The state part of a config file is itself a valid state document.
         assertEquals(config.desired(), ModelJson.read(ModelJson.write(config.desired()), NatState.class));
@@ -174,5 +176,22 @@ class ConfigFileTest {
         Path directory = Files.createDirectory(dir.resolve("config.json"));
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigFile.load(directory));
         assertTrue(e.getMessage().contains("cannot read"), e.getMessage());
+    }
+
+    /** The config file that reads back as {@code config}. */
+    private static String configJson(AgentConfig config) {
+        ObjectNode json = TestJson.mapper().createObjectNode();
+        json.put("schema_version", NatState.SCHEMA_VERSION);
+        ObjectNode daemon = json.putObject("daemon");
+        daemon.put("admin_socket", config.daemon().adminSocket().toString());
+        daemon.put("admin_group", config.daemon().adminGroup());
+        daemon.put("state_dir", config.daemon().stateDir().toString());
+        config.daemon().metricsTextfilePath().ifPresent(path -> daemon.put("metrics_textfile", path.toString()));
+        json.set("settings", TestJson.toTree(config.desired().settings()));
+        ArrayNode forwards = json.putArray("forwards");
+        config.desired().forwards().values().forEach(forward -> forwards.add(TestJson.toTree(forward)));
+        ArrayNode outbounds = json.putArray("outbounds");
+        config.desired().outbounds().values().forEach(outbound -> outbounds.add(TestJson.toTree(outbound)));
+        return TestJson.write(json);
     }
 }

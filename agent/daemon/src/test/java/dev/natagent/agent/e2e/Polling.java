@@ -1,7 +1,7 @@
 package dev.natagent.agent.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.model.TestJson;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
@@ -38,7 +38,7 @@ final class Polling {
 
     static JsonNode json(String text) {
         try {
-            return ModelJson.mapper().readTree(text);
+            return TestJson.mapper().readTree(text);
         } catch (IOException e) {
             throw new AssertionError("not JSON: " + text, e);
         }

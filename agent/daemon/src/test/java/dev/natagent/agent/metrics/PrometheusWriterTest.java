@@ -9,7 +9,7 @@ import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.model.JsonWriting;
-import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.model.TestJson;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -252,6 +252,6 @@ class PrometheusWriterTest {
         try (JsonGenerator json = JsonWriting.generator(text)) {
             MetricsJson.write(metrics, json);
         }
-        return ModelJson.mapper().readTree(text.toString());
+        return TestJson.mapper().readTree(text.toString());
     }
 }

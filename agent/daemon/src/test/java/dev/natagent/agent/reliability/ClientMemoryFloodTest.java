@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.model.TestJson;
 import dev.natagent.agent.testing.AdminClient;
 import dev.natagent.agent.testing.AgentDaemon;
 import dev.natagent.testing.KernelTests;
@@ -190,7 +190,7 @@ class ClientMemoryFloodTest {
                     new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
             out.write("{\"v\":1,\"id\":\"b\",\"op\":\"apply.begin\",\"args\":{\"dry_run\":true}}\n"
                     .getBytes(StandardCharsets.UTF_8));
-            JsonNode begun = ModelJson.mapper().readTree(in.readLine());
+            JsonNode begun = TestJson.mapper().readTree(in.readLine());
             String upload = begun.at("/result/upload").textValue();
             for (int seq = 0; seq < CHUNKS_PER_UPLOADER && System.nanoTime() < deadline; seq += CHUNK_BATCH) {
                 StringBuilder batch = new StringBuilder();
@@ -204,7 +204,7 @@ class ClientMemoryFloodTest {
                 out.write(batch.toString().getBytes(StandardCharsets.UTF_8));
                 String error = null;
                 for (int i = 0; i < CHUNK_BATCH; i++) {
-                    JsonNode response = ModelJson.mapper().readTree(in.readLine());
+                    JsonNode response = TestJson.mapper().readTree(in.readLine());
                     if (response.path("ok").asBoolean()) {
                         accepted.incrementAndGet();
                     } else if (error == null) {

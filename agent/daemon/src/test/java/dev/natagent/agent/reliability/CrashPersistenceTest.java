@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.model.Forward;
-import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.Protocol;
 import dev.natagent.agent.model.Target;
+import dev.natagent.agent.model.TestJson;
 import dev.natagent.agent.store.StateStore;
 import dev.natagent.agent.testing.AdminClient;
 import dev.natagent.agent.testing.AgentDaemon;
@@ -125,12 +125,12 @@ class CrashPersistenceTest {
                         Target.parse("10.0.1." + (1 + random.nextInt(250)) + ":6379"));
                 next = state.withForward(forward);
                 op = "forward.add";
-                args = ModelJson.mapper().createObjectNode().set("forward", ModelJson.toTree(forward));
+                args = TestJson.mapper().createObjectNode().set("forward", TestJson.toTree(forward));
             } else {
                 String name = names.get(random.nextInt(names.size()));
                 next = state.withoutForward(name);
                 op = "forward.remove";
-                args = ModelJson.mapper().createObjectNode().put("name", name);
+                args = TestJson.mapper().createObjectNode().put("name", name);
             }
             inFlight = new Pending(acknowledged + 1, next);
             JsonNode response;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.natagent.agent.model.Forward;
-import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.Protocol;
 import dev.natagent.agent.model.Target;
+import dev.natagent.agent.model.TestJson;
 import dev.natagent.agent.testing.AdminClient;
 import dev.natagent.agent.testing.AgentDaemon;
 import dev.natagent.agent.testing.ClassPathCopy;
@@ -101,7 +101,7 @@ class TrafficAcrossAgentFaultsTest {
             AdminClient.ok(
                     socket,
                     "forward.add",
-                    ModelJson.mapper().createObjectNode().set("forward", ModelJson.toTree(forward)));
+                    TestJson.mapper().createObjectNode().set("forward", TestJson.toTree(forward)));
             awaitFirstPong(client);
             String table = KernelTable.withHandles(nat);
 

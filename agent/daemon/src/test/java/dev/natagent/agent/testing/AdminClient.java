@@ -2,7 +2,7 @@ package dev.natagent.agent.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.model.TestJson;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -66,12 +66,12 @@ public final class AdminClient implements AutoCloseable {
 
     /** An empty JSON object to fill with arguments. */
     public static ObjectNode args() {
-        return ModelJson.mapper().createObjectNode();
+        return TestJson.mapper().createObjectNode();
     }
 
     /** A well-formed request for {@code op} with {@code args} (a JSON object; null for none). */
     public static ObjectNode request(String op, JsonNode args) {
-        ObjectNode request = ModelJson.mapper().createObjectNode();
+        ObjectNode request = TestJson.mapper().createObjectNode();
         request.put("v", 1).put("id", "t" + IDS.incrementAndGet()).put("op", op);
         if (args != null) {
             request.set("args", args);
@@ -82,7 +82,7 @@ public final class AdminClient implements AutoCloseable {
     /** A well-formed request line for {@code op} with {@code args} given as JSON text. */
     public static String request(String op, String args) {
         try {
-            return request(op, ModelJson.mapper().readTree(args)).toString();
+            return request(op, TestJson.mapper().readTree(args)).toString();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -121,7 +121,7 @@ public final class AdminClient implements AutoCloseable {
             }
             response.write(b);
         }
-        return ModelJson.mapper().readTree(response.toByteArray());
+        return TestJson.mapper().readTree(response.toByteArray());
     }
 
     public OutputStream output() {

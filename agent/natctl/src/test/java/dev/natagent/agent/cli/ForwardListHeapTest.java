@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.api.AdminServer;
 import dev.natagent.agent.api.FakeOperations;
 import dev.natagent.agent.api.TestSockets;
-import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.model.TestJson;
 import dev.natagent.agent.protocol.ForwardView;
 import dev.natagent.agent.protocol.Health;
 import dev.natagent.agent.protocol.TargetView;
@@ -70,7 +70,7 @@ class ForwardListHeapTest {
                     "a row per forward");
             assertTrue(table.contains("  59999 -> 10.0.199.250:6379 [up]"), "the last forward's target");
 
-            JsonNode json = ModelJson.mapper()
+            JsonNode json = TestJson.mapper()
                     .readTree(natctl(server, "--json", "forward", "list").toFile());
             assertEquals(FORWARDS, json.get("forwards").size());
             assertEquals(

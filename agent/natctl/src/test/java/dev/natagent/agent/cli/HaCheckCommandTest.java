@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.api.AdminServer;
 import dev.natagent.agent.api.FakeOperations;
 import dev.natagent.agent.api.TestSockets;
-import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.model.TestJson;
 import dev.natagent.agent.protocol.StatusView;
 import dev.natagent.agent.testing.CliResult;
 import java.nio.file.Path;
@@ -86,7 +86,7 @@ class HaCheckCommandTest {
             CliResult ready = CliResult.natctl(server.socketPath(), "ha-check");
             assertEquals(0, ready.exitCode(), ready.toString());
             assertTrue(ready.out().startsWith("ok: agent up, kernel table in sync"), ready.out());
-            JsonNode json = ModelJson.mapper()
+            JsonNode json = TestJson.mapper()
                     .readTree(CliResult.natctl(server.socketPath(), "--json", "ha-check")
                             .out());
             assertTrue(json.get("ok").booleanValue());
@@ -97,7 +97,7 @@ class HaCheckCommandTest {
         assertTrue(gone.out().startsWith("not ready: cannot reach nat-agent at "), gone.out());
         CliResult goneJson = CliResult.natctl(dir.resolve("none.sock"), "--json", "ha-check");
         assertEquals(1, goneJson.exitCode());
-        JsonNode json = ModelJson.mapper().readTree(goneJson.out());
+        JsonNode json = TestJson.mapper().readTree(goneJson.out());
         assertFalse(json.get("ok").booleanValue());
         assertTrue(json.get("problems").get(0).asText().contains("none.sock"), goneJson.out());
     }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.natagent.agent.model.JsonWritable;
-import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.model.TestJson;
 import dev.natagent.agent.protocol.ApplyNames;
 import dev.natagent.agent.protocol.ClusterChange;
 import dev.natagent.agent.protocol.ClusterMap;
@@ -80,7 +80,7 @@ class MalformedReplyTest {
     void aForwardListingWithoutAFieldIsNamed() throws Exception {
         ObjectNode forward = tree(FORWARD);
         forward.remove("health");
-        ObjectNode result = ModelJson.mapper().createObjectNode();
+        ObjectNode result = TestJson.mapper().createObjectNode();
         result.putArray("forwards").add(tree(FORWARD)).add(forward);
         assertUnreadable(result, "forward.list reply.forwards[1] has no 'health'", "forward", "list");
         assertUnreadable(result, "forward.list reply.forwards[1] has no 'health'", "forward", "list", "-o", "wide");
@@ -97,7 +97,7 @@ class MalformedReplyTest {
     void clusterRepliesWithoutAFieldOrOfAnotherTypeAreNamed() throws Exception {
         ObjectNode noPoll = tree(CLUSTER);
         noPoll.remove("poll");
-        ObjectNode list = ModelJson.mapper().createObjectNode();
+        ObjectNode list = TestJson.mapper().createObjectNode();
         list.putArray("clusters").add(noPoll);
         assertUnreadable(list, "cluster.list reply.clusters[0] has no 'poll'", "cluster", "list");
 
@@ -203,10 +203,10 @@ class MalformedReplyTest {
 
     @Test
     void aDocumentWithoutItsContentIsNamed() throws Exception {
-        ObjectNode export = ModelJson.mapper().createObjectNode().put("format", "nft");
+        ObjectNode export = TestJson.mapper().createObjectNode().put("format", "nft");
         assertUnreadable(export, "export reply has no 'content'", "export", "--format", "nft");
         ObjectNode metrics =
-                ModelJson.mapper().createObjectNode().put("format", "json").put("content", 3);
+                TestJson.mapper().createObjectNode().put("format", "json").put("content", 3);
         assertUnreadable(metrics, "metrics reply: 'content' is not a string or an object", "metrics");
     }
 
@@ -214,7 +214,7 @@ class MalformedReplyTest {
             new ApplyNames.Section(List.of(), List.of(), List.of(), Map.of());
 
     private static ObjectNode tree(JsonWritable record) {
-        return ModelJson.toTree(record);
+        return TestJson.toTree(record);
     }
 
     /** Replies whose envelope natctl cannot read: each said as it is, exit 3; a refusal, exit 1. */
@@ -310,7 +310,7 @@ class MalformedReplyTest {
                 request.write(buffer.array(), 0, buffer.position());
             }
             String id =
-                    ModelJson.mapper().readTree(request.toByteArray()).get("id").toString();
+                    TestJson.mapper().readTree(request.toByteArray()).get("id").toString();
             client.write(ByteBuffer.wrap((reply.apply(id) + "\n").getBytes(StandardCharsets.UTF_8)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.api.AdminServer;
 import dev.natagent.agent.api.FakeOperations;
 import dev.natagent.agent.api.TestSockets;
-import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.model.TestJson;
 import dev.natagent.agent.testing.CliResult;
 import dev.natagent.agent.testing.ProjectTree;
 import java.io.IOException;
@@ -90,10 +90,10 @@ class NatctlDocsTest {
                             "--json", "--socket", dir.resolve("none.sock").toString(), "status"));
             assertEquals(documented.size(), actual.size(), "a case per documented object: " + documented);
             for (int i = 0; i < documented.size(); i++) {
-                JsonNode expected = ModelJson.mapper().readTree(documented.get(i));
+                JsonNode expected = TestJson.mapper().readTree(documented.get(i));
                 CliResult result = actual.get(i);
                 assertEquals(1, result.out().lines().count(), "one line: " + result);
-                JsonNode printed = ModelJson.mapper().readTree(result.out());
+                JsonNode printed = TestJson.mapper().readTree(result.out());
                 assertEquals(expected.get("code"), printed.get("code"), result.toString());
                 assertEquals(keys(expected), keys(printed), documented.get(i) + " vs " + result.out());
             }

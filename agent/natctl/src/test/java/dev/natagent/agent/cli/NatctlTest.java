@@ -12,6 +12,7 @@ import dev.natagent.agent.api.TestSockets;
 import dev.natagent.agent.config.ConfigException;
 import dev.natagent.agent.config.ConfigFile;
 import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.model.TestJson;
 import dev.natagent.agent.protocol.AdminProtocol;
 import dev.natagent.agent.protocol.Finding;
 import dev.natagent.agent.testing.CliResult;
@@ -684,7 +685,7 @@ class NatctlTest {
 
     private static JsonNode parse(String json) {
         try {
-            return ModelJson.mapper().readTree(json);
+            return TestJson.mapper().readTree(json);
         } catch (java.io.IOException e) {
             throw new AssertionError("not JSON: " + json, e);
         }

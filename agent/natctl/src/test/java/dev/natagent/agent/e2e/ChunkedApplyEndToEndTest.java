@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.NatState;
+import dev.natagent.agent.model.TestJson;
 import dev.natagent.agent.protocol.AdminProtocol;
 import dev.natagent.agent.testing.AdminClient;
 import dev.natagent.agent.testing.AgentDaemon;
@@ -81,6 +82,6 @@ class ChunkedApplyEndToEndTest {
         System.arraycopy(args, 0, all, 4, args.length);
         CliResult result = CliResult.natctl(agent.socket(), all);
         assertEquals(0, result.exitCode(), () -> result.err() + "\n" + agent.log());
-        return ModelJson.mapper().readTree(result.out());
+        return TestJson.mapper().readTree(result.out());
     }
 }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.model.TestJson;
 import dev.natagent.agent.testing.AgentDaemon;
 import dev.natagent.agent.testing.CliResult;
 import dev.natagent.testing.KernelTests;
@@ -150,11 +150,11 @@ class DoctorLiveEndToEndTest {
 
     private static JsonNode doctor(AgentDaemon agent) throws Exception {
         CliResult result = CliResult.natctl(agent, "--json", "doctor");
-        return ModelJson.mapper().readTree(result.out());
+        return TestJson.mapper().readTree(result.out());
     }
 
     private static JsonNode status(AgentDaemon agent) throws Exception {
-        return ModelJson.mapper()
+        return TestJson.mapper()
                 .readTree(CliResult.natctl(agent, "--json", "status").out());
     }
 

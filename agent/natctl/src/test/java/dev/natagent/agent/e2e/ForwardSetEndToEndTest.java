@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.cli.ExitCode;
-import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.model.TestJson;
 import dev.natagent.agent.testing.AgentDaemon;
 import dev.natagent.agent.testing.CliResult;
 import dev.natagent.agent.testing.ElastiCacheGuide;
@@ -85,12 +85,12 @@ class ForwardSetEndToEndTest {
                     "counters kept across the allow-list change: " + counters(agent));
 
             JsonNode forward =
-                    ModelJson.mapper().readTree(CliResult.natctlOk(agent, "--json", "forward", "get", "redis"));
+                    TestJson.mapper().readTree(CliResult.natctlOk(agent, "--json", "forward", "get", "redis"));
             assertEquals("[]", forward.get("allow").toString());
             assertEquals("10.0.1.233:6379", forward.at("/targets/2/target").asText());
             assertEquals(
                     3,
-                    ModelJson.mapper()
+                    TestJson.mapper()
                             .readTree(CliResult.natctlOk(agent, "--json", "status"))
                             .get("revision")
                             .asLong());
@@ -99,7 +99,7 @@ class ForwardSetEndToEndTest {
 
     /** The forward as natctl shows it, with its counters. */
     private static JsonNode counters(AgentDaemon agent) throws IOException {
-        return ModelJson.mapper().readTree(CliResult.natctlOk(agent, "--json", "forward", "get", "redis"));
+        return TestJson.mapper().readTree(CliResult.natctlOk(agent, "--json", "forward", "get", "redis"));
     }
 
     /** The node's address a new connection to listen port {@code port} reaches. */

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.model.HaPair;
-import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.model.TestJson;
 import dev.natagent.agent.testing.AgentDaemon;
 import dev.natagent.agent.testing.CliResult;
 import dev.natagent.agent.testing.ProjectTree;
@@ -74,7 +74,7 @@ class DocumentedMetricsTest {
             long after = awaitCorrection(agent, before);
 
             String text = CliResult.natctlOk(agent, "metrics", "--format", "prometheus");
-            JsonNode json = ModelJson.mapper().readTree(CliResult.natctlOk(agent, "metrics", "--format", "json"));
+            JsonNode json = TestJson.mapper().readTree(CliResult.natctlOk(agent, "metrics", "--format", "json"));
 
             for (Documented metric : documented) {
                 String label = metric.label() == null ? "" : metric.label() + "=\"" + labelValue(metric) + "\"";

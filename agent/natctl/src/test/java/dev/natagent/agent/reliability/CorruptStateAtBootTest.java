@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.natagent.agent.model.Forward;
-import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.Protocol;
 import dev.natagent.agent.model.Target;
+import dev.natagent.agent.model.TestJson;
 import dev.natagent.agent.store.StateStore;
 import dev.natagent.agent.testing.AdminClient;
 import dev.natagent.agent.testing.AgentDaemon;
@@ -106,7 +106,7 @@ class CorruptStateAtBootTest {
             for (Forward forward : List.of(
                     Forward.single("redis", Protocol.TCP, 6379, Target.parse("10.0.1.230:6379")),
                     Forward.single("memcached", Protocol.TCP, 11211, Target.parse("10.0.1.240:11211")))) {
-                AdminClient.ok(socket, "forward.add", args("forward", ModelJson.toTree(forward)));
+                AdminClient.ok(socket, "forward.add", args("forward", TestJson.toTree(forward)));
             }
             agent.terminate();
         }
@@ -145,7 +145,7 @@ class CorruptStateAtBootTest {
                 assertTrue(result.err().contains("STATE_CORRUPT"), name + ": " + result);
                 refused++;
             }
-            JsonNode apply = AdminClient.callOnce(socket, "apply", args("state", ModelJson.toTree(emptyState())));
+            JsonNode apply = AdminClient.callOnce(socket, "apply", args("state", TestJson.toTree(emptyState())));
             assertEquals("STATE_CORRUPT", apply.path("error").path("code").asText(), name + ": " + apply);
             refused++;
 
@@ -235,7 +235,7 @@ class CorruptStateAtBootTest {
     }
 
     private static JsonNode args(String key, JsonNode value) {
-        return ModelJson.mapper().createObjectNode().set(key, value);
+        return TestJson.mapper().createObjectNode().set(key, value);
     }
 
     private static void deleteTree(Path root) throws IOException {

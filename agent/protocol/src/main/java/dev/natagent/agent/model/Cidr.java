@@ -1,6 +1,5 @@
 package dev.natagent.agent.model;
 
-import com.fasterxml.jackson.annotation.JsonValue;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -114,7 +113,6 @@ public record Cidr(Ipv4 network, int prefix) {
         return contains(other) || other.contains(this);
     }
 
-    @JsonValue
     @Override
     public String toString() {
         return network + "/" + prefix;

@@ -1,6 +1,5 @@
 package dev.natagent.agent.model;
 
-import com.fasterxml.jackson.annotation.JsonValue;
 import java.io.IOException;
 import java.util.Locale;
 
@@ -26,7 +25,6 @@ public enum ClusterEngine {
         };
     }
 
-    @JsonValue
     @Override
     public String toString() {
         return name().toLowerCase(Locale.ROOT);

@@ -1,6 +1,5 @@
 package dev.natagent.agent.model;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -21,9 +20,9 @@ public record Forward(
         String name,
         Protocol proto,
         PortRange listen,
-        @JsonProperty("to") List<Target> targets,
+        List<Target> targets,
         List<Cidr> allow,
-        @JsonProperty("snat") ReturnPath returnPath,
+        ReturnPath returnPath,
         // Boxed so that a document without the key reads as false (primitives must be present).
         Boolean force)
         implements JsonWritable {

@@ -1,6 +1,5 @@
 package dev.natagent.agent.model;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.IOException;
 import java.util.List;
 
@@ -11,11 +10,7 @@ import java.util.List;
  * every source).
  */
 public record ForwardEdit(
-        Protocol proto,
-        PortRange listen,
-        @JsonProperty("to") List<Target> targets,
-        List<Cidr> allow,
-        @JsonProperty("snat") ReturnPath returnPath) {
+        Protocol proto, PortRange listen, List<Target> targets, List<Cidr> allow, ReturnPath returnPath) {
 
     /** {@code forward} with these fields changed; validated like any forward. */
     public Forward applyTo(Forward forward) {

@@ -1,6 +1,5 @@
 package dev.natagent.agent.model;
 
-import com.fasterxml.jackson.annotation.JsonValue;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -148,7 +147,6 @@ public record Ipv4(int bits) implements Comparable<Ipv4> {
         return Integer.compareUnsigned(bits, other.bits);
     }
 
-    @JsonValue
     @Override
     public String toString() {
         return (bits >>> 24) + "." + ((bits >>> 16) & 0xff) + "." + ((bits >>> 8) & 0xff) + "." + (bits & 0xff);

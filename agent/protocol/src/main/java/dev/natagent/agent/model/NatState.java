@@ -1,6 +1,5 @@
 package dev.natagent.agent.model;
 
-import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -301,16 +300,6 @@ public final class NatState implements JsonWritable {
         out.writeEndObject();
     }
 
-    @JsonValue
-    Document toDocument() {
-        return new Document(
-                SCHEMA_VERSION,
-                settings,
-                declaredForwards(),
-                List.copyOf(outbounds.values()),
-                List.copyOf(clusters.values()));
-    }
-
     private static final JsonIn.Fields FIELDS =
             new JsonIn.Fields("schema_version", "settings", "forwards", "outbounds", "clusters");
 
@@ -366,14 +355,6 @@ public final class NatState implements JsonWritable {
                 outbounds == null ? List.of() : outbounds,
                 clusters == null ? List.of() : clusters);
     }
-
-    /** The JSON shape of a state. */
-    record Document(
-            Integer schemaVersion,
-            Settings settings,
-            List<Forward> forwards,
-            List<Outbound> outbounds,
-            List<Cluster> clusters) {}
 
     @Override
     public boolean equals(Object other) {

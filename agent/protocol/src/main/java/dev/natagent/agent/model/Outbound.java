@@ -1,6 +1,5 @@
 package dev.natagent.agent.model;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -12,9 +11,7 @@ import java.util.List;
  * <p>JSON: {@code {"name":"private","source":["10.0.0.0/16"],"out":"ens5"}} (the keys mirror natctl's
  * {@code --source} and {@code --out}).
  */
-public record Outbound(
-        String name, @JsonProperty("source") List<Cidr> sources, @JsonProperty("out") String outInterface)
-        implements JsonWritable {
+public record Outbound(String name, List<Cidr> sources, String outInterface) implements JsonWritable {
 
     public Outbound {
         List<FieldError> errors = new ArrayList<>();

@@ -1,6 +1,5 @@
 package dev.natagent.agent.model;
 
-import com.fasterxml.jackson.annotation.JsonValue;
 import java.io.IOException;
 
 /** A single port ({@code first == last}) or an inclusive range {@code first-last}, 1..65535. */
@@ -81,7 +80,6 @@ public record PortRange(int first, int last) {
         return first <= other.last && other.first <= last;
     }
 
-    @JsonValue
     @Override
     public String toString() {
         return text(first, last);

@@ -1,6 +1,5 @@
 package dev.natagent.agent.model;
 
-import com.fasterxml.jackson.annotation.JsonValue;
 import java.io.IOException;
 import java.util.Locale;
 
@@ -31,7 +30,6 @@ public enum Protocol {
     /** Made once: every forward written names its protocol. */
     private final String wireName = name().toLowerCase(Locale.ROOT);
 
-    @JsonValue
     @Override
     public String toString() {
         return wireName;

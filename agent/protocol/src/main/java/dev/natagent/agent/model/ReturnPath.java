@@ -1,6 +1,5 @@
 package dev.natagent.agent.model;
 
-import com.fasterxml.jackson.annotation.JsonValue;
 import java.io.IOException;
 import java.util.Optional;
 
@@ -57,7 +56,6 @@ public record ReturnPath(Kind kind, Ipv4 snatAddress) {
         return Optional.ofNullable(snatAddress);
     }
 
-    @JsonValue
     @Override
     public String toString() {
         return switch (kind) {

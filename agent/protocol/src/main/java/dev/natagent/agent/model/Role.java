@@ -1,6 +1,5 @@
 package dev.natagent.agent.model;
 
-import com.fasterxml.jackson.annotation.JsonValue;
 import java.io.IOException;
 import java.util.Locale;
 
@@ -24,7 +23,6 @@ public enum Role {
         };
     }
 
-    @JsonValue
     @Override
     public String toString() {
         return name().toLowerCase(Locale.ROOT);

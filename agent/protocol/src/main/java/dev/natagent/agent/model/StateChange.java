@@ -1,7 +1,5 @@
 package dev.natagent.agent.model;
 
-import com.fasterxml.jackson.annotation.JsonSubTypes;
-import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.util.List;
@@ -14,16 +12,6 @@ import java.util.Objects;
  * {@code {"op":"put_cluster","cluster":{...}}} (a cluster with its nodes: its nodes' forwards
  * follow from it), {@code {"op":"remove_cluster","name":"x"}}.
  */
-@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "op")
-@JsonSubTypes({
-    @JsonSubTypes.Type(value = StateChange.PutForward.class, name = "put_forward"),
-    @JsonSubTypes.Type(value = StateChange.RemoveForward.class, name = "remove_forward"),
-    @JsonSubTypes.Type(value = StateChange.PutOutbound.class, name = "put_outbound"),
-    @JsonSubTypes.Type(value = StateChange.RemoveOutbound.class, name = "remove_outbound"),
-    @JsonSubTypes.Type(value = StateChange.PutSettings.class, name = "put_settings"),
-    @JsonSubTypes.Type(value = StateChange.PutCluster.class, name = "put_cluster"),
-    @JsonSubTypes.Type(value = StateChange.RemoveCluster.class, name = "remove_cluster")
-})
 public sealed interface StateChange extends JsonWritable {
     /** Writes {@code changes} as one array, each change with its {@code op} first. */
     static void writeAll(List<StateChange> changes, JsonGenerator out) throws IOException {

@@ -1,6 +1,5 @@
 package dev.natagent.agent.model;
 
-import com.fasterxml.jackson.annotation.JsonValue;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
@@ -63,7 +62,6 @@ public record Target(String host, int port) {
         return !Ipv4.looksLikeAddress(host);
     }
 
-    @JsonValue
     @Override
     public String toString() {
         return host + ":" + port;

@@ -87,7 +87,7 @@ class ModelJsonTest {
         assertEquals(
                 "{\"field\":\"allow[0]\",\"code\":\"INVALID_TYPE\",\"message\":\""
                         + e.first().message() + "\"}",
-                ModelJson.write(e.first()));
+                TestJson.write(e.first()));
     }
 
     /** The same strictness inside objects as at the top level: no number for a string, no lone value for a list. */

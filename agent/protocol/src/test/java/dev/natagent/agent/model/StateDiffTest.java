@@ -61,7 +61,7 @@ class StateDiffTest {
     @Test
     void diffIsJson() {
         NatState after = before.withoutForward("redis");
-        JsonNode json = ModelJson.toTree(StateDiff.between(before, after));
+        JsonNode json = TestJson.toTree(StateDiff.between(before, after));
         assertEquals("redis", json.at("/forwards/removed/0/name").asText());
         assertEquals("6379-6381", json.at("/forwards/removed/0/listen").asText());
         assertEquals(0, json.at("/forwards/added").size());

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.natagent.agent.model.ModelJson;
 import dev.natagent.agent.model.NatState;
 import dev.natagent.agent.model.StateDiff;
+import dev.natagent.agent.model.TestJson;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -50,7 +51,7 @@ class ApplyNamesReadTest {
     }
 
     private static ObjectNode written(ApplyNames reply) {
-        return ModelJson.toTree(reply);
+        return TestJson.toTree(reply);
     }
 
     private static String error(Executable read) {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.natagent.agent.model.JsonWritable;
-import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.model.TestJson;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -58,7 +58,7 @@ class ChangeReadTest {
                     new ClusterView.Poll("ok", 1, 0, 1, "2026-01-02T03:04:05Z", "2026-01-02T03:04:05Z", null, null)));
 
     private static ObjectNode written(JsonWritable reply) {
-        return ModelJson.toTree(reply);
+        return TestJson.toTree(reply);
     }
 
     private static String error(Executable read) {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.natagent.agent.model.JsonWritable;
-import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.model.TestJson;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -70,7 +70,7 @@ class ClusterViewReadTest {
             new ClusterView.Poll("pending", 0, 0, 0, null, null, null, null));
 
     private static ObjectNode written(JsonWritable reply) {
-        return ModelJson.toTree(reply);
+        return TestJson.toTree(reply);
     }
 
     private static String error(Executable read) {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.model.TestJson;
 import dev.natagent.agent.protocol.Finding.Severity;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,7 +17,7 @@ class DoctorReportReadTest {
             new Finding(Severity.UNCHECKED, "legacy_iptables", "cannot look as this user", "run it as root")));
 
     private static ObjectNode written() {
-        return ModelJson.toTree(REPORT);
+        return TestJson.toTree(REPORT);
     }
 
     @Test

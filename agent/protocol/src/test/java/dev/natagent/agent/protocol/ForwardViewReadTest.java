@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.model.TestJson;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -45,7 +45,7 @@ class ForwardViewReadTest {
             Health.UNKNOWN);
 
     private static ObjectNode written(ForwardView forward) {
-        return ModelJson.toTree(forward);
+        return TestJson.toTree(forward);
     }
 
     private static String error(Executable read) {

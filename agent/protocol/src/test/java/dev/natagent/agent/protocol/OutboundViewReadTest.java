@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.model.TestJson;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +15,7 @@ class OutboundViewReadTest {
             new OutboundView("two", List.of("10.1.0.0/16", "10.2.0.0/16"), "ens6"));
 
     private static ObjectNode written() {
-        return ModelJson.toTree(OutboundView.list(OUTBOUNDS));
+        return TestJson.toTree(OutboundView.list(OUTBOUNDS));
     }
 
     @Test

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.model.TestJson;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +22,7 @@ class ReplyErrorReadTest {
                     new ReplyError.Detail("", "INVALID_TYPE", "not an object")));
 
     private static ObjectNode written(ReplyError error) {
-        return ModelJson.toTree(error);
+        return TestJson.toTree(error);
     }
 
     @Test

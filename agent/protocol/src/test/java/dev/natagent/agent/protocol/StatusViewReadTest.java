@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.model.TestJson;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +32,7 @@ class StatusViewReadTest {
             1);
 
     private static ObjectNode written(StatusView status) {
-        return ModelJson.toTree(status);
+        return TestJson.toTree(status);
     }
 
     @Test
@@ -65,7 +65,7 @@ class StatusViewReadTest {
                 "status reply: 'forwards' is not an integer",
                 assertThrows(MalformedReplyException.class, () -> StatusView.read(reply))
                         .getMessage());
-        JsonNode notAnObject = ModelJson.mapper().getNodeFactory().arrayNode();
+        JsonNode notAnObject = TestJson.mapper().getNodeFactory().arrayNode();
         assertThrows(MalformedReplyException.class, () -> StatusView.read(notAnObject));
     }
 }

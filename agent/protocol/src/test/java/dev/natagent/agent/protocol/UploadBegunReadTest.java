@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.natagent.agent.model.ModelJson;
+import dev.natagent.agent.model.TestJson;
 import org.junit.jupiter.api.Test;
 
 /** natctl reads an apply.begin reply into the record the agent wrote it from. */
@@ -12,7 +12,7 @@ class UploadBegunReadTest {
     private static final UploadBegun BEGUN = new UploadBegun("upload-7", 16_777_216);
 
     private static ObjectNode written() {
-        return ModelJson.toTree(BEGUN);
+        return TestJson.toTree(BEGUN);
     }
 
     @Test

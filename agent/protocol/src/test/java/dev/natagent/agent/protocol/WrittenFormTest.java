@@ -25,6 +25,7 @@ import dev.natagent.agent.model.Settings;
 import dev.natagent.agent.model.StateChange;
 import dev.natagent.agent.model.StateDiff;
 import dev.natagent.agent.model.Target;
+import dev.natagent.agent.model.TestJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -75,7 +76,7 @@ class WrittenFormTest {
 
     private static JsonNode tree(String json) {
         try {
-            return ModelJson.mapper().readTree(json);
+            return TestJson.mapper().readTree(json);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
