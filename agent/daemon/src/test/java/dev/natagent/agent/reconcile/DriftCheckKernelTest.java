@@ -16,12 +16,9 @@ import dev.natagent.nft.client.NftClient;
 import dev.natagent.testing.KernelTests;
 import dev.natagent.testing.Netns;
 import java.io.IOException;
-import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,40 +42,27 @@ class DriftCheckKernelTest {
             List.of(ElastiCacheGuide.redis(ReturnPath.parse("10.0.0.55")), ElastiCacheGuide.memcached(ReturnPath.NONE)),
             List.of(ElastiCacheGuide.privateSubnets())));
 
+    private WatchedKernel kernel;
     private Netns netns;
-    private NftClient client;
     private NftClient observer;
     private CountingPort port;
-    private ScheduledExecutorService executor;
     private Reconciler reconciler;
     private DriftWatcher watcher;
 
     @BeforeEach
     void start() throws Exception {
         KernelTests.requireKernel();
-        netns = Netns.create();
-        client = netns.call(NftClient::openIpv4);
-        observer = netns.call(NftClient::openIpv4);
-        port = new CountingPort(new ClientNftPort(client));
-        reconciler = new Reconciler(port);
-        reconciler.reconcileFull(desired);
-        executor = Executors.newSingleThreadScheduledExecutor();
-        watcher = new DriftWatcher(reconciler, executor, DriftWatcher.DEFAULT_POLL, Clock.systemUTC());
-        watcher.start();
+        kernel = WatchedKernel.start(desired, kernelPort -> port = new CountingPort(kernelPort));
+        netns = kernel.netns();
+        observer = kernel.observer();
+        reconciler = kernel.reconciler();
+        watcher = kernel.watcher();
     }
 
     @AfterEach
     void stop() throws IOException {
-        if (executor != null) {
-            executor.shutdownNow();
-        }
-        for (NftClient c : new NftClient[] {client, observer}) {
-            if (c != null) {
-                c.close();
-            }
-        }
-        if (netns != null) {
-            netns.close();
+        if (kernel != null) {
+            kernel.close();
         }
     }
 

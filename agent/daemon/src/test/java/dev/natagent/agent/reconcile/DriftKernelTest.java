@@ -8,12 +8,9 @@ import dev.natagent.nft.client.NftClient;
 import dev.natagent.testing.KernelTests;
 import dev.natagent.testing.Netns;
 import java.io.IOException;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -29,38 +26,25 @@ class DriftKernelTest {
     private static final long HEAL_LIMIT_MILLIS = 1_000;
     private static final int TRIALS_PER_KIND = 5;
 
+    private WatchedKernel kernel;
     private Netns netns;
-    private NftClient client;
     private NftClient observer;
-    private ScheduledExecutorService executor;
     private DriftWatcher watcher;
     private final Desired desired = Desired.of(ElastiCacheGuide.aws());
 
     @BeforeEach
     void start() throws Exception {
         KernelTests.requireKernel();
-        netns = Netns.create();
-        client = netns.call(NftClient::openIpv4);
-        observer = netns.call(NftClient::openIpv4);
-        Reconciler reconciler = new Reconciler(new ClientNftPort(client));
-        reconciler.reconcileFull(desired);
-        executor = Executors.newSingleThreadScheduledExecutor();
-        watcher = new DriftWatcher(reconciler, executor, DriftWatcher.DEFAULT_POLL, Clock.systemUTC());
-        watcher.start();
+        kernel = WatchedKernel.start(desired, port -> port);
+        netns = kernel.netns();
+        observer = kernel.observer();
+        watcher = kernel.watcher();
     }
 
     @AfterEach
     void stop() throws IOException {
-        if (executor != null) {
-            executor.shutdownNow();
-        }
-        for (NftClient c : new NftClient[] {client, observer}) {
-            if (c != null) {
-                c.close();
-            }
-        }
-        if (netns != null) {
-            netns.close();
+        if (kernel != null) {
+            kernel.close();
         }
     }
 
