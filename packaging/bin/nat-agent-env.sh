@@ -103,14 +103,23 @@ nat_agent_java() {
 #                metrics or an export of 50,000 forwards holds megabytes of working data while
 #                it is answered) adds to the peak; bulk changes, which tighter ratios would make
 #                collect more often, run under a looser one (daemon/HeapPolicy).
-#  MaxNewSize=4m the young generation would grow with the old one (a third of the heap), and its
+#  MaxNewSize=1m the young generation would grow with the old one (a third of the heap), and its
 #                touched pages stay resident. Capped, a bulk apply runs more young collections,
 #                which cost less than the old generation's growth they save (bench/start-bench.sh
-#                with a variant shows the CPU of a large start, bench/agent-rss.sh the memory).
+#                with a variant shows the CPU of a large start, bench/agent-rss.sh the memory);
+#                what a request allocates dies young, so a smaller one only collects more often.
 #  MaxMetaspaceSize / ReservedCodeCacheSize  cap class and JIT memory (JNR generates classes).
 #  TieredStopAtLevel=1  C1 only: less memory and a faster warm-up; the agent's hot paths are
 #                short (encode a batch, answer a request), and on a 2-CPU instance C2's compiler
 #                threads compete with the work they would speed up.
+#  CICompilerCount=1, Tier3*Threshold  one compiler thread, compiling a method after 1,000 calls
+#                instead of 200: the start runs many methods a few hundred times and never again,
+#                and their code would stay in the code cache; the loops of a bulk apply or a
+#                listing reach these counts within their first milliseconds.
+#  StringTableSize/SymbolTableSize=4096  the JVM's interned-string and symbol hash tables start
+#                at 65,536 and 32,768 buckets, whose arrays an idle daemon touches nearly whole
+#                (most of its strings and symbols live in the class-data archive); both tables
+#                grow when their chains get long.
 #  (Not -XX:TrimNativeHeapInterval: an older 17 would refuse to start with it; the nat-agent
 #                launcher adds it on JVMs that have it, next to glibc's tunables.)
 #  jdk.nio.maxCachedBufferSize=262144  the JDK copies a heap buffer through a temporary direct
@@ -129,7 +138,9 @@ nat_agent_java() {
 #  -UsePerfData  no hsperfdata mmap file in /tmp.
 #  Xshare:auto   map a class-data archive when it matches this JVM and class path, run without one
 #                otherwise (the nat-agent launcher adds its AppCDS archive; see there).
-NAT_AGENT_DAEMON_JVM_OPTS="-XX:+UseSerialGC -Xms8m -Xmx128m -XX:MaxNewSize=4m -XX:MinHeapFreeRatio=20 \
+NAT_AGENT_DAEMON_JVM_OPTS="-XX:+UseSerialGC -Xms8m -Xmx128m -XX:MaxNewSize=1m -XX:MinHeapFreeRatio=20 \
 -XX:MaxHeapFreeRatio=20 -XX:-ShrinkHeapInSteps -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=1 \
+-XX:CICompilerCount=1 -XX:Tier3InvocationThreshold=1000 -XX:Tier3MinInvocationThreshold=500 -XX:Tier3CompileThreshold=10000 \
+-XX:StringTableSize=4096 -XX:+UnlockExperimentalVMOptions -XX:SymbolTableSize=4096 \
 -Djdk.nio.maxCachedBufferSize=262144 -Djnr.ffi.asm.enabled=false \
 -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData -Xshare:auto"

@@ -154,6 +154,32 @@ class LauncherTest {
     }
 
     @Test
+    void natctlRunsInterpretedUnlessTheCallsWorkGrowsWithTheState() throws Exception {
+        Path home = installedHome();
+        Map<String, String> env = Map.of("NAT_AGENT_HOME", home.toString());
+        for (List<String> call : List.of(
+                List.of("status"),
+                List.of("--socket", "/run/x.sock", "forward", "add", "r", "--listen", "6379", "--to", "10.0.1.2:6379"),
+                List.of("forward", "get", "listing"),
+                List.of("doctor", "--json"))) {
+            String jvm = line(launch(launcher("natctl"), env, call.toArray(String[]::new)), "jvm");
+            assertTrue(jvm.contains("-Xint"), call + " should run interpreted: " + jvm);
+        }
+        for (List<String> call : List.of(
+                List.of("apply", "/etc/nat-agent/config.json"),
+                List.of("--json", "forward", "list"),
+                List.of("export", "--format", "nft"),
+                List.of("cluster", "map", "c"),
+                List.of("metrics"),
+                List.of("forward", "add", "--help"),
+                List.of("completion"),
+                List.of("forward", "remove", "list"))) {
+            String jvm = line(launch(launcher("natctl"), env, call.toArray(String[]::new)), "jvm");
+            assertFalse(jvm.contains("-Xint"), call + " should keep the JIT: " + jvm);
+        }
+    }
+
+    @Test
     void natctlMakesAnAppCdsArchiveFromItsClassListAndIgnoresAStaleOneSilently() throws Exception {
         Path home = installedHome();
         Files.writeString(home.resolve("natctl.classlist"), "dev/natagent/agent/cli/Natctl\n");
