@@ -27,7 +27,7 @@
 #
 # Figures:
 #   cold apply      the calls the `apply` operation makes, timed in the process (validate, diff,
-#                   element batch into the kernel, journal record with fsync), with the daemon's
+#                   element batch into the kernel, journal record with fsync), with each build's daemon
 #                   JVM flags; wall time, and CPU time (user+sys: the process's, the tools' with their
 #                   children) for the CPU rows, steadier than wall time on a shared machine; for
 #                   N <= 10,000 the same through a running daemon's socket from a warm client
@@ -74,6 +74,12 @@ bench_cp=$(bench_classpath "$bench_root") || exit 1
 [ -z "$baseline_ref" ] || bench_baseline "$baseline_ref"
 if [ -n "$baseline" ]; then
     base_cp=$(bench_classpath "$baseline") || exit 1
+    # The baseline's in-process rows run with its own daemon's JVM flags (a flag change is part of
+    # what is compared), read from its launcher's environment file; one without gets this build's.
+    base_jvm_opts=$NAT_AGENT_DAEMON_JVM_OPTS
+    if [ -r "$baseline/packaging/bin/nat-agent-env.sh" ]; then
+        base_jvm_opts=$(. "$baseline/packaging/bin/nat-agent-env.sh" && printf '%s' "$NAT_AGENT_DAEMON_JVM_OPTS")
+    fi
 fi
 
 if [ $quick = 1 ]; then
@@ -121,7 +127,7 @@ times_ms() {
 declare -A R   # figure -> "median min max"
 row() { R[$1]="$2"; }
 bench_java() { local n=$1; shift; inns "$n" "$NAT_AGENT_JAVA" $NAT_AGENT_DAEMON_JVM_OPTS -cp "$bench_cp" dev.natagent.agent.bench.AgentBench "$@"; }
-base_java() { local n=$1; shift; inns "$n" "$NAT_AGENT_JAVA" $NAT_AGENT_DAEMON_JVM_OPTS -cp "$base_cp" dev.natagent.agent.bench.AgentBench "$@"; }
+base_java() { local n=$1; shift; inns "$n" "$NAT_AGENT_JAVA" $base_jvm_opts -cp "$base_cp" dev.natagent.agent.bench.AgentBench "$@"; }
 # Merges "key median min max" lines of AgentBench into R with a suffix. Fed by < <(...), not by a
 # pipe: the right side of a pipe runs in a subshell and its assignments would be lost.
 collect() { local suffix=$1; while read -r key med min max; do R[$key$suffix]="$med $min $max"; done; }
