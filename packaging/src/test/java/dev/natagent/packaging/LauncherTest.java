@@ -160,8 +160,8 @@ class LauncherTest {
         for (List<String> call : List.of(
                 List.of("status"),
                 List.of("--socket", "/run/x.sock", "forward", "add", "r", "--listen", "6379", "--to", "10.0.1.2:6379"),
-                List.of("forward", "get", "listing"),
-                List.of("doctor", "--json"))) {
+                List.of("forward", "remove", "listing"),
+                List.of("--json", "ha-check"))) {
             String jvm = line(launch(launcher("natctl"), env, call.toArray(String[]::new)), "jvm");
             assertTrue(jvm.contains("-Xint"), call + " should run interpreted: " + jvm);
         }
@@ -171,6 +171,8 @@ class LauncherTest {
                 List.of("export", "--format", "nft"),
                 List.of("cluster", "map", "c"),
                 List.of("metrics"),
+                List.of("doctor", "--json"),
+                List.of("cluster", "get", "c"),
                 List.of("forward", "add", "--help"),
                 List.of("completion"),
                 List.of("forward", "remove", "list"))) {
