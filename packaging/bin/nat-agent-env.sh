@@ -106,8 +106,10 @@ nat_agent_java() {
 #  MaxNewSize=1m the young generation would grow with the old one (a third of the heap), and its
 #                touched pages stay resident. Capped, a bulk apply runs more young collections,
 #                which cost less than the old generation's growth they save (bench/start-bench.sh
-#                with a variant shows the CPU of a large start, bench/agent-rss.sh the memory);
-#                what a request allocates dies young, so a smaller one only collects more often.
+#                with a variant shows the CPU of a large start, bench/agent-rss.sh the memory).
+#                An idle daemon's young generation is resident whole, so this cap is most of its
+#                heap; a bulk apply then runs more and shorter young collections and a few more
+#                full ones, in about the same time (bench/RESULTS.md, idle memory by flag).
 #  MaxMetaspaceSize / ReservedCodeCacheSize  cap class and JIT memory (JNR generates classes).
 #  TieredStopAtLevel=1  C1 only: less memory and a faster warm-up; the agent's hot paths are
 #                short (encode a batch, answer a request), and on a 2-CPU instance C2's compiler
